@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# Re-enacts the MHHS Design Advisory Group meeting DAG026 (12 July 2023) with
+# `baseline`: five design artefacts, the change requests discussed, decisions
+# DAG-DEC55 to DAG-DEC60, the baselines they allowed, and the audit trail.
+#
+# Source: the real DAG026 headline report (issued 14/07/2023); see README.md.
+# The documents in docs/ are illustrative samples, not the programme's
+# published text.
+#
+# Usage: bash examples/dag026/run.sh [DIR]
+#   Creates the design repository in DIR/dag026 (DIR defaults to a new
+#   temporary directory) and prints each step as it runs.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+DOCS="$HERE/docs"
+
+# BASELINE_BIN runs an already-built binary instead (the tests use it).
+if [ -n "${BASELINE_BIN:-}" ]; then
+    B="$BASELINE_BIN"
+else
+    cargo build --release --quiet --manifest-path "$ROOT/Cargo.toml"
+    B="$ROOT/target/release/baseline"
+fi
+
+BASE="${1:-$(mktemp -d)}"
+REPO="$BASE/dag026"
+if [ -e "$REPO" ] && [ -n "$(ls -A "$REPO")" ]; then
+    echo "error: $REPO already exists and is not empty" >&2
+    echo "hint: pass another directory, or remove $REPO first" >&2
+    exit 2
+fi
+mkdir -p "$REPO"
+cd "$REPO"
+echo "Design repository: $REPO"
+
+step() { printf '\n# %s\n' "$*"; }
+
+# ---------------------------------------------------------------------------
+step "Create the design repository for the MHHS programme"
+# A fixed local git identity makes recorded_by the same on every machine;
+# `baseline init` adopts the existing (empty) git repository.
+git init --quiet
+git config user.name "MHHS Design Team (example)"
+git config user.email "design@example.invalid"
+"$B" init --programme "MHHS"
+
+# ---------------------------------------------------------------------------
+step "Register the five design artefacts (working content only, no version yet)"
+"$B" add DIP-ICC --title "Interface Code of Connections" \
+    --owner "Programme (DIP)" "$DOCS/interface-code-of-connections.md"
+"$B" add DIP-PKI-CP --title "DIP PKI Certificate Profiles" \
+    --owner "Programme (DIP)" "$DOCS/dip-pki-certificate-profiles.md"
+"$B" add DIP-PKI-POL --title "DIP PKI Policy" \
+    --owner "Programme (DIP)" "$DOCS/dip-pki-policy.md"
+"$B" add DES196 --title "D-Flow and Interface Mapping" --kind table --key D-Flow \
+    --owner "Programme (Design)" "$DOCS/before-dag026/des196.csv"
+"$B" add OC --title "Operational Choreography Design Artefact" \
+    --owner "Programme (Design)" "$DOCS/before-dag026/operational-choreography.md"
+
+# ---------------------------------------------------------------------------
+step "Record the drafts that went out before the meeting"
+"$B" draft OC --date 2023-05-10 \
+    -m "Operational Choreography as it stood before the CR018 redline"
+"$B" draft DIP-ICC --date 2023-06-07 -m "Post-consultation draft for DAG approval"
+"$B" draft DIP-PKI-CP --date 2023-06-07 -m "Post-consultation draft for DAG approval"
+"$B" draft DIP-PKI-POL --date 2023-06-07 -m "Post-consultation draft for DAG approval"
+"$B" draft DES196 --date 2023-06-21 \
+    -m "Updated after consultation with DAG members; D0012, D0275, D0300 and D0379 under review"
+
+# ---------------------------------------------------------------------------
+step "Raise the change requests discussed at DAG026"
+# The headline report gives no titles for CR017, CR018 or CR024 and no raise
+# dates for any CR: the titles below paraphrase what the report says about them
+# and the dates are invented (all before the meeting). The report says CR018
+# "has been in progress for some time".
+"$B" change add CR017 --kind cr --date 2023-01-11 --affects OC \
+    --title "Registration service response timeframes (alternative to CR018)"
+"$B" change add CR018 --kind cr --date 2023-01-25 --affects OC --excludes CR017 \
+    --title "Registration service response timeframes: DNO and iDNO responses in near real time"
+# CR024 was raised by RECCo; the report does not say what it changes. It has to
+# affect at least one registered artefact: DES196 is the least bad choice, as
+# CR024 was handled together with CR025 (interface naming, also RECCo's) and
+# DES196 is the interface mapping. Replace this if the real scope is known.
+"$B" change add CR024 --kind cr --date 2023-05-03 --affects DES196 \
+    --title "RECCo change request CR024 (scope not stated in the DAG026 headline report)"
+"$B" change add CR025 --kind cr --date 2023-05-03 --affects DIP-ICC \
+    --title "DIP Interface Name Changes"
+"$B" change add CR027 --kind cr --date 2023-06-28 --affects DIP-ICC \
+    --title "New DIP flow for e-billing of site specific DUoS charging (raised by UKPN)"
+
+step "Earlier impact assessments (no decision recorded for these steps)"
+"$B" change set CR017 impact-assessment --date 2023-02-08
+"$B" change set CR018 impact-assessment --date 2023-02-08
+"$B" change set CR024 impact-assessment --date 2023-05-17
+"$B" change set CR025 impact-assessment --date 2023-05-17
+
+# ---------------------------------------------------------------------------
+step "DAG026, 12 July 2023: record the decisions (text as in the headline report)"
+"$B" decision add DAG-DEC55 --meeting DAG026 --date 2023-07-12 --outcome approved \
+    --authority "DAG" \
+    --text "Minutes and Headline Report of DAG meeting held 14 June 2023 approved with no amendments"
+"$B" decision add DAG-DEC56 --meeting DAG026 --date 2023-07-12 --outcome approved \
+    --authority "SRO (Chair with delegated authority)" \
+    --artefact DIP-ICC --artefact DIP-PKI-CP --artefact DIP-PKI-POL \
+    --text "The SRO approved the baselining of the Interface Code of Connections, the DIP PKI Certificate Profiles, and DIP PKI Policy"
+"$B" decision add DAG-DEC57 --meeting DAG026 --date 2023-07-12 --outcome approved \
+    --authority "SRO (Chair with delegated authority)" \
+    --artefact DES196 \
+    --text "The SRO approved the baselining of the DES196 D-Flow and Interface Mapping"
+"$B" decision add DAG-DEC58 --meeting DAG026 --date 2023-07-12 --outcome approved \
+    --authority "DAG" \
+    --change CR027 \
+    --text "The DAG approved the issuance of Programme Change Requests (CR) 027 to Impact Assessment"
+"$B" decision add DAG-DEC59 --meeting DAG026 --date 2023-07-12 --outcome approved \
+    --authority "SRO (Chair with delegated authority)" \
+    --change CR025 \
+    --text "The SRO approved CR025, subject to the agreed implementation approach (Data Integration Platform (DIP) Interface Name Changes)"
+# DAG-DEC60 was not taken in the meeting: the vote was 6 reject, 4 approve,
+# 2 abstain, and the Chair decided by email afterwards ("POST MEETING UPDATE").
+# The report does not date that email, so the decision takes the report's issue
+# date, 14/07/2023, the latest date it can have.
+"$B" decision add DAG-DEC60 --meeting DAG026 --date 2023-07-14 --outcome approved \
+    --authority "SRO (Chair with delegated authority)" \
+    --change CR018 --change CR017 \
+    --text "The SRO approved CR018"
+
+# ---------------------------------------------------------------------------
+step "DES196: record the version reflecting the changes agreed at the meeting"
+"$B" draft DES196 "$DOCS/agreed-at-dag026/des196.csv" --date 2023-07-12 \
+    -m "Changes agreed at DAG026: D0012 removed; D0300, D0379 and D0275 retained; commentary added to D0379; scenario variants added to D0275; retention clarified as for go-live of the MHHS TOM, not MHHS testing"
+
+step "Baseline the DIP design documents as version one (DAG-DEC56)"
+"$B" approve DIP-ICC --decision DAG-DEC56 --date 2023-07-12
+"$B" approve DIP-PKI-CP --decision DAG-DEC56 --date 2023-07-12
+"$B" approve DIP-PKI-POL --decision DAG-DEC56 --date 2023-07-12
+
+step "Baseline DES196 as version one (DAG-DEC57)"
+"$B" approve DES196 --decision DAG-DEC57 --date 2023-07-12
+
+# ---------------------------------------------------------------------------
+step "Move the change requests on"
+"$B" change set CR027 impact-assessment --decision DAG-DEC58 --date 2023-07-12
+# CR025 goes to a design Interim Release whose date the report leaves "to be
+# confirmed", so no --release is given.
+"$B" change set CR025 approved --decision DAG-DEC59 --date 2023-07-12
+# CR024 stays in impact assessment: RECCo will issue v2.0 for a further
+# five-working-day IA (actions DAG26-03 and DAG26-04).
+
+step "Post-meeting: the Chair approves CR018, which rejects CR017 (DAG-DEC60)"
+# Not scheduled for IR3 but for a later release, not yet named: no --release.
+"$B" change set CR018 approved --decision DAG-DEC60 --date 2023-07-14
+
+step "The Programme redlines the OC to implement CR018 and issues it for review"
+"$B" draft OC "$DOCS/agreed-at-dag026/operational-choreography.md" --change CR018 --date 2023-07-20 \
+    -m "Redlined OC implementing CR018, issued to DAG for review"
+
+step "A decision cannot baseline an artefact it does not cover (DAG-DEC57 names only DES196)"
+if ! "$B" approve OC --decision DAG-DEC57 --date 2023-07-20; then
+    echo "(refused as expected)"
+fi
+
+# ---------------------------------------------------------------------------
+step "The register"
+"$B" list
+
+step "History of DES196"
+"$B" log DES196
+
+step "Trace DES196 version 1.0 back to its decision"
+"$B" trace DES196@1.0
+
+step "Trace DAG-DEC60 to the changes it decided"
+"$B" trace DAG-DEC60
+
+step "CR017 was rejected by the decision that approved CR018"
+"$B" change show CR017
+
+step "All change requests"
+"$B" change list
+
+step "Status of the working copies"
+"$B" status
+
+# Redline
+# A later step adds here: the redline of DES196 from draft 0.1 to baseline 1.0
+# (baseline redline DES196 0.1 1.0).
+
+printf '\nDone. The design repository is in %s\n' "$REPO"

@@ -1,0 +1,94 @@
+//! Turning a REF (`DES196@baseline`) into the version or working file it means.
+
+use crate::content;
+use crate::error::{Error, Result};
+use crate::model::{Artefact, Reference, Status, VersionRecord, VersionSelector, paths};
+use crate::repo::Snapshot;
+use crate::repo::snapshot::{find_version, latest_with_status};
+
+/// What a reference names.
+pub enum Target {
+    Recorded(VersionRecord),
+    /// The working file, with the latest recorded version for comparison.
+    Working {
+        bytes: Vec<u8>,
+        latest: Option<VersionRecord>,
+    },
+}
+
+pub struct Resolved {
+    pub artefact: Artefact,
+    pub target: Target,
+}
+
+pub fn resolve(snapshot: &Snapshot<'_>, reference: &Reference) -> Result<Resolved> {
+    let artefact = snapshot.require_artefact(&reference.artefact)?;
+    let versions = snapshot.versions(&artefact.id)?;
+    let id = &artefact.id;
+    let target = match &reference.selector {
+        VersionSelector::Exact(number) => Target::Recorded(
+            find_version(&versions, number)
+                .ok_or_else(|| {
+                    Error::refused(
+                        format!("{id} has no version {number}"),
+                        format!("see its versions with `baseline log {id}`"),
+                    )
+                })?
+                .clone(),
+        ),
+        VersionSelector::Baseline => Target::Recorded(
+            latest_with_status(&versions, Status::Baselined)
+                .ok_or_else(|| {
+                    Error::refused(
+                        format!("{id} has no baseline yet"),
+                        format!("use {id}@latest for its latest draft"),
+                    )
+                })?
+                .clone(),
+        ),
+        VersionSelector::Latest => Target::Recorded(
+            versions
+                .last()
+                .ok_or_else(|| {
+                    Error::refused(
+                        format!("{id} has no recorded version yet"),
+                        format!("use {id}@working for its working file, or record a draft with `baseline draft {id}`"),
+                    )
+                })?
+                .clone(),
+        ),
+        VersionSelector::Working => {
+            let path = snapshot.repo().root().join(paths::content(id, &artefact.file));
+            Target::Working {
+                bytes: content::read_file(&path)?,
+                latest: versions.last().cloned(),
+            }
+        }
+    };
+    Ok(Resolved { artefact, target })
+}
+
+/// The exact bytes a resolved reference names.
+pub fn bytes(snapshot: &Snapshot<'_>, resolved: &Resolved) -> Result<Vec<u8>> {
+    match &resolved.target {
+        Target::Recorded(record) => {
+            let oid = git2::Oid::from_str(&record.blob).map_err(|_| {
+                Error::failed(
+                    format!(
+                        "{} records blob `{}`, which is not an object id",
+                        paths::version(&record.artefact, &record.version),
+                        record.blob
+                    ),
+                    "run `baseline verify` to check the repository",
+                )
+            })?;
+            snapshot.blob(oid).map_err(|err| {
+                err.context(format!(
+                    "the content of {} {}",
+                    record.artefact, record.version
+                ))
+            })
+        }
+        Target::Working { bytes, .. } => Ok(bytes.clone()),
+    }
+}

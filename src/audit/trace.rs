@@ -1,0 +1,289 @@
+//! Traces: from a version to the decisions, changes, commit and tag behind it; from
+//! a decision or change to every version and change step it touched.
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::model::{
+    Artefact, Change, ChangeKind, ChangeState, ChangeStep, Decision, Status, VersionNumber,
+    VersionRecord, paths,
+};
+use crate::repo::{CommitIndex, Snapshot};
+
+#[derive(Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Trace {
+    Version(Box<VersionTrace>),
+    Decision(DecisionTrace),
+    Change(ChangeTrace),
+}
+
+#[derive(Debug, Serialize)]
+pub struct ArtefactSummary {
+    pub id: String,
+    pub title: String,
+    pub kind: String,
+    pub owner: Option<String>,
+}
+
+impl From<&Artefact> for ArtefactSummary {
+    fn from(a: &Artefact) -> Self {
+        Self {
+            id: a.id.clone(),
+            title: a.title.clone(),
+            kind: a.kind.clone(),
+            owner: a.owner.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct VersionTrace {
+    pub artefact: ArtefactSummary,
+    pub version: VersionRecord,
+    /// The commit that recorded the version.
+    pub commit: Option<String>,
+    pub tag: Option<TagCheck>,
+    pub promoted_draft: Option<PromotedDraft>,
+    pub decisions: Vec<Decision>,
+    pub changes: Vec<ChangeSummary>,
+    pub previous: Option<VersionLink>,
+    pub next: Option<VersionLink>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TagCheck {
+    pub name: String,
+    /// The commit the tag points at; null when the tag is missing.
+    pub target: Option<String>,
+    /// True when the tag exists and points at the commit that recorded the version.
+    pub matches: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PromotedDraft {
+    pub version: VersionNumber,
+    pub sha256: Option<String>,
+    /// True when the baseline's bytes are exactly the draft's.
+    pub identical: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ChangeSummary {
+    pub id: String,
+    pub kind: ChangeKind,
+    pub title: String,
+    pub state: ChangeState,
+    pub approved: Option<ChangeStep>,
+}
+
+impl From<&Change> for ChangeSummary {
+    fn from(c: &Change) -> Self {
+        Self {
+            id: c.id.clone(),
+            kind: c.kind,
+            title: c.title.clone(),
+            state: c.state(),
+            approved: c.approval().cloned(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VersionLink {
+    pub artefact: String,
+    pub version: VersionNumber,
+    pub status: Status,
+    pub date: crate::model::Date,
+    pub sha256: String,
+}
+
+impl From<&VersionRecord> for VersionLink {
+    fn from(v: &VersionRecord) -> Self {
+        Self {
+            artefact: v.artefact.clone(),
+            version: v.version.clone(),
+            status: v.status,
+            date: v.date,
+            sha256: v.sha256.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct DecisionTrace {
+    pub decision: Decision,
+    /// Versions that cite the decision.
+    pub versions: Vec<VersionLink>,
+    /// Change lifecycle steps the decision made.
+    pub change_steps: Vec<ChangeStepLink>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ChangeStepLink {
+    pub change: String,
+    pub title: String,
+    pub step: ChangeStep,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ChangeTrace {
+    pub change: Change,
+    /// The decisions its history cites, in history order.
+    pub decisions: Vec<Decision>,
+    /// Versions that cite the change (that implement it).
+    pub versions: Vec<VersionLink>,
+    /// Changes recorded as excluding this one.
+    pub excluded_by: Vec<String>,
+}
+
+/// Traces a version REF, a decision id or a change id.
+pub fn trace(snapshot: &Snapshot<'_>, what: &str) -> Result<Trace> {
+    if what.contains('@') {
+        let reference =
+            crate::model::Reference::parse(what, crate::model::VersionSelector::Latest)?;
+        return trace_version(snapshot, &reference);
+    }
+    crate::model::id::check_safe(crate::model::IdKind::Artefact, what)?;
+    if let Some(decision) = snapshot.decision(what)? {
+        return Ok(Trace::Decision(trace_decision(snapshot, decision)?));
+    }
+    if let Some(change) = snapshot.change(what)? {
+        return Ok(Trace::Change(trace_change(snapshot, change)?));
+    }
+    if snapshot.artefact(what)?.is_some() {
+        let reference =
+            crate::model::Reference::parse(what, crate::model::VersionSelector::Latest)?;
+        return trace_version(snapshot, &reference);
+    }
+    Err(Error::refused(
+        format!("{what} is not a recorded decision, change or artefact"),
+        "trace a version (DES196@1.0, DES196@baseline), a decision (DAG-DEC57) or a change (CR027)",
+    ))
+}
+
+fn trace_version(snapshot: &Snapshot<'_>, reference: &crate::model::Reference) -> Result<Trace> {
+    let resolved = super::resolve::resolve(snapshot, reference)?;
+    let super::resolve::Target::Recorded(record) = resolved.target else {
+        return Err(Error::usage(
+            format!("{reference} is the working file, which has no history to trace"),
+            format!(
+                "trace a recorded version such as {}@latest",
+                reference.artefact
+            ),
+        ));
+    };
+    let versions = snapshot.versions(&record.artefact)?;
+    let position = versions
+        .iter()
+        .position(|v| v.version == record.version)
+        .unwrap_or(0);
+    let repo = snapshot.repo();
+    let index = CommitIndex::load(repo)?;
+    let commit = index.commit_of(repo, &record.artefact, &record.version)?;
+    let tag = (record.status == Status::Baselined).then(|| {
+        let name = paths::tag(&record.artefact, &record.version);
+        let target = repo
+            .git()
+            .find_reference(&format!("refs/tags/{name}"))
+            .ok()
+            .and_then(|r| r.peel_to_commit().ok())
+            .map(|c| c.id());
+        TagCheck {
+            matches: target.is_some() && target == commit,
+            target: target.map(|t| t.to_string()),
+            name,
+        }
+    });
+    let promoted_draft = record.promotes.as_ref().map(|number| {
+        let draft = versions.iter().find(|v| &v.version == number);
+        PromotedDraft {
+            version: number.clone(),
+            sha256: draft.map(|d| d.sha256.clone()),
+            identical: draft.is_some_and(|d| d.sha256 == record.sha256 && d.blob == record.blob),
+        }
+    });
+    let decisions = record
+        .decisions
+        .iter()
+        .filter_map(|id| snapshot.decision(id).transpose())
+        .collect::<Result<Vec<_>>>()?;
+    let changes = record
+        .changes
+        .iter()
+        .filter_map(|id| snapshot.change(id).transpose())
+        .map(|c| c.map(|c| ChangeSummary::from(&c)))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Trace::Version(Box::new(VersionTrace {
+        artefact: ArtefactSummary::from(&resolved.artefact),
+        previous: position
+            .checked_sub(1)
+            .map(|p| VersionLink::from(&versions[p])),
+        next: versions.get(position + 1).map(VersionLink::from),
+        commit: commit.map(|c| c.to_string()),
+        tag,
+        promoted_draft,
+        decisions,
+        changes,
+        version: record,
+    })))
+}
+
+/// The versions the commit index says cite `id`, confirmed against their records.
+fn versions_citing(snapshot: &Snapshot<'_>, id: &str) -> Result<Vec<VersionLink>> {
+    let index = CommitIndex::load(snapshot.repo())?;
+    let mut links = Vec::new();
+    for (artefact, version) in index.citing(id) {
+        let record: Option<VersionRecord> =
+            snapshot.record(&paths::version(&artefact, &version))?;
+        if let Some(record) =
+            record.filter(|r| r.decisions.iter().chain(&r.changes).any(|c| c == id))
+        {
+            links.push(VersionLink::from(&record));
+        }
+    }
+    Ok(links)
+}
+
+fn trace_decision(snapshot: &Snapshot<'_>, decision: Decision) -> Result<DecisionTrace> {
+    let mut change_steps = Vec::new();
+    for change in snapshot.changes()? {
+        for step in change
+            .history
+            .iter()
+            .filter(|s| s.decision.as_deref() == Some(&decision.id))
+        {
+            change_steps.push(ChangeStepLink {
+                change: change.id.clone(),
+                title: change.title.clone(),
+                step: step.clone(),
+            });
+        }
+    }
+    Ok(DecisionTrace {
+        versions: versions_citing(snapshot, &decision.id)?,
+        change_steps,
+        decision,
+    })
+}
+
+fn trace_change(snapshot: &Snapshot<'_>, change: Change) -> Result<ChangeTrace> {
+    let mut decisions: Vec<Decision> = Vec::new();
+    for id in change.history.iter().filter_map(|s| s.decision.as_deref()) {
+        if decisions.iter().all(|d| d.id != id) {
+            decisions.extend(snapshot.decision(id)?);
+        }
+    }
+    let excluded_by = snapshot
+        .changes()?
+        .into_iter()
+        .filter(|other| other.excludes.contains(&change.id))
+        .map(|other| other.id)
+        .collect();
+    Ok(ChangeTrace {
+        versions: versions_citing(snapshot, &change.id)?,
+        decisions,
+        excluded_by,
+        change,
+    })
+}

@@ -1,0 +1,153 @@
+use std::io::Write;
+
+use crate::error::Result;
+use crate::model::{Date, Status, VersionNumber, VersionRecord, date, paths};
+use crate::repo::commit_index::{
+    ARTEFACT_TRAILER, CHANGE_TRAILER, DECISION_TRAILER, VERSION_TRAILER,
+};
+use crate::repo::{CommitMessage, Repo};
+use crate::rules::{self, BaselineRequest};
+
+use super::output::{paint, short_sha};
+use super::style;
+
+/// Baseline a recorded draft, on the decision that approved it.
+///
+/// Promotes the draft byte for byte (default: the latest) to the next major version
+/// (1.0, 2.0 …), commits the version record and tags the commit ID/vX.Y. Refused
+/// unless every decision exists, is approved, is dated on or before the baseline and
+/// (where it lists artefacts) names this one; once the artefact has a baseline, an
+/// approved change request affecting it must be cited too.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The artefact's id.
+    pub id: String,
+    /// The decision that approved the baseline (repeatable; at least one).
+    #[arg(long = "decision", value_name = "DEC", required = true)]
+    pub decisions: Vec<String>,
+    /// An approved change request the baseline implements (repeatable).
+    #[arg(long = "change", value_name = "CR")]
+    pub changes: Vec<String>,
+    /// The draft to promote (default: the latest recorded version, which must be a draft).
+    #[arg(long, value_name = "V")]
+    pub draft: Option<VersionNumber>,
+    /// The version number to give it, if not the next major.
+    #[arg(long, value_name = "V")]
+    pub version: Option<VersionNumber>,
+    /// The baseline date, YYYY-MM-DD (default: today).
+    #[arg(long, value_parser = date::date_arg)]
+    pub date: Option<Date>,
+    /// A note kept with the baseline.
+    #[arg(short, long, value_name = "NOTE")]
+    pub message: Option<String>,
+}
+
+pub fn run(repo: &Repo, args: Args) -> Result<()> {
+    let mut tx = repo.begin(format!("approve {}", args.id))?;
+    let snapshot = tx.snapshot();
+    let config = tx.config()?;
+    let artefact = snapshot.require_artefact(&args.id)?;
+    let versions = snapshot.versions(&artefact.id)?;
+    let decisions = args
+        .decisions
+        .iter()
+        .map(|id| Ok((id.clone(), snapshot.decision(id)?)))
+        .collect::<Result<Vec<_>>>()?;
+    let changes = args
+        .changes
+        .iter()
+        .map(|id| Ok((id.clone(), snapshot.change(id)?)))
+        .collect::<Result<Vec<_>>>()?;
+    let date = args.date.unwrap_or_else(date::today);
+    let plan = rules::check_baseline(&BaselineRequest {
+        artefact: &artefact.id,
+        versions: &versions,
+        draft: args.draft.as_ref(),
+        version: args.version.as_ref(),
+        date,
+        decisions: &decisions,
+        changes: &changes,
+        policy: &config.policy,
+    })?;
+    let draft = plan.promotes;
+    let version = plan.version;
+    let record = VersionRecord {
+        artefact: artefact.id.clone(),
+        version: version.clone(),
+        status: Status::Baselined,
+        date,
+        recorded_by: repo.identity()?,
+        recorded_at: crate::model::date::now(),
+        sha256: draft.sha256.clone(),
+        blob: draft.blob.clone(),
+        file: draft.file.clone(),
+        size: draft.size,
+        promotes: Some(draft.version.clone()),
+        decisions: args.decisions.clone(),
+        changes: args.changes.clone(),
+        note: args.message.clone(),
+    };
+    tx.create_record(&paths::version(&artefact.id, &version), &record)?;
+    let tag = paths::tag(&artefact.id, &version);
+    tx.tag(&tag, tag_message(&record, &artefact.title))?;
+    let mut message = CommitMessage::new(format!(
+        "Baseline {} v{version} ({})",
+        artefact.id,
+        args.decisions.join(", ")
+    ))
+    .line(format!(
+        "Promotes draft {} of {} byte for byte.",
+        draft.version, artefact.title
+    ));
+    if let Some(note) = &args.message {
+        message = message.line(note.clone());
+    }
+    tx.commit(
+        &message
+            .trailer("Baseline-Command", "approve")
+            .trailer(ARTEFACT_TRAILER, &artefact.id)
+            .trailer(VERSION_TRAILER, &version)
+            .trailer("Baseline-Status", "baselined")
+            .trailer("Baseline-Promotes", &draft.version)
+            .trailer("Baseline-Sha256", &record.sha256)
+            .trailers(DECISION_TRAILER, &args.decisions)
+            .trailers(CHANGE_TRAILER, &args.changes),
+    )?;
+    writeln!(
+        super::output::stdout(),
+        "Baselined {} {} ({}) from draft {} on {}, sha256 {}, tag {}",
+        artefact.id,
+        paint(&version, style::HEADING),
+        paint("baselined", style::BASELINED),
+        draft.version,
+        args.decisions.join(", "),
+        short_sha(&record.sha256),
+        tag
+    )?;
+    Ok(())
+}
+
+fn tag_message(record: &VersionRecord, title: &str) -> String {
+    let mut text = format!(
+        "{} v{} baselined: {title}\n\nDecisions: {}\n",
+        record.artefact,
+        record.version,
+        record.decisions.join(", ")
+    );
+    if !record.changes.is_empty() {
+        text.push_str(&format!("Changes: {}\n", record.changes.join(", ")));
+    }
+    text.push_str(&format!(
+        "Date: {}\nPromotes: {}\nSha256: {}\nBlob: {}\nFile: {}\n",
+        record.date,
+        record
+            .promotes
+            .as_ref()
+            .map(|v| v.to_string())
+            .unwrap_or_default(),
+        record.sha256,
+        record.blob,
+        record.file
+    ));
+    text
+}

@@ -1,0 +1,325 @@
+use std::io::Write;
+
+use crate::error::{Error, Result};
+use crate::model::{Change, ChangeKind, ChangeState, ChangeStep, Date, IdKind, date, paths};
+use crate::repo::{CommitMessage, Repo};
+use crate::rules;
+
+use super::output::{
+    Format, FormatArg, Table, cell, clip, or_dash, paint, print_json, state_style, stdout,
+};
+use super::style;
+
+/// Raise change requests and move them through their lifecycle.
+///
+/// raised → impact-assessment → approved | rejected | withdrawn | deferred.
+/// Approving a change rejects, with the same decision, every change it excludes.
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Raise a change request (CR) or design issue notice (DIN).
+    Add(AddArgs),
+    /// Move a change to a new state, on a date and (for approved/rejected) a decision.
+    Set(SetArgs),
+    /// Every change with its current state.
+    List(FormatArg),
+    /// One change with its whole history.
+    Show(ShowArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AddArgs {
+    /// The change's id, e.g. CR027.
+    pub id: String,
+    /// What the change is about.
+    #[arg(long)]
+    pub title: String,
+    /// An artefact it changes (repeatable; at least one).
+    #[arg(long, value_name = "ID", required = true, num_args = 1..)]
+    pub affects: Vec<String>,
+    /// cr (change request) or din (design issue notice).
+    #[arg(long, value_enum, default_value_t = ChangeKind::Cr)]
+    pub kind: ChangeKind,
+    /// A change that cannot also be approved (repeatable): approving this one rejects it.
+    #[arg(long, value_name = "CR")]
+    pub excludes: Vec<String>,
+    /// The date it was raised, YYYY-MM-DD (default: today).
+    #[arg(long, value_parser = date::date_arg)]
+    pub date: Option<Date>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SetArgs {
+    /// The change's id.
+    pub id: String,
+    /// The new state.
+    #[arg(value_enum)]
+    pub state: ChangeState,
+    /// The decision that made this step (required to approve or reject).
+    #[arg(long, value_name = "DEC")]
+    pub decision: Option<String>,
+    /// The step's date, YYYY-MM-DD (default: today).
+    #[arg(long, value_parser = date::date_arg)]
+    pub date: Option<Date>,
+    /// The release it is scheduled for, e.g. IR3.
+    #[arg(long, value_name = "R")]
+    pub release: Option<String>,
+    /// A note kept with the step.
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ShowArgs {
+    /// The change's id.
+    pub id: String,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+pub fn run(repo: &Repo, command: Command) -> Result<()> {
+    match command {
+        Command::Add(args) => add(repo, args),
+        Command::Set(args) => set(repo, args),
+        Command::List(format) => list(repo, format.format),
+        Command::Show(args) => show(repo, args),
+    }
+}
+
+fn add(repo: &Repo, args: AddArgs) -> Result<()> {
+    if args.title.trim().is_empty() {
+        return Err(Error::usage(
+            "--title is empty",
+            "say what the change is about",
+        ));
+    }
+    let mut tx = repo.begin(format!("change add {}", args.id))?;
+    tx.config()?.pattern(IdKind::Change)?.check(&args.id)?;
+    let snapshot = tx.snapshot();
+    if snapshot.change(&args.id)?.is_some() {
+        return Err(Error::refused(
+            format!("change {} is already recorded", args.id),
+            format!("move it on with `baseline change set {} STATE`", args.id),
+        ));
+    }
+    for artefact in &args.affects {
+        snapshot.require_artefact(artefact)?;
+    }
+    for other in &args.excludes {
+        if other == &args.id {
+            return Err(Error::usage(
+                format!("{} cannot exclude itself", args.id),
+                "name the other change",
+            ));
+        }
+        snapshot.require_change(other)?;
+    }
+    let date = args.date.unwrap_or_else(date::today);
+    let who = repo.identity()?;
+    let change = Change {
+        id: args.id.clone(),
+        kind: args.kind,
+        title: args.title.trim().to_string(),
+        affects: args.affects,
+        excludes: args.excludes,
+        recorded_by: who.clone(),
+        history: vec![step(ChangeState::Raised, date, None, None, None, &who)],
+    };
+    tx.create_record(&paths::change(&change.id), &change)?;
+    tx.commit(
+        &CommitMessage::new(format!(
+            "Raise {} {}: {}",
+            change.kind, change.id, change.title
+        ))
+        .trailer("Baseline-Command", "change add")
+        .trailer("Baseline-Change-Recorded", &change.id),
+    )?;
+    writeln!(
+        stdout(),
+        "Raised {} {} affecting {}",
+        change.kind,
+        change.id,
+        change.affects.join(", ")
+    )?;
+    Ok(())
+}
+
+fn step(
+    state: ChangeState,
+    date: Date,
+    decision: Option<String>,
+    release: Option<String>,
+    note: Option<String>,
+    who: &str,
+) -> ChangeStep {
+    ChangeStep {
+        state,
+        date,
+        decision,
+        release,
+        note,
+        recorded_by: who.to_string(),
+        recorded_at: crate::model::date::now(),
+    }
+}
+
+fn set(repo: &Repo, args: SetArgs) -> Result<()> {
+    let mut tx = repo.begin(format!("change set {} {}", args.id, args.state))?;
+    let snapshot = tx.snapshot();
+    let mut change = snapshot.require_change(&args.id)?;
+    let decision = args
+        .decision
+        .as_ref()
+        .map(|id| snapshot.require_decision(id))
+        .transpose()?;
+    let date = args.date.unwrap_or_else(date::today);
+    rules::check_transition(&change, args.state, date, decision.as_ref())?;
+    let who = repo.identity()?;
+    let mut rejected = Vec::new();
+    if args.state == ChangeState::Approved {
+        let all = snapshot.changes()?;
+        for other in rules::excluded_by(&change, &all)? {
+            let mut other = other.clone();
+            let note = format!(
+                "rejected: mutually exclusive with {}, which {} approved",
+                change.id,
+                args.decision.as_deref().unwrap_or("a decision")
+            );
+            other.history.push(step(
+                ChangeState::Rejected,
+                date,
+                args.decision.clone(),
+                None,
+                Some(note),
+                &who,
+            ));
+            rejected.push(other);
+        }
+    }
+    change.history.push(step(
+        args.state,
+        date,
+        args.decision.clone(),
+        args.release.clone(),
+        args.note.clone(),
+        &who,
+    ));
+    tx.append_record(&paths::change(&change.id), &change)?;
+    for other in &rejected {
+        tx.append_record(&paths::change(&other.id), other)?;
+    }
+    let by = args
+        .decision
+        .as_ref()
+        .map(|d| format!(" by {d}"))
+        .unwrap_or_default();
+    let mut subject = format!("{} {}{by}", change.id, args.state);
+    if !rejected.is_empty() {
+        subject.push_str(&format!(
+            "; {} rejected",
+            rejected
+                .iter()
+                .map(|c| c.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    tx.commit(
+        &CommitMessage::new(subject)
+            .trailer("Baseline-Command", "change set")
+            .trailer(
+                "Baseline-Change-Step",
+                format!("{} {}", change.id, args.state),
+            )
+            .trailers(
+                "Baseline-Change-Step",
+                rejected.iter().map(|c| format!("{} rejected", c.id)),
+            )
+            .trailers("Baseline-Decision", &args.decision),
+    )?;
+    let mut out = stdout();
+    writeln!(
+        out,
+        "{} is now {}{by} on {date}",
+        change.id,
+        paint(args.state, state_style(args.state))
+    )?;
+    for other in &rejected {
+        writeln!(
+            out,
+            "{} is now {} (mutually exclusive with {})",
+            other.id,
+            paint("rejected", style::BAD),
+            change.id
+        )?;
+    }
+    Ok(())
+}
+
+fn list(repo: &Repo, format: Format) -> Result<()> {
+    let snapshot = repo.snapshot()?;
+    let changes = snapshot.changes()?;
+    if format == Format::Json {
+        return print_json(&changes);
+    }
+    let mut table = Table::new(vec![
+        "CHANGE", "KIND", "STATE", "SINCE", "DECISION", "AFFECTS", "TITLE",
+    ]);
+    for c in &changes {
+        let last = c.history.last();
+        table.row(vec![
+            (c.id.clone(), style::HEADING),
+            cell(c.kind.to_string()),
+            (c.state().to_string(), state_style(c.state())),
+            cell(last.map(|s| s.date.to_string()).unwrap_or_default()),
+            cell(last.and_then(|s| s.decision.clone()).unwrap_or_default()),
+            cell(c.affects.join(", ")),
+            cell(clip(&c.title, 50)),
+        ]);
+    }
+    let mut out = stdout();
+    if table.is_empty() {
+        writeln!(out, "No changes are recorded yet.")?;
+        return Ok(());
+    }
+    table.print(&mut out)
+}
+
+fn show(repo: &Repo, args: ShowArgs) -> Result<()> {
+    let snapshot = repo.snapshot()?;
+    let change = snapshot.require_change(&args.id)?;
+    if args.format.format == Format::Json {
+        return print_json(&change);
+    }
+    print_change(&mut stdout(), &change, "")
+}
+
+/// A change and its history as labelled lines, each starting with `indent`.
+pub fn print_change(out: &mut impl Write, c: &Change, indent: &str) -> Result<()> {
+    writeln!(
+        out,
+        "{indent}{} {} — {} ({})",
+        c.kind,
+        paint(&c.id, style::HEADING),
+        c.title,
+        paint(c.state(), state_style(c.state()))
+    )?;
+    writeln!(out, "{indent}  affects:  {}", or_dash(&c.affects))?;
+    if !c.excludes.is_empty() {
+        writeln!(out, "{indent}  excludes: {}", or_dash(&c.excludes))?;
+    }
+    writeln!(out, "{indent}  history:")?;
+    for s in &c.history {
+        let mut line = format!("{indent}    {}  {:<18}", s.date, s.state.to_string());
+        if let Some(d) = &s.decision {
+            line.push_str(&format!(" by {d}"));
+        }
+        if let Some(r) = &s.release {
+            line.push_str(&format!(" for release {r}"));
+        }
+        if let Some(n) = &s.note {
+            line.push_str(&format!(" — {n}"));
+        }
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
+}

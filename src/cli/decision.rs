@@ -1,0 +1,204 @@
+use std::io::Write;
+
+use crate::error::{Error, Result};
+use crate::model::{Date, Decision, IdKind, Outcome, date, paths};
+use crate::repo::{CommitMessage, Repo};
+
+use super::output::{self, Format, FormatArg, Table, cell, clip, paint, print_json, stdout};
+use super::style;
+
+/// Record and read the design authority's decisions.
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Record a decision (e.g. DAG-DEC57), with its date, outcome and text.
+    Add(AddArgs),
+    /// The decision log: every decision, oldest first.
+    List(FormatArg),
+    /// One decision in full.
+    Show(ShowArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AddArgs {
+    /// The decision's id, e.g. DAG-DEC57.
+    pub id: String,
+    /// The date it was taken, YYYY-MM-DD.
+    #[arg(long, value_parser = date::date_arg)]
+    pub date: Date,
+    /// What was decided.
+    #[arg(long, value_enum)]
+    pub outcome: Outcome,
+    /// The decision's text, as minuted.
+    #[arg(long)]
+    pub text: String,
+    /// The meeting that took it, e.g. DAG026.
+    #[arg(long)]
+    pub meeting: Option<String>,
+    /// Who took it, e.g. "SRO" or "DAG".
+    #[arg(long)]
+    pub authority: Option<String>,
+    /// An artefact it approves (repeatable); a baseline citing it must be one of them.
+    #[arg(long = "artefact", value_name = "ID")]
+    pub artefacts: Vec<String>,
+    /// A change request it decides (repeatable).
+    #[arg(long = "change", value_name = "CR")]
+    pub changes: Vec<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ShowArgs {
+    /// The decision's id.
+    pub id: String,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+pub fn run(repo: &Repo, command: Command) -> Result<()> {
+    match command {
+        Command::Add(args) => add(repo, args),
+        Command::List(format) => list(repo, format.format),
+        Command::Show(args) => show(repo, args),
+    }
+}
+
+fn add(repo: &Repo, args: AddArgs) -> Result<()> {
+    if args.text.trim().is_empty() {
+        return Err(Error::usage(
+            "--text is empty",
+            "give the decision's text as minuted",
+        ));
+    }
+    let mut tx = repo.begin(format!("decision add {}", args.id))?;
+    let config = tx.config()?;
+    config.pattern(IdKind::Decision)?.check(&args.id)?;
+    if let Some(meeting) = &args.meeting {
+        config.pattern(IdKind::Meeting)?.check(meeting)?;
+    }
+    let snapshot = tx.snapshot();
+    if snapshot.decision(&args.id)?.is_some() {
+        return Err(Error::refused(
+            format!("decision {} is already recorded", args.id),
+            "decisions are never edited; record a new decision that supersedes it",
+        ));
+    }
+    for artefact in &args.artefacts {
+        snapshot.require_artefact(artefact)?;
+    }
+    for change in &args.changes {
+        snapshot.require_change(change)?;
+    }
+    let decision = Decision {
+        id: args.id.clone(),
+        date: args.date,
+        outcome: args.outcome,
+        text: args.text.trim().to_string(),
+        meeting: args.meeting,
+        authority: args.authority,
+        artefacts: args.artefacts,
+        changes: args.changes,
+        recorded_by: repo.identity()?,
+        recorded_at: crate::model::date::now(),
+    };
+    tx.create_record(&paths::decision(&decision.id), &decision)?;
+    tx.commit(
+        &CommitMessage::new(format!(
+            "Record decision {} ({})",
+            decision.id, decision.outcome
+        ))
+        .line(decision.text.clone())
+        .trailer("Baseline-Command", "decision add")
+        .trailer("Baseline-Decision-Recorded", &decision.id),
+    )?;
+    writeln!(
+        stdout(),
+        "Recorded decision {} ({}, {})",
+        decision.id,
+        decision.outcome,
+        decision.date
+    )?;
+    Ok(())
+}
+
+fn list(repo: &Repo, format: Format) -> Result<()> {
+    let snapshot = repo.snapshot()?;
+    let mut decisions = snapshot.decisions()?;
+    decisions.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+    if format == Format::Json {
+        return print_json(&decisions);
+    }
+    let mut table = Table::new(vec![
+        "DECISION",
+        "DATE",
+        "OUTCOME",
+        "MEETING",
+        "AUTHORITY",
+        "TEXT",
+    ]);
+    for d in &decisions {
+        table.row(vec![
+            (d.id.clone(), style::HEADING),
+            cell(d.date.to_string()),
+            (d.outcome.to_string(), outcome_style(d.outcome)),
+            cell(d.meeting.clone().unwrap_or_default()),
+            cell(clip(d.authority.as_deref().unwrap_or(""), 24)),
+            cell(clip(&d.text, 60)),
+        ]);
+    }
+    let mut out = stdout();
+    if table.is_empty() {
+        writeln!(out, "No decisions are recorded yet.")?;
+        return Ok(());
+    }
+    table.print(&mut out)
+}
+
+fn show(repo: &Repo, args: ShowArgs) -> Result<()> {
+    let snapshot = repo.snapshot()?;
+    let decision = snapshot.require_decision(&args.id)?;
+    if args.format.format == Format::Json {
+        return print_json(&decision);
+    }
+    print_decision(&mut stdout(), &decision, "")
+}
+
+pub fn outcome_style(outcome: Outcome) -> anstyle::Style {
+    match outcome {
+        Outcome::Approved => style::BASELINED,
+        Outcome::Rejected => style::BAD,
+        Outcome::Deferred | Outcome::Noted => style::DRAFT,
+    }
+}
+
+/// A decision as a block of labelled lines, each starting with `indent`.
+pub fn print_decision(out: &mut impl Write, d: &Decision, indent: &str) -> Result<()> {
+    writeln!(
+        out,
+        "{indent}{} — {} on {}",
+        paint(&d.id, style::HEADING),
+        paint(d.outcome, outcome_style(d.outcome)),
+        d.date
+    )?;
+    if let Some(meeting) = &d.meeting {
+        writeln!(out, "{indent}  meeting:   {meeting}")?;
+    }
+    if let Some(authority) = &d.authority {
+        writeln!(out, "{indent}  authority: {authority}")?;
+    }
+    if !d.artefacts.is_empty() {
+        writeln!(
+            out,
+            "{indent}  artefacts: {}",
+            output::or_dash(&d.artefacts)
+        )?;
+    }
+    if !d.changes.is_empty() {
+        writeln!(out, "{indent}  changes:   {}", output::or_dash(&d.changes))?;
+    }
+    writeln!(out, "{indent}  text:      {}", d.text)?;
+    writeln!(
+        out,
+        "{indent}  recorded:  by {} at {}",
+        d.recorded_by, d.recorded_at
+    )?;
+    Ok(())
+}

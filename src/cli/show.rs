@@ -1,0 +1,192 @@
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::audit::resolve::{self, Target};
+use crate::content;
+use crate::error::Result;
+use crate::model::{Artefact, Reference, VersionRecord, VersionSelector};
+use crate::repo::Repo;
+
+use super::output::{Format, FormatArg, or_dash, paint, print_json, status_style, stdout};
+use super::style;
+
+/// Show an artefact, one of its versions, or its working file.
+///
+/// `show DES196` describes the artefact and lists its versions; `show DES196@1.0`
+/// (or @baseline, @latest) shows one version record; `show DES196@working` says
+/// whether the working file differs from the latest recorded version.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// An artefact id or a REF such as DES196@1.0.
+    pub reference: String,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+/// The JSON shape of `baseline show`.
+#[derive(Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Shown {
+    Artefact {
+        artefact: Artefact,
+        versions: Vec<VersionRecord>,
+    },
+    Version {
+        artefact: Artefact,
+        version: VersionRecord,
+    },
+    Working {
+        artefact: Artefact,
+        working: WorkingFile,
+    },
+}
+
+#[derive(Debug, Serialize)]
+pub struct WorkingFile {
+    pub file: String,
+    pub size: u64,
+    pub sha256: String,
+    /// The latest recorded version, if the working file is identical to it.
+    pub same_as: Option<String>,
+    pub latest: Option<String>,
+}
+
+pub fn run(repo: &Repo, args: Args) -> Result<()> {
+    let snapshot = repo.snapshot()?;
+    let shown = if args.reference.contains('@') {
+        let reference = Reference::parse(&args.reference, VersionSelector::Latest)?;
+        let resolved = resolve::resolve(&snapshot, &reference)?;
+        match resolved.target {
+            Target::Recorded(version) => Shown::Version {
+                artefact: resolved.artefact,
+                version,
+            },
+            Target::Working { bytes, latest } => {
+                let sha256 = content::sha256_hex(&bytes);
+                Shown::Working {
+                    working: WorkingFile {
+                        file: resolved.artefact.file.clone(),
+                        size: bytes.len() as u64,
+                        same_as: latest
+                            .as_ref()
+                            .filter(|l| l.sha256 == sha256)
+                            .map(|l| l.version.to_string()),
+                        latest: latest.map(|l| l.version.to_string()),
+                        sha256,
+                    },
+                    artefact: resolved.artefact,
+                }
+            }
+        }
+    } else {
+        let artefact = snapshot.require_artefact(&args.reference)?;
+        let versions = snapshot.versions(&artefact.id)?;
+        Shown::Artefact { artefact, versions }
+    };
+    if args.format.format == Format::Json {
+        return print_json(&shown);
+    }
+    let mut out = stdout();
+    match &shown {
+        Shown::Artefact { artefact, versions } => {
+            print_artefact(&mut out, artefact)?;
+            writeln!(
+                out,
+                "  versions:   {}",
+                if versions.is_empty() {
+                    "none recorded yet".to_string()
+                } else {
+                    versions
+                        .iter()
+                        .map(|v| format!("{} ({})", v.version, v.status))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }
+            )?;
+        }
+        Shown::Version { artefact, version } => {
+            writeln!(
+                out,
+                "{} {} — {}",
+                paint(&artefact.id, style::HEADING),
+                paint(&version.version, style::HEADING),
+                artefact.title
+            )?;
+            print_version(&mut out, version, "  ")?;
+        }
+        Shown::Working { artefact, working } => {
+            writeln!(
+                out,
+                "{} working file artefacts/{}/{}",
+                paint(&artefact.id, style::HEADING),
+                artefact.id,
+                working.file
+            )?;
+            writeln!(out, "  size:    {} bytes", working.size)?;
+            writeln!(out, "  sha256:  {}", working.sha256)?;
+            let state = match (&working.same_as, &working.latest) {
+                (Some(v), _) => format!("identical to version {v}"),
+                (None, Some(v)) => format!(
+                    "changed since version {v} (record it with `baseline draft {}`)",
+                    artefact.id
+                ),
+                (None, None) => format!(
+                    "no version recorded yet (record one with `baseline draft {}`)",
+                    artefact.id
+                ),
+            };
+            writeln!(out, "  state:   {state}")?;
+        }
+    }
+    Ok(())
+}
+
+pub fn print_artefact(out: &mut impl Write, a: &Artefact) -> Result<()> {
+    writeln!(out, "{} — {}", paint(&a.id, style::HEADING), a.title)?;
+    writeln!(out, "  kind:       {}", a.kind)?;
+    if let Some(owner) = &a.owner {
+        writeln!(out, "  owner:      {owner}")?;
+    }
+    writeln!(
+        out,
+        "  file:       artefacts/{}/{} ({:?})",
+        a.id, a.file, a.format
+    )?;
+    if let Some(key) = &a.key {
+        writeln!(out, "  key column: {key}")?;
+    }
+    writeln!(out, "  registered: {} by {}", a.registered, a.registered_by)?;
+    Ok(())
+}
+
+/// A version record as labelled lines, each starting with `indent`.
+pub fn print_version(out: &mut impl Write, v: &VersionRecord, indent: &str) -> Result<()> {
+    writeln!(
+        out,
+        "{indent}status:      {}",
+        paint(v.status, status_style(v.status))
+    )?;
+    writeln!(out, "{indent}date:        {}", v.date)?;
+    writeln!(
+        out,
+        "{indent}recorded by: {} at {}",
+        v.recorded_by, v.recorded_at
+    )?;
+    writeln!(out, "{indent}file:        {} ({} bytes)", v.file, v.size)?;
+    writeln!(out, "{indent}sha256:      {}", v.sha256)?;
+    writeln!(out, "{indent}git blob:    {}", v.blob)?;
+    if let Some(promotes) = &v.promotes {
+        writeln!(out, "{indent}promotes:    draft {promotes}")?;
+    }
+    if !v.decisions.is_empty() {
+        writeln!(out, "{indent}decisions:   {}", or_dash(&v.decisions))?;
+    }
+    if !v.changes.is_empty() {
+        writeln!(out, "{indent}changes:     {}", or_dash(&v.changes))?;
+    }
+    if let Some(note) = &v.note {
+        writeln!(out, "{indent}note:        {note}")?;
+    }
+    Ok(())
+}

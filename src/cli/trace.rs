@@ -1,0 +1,180 @@
+use std::io::Write;
+
+use crate::audit::trace::{self, Trace, VersionLink};
+use crate::error::Result;
+use crate::repo::Repo;
+
+use super::change::print_change;
+use super::decision::print_decision;
+use super::output::{Format, FormatArg, paint, print_json, state_style, status_style, stdout};
+use super::show::print_version;
+use super::style;
+
+/// Trace a version to its decisions, changes, commit and tag — or a decision or
+/// change to every version and step it touched.
+///
+/// `trace DES196@1.0` (or @baseline, @latest) follows a version back;
+/// `trace DAG-DEC57` and `trace CR018` follow a decision or change forward.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// A version REF (DES196@1.0), a decision id (DAG-DEC57) or a change id (CR027).
+    pub what: String,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+pub fn run(repo: &Repo, args: Args) -> Result<()> {
+    let snapshot = repo.snapshot()?;
+    let traced = trace::trace(&snapshot, &args.what)?;
+    if args.format.format == Format::Json {
+        return print_json(&traced);
+    }
+    let mut out = stdout();
+    match &traced {
+        Trace::Version(t) => {
+            let v = &t.version;
+            writeln!(
+                out,
+                "{} {} — {}",
+                paint(&t.artefact.id, style::HEADING),
+                paint(&v.version, style::HEADING),
+                t.artefact.title
+            )?;
+            print_version(&mut out, v, "  ")?;
+            writeln!(
+                out,
+                "  commit:      {}",
+                t.commit.as_deref().unwrap_or("not found in history")
+            )?;
+            if let Some(tag) = &t.tag {
+                let state = match (&tag.target, tag.matches) {
+                    (_, true) => paint("points at that commit", style::OK),
+                    (Some(target), false) => paint(
+                        format!("points at {target}, not the recording commit"),
+                        style::BAD,
+                    ),
+                    (None, false) => paint("MISSING", style::BAD),
+                };
+                writeln!(out, "  tag:         {} ({state})", tag.name)?;
+            }
+            if let Some(draft) = &t.promoted_draft {
+                let same = if draft.identical {
+                    paint("byte-identical", style::OK)
+                } else {
+                    paint("DIFFERS", style::BAD)
+                };
+                writeln!(out, "  draft:       {} ({same})", draft.version)?;
+            }
+            writeln!(out, "\n{}", paint("Decisions", style::HEADING))?;
+            if t.decisions.is_empty() {
+                writeln!(out, "  none")?;
+            }
+            for d in &t.decisions {
+                print_decision(&mut out, d, "  ")?;
+            }
+            writeln!(out, "\n{}", paint("Changes", style::HEADING))?;
+            if t.changes.is_empty() {
+                writeln!(out, "  none")?;
+            }
+            for c in &t.changes {
+                let approved = c
+                    .approved
+                    .as_ref()
+                    .map(|s| {
+                        format!(
+                            ", approved {} by {}",
+                            s.date,
+                            s.decision.as_deref().unwrap_or("?")
+                        )
+                    })
+                    .unwrap_or_default();
+                writeln!(
+                    out,
+                    "  {} {} — {} ({}{approved})",
+                    c.kind,
+                    paint(&c.id, style::HEADING),
+                    c.title,
+                    paint(c.state, state_style(c.state))
+                )?;
+            }
+            writeln!(out, "\n{}", paint("Neighbours", style::HEADING))?;
+            writeln!(out, "  previous:    {}", link(t.previous.as_ref()))?;
+            writeln!(out, "  next:        {}", link(t.next.as_ref()))?;
+        }
+        Trace::Decision(t) => {
+            print_decision(&mut out, &t.decision, "")?;
+            writeln!(
+                out,
+                "\n{}",
+                paint("Versions it baselined or approved", style::HEADING)
+            )?;
+            print_links(&mut out, &t.versions)?;
+            writeln!(out, "\n{}", paint("Change steps it made", style::HEADING))?;
+            if t.change_steps.is_empty() {
+                writeln!(out, "  none")?;
+            }
+            for s in &t.change_steps {
+                writeln!(
+                    out,
+                    "  {} {} on {} — {}",
+                    paint(&s.change, style::HEADING),
+                    paint(s.step.state, state_style(s.step.state)),
+                    s.step.date,
+                    s.title
+                )?;
+            }
+        }
+        Trace::Change(t) => {
+            print_change(&mut out, &t.change, "")?;
+            if !t.excluded_by.is_empty() {
+                writeln!(out, "  excluded by: {}", t.excluded_by.join(", "))?;
+            }
+            writeln!(out, "\n{}", paint("Decisions", style::HEADING))?;
+            if t.decisions.is_empty() {
+                writeln!(out, "  none")?;
+            }
+            for d in &t.decisions {
+                print_decision(&mut out, d, "  ")?;
+            }
+            writeln!(
+                out,
+                "\n{}",
+                paint("Versions that implement it", style::HEADING)
+            )?;
+            print_links(&mut out, &t.versions)?;
+        }
+    }
+    Ok(())
+}
+
+fn link(v: Option<&VersionLink>) -> String {
+    v.map_or("—".to_string(), |v| {
+        format!(
+            "{} ({}, {})",
+            v.version,
+            paint(v.status, status_style(v.status)),
+            v.date
+        )
+    })
+}
+
+fn print_links(out: &mut impl Write, links: &[VersionLink]) -> Result<()> {
+    if links.is_empty() {
+        writeln!(out, "  none")?;
+    }
+    for v in links {
+        writeln!(
+            out,
+            "  {}@{}  {}  {}  sha256 {}",
+            paint(&v.artefact, style::HEADING),
+            v.version,
+            paint(
+                format!("{:<9}", v.status.to_string()),
+                status_style(v.status)
+            ),
+            v.date,
+            super::output::short_sha(&v.sha256)
+        )?;
+    }
+    Ok(())
+}

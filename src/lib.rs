@@ -1,0 +1,21 @@
+//! `baseline`: a programme's design documents under change control, backed by git.
+//!
+//! The library holds all behaviour; the `baseline` binary only parses the command
+//! line, runs [`cli::run`], and prints an error with its hint.
+
+pub mod audit;
+pub mod cli;
+pub mod content;
+pub mod error;
+pub mod model;
+pub mod repo;
+pub mod rules;
+pub mod schema;
+
+pub use error::{Error, ErrorKind, Result};
+
+/// Tells the user something on standard error that is not the command's output.
+pub fn notice(message: &str) {
+    use std::io::Write;
+    let _ = writeln!(anstream::stderr(), "note: {message}");
+}

@@ -1,0 +1,83 @@
+//! `baseline.toml`: the programme's name, its id patterns and its policy switches.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::id::{IdKind, IdPattern};
+use crate::error::Result;
+
+pub const CONFIG_FILE: &str = "baseline.toml";
+pub const FORMAT_VERSION: u32 = 1;
+
+/// The repository's configuration, `baseline.toml` at its root.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The programme whose design this repository holds, e.g. "MHHS".
+    pub programme: String,
+    /// The version of the repository layout; this tool writes 1.
+    pub format: u32,
+    /// Regular expressions every new id must match (anchored at both ends).
+    #[serde(default)]
+    pub ids: IdPatterns,
+    /// Rules that a programme may switch.
+    #[serde(default)]
+    pub policy: Policy,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct IdPatterns {
+    pub artefact: String,
+    pub decision: String,
+    pub change: String,
+    pub meeting: String,
+}
+
+impl Default for IdPatterns {
+    fn default() -> Self {
+        Self {
+            artefact: "[A-Za-z][A-Za-z0-9._-]*".into(),
+            decision: "[A-Z][A-Za-z0-9]*(-[A-Za-z0-9.]+)*".into(),
+            change: "(CR|DIN)[0-9]+".into(),
+            meeting: "[A-Z][A-Za-z0-9]*[0-9](\\.[0-9]+)?".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct Policy {
+    /// Once an artefact has a baseline, every later baseline must cite an approved
+    /// change request that affects it.
+    pub change_control: bool,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Self {
+            change_control: true,
+        }
+    }
+}
+
+impl Config {
+    pub fn new(programme: String) -> Self {
+        Self {
+            programme,
+            format: FORMAT_VERSION,
+            ids: IdPatterns::default(),
+            policy: Policy::default(),
+        }
+    }
+
+    pub fn pattern(&self, kind: IdKind) -> Result<IdPattern> {
+        let source = match kind {
+            IdKind::Artefact => &self.ids.artefact,
+            IdKind::Decision => &self.ids.decision,
+            IdKind::Change => &self.ids.change,
+            IdKind::Meeting => &self.ids.meeting,
+        };
+        IdPattern::new(kind, source)
+    }
+}

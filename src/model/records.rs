@@ -1,0 +1,301 @@
+//! The records a design repository holds, one TOML file each.
+
+use std::fmt;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::date::{Date, Timestamp};
+use super::version::VersionNumber;
+
+/// A registered design artefact: `artefacts/<id>/artefact.toml`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Artefact {
+    pub id: String,
+    pub title: String,
+    /// What sort of artefact it is, in the programme's own words ("document", "table", "policy").
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// The working content's file name, inside `artefacts/<id>/`.
+    pub file: String,
+    pub format: Format,
+    /// For tables: the column whose value identifies a row (e.g. "D-Flow").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    #[schemars(with = "String", extend("format" = "date"))]
+    pub registered: Date,
+    pub registered_by: String,
+}
+
+/// The content formats the tool reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Md,
+    Txt,
+    Csv,
+    Tsv,
+}
+
+impl Format {
+    pub const EXTENSIONS: &'static str = ".md, .markdown, .txt, .csv, .tsv";
+
+    pub fn from_extension(extension: &str) -> Option<Format> {
+        match extension.to_ascii_lowercase().as_str() {
+            "md" | "markdown" => Some(Format::Md),
+            "txt" | "text" => Some(Format::Txt),
+            "csv" => Some(Format::Csv),
+            "tsv" | "tab" => Some(Format::Tsv),
+            _ => None,
+        }
+    }
+
+    pub fn is_table(self) -> bool {
+        matches!(self, Format::Csv | Format::Tsv)
+    }
+}
+
+/// Where a version stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Draft,
+    Baselined,
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Status::Draft => "draft",
+            Status::Baselined => "baselined",
+        })
+    }
+}
+
+/// One recorded version: `artefacts/<id>/versions/<version>.toml`, written once.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VersionRecord {
+    pub artefact: String,
+    pub version: VersionNumber,
+    pub status: Status,
+    /// The business date of the version (for a baseline, the date it was baselined).
+    #[schemars(with = "String", extend("format" = "date"))]
+    pub date: Date,
+    /// Who recorded it, from git's user.name and user.email.
+    pub recorded_by: String,
+    /// When it was recorded, in UTC.
+    #[schemars(with = "String", extend("format" = "date-time"))]
+    pub recorded_at: Timestamp,
+    /// SHA-256 of the exact bytes, lower-case hex.
+    #[schemars(regex(pattern = r"^[0-9a-f]{64}$"))]
+    pub sha256: String,
+    /// The git blob id of the content.
+    #[schemars(regex(pattern = r"^[0-9a-f]{40}$"))]
+    pub blob: String,
+    pub file: String,
+    pub size: u64,
+    /// For a baseline: the draft it promotes, byte for byte.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promotes: Option<VersionNumber>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub decisions: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// What a decision decided.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema, clap::ValueEnum,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Approved,
+    Rejected,
+    Deferred,
+    Noted,
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Outcome::Approved => "approved",
+            Outcome::Rejected => "rejected",
+            Outcome::Deferred => "deferred",
+            Outcome::Noted => "noted",
+        })
+    }
+}
+
+/// A decision of the design authority: `decisions/<id>.toml`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Decision {
+    pub id: String,
+    #[schemars(with = "String", extend("format" = "date"))]
+    pub date: Date,
+    pub outcome: Outcome,
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meeting: Option<String>,
+    /// Who took it ("SRO", "DAG", "Chair").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authority: Option<String>,
+    /// The artefacts it approves; when present, a baseline citing it must be one of them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub artefacts: Vec<String>,
+    /// The change requests it decides.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<String>,
+    pub recorded_by: String,
+    #[schemars(with = "String", extend("format" = "date-time"))]
+    pub recorded_at: Timestamp,
+}
+
+/// A change request or design issue notice.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema, clap::ValueEnum,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeKind {
+    /// A change request.
+    Cr,
+    /// A design issue notice.
+    Din,
+}
+
+impl fmt::Display for ChangeKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ChangeKind::Cr => "CR",
+            ChangeKind::Din => "DIN",
+        })
+    }
+}
+
+/// The lifecycle of a change.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema, clap::ValueEnum,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChangeState {
+    Raised,
+    ImpactAssessment,
+    Approved,
+    Rejected,
+    Withdrawn,
+    Deferred,
+}
+
+impl ChangeState {
+    pub fn is_closed(self) -> bool {
+        matches!(
+            self,
+            ChangeState::Approved | ChangeState::Rejected | ChangeState::Withdrawn
+        )
+    }
+}
+
+impl fmt::Display for ChangeState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ChangeState::Raised => "raised",
+            ChangeState::ImpactAssessment => "impact-assessment",
+            ChangeState::Approved => "approved",
+            ChangeState::Rejected => "rejected",
+            ChangeState::Withdrawn => "withdrawn",
+            ChangeState::Deferred => "deferred",
+        })
+    }
+}
+
+/// A change request: `changes/<id>.toml`. Its history only ever grows.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Change {
+    pub id: String,
+    pub kind: ChangeKind,
+    pub title: String,
+    /// The artefacts it changes.
+    pub affects: Vec<String>,
+    /// Changes that cannot both be approved with this one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub excludes: Vec<String>,
+    pub recorded_by: String,
+    /// Every lifecycle step, oldest first; the last is the current state.
+    pub history: Vec<ChangeStep>,
+}
+
+/// One dated step in a change's lifecycle.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeStep {
+    pub state: ChangeState,
+    #[schemars(with = "String", extend("format" = "date"))]
+    pub date: Date,
+    /// The decision that made this step, where one did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<String>,
+    /// The release it is scheduled for (e.g. "IR3").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub recorded_by: String,
+    #[schemars(with = "String", extend("format" = "date-time"))]
+    pub recorded_at: Timestamp,
+}
+
+impl Change {
+    pub fn state(&self) -> ChangeState {
+        self.history
+            .last()
+            .map_or(ChangeState::Raised, |step| step.state)
+    }
+
+    /// The step that approved it, if it is approved.
+    pub fn approval(&self) -> Option<&ChangeStep> {
+        self.history
+            .iter()
+            .rev()
+            .find(|step| step.state == ChangeState::Approved)
+    }
+
+    pub fn affects_artefact(&self, artefact: &str) -> bool {
+        self.affects.iter().any(|a| a == artefact)
+    }
+}
+
+/// Paths of records inside the repository.
+pub mod paths {
+    use super::VersionNumber;
+
+    pub fn artefact_dir(id: &str) -> String {
+        format!("artefacts/{id}")
+    }
+    pub fn artefact(id: &str) -> String {
+        format!("artefacts/{id}/artefact.toml")
+    }
+    pub fn content(id: &str, file: &str) -> String {
+        format!("artefacts/{id}/{file}")
+    }
+    pub fn versions_dir(id: &str) -> String {
+        format!("artefacts/{id}/versions")
+    }
+    pub fn version(id: &str, version: &VersionNumber) -> String {
+        format!("artefacts/{id}/versions/{version}.toml")
+    }
+    pub fn decision(id: &str) -> String {
+        format!("decisions/{id}.toml")
+    }
+    pub fn change(id: &str) -> String {
+        format!("changes/{id}.toml")
+    }
+    pub fn tag(artefact: &str, version: &VersionNumber) -> String {
+        format!("{artefact}/v{version}")
+    }
+}

@@ -1,0 +1,151 @@
+//! The write-ahead journal that makes a write command all-or-nothing.
+//!
+//! A transaction writes every object first (harmless if abandoned), then this
+//! journal, then moves the branch — the moment the change happens — and only then
+//! creates tags and refreshes the working tree and index. If the process dies after
+//! the branch moved, the next write command finds the journal and finishes those
+//! steps; if it died before, the journal is discarded and nothing happened.
+
+use std::io::Write;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::Repo;
+use crate::error::{Error, Result, io_at};
+
+const JOURNAL_FILE: &str = "journal.json";
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Journal {
+    pub description: String,
+    pub branch: String,
+    pub old_commit: Option<String>,
+    pub new_commit: String,
+    /// Tag names and the annotated tag objects they must point at.
+    pub tags: Vec<(String, String)>,
+    /// Files of the new commit to bring into the working tree and index.
+    pub paths: Vec<String>,
+}
+
+fn oid(text: &str) -> Result<git2::Oid> {
+    git2::Oid::from_str(text).map_err(|_| {
+        Error::failed(
+            format!("the transaction journal names `{text}`, which is not an object id"),
+            "remove .git/baseline/journal.json, then run `git status` and check the last commit",
+        )
+    })
+}
+
+pub fn pending(repo: &Repo) -> Result<Option<Journal>> {
+    let path = repo.state_dir()?.join(JOURNAL_FILE);
+    match std::fs::read(&path) {
+        Ok(bytes) => Ok(Some(serde_json::from_slice(&bytes).map_err(|err| {
+            Error::failed(
+                format!(
+                    "{}: the transaction journal is unreadable: {err}",
+                    path.display()
+                ),
+                "remove it if no baseline command is running, then check `git status`",
+            )
+        })?)),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(err) => Err(io_at(&path)(err)),
+    }
+}
+
+pub fn write(repo: &Repo, journal: &Journal) -> Result<()> {
+    let dir = repo.state_dir()?;
+    let path = dir.join(JOURNAL_FILE);
+    let bytes = serde_json::to_vec_pretty(journal).expect("journal serialises");
+    write_durably(&path, &bytes)?;
+    sync_dir(dir)
+}
+
+pub fn clear(repo: &Repo) -> Result<()> {
+    let path = repo.state_dir()?.join(JOURNAL_FILE);
+    match std::fs::remove_file(&path) {
+        Err(err) if err.kind() != std::io::ErrorKind::NotFound => Err(io_at(&path)(err)),
+        _ => Ok(()),
+    }
+}
+
+/// Completes or discards an interrupted transaction; says what it did.
+pub fn recover(repo: &Repo) -> Result<Option<String>> {
+    let Some(journal) = pending(repo)? else {
+        return Ok(None);
+    };
+    let tip = repo.git.refname_to_id(&journal.branch).ok();
+    if tip == Some(oid(&journal.new_commit)?) {
+        finish(repo, &journal)?;
+        Ok(Some(format!(
+            "completed the interrupted `{}` (its commit was made; tags and working files are now in place)",
+            journal.description
+        )))
+    } else {
+        clear(repo)?;
+        Ok(Some(format!(
+            "rolled back the interrupted `{}` (it had not committed; nothing was recorded)",
+            journal.description
+        )))
+    }
+}
+
+/// The steps after the branch moved: idempotent, so recovery can repeat them.
+pub fn finish(repo: &Repo, journal: &Journal) -> Result<()> {
+    for (name, target) in &journal.tags {
+        let refname = format!("refs/tags/{name}");
+        if repo.git.refname_to_id(&refname).is_err() {
+            repo.git
+                .reference(&refname, oid(target)?, false, &journal.description)?;
+        }
+    }
+    refresh_working_tree(repo, &oid(&journal.new_commit)?, &journal.paths)?;
+    clear(repo)
+}
+
+fn refresh_working_tree(repo: &Repo, commit: &git2::Oid, paths: &[String]) -> Result<()> {
+    let tree = repo.git.find_commit(*commit)?.tree()?;
+    let mut index = repo.git.index()?;
+    for path in paths {
+        let blob = repo.git.find_blob(tree.get_path(Path::new(path))?.id())?;
+        let file = repo.root.join(path);
+        if std::fs::read(&file).ok().as_deref() != Some(blob.content()) {
+            if let Some(parent) = file.parent() {
+                std::fs::create_dir_all(parent).map_err(io_at(parent))?;
+            }
+            replace_file(&file, blob.content())?;
+        }
+        index.add_path(Path::new(path))?;
+    }
+    index.write()?;
+    Ok(())
+}
+
+/// Replaces a file by writing a sibling and renaming it over, so that a reader
+/// sees the old bytes or the new, never a mix.
+pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.baseline-tmp"));
+    std::fs::write(&tmp, bytes).map_err(io_at(&tmp))?;
+    std::fs::rename(&tmp, path).map_err(io_at(path))
+}
+
+fn write_durably(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension("tmp");
+    let mut file = std::fs::File::create(&tmp).map_err(io_at(&tmp))?;
+    file.write_all(bytes).map_err(io_at(&tmp))?;
+    file.sync_all().map_err(io_at(&tmp))?;
+    std::fs::rename(&tmp, path).map_err(io_at(path))
+}
+
+fn sync_dir(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    std::fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(io_at(dir))?;
+    Ok(())
+}

@@ -1,0 +1,98 @@
+//! The repository lock: one write command at a time, and a trace of who holds it.
+//!
+//! The lock is an OS file lock (released by the kernel when a process dies), on a
+//! file that is never deleted — deleting a locked file lets two processes lock two
+//! different inodes. The file's content names the holder; a holder that finishes
+//! empties it, so content found on taking the lock means the last holder was killed.
+
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::error::{Error, Result, io_at};
+
+pub struct Lock {
+    file: File,
+    path: PathBuf,
+}
+
+/// What the lock file said when it was taken.
+pub struct Acquired {
+    pub lock: Lock,
+    /// The holder a killed process left behind, if any.
+    pub stale_holder: Option<String>,
+}
+
+const POLL: Duration = Duration::from_millis(10);
+
+fn timeout() -> Duration {
+    std::env::var("BASELINE_LOCK_TIMEOUT")
+        .ok()
+        .and_then(|s| s.parse::<f64>().ok())
+        .map_or(Duration::from_secs(30), Duration::from_secs_f64)
+}
+
+impl Lock {
+    pub fn acquire(path: &Path, description: &str) -> Result<Acquired> {
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path)
+            .map_err(io_at(path))?;
+        let deadline = Instant::now() + timeout();
+        loop {
+            match file.try_lock() {
+                Ok(()) => break,
+                Err(std::fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                    std::thread::sleep(POLL)
+                }
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    let holder = std::fs::read_to_string(path).unwrap_or_default();
+                    return Err(Error::refused(
+                        format!(
+                            "another baseline command holds the repository lock {}: {}",
+                            path.display(),
+                            holder.trim()
+                        ),
+                        "wait for it to finish and try again (BASELINE_LOCK_TIMEOUT sets how many seconds to wait)",
+                    ));
+                }
+                Err(std::fs::TryLockError::Error(err)) => return Err(io_at(path)(err)),
+            }
+        }
+        let mut previous = String::new();
+        file.read_to_string(&mut previous).map_err(io_at(path))?;
+        let stale_holder = Some(previous.trim().to_string()).filter(|s| !s.is_empty());
+        let holder = format!(
+            "pid {} running `{description}` since {}\n",
+            std::process::id(),
+            jiff::Timestamp::now()
+                .round(jiff::Unit::Second)
+                .unwrap_or(jiff::Timestamp::now())
+        );
+        file.set_len(0).map_err(io_at(path))?;
+        file.seek(SeekFrom::Start(0)).map_err(io_at(path))?;
+        file.write_all(holder.as_bytes()).map_err(io_at(path))?;
+        Ok(Acquired {
+            lock: Lock {
+                file,
+                path: path.to_path_buf(),
+            },
+            stale_holder,
+        })
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        if let Err(err) = self.file.set_len(0) {
+            crate::notice(&format!(
+                "could not clear the lock file {}: {err}",
+                self.path.display()
+            ));
+        }
+    }
+}

@@ -1,0 +1,142 @@
+//! The design repository: a git repository whose HEAD tree holds the records.
+
+pub mod commit_index;
+mod journal;
+mod lock;
+pub mod snapshot;
+pub mod transaction;
+mod tree;
+
+use std::path::{Path, PathBuf};
+
+pub use commit_index::CommitIndex;
+pub use snapshot::Snapshot;
+pub use transaction::{CommitMessage, Transaction};
+
+use crate::error::{Error, Result};
+use crate::model::config::CONFIG_FILE;
+
+pub struct Repo {
+    git: git2::Repository,
+    root: PathBuf,
+    state_dir: PathBuf,
+}
+
+impl Repo {
+    /// Opens the git repository containing `start` (which need not hold a design yet).
+    pub fn discover(start: &Path) -> Result<Repo> {
+        let git = git2::Repository::discover(start).map_err(|err| {
+            if err.code() == git2::ErrorCode::NotFound {
+                Error::refused(
+                    format!("{} is not inside a design repository", start.display()),
+                    "run `baseline init` to create one here, or use -C DIR to name one",
+                )
+            } else {
+                Error::from(err)
+            }
+        })?;
+        Self::from_git(git)
+    }
+
+    /// Opens `dir` as a git repository, creating one (branch `main`) if there is none.
+    pub fn open_or_init(dir: &Path) -> Result<Repo> {
+        match git2::Repository::open(dir) {
+            Ok(git) => Self::from_git(git),
+            Err(err) if err.code() == git2::ErrorCode::NotFound => {
+                let mut options = git2::RepositoryInitOptions::new();
+                options.initial_head("main");
+                Self::from_git(git2::Repository::init_opts(dir, &options)?)
+            }
+            Err(err) => Err(err.into()),
+        }
+    }
+
+    fn from_git(git: git2::Repository) -> Result<Repo> {
+        let root = git
+            .workdir()
+            .ok_or_else(|| {
+                Error::refused(
+                    format!("{} is a bare git repository", git.path().display()),
+                    "run baseline in a clone with a working tree",
+                )
+            })?
+            .to_path_buf();
+        let state_dir = git.path().join("baseline");
+        Ok(Repo {
+            git,
+            root,
+            state_dir,
+        })
+    }
+
+    pub fn git(&self) -> &git2::Repository {
+        &self.git
+    }
+
+    /// The working tree's top folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Where the tool keeps its lock, journal and derived indexes (never committed).
+    pub(crate) fn state_dir(&self) -> Result<&Path> {
+        std::fs::create_dir_all(&self.state_dir).map_err(crate::error::io_at(&self.state_dir))?;
+        Ok(&self.state_dir)
+    }
+
+    /// The records as of HEAD; refuses if HEAD holds no design.
+    pub fn snapshot(&self) -> Result<Snapshot<'_>> {
+        let snapshot = Snapshot::at_head(self)?;
+        if !snapshot.exists(CONFIG_FILE)? {
+            return Err(Error::refused(
+                format!(
+                    "{} holds no design repository (no {CONFIG_FILE} in the last commit)",
+                    self.root.display()
+                ),
+                "run `baseline init` here first",
+            ));
+        }
+        if journal::pending(self)?.is_some() {
+            crate::notice(
+                "an interrupted baseline command left work to finish; the next write command completes it",
+            );
+        }
+        Ok(snapshot)
+    }
+
+    /// "Name <email>", as git would record the author.
+    pub fn identity(&self) -> Result<String> {
+        let signature = self.signature()?;
+        Ok(format!(
+            "{} <{}>",
+            signature.name().unwrap_or("?"),
+            signature.email().unwrap_or("?")
+        ))
+    }
+
+    pub(crate) fn signature(&self) -> Result<git2::Signature<'static>> {
+        let from_env = |key: &str| std::env::var(key).ok().filter(|v| !v.is_empty());
+        let config = self.git.config()?;
+        let name = from_env("GIT_AUTHOR_NAME").or_else(|| config.get_string("user.name").ok());
+        let email = from_env("GIT_AUTHOR_EMAIL").or_else(|| config.get_string("user.email").ok());
+        match (name, email) {
+            (Some(name), Some(email)) => Ok(git2::Signature::now(&name, &email)?),
+            _ => Err(Error::refused(
+                "git does not know who you are, and every record names who made it",
+                "run `git config --global user.name \"Your Name\"` and `git config --global user.email you@example.org`",
+            )),
+        }
+    }
+
+    /// The branch HEAD names (possibly not born yet); refuses a detached HEAD.
+    pub(crate) fn branch_ref(&self) -> Result<String> {
+        let head = self.git.find_reference("HEAD")?;
+        match head.symbolic_target()? {
+            Some(target) => Ok(target.to_string()),
+            None => Err(Error::refused(
+                "HEAD is detached, so there is no branch to record on",
+                "check out the design branch first, e.g. `git switch main`",
+            )),
+        }
+    }
+}

@@ -1,0 +1,252 @@
+//! Reading records from one commit's tree: only what a command asks for.
+
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+
+use super::Repo;
+use crate::error::{Error, Result};
+use crate::model::config::CONFIG_FILE;
+use crate::model::{
+    Artefact, Change, Config, Decision, Status, VersionNumber, VersionRecord, paths,
+};
+
+pub struct Snapshot<'r> {
+    repo: &'r Repo,
+    commit: Option<git2::Commit<'r>>,
+    tree: Option<git2::Tree<'r>>,
+}
+
+impl<'r> Snapshot<'r> {
+    pub(crate) fn at_head(repo: &'r Repo) -> Result<Snapshot<'r>> {
+        let commit = match repo.git.head() {
+            Ok(head) => Some(head.peel_to_commit()?),
+            Err(err) if err.code() == git2::ErrorCode::UnbornBranch => None,
+            Err(err) => return Err(err.into()),
+        };
+        let tree = commit.as_ref().map(|c| c.tree()).transpose()?;
+        Ok(Snapshot { repo, commit, tree })
+    }
+
+    pub fn repo(&self) -> &'r Repo {
+        self.repo
+    }
+
+    pub fn commit(&self) -> Option<&git2::Commit<'r>> {
+        self.commit.as_ref()
+    }
+
+    pub(crate) fn tree(&self) -> Option<&git2::Tree<'r>> {
+        self.tree.as_ref()
+    }
+
+    fn entry(&self, path: &str) -> Result<Option<git2::TreeEntry<'static>>> {
+        let Some(tree) = &self.tree else {
+            return Ok(None);
+        };
+        match tree.get_path(Path::new(path)) {
+            Ok(entry) => Ok(Some(entry)),
+            Err(err) if err.code() == git2::ErrorCode::NotFound => Ok(None),
+            Err(err) => Err(err.into()),
+        }
+    }
+
+    pub fn exists(&self, path: &str) -> Result<bool> {
+        Ok(self.entry(path)?.is_some())
+    }
+
+    /// The blob id at `path`, if a file is there.
+    pub fn blob_id(&self, path: &str) -> Result<Option<git2::Oid>> {
+        Ok(self
+            .entry(path)?
+            .filter(|e| e.kind() == Some(git2::ObjectType::Blob))
+            .map(|e| e.id()))
+    }
+
+    pub fn read(&self, path: &str) -> Result<Option<Vec<u8>>> {
+        match self.blob_id(path)? {
+            Some(id) => Ok(Some(self.blob(id)?)),
+            None => Ok(None),
+        }
+    }
+
+    pub fn blob(&self, id: git2::Oid) -> Result<Vec<u8>> {
+        Ok(self.repo.git.find_blob(id)?.content().to_vec())
+    }
+
+    /// The names in a folder of the tree, sorted as git sorts them.
+    pub fn list(&self, dir: &str) -> Result<Vec<String>> {
+        let Some(entry) = self.entry(dir)? else {
+            return Ok(Vec::new());
+        };
+        let object = entry.to_object(&self.repo.git)?;
+        let Some(tree) = object.as_tree() else {
+            return Ok(Vec::new());
+        };
+        Ok(tree
+            .iter()
+            .filter_map(|e| e.name().ok().map(str::to_string))
+            .collect())
+    }
+
+    pub fn record<T: DeserializeOwned>(&self, path: &str) -> Result<Option<T>> {
+        self.read(path)?
+            .map(|bytes| parse_record(path, &bytes))
+            .transpose()
+    }
+
+    pub fn config(&self) -> Result<Config> {
+        self.record(CONFIG_FILE)?.ok_or_else(|| {
+            Error::refused(
+                format!("no {CONFIG_FILE} in the last commit"),
+                "run `baseline init` here first",
+            )
+        })
+    }
+
+    pub fn artefact(&self, id: &str) -> Result<Option<Artefact>> {
+        self.record(&paths::artefact(id))
+    }
+
+    pub fn require_artefact(&self, id: &str) -> Result<Artefact> {
+        self.artefact(id)?.ok_or_else(|| {
+            Error::refused(
+                format!("no artefact {id} is registered"),
+                "check the id with `baseline list`, or register it with `baseline add`",
+            )
+        })
+    }
+
+    pub fn artefact_ids(&self) -> Result<Vec<String>> {
+        self.list("artefacts")
+    }
+
+    /// The numbers of an artefact's recorded versions, lowest first, from the
+    /// file names alone (no record is read).
+    pub fn version_numbers(&self, artefact: &str) -> Result<Vec<VersionNumber>> {
+        let mut numbers: Vec<VersionNumber> = self
+            .list(&paths::versions_dir(artefact))?
+            .iter()
+            .filter_map(|name| name.strip_suffix(".toml")?.parse().ok())
+            .collect();
+        numbers.sort();
+        Ok(numbers)
+    }
+
+    pub fn version(&self, artefact: &str, number: &VersionNumber) -> Result<Option<VersionRecord>> {
+        self.record(&paths::version(artefact, number))
+    }
+
+    /// The latest recorded version and the latest baseline, reading as few records
+    /// as it can (newest first, stopping at the first baseline).
+    pub fn latest_and_baseline(
+        &self,
+        artefact: &str,
+    ) -> Result<(Option<VersionRecord>, Option<VersionRecord>)> {
+        let mut latest = None;
+        for number in self.version_numbers(artefact)?.iter().rev() {
+            let Some(record) = self.version(artefact, number)? else {
+                continue;
+            };
+            if record.status == Status::Baselined {
+                return Ok((latest.or_else(|| Some(record.clone())), Some(record)));
+            }
+            latest.get_or_insert(record);
+        }
+        Ok((latest, None))
+    }
+
+    /// Every recorded version of an artefact, oldest first.
+    pub fn versions(&self, artefact: &str) -> Result<Vec<VersionRecord>> {
+        let dir = paths::versions_dir(artefact);
+        let mut versions = self
+            .list(&dir)?
+            .iter()
+            .filter(|name| name.ends_with(".toml"))
+            .map(|name| {
+                let path = format!("{dir}/{name}");
+                self.record::<VersionRecord>(&path)?
+                    .ok_or_else(|| Error::failed(format!("{path} vanished"), "run `git fsck`"))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        versions.sort_by(|a, b| a.version.cmp(&b.version));
+        Ok(versions)
+    }
+
+    pub fn decision(&self, id: &str) -> Result<Option<Decision>> {
+        self.record(&paths::decision(id))
+    }
+
+    pub fn require_decision(&self, id: &str) -> Result<Decision> {
+        self.decision(id)?.ok_or_else(|| {
+            Error::refused(
+                format!("no decision {id} is recorded"),
+                format!("record it first with `baseline decision add {id} --date … --outcome … --text …`, or check the id with `baseline decision list`"),
+            )
+        })
+    }
+
+    pub fn change(&self, id: &str) -> Result<Option<Change>> {
+        self.record(&paths::change(id))
+    }
+
+    pub fn require_change(&self, id: &str) -> Result<Change> {
+        self.change(id)?.ok_or_else(|| {
+            Error::refused(
+                format!("no change {id} is recorded"),
+                format!("raise it first with `baseline change add {id} --title … --affects …`, or check the id with `baseline change list`"),
+            )
+        })
+    }
+
+    fn all_records<T: DeserializeOwned>(&self, dir: &str) -> Result<Vec<T>> {
+        self.list(dir)?
+            .iter()
+            .filter(|name| name.ends_with(".toml"))
+            .filter_map(|name| self.record(&format!("{dir}/{name}")).transpose())
+            .collect()
+    }
+
+    pub fn decisions(&self) -> Result<Vec<Decision>> {
+        self.all_records("decisions")
+    }
+
+    pub fn changes(&self) -> Result<Vec<Change>> {
+        self.all_records("changes")
+    }
+}
+
+/// Parses a record, naming the file and line when it is not what the tool wrote.
+pub fn parse_record<T: DeserializeOwned>(path: &str, bytes: &[u8]) -> Result<T> {
+    let text = std::str::from_utf8(bytes).map_err(|err| {
+        Error::failed(
+            format!("{path} is not UTF-8 text (byte {})", err.valid_up_to()),
+            format!(
+                "restore the record with `git checkout HEAD -- {path}` or `git log -p -- {path}`"
+            ),
+        )
+    })?;
+    toml::from_str(text).map_err(|err| {
+        let line = err
+            .span()
+            .map(|span| text[..span.start].matches('\n').count() + 1)
+            .map_or(String::new(), |line| format!(" at line {line}"));
+        Error::failed(
+            format!("{path}{line}: {}", err.message()),
+            format!("records are written by baseline and never edited: see `git log -p -- {path}` and restore the committed text"),
+        )
+    })
+}
+
+/// The latest version with the given status, from a list sorted oldest first.
+pub fn latest_with_status(versions: &[VersionRecord], status: Status) -> Option<&VersionRecord> {
+    versions.iter().rev().find(|v| v.status == status)
+}
+
+/// The version with the given number, if recorded.
+pub fn find_version<'v>(
+    versions: &'v [VersionRecord],
+    number: &VersionNumber,
+) -> Option<&'v VersionRecord> {
+    versions.iter().find(|v| &v.version == number)
+}

@@ -1,0 +1,216 @@
+//! A write command's single transaction: lock, load, check, write objects, move refs.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use super::Repo;
+use super::journal::{self, Journal};
+use super::lock::Lock;
+use super::snapshot::Snapshot;
+use super::tree::TreeEdit;
+use crate::error::{Error, Result};
+use crate::model::Config;
+
+/// A commit message: a subject that says what happened, a body, and trailers a
+/// machine can read (`Baseline-Artefact: DES196`).
+#[derive(Debug, Default)]
+pub struct CommitMessage {
+    pub subject: String,
+    pub body: Vec<String>,
+    pub trailers: Vec<(&'static str, String)>,
+}
+
+impl CommitMessage {
+    pub fn new(subject: impl Into<String>) -> Self {
+        Self {
+            subject: subject.into(),
+            ..Self::default()
+        }
+    }
+
+    pub fn line(mut self, line: impl Into<String>) -> Self {
+        self.body.push(line.into());
+        self
+    }
+
+    pub fn trailer(mut self, key: &'static str, value: impl fmt::Display) -> Self {
+        self.trailers.push((key, value.to_string()));
+        self
+    }
+
+    pub fn trailers<I: IntoIterator<Item = T>, T: fmt::Display>(
+        mut self,
+        key: &'static str,
+        values: I,
+    ) -> Self {
+        for value in values {
+            self = self.trailer(key, value);
+        }
+        self
+    }
+}
+
+impl fmt::Display for CommitMessage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{}", self.subject)?;
+        if !self.body.is_empty() {
+            writeln!(f)?;
+            for line in &self.body {
+                writeln!(f, "{line}")?;
+            }
+        }
+        if !self.trailers.is_empty() {
+            writeln!(f)?;
+            for (key, value) in &self.trailers {
+                writeln!(f, "{key}: {value}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+pub struct Transaction<'r> {
+    repo: &'r Repo,
+    description: String,
+    snapshot: Snapshot<'r>,
+    edit: TreeEdit,
+    paths: Vec<String>,
+    tags: Vec<(String, String)>,
+    _lock: Lock,
+}
+
+impl Repo {
+    /// Takes the lock, finishes or discards any interrupted transaction, and loads HEAD.
+    pub fn begin(&self, description: impl Into<String>) -> Result<Transaction<'_>> {
+        let description = description.into();
+        let acquired = Lock::acquire(&self.state_dir()?.join("lock"), &description)?;
+        if let Some(holder) = acquired.stale_holder {
+            crate::notice(&format!(
+                "the previous baseline command was killed before it finished ({holder})"
+            ));
+        }
+        if let Some(what) = journal::recover(self)? {
+            crate::notice(&what);
+        }
+        Ok(Transaction {
+            repo: self,
+            description,
+            snapshot: Snapshot::at_head(self)?,
+            edit: TreeEdit::default(),
+            paths: Vec::new(),
+            tags: Vec::new(),
+            _lock: acquired.lock,
+        })
+    }
+}
+
+impl<'r> Transaction<'r> {
+    /// The records as they were when the lock was taken.
+    pub fn snapshot(&self) -> &Snapshot<'r> {
+        &self.snapshot
+    }
+
+    pub fn config(&self) -> Result<Config> {
+        self.snapshot.config()
+    }
+
+    pub fn repo(&self) -> &'r Repo {
+        self.repo
+    }
+
+    /// Stages a file's new bytes; returns the blob id.
+    pub fn write(&mut self, path: &str, bytes: &[u8]) -> Result<git2::Oid> {
+        let blob = self.repo.git.blob(bytes)?;
+        self.edit.put(path, blob);
+        self.paths.push(path.to_string());
+        Ok(blob)
+    }
+
+    /// Stages a record that must not exist yet: records are written once.
+    pub fn create_record<T: Serialize>(&mut self, path: &str, record: &T) -> Result<()> {
+        if self.snapshot.exists(path)? {
+            return Err(Error::refused(
+                format!("{path} already exists, and records are never overwritten"),
+                "choose a new id or version number",
+            ));
+        }
+        self.write(path, record_text(record).as_bytes())?;
+        Ok(())
+    }
+
+    /// Stages the new text of a record that grows by appending (a change's history).
+    pub fn append_record<T: Serialize>(&mut self, path: &str, record: &T) -> Result<()> {
+        self.write(path, record_text(record).as_bytes())?;
+        Ok(())
+    }
+
+    /// Asks for an annotated tag on the new commit; tags are never moved.
+    pub fn tag(&mut self, name: &str, message: String) -> Result<()> {
+        if let Ok(existing) = self.repo.git.refname_to_id(&format!("refs/tags/{name}")) {
+            return Err(Error::refused(
+                format!("tag {name} already exists (at {existing}), and tags are never moved"),
+                "choose another version number with --version, or investigate who made the tag with `git show`",
+            ));
+        }
+        self.tags.push((name.to_string(), message));
+        Ok(())
+    }
+
+    /// Commits everything staged as one commit on the branch, then tags it.
+    pub fn commit(self, message: &CommitMessage) -> Result<git2::Oid> {
+        let git = &self.repo.git;
+        let branch = self.repo.branch_ref()?;
+        let signature = self.repo.signature()?;
+        let tree = git.find_tree(self.edit.write(git, self.snapshot.tree())?)?;
+        let parents: Vec<&git2::Commit<'_>> = self.snapshot.commit().into_iter().collect();
+        let commit = git.commit(
+            None,
+            &signature,
+            &signature,
+            &message.to_string(),
+            &tree,
+            &parents,
+        )?;
+        let target = git.find_object(commit, Some(git2::ObjectType::Commit))?;
+        let tags = self
+            .tags
+            .iter()
+            .map(|(name, text)| {
+                let tag = git.tag_annotation_create(name, &target, &signature, text)?;
+                Ok((name.clone(), tag.to_string()))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let old = self.snapshot.commit().map(|c| c.id());
+        let record = Journal {
+            description: self.description.clone(),
+            branch: branch.clone(),
+            old_commit: old.map(|o| o.to_string()),
+            new_commit: commit.to_string(),
+            tags,
+            paths: self.paths.clone(),
+        };
+        journal::write(self.repo, &record)?;
+        let moved = match old {
+            Some(old) => git.reference_matching(&branch, commit, true, old, &message.subject),
+            None => git.reference(&branch, commit, false, &message.subject),
+        };
+        if let Err(err) = moved {
+            journal::clear(self.repo)?;
+            return Err(Error::refused(
+                format!(
+                    "{branch} moved while baseline was working ({})",
+                    err.message()
+                ),
+                "something other than baseline committed at the same moment; run the command again",
+            ));
+        }
+        journal::finish(self.repo, &record)?;
+        Ok(commit)
+    }
+}
+
+/// The TOML text of a record, as committed.
+pub fn record_text<T: Serialize>(record: &T) -> String {
+    toml::to_string(record).expect("records always serialise to TOML")
+}

@@ -1,0 +1,407 @@
+//! What may happen: pure functions over the model, so every rule is unit-testable
+//! and every refusal says which record broke which rule and how to put it right.
+
+use crate::error::{Error, Result};
+use crate::model::config::Policy;
+use crate::model::{
+    Change, ChangeState, Date, Decision, Outcome, Status, VersionNumber, VersionRecord,
+};
+
+/// The number a new version gets: the explicit one if it is higher than every
+/// recorded version, else the default.
+pub fn new_version_number(
+    artefact: &str,
+    versions: &[VersionRecord],
+    explicit: Option<&VersionNumber>,
+    default: fn(Option<&VersionNumber>) -> VersionNumber,
+) -> Result<VersionNumber> {
+    let highest = versions.iter().map(|v| &v.version).max();
+    match (explicit, highest) {
+        (Some(wanted), Some(highest)) if wanted <= highest => Err(Error::refused(
+            format!(
+                "{artefact} version {wanted} is not higher than {highest}, the highest recorded; version numbers only increase and are never reused"
+            ),
+            format!("leave out --version to take the next one, or give one above {highest}"),
+        )),
+        (Some(wanted), _) => Ok(wanted.clone()),
+        (None, highest) => Ok(default(highest)),
+    }
+}
+
+/// A version may not be dated before the one it follows.
+pub fn check_date_order(artefact: &str, versions: &[VersionRecord], date: Date) -> Result<()> {
+    match versions.last() {
+        Some(last) if date < last.date => Err(Error::refused(
+            format!(
+                "{artefact}: the date {date} is before {}, the date of version {}",
+                last.date, last.version
+            ),
+            format!("use --date {} or later", last.date),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// A draft must differ from the latest recorded version.
+pub fn check_draft_changed(artefact: &str, versions: &[VersionRecord], sha256: &str) -> Result<()> {
+    match versions.last() {
+        Some(latest) if latest.sha256 == sha256 => Err(Error::refused(
+            format!(
+                "nothing changed: {artefact}'s working file is identical to version {} (sha256 {})",
+                latest.version,
+                short(sha256)
+            ),
+            format!(
+                "edit artefacts/{artefact}/{} (or pass a new FILE) before recording a draft",
+                latest.file
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Changes cited by a draft or baseline must exist, affect the artefact, and be
+/// neither rejected nor withdrawn.
+pub fn check_cited_changes(artefact: &str, changes: &[(String, Option<Change>)]) -> Result<()> {
+    for (id, change) in changes {
+        let change = change.as_ref().ok_or_else(|| {
+            Error::refused(
+                format!("no change {id} is recorded"),
+                format!("raise it with `baseline change add {id} --title … --affects {artefact}`, or check the id with `baseline change list`"),
+            )
+        })?;
+        if matches!(
+            change.state(),
+            ChangeState::Rejected | ChangeState::Withdrawn
+        ) {
+            return Err(Error::refused(
+                format!("change {id} is {} and can never be cited", change.state()),
+                "cite the change that replaced it, or none",
+            ));
+        }
+        if !change.affects_artefact(artefact) {
+            return Err(Error::refused(
+                format!(
+                    "change {id} does not affect {artefact} (it affects {})",
+                    list(&change.affects)
+                ),
+                format!("cite a change whose `affects` lists {artefact}"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Everything a baseline needs to be checked.
+pub struct BaselineRequest<'a> {
+    pub artefact: &'a str,
+    pub versions: &'a [VersionRecord],
+    pub draft: Option<&'a VersionNumber>,
+    pub version: Option<&'a VersionNumber>,
+    pub date: Date,
+    pub decisions: &'a [(String, Option<Decision>)],
+    pub changes: &'a [(String, Option<Change>)],
+    pub policy: &'a Policy,
+}
+
+/// Which draft a baseline promotes, and the number it gets.
+#[derive(Debug)]
+pub struct BaselinePlan {
+    pub promotes: VersionRecord,
+    pub version: VersionNumber,
+}
+
+pub fn check_baseline(request: &BaselineRequest<'_>) -> Result<BaselinePlan> {
+    let artefact = request.artefact;
+    let promotes = draft_to_promote(artefact, request.versions, request.draft)?;
+    if request.date < promotes.date {
+        return Err(Error::refused(
+            format!(
+                "{artefact}: a baseline dated {} cannot promote draft {}, recorded for {}",
+                request.date, promotes.version, promotes.date
+            ),
+            format!("use --date {} or later", promotes.date),
+        ));
+    }
+    check_date_order(artefact, request.versions, request.date)?;
+    check_decisions(artefact, request.decisions, request.date)?;
+    check_cited_changes(artefact, request.changes)?;
+    check_changes_approved(artefact, request.changes, request.date)?;
+    let under_control = request
+        .versions
+        .iter()
+        .any(|v| v.status == Status::Baselined);
+    if under_control && request.policy.change_control && request.changes.is_empty() {
+        let current = request
+            .versions
+            .iter()
+            .rev()
+            .find(|v| v.status == Status::Baselined)
+            .map(|v| v.version.to_string())
+            .unwrap_or_default();
+        return Err(Error::refused(
+            format!(
+                "{artefact} is under change control (baselined at {current}): a new baseline must cite an approved change that affects it"
+            ),
+            "add --change CR… naming an approved change request; see `baseline change list`",
+        ));
+    }
+    let version = new_version_number(
+        artefact,
+        request.versions,
+        request.version,
+        VersionNumber::next_major,
+    )?;
+    Ok(BaselinePlan {
+        promotes: promotes.clone(),
+        version,
+    })
+}
+
+fn draft_to_promote<'v>(
+    artefact: &str,
+    versions: &'v [VersionRecord],
+    wanted: Option<&VersionNumber>,
+) -> Result<&'v VersionRecord> {
+    match wanted {
+        Some(number) => {
+            let found = versions
+                .iter()
+                .find(|v| &v.version == number)
+                .ok_or_else(|| {
+                    Error::refused(
+                        format!("{artefact} has no version {number}"),
+                        format!("see the recorded versions with `baseline log {artefact}`"),
+                    )
+                })?;
+            if found.status != Status::Draft {
+                return Err(Error::refused(
+                    format!(
+                        "{artefact} {number} is {}, not a draft: only a recorded draft can be baselined",
+                        found.status
+                    ),
+                    "name a draft with --draft, or record one with `baseline draft`",
+                ));
+            }
+            Ok(found)
+        }
+        None => match versions.last() {
+            None => Err(Error::refused(
+                format!("{artefact} has no recorded draft to baseline"),
+                format!("record one first with `baseline draft {artefact}`"),
+            )),
+            Some(latest) if latest.status != Status::Draft => Err(Error::refused(
+                format!(
+                    "{artefact}'s latest version {} is already baselined; there is no newer draft to baseline",
+                    latest.version
+                ),
+                format!("record the revised content with `baseline draft {artefact}` first"),
+            )),
+            Some(latest) => Ok(latest),
+        },
+    }
+}
+
+fn check_decisions(
+    artefact: &str,
+    decisions: &[(String, Option<Decision>)],
+    date: Date,
+) -> Result<()> {
+    if decisions.is_empty() {
+        return Err(Error::usage(
+            format!("a baseline of {artefact} needs the decision that approved it"),
+            "add --decision DEC… naming an approved decision",
+        ));
+    }
+    for (id, decision) in decisions {
+        let decision = decision.as_ref().ok_or_else(|| {
+            Error::refused(
+                format!("no decision {id} is recorded"),
+                format!("record it first with `baseline decision add {id} …`, or check the id with `baseline decision list`"),
+            )
+        })?;
+        if decision.outcome != Outcome::Approved {
+            return Err(Error::refused(
+                format!(
+                    "decision {id} has outcome `{}`, and only an approved decision can baseline",
+                    decision.outcome
+                ),
+                "cite the decision that approved the baseline",
+            ));
+        }
+        if decision.date > date {
+            return Err(Error::refused(
+                format!(
+                    "decision {id} is dated {}, after the baseline date {date}",
+                    decision.date
+                ),
+                format!(
+                    "baseline on or after the decision: --date {}",
+                    decision.date
+                ),
+            ));
+        }
+        if !decision.artefacts.is_empty() && !decision.artefacts.iter().any(|a| a == artefact) {
+            return Err(Error::refused(
+                format!(
+                    "decision {id} approves {}, not {artefact}",
+                    list(&decision.artefacts)
+                ),
+                format!("cite the decision that approved {artefact}"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_changes_approved(
+    artefact: &str,
+    changes: &[(String, Option<Change>)],
+    date: Date,
+) -> Result<()> {
+    for (id, change) in changes {
+        let Some(change) = change else { continue };
+        match change.approval() {
+            Some(step) if change.state() == ChangeState::Approved && step.date <= date => {}
+            Some(step) if change.state() == ChangeState::Approved => {
+                return Err(Error::refused(
+                    format!(
+                        "change {id} was approved on {}, after the baseline date {date}",
+                        step.date
+                    ),
+                    format!("baseline {artefact} on or after {}", step.date),
+                ));
+            }
+            _ => {
+                return Err(Error::refused(
+                    format!(
+                        "change {id} is {}, not approved: a baseline can only implement approved changes",
+                        change.state()
+                    ),
+                    format!(
+                        "approve it first with `baseline change set {id} approved --decision DEC…`"
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether a change may move to `to` on `date`, by `decision` if one is named.
+pub fn check_transition(
+    change: &Change,
+    to: ChangeState,
+    date: Date,
+    decision: Option<&Decision>,
+) -> Result<()> {
+    let from = change.state();
+    let allowed = match from {
+        ChangeState::Raised => matches!(
+            to,
+            ChangeState::ImpactAssessment
+                | ChangeState::Rejected
+                | ChangeState::Withdrawn
+                | ChangeState::Deferred
+        ),
+        ChangeState::ImpactAssessment | ChangeState::Deferred => !matches!(to, ChangeState::Raised),
+        ChangeState::Approved | ChangeState::Rejected | ChangeState::Withdrawn => false,
+    };
+    if !allowed {
+        let hint = if from.is_closed() {
+            format!(
+                "{} is closed; raise a new change to reopen the matter",
+                change.id
+            )
+        } else {
+            "a change goes raised → impact-assessment → approved | rejected | withdrawn | deferred"
+                .to_string()
+        };
+        return Err(Error::refused(
+            format!("change {} cannot go from {from} to {to}", change.id),
+            hint,
+        ));
+    }
+    if let Some(last) = change.history.last() {
+        if date < last.date {
+            return Err(Error::refused(
+                format!(
+                    "change {}: the date {date} is before its last step ({} on {})",
+                    change.id, last.state, last.date
+                ),
+                format!("use --date {} or later", last.date),
+            ));
+        }
+    }
+    match (to, decision) {
+        (ChangeState::Approved | ChangeState::Rejected, None) => Err(Error::refused(
+            format!("change {} can only be {to} by a decision", change.id),
+            "add --decision DEC… naming the decision that made it",
+        )),
+        (ChangeState::Approved, Some(d)) if d.outcome != Outcome::Approved => Err(Error::refused(
+            format!(
+                "decision {} has outcome `{}`, so it cannot approve {}",
+                d.id, d.outcome, change.id
+            ),
+            "cite the decision that approved the change",
+        )),
+        (_, Some(d)) if d.date > date => Err(Error::refused(
+            format!(
+                "decision {} is dated {}, after this step's date {date}",
+                d.id, d.date
+            ),
+            format!("use --date {} or later", d.date),
+        )),
+        (_, Some(d)) if !d.changes.is_empty() && !d.changes.iter().any(|c| c == &change.id) => {
+            Err(Error::refused(
+                format!(
+                    "decision {} decides {}, not {}",
+                    d.id,
+                    list(&d.changes),
+                    change.id
+                ),
+                "cite the decision that decided this change",
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The changes that approving `approving` rejects: those it excludes and those that
+/// exclude it. Refuses if one of them is already approved.
+pub fn excluded_by<'c>(approving: &Change, all: &'c [Change]) -> Result<Vec<&'c Change>> {
+    let mut rejected = Vec::new();
+    for other in all.iter().filter(|c| c.id != approving.id) {
+        let exclusive =
+            approving.excludes.contains(&other.id) || other.excludes.contains(&approving.id);
+        if !exclusive {
+            continue;
+        }
+        match other.state() {
+            ChangeState::Approved => {
+                return Err(Error::refused(
+                    format!(
+                        "{} and {} are mutually exclusive, and {} is already approved",
+                        approving.id, other.id, other.id
+                    ),
+                    "only one of two mutually exclusive changes can be approved",
+                ));
+            }
+            ChangeState::Rejected | ChangeState::Withdrawn => {}
+            _ => rejected.push(other),
+        }
+    }
+    Ok(rejected)
+}
+
+fn list(items: &[String]) -> String {
+    if items.is_empty() {
+        "nothing".to_string()
+    } else {
+        items.join(", ")
+    }
+}
+
+fn short(sha256: &str) -> &str {
+    &sha256[..sha256.len().min(12)]
+}
