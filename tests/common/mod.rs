@@ -1,0 +1,164 @@
+//! A design repository in a temporary directory, driven through the real binary.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+
+pub const WHO: &str = "Test Designer <designer@example.org>";
+
+pub struct Design {
+    pub dir: tempfile::TempDir,
+}
+
+/// What a refused command must leave untouched.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Snapshot {
+    head: String,
+    tags: String,
+    status: String,
+    count: String,
+}
+
+pub fn baseline_in(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("baseline").unwrap();
+    cmd.current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "Test Designer")
+        .env("GIT_AUTHOR_EMAIL", "designer@example.org")
+        .env("GIT_COMMITTER_NAME", "Test Designer")
+        .env("GIT_COMMITTER_EMAIL", "designer@example.org")
+        .env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE");
+    cmd
+}
+
+pub fn git_in(dir: &Path, args: &[&str]) -> String {
+    let output = std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "Test Designer")
+        .env("GIT_AUTHOR_EMAIL", "designer@example.org")
+        .env("GIT_COMMITTER_NAME", "Test Designer")
+        .env("GIT_COMMITTER_EMAIL", "designer@example.org")
+        .output()
+        .expect("git runs");
+    assert!(output.status.success(), "git {args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).unwrap()
+}
+
+impl Design {
+    /// An initialised design repository, empty of records.
+    pub fn new() -> Design {
+        let design = Design { dir: tempfile::tempdir().unwrap() };
+        design.ok(&["init", "--programme", "Test Programme"]);
+        design
+    }
+
+    /// A repository with a registered markdown artefact DOC and table TAB, each with draft 0.1.
+    pub fn with_artefacts() -> Design {
+        let design = Design::new();
+        design.write("in/doc.md", "# 1 Scope\n\nThe first text.\n");
+        design.write("in/tab.csv", "D-Flow,Name\nD0012,Reading\nD0300,Dispute\n");
+        design.ok(&["add", "DOC", "--title", "A document", "in/doc.md"]);
+        design.ok(&["add", "TAB", "--title", "A table", "--key", "D-Flow", "in/tab.csv"]);
+        design.ok(&["draft", "DOC", "--date", "2023-06-01"]);
+        design.ok(&["draft", "TAB", "--date", "2023-06-01"]);
+        design
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn file(&self, rel: &str) -> PathBuf {
+        self.path().join(rel)
+    }
+
+    pub fn write(&self, rel: &str, text: &str) {
+        let path = self.file(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.file(rel)).unwrap()
+    }
+
+    pub fn cmd(&self) -> Command {
+        baseline_in(self.path())
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.cmd().args(args).output().unwrap()
+    }
+
+    /// Runs a command that must succeed; returns its standard output.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let output = self.run(args);
+        assert!(
+            output.status.success(),
+            "baseline {args:?} failed:\n{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    }
+
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        let mut args = args.to_vec();
+        args.extend(["--format", "json"]);
+        serde_json::from_str(&self.ok(&args)).unwrap()
+    }
+
+    /// Runs a command that must be refused (exit 1) without changing anything;
+    /// returns its standard error, which must carry a hint.
+    pub fn refused(&self, args: &[&str]) -> String {
+        let before = self.snapshot();
+        let output = self.run(args);
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert_eq!(output.status.code(), Some(1), "baseline {args:?} should be refused:\n{stderr}");
+        assert!(stderr.starts_with("error: "), "{stderr}");
+        assert!(stderr.contains("\nhint: "), "no hint in:\n{stderr}");
+        assert_eq!(before, self.snapshot(), "baseline {args:?} changed the repository");
+        stderr
+    }
+
+    pub fn git(&self, args: &[&str]) -> String {
+        git_in(self.path(), args)
+    }
+
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            head: self.git(&["rev-parse", "HEAD"]),
+            tags: self.git(&["for-each-ref", "refs/tags"]),
+            status: self.git(&["status", "--porcelain", "--untracked-files=all"]),
+            count: self.git(&["rev-list", "--count", "HEAD"]),
+        }
+    }
+
+    pub fn commit_count(&self) -> usize {
+        self.git(&["rev-list", "--count", "HEAD"]).trim().parse().unwrap()
+    }
+
+    /// `git fsck` finds nothing wrong.
+    pub fn assert_fsck_clean(&self) {
+        let output = std::process::Command::new("git")
+            .args(["fsck", "--strict", "--no-dangling"])
+            .current_dir(self.path())
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "git fsck: {}", String::from_utf8_lossy(&output.stderr));
+        assert!(output.stdout.is_empty() && output.stderr.is_empty(), "git fsck: {}{}",
+            String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    }
+
+    /// Records a decision approving `artefacts` (none: any) on `date`.
+    pub fn decision(&self, id: &str, date: &str, outcome: &str, artefacts: &[&str]) {
+        let mut args = vec!["decision", "add", id, "--date", date, "--outcome", outcome, "--text", "Decided."];
+        for a in artefacts {
+            args.extend(["--artefact", a]);
+        }
+        self.ok(&args);
+    }
+}
