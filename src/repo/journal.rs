@@ -77,7 +77,7 @@ pub fn recover(repo: &Repo) -> Result<Option<String>> {
     };
     let tip = repo.git.refname_to_id(&journal.branch).ok();
     if tip == Some(oid(&journal.new_commit)?) {
-        finish(repo, &journal)?;
+        finish(repo, &journal, Refresh::KeepUserEdits)?;
         Ok(Some(format!(
             "completed the interrupted `{}` (its commit was made; tags and working files are now in place)",
             journal.description
@@ -91,8 +91,18 @@ pub fn recover(repo: &Repo) -> Result<Option<String>> {
     }
 }
 
+/// How to treat a working file that differs from the commit.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Refresh {
+    /// The command itself wrote the file: put the committed bytes there.
+    Overwrite,
+    /// Recovering later: the user may have edited content since, so only records
+    /// (which only baseline writes) and missing files are written.
+    KeepUserEdits,
+}
+
 /// The steps after the branch moved: idempotent, so recovery can repeat them.
-pub fn finish(repo: &Repo, journal: &Journal) -> Result<()> {
+pub fn finish(repo: &Repo, journal: &Journal, refresh: Refresh) -> Result<()> {
     for (name, target) in &journal.tags {
         let refname = format!("refs/tags/{name}");
         if repo.git.refname_to_id(&refname).is_err() {
@@ -100,17 +110,25 @@ pub fn finish(repo: &Repo, journal: &Journal) -> Result<()> {
                 .reference(&refname, oid(target)?, false, &journal.description)?;
         }
     }
-    refresh_working_tree(repo, &oid(&journal.new_commit)?, &journal.paths)?;
+    refresh_working_tree(repo, &oid(&journal.new_commit)?, &journal.paths, refresh)?;
     clear(repo)
 }
 
-fn refresh_working_tree(repo: &Repo, commit: &git2::Oid, paths: &[String]) -> Result<()> {
+fn refresh_working_tree(repo: &Repo, commit: &git2::Oid, paths: &[String], refresh: Refresh) -> Result<()> {
     let tree = repo.git.find_commit(*commit)?.tree()?;
     let mut index = repo.git.index()?;
     for path in paths {
-        let blob = repo.git.find_blob(tree.get_path(Path::new(path))?.id())?;
+        let entry = tree.get_path(Path::new(path))?;
+        let blob = repo.git.find_blob(entry.id())?;
         let file = repo.root.join(path);
-        if std::fs::read(&file).ok().as_deref() != Some(blob.content()) {
+        let current = std::fs::read(&file).ok();
+        let is_record = path.ends_with(".toml");
+        if current.is_some() && refresh == Refresh::KeepUserEdits && !is_record {
+            if current.as_deref() != Some(blob.content()) {
+                stage_committed(&mut index, path, entry.id(), blob.size())?;
+                continue;
+            }
+        } else if current.as_deref() != Some(blob.content()) {
             if let Some(parent) = file.parent() {
                 std::fs::create_dir_all(parent).map_err(io_at(parent))?;
             }
@@ -119,6 +137,27 @@ fn refresh_working_tree(repo: &Repo, commit: &git2::Oid, paths: &[String]) -> Re
         index.add_path(Path::new(path))?;
     }
     index.write()?;
+    Ok(())
+}
+
+/// Points the index at the committed blob without touching the working file, so
+/// `git status` shows the user's later edit as an unstaged change.
+fn stage_committed(index: &mut git2::Index, path: &str, blob: git2::Oid, size: usize) -> Result<()> {
+    let zero = git2::IndexTime::new(0, 0);
+    index.add(&git2::IndexEntry {
+        ctime: zero,
+        mtime: zero,
+        dev: 0,
+        ino: 0,
+        mode: 0o100644,
+        uid: 0,
+        gid: 0,
+        file_size: size as u32,
+        id: blob,
+        flags: (path.len().min(0xfff)) as u16,
+        flags_extended: 0,
+        path: path.as_bytes().to_vec(),
+    })?;
     Ok(())
 }
 

@@ -89,6 +89,7 @@ impl Repo {
             crate::notice(&format!(
                 "the previous baseline command was killed before it finished ({holder})"
             ));
+            self.remove_locks_left_by_the_dead()?;
         }
         if let Some(what) = journal::recover(self)? {
             crate::notice(&what);
@@ -102,6 +103,29 @@ impl Repo {
             tags: Vec::new(),
             _lock: acquired.lock,
         })
+    }
+}
+
+impl Repo {
+    /// A killed baseline command may leave git's own lock files behind, which would
+    /// block every later write; only it could have made them while it held our lock.
+    fn remove_locks_left_by_the_dead(&self) -> Result<()> {
+        let mut candidates = vec![
+            format!("{}.lock", self.branch_ref()?),
+            "index.lock".to_string(),
+            "packed-refs.lock".to_string(),
+        ];
+        if let Some(pending) = journal::pending(self)? {
+            candidates.extend(pending.tags.iter().map(|(name, _)| format!("refs/tags/{name}.lock")));
+        }
+        for candidate in candidates {
+            let path = self.git.path().join(&candidate);
+            if path.is_file() {
+                std::fs::remove_file(&path).map_err(crate::error::io_at(&path))?;
+                crate::notice(&format!("removed {candidate}, left behind by the killed command"));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -191,6 +215,7 @@ impl<'r> Transaction<'r> {
             paths: self.paths.clone(),
         };
         journal::write(self.repo, &record)?;
+        failpoint("before-branch-move");
         let moved = match old {
             Some(old) => git.reference_matching(&branch, commit, true, old, &message.subject),
             None => git.reference(&branch, commit, false, &message.subject),
@@ -205,7 +230,8 @@ impl<'r> Transaction<'r> {
                 "something other than baseline committed at the same moment; run the command again",
             ));
         }
-        journal::finish(self.repo, &record)?;
+        failpoint("after-branch-move");
+        journal::finish(self.repo, &record, journal::Refresh::Overwrite)?;
         Ok(commit)
     }
 }
@@ -213,4 +239,12 @@ impl<'r> Transaction<'r> {
 /// The TOML text of a record, as committed.
 pub fn record_text<T: Serialize>(record: &T) -> String {
     toml::to_string(record).expect("records always serialise to TOML")
+}
+
+/// Dies on the spot when BASELINE_FAILPOINT names this point: how the tests prove
+/// that a process killed between two steps leaves a repository that recovers.
+fn failpoint(name: &str) {
+    if std::env::var_os("BASELINE_FAILPOINT").is_some_and(|v| v == name) {
+        std::process::abort();
+    }
 }
