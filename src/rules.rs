@@ -322,16 +322,14 @@ pub fn check_transition(
             hint,
         ));
     }
-    if let Some(last) = change.history.last() {
-        if date < last.date {
-            return Err(Error::refused(
-                format!(
-                    "change {}: the date {date} is before its last step ({} on {})",
-                    change.id, last.state, last.date
-                ),
-                format!("use --date {} or later", last.date),
-            ));
-        }
+    if let Some(last) = change.history.last().filter(|last| date < last.date) {
+        return Err(Error::refused(
+            format!(
+                "change {}: the date {date} is before its last step ({} on {})",
+                change.id, last.state, last.date
+            ),
+            format!("use --date {} or later", last.date),
+        ));
     }
     match (to, decision) {
         (ChangeState::Approved | ChangeState::Rejected, None) => Err(Error::refused(

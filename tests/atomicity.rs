@@ -12,9 +12,35 @@ use common::Design;
 fn design() -> Design {
     let design = Design::with_artefacts();
     design.decision("DEC1", "2023-07-01", "approved", &[]);
-    design.ok(&["change", "add", "CR1", "--title", "t", "--affects", "DOC", "--date", "2023-06-01"]);
-    design.ok(&["change", "set", "CR1", "impact-assessment", "--date", "2023-06-02"]);
-    design.ok(&["change", "set", "CR1", "approved", "--decision", "DEC1", "--date", "2023-07-01"]);
+    design.ok(&[
+        "change",
+        "add",
+        "CR1",
+        "--title",
+        "t",
+        "--affects",
+        "DOC",
+        "--date",
+        "2023-06-01",
+    ]);
+    design.ok(&[
+        "change",
+        "set",
+        "CR1",
+        "impact-assessment",
+        "--date",
+        "2023-06-02",
+    ]);
+    design.ok(&[
+        "change",
+        "set",
+        "CR1",
+        "approved",
+        "--decision",
+        "DEC1",
+        "--date",
+        "2023-07-01",
+    ]);
     design
 }
 
@@ -28,10 +54,17 @@ fn journal_pending(design: &Design) -> bool {
 
 /// Every baseline's tag exists and points at the commit that recorded it.
 fn assert_tags_match(design: &Design) {
-    for v in versions(design).iter().filter(|v| v["status"] == "baselined") {
+    for v in versions(design)
+        .iter()
+        .filter(|v| v["status"] == "baselined")
+    {
         let reference = format!("DOC@{}", v["version"].as_str().unwrap());
         let trace = design.json(&["trace", &reference]);
-        assert_eq!(trace["tag"]["matches"], true, "{reference}: {}", trace["tag"]);
+        assert_eq!(
+            trace["tag"]["matches"], true,
+            "{reference}: {}",
+            trace["tag"]
+        );
     }
 }
 
@@ -40,27 +73,56 @@ fn parallel_drafts_never_share_a_version_number() {
     let design = design();
     let children: Vec<_> = (0..8)
         .map(|i| {
-            design.write(&format!("in/v{i}.md"), &format!("# Version from writer {i}\n"));
+            design.write(
+                &format!("in/v{i}.md"),
+                &format!("# Version from writer {i}\n"),
+            );
             let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("baseline"));
-            cmd.args(["draft", "DOC", &format!("in/v{i}.md"), "--date", "2023-07-02"])
-                .current_dir(design.path())
-                .env("GIT_AUTHOR_NAME", "Racer")
-                .env("GIT_AUTHOR_EMAIL", "racer@example.org")
-                .stdout(Stdio::null())
-                .stderr(Stdio::piped());
+            cmd.args([
+                "draft",
+                "DOC",
+                &format!("in/v{i}.md"),
+                "--date",
+                "2023-07-02",
+            ])
+            .current_dir(design.path())
+            .env("GIT_AUTHOR_NAME", "Racer")
+            .env("GIT_AUTHOR_EMAIL", "racer@example.org")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
             cmd.spawn().unwrap()
         })
         .collect();
     for child in children {
         let out = child.wait_with_output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
-    let mut numbers: Vec<String> = versions(&design).iter().map(|v| v["version"].as_str().unwrap().to_string()).collect();
+    let mut numbers: Vec<String> = versions(&design)
+        .iter()
+        .map(|v| v["version"].as_str().unwrap().to_string())
+        .collect();
     numbers.reverse();
-    assert_eq!(numbers, ["0.1", "0.2", "0.3", "0.4", "0.5", "0.6", "0.7", "0.8", "0.9"]);
-    let shas: std::collections::HashSet<_> = versions(&design).iter().map(|v| v["sha256"].to_string()).collect();
+    assert_eq!(
+        numbers,
+        [
+            "0.1", "0.2", "0.3", "0.4", "0.5", "0.6", "0.7", "0.8", "0.9"
+        ]
+    );
+    let shas: std::collections::HashSet<_> = versions(&design)
+        .iter()
+        .map(|v| v["sha256"].to_string())
+        .collect();
     assert_eq!(shas.len(), 9, "every draft recorded distinct content");
-    assert_eq!(design.git(&["rev-list", "--merges", "--count", "HEAD"]).trim(), "0");
+    assert_eq!(
+        design
+            .git(&["rev-list", "--merges", "--count", "HEAD"])
+            .trim(),
+        "0"
+    );
     assert_eq!(design.git(&["status", "--porcelain", "artefacts"]), "");
     design.assert_fsck_clean();
 }
@@ -71,7 +133,14 @@ fn parallel_approvals_baseline_once() {
     let children: Vec<_> = (0..4)
         .map(|_| {
             std::process::Command::new(assert_cmd::cargo::cargo_bin("baseline"))
-                .args(["approve", "DOC", "--decision", "DEC1", "--date", "2023-07-02"])
+                .args([
+                    "approve",
+                    "DOC",
+                    "--decision",
+                    "DEC1",
+                    "--date",
+                    "2023-07-02",
+                ])
                 .current_dir(design.path())
                 .env("GIT_AUTHOR_NAME", "Racer")
                 .env("GIT_AUTHOR_EMAIL", "racer@example.org")
@@ -81,7 +150,10 @@ fn parallel_approvals_baseline_once() {
                 .unwrap()
         })
         .collect();
-    let outcomes: Vec<_> = children.into_iter().map(|c| c.wait_with_output().unwrap()).collect();
+    let outcomes: Vec<_> = children
+        .into_iter()
+        .map(|c| c.wait_with_output().unwrap())
+        .collect();
     assert_eq!(outcomes.iter().filter(|o| o.status.success()).count(), 1);
     for refused in outcomes.iter().filter(|o| !o.status.success()) {
         assert!(String::from_utf8_lossy(&refused.stderr).contains("already baselined"));
@@ -94,7 +166,9 @@ fn parallel_approvals_baseline_once() {
 fn delays(seed: u64) -> impl Iterator<Item = Duration> {
     let mut state = seed;
     std::iter::repeat_with(move || {
-        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         Duration::from_micros((state >> 33) % 14_000)
     })
 }
@@ -106,9 +180,22 @@ fn killed_at_random_moments_the_repository_stays_whole() {
     for (round, delay) in delays(7).take(40).enumerate() {
         design.write("artefacts/DOC/doc.md", &format!("# Round {round}\n"));
         let args: Vec<String> = if round % 3 == 2 {
-            ["approve", "DOC", "--decision", "DEC1", "--change", "CR1", "--date", "2023-07-02"].map(String::from).to_vec()
+            [
+                "approve",
+                "DOC",
+                "--decision",
+                "DEC1",
+                "--change",
+                "CR1",
+                "--date",
+                "2023-07-02",
+            ]
+            .map(String::from)
+            .to_vec()
         } else {
-            ["draft", "DOC", "--date", "2023-07-02"].map(String::from).to_vec()
+            ["draft", "DOC", "--date", "2023-07-02"]
+                .map(String::from)
+                .to_vec()
         };
         let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("baseline"))
             .args(&args)
@@ -128,40 +215,100 @@ fn killed_at_random_moments_the_repository_stays_whole() {
 
         design.assert_fsck_clean();
         let recorded = versions(&design);
-        let numbers: Vec<String> = recorded.iter().rev().map(|v| v["version"].as_str().unwrap().to_string()).collect();
+        let numbers: Vec<String> = recorded
+            .iter()
+            .rev()
+            .map(|v| v["version"].as_str().unwrap().to_string())
+            .collect();
         let mut unique = numbers.clone();
         unique.dedup();
-        assert_eq!(numbers, unique, "round {round}: a version number was recorded twice");
+        assert_eq!(
+            numbers, unique,
+            "round {round}: a version number was recorded twice"
+        );
         if !journal_pending(&design) {
-            assert_eq!(design.git(&["status", "--porcelain", "artefacts/DOC/versions"]), "", "round {round}");
+            assert_eq!(
+                design.git(&["status", "--porcelain", "artefacts/DOC/versions"]),
+                "",
+                "round {round}"
+            );
             assert_tags_match(&design);
         }
     }
-    assert!(kills > 5, "only {kills} of 40 runs were killed mid-way; the test proves little");
+    assert!(
+        kills > 5,
+        "only {kills} of 40 runs were killed mid-way; the test proves little"
+    );
     design.write("artefacts/DOC/doc.md", "# After the storm\n");
     design.ok(&["draft", "DOC", "--date", "2023-07-03"]);
     assert!(!journal_pending(&design));
     assert_tags_match(&design);
-    assert_eq!(design.git(&["status", "--porcelain", "artefacts", "baseline.toml", "decisions", "changes"]), "");
+    assert_eq!(
+        design.git(&[
+            "status",
+            "--porcelain",
+            "artefacts",
+            "baseline.toml",
+            "decisions",
+            "changes"
+        ]),
+        ""
+    );
 }
 
 #[test]
 fn killed_after_the_commit_the_next_command_completes_the_work() {
     let design = design();
     let before = design.git(&["rev-parse", "HEAD"]);
-    let out = design.cmd().args(["approve", "DOC", "--decision", "DEC1", "--date", "2023-07-02"]).env("BASELINE_FAILPOINT", "after-branch-move").output().unwrap();
+    let out = design
+        .cmd()
+        .args([
+            "approve",
+            "DOC",
+            "--decision",
+            "DEC1",
+            "--date",
+            "2023-07-02",
+        ])
+        .env("BASELINE_FAILPOINT", "after-branch-move")
+        .output()
+        .unwrap();
     assert!(!out.status.success());
-    assert_ne!(design.git(&["rev-parse", "HEAD"]), before, "the commit was made");
+    assert_ne!(
+        design.git(&["rev-parse", "HEAD"]),
+        before,
+        "the commit was made"
+    );
     assert_eq!(design.git(&["tag", "-l"]), "", "but the tag was not");
     assert!(journal_pending(&design));
 
     let status = design.cmd().arg("status").output().unwrap();
-    assert!(String::from_utf8_lossy(&status.stderr).contains("an interrupted baseline command left work to finish"));
+    assert!(
+        String::from_utf8_lossy(&status.stderr)
+            .contains("an interrupted baseline command left work to finish")
+    );
 
-    let out = design.cmd().args(["change", "add", "CR2", "--title", "t", "--affects", "DOC", "--date", "2023-07-03"]).output().unwrap();
+    let out = design
+        .cmd()
+        .args([
+            "change",
+            "add",
+            "CR2",
+            "--title",
+            "t",
+            "--affects",
+            "DOC",
+            "--date",
+            "2023-07-03",
+        ])
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("completed the interrupted `approve DOC`"), "{err}");
+    assert!(
+        err.contains("completed the interrupted `approve DOC`"),
+        "{err}"
+    );
     assert!(err.contains("was killed before it finished"), "{err}");
     assert_eq!(design.git(&["tag", "-l"]), "DOC/v1.0\n");
     assert_tags_match(&design);
@@ -174,27 +321,55 @@ fn killed_before_the_commit_nothing_happened() {
     let design = design();
     let before = design.snapshot();
     design.write("artefacts/DOC/doc.md", "changed\n");
-    let out = design.cmd().args(["draft", "DOC", "--date", "2023-07-02"]).env("BASELINE_FAILPOINT", "before-branch-move").output().unwrap();
+    let out = design
+        .cmd()
+        .args(["draft", "DOC", "--date", "2023-07-02"])
+        .env("BASELINE_FAILPOINT", "before-branch-move")
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     design.write("artefacts/DOC/doc.md", "# 1 Scope\n\nThe first text.\n");
     assert_eq!(before, design.snapshot());
-    let out = design.cmd().args(["draft", "DOC", "in/tab.csv", "--date", "2023-07-02"]).output().unwrap();
+    let out = design
+        .cmd()
+        .args(["draft", "DOC", "in/tab.csv", "--date", "2023-07-02"])
+        .output()
+        .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("rolled back the interrupted `draft DOC`"), "{err}");
+    assert!(
+        err.contains("rolled back the interrupted `draft DOC`"),
+        "{err}"
+    );
 }
 
 #[test]
 fn a_lock_held_by_a_live_command_is_named_not_waited_on_forever() {
     let design = design();
     let lock_path = design.file(".git/baseline/lock");
-    let lock = std::fs::OpenOptions::new().write(true).open(&lock_path).unwrap();
+    let lock = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&lock_path)
+        .unwrap();
     lock.lock().unwrap();
-    std::fs::write(&lock_path, "pid 4242 running `approve DOC` since 2023-07-12T10:00:00Z\n").unwrap();
+    std::fs::write(
+        &lock_path,
+        "pid 4242 running `approve DOC` since 2023-07-12T10:00:00Z\n",
+    )
+    .unwrap();
     let started = std::time::Instant::now();
-    let out = design.cmd().args(["change", "add", "CR2", "--title", "t", "--affects", "DOC"]).env("BASELINE_LOCK_TIMEOUT", "0.5").output().unwrap();
+    let out = design
+        .cmd()
+        .args(["change", "add", "CR2", "--title", "t", "--affects", "DOC"])
+        .env("BASELINE_LOCK_TIMEOUT", "0.5")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("another baseline command holds the repository lock") && err.contains("pid 4242 running `approve DOC`"), "{err}");
+    assert!(
+        err.contains("another baseline command holds the repository lock")
+            && err.contains("pid 4242 running `approve DOC`"),
+        "{err}"
+    );
     assert!(started.elapsed() < Duration::from_secs(5));
     drop(lock);
     design.ok(&["change", "add", "CR2", "--title", "t", "--affects", "DOC"]);

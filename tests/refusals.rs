@@ -14,7 +14,14 @@ fn design() -> Design {
 
 #[test]
 fn unknown_decision() {
-    let err = design().refused(&["approve", "DOC", "--decision", "DEC404", "--date", "2023-07-01"]);
+    let err = design().refused(&[
+        "approve",
+        "DOC",
+        "--decision",
+        "DEC404",
+        "--date",
+        "2023-07-01",
+    ]);
     assert!(err.contains("no decision DEC404 is recorded"), "{err}");
 }
 
@@ -25,67 +32,202 @@ fn decision_that_did_not_approve() {
         let id = format!("DEC-{outcome}");
         design.decision(&id, "2023-07-01", outcome, &[]);
         let err = design.refused(&["approve", "DOC", "--decision", &id, "--date", "2023-07-01"]);
-        assert!(err.contains(&format!("decision {id} has outcome `{outcome}`")), "{err}");
+        assert!(
+            err.contains(&format!("decision {id} has outcome `{outcome}`")),
+            "{err}"
+        );
     }
 }
 
 #[test]
 fn decision_dated_after_the_baseline() {
-    let err = design().refused(&["approve", "DOC", "--decision", "DEC1", "--date", "2023-06-30"]);
-    assert!(err.contains("decision DEC1 is dated 2023-07-01, after the baseline date 2023-06-30"), "{err}");
+    let err = design().refused(&[
+        "approve",
+        "DOC",
+        "--decision",
+        "DEC1",
+        "--date",
+        "2023-06-30",
+    ]);
+    assert!(
+        err.contains("decision DEC1 is dated 2023-07-01, after the baseline date 2023-06-30"),
+        "{err}"
+    );
 }
 
 #[test]
 fn decision_that_lists_other_artefacts() {
     let design = design();
     design.decision("DEC-TAB", "2023-07-01", "approved", &["TAB"]);
-    let err = design.refused(&["approve", "DOC", "--decision", "DEC-TAB", "--date", "2023-07-01"]);
-    assert!(err.contains("decision DEC-TAB approves TAB, not DOC"), "{err}");
+    let err = design.refused(&[
+        "approve",
+        "DOC",
+        "--decision",
+        "DEC-TAB",
+        "--date",
+        "2023-07-01",
+    ]);
+    assert!(
+        err.contains("decision DEC-TAB approves TAB, not DOC"),
+        "{err}"
+    );
 }
 
 #[test]
 fn second_baseline_without_an_approved_change() {
     let design = design();
-    design.ok(&["approve", "DOC", "--decision", "DEC1", "--date", "2023-07-01"]);
+    design.ok(&[
+        "approve",
+        "DOC",
+        "--decision",
+        "DEC1",
+        "--date",
+        "2023-07-01",
+    ]);
     design.write("artefacts/DOC/doc.md", "revised\n");
     design.ok(&["draft", "DOC", "--date", "2023-07-02"]);
-    let err = design.refused(&["approve", "DOC", "--decision", "DEC1", "--date", "2023-07-03"]);
-    assert!(err.contains("DOC is under change control (baselined at 1.0)"), "{err}");
+    let err = design.refused(&[
+        "approve",
+        "DOC",
+        "--decision",
+        "DEC1",
+        "--date",
+        "2023-07-03",
+    ]);
+    assert!(
+        err.contains("DOC is under change control (baselined at 1.0)"),
+        "{err}"
+    );
 
-    design.ok(&["change", "add", "CR1", "--title", "t", "--affects", "DOC", "--date", "2023-07-02"]);
-    let err = design.refused(&["approve", "DOC", "--decision", "DEC1", "--change", "CR1", "--date", "2023-07-03"]);
+    design.ok(&[
+        "change",
+        "add",
+        "CR1",
+        "--title",
+        "t",
+        "--affects",
+        "DOC",
+        "--date",
+        "2023-07-02",
+    ]);
+    let err = design.refused(&[
+        "approve",
+        "DOC",
+        "--decision",
+        "DEC1",
+        "--change",
+        "CR1",
+        "--date",
+        "2023-07-03",
+    ]);
     assert!(err.contains("change CR1 is raised, not approved"), "{err}");
 
-    design.ok(&["change", "add", "CR2", "--title", "t", "--affects", "TAB", "--date", "2023-07-02"]);
-    let err = design.refused(&["approve", "DOC", "--decision", "DEC1", "--change", "CR2", "--date", "2023-07-03"]);
+    design.ok(&[
+        "change",
+        "add",
+        "CR2",
+        "--title",
+        "t",
+        "--affects",
+        "TAB",
+        "--date",
+        "2023-07-02",
+    ]);
+    let err = design.refused(&[
+        "approve",
+        "DOC",
+        "--decision",
+        "DEC1",
+        "--change",
+        "CR2",
+        "--date",
+        "2023-07-03",
+    ]);
     assert!(err.contains("change CR2 does not affect DOC"), "{err}");
 }
 
 #[test]
 fn change_control_can_be_switched_off_by_policy() {
     let design = design();
-    design.ok(&["approve", "DOC", "--decision", "DEC1", "--date", "2023-07-01"]);
-    let config = design.read("baseline.toml").replace("change_control = true", "change_control = false");
+    design.ok(&[
+        "approve",
+        "DOC",
+        "--decision",
+        "DEC1",
+        "--date",
+        "2023-07-01",
+    ]);
+    let config = design
+        .read("baseline.toml")
+        .replace("change_control = true", "change_control = false");
     design.write("baseline.toml", &config);
     design.git(&["commit", "-qam", "Programme policy: no change control"]);
     design.write("artefacts/DOC/doc.md", "revised\n");
     design.ok(&["draft", "DOC", "--date", "2023-07-02"]);
-    design.ok(&["approve", "DOC", "--decision", "DEC1", "--date", "2023-07-03"]);
+    design.ok(&[
+        "approve",
+        "DOC",
+        "--decision",
+        "DEC1",
+        "--date",
+        "2023-07-03",
+    ]);
 }
 
 #[test]
 fn rejected_or_withdrawn_change_cited() {
     let design = design();
-    design.ok(&["change", "add", "CR1", "--title", "t", "--affects", "DOC", "--date", "2023-06-01"]);
-    design.ok(&["change", "add", "CR2", "--title", "t", "--affects", "DOC", "--date", "2023-06-01"]);
+    design.ok(&[
+        "change",
+        "add",
+        "CR1",
+        "--title",
+        "t",
+        "--affects",
+        "DOC",
+        "--date",
+        "2023-06-01",
+    ]);
+    design.ok(&[
+        "change",
+        "add",
+        "CR2",
+        "--title",
+        "t",
+        "--affects",
+        "DOC",
+        "--date",
+        "2023-06-01",
+    ]);
     design.decision("DEC-NO", "2023-06-05", "rejected", &[]);
-    design.ok(&["change", "set", "CR1", "rejected", "--decision", "DEC-NO", "--date", "2023-06-05"]);
+    design.ok(&[
+        "change",
+        "set",
+        "CR1",
+        "rejected",
+        "--decision",
+        "DEC-NO",
+        "--date",
+        "2023-06-05",
+    ]);
     design.ok(&["change", "set", "CR2", "withdrawn", "--date", "2023-06-05"]);
     design.write("artefacts/DOC/doc.md", "revised\n");
     for (cr, state) in [("CR1", "rejected"), ("CR2", "withdrawn")] {
         let err = design.refused(&["draft", "DOC", "--change", cr, "--date", "2023-07-02"]);
-        assert!(err.contains(&format!("change {cr} is {state} and can never be cited")), "{err}");
-        let err = design.refused(&["approve", "DOC", "--decision", "DEC1", "--change", cr, "--date", "2023-07-02"]);
+        assert!(
+            err.contains(&format!("change {cr} is {state} and can never be cited")),
+            "{err}"
+        );
+        let err = design.refused(&[
+            "approve",
+            "DOC",
+            "--decision",
+            "DEC1",
+            "--change",
+            cr,
+            "--date",
+            "2023-07-02",
+        ]);
         assert!(err.contains(&format!("change {cr} is {state}")), "{err}");
     }
 }
@@ -99,14 +241,26 @@ fn version_number_not_higher_than_all_existing() {
         assert!(err.contains("is not higher than 0.1"), "{err}");
     }
     design.ok(&["draft", "DOC", "--version", "0.5", "--date", "2023-07-02"]);
-    let err = design.refused(&["approve", "DOC", "--decision", "DEC1", "--version", "0.4", "--date", "2023-07-02"]);
+    let err = design.refused(&[
+        "approve",
+        "DOC",
+        "--decision",
+        "DEC1",
+        "--version",
+        "0.4",
+        "--date",
+        "2023-07-02",
+    ]);
     assert!(err.contains("version 0.4 is not higher than 0.5"), "{err}");
 }
 
 #[test]
 fn nothing_changed_since_the_latest_version() {
     let err = design().refused(&["draft", "DOC", "--date", "2023-07-02"]);
-    assert!(err.contains("nothing changed: DOC's working file is identical to version 0.1"), "{err}");
+    assert!(
+        err.contains("nothing changed: DOC's working file is identical to version 0.1"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -114,23 +268,72 @@ fn baseline_with_no_draft_or_an_already_baselined_latest() {
     let design = design();
     design.write("in/new.md", "x\n");
     design.ok(&["add", "NEW", "--title", "New", "in/new.md"]);
-    let err = design.refused(&["approve", "NEW", "--decision", "DEC1", "--date", "2023-07-02"]);
-    assert!(err.contains("NEW has no recorded draft to baseline"), "{err}");
-    design.ok(&["approve", "DOC", "--decision", "DEC1", "--date", "2023-07-02"]);
-    let err = design.refused(&["approve", "DOC", "--decision", "DEC1", "--date", "2023-07-02"]);
-    assert!(err.contains("latest version 1.0 is already baselined"), "{err}");
-    let err = design.refused(&["approve", "TAB", "--decision", "DEC1", "--draft", "0.7", "--date", "2023-07-02"]);
+    let err = design.refused(&[
+        "approve",
+        "NEW",
+        "--decision",
+        "DEC1",
+        "--date",
+        "2023-07-02",
+    ]);
+    assert!(
+        err.contains("NEW has no recorded draft to baseline"),
+        "{err}"
+    );
+    design.ok(&[
+        "approve",
+        "DOC",
+        "--decision",
+        "DEC1",
+        "--date",
+        "2023-07-02",
+    ]);
+    let err = design.refused(&[
+        "approve",
+        "DOC",
+        "--decision",
+        "DEC1",
+        "--date",
+        "2023-07-02",
+    ]);
+    assert!(
+        err.contains("latest version 1.0 is already baselined"),
+        "{err}"
+    );
+    let err = design.refused(&[
+        "approve",
+        "TAB",
+        "--decision",
+        "DEC1",
+        "--draft",
+        "0.7",
+        "--date",
+        "2023-07-02",
+    ]);
     assert!(err.contains("TAB has no version 0.7"), "{err}");
 }
 
 #[test]
 fn dates_out_of_order() {
     let design = design();
-    let err = design.refused(&["approve", "DOC", "--decision", "DEC1", "--date", "2023-05-01"]);
-    assert!(err.contains("cannot promote draft 0.1, recorded for 2023-06-01"), "{err}");
+    let err = design.refused(&[
+        "approve",
+        "DOC",
+        "--decision",
+        "DEC1",
+        "--date",
+        "2023-05-01",
+    ]);
+    assert!(
+        err.contains("cannot promote draft 0.1, recorded for 2023-06-01"),
+        "{err}"
+    );
     design.write("artefacts/DOC/doc.md", "revised\n");
     let err = design.refused(&["draft", "DOC", "--date", "2023-05-01"]);
-    assert!(err.contains("before 2023-06-01, the date of version 0.1"), "{err}");
+    assert!(
+        err.contains("before 2023-06-01, the date of version 0.1"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -140,7 +343,17 @@ fn duplicate_ids() {
     assert!(err.contains("artefact DOC is already registered"), "{err}");
     let err = design.refused(&["add", "doc", "--title", "Again", "in/doc.md"]);
     assert!(err.contains("artefact DOC is already registered"), "{err}");
-    let err = design.refused(&["decision", "add", "DEC1", "--date", "2023-07-01", "--outcome", "noted", "--text", "t"]);
+    let err = design.refused(&[
+        "decision",
+        "add",
+        "DEC1",
+        "--date",
+        "2023-07-01",
+        "--outcome",
+        "noted",
+        "--text",
+        "t",
+    ]);
     assert!(err.contains("decision DEC1 is already recorded"), "{err}");
     design.ok(&["change", "add", "CR1", "--title", "t", "--affects", "DOC"]);
     let err = design.refused(&["change", "add", "CR1", "--title", "t", "--affects", "DOC"]);
@@ -150,14 +363,39 @@ fn duplicate_ids() {
 #[test]
 fn hostile_ids() {
     let design = design();
-    for id in ["../x", "a/b", "", "x\u{1b}[31m", "tab\there", "..", "a\\b", "x.lock"] {
+    for id in [
+        "../x",
+        "a/b",
+        "",
+        "x\u{1b}[31m",
+        "tab\there",
+        "..",
+        "a\\b",
+        "x.lock",
+    ] {
         let err = design.refused(&["add", id, "--title", "Hostile", "in/doc.md"]);
         assert!(err.contains("is not allowed"), "{id:?}: {err}");
-        let err = design.refused(&["decision", "add", id, "--date", "2023-07-01", "--outcome", "noted", "--text", "t"]);
-        assert!(err.contains("is not allowed") || err.contains("does not match"), "{id:?}: {err}");
+        let err = design.refused(&[
+            "decision",
+            "add",
+            id,
+            "--date",
+            "2023-07-01",
+            "--outcome",
+            "noted",
+            "--text",
+            "t",
+        ]);
+        assert!(
+            err.contains("is not allowed") || err.contains("does not match"),
+            "{id:?}: {err}"
+        );
     }
     let err = design.refused(&["change", "add", "XY1", "--title", "t", "--affects", "DOC"]);
-    assert!(err.contains("does not match the programme's pattern"), "{err}");
+    assert!(
+        err.contains("does not match the programme's pattern"),
+        "{err}"
+    );
     assert!(!design.file("x").exists() && !design.file("../x").exists());
 }
 
@@ -166,7 +404,11 @@ fn files_that_do_not_exist_or_are_not_text() {
     let design = design();
     let err = design.refused(&["add", "NEW", "--title", "New", "in/missing.md"]);
     assert!(err.contains("in/missing.md does not exist"), "{err}");
-    std::fs::write(design.file("in/binary.txt"), [0x89, b'P', b'N', b'G', 0, 0xff, 0xfe]).unwrap();
+    std::fs::write(
+        design.file("in/binary.txt"),
+        [0x89, b'P', b'N', b'G', 0, 0xff, 0xfe],
+    )
+    .unwrap();
     let err = design.refused(&["add", "NEW", "--title", "New", "in/binary.txt"]);
     assert!(err.contains("is not UTF-8 text"), "{err}");
     let err = design.refused(&["add", "NEW", "--title", "New", "in/photo.png"]);
@@ -176,7 +418,9 @@ fn files_that_do_not_exist_or_are_not_text() {
     std::fs::remove_file(design.file("artefacts/DOC/doc.md")).unwrap();
     let output = design.run(&["draft", "DOC"]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("artefacts/DOC/doc.md does not exist"));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("artefacts/DOC/doc.md does not exist")
+    );
 }
 
 #[test]
@@ -184,7 +428,10 @@ fn table_without_its_key_column() {
     let design = design();
     design.write("in/t.csv", "Flow,Name\nD1,a\n");
     let err = design.refused(&["add", "T2", "--title", "T", "--key", "D-Flow", "in/t.csv"]);
-    assert!(err.contains("the table has no key column \"D-Flow\" (its columns are Flow, Name)"), "{err}");
+    assert!(
+        err.contains("the table has no key column \"D-Flow\" (its columns are Flow, Name)"),
+        "{err}"
+    );
     let err = design.refused(&["draft", "TAB", "in/t.csv"]);
     assert!(err.contains("no key column"), "{err}");
 }
@@ -196,32 +443,58 @@ fn unknown_artefacts_and_changes() {
     assert!(err.contains("no artefact NOPE is registered"), "{err}");
     let err = design.refused(&["change", "add", "CR1", "--title", "t", "--affects", "NOPE"]);
     assert!(err.contains("no artefact NOPE is registered"), "{err}");
-    let err = design.refused(&["decision", "add", "DEC2", "--date", "2023-07-01", "--outcome", "approved", "--text", "t", "--change", "CR404"]);
+    let err = design.refused(&[
+        "decision",
+        "add",
+        "DEC2",
+        "--date",
+        "2023-07-01",
+        "--outcome",
+        "approved",
+        "--text",
+        "t",
+        "--change",
+        "CR404",
+    ]);
     assert!(err.contains("no change CR404 is recorded"), "{err}");
     let err = design.refused(&["trace", "NOTHING"]);
-    assert!(err.contains("NOTHING is not a recorded decision, change or artefact"), "{err}");
+    assert!(
+        err.contains("NOTHING is not a recorded decision, change or artefact"),
+        "{err}"
+    );
 }
 
 #[test]
 fn a_hand_edited_record_is_named_with_its_line() {
     let design = design();
-    let record = design.read("artefacts/DOC/versions/0.1.toml").replace("status = \"draft\"", "status = \"final\"");
+    let record = design
+        .read("artefacts/DOC/versions/0.1.toml")
+        .replace("status = \"draft\"", "status = \"final\"");
     design.write("artefacts/DOC/versions/0.1.toml", &record);
     design.git(&["commit", "-qam", "Edit by hand"]);
     let err = design.refused(&["log", "DOC"]);
-    assert!(err.contains("artefacts/DOC/versions/0.1.toml at line 3"), "{err}");
+    assert!(
+        err.contains("artefacts/DOC/versions/0.1.toml at line 3"),
+        "{err}"
+    );
     assert!(err.contains("unknown variant `final`"), "{err}");
 }
 
 #[test]
 fn outside_a_design_repository() {
     let dir = tempfile::tempdir().unwrap();
-    let out = common::baseline_in(dir.path()).arg("list").output().unwrap();
+    let out = common::baseline_in(dir.path())
+        .arg("list")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("hint: run `baseline init`"), "{err}");
     common::git_in(dir.path(), &["init", "-q"]);
-    let out = common::baseline_in(dir.path()).arg("list").output().unwrap();
+    let out = common::baseline_in(dir.path())
+        .arg("list")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("holds no design repository"));
 }
@@ -249,7 +522,12 @@ fn without_a_git_identity() {
 #[test]
 fn bad_usage_exits_with_two() {
     let design = design();
-    for args in [vec!["approve", "DOC"], vec!["draft", "DOC", "--date", "12/07/2023"], vec!["frobnicate"], vec!["draft", "DOC", "--version", "1"]] {
+    for args in [
+        vec!["approve", "DOC"],
+        vec!["draft", "DOC", "--date", "12/07/2023"],
+        vec!["frobnicate"],
+        vec!["draft", "DOC", "--version", "1"],
+    ] {
         assert_eq!(design.run(&args).status.code(), Some(2), "{args:?}");
     }
 }

@@ -23,7 +23,12 @@ fn committed_schemas_match_the_record_types() {
 }
 
 fn validator(name: &str) -> jsonschema::Validator {
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas").join(name)).unwrap();
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("schemas")
+            .join(name),
+    )
+    .unwrap();
     jsonschema::validator_for(&serde_json::from_str(&text).unwrap()).unwrap()
 }
 
@@ -54,17 +59,29 @@ fn every_record_of_the_example_validates() {
         .env("NO_COLOR", "1")
         .output()
         .unwrap();
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     let repo = out.path().join("dag026");
     let files = common::git_in(&repo, &["ls-files"]);
     let mut checked = std::collections::BTreeMap::<&str, usize>::new();
     for path in files.lines() {
-        let Some(schema) = schema_for(path) else { continue };
+        let Some(schema) = schema_for(path) else {
+            continue;
+        };
         let text = std::fs::read_to_string(repo.join(path)).unwrap();
         let value: toml::Value = toml::from_str(&text).unwrap();
         let json = serde_json::to_value(value).unwrap();
-        let errors: Vec<String> = validator(schema).iter_errors(&json).map(|e| e.to_string()).collect();
-        assert!(errors.is_empty(), "{path} does not match {schema}: {errors:?}");
+        let errors: Vec<String> = validator(schema)
+            .iter_errors(&json)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "{path} does not match {schema}: {errors:?}"
+        );
         *checked.entry(schema).or_default() += 1;
     }
     assert_eq!(checked["config.schema.json"], 1);

@@ -3,14 +3,21 @@
 
 mod common;
 
-use common::{baseline_in, git_in, Design, WHO};
+use common::{Design, WHO, baseline_in, git_in};
 
 #[test]
 fn init_creates_a_repository_in_an_empty_directory() {
     let design = Design::new();
-    assert!(design.read("baseline.toml").contains("programme = \"Test Programme\""));
+    assert!(
+        design
+            .read("baseline.toml")
+            .contains("programme = \"Test Programme\"")
+    );
     assert_eq!(design.commit_count(), 1);
-    assert_eq!(design.git(&["symbolic-ref", "HEAD"]).trim(), "refs/heads/main");
+    assert_eq!(
+        design.git(&["symbolic-ref", "HEAD"]).trim(),
+        "refs/heads/main"
+    );
     assert_eq!(design.git(&["status", "--porcelain"]), "");
     design.assert_fsck_clean();
 }
@@ -24,12 +31,24 @@ fn init_keeps_an_existing_repository_and_its_files() {
     git_in(dir.path(), &["commit", "-qm", "Existing work"]);
     std::fs::write(dir.path().join("untracked.txt"), "mine\n").unwrap();
 
-    baseline_in(dir.path()).args(["init", "--programme", "MHHS"]).assert().success();
+    baseline_in(dir.path())
+        .args(["init", "--programme", "MHHS"])
+        .assert()
+        .success();
 
-    assert_eq!(git_in(dir.path(), &["rev-list", "--count", "trunk"]).trim(), "2");
+    assert_eq!(
+        git_in(dir.path(), &["rev-list", "--count", "trunk"]).trim(),
+        "2"
+    );
     assert_eq!(git_in(dir.path(), &["show", "trunk:notes.txt"]), "kept\n");
-    assert_eq!(std::fs::read_to_string(dir.path().join("untracked.txt")).unwrap(), "mine\n");
-    assert_eq!(git_in(dir.path(), &["status", "--porcelain"]), "?? untracked.txt\n");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("untracked.txt")).unwrap(),
+        "mine\n"
+    );
+    assert_eq!(
+        git_in(dir.path(), &["status", "--porcelain"]),
+        "?? untracked.txt\n"
+    );
     let again = baseline_in(dir.path()).arg("init").output().unwrap();
     assert_eq!(again.status.code(), Some(1));
 }
@@ -38,16 +57,39 @@ fn init_keeps_an_existing_repository_and_its_files() {
 fn add_registers_the_artefact_and_its_working_content() {
     let design = Design::new();
     design.write("in/des196.csv", "D-Flow,Name\nD0012,Reading\n");
-    let out = design.ok(&["add", "DES196", "--title", "D-Flow and Interface Mapping", "--key", "D-Flow", "--owner", "Design", "in/des196.csv"]);
+    let out = design.ok(&[
+        "add",
+        "DES196",
+        "--title",
+        "D-Flow and Interface Mapping",
+        "--key",
+        "D-Flow",
+        "--owner",
+        "Design",
+        "in/des196.csv",
+    ]);
     assert!(out.contains("Registered DES196"), "{out}");
     let record = design.read("artefacts/DES196/artefact.toml");
-    for line in ["id = \"DES196\"", "kind = \"table\"", "format = \"csv\"", "key = \"D-Flow\"", "file = \"des196.csv\"", "owner = \"Design\""] {
+    for line in [
+        "id = \"DES196\"",
+        "kind = \"table\"",
+        "format = \"csv\"",
+        "key = \"D-Flow\"",
+        "file = \"des196.csv\"",
+        "owner = \"Design\"",
+    ] {
         assert!(record.contains(line), "{line} missing from\n{record}");
     }
     assert!(record.contains(&format!("registered_by = \"{WHO}\"")));
-    assert_eq!(design.read("artefacts/DES196/des196.csv"), "D-Flow,Name\nD0012,Reading\n");
+    assert_eq!(
+        design.read("artefacts/DES196/des196.csv"),
+        "D-Flow,Name\nD0012,Reading\n"
+    );
     assert_eq!(design.git(&["status", "--porcelain"]), "?? in/\n");
-    assert_eq!(design.git(&["log", "-1", "--format=%s"]).trim(), "Register DES196 D-Flow and Interface Mapping");
+    assert_eq!(
+        design.git(&["log", "-1", "--format=%s"]).trim(),
+        "Register DES196 D-Flow and Interface Mapping"
+    );
 }
 
 #[test]
@@ -66,9 +108,15 @@ fn drafts_take_the_next_minor_and_record_the_exact_bytes() {
     design.ok(&["draft", "DOC", "-m", "Second pass", "--date", "2023-06-02"]);
     let second = design.read("artefacts/DOC/versions/0.2.toml");
     assert!(second.contains("note = \"Second pass\""));
-    assert_eq!(design.git(&["log", "-1", "--format=%s"]).trim(), "Draft DOC v0.2");
+    assert_eq!(
+        design.git(&["log", "-1", "--format=%s"]).trim(),
+        "Draft DOC v0.2"
+    );
     let message = design.git(&["log", "-1", "--format=%B"]);
-    assert!(message.contains("Baseline-Artefact: DOC\nBaseline-Version: 0.2\n"), "{message}");
+    assert!(
+        message.contains("Baseline-Artefact: DOC\nBaseline-Version: 0.2\n"),
+        "{message}"
+    );
     assert_eq!(design.git(&["status", "--porcelain", "artefacts"]), "");
     design.assert_fsck_clean();
 }
@@ -78,9 +126,15 @@ fn draft_with_a_file_replaces_the_working_content() {
     let design = Design::with_artefacts();
     design.write("elsewhere/new.md", "# 1 Scope\n\nReplaced.\n");
     design.ok(&["draft", "DOC", "elsewhere/new.md", "--date", "2023-06-03"]);
-    assert_eq!(design.read("artefacts/DOC/doc.md"), "# 1 Scope\n\nReplaced.\n");
+    assert_eq!(
+        design.read("artefacts/DOC/doc.md"),
+        "# 1 Scope\n\nReplaced.\n"
+    );
     assert_eq!(design.ok(&["cat", "DOC@0.2"]), "# 1 Scope\n\nReplaced.\n");
-    assert_eq!(design.ok(&["cat", "DOC@0.1"]), "# 1 Scope\n\nThe first text.\n");
+    assert_eq!(
+        design.ok(&["cat", "DOC@0.1"]),
+        "# 1 Scope\n\nThe first text.\n"
+    );
 }
 
 #[test]
@@ -88,13 +142,25 @@ fn approve_baselines_the_draft_byte_for_byte_with_a_tag() {
     let design = Design::with_artefacts();
     design.decision("DAG-DEC57", "2023-07-12", "approved", &["DOC"]);
     let before = design.commit_count();
-    let out = design.ok(&["approve", "DOC", "--decision", "DAG-DEC57", "--date", "2023-07-12"]);
+    let out = design.ok(&[
+        "approve",
+        "DOC",
+        "--decision",
+        "DAG-DEC57",
+        "--date",
+        "2023-07-12",
+    ]);
     assert!(out.contains("Baselined DOC 1.0"), "{out}");
     assert_eq!(design.commit_count(), before + 1);
 
     let draft = design.read("artefacts/DOC/versions/0.1.toml");
     let baseline = design.read("artefacts/DOC/versions/1.0.toml");
-    let field = |text: &str, key: &str| text.lines().find(|l| l.starts_with(key)).unwrap().to_string();
+    let field = |text: &str, key: &str| {
+        text.lines()
+            .find(|l| l.starts_with(key))
+            .unwrap()
+            .to_string()
+    };
     assert_eq!(field(&draft, "sha256"), field(&baseline, "sha256"));
     assert_eq!(field(&draft, "blob"), field(&baseline, "blob"));
     assert!(baseline.contains("status = \"baselined\"\n"));
@@ -102,11 +168,17 @@ fn approve_baselines_the_draft_byte_for_byte_with_a_tag() {
     assert!(baseline.contains("decisions = [\"DAG-DEC57\"]\n"));
 
     assert_eq!(design.git(&["cat-file", "-t", "DOC/v1.0"]).trim(), "tag");
-    assert_eq!(design.git(&["rev-parse", "DOC/v1.0^{commit}"]), design.git(&["rev-parse", "HEAD"]));
+    assert_eq!(
+        design.git(&["rev-parse", "DOC/v1.0^{commit}"]),
+        design.git(&["rev-parse", "HEAD"])
+    );
     let tag = design.git(&["tag", "-l", "--format=%(contents)", "DOC/v1.0"]);
     assert!(tag.contains("Decisions: DAG-DEC57"), "{tag}");
     assert!(tag.contains(&field(&baseline, "sha256")[10..74]), "{tag}");
-    assert_eq!(design.git(&["log", "-1", "--format=%s"]).trim(), "Baseline DOC v1.0 (DAG-DEC57)");
+    assert_eq!(
+        design.git(&["log", "-1", "--format=%s"]).trim(),
+        "Baseline DOC v1.0 (DAG-DEC57)"
+    );
     design.assert_fsck_clean();
 }
 
@@ -114,17 +186,62 @@ fn approve_baselines_the_draft_byte_for_byte_with_a_tag() {
 fn a_later_baseline_under_change_control_takes_the_next_major() {
     let design = Design::with_artefacts();
     design.decision("DEC1", "2023-07-01", "approved", &[]);
-    design.ok(&["approve", "DOC", "--decision", "DEC1", "--date", "2023-07-01"]);
-    design.ok(&["change", "add", "CR001", "--title", "Rework scope", "--affects", "DOC", "--date", "2023-07-02"]);
-    design.ok(&["change", "set", "CR001", "impact-assessment", "--date", "2023-07-03"]);
+    design.ok(&[
+        "approve",
+        "DOC",
+        "--decision",
+        "DEC1",
+        "--date",
+        "2023-07-01",
+    ]);
+    design.ok(&[
+        "change",
+        "add",
+        "CR001",
+        "--title",
+        "Rework scope",
+        "--affects",
+        "DOC",
+        "--date",
+        "2023-07-02",
+    ]);
+    design.ok(&[
+        "change",
+        "set",
+        "CR001",
+        "impact-assessment",
+        "--date",
+        "2023-07-03",
+    ]);
     design.decision("DEC2", "2023-07-10", "approved", &["DOC"]);
-    design.ok(&["change", "set", "CR001", "approved", "--decision", "DEC2", "--date", "2023-07-10"]);
+    design.ok(&[
+        "change",
+        "set",
+        "CR001",
+        "approved",
+        "--decision",
+        "DEC2",
+        "--date",
+        "2023-07-10",
+    ]);
     design.write("artefacts/DOC/doc.md", "# 1 Scope\n\nReworked.\n");
     let drafted = design.ok(&["draft", "DOC", "--change", "CR001", "--date", "2023-07-11"]);
     assert!(drafted.contains("DOC 1.1"), "{drafted}");
-    design.ok(&["approve", "DOC", "--decision", "DEC2", "--change", "CR001", "--date", "2023-07-12"]);
+    design.ok(&[
+        "approve",
+        "DOC",
+        "--decision",
+        "DEC2",
+        "--change",
+        "CR001",
+        "--date",
+        "2023-07-12",
+    ]);
     let record = design.read("artefacts/DOC/versions/2.0.toml");
-    assert!(record.contains("promotes = \"1.1\"") && record.contains("changes = [\"CR001\"]"), "{record}");
+    assert!(
+        record.contains("promotes = \"1.1\"") && record.contains("changes = [\"CR001\"]"),
+        "{record}"
+    );
     assert_eq!(design.git(&["tag", "-l"]), "DOC/v1.0\nDOC/v2.0\n");
 }
 
@@ -134,10 +251,30 @@ fn approve_can_promote_an_older_draft_and_set_the_number() {
     design.write("artefacts/DOC/doc.md", "newer\n");
     design.ok(&["draft", "DOC", "--date", "2023-06-02"]);
     design.decision("DEC1", "2023-07-01", "approved", &[]);
-    design.ok(&["approve", "DOC", "--decision", "DEC1", "--draft", "0.1", "--version", "3.0", "--date", "2023-07-01"]);
-    assert_eq!(design.ok(&["cat", "DOC@3.0"]), design.ok(&["cat", "DOC@0.1"]));
-    assert_eq!(design.ok(&["cat", "DOC@baseline"]), "# 1 Scope\n\nThe first text.\n");
-    assert_eq!(design.ok(&["cat", "DOC@latest"]), "# 1 Scope\n\nThe first text.\n");
+    design.ok(&[
+        "approve",
+        "DOC",
+        "--decision",
+        "DEC1",
+        "--draft",
+        "0.1",
+        "--version",
+        "3.0",
+        "--date",
+        "2023-07-01",
+    ]);
+    assert_eq!(
+        design.ok(&["cat", "DOC@3.0"]),
+        design.ok(&["cat", "DOC@0.1"])
+    );
+    assert_eq!(
+        design.ok(&["cat", "DOC@baseline"]),
+        "# 1 Scope\n\nThe first text.\n"
+    );
+    assert_eq!(
+        design.ok(&["cat", "DOC@latest"]),
+        "# 1 Scope\n\nThe first text.\n"
+    );
     assert_eq!(design.ok(&["cat", "DOC@working"]), "newer\n");
 }
 
@@ -165,8 +302,25 @@ fn references_resolve_every_way() {
 fn register_log_and_status_report_the_state() {
     let design = Design::with_artefacts();
     design.decision("DEC1", "2023-07-01", "approved", &[]);
-    design.ok(&["approve", "TAB", "--decision", "DEC1", "--date", "2023-07-01"]);
-    design.ok(&["change", "add", "CR9", "--title", "T", "--affects", "TAB", "--date", "2023-07-02"]);
+    design.ok(&[
+        "approve",
+        "TAB",
+        "--decision",
+        "DEC1",
+        "--date",
+        "2023-07-01",
+    ]);
+    design.ok(&[
+        "change",
+        "add",
+        "CR9",
+        "--title",
+        "T",
+        "--affects",
+        "TAB",
+        "--date",
+        "2023-07-02",
+    ]);
 
     let register = design.json(&["list"]);
     let rows = register.as_array().unwrap();
@@ -178,8 +332,17 @@ fn register_log_and_status_report_the_state() {
     assert_eq!(rows[1]["baseline"]["decisions"][0], "DEC1");
     assert_eq!(rows[1]["open_changes"][0], "CR9");
     let table = design.ok(&["list"]);
-    assert!(table.contains("Test Programme design register — 2 artefacts"), "{table}");
-    assert!(table.lines().any(|l| l.starts_with("TAB") && l.contains("1.0") && l.contains("DEC1") && l.contains("CR9")), "{table}");
+    assert!(
+        table.contains("Test Programme design register — 2 artefacts"),
+        "{table}"
+    );
+    assert!(
+        table.lines().any(|l| l.starts_with("TAB")
+            && l.contains("1.0")
+            && l.contains("DEC1")
+            && l.contains("CR9")),
+        "{table}"
+    );
 
     let log = design.json(&["log", "TAB"]);
     assert_eq!(log[0]["version"], "1.0");
@@ -187,9 +350,24 @@ fn register_log_and_status_report_the_state() {
 
     design.write("artefacts/TAB/tab.csv", "D-Flow,Name\nD0300,Dispute\n");
     let status = design.json(&["status"]);
-    let states: Vec<(String, String)> = status["artefacts"].as_array().unwrap().iter()
-        .map(|a| (a["id"].as_str().unwrap().to_string(), a["working"].as_str().unwrap().to_string())).collect();
-    assert_eq!(states, vec![("DOC".into(), "unchanged".into()), ("TAB".into(), "modified".into())]);
+    let states: Vec<(String, String)> = status["artefacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["id"].as_str().unwrap().to_string(),
+                a["working"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        states,
+        vec![
+            ("DOC".into(), "unchanged".into()),
+            ("TAB".into(), "modified".into())
+        ]
+    );
     let human = design.ok(&["status"]);
     assert!(human.contains("baseline draft TAB"), "{human}");
 }
@@ -197,12 +375,35 @@ fn register_log_and_status_report_the_state() {
 #[test]
 fn output_has_no_colour_when_piped_or_under_no_color() {
     let design = Design::with_artefacts();
-    let out = design.cmd().args(["list"]).env_remove("NO_COLOR").output().unwrap();
+    let out = design
+        .cmd()
+        .args(["list"])
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
     assert!(!String::from_utf8_lossy(&out.stdout).contains('\u{1b}'));
-    let forced = design.cmd().args(["list"]).env("CLICOLOR_FORCE", "1").env_remove("NO_COLOR").output().unwrap();
-    assert!(String::from_utf8_lossy(&forced.stdout).contains('\u{1b}'), "colour can be forced");
-    let no_color = design.cmd().args(["list"]).env("CLICOLOR_FORCE", "1").env("NO_COLOR", "1").output().unwrap();
-    assert!(!String::from_utf8_lossy(&no_color.stdout).contains('\u{1b}'), "NO_COLOR wins");
+    let forced = design
+        .cmd()
+        .args(["list"])
+        .env("CLICOLOR_FORCE", "1")
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&forced.stdout).contains('\u{1b}'),
+        "colour can be forced"
+    );
+    let no_color = design
+        .cmd()
+        .args(["list"])
+        .env("CLICOLOR_FORCE", "1")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(
+        !String::from_utf8_lossy(&no_color.stdout).contains('\u{1b}'),
+        "NO_COLOR wins"
+    );
 }
 
 fn sha256(bytes: &[u8]) -> String {

@@ -114,7 +114,12 @@ pub fn finish(repo: &Repo, journal: &Journal, refresh: Refresh) -> Result<()> {
     clear(repo)
 }
 
-fn refresh_working_tree(repo: &Repo, commit: &git2::Oid, paths: &[String], refresh: Refresh) -> Result<()> {
+fn refresh_working_tree(
+    repo: &Repo,
+    commit: &git2::Oid,
+    paths: &[String],
+    refresh: Refresh,
+) -> Result<()> {
     let tree = repo.git.find_commit(*commit)?.tree()?;
     let mut index = repo.git.index()?;
     for path in paths {
@@ -142,7 +147,12 @@ fn refresh_working_tree(repo: &Repo, commit: &git2::Oid, paths: &[String], refre
 
 /// Points the index at the committed blob without touching the working file, so
 /// `git status` shows the user's later edit as an unstaged change.
-fn stage_committed(index: &mut git2::Index, path: &str, blob: git2::Oid, size: usize) -> Result<()> {
+fn stage_committed(
+    index: &mut git2::Index,
+    path: &str,
+    blob: git2::Oid,
+    size: usize,
+) -> Result<()> {
     let zero = git2::IndexTime::new(0, 0);
     index.add(&git2::IndexEntry {
         ctime: zero,

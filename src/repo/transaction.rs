@@ -116,13 +116,20 @@ impl Repo {
             "packed-refs.lock".to_string(),
         ];
         if let Some(pending) = journal::pending(self)? {
-            candidates.extend(pending.tags.iter().map(|(name, _)| format!("refs/tags/{name}.lock")));
+            candidates.extend(
+                pending
+                    .tags
+                    .iter()
+                    .map(|(name, _)| format!("refs/tags/{name}.lock")),
+            );
         }
         for candidate in candidates {
             let path = self.git.path().join(&candidate);
             if path.is_file() {
                 std::fs::remove_file(&path).map_err(crate::error::io_at(&path))?;
-                crate::notice(&format!("removed {candidate}, left behind by the killed command"));
+                crate::notice(&format!(
+                    "removed {candidate}, left behind by the killed command"
+                ));
             }
         }
         Ok(())

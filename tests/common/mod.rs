@@ -43,14 +43,20 @@ pub fn git_in(dir: &Path, args: &[&str]) -> String {
         .env("GIT_COMMITTER_EMAIL", "designer@example.org")
         .output()
         .expect("git runs");
-    assert!(output.status.success(), "git {args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "git {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     String::from_utf8(output.stdout).unwrap()
 }
 
 impl Design {
     /// An initialised design repository, empty of records.
     pub fn new() -> Design {
-        let design = Design { dir: tempfile::tempdir().unwrap() };
+        let design = Design {
+            dir: tempfile::tempdir().unwrap(),
+        };
         design.ok(&["init", "--programme", "Test Programme"]);
         design
     }
@@ -61,7 +67,15 @@ impl Design {
         design.write("in/doc.md", "# 1 Scope\n\nThe first text.\n");
         design.write("in/tab.csv", "D-Flow,Name\nD0012,Reading\nD0300,Dispute\n");
         design.ok(&["add", "DOC", "--title", "A document", "in/doc.md"]);
-        design.ok(&["add", "TAB", "--title", "A table", "--key", "D-Flow", "in/tab.csv"]);
+        design.ok(&[
+            "add",
+            "TAB",
+            "--title",
+            "A table",
+            "--key",
+            "D-Flow",
+            "in/tab.csv",
+        ]);
         design.ok(&["draft", "DOC", "--date", "2023-06-01"]);
         design.ok(&["draft", "TAB", "--date", "2023-06-01"]);
         design
@@ -117,10 +131,18 @@ impl Design {
         let before = self.snapshot();
         let output = self.run(args);
         let stderr = String::from_utf8(output.stderr).unwrap();
-        assert_eq!(output.status.code(), Some(1), "baseline {args:?} should be refused:\n{stderr}");
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "baseline {args:?} should be refused:\n{stderr}"
+        );
         assert!(stderr.starts_with("error: "), "{stderr}");
         assert!(stderr.contains("\nhint: "), "no hint in:\n{stderr}");
-        assert_eq!(before, self.snapshot(), "baseline {args:?} changed the repository");
+        assert_eq!(
+            before,
+            self.snapshot(),
+            "baseline {args:?} changed the repository"
+        );
         stderr
     }
 
@@ -138,7 +160,10 @@ impl Design {
     }
 
     pub fn commit_count(&self) -> usize {
-        self.git(&["rev-list", "--count", "HEAD"]).trim().parse().unwrap()
+        self.git(&["rev-list", "--count", "HEAD"])
+            .trim()
+            .parse()
+            .unwrap()
     }
 
     /// `git fsck` finds nothing wrong.
@@ -148,14 +173,32 @@ impl Design {
             .current_dir(self.path())
             .output()
             .unwrap();
-        assert!(output.status.success(), "git fsck: {}", String::from_utf8_lossy(&output.stderr));
-        assert!(output.stdout.is_empty() && output.stderr.is_empty(), "git fsck: {}{}",
-            String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+        assert!(
+            output.status.success(),
+            "git fsck: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(
+            output.stdout.is_empty() && output.stderr.is_empty(),
+            "git fsck: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
     }
 
     /// Records a decision approving `artefacts` (none: any) on `date`.
     pub fn decision(&self, id: &str, date: &str, outcome: &str, artefacts: &[&str]) {
-        let mut args = vec!["decision", "add", id, "--date", date, "--outcome", outcome, "--text", "Decided."];
+        let mut args = vec![
+            "decision",
+            "add",
+            id,
+            "--date",
+            date,
+            "--outcome",
+            outcome,
+            "--text",
+            "Decided.",
+        ];
         for a in artefacts {
             args.extend(["--artefact", a]);
         }
