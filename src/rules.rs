@@ -403,3 +403,215 @@ fn list(items: &[String]) -> String {
 fn short(sha256: &str) -> &str {
     &sha256[..sha256.len().min(12)]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ChangeKind, Timestamp};
+
+    fn date(text: &str) -> Date {
+        text.parse().unwrap()
+    }
+
+    fn version(number: &str, status: Status, day: &str) -> VersionRecord {
+        VersionRecord {
+            artefact: "DOC".into(),
+            version: number.parse().unwrap(),
+            status,
+            date: date(day),
+            recorded_by: "T <t@example.org>".into(),
+            recorded_at: Timestamp::UNIX_EPOCH,
+            sha256: format!("{:0>64}", number.replace('.', "")),
+            blob: "0".repeat(40),
+            file: "doc.md".into(),
+            size: 1,
+            promotes: None,
+            decisions: vec![],
+            changes: vec![],
+            note: None,
+        }
+    }
+
+    fn decision(id: &str, outcome: Outcome, day: &str, artefacts: &[&str]) -> Decision {
+        Decision {
+            id: id.into(),
+            date: date(day),
+            outcome,
+            text: "t".into(),
+            meeting: None,
+            authority: None,
+            artefacts: artefacts.iter().map(|a| a.to_string()).collect(),
+            changes: vec![],
+            recorded_by: "T".into(),
+            recorded_at: Timestamp::UNIX_EPOCH,
+        }
+    }
+
+    fn change(id: &str, states: &[(ChangeState, &str)]) -> Change {
+        Change {
+            id: id.into(),
+            kind: ChangeKind::Cr,
+            title: "t".into(),
+            affects: vec!["DOC".into()],
+            excludes: vec![],
+            recorded_by: "T".into(),
+            history: states
+                .iter()
+                .map(|(state, day)| crate::model::ChangeStep {
+                    state: *state,
+                    date: date(day),
+                    decision: Some("D1".into()),
+                    release: None,
+                    note: None,
+                    recorded_by: "T".into(),
+                    recorded_at: Timestamp::UNIX_EPOCH,
+                })
+                .collect(),
+        }
+    }
+
+    fn request<'a>(
+        versions: &'a [VersionRecord],
+        decisions: &'a [(String, Option<Decision>)],
+        changes: &'a [(String, Option<Change>)],
+        policy: &'a Policy,
+        day: &str,
+    ) -> BaselineRequest<'a> {
+        BaselineRequest {
+            artefact: "DOC",
+            versions,
+            draft: None,
+            version: None,
+            date: date(day),
+            decisions,
+            changes,
+            policy,
+        }
+    }
+
+    #[test]
+    fn a_first_baseline_promotes_the_latest_draft_to_the_next_major() {
+        let versions = [
+            version("0.1", Status::Draft, "2023-06-01"),
+            version("0.2", Status::Draft, "2023-06-02"),
+        ];
+        let decisions = [(
+            "D1".to_string(),
+            Some(decision("D1", Outcome::Approved, "2023-07-01", &["DOC"])),
+        )];
+        let plan = check_baseline(&request(
+            &versions,
+            &decisions,
+            &[],
+            &Policy::default(),
+            "2023-07-01",
+        ))
+        .unwrap();
+        assert_eq!(plan.promotes.version.to_string(), "0.2");
+        assert_eq!(plan.version.to_string(), "1.0");
+    }
+
+    #[test]
+    fn under_change_control_an_approved_change_is_required() {
+        let versions = [
+            version("0.1", Status::Draft, "2023-06-01"),
+            version("1.0", Status::Baselined, "2023-06-02"),
+            version("1.1", Status::Draft, "2023-06-03"),
+        ];
+        let decisions = [(
+            "D1".to_string(),
+            Some(decision("D1", Outcome::Approved, "2023-06-01", &[])),
+        )];
+        let policy = Policy::default();
+        let refused = check_baseline(&request(&versions, &decisions, &[], &policy, "2023-07-01"))
+            .unwrap_err();
+        assert!(refused.message.contains("under change control"));
+        let approved = [(
+            "CR1".to_string(),
+            Some(change(
+                "CR1",
+                &[
+                    (ChangeState::Raised, "2023-06-01"),
+                    (ChangeState::Approved, "2023-06-20"),
+                ],
+            )),
+        )];
+        let plan = check_baseline(&request(
+            &versions,
+            &decisions,
+            &approved,
+            &policy,
+            "2023-07-01",
+        ))
+        .unwrap();
+        assert_eq!(plan.version.to_string(), "2.0");
+        let late = check_baseline(&request(
+            &versions,
+            &decisions,
+            &approved,
+            &policy,
+            "2023-06-10",
+        ))
+        .unwrap_err();
+        assert!(
+            late.message
+                .contains("approved on 2023-06-20, after the baseline date")
+        );
+        let off = Policy {
+            change_control: false,
+        };
+        assert!(check_baseline(&request(&versions, &decisions, &[], &off, "2023-07-01")).is_ok());
+    }
+
+    #[test]
+    fn transitions_follow_the_lifecycle() {
+        let raised = change("CR1", &[(ChangeState::Raised, "2023-06-01")]);
+        let approving = decision("D1", Outcome::Approved, "2023-06-05", &[]);
+        let day = date("2023-06-05");
+        assert!(check_transition(&raised, ChangeState::ImpactAssessment, day, None).is_ok());
+        assert!(check_transition(&raised, ChangeState::Approved, day, Some(&approving)).is_err());
+        let assessed = change(
+            "CR1",
+            &[
+                (ChangeState::Raised, "2023-06-01"),
+                (ChangeState::ImpactAssessment, "2023-06-02"),
+            ],
+        );
+        assert!(check_transition(&assessed, ChangeState::Approved, day, Some(&approving)).is_ok());
+        assert!(check_transition(&assessed, ChangeState::Approved, day, None).is_err());
+        assert!(
+            check_transition(&assessed, ChangeState::ImpactAssessment, day, None).is_ok(),
+            "a second impact assessment"
+        );
+        let closed = change(
+            "CR1",
+            &[
+                (ChangeState::Raised, "2023-06-01"),
+                (ChangeState::Withdrawn, "2023-06-02"),
+            ],
+        );
+        for to in [
+            ChangeState::Raised,
+            ChangeState::ImpactAssessment,
+            ChangeState::Approved,
+            ChangeState::Deferred,
+        ] {
+            assert!(
+                check_transition(&closed, to, day, Some(&approving)).is_err(),
+                "{to}"
+            );
+        }
+    }
+
+    #[test]
+    fn exclusion_is_mutual_and_refuses_a_second_approval() {
+        let mut cr18 = change("CR018", &[(ChangeState::ImpactAssessment, "2023-06-01")]);
+        cr18.excludes = vec!["CR017".into()];
+        let cr17 = change("CR017", &[(ChangeState::ImpactAssessment, "2023-06-01")]);
+        let all = [cr17.clone(), cr18.clone()];
+        assert_eq!(excluded_by(&cr18, &all).unwrap()[0].id, "CR017");
+        assert_eq!(excluded_by(&cr17, &all).unwrap()[0].id, "CR018");
+        let approved17 = change("CR017", &[(ChangeState::Approved, "2023-06-01")]);
+        assert!(excluded_by(&cr18, &[approved17, cr18.clone()]).is_err());
+    }
+}

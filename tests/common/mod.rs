@@ -51,6 +51,15 @@ pub fn git_in(dir: &Path, args: &[&str]) -> String {
     String::from_utf8(output.stdout).unwrap()
 }
 
+/// Every repository a test makes must pass `git fsck`, whatever the test did to it.
+impl Drop for Design {
+    fn drop(&mut self) {
+        if !std::thread::panicking() && self.path().join(".git").exists() {
+            self.assert_fsck_clean();
+        }
+    }
+}
+
 impl Design {
     /// An initialised design repository, empty of records.
     pub fn new() -> Design {
