@@ -419,3 +419,70 @@ fn sha256(bytes: &[u8]) -> String {
         .unwrap();
     String::from_utf8(output.stdout).unwrap()[..64].to_string()
 }
+
+#[test]
+fn the_git_index_matches_head_after_every_write_whatever_its_format() {
+    for (version, skip_hash) in [
+        ("2", "false"),
+        ("3", "false"),
+        ("4", "false"),
+        ("2", "true"),
+    ] {
+        let design = Design::with_artefacts();
+        design.git(&["config", "index.skipHash", skip_hash]);
+        design.git(&["update-index", "--index-version", version]);
+        design.write("artefacts/DOC/doc.md", "# 1 Scope\n\nSecond.\n");
+        design.ok(&["draft", "DOC", "--date", "2023-06-02"]);
+        design.decision("DEC1", "2023-07-01", "approved", &[]);
+        design.ok(&[
+            "approve",
+            "DOC",
+            "--decision",
+            "DEC1",
+            "--date",
+            "2023-07-01",
+        ]);
+        assert_eq!(
+            design.git(&["diff-index", "--cached", "HEAD"]),
+            "",
+            "index version {version}"
+        );
+        assert_eq!(
+            design.git(&["status", "--porcelain"]),
+            "?? in/\n",
+            "index version {version}"
+        );
+        let staged = design.git(&["ls-files", "-s", "artefacts/DOC"]);
+        let committed = design.git(&["ls-tree", "-r", "HEAD", "artefacts/DOC"]);
+        assert_eq!(
+            staged.lines().count(),
+            committed.lines().count(),
+            "{staged}\n{committed}"
+        );
+        let index = std::fs::read(design.file(".git/index")).unwrap();
+        let trailer_is_zero = index[index.len() - 20..].iter().all(|&b| b == 0);
+        assert_eq!(
+            trailer_is_zero,
+            skip_hash == "true" && version != "4",
+            "index version {version}"
+        );
+    }
+}
+
+#[test]
+fn the_git_index_keeps_what_git_put_there() {
+    let design = Design::with_artefacts();
+    design.write("notes/a.txt", "staged by the user\n");
+    design.git(&["add", "notes/a.txt"]);
+    design.git(&["commit", "-qm", "User work with a cache tree"]);
+    design.write("notes/b.txt", "staged, not committed\n");
+    design.git(&["add", "notes/b.txt"]);
+    design.write("artefacts/DOC/doc.md", "# 1 Scope\n\nSecond.\n");
+    design.ok(&["draft", "DOC", "--date", "2023-06-02"]);
+    assert_eq!(
+        design.git(&["status", "--porcelain"]),
+        "A  notes/b.txt\n?? in/\n"
+    );
+    design.git(&["commit", "-qm", "The user's commit still works"]);
+    design.assert_fsck_clean();
+}

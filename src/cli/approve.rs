@@ -89,7 +89,7 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
     };
     tx.create_record(&paths::version(&artefact.id, &version), &record)?;
     let tag = paths::tag(&artefact.id, &version);
-    tx.tag(&tag, tag_message(&record, &artefact.title))?;
+    tx.tag(&tag, record.tag_message(&artefact.title))?;
     let mut message = CommitMessage::new(format!(
         "Baseline {} v{version} ({})",
         artefact.id,
@@ -125,29 +125,4 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
         tag
     )?;
     Ok(())
-}
-
-fn tag_message(record: &VersionRecord, title: &str) -> String {
-    let mut text = format!(
-        "{} v{} baselined: {title}\n\nDecisions: {}\n",
-        record.artefact,
-        record.version,
-        record.decisions.join(", ")
-    );
-    if !record.changes.is_empty() {
-        text.push_str(&format!("Changes: {}\n", record.changes.join(", ")));
-    }
-    text.push_str(&format!(
-        "Date: {}\nPromotes: {}\nSha256: {}\nBlob: {}\nFile: {}\n",
-        record.date,
-        record
-            .promotes
-            .as_ref()
-            .map(|v| v.to_string())
-            .unwrap_or_default(),
-        record.sha256,
-        record.blob,
-        record.file
-    ));
-    text
 }

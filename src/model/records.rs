@@ -108,6 +108,34 @@ pub struct VersionRecord {
     pub note: Option<String>,
 }
 
+impl VersionRecord {
+    /// The message of a baseline's annotated tag: what was baselined, on which
+    /// decisions and changes, and the exact content it names.
+    pub fn tag_message(&self, title: &str) -> String {
+        let mut text = format!(
+            "{} v{} baselined: {title}\n\nDecisions: {}\n",
+            self.artefact,
+            self.version,
+            self.decisions.join(", ")
+        );
+        if !self.changes.is_empty() {
+            text.push_str(&format!("Changes: {}\n", self.changes.join(", ")));
+        }
+        text.push_str(&format!(
+            "Date: {}\nPromotes: {}\nSha256: {}\nBlob: {}\nFile: {}\n",
+            self.date,
+            self.promotes
+                .as_ref()
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
+            self.sha256,
+            self.blob,
+            self.file
+        ));
+        text
+    }
+}
+
 /// What a decision decided.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema, clap::ValueEnum,

@@ -12,6 +12,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::Repo;
+use super::index::{self, Staged};
 use crate::error::{Error, Result, io_at};
 
 const JOURNAL_FILE: &str = "journal.json";
@@ -24,8 +25,9 @@ pub struct Journal {
     pub new_commit: String,
     /// Tag names and the annotated tag objects they must point at.
     pub tags: Vec<(String, String)>,
-    /// Files of the new commit to bring into the working tree and index.
-    pub paths: Vec<String>,
+    /// Files of the new commit to bring into the working tree and index, with
+    /// their blob ids.
+    pub files: Vec<(String, String)>,
 }
 
 fn oid(text: &str) -> Result<git2::Oid> {
@@ -110,65 +112,33 @@ pub fn finish(repo: &Repo, journal: &Journal, refresh: Refresh) -> Result<()> {
                 .reference(&refname, oid(target)?, false, &journal.description)?;
         }
     }
-    refresh_working_tree(repo, &oid(&journal.new_commit)?, &journal.paths, refresh)?;
+    refresh_working_tree(repo, &journal.files, refresh)?;
     clear(repo)
 }
 
-fn refresh_working_tree(
-    repo: &Repo,
-    commit: &git2::Oid,
-    paths: &[String],
-    refresh: Refresh,
-) -> Result<()> {
-    let tree = repo.git.find_commit(*commit)?.tree()?;
-    let mut index = repo.git.index()?;
-    for path in paths {
-        let entry = tree.get_path(Path::new(path))?;
-        let blob = repo.git.find_blob(entry.id())?;
+fn refresh_working_tree(repo: &Repo, files: &[(String, String)], refresh: Refresh) -> Result<()> {
+    let mut staged = Vec::with_capacity(files.len());
+    for (path, blob_id) in files {
+        let blob_id = oid(blob_id)?;
+        let blob = repo.git.find_blob(blob_id)?;
         let file = repo.root.join(path);
         let current = std::fs::read(&file).ok();
-        let is_record = path.ends_with(".toml");
-        if current.is_some() && refresh == Refresh::KeepUserEdits && !is_record {
-            if current.as_deref() != Some(blob.content()) {
-                stage_committed(&mut index, path, entry.id(), blob.size())?;
-                continue;
-            }
-        } else if current.as_deref() != Some(blob.content()) {
+        let unchanged = current.as_deref() == Some(blob.content());
+        let keep_user_edit =
+            current.is_some() && refresh == Refresh::KeepUserEdits && !path.ends_with(".toml");
+        if !unchanged && !keep_user_edit {
             if let Some(parent) = file.parent() {
                 std::fs::create_dir_all(parent).map_err(io_at(parent))?;
             }
             replace_file(&file, blob.content())?;
         }
-        index.add_path(Path::new(path))?;
+        staged.push(Staged {
+            path: path.clone(),
+            blob: blob_id,
+            matches_working_file: unchanged || !keep_user_edit,
+        });
     }
-    index.write()?;
-    Ok(())
-}
-
-/// Points the index at the committed blob without touching the working file, so
-/// `git status` shows the user's later edit as an unstaged change.
-fn stage_committed(
-    index: &mut git2::Index,
-    path: &str,
-    blob: git2::Oid,
-    size: usize,
-) -> Result<()> {
-    let zero = git2::IndexTime::new(0, 0);
-    index.add(&git2::IndexEntry {
-        ctime: zero,
-        mtime: zero,
-        dev: 0,
-        ino: 0,
-        mode: 0o100644,
-        uid: 0,
-        gid: 0,
-        file_size: size as u32,
-        id: blob,
-        flags: (path.len().min(0xfff)) as u16,
-        flags_extended: 0,
-        path: path.as_bytes().to_vec(),
-    })?;
-    Ok(())
+    index::stage(repo, &staged)
 }
 
 /// Replaces a file by writing a sibling and renaming it over, so that a reader

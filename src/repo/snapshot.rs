@@ -1,6 +1,7 @@
 //! Reading records from one commit's tree: only what a command asks for.
 
-use std::path::Path;
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 use serde::de::DeserializeOwned;
 
@@ -15,6 +16,10 @@ pub struct Snapshot<'r> {
     repo: &'r Repo,
     commit: Option<git2::Commit<'r>>,
     tree: Option<git2::Tree<'r>>,
+    /// Folders already looked up: libgit2 does not cache large trees (the
+    /// `artefacts` folder of a big programme), so every path lookup from the root
+    /// would inflate and hash it again.
+    folders: RefCell<HashMap<String, git2::Tree<'r>>>,
 }
 
 impl<'r> Snapshot<'r> {
@@ -25,7 +30,12 @@ impl<'r> Snapshot<'r> {
             Err(err) => return Err(err.into()),
         };
         let tree = commit.as_ref().map(|c| c.tree()).transpose()?;
-        Ok(Snapshot { repo, commit, tree })
+        Ok(Snapshot {
+            repo,
+            commit,
+            tree,
+            folders: RefCell::default(),
+        })
     }
 
     pub fn repo(&self) -> &'r Repo {
@@ -40,15 +50,37 @@ impl<'r> Snapshot<'r> {
         self.tree.as_ref()
     }
 
-    fn entry(&self, path: &str) -> Result<Option<git2::TreeEntry<'static>>> {
-        let Some(tree) = &self.tree else {
+    /// The tree of a folder ("" is the root), if there is one.
+    fn folder(&self, dir: &str) -> Result<Option<git2::Tree<'r>>> {
+        if dir.is_empty() {
+            return Ok(self.tree.clone());
+        }
+        if let Some(tree) = self.folders.borrow().get(dir) {
+            return Ok(Some(tree.clone()));
+        }
+        let (parent, name) = dir.rsplit_once('/').unwrap_or(("", dir));
+        let Some(parent) = self.folder(parent)? else {
             return Ok(None);
         };
-        match tree.get_path(Path::new(path)) {
-            Ok(entry) => Ok(Some(entry)),
-            Err(err) if err.code() == git2::ErrorCode::NotFound => Ok(None),
-            Err(err) => Err(err.into()),
-        }
+        let Some(id) = parent
+            .get_name(name)
+            .filter(|e| e.kind() == Some(git2::ObjectType::Tree))
+            .map(|e| e.id())
+        else {
+            return Ok(None);
+        };
+        let tree = self.repo.git.find_tree(id)?;
+        self.folders
+            .borrow_mut()
+            .insert(dir.to_string(), tree.clone());
+        Ok(Some(tree))
+    }
+
+    fn entry(&self, path: &str) -> Result<Option<git2::TreeEntry<'static>>> {
+        let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+        Ok(self
+            .folder(dir)?
+            .and_then(|tree| tree.get_name(name).map(|e| e.to_owned())))
     }
 
     pub fn exists(&self, path: &str) -> Result<bool> {
@@ -76,11 +108,7 @@ impl<'r> Snapshot<'r> {
 
     /// The names in a folder of the tree, sorted as git sorts them.
     pub fn list(&self, dir: &str) -> Result<Vec<String>> {
-        let Some(entry) = self.entry(dir)? else {
-            return Ok(Vec::new());
-        };
-        let object = entry.to_object(&self.repo.git)?;
-        let Some(tree) = object.as_tree() else {
+        let Some(tree) = self.folder(dir)? else {
             return Ok(Vec::new());
         };
         Ok(tree

@@ -75,7 +75,7 @@ pub struct Transaction<'r> {
     description: String,
     snapshot: Snapshot<'r>,
     edit: TreeEdit,
-    paths: Vec<String>,
+    files: Vec<(String, String)>,
     tags: Vec<(String, String)>,
     _lock: Lock,
 }
@@ -99,7 +99,7 @@ impl Repo {
             description,
             snapshot: Snapshot::at_head(self)?,
             edit: TreeEdit::default(),
-            paths: Vec::new(),
+            files: Vec::new(),
             tags: Vec::new(),
             _lock: acquired.lock,
         })
@@ -154,7 +154,7 @@ impl<'r> Transaction<'r> {
     pub fn write(&mut self, path: &str, bytes: &[u8]) -> Result<git2::Oid> {
         let blob = self.repo.git.blob(bytes)?;
         self.edit.put(path, blob);
-        self.paths.push(path.to_string());
+        self.files.push((path.to_string(), blob.to_string()));
         Ok(blob)
     }
 
@@ -219,7 +219,7 @@ impl<'r> Transaction<'r> {
             old_commit: old.map(|o| o.to_string()),
             new_commit: commit.to_string(),
             tags,
-            paths: self.paths.clone(),
+            files: self.files.clone(),
         };
         journal::write(self.repo, &record)?;
         failpoint("before-branch-move");

@@ -1,0 +1,299 @@
+//! Staging the few files a transaction wrote in git's index, at a cost that does
+//! not grow with the size of the design.
+//!
+//! libgit2 re-reads, re-sorts and re-hashes the whole index with collision-detecting
+//! SHA-1 for any change: on a programme with tens of thousands of records that is
+//! most of a `draft`. This module splices the new entries into the index file as
+//! bytes instead and hashes it with hardware SHA-1 (the digest is the same). It
+//! handles index versions 2 and 3 without merge conflicts or required extensions —
+//! what git writes by default — and leaves anything else to libgit2.
+
+use std::path::Path;
+
+use sha1::{Digest, Sha1};
+
+use super::Repo;
+use crate::error::{Error, Result, io_at};
+
+/// A file to stage: its path, blob, and whether the working file holds that blob
+/// (if not, the entry gets no stat data, so git re-examines the file).
+pub struct Staged {
+    pub path: String,
+    pub blob: git2::Oid,
+    pub matches_working_file: bool,
+}
+
+const HEADER: usize = 12;
+const CHECKSUM: usize = 20;
+const FIXED: usize = 62;
+const FILE_MODE: u32 = 0o100644;
+
+pub fn stage(repo: &Repo, files: &[Staged]) -> Result<()> {
+    let index_path = repo.git.path().join("index");
+    let skip_hash = repo
+        .git
+        .config()
+        .and_then(|c| c.get_bool("index.skipHash"))
+        .unwrap_or(false);
+    let spliced = match std::fs::read(&index_path) {
+        Ok(bytes) => splice(repo.root(), &bytes, files, skip_hash),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
+        Err(err) => return Err(io_at(&index_path)(err)),
+    };
+    match spliced {
+        Some(bytes) => write_locked(&index_path, &bytes),
+        None => stage_with_libgit2(repo, files),
+    }
+}
+
+fn stage_with_libgit2(repo: &Repo, files: &[Staged]) -> Result<()> {
+    let mut index = repo.git.index()?;
+    for file in files {
+        if file.matches_working_file {
+            index.add_path(Path::new(&file.path))?;
+        } else {
+            index.add(&entry_without_stat(&file.path, file.blob))?;
+        }
+    }
+    index.write()?;
+    Ok(())
+}
+
+fn entry_without_stat(path: &str, blob: git2::Oid) -> git2::IndexEntry {
+    let zero = git2::IndexTime::new(0, 0);
+    git2::IndexEntry {
+        ctime: zero,
+        mtime: zero,
+        dev: 0,
+        ino: 0,
+        mode: FILE_MODE,
+        uid: 0,
+        gid: 0,
+        file_size: 0,
+        id: blob,
+        flags: path.len().min(0xfff) as u16,
+        flags_extended: 0,
+        path: path.as_bytes().to_vec(),
+    }
+}
+
+/// One entry of the index file as it lies on disk.
+struct Entry<'a> {
+    bytes: &'a [u8],
+    path: &'a [u8],
+    stage: u16,
+}
+
+fn be32(bytes: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_be_bytes(bytes.get(at..at + 4)?.try_into().ok()?))
+}
+
+fn be16(bytes: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_be_bytes(bytes.get(at..at + 2)?.try_into().ok()?))
+}
+
+/// The new index file, or None when this index is one to leave to libgit2.
+/// With `skip_hash` (git's `index.skipHash`), the trailing checksum is left zero.
+fn splice(root: &Path, index: &[u8], files: &[Staged], skip_hash: bool) -> Option<Vec<u8>> {
+    if index.len() < HEADER + CHECKSUM || &index[..4] != b"DIRC" {
+        return None;
+    }
+    let version = be32(index, 4)?;
+    if !(2..=3).contains(&version) {
+        return None;
+    }
+    let body = index.len() - CHECKSUM;
+    let trailer = &index[body..];
+    if trailer.iter().any(|&b| b != 0) && Sha1::digest(&index[..body]).as_slice() != trailer {
+        return None;
+    }
+    let (entries, extensions_at) = parse_entries(index, version, be32(index, 8)?, body)?;
+    let kept_extensions = optional_extensions_to_keep(&index[extensions_at..body])?;
+
+    let mut new: Vec<(&str, Vec<u8>)> = files
+        .iter()
+        .map(|f| Some((f.path.as_str(), encode_entry(root, f)?)))
+        .collect::<Option<_>>()?;
+    new.sort_by(|a, b| a.0.cmp(b.0));
+    new.dedup_by(|a, b| a.0 == b.0);
+
+    let mut out = Vec::with_capacity(index.len() + new.len() * 128);
+    out.extend_from_slice(&index[..8]);
+    out.extend_from_slice(&[0; 4]);
+    let mut count: u32 = 0;
+    let mut pending = new.iter().peekable();
+    for entry in &entries {
+        while let Some((_, bytes)) = pending.next_if(|(p, _)| p.as_bytes() < entry.path) {
+            out.extend_from_slice(bytes);
+            count += 1;
+        }
+        if new.iter().any(|(p, _)| p.as_bytes() == entry.path) {
+            if entry.stage != 0 {
+                return None;
+            }
+            continue;
+        }
+        out.extend_from_slice(entry.bytes);
+        count += 1;
+    }
+    for (_, bytes) in pending {
+        out.extend_from_slice(bytes);
+        count += 1;
+    }
+    out[8..12].copy_from_slice(&count.to_be_bytes());
+    out.extend_from_slice(&kept_extensions);
+    if skip_hash {
+        out.extend_from_slice(&[0; CHECKSUM]);
+    } else {
+        let digest = Sha1::digest(&out);
+        out.extend_from_slice(&digest);
+    }
+    Some(out)
+}
+
+fn parse_entries(
+    index: &[u8],
+    version: u32,
+    count: u32,
+    body: usize,
+) -> Option<(Vec<Entry<'_>>, usize)> {
+    let mut entries = Vec::with_capacity(count as usize);
+    let mut at = HEADER;
+    for _ in 0..count {
+        let flags = be16(index, at + 60)?;
+        let extended = version >= 3 && flags & 0x4000 != 0;
+        let name_at = at + FIXED + if extended { 2 } else { 0 };
+        let name_len = match flags & 0xfff {
+            0xfff => index.get(name_at..body)?.iter().position(|&b| b == 0)?,
+            len => len as usize,
+        };
+        let size = (name_at - at + name_len + 8) & !7;
+        let bytes = index.get(at..at + size)?;
+        entries.push(Entry {
+            bytes,
+            path: index.get(name_at..name_at + name_len)?,
+            stage: (flags >> 12) & 0x3,
+        });
+        at += size;
+    }
+    (at <= body).then_some((entries, at))
+}
+
+/// Extensions to keep: resolve-undo data. Caches that describe entries by position
+/// or by tree (TREE, UNTR, FSMN, EOIE, IEOT) are optional and dropped, and git
+/// rebuilds them; a required extension (lower-case signature) means libgit2.
+fn optional_extensions_to_keep(mut extensions: &[u8]) -> Option<Vec<u8>> {
+    let mut kept = Vec::new();
+    while !extensions.is_empty() {
+        let signature = extensions.get(..4)?;
+        let size = be32(extensions, 4)? as usize;
+        let whole = extensions.get(..8 + size)?;
+        if signature[0].is_ascii_lowercase() {
+            return None;
+        }
+        if signature == b"REUC" {
+            kept.extend_from_slice(whole);
+        }
+        extensions = &extensions[8 + size..];
+    }
+    Some(kept)
+}
+
+fn encode_entry(root: &Path, file: &Staged) -> Option<Vec<u8>> {
+    let stat = if file.matches_working_file {
+        Stat::of(&root.join(&file.path))?
+    } else {
+        Stat::default()
+    };
+    let path = file.path.as_bytes();
+    let mut bytes = Vec::with_capacity(FIXED + path.len() + 8);
+    for value in [
+        stat.ctime,
+        stat.ctime_ns,
+        stat.mtime,
+        stat.mtime_ns,
+        stat.dev,
+        stat.ino,
+        FILE_MODE,
+        stat.uid,
+        stat.gid,
+        stat.size,
+    ] {
+        bytes.extend_from_slice(&value.to_be_bytes());
+    }
+    bytes.extend_from_slice(file.blob.as_bytes());
+    bytes.extend_from_slice(&(path.len().min(0xfff) as u16).to_be_bytes());
+    bytes.extend_from_slice(path);
+    let padded = (FIXED + path.len() + 8) & !7;
+    bytes.resize(padded, 0);
+    Some(bytes)
+}
+
+/// The stat data git keeps per entry, truncated to 32 bits as git does.
+#[derive(Default)]
+struct Stat {
+    ctime: u32,
+    ctime_ns: u32,
+    mtime: u32,
+    mtime_ns: u32,
+    dev: u32,
+    ino: u32,
+    uid: u32,
+    gid: u32,
+    size: u32,
+}
+
+impl Stat {
+    #[cfg(unix)]
+    fn of(path: &Path) -> Option<Stat> {
+        use std::os::unix::fs::MetadataExt;
+        let m = std::fs::metadata(path).ok()?;
+        Some(Stat {
+            ctime: m.ctime() as u32,
+            ctime_ns: m.ctime_nsec() as u32,
+            mtime: m.mtime() as u32,
+            mtime_ns: m.mtime_nsec() as u32,
+            dev: m.dev() as u32,
+            ino: m.ino() as u32,
+            uid: m.uid(),
+            gid: m.gid(),
+            size: m.size() as u32,
+        })
+    }
+
+    #[cfg(not(unix))]
+    fn of(path: &Path) -> Option<Stat> {
+        std::fs::metadata(path).ok().map(|m| Stat {
+            size: m.len() as u32,
+            ..Stat::default()
+        })
+    }
+}
+
+/// Writes the index through `index.lock`, as git does, so a git command running at
+/// the same moment fails cleanly instead of losing either write.
+fn write_locked(index_path: &Path, bytes: &[u8]) -> Result<()> {
+    let lock = index_path.with_file_name("index.lock");
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&lock)
+        .map_err(|err| {
+            if err.kind() == std::io::ErrorKind::AlreadyExists {
+                Error::failed(
+                    format!("{} exists: another git command is using the index", lock.display()),
+                    "wait for it to finish (or remove the file if no git command is running), then run `git status`",
+                )
+            } else {
+                io_at(&lock)(err)
+            }
+        })?;
+    use std::io::Write;
+    let written = file.write_all(bytes);
+    drop(file);
+    if let Err(err) = written.and_then(|()| std::fs::rename(&lock, index_path)) {
+        let _ = std::fs::remove_file(&lock);
+        return Err(io_at(index_path)(err));
+    }
+    Ok(())
+}
