@@ -692,8 +692,10 @@ fn measure_approve(bin: &Path, repo: &Path) -> Measured {
     }
 }
 
-/// The floor any process pays: git itself, and hashing a 5 KB file.
-fn measure_references(repo: &Path, id: &str) -> [Measured; 2] {
+/// The floor any process pays: git itself, and hashing a 5 KB file; and what git
+/// pays to commit one changed file in the same repository, which rewrites the same
+/// index and `artefacts` tree that a draft does.
+fn measure_references(repo: &Path, id: &str) -> [Measured; 3] {
     let file = repo.join(paths::content(id, FILE));
     let log = time_runs(
         |_| {},
@@ -711,7 +713,31 @@ fn measure_references(repo: &Path, id: &str) -> [Measured; 2] {
             command
         },
     );
+    let notes = repo.join(paths::content(id, "notes.txt"));
+    let commit = time_runs(
+        |i| std::fs::write(&notes, format!("reference edit {i}\n")).expect("edit"),
+        |_| {
+            let mut command = Command::new("sh");
+            command
+                .args([
+                    "-c",
+                    "git add -- \"$0\" && git commit -q -m 'Reference commit'",
+                ])
+                .arg(&notes)
+                .current_dir(repo)
+                .env("GIT_AUTHOR_NAME", AUTHOR_NAME)
+                .env("GIT_AUTHOR_EMAIL", AUTHOR_EMAIL)
+                .env("GIT_COMMITTER_NAME", AUTHOR_NAME)
+                .env("GIT_COMMITTER_EMAIL", AUTHOR_EMAIL);
+            command
+        },
+    );
     [
+        Measured {
+            label: "reference: git add + git commit of one file".into(),
+            target_ms: REFERENCE,
+            stats: commit,
+        },
         Measured {
             label: "reference: git log -1 --format=%H".into(),
             target_ms: REFERENCE,

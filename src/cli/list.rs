@@ -59,10 +59,11 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
     let snapshot = repo.snapshot()?;
     let changes = snapshot.changes()?;
     let mut register = Vec::new();
-    for id in snapshot.artefact_ids()? {
-        let artefact = snapshot.require_artefact(&id)?;
-        let (latest, baseline) = snapshot.latest_and_baseline(&id)?;
-        let pending_draft = latest.filter(|v| v.status == Status::Draft);
+    for summary in crate::repo::register::summaries(&snapshot)? {
+        let artefact = summary.artefact;
+        let id = artefact.id.clone();
+        let baseline = summary.baseline;
+        let pending_draft = summary.latest.filter(|v| v.status == Status::Draft);
         register.push(RegisterEntry {
             open_changes: changes
                 .iter()

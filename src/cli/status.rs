@@ -49,9 +49,9 @@ pub enum WorkingState {
 pub fn run(repo: &Repo, args: Args) -> Result<()> {
     let snapshot = repo.snapshot()?;
     let mut artefacts = Vec::new();
-    for id in snapshot.artefact_ids()? {
-        let artefact = snapshot.require_artefact(&id)?;
-        let (latest, baseline) = snapshot.latest_and_baseline(&id)?;
+    for summary in crate::repo::register::summaries(&snapshot)? {
+        let (artefact, latest, baseline) = (summary.artefact, summary.latest, summary.baseline);
+        let id = artefact.id.clone();
         let file = repo.root().join(paths::content(&id, &artefact.file));
         let working = match (git2::Oid::hash_file(git2::ObjectType::Blob, &file), &latest) {
             (Err(_), _) => WorkingState::Missing,

@@ -4,6 +4,7 @@ pub mod commit_index;
 mod index;
 mod journal;
 mod lock;
+pub mod register;
 pub mod snapshot;
 pub mod transaction;
 mod tree;

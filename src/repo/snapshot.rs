@@ -117,6 +117,18 @@ impl<'r> Snapshot<'r> {
             .collect())
     }
 
+    /// The folders inside a folder, with their tree ids.
+    pub fn folder_entries(&self, dir: &str) -> Result<Vec<(String, git2::Oid)>> {
+        let Some(tree) = self.folder(dir)? else {
+            return Ok(Vec::new());
+        };
+        Ok(tree
+            .iter()
+            .filter(|e| e.kind() == Some(git2::ObjectType::Tree))
+            .filter_map(|e| Some((e.name().ok()?.to_string(), e.id())))
+            .collect())
+    }
+
     pub fn record<T: DeserializeOwned>(&self, path: &str) -> Result<Option<T>> {
         self.read(path)?
             .map(|bytes| parse_record(path, &bytes))
