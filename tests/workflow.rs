@@ -486,3 +486,16 @@ fn the_git_index_keeps_what_git_put_there() {
     design.git(&["commit", "-qm", "The user's commit still works"]);
     design.assert_fsck_clean();
 }
+
+#[test]
+fn the_register_cache_follows_every_change_and_survives_damage() {
+    let design = Design::with_artefacts();
+    assert_eq!(design.json(&["list"])[0]["pending_draft"]["version"], "0.1");
+    design.write("artefacts/DOC/doc.md", "changed\n");
+    design.ok(&["draft", "DOC", "--date", "2023-06-02"]);
+    assert_eq!(design.json(&["list"])[0]["pending_draft"]["version"], "0.2");
+    std::fs::write(design.file(".git/baseline/register.json"), "{ not json").unwrap();
+    assert_eq!(design.json(&["list"])[0]["pending_draft"]["version"], "0.2");
+    design.git(&["reset", "-q", "--hard", "HEAD~1"]);
+    assert_eq!(design.json(&["list"])[0]["pending_draft"]["version"], "0.1", "history moved back");
+}
