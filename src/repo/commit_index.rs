@@ -3,8 +3,9 @@
 //! Kept under `.git/baseline/`, never committed, and keyed by the HEAD it was built
 //! for: when HEAD moves on, only the new commits are read (their trailers name the
 //! version they record); when history was rewritten, it is rebuilt from scratch.
+//! It stays as text — one line per version — and is scanned, not loaded into a
+//! map: a trace asks it one question, so building a map would cost more.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use super::Repo;
@@ -14,23 +15,45 @@ use crate::model::{VersionNumber, paths};
 const INDEX_FILE: &str = "commits.idx";
 pub const ARTEFACT_TRAILER: &str = "Baseline-Artefact";
 pub const VERSION_TRAILER: &str = "Baseline-Version";
-
-pub struct CommitIndex {
-    head: Option<git2::Oid>,
-    commits: HashMap<(String, String), Recorded>,
-}
-
-/// What a commit's trailers say it recorded.
-#[derive(Debug, Clone)]
-pub struct Recorded {
-    pub commit: git2::Oid,
-    pub decisions: Vec<String>,
-    pub changes: Vec<String>,
-}
-
 /// The trailers naming what a version cites.
 pub const DECISION_TRAILER: &str = "Baseline-Decision";
 pub const CHANGE_TRAILER: &str = "Baseline-Change";
+
+pub struct CommitIndex {
+    head: Option<git2::Oid>,
+    /// Lines of `commit artefact version decisions changes`, oldest first;
+    /// decisions and changes are comma-separated (possibly empty).
+    lines: String,
+}
+
+/// One line of the index.
+struct Entry<'a> {
+    commit: &'a str,
+    artefact: &'a str,
+    version: &'a str,
+    decisions: &'a str,
+    changes: &'a str,
+}
+
+impl<'a> Entry<'a> {
+    fn parse(line: &'a str) -> Option<Entry<'a>> {
+        let mut parts = line.split(' ');
+        Some(Entry {
+            commit: parts.next()?,
+            artefact: parts.next()?,
+            version: parts.next()?,
+            decisions: parts.next()?,
+            changes: parts.next()?,
+        })
+    }
+
+    fn cites(&self, id: &str) -> bool {
+        self.decisions
+            .split(',')
+            .chain(self.changes.split(','))
+            .any(|c| c == id)
+    }
+}
 
 impl CommitIndex {
     /// Loads the index for the current HEAD, bringing it up to date if needed.
@@ -39,7 +62,7 @@ impl CommitIndex {
         let path = repo.state_dir()?.join(INDEX_FILE);
         let mut index = read(&path).unwrap_or(CommitIndex {
             head: None,
-            commits: HashMap::new(),
+            lines: String::new(),
         });
         if index.head == head {
             return Ok(index);
@@ -47,23 +70,22 @@ impl CommitIndex {
         let Some(head) = head else {
             return Ok(CommitIndex {
                 head: None,
-                commits: HashMap::new(),
+                lines: String::new(),
             });
         };
         let mut walk = repo.git.revwalk()?;
         walk.push(head)?;
+        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)?;
         match index.head {
             Some(old) if repo.git.graph_descendant_of(head, old).unwrap_or(false) => {
                 walk.hide(old)?
             }
-            _ => index.commits.clear(),
+            _ => index.lines.clear(),
         }
         for commit in walk {
             let commit = repo.git.find_commit(commit?)?;
-            if let Some((key, recorded)) =
-                recorded_version(commit.id(), commit.message().unwrap_or(""))
-            {
-                index.commits.insert(key, recorded);
+            if let Some(line) = index_line(commit.id(), commit.message().unwrap_or("")) {
+                index.lines.push_str(&line);
             }
         }
         index.head = Some(head);
@@ -71,6 +93,10 @@ impl CommitIndex {
             crate::notice(&format!("could not save the commit index: {}", err.message));
         }
         Ok(index)
+    }
+
+    fn entries(&self) -> impl DoubleEndedIterator<Item = Entry<'_>> {
+        self.lines.lines().filter_map(Entry::parse)
     }
 
     /// The commit that recorded a version; falls back to reading history for a
@@ -81,11 +107,14 @@ impl CommitIndex {
         artefact: &str,
         version: &VersionNumber,
     ) -> Result<Option<git2::Oid>> {
-        if let Some(recorded) = self
-            .commits
-            .get(&(artefact.to_string(), version.to_string()))
-        {
-            return Ok(Some(recorded.commit));
+        let version_text = version.to_string();
+        let found = self
+            .entries()
+            .rev()
+            .find(|e| e.artefact == artefact && e.version == version_text)
+            .and_then(|e| git2::Oid::from_str(e.commit).ok());
+        if found.is_some() {
+            return Ok(found);
         }
         let Some(head) = self.head else {
             return Ok(None);
@@ -96,85 +125,47 @@ impl CommitIndex {
     /// Every (artefact, version) whose commit says it cites `id` as a decision or change.
     pub fn citing(&self, id: &str) -> Vec<(String, VersionNumber)> {
         let mut found: Vec<(String, VersionNumber)> = self
-            .commits
-            .iter()
-            .filter(|(_, r)| {
-                r.decisions
-                    .iter()
-                    .chain(&r.changes)
-                    .any(|cited| cited == id)
-            })
-            .filter_map(|((artefact, version), _)| Some((artefact.clone(), version.parse().ok()?)))
+            .entries()
+            .filter(|e| e.cites(id))
+            .filter_map(|e| Some((e.artefact.to_string(), e.version.parse().ok()?)))
             .collect();
         found.sort();
+        found.dedup();
         found
     }
 
     fn save(&self, path: &Path) -> Result<()> {
-        let mut text = format!(
-            "head {}\n",
-            self.head.map(|h| h.to_string()).unwrap_or_default()
-        );
-        for ((artefact, version), r) in &self.commits {
-            text.push_str(&format!(
-                "{} {artefact} {version} {} {}\n",
-                r.commit,
-                r.decisions.join(","),
-                r.changes.join(",")
-            ));
-        }
-        super::journal::replace_file(path, text.as_bytes())
+        let head = self.head.map(|h| h.to_string()).unwrap_or_default();
+        super::journal::replace_file(path, format!("head {head}\n{}", self.lines).as_bytes())
     }
 }
 
 fn read(path: &Path) -> Option<CommitIndex> {
     let text = std::fs::read_to_string(path).ok()?;
-    let mut lines = text.lines();
-    let head = git2::Oid::from_str(lines.next()?.strip_prefix("head ")?).ok()?;
-    let mut commits = HashMap::new();
-    let ids = |field: &str| -> Vec<String> {
-        field
-            .split(',')
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect()
-    };
-    for line in lines {
-        let mut parts = line.split(' ');
-        let (commit, artefact, version) = (parts.next()?, parts.next()?, parts.next()?);
-        let recorded = Recorded {
-            commit: git2::Oid::from_str(commit).ok()?,
-            decisions: ids(parts.next()?),
-            changes: ids(parts.next()?),
-        };
-        commits.insert((artefact.to_string(), version.to_string()), recorded);
-    }
+    let (first, rest) = text.split_once('\n')?;
+    let head = git2::Oid::from_str(first.strip_prefix("head ")?).ok()?;
     Some(CommitIndex {
         head: Some(head),
-        commits,
+        lines: rest.to_string(),
     })
 }
 
-/// The (artefact, version) a commit message's trailers say it recorded.
-fn recorded_version(commit: git2::Oid, message: &str) -> Option<((String, String), Recorded)> {
-    let values = |key: &str| -> Vec<String> {
+/// The index line for a commit whose trailers say it recorded a version.
+fn index_line(commit: git2::Oid, message: &str) -> Option<String> {
+    let values = |key: &str| -> Vec<&str> {
         message
             .lines()
-            .filter_map(|line| {
-                line.strip_prefix(key)?
-                    .strip_prefix(": ")
-                    .map(|v| v.trim().to_string())
-            })
+            .filter_map(|line| line.strip_prefix(key)?.strip_prefix(": ").map(str::trim))
+            .filter(|v| !v.is_empty() && !v.contains([' ', ',']))
             .collect()
     };
-    let artefact = values(ARTEFACT_TRAILER).into_iter().next()?;
+    let artefact = *values(ARTEFACT_TRAILER).first()?;
     let version: VersionNumber = values(VERSION_TRAILER).first()?.parse().ok()?;
-    let recorded = Recorded {
-        commit,
-        decisions: values(DECISION_TRAILER),
-        changes: values(CHANGE_TRAILER),
-    };
-    Some(((artefact, version.to_string()), recorded))
+    Some(format!(
+        "{commit} {artefact} {version} {} {}\n",
+        values(DECISION_TRAILER).join(","),
+        values(CHANGE_TRAILER).join(",")
+    ))
 }
 
 /// Follows first parents back from `head` to the commit that added `path`.
