@@ -8,6 +8,7 @@ pub mod cli;
 pub mod content;
 pub mod error;
 pub mod model;
+pub mod redline;
 pub mod repo;
 pub mod rules;
 pub mod schema;

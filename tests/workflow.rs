@@ -497,5 +497,9 @@ fn the_register_cache_follows_every_change_and_survives_damage() {
     std::fs::write(design.file(".git/baseline/register.json"), "{ not json").unwrap();
     assert_eq!(design.json(&["list"])[0]["pending_draft"]["version"], "0.2");
     design.git(&["reset", "-q", "--hard", "HEAD~1"]);
-    assert_eq!(design.json(&["list"])[0]["pending_draft"]["version"], "0.1", "history moved back");
+    assert_eq!(
+        design.json(&["list"])[0]["pending_draft"]["version"],
+        "0.1",
+        "history moved back"
+    );
 }

@@ -11,6 +11,7 @@ mod init;
 mod list;
 mod log;
 mod output;
+mod redline;
 mod show;
 mod status;
 pub mod style;
@@ -64,6 +65,7 @@ pub enum Command {
     Log(log::Args),
     Status(status::Args),
     Trace(trace::Args),
+    Redline(redline::Args),
 }
 
 /// Runs one parsed command line.
@@ -89,6 +91,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 Command::Log(args) => log::run(&repo, args),
                 Command::Status(args) => status::run(&repo, args),
                 Command::Trace(args) => trace::run(&repo, args),
+                Command::Redline(args) => redline::run(&repo, args),
             }
         }
     }

@@ -1,0 +1,288 @@
+//! Redlines: what changed between two versions of an artefact — word by word for
+//! text, cell by cell for tables — headed by the decisions and changes behind it.
+
+pub mod markdown;
+pub mod model;
+pub mod render;
+pub mod table;
+pub mod text;
+pub mod words;
+
+use crate::audit::resolve::{self, Resolved, Target};
+use crate::content;
+use crate::error::{Error, Result};
+use crate::model::{
+    Artefact, Format, Reference, Status, VersionNumber, VersionRecord, VersionSelector,
+};
+use crate::repo::Snapshot;
+
+pub use model::Redline;
+
+/// A redline with the two texts it was made from (the renderers show context).
+pub struct Compared {
+    pub redline: Redline,
+    pub old: String,
+    pub new: String,
+}
+
+/// Reads one side as given on the command line: `1.0`, `@1.0`, `DES196@1.0`,
+/// `baseline`, `latest` or `working` (with or without `@` or the id).
+pub fn parse_side(artefact: &str, text: &str) -> Result<Reference> {
+    let selector = match text.split_once('@') {
+        Some((id, selector)) if id.is_empty() || id == artefact => selector,
+        Some((id, _)) => {
+            return Err(Error::usage(
+                format!("`{text}` names artefact {id}, but the redline is of {artefact}"),
+                format!("compare versions of one artefact, e.g. {artefact}@1.0"),
+            ));
+        }
+        None => text,
+    };
+    Reference::parse(&format!("{artefact}@{selector}"), VersionSelector::Latest)
+}
+
+/// Compares FROM and TO of an artefact, with the defaults the README describes.
+pub fn compare(
+    snapshot: &Snapshot<'_>,
+    artefact_id: &str,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<Compared> {
+    let artefact = snapshot.require_artefact(artefact_id)?;
+    let versions = snapshot.versions(&artefact.id)?;
+    let to = match to {
+        Some(text) => resolve::resolve(snapshot, &parse_side(&artefact.id, text)?)?,
+        None => default_to(snapshot, &artefact, &versions)?,
+    };
+    let from = match from {
+        Some(text) => resolve::resolve(snapshot, &parse_side(&artefact.id, text)?)?,
+        None => default_from(&artefact, &versions, &to)?,
+    };
+    let old_bytes = resolve::bytes(snapshot, &from)?;
+    let new_bytes = resolve::bytes(snapshot, &to)?;
+    let mut redline = Redline {
+        artefact: model::ArtefactRef {
+            id: artefact.id.clone(),
+            title: artefact.title.clone(),
+        },
+        from: side(&from, &old_bytes),
+        to: side(&to, &new_bytes),
+        decisions: Vec::new(),
+        changes: Vec::new(),
+        summary: model::Summary::default(),
+        warnings: Vec::new(),
+        notes: Vec::new(),
+        body: model::Body::Binary,
+        ops: Vec::new(),
+    };
+    header_records(snapshot, &versions, &mut redline)?;
+    let (Some(old), Some(new)) = (as_text(old_bytes), as_text(new_bytes)) else {
+        redline
+            .warnings
+            .push("at least one side is not UTF-8 text: only sizes and hashes are compared".into());
+        return Ok(Compared {
+            redline,
+            old: String::new(),
+            new: String::new(),
+        });
+    };
+    fill(&artefact, &old, &new, &mut redline);
+    Ok(Compared { redline, old, new })
+}
+
+fn as_text(bytes: Vec<u8>) -> Option<String> {
+    String::from_utf8(bytes).ok().filter(|t| !t.contains('\0'))
+}
+
+/// The comparison proper, by the artefact's format.
+fn fill(artefact: &Artefact, old: &str, new: &str, redline: &mut Redline) {
+    let lines = text::diff(old, new, artefact.format == Format::Md);
+    redline.ops = lines.ops;
+    redline.notes = lines.notes;
+    redline.warnings.extend(lines.warnings);
+    if let (true, Some(key)) = (artefact.format.is_table(), artefact.key.as_deref()) {
+        match table::diff(artefact.format, key, old, new, &mut redline.summary) {
+            Ok(table) => {
+                redline.summary.lines_whitespace_only = lines.summary.lines_whitespace_only;
+                redline.body = model::Body::Table(table);
+                return;
+            }
+            Err(table::NotComparable(why)) => redline
+                .warnings
+                .push(format!("compared as text, not row by row: {why}")),
+        }
+    }
+    redline.summary = lines.summary;
+    redline.body = model::Body::Text { hunks: lines.hunks };
+}
+
+fn side(resolved: &Resolved, bytes: &[u8]) -> model::Side {
+    let id = &resolved.artefact.id;
+    match &resolved.target {
+        Target::Recorded(v) => model::Side {
+            reference: format!("{id}@{}", v.version),
+            version: Some(v.version.clone()),
+            status: v.status.to_string(),
+            date: Some(v.date),
+            sha256: v.sha256.clone(),
+            size: v.size,
+            file: v.file.clone(),
+        },
+        Target::Working { .. } => model::Side {
+            reference: format!("{id}@working"),
+            version: None,
+            status: "working".into(),
+            date: None,
+            sha256: content::sha256_hex(bytes),
+            size: bytes.len() as u64,
+            file: resolved.artefact.file.clone(),
+        },
+    }
+}
+
+fn recorded(artefact: &Artefact, version: &VersionRecord) -> Resolved {
+    Resolved {
+        artefact: artefact.clone(),
+        target: Target::Recorded(version.clone()),
+    }
+}
+
+/// TO: the latest recorded version, or the working file where it differs.
+fn default_to(
+    snapshot: &Snapshot<'_>,
+    artefact: &Artefact,
+    versions: &[VersionRecord],
+) -> Result<Resolved> {
+    let working = resolve::resolve(
+        snapshot,
+        &Reference {
+            artefact: artefact.id.clone(),
+            selector: VersionSelector::Working,
+        },
+    );
+    match (versions.last(), working) {
+        (Some(latest), Ok(working)) => {
+            let bytes = resolve::bytes(snapshot, &working)?;
+            Ok(if content::sha256_hex(&bytes) == latest.sha256 {
+                recorded(artefact, latest)
+            } else {
+                working
+            })
+        }
+        (Some(latest), Err(_)) => Ok(recorded(artefact, latest)),
+        (None, working) => working,
+    }
+}
+
+/// FROM: the latest baseline (other than TO), else the version before TO.
+fn default_from(
+    artefact: &Artefact,
+    versions: &[VersionRecord],
+    to: &Resolved,
+) -> Result<Resolved> {
+    let to_version = match &to.target {
+        Target::Recorded(v) => Some(&v.version),
+        Target::Working { .. } => None,
+    };
+    let before_to = |v: &&VersionRecord| to_version.is_none_or(|t| &v.version < t);
+    let baseline = versions
+        .iter()
+        .rev()
+        .filter(before_to)
+        .find(|v| v.status == Status::Baselined);
+    let previous = versions.iter().rev().find(before_to);
+    match baseline.or(previous) {
+        Some(v) => Ok(recorded(artefact, v)),
+        None => Err(Error::refused(
+            format!(
+                "{} has no earlier version to compare {} with",
+                artefact.id,
+                side_name(to)
+            ),
+            format!(
+                "record a draft with `baseline draft {}`, or name both sides: baseline redline {} FROM TO",
+                artefact.id, artefact.id
+            ),
+        )),
+    }
+}
+
+fn side_name(resolved: &Resolved) -> String {
+    match &resolved.target {
+        Target::Recorded(v) => format!("version {}", v.version),
+        Target::Working { .. } => "the working file".into(),
+    }
+}
+
+/// The decisions and changes cited by the versions after FROM, up to and
+/// including TO (the working file counts as after every version).
+fn header_records(
+    snapshot: &Snapshot<'_>,
+    versions: &[VersionRecord],
+    redline: &mut Redline,
+) -> Result<()> {
+    let low = redline.from.version.clone();
+    let high = redline.to.version.clone();
+    let (low, high) = match (low, high) {
+        (Some(a), Some(b)) if b < a => (Some(b), Some(a)),
+        other => other,
+    };
+    let between = versions.iter().filter(|v| {
+        low.as_ref().is_none_or(|l| &v.version > l) && high.as_ref().is_none_or(|h| &v.version <= h)
+    });
+    for v in between {
+        for id in &v.decisions {
+            add_decision(snapshot, redline, id, &v.version)?;
+        }
+        for id in &v.changes {
+            add_change(snapshot, redline, id, &v.version)?;
+        }
+    }
+    Ok(())
+}
+
+fn add_decision(
+    snapshot: &Snapshot<'_>,
+    redline: &mut Redline,
+    id: &str,
+    version: &VersionNumber,
+) -> Result<()> {
+    if let Some(known) = redline.decisions.iter_mut().find(|d| d.id == id) {
+        known.versions.push(version.clone());
+        return Ok(());
+    }
+    if let Some(d) = snapshot.decision(id)? {
+        redline.decisions.push(model::DecisionRef {
+            id: d.id,
+            date: d.date,
+            outcome: d.outcome,
+            meeting: d.meeting,
+            authority: d.authority,
+            text: d.text,
+            versions: vec![version.clone()],
+        });
+    }
+    Ok(())
+}
+
+fn add_change(
+    snapshot: &Snapshot<'_>,
+    redline: &mut Redline,
+    id: &str,
+    version: &VersionNumber,
+) -> Result<()> {
+    if let Some(known) = redline.changes.iter_mut().find(|c| c.id == id) {
+        known.versions.push(version.clone());
+        return Ok(());
+    }
+    if let Some(c) = snapshot.change(id)? {
+        redline.changes.push(model::ChangeRef {
+            state: c.state(),
+            id: c.id,
+            kind: c.kind,
+            title: c.title,
+            versions: vec![version.clone()],
+        });
+    }
+    Ok(())
+}

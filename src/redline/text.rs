@@ -1,0 +1,527 @@
+//! Text redlines: a line diff (histogram) that ignores line endings and trailing
+//! whitespace, then word-level marks inside each changed block.
+
+use imara_diff::{Algorithm, Diff, InternedInput};
+
+use super::markdown::HeadingPaths;
+use super::model::{Hunk, HunkKind, Op, SectionCount, Summary, Word};
+use super::words;
+
+/// Below this share of unchanged words a block is shown as replaced: word marks
+/// on a rewritten paragraph are confetti, not a redline.
+const MIN_SIMILARITY: f64 = 0.35;
+/// Blocks larger than this are not compared word by word (and the redline says so).
+const MAX_WORD_DIFF_BYTES: usize = 1 << 20;
+
+/// A text split into lines, each keeping its `\n` or `\r\n`.
+pub fn split_lines(text: &str) -> Vec<&str> {
+    text.split_inclusive('\n').collect()
+}
+
+/// A line as compared: without its line ending and trailing whitespace.
+fn normalized(line: &str) -> &str {
+    line.trim_end_matches(['\n', '\r', ' ', '\t'])
+}
+
+pub struct TextDiff {
+    pub hunks: Vec<Hunk>,
+    pub ops: Vec<Op>,
+    pub summary: Summary,
+    pub notes: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+/// Compares two texts; `markdown` labels each change with its heading path.
+pub fn diff(old_text: &str, new_text: &str, markdown: bool) -> TextDiff {
+    let old = split_lines(old_text);
+    let new = split_lines(new_text);
+    let mut input = InternedInput::default();
+    input.update_before(old.iter().map(|l| normalized(l)));
+    input.update_after(new.iter().map(|l| normalized(l)));
+    let mut line_diff = Diff::compute(Algorithm::Histogram, &input);
+    line_diff.postprocess_lines(&input);
+
+    let headings = markdown.then(|| (HeadingPaths::of(&old), HeadingPaths::of(&new)));
+    let mut builder = Builder::new(&old, &new);
+    let (mut i, mut j) = (0, 0);
+    for h in line_diff.hunks() {
+        let (before, after) = (
+            h.before.start as usize..h.before.end as usize,
+            h.after.start as usize..h.after.end as usize,
+        );
+        builder.unchanged(i..before.start, j..after.start);
+        let section = match &headings {
+            Some((old_paths, _)) if after.is_empty() => old_paths.at(before.start),
+            Some((_, new_paths)) => new_paths.at(after.start),
+            None => Vec::new(),
+        };
+        builder.changed(before.clone(), after.clone(), section);
+        (i, j) = (before.end, after.end);
+    }
+    builder.unchanged(i..old.len(), j..new.len());
+    builder.finish()
+}
+
+struct Builder<'a> {
+    old: &'a [&'a str],
+    new: &'a [&'a str],
+    hunks: Vec<Hunk>,
+    ops: Vec<Op>,
+    summary: Summary,
+    line_endings: usize,
+    trailing_space: usize,
+    /// Where the last op ends, when it is a whitespace-only replacement that the
+    /// next such line may extend.
+    whitespace_end: Option<usize>,
+    warnings: Vec<String>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(old: &'a [&'a str], new: &'a [&'a str]) -> Self {
+        Self {
+            old,
+            new,
+            hunks: Vec::new(),
+            ops: Vec::new(),
+            summary: Summary::default(),
+            line_endings: 0,
+            trailing_space: 0,
+            whitespace_end: None,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Lines the diff matched: equal, or differing only in whitespace at the end.
+    fn unchanged(&mut self, old: std::ops::Range<usize>, new: std::ops::Range<usize>) {
+        for (i, j) in old.zip(new) {
+            let (a, b) = (self.old[i], self.new[j]);
+            if a == b {
+                match self.ops.last_mut() {
+                    Some(Op::Equal { old }) if old[1] == i => old[1] = i + 1,
+                    _ => self.ops.push(Op::Equal { old: [i, i + 1] }),
+                }
+                continue;
+            }
+            if a.trim_end_matches(['\n', '\r']) == b.trim_end_matches(['\n', '\r']) {
+                self.line_endings += 1;
+            } else {
+                self.trailing_space += 1;
+            }
+            match self.ops.last_mut() {
+                Some(Op::Replace { old, text }) if self.whitespace_end == Some(i) => {
+                    old[1] = i + 1;
+                    text.push_str(b);
+                }
+                _ => self.ops.push(Op::Replace {
+                    old: [i, i + 1],
+                    text: b.to_string(),
+                }),
+            }
+            self.whitespace_end = Some(i + 1);
+        }
+    }
+
+    fn changed(
+        &mut self,
+        old: std::ops::Range<usize>,
+        new: std::ops::Range<usize>,
+        section: Vec<String>,
+    ) {
+        self.whitespace_end = None;
+        let old_text = self.old[old.clone()].concat();
+        let new_text = self.new[new.clone()].concat();
+        let (kind, words, counts) = if old.is_empty() {
+            self.ops.push(Op::Insert {
+                text: new_text.clone(),
+            });
+            (
+                HunkKind::Inserted,
+                Vec::new(),
+                Counts {
+                    added: words::count(&new_text),
+                    ..Counts::default()
+                },
+            )
+        } else if new.is_empty() {
+            self.ops.push(Op::Delete {
+                old: [old.start, old.end],
+            });
+            (
+                HunkKind::Deleted,
+                Vec::new(),
+                Counts {
+                    removed: words::count(&old_text),
+                    ..Counts::default()
+                },
+            )
+        } else {
+            self.ops.push(Op::Replace {
+                old: [old.start, old.end],
+                text: new_text.clone(),
+            });
+            self.compare_block(&old_text, &new_text, &old)
+        };
+        self.summary.words_added += counts.added;
+        self.summary.words_removed += counts.removed;
+        self.summary.words_changed += counts.changed;
+        if !section.is_empty() {
+            self.count_section(&section, &counts);
+        }
+        self.hunks.push(Hunk {
+            anchor: format!("change-{}", self.hunks.len() + 1),
+            section,
+            kind,
+            old: [old.start, old.end],
+            new: [new.start, new.end],
+            words,
+        });
+    }
+
+    fn compare_block(
+        &mut self,
+        old_text: &str,
+        new_text: &str,
+        lines: &std::ops::Range<usize>,
+    ) -> (HunkKind, Vec<Word>, Counts) {
+        if old_text.len().max(new_text.len()) > MAX_WORD_DIFF_BYTES {
+            self.warnings.push(format!(
+                "lines {}–{} changed in a block over 1 MB: shown as replaced, not word by word",
+                lines.start + 1,
+                lines.end
+            ));
+            return (
+                HunkKind::Replaced,
+                Vec::new(),
+                Counts::between(words::count(old_text), words::count(new_text)),
+            );
+        }
+        let marks = word_marks(old_text, new_text);
+        if similarity(&marks, old_text, new_text) < MIN_SIMILARITY {
+            return (
+                HunkKind::Replaced,
+                Vec::new(),
+                Counts::between(words::count(old_text), words::count(new_text)),
+            );
+        }
+        let counts = count_marks(&marks);
+        (HunkKind::Modified, marks, counts)
+    }
+
+    fn count_section(&mut self, section: &[String], counts: &Counts) {
+        let name = section.join(" › ");
+        let entry = match self.summary.sections.iter_mut().find(|s| s.section == name) {
+            Some(entry) => entry,
+            None => {
+                self.summary.sections.push(SectionCount {
+                    section: name,
+                    words_added: 0,
+                    words_removed: 0,
+                    words_changed: 0,
+                });
+                self.summary.sections.last_mut().expect("just pushed")
+            }
+        };
+        entry.words_added += counts.added;
+        entry.words_removed += counts.removed;
+        entry.words_changed += counts.changed;
+    }
+
+    fn finish(mut self) -> TextDiff {
+        let mut notes = Vec::new();
+        if self.line_endings > 0 {
+            notes.push(format!(
+                "{} line(s) differ only in their line ending ({}); they are not marked",
+                self.line_endings,
+                describe_endings(self.old, self.new)
+            ));
+        }
+        if self.trailing_space > 0 {
+            notes.push(format!(
+                "{} line(s) differ only in trailing whitespace; they are not marked",
+                self.trailing_space
+            ));
+        }
+        self.summary.lines_whitespace_only = self.line_endings + self.trailing_space;
+        TextDiff {
+            hunks: self.hunks,
+            ops: self.ops,
+            summary: self.summary,
+            notes,
+            warnings: self.warnings,
+        }
+    }
+}
+
+fn describe_endings(old: &[&str], new: &[&str]) -> String {
+    let style = |lines: &[&str]| {
+        let crlf = lines.iter().filter(|l| l.ends_with("\r\n")).count();
+        let lf = lines.iter().filter(|l| l.ends_with('\n')).count() - crlf;
+        match (crlf, lf) {
+            (0, _) => "LF",
+            (_, 0) => "CRLF",
+            _ => "mixed",
+        }
+    };
+    format!("{} in FROM, {} in TO", style(old), style(new))
+}
+
+/// Words added, removed and changed (a removed word replaced by an added one).
+#[derive(Default)]
+struct Counts {
+    added: usize,
+    removed: usize,
+    changed: usize,
+}
+
+impl Counts {
+    fn between(removed: usize, added: usize) -> Counts {
+        let changed = removed.min(added);
+        Counts {
+            added: added - changed,
+            removed: removed - changed,
+            changed,
+        }
+    }
+}
+
+/// Word-level marks that turn `old` into `new`, with the whitespace between two
+/// changes folded into them so a rewritten phrase reads as one change.
+pub fn word_marks(old: &str, new: &str) -> Vec<Word> {
+    let old_tokens = words::tokens(old);
+    let new_tokens = words::tokens(new);
+    let mut input = InternedInput::default();
+    input.update_before(old_tokens.iter().copied());
+    input.update_after(new_tokens.iter().copied());
+    let diff = Diff::compute(Algorithm::Myers, &input);
+    let mut marks: Vec<Word> = Vec::new();
+    let mut i = 0;
+    for h in diff.hunks() {
+        push_equal(&mut marks, &old_tokens[i..h.before.start as usize]);
+        push(
+            &mut marks,
+            Word::Delete(old_tokens[h.before.start as usize..h.before.end as usize].concat()),
+        );
+        push(
+            &mut marks,
+            Word::Insert(new_tokens[h.after.start as usize..h.after.end as usize].concat()),
+        );
+        i = h.before.end as usize;
+    }
+    push_equal(&mut marks, &old_tokens[i..]);
+    fold_whitespace(marks)
+}
+
+fn push_equal(marks: &mut Vec<Word>, tokens: &[&str]) {
+    push(marks, Word::Equal(tokens.concat()));
+}
+
+fn push(marks: &mut Vec<Word>, word: Word) {
+    if word.text().is_empty() {
+        return;
+    }
+    match (marks.last_mut(), &word) {
+        (Some(Word::Equal(a)), Word::Equal(b))
+        | (Some(Word::Delete(a)), Word::Delete(b))
+        | (Some(Word::Insert(a)), Word::Insert(b)) => a.push_str(b),
+        _ => marks.push(word),
+    }
+}
+
+/// Turns `del a · eq " " · del b` into one deletion and one insertion, and orders
+/// each run of changes as its deletion followed by its insertion.
+fn fold_whitespace(marks: Vec<Word>) -> Vec<Word> {
+    let is_change = |w: Option<&Word>| matches!(w, Some(Word::Delete(_) | Word::Insert(_)));
+    let mut runs: Vec<Word> = Vec::new();
+    let (mut deleted, mut inserted) = (String::new(), String::new());
+    let flush = |runs: &mut Vec<Word>, deleted: &mut String, inserted: &mut String| {
+        push(runs, Word::Delete(std::mem::take(deleted)));
+        push(runs, Word::Insert(std::mem::take(inserted)));
+    };
+    for (k, mark) in marks.iter().enumerate() {
+        match mark {
+            Word::Delete(t) => deleted.push_str(t),
+            Word::Insert(t) => inserted.push_str(t),
+            Word::Equal(t)
+                if t.trim().is_empty()
+                    && k > 0
+                    && is_change(marks.get(k - 1))
+                    && is_change(marks.get(k + 1)) =>
+            {
+                deleted.push_str(t);
+                inserted.push_str(t);
+            }
+            Word::Equal(t) => {
+                flush(&mut runs, &mut deleted, &mut inserted);
+                push(&mut runs, Word::Equal(t.clone()));
+            }
+        }
+    }
+    flush(&mut runs, &mut deleted, &mut inserted);
+    runs
+}
+
+/// The share of the two blocks' visible characters that the marks keep unchanged.
+fn similarity(marks: &[Word], old: &str, new: &str) -> f64 {
+    let visible = |t: &str| t.chars().filter(|c| !c.is_whitespace()).count();
+    let total = visible(old) + visible(new);
+    if total == 0 {
+        return 1.0;
+    }
+    let kept: usize = marks
+        .iter()
+        .map(|m| match m {
+            Word::Equal(t) => visible(t),
+            _ => 0,
+        })
+        .sum();
+    (2 * kept) as f64 / total as f64
+}
+
+fn count_marks(marks: &[Word]) -> Counts {
+    let mut counts = Counts::default();
+    let (mut removed, mut added) = (0, 0);
+    let close = |removed: &mut usize, added: &mut usize, counts: &mut Counts| {
+        let run = Counts::between(*removed, *added);
+        counts.added += run.added;
+        counts.removed += run.removed;
+        counts.changed += run.changed;
+        (*removed, *added) = (0, 0);
+    };
+    for mark in marks {
+        match mark {
+            Word::Delete(t) => removed += words::count(t),
+            Word::Insert(t) => added += words::count(t),
+            Word::Equal(_) => close(&mut removed, &mut added, &mut counts),
+        }
+    }
+    close(&mut removed, &mut added, &mut counts);
+    counts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::model::apply;
+    use super::*;
+
+    fn marks(old: &str, new: &str) -> String {
+        word_marks(old, new)
+            .iter()
+            .map(|m| match m {
+                Word::Equal(t) => t.clone(),
+                Word::Delete(t) => format!("[-{t}-]"),
+                Word::Insert(t) => format!("{{+{t}+}}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn marks_the_changed_words_only() {
+        assert_eq!(
+            marks("D379 will be reviewed.\n", "D379 will be retained.\n"),
+            "D379 will be [-reviewed-]{+retained+}.\n"
+        );
+        assert_eq!(
+            marks("the old red car", "the new blue car"),
+            "the [-old red-]{+new blue+} car"
+        );
+    }
+
+    #[test]
+    fn a_rewritten_block_is_replaced_not_confetti() {
+        let d = diff(
+            "Flows are listed here.\n",
+            "Every retained flow carries commentary now.\n",
+            false,
+        );
+        assert_eq!(d.hunks[0].kind, HunkKind::Replaced);
+        let d = diff(
+            "Flows are listed here.\n",
+            "Flows are all listed here.\n",
+            false,
+        );
+        assert_eq!(d.hunks[0].kind, HunkKind::Modified);
+        assert_eq!(d.summary.words_added, 1);
+    }
+
+    #[test]
+    fn line_endings_and_trailing_space_are_notes_not_changes() {
+        let d = diff("a\r\nb\r\nc\r\n", "a\nb  \nc\n", false);
+        assert!(d.hunks.is_empty());
+        assert_eq!(d.summary.lines_whitespace_only, 3);
+        assert!(
+            d.notes[0]
+                .contains("2 line(s) differ only in their line ending (CRLF in FROM, LF in TO)"),
+            "{:?}",
+            d.notes
+        );
+        assert!(d.notes[1].contains("1 line(s) differ only in trailing whitespace"));
+        assert_eq!(apply("a\r\nb\r\nc\r\n", &d.ops), "a\nb  \nc\n");
+    }
+
+    #[test]
+    fn markdown_changes_carry_their_heading_path() {
+        let old = "# 3 Scope\n\n## 3.2 Retained flows\n\nD0012 is retained.\n";
+        let new = "# 3 Scope\n\n## 3.2 Retained flows\n\nD0012 is removed.\n";
+        let d = diff(old, new, true);
+        assert_eq!(d.hunks[0].section, ["3 Scope", "3.2 Retained flows"]);
+        assert_eq!(
+            d.summary.sections[0].section,
+            "3 Scope › 3.2 Retained flows"
+        );
+        assert_eq!(d.summary.sections[0].words_changed, 1);
+    }
+
+    use proptest::prelude::*;
+
+    /// Texts with the awkward parts: empty, no final newline, CRLF, Unicode,
+    /// trailing spaces and repeated lines.
+    fn text() -> impl Strategy<Value = String> {
+        let line = prop_oneof![
+            "[a-c ]{0,8}",
+            "(D0012|D0379|£|é|漢字|\\t| ){0,4}",
+            Just(String::new())
+        ];
+        let ending = prop_oneof![Just("\n"), Just("\r\n"), Just("  \n")];
+        (
+            proptest::collection::vec((line, ending), 0..14),
+            any::<bool>(),
+        )
+            .prop_map(|(lines, final_newline)| {
+                let mut text: String = lines.iter().map(|(l, e)| format!("{l}{e}")).collect();
+                if !final_newline {
+                    text = text.trim_end_matches(['\n', '\r']).to_string();
+                }
+                text
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn the_ops_rebuild_the_new_text(old in text(), new in text(), markdown in any::<bool>()) {
+            let d = diff(&old, &new, markdown);
+            prop_assert_eq!(apply(&old, &d.ops), new);
+        }
+
+        #[test]
+        fn an_edit_of_a_text_rebuilds_too(old in text(), at in 0usize..200, insert in "[a-z é\n]{0,10}") {
+            let cut = old.char_indices().map(|(i, _)| i).nth(at % (old.chars().count() + 1)).unwrap_or(old.len());
+            let new = format!("{}{insert}{}", &old[..cut], &old[cut..]);
+            prop_assert_eq!(apply(&old, &diff(&old, &new, true).ops), new);
+        }
+
+        #[test]
+        fn word_marks_hold_both_texts(old in "[a-d ,.\n]{0,40}", new in "[a-d ,.\n]{0,40}") {
+            let marks = word_marks(&old, &new);
+            let side = |keep_deleted: bool| -> String {
+                marks.iter().filter_map(|m| match m {
+                    Word::Equal(t) => Some(t.as_str()),
+                    Word::Delete(t) if keep_deleted => Some(t.as_str()),
+                    Word::Insert(t) if !keep_deleted => Some(t.as_str()),
+                    _ => None,
+                }).collect()
+            };
+            prop_assert_eq!(side(true), old);
+            prop_assert_eq!(side(false), new);
+        }
+    }
+}

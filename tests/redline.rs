@@ -1,0 +1,421 @@
+//! Redlines through the real binary: the exact marks on known inputs, the header's
+//! decisions and changes, tables, every format, escaping, and the rebuild property.
+
+mod common;
+
+use common::Design;
+
+const SCOPE_V1: &str = "# 3 Scope\n\n## 3.2 Retained flows\n\nD379 will be reviewed.\nD0012 is kept.\n\n## 3.3 Testing\n\nNot covered.\n";
+const SCOPE_V2: &str = "# 3 Scope\n\n## 3.2 Retained flows\n\nD379 will be retained.\nD0012 is kept.\n\n## 3.3 Testing\n\nNot covered.\nSIT is out of scope.\n";
+
+/// DOC drafted at 0.1 (SCOPE_V1), baselined 1.0 by DEC1, then 1.1 (SCOPE_V2) for CR1,
+/// baselined 2.0 by DEC2 citing CR1.
+fn history() -> Design {
+    let design = Design::new();
+    design.write("in/doc.md", SCOPE_V1);
+    design.ok(&["add", "DOC", "--title", "Scope document", "in/doc.md"]);
+    design.ok(&["draft", "DOC", "--date", "2023-06-01"]);
+    design.decision("DEC1", "2023-07-01", "approved", &["DOC"]);
+    design.ok(&[
+        "approve",
+        "DOC",
+        "--decision",
+        "DEC1",
+        "--date",
+        "2023-07-01",
+    ]);
+    design.ok(&[
+        "change",
+        "add",
+        "CR1",
+        "--title",
+        "Retain D379",
+        "--affects",
+        "DOC",
+        "--date",
+        "2023-07-02",
+    ]);
+    design.ok(&[
+        "change",
+        "set",
+        "CR1",
+        "impact-assessment",
+        "--date",
+        "2023-07-03",
+    ]);
+    design.decision("DEC2", "2023-08-01", "approved", &["DOC"]);
+    design.ok(&[
+        "change",
+        "set",
+        "CR1",
+        "approved",
+        "--decision",
+        "DEC2",
+        "--date",
+        "2023-08-01",
+    ]);
+    design.write("artefacts/DOC/doc.md", SCOPE_V2);
+    design.ok(&["draft", "DOC", "--change", "CR1", "--date", "2023-08-02"]);
+    design.ok(&[
+        "approve",
+        "DOC",
+        "--decision",
+        "DEC2",
+        "--change",
+        "CR1",
+        "--date",
+        "2023-08-03",
+    ]);
+    design
+}
+
+#[test]
+fn text_marks_words_and_labels_headings() {
+    let design = history();
+    let out = design.ok(&["redline", "DOC", "1.0", "2.0"]);
+    assert!(
+        out.contains("@@ change-1 · 3 Scope › 3.2 Retained flows · modified · line 5 → line 5"),
+        "{out}"
+    );
+    assert!(
+        out.contains("~ D379 will be [-reviewed-]{+retained+}."),
+        "{out}"
+    );
+    assert!(
+        out.contains("@@ change-2 · 3 Scope › 3.3 Testing · inserted"),
+        "{out}"
+    );
+    assert!(out.contains("+ {+SIT is out of scope.+}"), "{out}");
+    assert!(
+        out.contains("summary    5 words added, 0 removed, 1 changed"),
+        "{out}"
+    );
+    assert!(
+        out.contains("3 Scope › 3.2 Retained flows: 0 words added, 0 removed, 1 changed"),
+        "{out}"
+    );
+}
+
+#[test]
+fn the_header_carries_decisions_and_changes_between_the_versions() {
+    let design = history();
+    let all = design.json(&["redline", "DOC", "0.1", "2.0"]);
+    let ids = |key: &str| -> Vec<String> {
+        all[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(ids("decisions"), ["DEC1", "DEC2"]);
+    assert_eq!(ids("changes"), ["CR1"]);
+    assert_eq!(
+        all["changes"][0]["versions"],
+        serde_json::json!(["1.1", "2.0"])
+    );
+    let last = design.json(&["redline", "DOC", "1.0", "2.0"]);
+    assert_eq!(
+        last["decisions"].as_array().unwrap().len(),
+        1,
+        "FROM is exclusive"
+    );
+    assert_eq!(last["decisions"][0]["id"], "DEC2");
+    assert_eq!(last["from"]["status"], "baselined");
+    assert_eq!(last["to"]["date"], "2023-08-03");
+    assert_eq!(last["to"]["sha256"].as_str().unwrap().len(), 64);
+}
+
+#[test]
+fn sides_default_and_parse_every_way() {
+    let design = history();
+    let default = design.json(&["redline", "DOC"]);
+    assert_eq!(
+        (
+            default["from"]["reference"].as_str(),
+            default["to"]["reference"].as_str()
+        ),
+        (Some("DOC@1.0"), Some("DOC@2.0")),
+        "TO is the latest version; FROM the latest baseline before it"
+    );
+    design.write("artefacts/DOC/doc.md", "# 3 Scope\n\nAll new.\n");
+    let working = design.json(&["redline", "DOC"]);
+    assert_eq!(working["to"]["reference"], "DOC@working");
+    assert_eq!(working["from"]["reference"], "DOC@2.0");
+    assert_eq!(working["to"]["status"], "working");
+    for (from, to) in [
+        ("1.0", "2.0"),
+        ("@1.0", "@2.0"),
+        ("DOC@1.0", "DOC@baseline"),
+        ("DOC@1.0", "latest"),
+    ] {
+        let r = design.json(&["redline", "DOC", from, to]);
+        assert_eq!(
+            (
+                r["from"]["reference"].as_str(),
+                r["to"]["reference"].as_str()
+            ),
+            (Some("DOC@1.0"), Some("DOC@2.0")),
+            "{from} {to}"
+        );
+    }
+    let both = design.json(&["redline", "DOC", "DOC@latest", "DOC@working"]);
+    assert_eq!(both["to"]["reference"], "DOC@working");
+    assert_eq!(
+        design.run(&["redline", "DOC", "OTHER@1.0"]).status.code(),
+        Some(2)
+    );
+    let err = design.refused(&["redline", "DOC", "7.0"]);
+    assert!(err.contains("DOC has no version 7.0"), "{err}");
+}
+
+#[test]
+fn json_operations_rebuild_the_new_version() {
+    let design = history();
+    let r = design.json(&["redline", "DOC", "0.1", "2.0"]);
+    let from = design.ok(&["cat", "DOC@0.1"]);
+    let lines: Vec<&str> = from.split_inclusive('\n').collect();
+    let mut rebuilt = String::new();
+    for op in r["ops"].as_array().unwrap() {
+        let range = |v: &serde_json::Value| {
+            (
+                v[0].as_u64().unwrap() as usize,
+                v[1].as_u64().unwrap() as usize,
+            )
+        };
+        match op["op"].as_str().unwrap() {
+            "equal" => {
+                let (a, b) = range(&op["old"]);
+                rebuilt.extend(lines[a..b].iter().copied());
+            }
+            "delete" => {}
+            "insert" | "replace" => rebuilt.push_str(op["text"].as_str().unwrap()),
+            other => panic!("unknown op {other}"),
+        }
+    }
+    assert_eq!(rebuilt, design.ok(&["cat", "DOC@2.0"]));
+    assert_eq!(r["body"]["kind"], "text");
+    assert_eq!(
+        r["body"]["hunks"][0]["words"][1],
+        serde_json::json!({"op": "delete", "text": "reviewed"})
+    );
+}
+
+#[test]
+fn the_unified_diff_applies_with_git_apply() {
+    let design = history();
+    let patch = design.ok(&["redline", "DOC", "1.0", "2.0", "--format", "diff"]);
+    assert!(
+        patch.starts_with("# baseline redline of DOC — Scope document\n"),
+        "{patch}"
+    );
+    assert!(
+        patch.contains("# decision DEC2 (approved 2023-08-01): Decided."),
+        "{patch}"
+    );
+    design.write("artefacts/DOC/doc.md", SCOPE_V1);
+    design.write("redline.patch", &patch);
+    design.git(&["apply", "--check", "redline.patch"]);
+    design.git(&["apply", "redline.patch"]);
+    assert_eq!(design.read("artefacts/DOC/doc.md"), SCOPE_V2);
+}
+
+#[test]
+fn line_endings_and_trailing_spaces_are_reported_not_marked() {
+    let design = Design::new();
+    design.write("in/doc.txt", "one\r\ntwo\r\nthree\r\n");
+    design.ok(&["add", "DOC", "--title", "T", "in/doc.txt"]);
+    design.ok(&["draft", "DOC", "--date", "2023-06-01"]);
+    design.write("artefacts/DOC/doc.txt", "one\ntwo  \nthree\n");
+    design.ok(&["draft", "DOC", "--date", "2023-06-02"]);
+    let out = design.ok(&["redline", "DOC", "0.1", "0.2"]);
+    assert!(
+        out.contains("note: 2 line(s) differ only in their line ending (CRLF in FROM, LF in TO)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("note: 1 line(s) differ only in trailing whitespace"),
+        "{out}"
+    );
+    assert!(!out.contains("@@"), "no change is marked:\n{out}");
+    let r = design.json(&["redline", "DOC", "0.1", "0.2"]);
+    assert_eq!(r["summary"]["lines_whitespace_only"], 3);
+}
+
+const TABLE_V1: &str = "D-Flow,Name,Retained,Notes\nD0012,Reading,Under review,x\nD0300,Dispute,Under review,\nD0379,HH data,Under review,\nD0275,Scenario,Yes,\n";
+const TABLE_V2: &str = "D-Flow,Title,Retained,Owner\nD0275,Scenario,Yes,Programme\nD0300,Dispute,Yes,Programme\nD0379,HH data,Yes,Programme\nD0400,New flow,Yes,Programme\n";
+
+fn table_design(v2: &str) -> Design {
+    let design = Design::new();
+    design.write("in/t.csv", TABLE_V1);
+    design.ok(&[
+        "add", "TAB", "--title", "Mapping", "--key", "D-Flow", "in/t.csv",
+    ]);
+    design.ok(&["draft", "TAB", "--date", "2023-06-01"]);
+    design.write("artefacts/TAB/t.csv", v2);
+    design.ok(&["draft", "TAB", "--date", "2023-06-02"]);
+    design
+}
+
+#[test]
+fn tables_are_compared_row_by_row_and_cell_by_cell() {
+    let design = table_design(TABLE_V2);
+    let r = design.json(&["redline", "TAB", "0.1", "0.2"]);
+    let body = &r["body"];
+    assert_eq!(body["kind"], "table");
+    assert_eq!(body["columns_added"], serde_json::json!(["Owner"]));
+    assert_eq!(body["columns_removed"], serde_json::json!(["Notes"]));
+    assert_eq!(
+        body["columns_renamed"],
+        serde_json::json!([["Name", "Title"]])
+    );
+    let rows: Vec<(String, String, bool)> = body["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            (
+                row["key"].as_str().unwrap().into(),
+                row["kind"].as_str().unwrap().into(),
+                row["moved"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("D0275".into(), "moved".into(), true),
+            ("D0012".into(), "removed".into(), false),
+            ("D0300".into(), "changed".into(), false),
+            ("D0379".into(), "changed".into(), false),
+            ("D0400".into(), "added".into(), false),
+        ]
+    );
+    let cell = &body["rows"][2]["cells"][0];
+    assert_eq!(
+        (
+            cell["column"].as_str(),
+            cell["old"].as_str(),
+            cell["new"].as_str()
+        ),
+        (Some("Retained"), Some("Under review"), Some("Yes"))
+    );
+    assert_eq!(r["summary"]["rows_added"], 1);
+    assert_eq!(r["summary"]["rows_removed"], 1);
+    assert_eq!(r["summary"]["rows_changed"], 2);
+    assert_eq!(r["summary"]["rows_moved"], 1);
+    let term = design.ok(&["redline", "TAB", "0.1", "0.2"]);
+    assert!(
+        term.contains("~ Retained: [-Under review-] → {+Yes+}"),
+        "{term}"
+    );
+    assert!(term.contains("column [-Name-] renamed {+Title+}"), "{term}");
+}
+
+#[test]
+fn a_duplicate_key_falls_back_to_text_with_a_warning() {
+    let design =
+        table_design("D-Flow,Name,Retained,Notes\nD0012,Reading,Yes,x\nD0012,Again,Yes,y\n");
+    let r = design.json(&["redline", "TAB", "0.1", "0.2"]);
+    assert_eq!(r["body"]["kind"], "text");
+    assert_eq!(
+        r["warnings"][0],
+        "compared as text, not row by row: TO has the key \"D0012\" twice (rows 1 and 2)"
+    );
+    let term = design.ok(&["redline", "TAB", "0.1", "0.2"]);
+    assert!(
+        term.contains("warning: compared as text, not row by row"),
+        "{term}"
+    );
+}
+
+#[test]
+fn html_is_self_contained_accessible_and_escapes_the_document() {
+    let design = Design::new();
+    let hostile = "# Title\n\nSafe text.\n";
+    let attack =
+        "# Title\n\n<script>alert(1)</script> \"><img src=x onerror=alert(2)> </style> & more.\n";
+    design.write("in/doc.md", hostile);
+    design.ok(&["add", "DOC", "--title", "<b>Title</b>", "in/doc.md"]);
+    design.ok(&["draft", "DOC", "--date", "2023-06-01"]);
+    design.write("artefacts/DOC/doc.md", attack);
+    design.ok(&["draft", "DOC", "--date", "2023-06-02"]);
+    for extra in [&[][..], &["--side-by-side"][..]] {
+        let mut args = vec!["redline", "DOC", "0.1", "0.2", "--format", "html"];
+        args.extend_from_slice(extra);
+        let html = design.ok(&args);
+        assert!(!html.contains("<script>alert"), "script injected");
+        assert!(!html.contains("<img"), "img injected");
+        assert!(!html.contains("<b>Title"), "title injected");
+        assert_eq!(
+            html.matches("</style>").count(),
+            1,
+            "document text closed the style element"
+        );
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assert!(
+            !html.contains("http://")
+                && !html.contains("https://")
+                && !html.contains(" src=\"")
+                && !html.contains("<link"),
+            "fetches nothing"
+        );
+        assert!(html.contains("<span class=\"sr\">inserted: </span>"));
+        assert!(html.contains("id=\"change-1\""));
+        assert!(html.contains("href=\"#change-1\""));
+        assert!(html.contains("@media print"));
+    }
+}
+
+#[test]
+fn markdown_escapes_and_marks() {
+    let design = history();
+    let md = design.ok(&["redline", "DOC", "1.0", "2.0", "--format", "md"]);
+    assert!(
+        md.contains("> D379 will be <del>reviewed</del><ins>retained</ins>."),
+        "{md}"
+    );
+    assert!(
+        md.contains("### 1. 3 Scope › 3.2 Retained flows (modified, line 5 → line 5)"),
+        "{md}"
+    );
+    assert!(
+        md.contains("- **DEC2** (approved 2023-08-01): Decided."),
+        "{md}"
+    );
+}
+
+#[test]
+fn output_can_go_to_a_file_and_binary_content_is_stated_not_diffed() {
+    let design = history();
+    let out = design.ok(&[
+        "redline",
+        "DOC",
+        "1.0",
+        "2.0",
+        "--format",
+        "html",
+        "-o",
+        "redline.html",
+    ]);
+    assert!(
+        out.contains("Wrote the html redline of DOC to redline.html"),
+        "{out}"
+    );
+    assert!(design.read("redline.html").starts_with("<!DOCTYPE html>"));
+    std::fs::write(design.file("artefacts/DOC/doc.md"), [0xff, 0xfe, 0, 1, 2]).unwrap();
+    let r = design.json(&["redline", "DOC", "2.0", "working"]);
+    assert_eq!(r["body"]["kind"], "binary");
+    assert_eq!(r["to"]["size"], 5);
+    assert!(
+        r["warnings"][0]
+            .as_str()
+            .unwrap()
+            .contains("not UTF-8 text")
+    );
+    let term = design.ok(&["redline", "DOC", "2.0", "working"]);
+    assert!(
+        term.contains("content differs:") && term.contains("bytes → 5 bytes"),
+        "{term}"
+    );
+}
