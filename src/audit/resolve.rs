@@ -71,24 +71,15 @@ pub fn resolve(snapshot: &Snapshot<'_>, reference: &Reference) -> Result<Resolve
 /// The exact bytes a resolved reference names.
 pub fn bytes(snapshot: &Snapshot<'_>, resolved: &Resolved) -> Result<Vec<u8>> {
     match &resolved.target {
-        Target::Recorded(record) => {
-            let oid = git2::Oid::from_str(&record.blob).map_err(|_| {
-                Error::failed(
-                    format!(
-                        "{} records blob `{}`, which is not an object id",
-                        paths::version(&record.artefact, &record.version),
-                        record.blob
-                    ),
-                    "run `baseline verify` to check the repository",
-                )
-            })?;
-            snapshot.blob(oid).map_err(|err| {
-                err.context(format!(
-                    "the content of {} {}",
-                    record.artefact, record.version
-                ))
-            })
-        }
+        Target::Recorded(record) => snapshot.repo().version_content(record),
         Target::Working { bytes, .. } => Ok(bytes.clone()),
+    }
+}
+
+/// The bytes of two references, read in parallel where both are recorded.
+pub fn bytes_pair(snapshot: &Snapshot<'_>, a: &Resolved, b: &Resolved) -> Result<(Vec<u8>, Vec<u8>)> {
+    match (&a.target, &b.target) {
+        (Target::Recorded(x), Target::Recorded(y)) => snapshot.repo().version_contents(x, y),
+        _ => Ok((bytes(snapshot, a)?, bytes(snapshot, b)?)),
     }
 }

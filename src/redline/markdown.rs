@@ -15,6 +15,10 @@ impl HeadingPaths {
         let mut fence: Option<&str> = None;
         for line in lines {
             let trimmed = line.trim_start();
+            if !trimmed.starts_with(['#', '`', '~']) {
+                at_line.push(paths.len() - 1);
+                continue;
+            }
             if let Some(open) = fence {
                 if trimmed.starts_with(open) {
                     fence = None;

@@ -58,8 +58,7 @@ pub fn compare(
         Some(text) => resolve::resolve(snapshot, &parse_side(&artefact.id, text)?)?,
         None => default_from(&artefact, &versions, &to)?,
     };
-    let old_bytes = resolve::bytes(snapshot, &from)?;
-    let new_bytes = resolve::bytes(snapshot, &to)?;
+    let (old_bytes, new_bytes) = resolve::bytes_pair(snapshot, &from, &to)?;
     let mut redline = Redline {
         artefact: model::ArtefactRef {
             id: artefact.id.clone(),

@@ -15,7 +15,16 @@ const MAX_WORD_DIFF_BYTES: usize = 1 << 20;
 
 /// A text split into lines, each keeping its `\n` or `\r\n`.
 pub fn split_lines(text: &str) -> Vec<&str> {
-    text.split_inclusive('\n').collect()
+    let mut lines = Vec::with_capacity(text.len() / 40 + 1);
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        lines.push(&text[start..=end]);
+        start = end + 1;
+    }
+    if start < text.len() {
+        lines.push(&text[start..]);
+    }
+    lines
 }
 
 /// A line as compared: without its line ending and trailing whitespace.
@@ -36,6 +45,7 @@ pub fn diff(old_text: &str, new_text: &str, markdown: bool) -> TextDiff {
     let old = split_lines(old_text);
     let new = split_lines(new_text);
     let mut input = InternedInput::default();
+    input.reserve(old.len() as u32, new.len() as u32);
     input.update_before(old.iter().map(|l| normalized(l)));
     input.update_after(new.iter().map(|l| normalized(l)));
     let mut line_diff = Diff::compute(Algorithm::Histogram, &input);

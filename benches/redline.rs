@@ -1,0 +1,155 @@
+//! Redline benchmark: whole-process time of `baseline redline` against
+//! `git diff --no-index --word-diff=porcelain` on the same two files, in the same
+//! run — for two 5 MB / 100,000-line texts with 1 % of lines edited word-wise, and
+//! two 20,000-row CSV tables with 1 % of cells changed.
+//!
+//! Run: `cargo bench --bench redline`. `BASELINE_BIN=PATH` times another binary.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const RUNS: usize = 7;
+const LINES: usize = 100_000;
+const ROWS: usize = 20_000;
+
+fn main() {
+    let bin = std::env::var_os("BASELINE_BIN").map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_baseline")), PathBuf::from);
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let repo = dir.path().join("design");
+    std::fs::create_dir_all(&repo).expect("create the repository folder");
+    run(&bin, &repo, &["init", "--programme", "Bench"]);
+
+    let (old_text, new_text) = texts();
+    let (old_table, new_table) = tables();
+    println!(
+        "inputs: text {:.1} MB / {} lines (1 % of lines edited); table {} rows × 6 columns (1 % of cells changed)",
+        old_text.len() as f64 / 1e6,
+        LINES,
+        ROWS
+    );
+    let mut results = Vec::new();
+    for (id, file, old, new, key) in [
+        ("TEXT", "text.md", &old_text, &new_text, None),
+        ("TABLE", "table.csv", &old_table, &new_table, Some("Key")),
+    ] {
+        let (a, b) = (dir.path().join(format!("old-{file}")), dir.path().join(format!("new-{file}")));
+        std::fs::write(&a, old).expect("write FROM");
+        std::fs::write(&b, new).expect("write TO");
+        let mut add = vec!["add", id, "--title", "Benchmark input"];
+        if let Some(key) = key {
+            add.extend(["--key", key]);
+        }
+        let a_text = a.to_str().expect("utf-8 path");
+        let renamed = repo.join(file);
+        std::fs::copy(a_text, &renamed).expect("copy FROM");
+        add.push(file);
+        run(&bin, &repo, &add);
+        run(&bin, &repo, &["draft", id, "--date", "2024-01-01"]);
+        run(&bin, &repo, &["draft", id, b.to_str().expect("utf-8 path"), "--date", "2024-01-02"]);
+
+        let git = median(|| {
+            Command::new("git").args(["diff", "--no-index", "--word-diff=porcelain"]).arg(&a).arg(&b).stdout(Stdio::null()).status().expect("git diff");
+        });
+        let json = median(|| run_quiet(&bin, &repo, &["redline", id, "0.1", "0.2", "--format", "json"]));
+        let html = median(|| run_quiet(&bin, &repo, &["redline", id, "0.1", "0.2", "--format", "html"]));
+        results.push((id, git, json, html));
+    }
+    println!();
+    println!("| input | git diff --word-diff=porcelain ms | redline json ms | json / git | redline html ms | html / git |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    for (id, git, json, html) in results {
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        println!(
+            "| {} | {:.1} | {:.1} | {:.2} (target ≤ 0.50) | {:.1} | {:.2} (target ≤ 1.00) |",
+            if id == "TEXT" { "5 MB text" } else { "20,000-row CSV" },
+            ms(git),
+            ms(json),
+            ms(json) / ms(git),
+            ms(html),
+            ms(html) / ms(git)
+        );
+    }
+}
+
+fn run(bin: &Path, repo: &Path, args: &[&str]) {
+    let output = Command::new(bin).args(args).current_dir(repo).env("GIT_AUTHOR_NAME", "Bench").env("GIT_AUTHOR_EMAIL", "bench@example.invalid").output().expect("run baseline");
+    assert!(output.status.success(), "baseline {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+}
+
+fn run_quiet(bin: &Path, repo: &Path, args: &[&str]) {
+    let status = Command::new(bin).args(args).current_dir(repo).stdout(Stdio::null()).status().expect("run baseline");
+    assert!(status.success(), "baseline {args:?} failed");
+}
+
+fn median(mut f: impl FnMut()) -> Duration {
+    f();
+    let mut times: Vec<Duration> = (0..RUNS)
+        .map(|_| {
+            let started = Instant::now();
+            f();
+            started.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[RUNS / 2]
+}
+
+/// A cheap, repeatable pseudo-random sequence.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+}
+
+const WORDS: [&str; 16] = ["settlement", "flow", "meter", "the", "data", "service", "registration", "of", "interface", "half", "hourly", "consumption", "party", "and", "design", "message"];
+
+/// 100,000 lines of ~50 bytes, then the same with one word changed in 1 % of lines.
+fn texts() -> (String, String) {
+    let mut rng = Lcg(42);
+    let mut old = String::new();
+    let mut new = String::new();
+    for n in 0..LINES {
+        let words: Vec<&str> = (0..7).map(|_| WORDS[(rng.next() % 16) as usize]).collect();
+        let line = format!("{n:06} {}\n", words.join(" "));
+        old.push_str(&line);
+        if rng.next() % 100 == 0 {
+            let mut edited = words.clone();
+            edited[(rng.next() % 7) as usize] = "amended";
+            new.push_str(&format!("{n:06} {}\n", edited.join(" ")));
+        } else {
+            new.push_str(&line);
+        }
+    }
+    (old, new)
+}
+
+/// 20,000 rows keyed by D-flow-like ids, then the same with 1 % of cells changed.
+fn tables() -> (String, String) {
+    let mut rng = Lcg(7);
+    let header = "Key,Name,Interface,Retained,Owner,Commentary\n";
+    let (mut old, mut new) = (header.to_string(), header.to_string());
+    for n in 0..ROWS {
+        let mut cells: Vec<String> = vec![
+            format!("D{n:05}"),
+            WORDS[(rng.next() % 16) as usize].to_string(),
+            ["DTN", "DIP"][(rng.next() % 2) as usize].to_string(),
+            ["Yes", "No", "Under review"][(rng.next() % 3) as usize].to_string(),
+            "Programme".to_string(),
+            format!("\"{} {} {}\"", WORDS[(rng.next() % 16) as usize], WORDS[(rng.next() % 16) as usize], WORDS[(rng.next() % 16) as usize]),
+        ];
+        old.push_str(&cells.join(","));
+        old.push('\n');
+        for cell in cells.iter_mut().skip(1) {
+            if rng.next() % 100 == 0 {
+                *cell = "changed".to_string();
+            }
+        }
+        new.push_str(&cells.join(","));
+        new.push('\n');
+    }
+    (old, new)
+}
