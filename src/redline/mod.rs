@@ -1,6 +1,7 @@
 //! Redlines: what changed between two versions of an artefact — word by word for
 //! text, cell by cell for tables — headed by the decisions and changes behind it.
 
+pub mod lines;
 pub mod markdown;
 pub mod model;
 pub mod render;

@@ -1,8 +1,9 @@
 //! Text redlines: a line diff (histogram) that ignores line endings and trailing
 //! whitespace, then word-level marks inside each changed block.
 
-use imara_diff::{Algorithm, Diff, InternedInput};
+use imara_diff::{Algorithm, Diff, IndentHeuristic, IndentLevel, InternedInput};
 
+use super::lines::{normalized, tokenize};
 use super::markdown::HeadingPaths;
 use super::model::{Hunk, HunkKind, Op, SectionCount, Summary, Word};
 use super::words;
@@ -13,24 +14,7 @@ const MIN_SIMILARITY: f64 = 0.35;
 /// Blocks larger than this are not compared word by word (and the redline says so).
 const MAX_WORD_DIFF_BYTES: usize = 1 << 20;
 
-/// A text split into lines, each keeping its `\n` or `\r\n`.
-pub fn split_lines(text: &str) -> Vec<&str> {
-    let mut lines = Vec::with_capacity(text.len() / 40 + 1);
-    let mut start = 0;
-    for end in memchr::memchr_iter(b'\n', text.as_bytes()) {
-        lines.push(&text[start..=end]);
-        start = end + 1;
-    }
-    if start < text.len() {
-        lines.push(&text[start..]);
-    }
-    lines
-}
-
-/// A line as compared: without its line ending and trailing whitespace.
-fn normalized(line: &str) -> &str {
-    line.trim_end_matches(['\n', '\r', ' ', '\t'])
-}
+pub use super::lines::split_lines;
 
 pub struct TextDiff {
     pub hunks: Vec<Hunk>,
@@ -42,39 +26,61 @@ pub struct TextDiff {
 
 /// Compares two texts; `markdown` labels each change with its heading path.
 pub fn diff(old_text: &str, new_text: &str, markdown: bool) -> TextDiff {
-    let old = split_lines(old_text);
-    let new = split_lines(new_text);
-    let mut input = InternedInput::default();
-    input.reserve(old.len() as u32, new.len() as u32);
-    input.update_before(old.iter().map(|l| normalized(l)));
-    input.update_after(new.iter().map(|l| normalized(l)));
-    let mut line_diff = Diff::compute(Algorithm::Histogram, &input);
-    line_diff.postprocess_lines(&input);
+    let tokens = tokenize(old_text, new_text);
+    let mut line_diff = Diff::default();
+    line_diff.compute_with(Algorithm::Histogram, &tokens.before, &tokens.after, tokens.distinct.len() as u32);
+    let indent = |t: imara_diff::Token| IndentLevel::for_ascii_line(tokens.distinct[t.0 as usize].bytes(), 8);
+    line_diff.postprocess_with(&tokens.before, &tokens.after, IndentHeuristic::new(indent));
+    let (old, new) = (&tokens.old, &tokens.new);
 
-    let headings = markdown.then(|| (HeadingPaths::of(&old), HeadingPaths::of(&new)));
-    let mut builder = Builder::new(&old, &new);
+    let headings = markdown.then(|| (HeadingPaths::of(old), HeadingPaths::of(new)));
+    let mut builder = Builder::new(old_text, new_text, old, new);
+    let section_at = |old_line: usize, new_line: Option<usize>| match (&headings, new_line) {
+        (Some((_, new_paths)), Some(j)) => new_paths.at(j),
+        (Some((old_paths, _)), None) => old_paths.at(old_line),
+        (None, _) => Vec::new(),
+    };
     let (mut i, mut j) = (0, 0);
     for h in line_diff.hunks() {
         let (before, after) = (
             h.before.start as usize..h.before.end as usize,
             h.after.start as usize..h.after.end as usize,
         );
-        builder.unchanged(i..before.start, j..after.start);
-        let section = match &headings {
-            Some((old_paths, _)) if after.is_empty() => old_paths.at(before.start),
-            Some((_, new_paths)) => new_paths.at(after.start),
-            None => Vec::new(),
-        };
+        matched(&mut builder, i..before.start, j..after.start, &section_at);
+        let section = section_at(before.start, (!after.is_empty()).then_some(after.start));
         builder.changed(before.clone(), after.clone(), section);
         (i, j) = (before.end, after.end);
     }
-    builder.unchanged(i..old.len(), j..new.len());
+    matched(&mut builder, i..old.len(), j..new.len(), &section_at);
     builder.finish()
 }
 
+/// Lines the diff paired as equal. Their tokens came from hashes, so each pair is
+/// compared here: a pair that differs after all (a hash collision) is a change.
+fn matched(
+    builder: &mut Builder<'_>,
+    old: std::ops::Range<usize>,
+    new: std::ops::Range<usize>,
+    section_at: &dyn Fn(usize, Option<usize>) -> Vec<String>,
+) {
+    let mut start = (old.start, new.start);
+    for (i, j) in old.clone().zip(new.clone()) {
+        if normalized(builder.old[i]) != normalized(builder.new[j]) {
+            builder.unchanged(start.0..i, start.1..j);
+            builder.changed(i..i + 1, j..j + 1, section_at(i, Some(j)));
+            start = (i + 1, j + 1);
+        }
+    }
+    builder.unchanged(start.0..old.end, start.1..new.end);
+}
+
 struct Builder<'a> {
+    old_text: &'a str,
+    new_text: &'a str,
     old: &'a [&'a str],
     new: &'a [&'a str],
+    /// Reused for every block's word diff.
+    words: InternedInput<&'a str>,
     hunks: Vec<Hunk>,
     ops: Vec<Op>,
     summary: Summary,
@@ -87,10 +93,13 @@ struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    fn new(old: &'a [&'a str], new: &'a [&'a str]) -> Self {
+    fn new(old_text: &'a str, new_text: &'a str, old: &'a [&'a str], new: &'a [&'a str]) -> Self {
         Self {
+            old_text,
+            new_text,
             old,
             new,
+            words: InternedInput::default(),
             hunks: Vec::new(),
             ops: Vec::new(),
             summary: Summary::default(),
@@ -138,17 +147,17 @@ impl<'a> Builder<'a> {
         section: Vec<String>,
     ) {
         self.whitespace_end = None;
-        let old_text = self.old[old.clone()].concat();
-        let new_text = self.new[new.clone()].concat();
+        let old_text = span(self.old_text, &self.old[old.clone()]);
+        let new_text = span(self.new_text, &self.new[new.clone()]);
         let (kind, words, counts) = if old.is_empty() {
             self.ops.push(Op::Insert {
-                text: new_text.clone(),
+                text: new_text.to_string(),
             });
             (
                 HunkKind::Inserted,
                 Vec::new(),
                 Counts {
-                    added: words::count(&new_text),
+                    added: words::count(new_text),
                     ..Counts::default()
                 },
             )
@@ -160,16 +169,16 @@ impl<'a> Builder<'a> {
                 HunkKind::Deleted,
                 Vec::new(),
                 Counts {
-                    removed: words::count(&old_text),
+                    removed: words::count(old_text),
                     ..Counts::default()
                 },
             )
         } else {
             self.ops.push(Op::Replace {
                 old: [old.start, old.end],
-                text: new_text.clone(),
+                text: new_text.to_string(),
             });
-            self.compare_block(&old_text, &new_text, &old)
+            self.compare_block(old_text, new_text, &old)
         };
         self.summary.words_added += counts.added;
         self.summary.words_removed += counts.removed;
@@ -189,8 +198,8 @@ impl<'a> Builder<'a> {
 
     fn compare_block(
         &mut self,
-        old_text: &str,
-        new_text: &str,
+        old_text: &'a str,
+        new_text: &'a str,
         lines: &std::ops::Range<usize>,
     ) -> (HunkKind, Vec<Word>, Counts) {
         if old_text.len().max(new_text.len()) > MAX_WORD_DIFF_BYTES {
@@ -205,7 +214,7 @@ impl<'a> Builder<'a> {
                 Counts::between(words::count(old_text), words::count(new_text)),
             );
         }
-        let marks = word_marks(old_text, new_text);
+        let marks = word_marks_with(&mut self.words, old_text, new_text);
         if similarity(&marks, old_text, new_text) < MIN_SIMILARITY {
             return (
                 HunkKind::Replaced,
@@ -262,6 +271,18 @@ impl<'a> Builder<'a> {
     }
 }
 
+/// The stretch of `text` that `lines` (consecutive lines of it) cover.
+fn span<'a>(text: &'a str, lines: &[&'a str]) -> &'a str {
+    match (lines.first(), lines.last()) {
+        (Some(first), Some(last)) => {
+            let start = first.as_ptr() as usize - text.as_ptr() as usize;
+            let end = last.as_ptr() as usize + last.len() - text.as_ptr() as usize;
+            &text[start..end]
+        }
+        _ => "",
+    }
+}
+
 fn describe_endings(old: &[&str], new: &[&str]) -> String {
     let style = |lines: &[&str]| {
         let crlf = lines.iter().filter(|l| l.ends_with("\r\n")).count();
@@ -297,12 +318,16 @@ impl Counts {
 /// Word-level marks that turn `old` into `new`, with the whitespace between two
 /// changes folded into them so a rewritten phrase reads as one change.
 pub fn word_marks(old: &str, new: &str) -> Vec<Word> {
+    word_marks_with(&mut InternedInput::default(), old, new)
+}
+
+fn word_marks_with<'t>(input: &mut InternedInput<&'t str>, old: &'t str, new: &'t str) -> Vec<Word> {
     let old_tokens = words::tokens(old);
     let new_tokens = words::tokens(new);
-    let mut input = InternedInput::default();
+    input.clear();
     input.update_before(old_tokens.iter().copied());
     input.update_after(new_tokens.iter().copied());
-    let diff = Diff::compute(Algorithm::Myers, &input);
+    let diff = Diff::compute(Algorithm::Myers, input);
     let mut marks: Vec<Word> = Vec::new();
     let mut i = 0;
     for h in diff.hunks() {
@@ -466,6 +491,18 @@ mod tests {
         );
         assert!(d.notes[1].contains("1 line(s) differ only in trailing whitespace"));
         assert_eq!(apply("a\r\nb\r\nc\r\n", &d.ops), "a\nb  \nc\n");
+    }
+
+    #[test]
+    fn lines_paired_by_a_colliding_hash_are_still_shown_as_changed() {
+        let (old_text, new_text) = ("same\nold\n", "same\nnew\n");
+        let (old, new) = (split_lines(old_text), split_lines(new_text));
+        let mut builder = Builder::new(old_text, new_text, &old, &new);
+        matched(&mut builder, 0..2, 0..2, &|_, _| Vec::new());
+        let d = builder.finish();
+        assert_eq!(d.hunks.len(), 1);
+        assert_eq!(d.hunks[0].old, [1, 2]);
+        assert_eq!(apply(old_text, &d.ops), new_text);
     }
 
     #[test]
