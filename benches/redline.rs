@@ -14,7 +14,10 @@ const LINES: usize = 100_000;
 const ROWS: usize = 20_000;
 
 fn main() {
-    let bin = std::env::var_os("BASELINE_BIN").map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_baseline")), PathBuf::from);
+    let bin = std::env::var_os("BASELINE_BIN").map_or_else(
+        || PathBuf::from(env!("CARGO_BIN_EXE_baseline")),
+        PathBuf::from,
+    );
     let dir = tempfile::tempdir().expect("a temporary directory");
     let repo = dir.path().join("design");
     std::fs::create_dir_all(&repo).expect("create the repository folder");
@@ -33,7 +36,10 @@ fn main() {
         ("TEXT", "text.md", &old_text, &new_text, None),
         ("TABLE", "table.csv", &old_table, &new_table, Some("Key")),
     ] {
-        let (a, b) = (dir.path().join(format!("old-{file}")), dir.path().join(format!("new-{file}")));
+        let (a, b) = (
+            dir.path().join(format!("old-{file}")),
+            dir.path().join(format!("new-{file}")),
+        );
         std::fs::write(&a, old).expect("write FROM");
         std::fs::write(&b, new).expect("write TO");
         let mut add = vec!["add", id, "--title", "Benchmark input"];
@@ -46,23 +52,57 @@ fn main() {
         add.push(file);
         run(&bin, &repo, &add);
         run(&bin, &repo, &["draft", id, "--date", "2024-01-01"]);
-        run(&bin, &repo, &["draft", id, b.to_str().expect("utf-8 path"), "--date", "2024-01-02"]);
+        run(
+            &bin,
+            &repo,
+            &[
+                "draft",
+                id,
+                b.to_str().expect("utf-8 path"),
+                "--date",
+                "2024-01-02",
+            ],
+        );
 
         let git = median(|| {
-            Command::new("git").args(["diff", "--no-index", "--word-diff=porcelain"]).arg(&a).arg(&b).stdout(Stdio::null()).status().expect("git diff");
+            Command::new("git")
+                .args(["diff", "--no-index", "--word-diff=porcelain"])
+                .arg(&a)
+                .arg(&b)
+                .stdout(Stdio::null())
+                .status()
+                .expect("git diff");
         });
-        let json = median(|| run_quiet(&bin, &repo, &["redline", id, "0.1", "0.2", "--format", "json"]));
-        let html = median(|| run_quiet(&bin, &repo, &["redline", id, "0.1", "0.2", "--format", "html"]));
+        let json = median(|| {
+            run_quiet(
+                &bin,
+                &repo,
+                &["redline", id, "0.1", "0.2", "--format", "json"],
+            )
+        });
+        let html = median(|| {
+            run_quiet(
+                &bin,
+                &repo,
+                &["redline", id, "0.1", "0.2", "--format", "html"],
+            )
+        });
         results.push((id, git, json, html));
     }
     println!();
-    println!("| input | git diff --word-diff=porcelain ms | redline json ms | json / git | redline html ms | html / git |");
+    println!(
+        "| input | git diff --word-diff=porcelain ms | redline json ms | json / git | redline html ms | html / git |"
+    );
     println!("|---|---:|---:|---:|---:|---:|");
     for (id, git, json, html) in results {
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
         println!(
             "| {} | {:.1} | {:.1} | {:.2} (target ≤ 0.50) | {:.1} | {:.2} (target ≤ 1.00) |",
-            if id == "TEXT" { "5 MB text" } else { "20,000-row CSV" },
+            if id == "TEXT" {
+                "5 MB text"
+            } else {
+                "20,000-row CSV"
+            },
             ms(git),
             ms(json),
             ms(json) / ms(git),
@@ -73,12 +113,27 @@ fn main() {
 }
 
 fn run(bin: &Path, repo: &Path, args: &[&str]) {
-    let output = Command::new(bin).args(args).current_dir(repo).env("GIT_AUTHOR_NAME", "Bench").env("GIT_AUTHOR_EMAIL", "bench@example.invalid").output().expect("run baseline");
-    assert!(output.status.success(), "baseline {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    let output = Command::new(bin)
+        .args(args)
+        .current_dir(repo)
+        .env("GIT_AUTHOR_NAME", "Bench")
+        .env("GIT_AUTHOR_EMAIL", "bench@example.invalid")
+        .output()
+        .expect("run baseline");
+    assert!(
+        output.status.success(),
+        "baseline {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 fn run_quiet(bin: &Path, repo: &Path, args: &[&str]) {
-    let status = Command::new(bin).args(args).current_dir(repo).stdout(Stdio::null()).status().expect("run baseline");
+    let status = Command::new(bin)
+        .args(args)
+        .current_dir(repo)
+        .stdout(Stdio::null())
+        .status()
+        .expect("run baseline");
     assert!(status.success(), "baseline {args:?} failed");
 }
 
@@ -100,12 +155,32 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         self.0 >> 33
     }
 }
 
-const WORDS: [&str; 16] = ["settlement", "flow", "meter", "the", "data", "service", "registration", "of", "interface", "half", "hourly", "consumption", "party", "and", "design", "message"];
+const WORDS: [&str; 16] = [
+    "settlement",
+    "flow",
+    "meter",
+    "the",
+    "data",
+    "service",
+    "registration",
+    "of",
+    "interface",
+    "half",
+    "hourly",
+    "consumption",
+    "party",
+    "and",
+    "design",
+    "message",
+];
 
 /// 100,000 lines of ~50 bytes, then the same with one word changed in 1 % of lines.
 fn texts() -> (String, String) {
@@ -139,7 +214,12 @@ fn tables() -> (String, String) {
             ["DTN", "DIP"][(rng.next() % 2) as usize].to_string(),
             ["Yes", "No", "Under review"][(rng.next() % 3) as usize].to_string(),
             "Programme".to_string(),
-            format!("\"{} {} {}\"", WORDS[(rng.next() % 16) as usize], WORDS[(rng.next() % 16) as usize], WORDS[(rng.next() % 16) as usize]),
+            format!(
+                "\"{} {} {}\"",
+                WORDS[(rng.next() % 16) as usize],
+                WORDS[(rng.next() % 16) as usize],
+                WORDS[(rng.next() % 16) as usize]
+            ),
         ];
         old.push_str(&cells.join(","));
         old.push('\n');

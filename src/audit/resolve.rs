@@ -77,7 +77,11 @@ pub fn bytes(snapshot: &Snapshot<'_>, resolved: &Resolved) -> Result<Vec<u8>> {
 }
 
 /// The bytes of two references, read in parallel where both are recorded.
-pub fn bytes_pair(snapshot: &Snapshot<'_>, a: &Resolved, b: &Resolved) -> Result<(Vec<u8>, Vec<u8>)> {
+pub fn bytes_pair(
+    snapshot: &Snapshot<'_>,
+    a: &Resolved,
+    b: &Resolved,
+) -> Result<(Vec<u8>, Vec<u8>)> {
     match (&a.target, &b.target) {
         (Target::Recorded(x), Target::Recorded(y)) => snapshot.repo().version_contents(x, y),
         _ => Ok((bytes(snapshot, a)?, bytes(snapshot, b)?)),

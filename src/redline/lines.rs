@@ -51,7 +51,10 @@ fn hasher() -> foldhash::fast::FixedState {
 fn side(text: &str) -> Side<'_> {
     let lines = split_lines(text);
     let state = hasher();
-    let hashes = lines.iter().map(|l| state.hash_one(normalized(l))).collect();
+    let hashes = lines
+        .iter()
+        .map(|l| state.hash_one(normalized(l)))
+        .collect();
     Side { lines, hashes }
 }
 
@@ -69,10 +72,20 @@ pub fn tokenize<'a>(old: &'a str, new: &'a str) -> LineTokens<'a> {
     let mut distinct = Vec::new();
     let before = intern(&a, &mut table, &mut distinct);
     let after = intern(&b, &mut table, &mut distinct);
-    LineTokens { old: a.lines, new: b.lines, before, after, distinct }
+    LineTokens {
+        old: a.lines,
+        new: b.lines,
+        before,
+        after,
+        distinct,
+    }
 }
 
-fn intern<'a>(side: &Side<'a>, table: &mut HashTable<(u64, u32)>, distinct: &mut Vec<&'a str>) -> Vec<Token> {
+fn intern<'a>(
+    side: &Side<'a>,
+    table: &mut HashTable<(u64, u32)>,
+    distinct: &mut Vec<&'a str>,
+) -> Vec<Token> {
     side.lines
         .iter()
         .zip(&side.hashes)

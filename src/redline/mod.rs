@@ -96,13 +96,23 @@ fn as_text(bytes: Vec<u8>) -> Option<String> {
 
 /// The comparison proper, by the artefact's format.
 fn fill(artefact: &Artefact, old: &str, new: &str, redline: &mut Redline) {
-    let lines = text::diff(old, new, artefact.format == Format::Md);
-    redline.ops = lines.ops;
-    redline.notes = lines.notes;
-    redline.warnings.extend(lines.warnings);
     if let (true, Some(key)) = (artefact.format.is_table(), artefact.key.as_deref()) {
-        match table::diff(artefact.format, key, old, new, &mut redline.summary) {
+        // The line operations (for JSON) and the table comparison are independent:
+        // one core each.
+        let (compared, lines) = std::thread::scope(|scope| {
+            let lines = scope.spawn(|| text::diff(old, new, text::Detail::Lines));
+            let compared = table::diff(artefact.format, key, old, new, &mut redline.summary);
+            (
+                compared,
+                lines
+                    .join()
+                    .unwrap_or_else(|_| text::diff(old, new, text::Detail::Lines)),
+            )
+        });
+        match compared {
             Ok(table) => {
+                redline.ops = lines.ops;
+                redline.notes = lines.notes;
                 redline.summary.lines_whitespace_only = lines.summary.lines_whitespace_only;
                 redline.body = model::Body::Table(table);
                 return;
@@ -112,6 +122,16 @@ fn fill(artefact: &Artefact, old: &str, new: &str, redline: &mut Redline) {
                 .push(format!("compared as text, not row by row: {why}")),
         }
     }
+    let lines = text::diff(
+        old,
+        new,
+        text::Detail::Words {
+            markdown: artefact.format == Format::Md,
+        },
+    );
+    redline.ops = lines.ops;
+    redline.notes = lines.notes;
+    redline.warnings.extend(lines.warnings);
     redline.summary = lines.summary;
     redline.body = model::Body::Text { hunks: lines.hunks };
 }

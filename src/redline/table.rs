@@ -2,17 +2,41 @@
 //! cell, in the manner of daff — never a guessed pairing: a missing or duplicate
 //! key makes the caller fall back to a text redline with a warning.
 
-use std::collections::HashMap;
-
+use hashbrown::{HashMap, HashSet};
 use imara_diff::{Algorithm, Diff, InternedInput};
 
 use super::model::{CellChange, RowChange, RowKind, Summary, TableDiff};
 use crate::model::Format;
 
-/// A parsed table: its header and rows, each row as many cells as it has.
+/// A parsed table: its header, and its rows' cells packed in one buffer (a table
+/// of tens of thousands of rows would otherwise cost two allocations a row).
 struct Table {
     header: Vec<String>,
-    rows: Vec<Vec<String>>,
+    data: Vec<u8>,
+    /// Where each cell ends in `data`.
+    ends: Vec<usize>,
+    /// For each row, the index in `ends` of its first cell; one more at the end.
+    rows: Vec<usize>,
+}
+
+impl Table {
+    fn len(&self) -> usize {
+        self.rows.len() - 1
+    }
+
+    fn cell(&self, row: usize, column: usize) -> Option<&[u8]> {
+        let (first, next) = (self.rows[row], self.rows[row + 1]);
+        let index = first + column;
+        if index >= next {
+            return None;
+        }
+        let start = if index == 0 { 0 } else { self.ends[index - 1] };
+        Some(&self.data[start..self.ends[index]])
+    }
+
+    fn cells(&self, row: usize) -> impl Iterator<Item = &[u8]> {
+        (0..self.rows[row + 1] - self.rows[row]).filter_map(move |c| self.cell(row, c))
+    }
 }
 
 /// Why a table could not be compared on its key.
@@ -25,50 +49,78 @@ fn parse(format: Format, text: &str, side: &str) -> Result<Table, NotComparable>
         .has_headers(false)
         .flexible(true)
         .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
-    let mut records = reader.records();
-    let header = match records.next() {
-        Some(Ok(record)) => record.iter().map(|c| c.trim().to_string()).collect(),
-        Some(Err(err)) => {
+    let failed = |err: csv::Error| NotComparable(format!("{side}: {err}"));
+    let mut record = csv::ByteRecord::new();
+    let header = match reader.read_byte_record(&mut record) {
+        Ok(true) => record.iter().map(|c| cell(c).trim().to_string()).collect(),
+        Ok(false) => Vec::new(),
+        Err(err) => {
             return Err(NotComparable(format!(
                 "{side}: the header row cannot be read: {err}"
             )));
         }
-        None => Vec::new(),
     };
-    let rows = records
-        .map(|r| r.map(|r| r.iter().map(str::to_string).collect()))
-        .collect::<Result<Vec<Vec<String>>, csv::Error>>()
-        .map_err(|err| NotComparable(format!("{side}: {err}")))?;
-    Ok(Table { header, rows })
+    let mut table = Table {
+        header,
+        data: Vec::with_capacity(text.len()),
+        ends: Vec::new(),
+        rows: Vec::new(),
+    };
+    while reader.read_byte_record(&mut record).map_err(failed)? {
+        table.rows.push(table.ends.len());
+        for field in record.iter() {
+            table.data.extend_from_slice(field);
+            table.ends.push(table.data.len());
+        }
+    }
+    table.rows.push(table.ends.len());
+    Ok(table)
+}
+
+/// A cell's text. The whole file is UTF-8 and cells split at ASCII delimiters,
+/// so a cell is UTF-8 too; anything else is shown with replacement characters.
+fn cell(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    String::from_utf8_lossy(bytes)
+}
+
+/// One side's rows and keys, with where each key is.
+struct Keyed<'t> {
+    table: &'t Table,
+    keys: Vec<&'t str>,
+    at: HashMap<&'t str, usize>,
 }
 
 /// Each row's key, refusing a missing column, an empty key or a duplicate.
-fn keys(table: &Table, key: &str, side: &str) -> Result<Vec<String>, NotComparable> {
+fn keyed<'t>(table: &'t Table, key: &str, side: &str) -> Result<Keyed<'t>, NotComparable> {
     let column = table
         .header
         .iter()
         .position(|c| c == key)
         .ok_or_else(|| NotComparable(format!("{side} has no key column \"{key}\"")))?;
-    let mut seen: HashMap<&str, usize> = HashMap::new();
-    let mut keys = Vec::with_capacity(table.rows.len());
-    for (n, row) in table.rows.iter().enumerate() {
-        let value = row.get(column).map(|v| v.trim()).unwrap_or("");
+    let mut at: HashMap<&str, usize> = HashMap::with_capacity(table.len());
+    let mut keys = Vec::with_capacity(table.len());
+    for n in 0..table.len() {
+        let value = table
+            .cell(n, column)
+            .and_then(|v| std::str::from_utf8(v).ok())
+            .map(str::trim)
+            .unwrap_or("");
         if value.is_empty() {
             return Err(NotComparable(format!(
                 "{side} row {} has no value in the key column \"{key}\"",
                 n + 1
             )));
         }
-        if let Some(first) = seen.insert(value, n) {
+        if let Some(first) = at.insert(value, n) {
             return Err(NotComparable(format!(
                 "{side} has the key \"{value}\" twice (rows {} and {})",
                 first + 1,
                 n + 1
             )));
         }
-        keys.push(value.to_string());
+        keys.push(value);
     }
-    Ok(keys)
+    Ok(Keyed { table, keys, at })
 }
 
 /// Compares two tables on `key`.
@@ -79,23 +131,21 @@ pub fn diff(
     new_text: &str,
     summary: &mut Summary,
 ) -> Result<TableDiff, NotComparable> {
-    let old = parse(format, old_text, "FROM")?;
-    let new = parse(format, new_text, "TO")?;
-    let old_keys = keys(&old, key, "FROM")?;
-    let new_keys = keys(&new, key, "TO")?;
-    let columns = match_columns(&old, &new, &old_keys, &new_keys);
-
-    let old_at: HashMap<&str, usize> = old_keys
-        .iter()
-        .enumerate()
-        .map(|(i, k)| (k.as_str(), i))
-        .collect();
-    let new_at: HashMap<&str, usize> = new_keys
-        .iter()
-        .enumerate()
-        .map(|(i, k)| (k.as_str(), i))
-        .collect();
-    let moved = moved_keys(&old_keys, &new_keys, &old_at, &new_at);
+    let (old_table, new_table) = std::thread::scope(|scope| {
+        let first = scope.spawn(|| parse(format, old_text, "FROM"));
+        let second = parse(format, new_text, "TO");
+        (
+            first
+                .join()
+                .unwrap_or_else(|_| parse(format, old_text, "FROM")),
+            second,
+        )
+    });
+    let (old_table, new_table) = (old_table?, new_table?);
+    let old = keyed(&old_table, key, "FROM")?;
+    let new = keyed(&new_table, key, "TO")?;
+    let columns = match_columns(&old, &new);
+    let moved = moved_keys(&old, &new);
 
     // Removed rows are listed where they stood: before the first common row that
     // followed them in FROM.
@@ -103,8 +153,9 @@ pub fn diff(
     let mut next_old = 0;
     let mut removed_before = |limit: usize, rows: &mut Vec<RowChange>| {
         while next_old < limit {
-            let k = &old_keys[next_old];
-            if !new_at.contains_key(k.as_str()) {
+            let k = old.keys[next_old];
+            if !new.at.contains_key(k) {
+                let values = values(old.table, next_old);
                 rows.push(row(
                     k,
                     RowKind::Removed,
@@ -112,39 +163,39 @@ pub fn diff(
                     None,
                     false,
                     Vec::new(),
-                    values(&old.header, &old.rows[next_old]),
+                    values,
                 ));
             }
             next_old += 1;
         }
     };
-    for (j, k) in new_keys.iter().enumerate() {
-        match old_at.get(k.as_str()) {
-            None => rows.push(row(
+    for (j, &k) in new.keys.iter().enumerate() {
+        let Some(&i) = old.at.get(k) else {
+            let values = values(new.table, j);
+            rows.push(row(
                 k,
                 RowKind::Added,
                 None,
                 Some(j),
                 false,
                 Vec::new(),
-                values(&new.header, &new.rows[j]),
-            )),
-            Some(&i) => {
-                if !moved.contains(k.as_str()) {
-                    removed_before(i, &mut rows);
-                }
-                let cells = changed_cells(&columns, &old.rows[i], &new.rows[j]);
-                let is_moved = moved.contains(k.as_str());
-                let kind = match (cells.is_empty(), is_moved) {
-                    (false, _) => RowKind::Changed,
-                    (true, true) => RowKind::Moved,
-                    (true, false) => continue,
-                };
-                rows.push(row(k, kind, Some(i), Some(j), is_moved, cells, Vec::new()));
-            }
+                values,
+            ));
+            continue;
+        };
+        let is_moved = moved.contains(k);
+        if !is_moved {
+            removed_before(i, &mut rows);
         }
+        let cells = changed_cells(&columns, (old.table, i), (new.table, j));
+        let kind = match (cells.is_empty(), is_moved) {
+            (false, _) => RowKind::Changed,
+            (true, true) => RowKind::Moved,
+            (true, false) => continue,
+        };
+        rows.push(row(k, kind, Some(i), Some(j), is_moved, cells, Vec::new()));
     }
-    removed_before(old_keys.len(), &mut rows);
+    removed_before(old.keys.len(), &mut rows);
     for (n, r) in rows.iter_mut().enumerate() {
         r.anchor = format!("change-{}", n + 1);
     }
@@ -186,8 +237,13 @@ fn row(
     }
 }
 
-fn values(header: &[String], row: &[String]) -> Vec<(String, String)> {
-    header.iter().cloned().zip(row.iter().cloned()).collect()
+fn values(table: &Table, row: usize) -> Vec<(String, String)> {
+    table
+        .header
+        .iter()
+        .cloned()
+        .zip(table.cells(row).map(|c| cell(c).into_owned()))
+        .collect()
 }
 
 /// How the columns correspond: pairs of (old index, new index, shown name), and
@@ -201,72 +257,77 @@ struct Columns {
 
 /// Columns pair by name; an unpaired old and new column holding the same values
 /// in most common rows is a rename.
-fn match_columns(old: &Table, new: &Table, old_keys: &[String], new_keys: &[String]) -> Columns {
+fn match_columns(old: &Keyed<'_>, new: &Keyed<'_>) -> Columns {
+    let (old_header, new_header) = (&old.table.header, &new.table.header);
     let mut pairs = Vec::new();
     let mut old_unpaired: Vec<usize> = Vec::new();
-    for (i, name) in old.header.iter().enumerate() {
-        match new.header.iter().position(|n| n == name) {
+    for (i, name) in old_header.iter().enumerate() {
+        match new_header.iter().position(|n| n == name) {
             Some(j) => pairs.push((i, j, name.clone())),
             None => old_unpaired.push(i),
         }
     }
-    let mut new_unpaired: Vec<usize> = (0..new.header.len())
+    let mut new_unpaired: Vec<usize> = (0..new_header.len())
         .filter(|j| !pairs.iter().any(|p| p.1 == *j))
         .collect();
-    let new_at: HashMap<&str, usize> = new_keys
-        .iter()
-        .enumerate()
-        .map(|(i, k)| (k.as_str(), i))
-        .collect();
-    let common: Vec<(usize, usize)> = old_keys
-        .iter()
-        .enumerate()
-        .filter_map(|(i, k)| Some((i, *new_at.get(k.as_str())?)))
-        .collect();
     let mut renamed = Vec::new();
-    old_unpaired.retain(|&i| {
-        let same = |j: usize| {
-            let agree = common
-                .iter()
-                .filter(|&&(a, b)| old.rows[a].get(i) == new.rows[b].get(j))
-                .count();
-            !common.is_empty() && agree * 5 >= common.len() * 4
-        };
-        match new_unpaired.iter().position(|&j| same(j)) {
-            Some(found) => {
-                let j = new_unpaired.remove(found);
-                renamed.push((old.header[i].clone(), new.header[j].clone()));
-                pairs.push((i, j, new.header[j].clone()));
-                false
+    if !old_unpaired.is_empty() && !new_unpaired.is_empty() {
+        let common: Vec<(usize, usize)> = old
+            .keys
+            .iter()
+            .enumerate()
+            .filter_map(|(i, k)| Some((i, *new.at.get(k)?)))
+            .collect();
+        old_unpaired.retain(|&i| {
+            let same = |j: usize| {
+                let agree = common
+                    .iter()
+                    .filter(|&&(a, b)| old.table.cell(a, i) == new.table.cell(b, j))
+                    .count();
+                !common.is_empty() && agree * 5 >= common.len() * 4
+            };
+            match new_unpaired.iter().position(|&j| same(j)) {
+                Some(found) => {
+                    let j = new_unpaired.remove(found);
+                    renamed.push((old_header[i].clone(), new_header[j].clone()));
+                    pairs.push((i, j, new_header[j].clone()));
+                    false
+                }
+                None => true,
             }
-            None => true,
-        }
-    });
+        });
+    }
     Columns {
         pairs,
         added: new_unpaired
             .iter()
-            .map(|&j| new.header[j].clone())
+            .map(|&j| new_header[j].clone())
             .collect(),
         removed: old_unpaired
             .iter()
-            .map(|&i| old.header[i].clone())
+            .map(|&i| old_header[i].clone())
             .collect(),
         renamed,
     }
 }
 
-fn changed_cells(columns: &Columns, old: &[String], new: &[String]) -> Vec<CellChange> {
-    let empty = String::new();
+fn changed_cells(
+    columns: &Columns,
+    (old, i): (&Table, usize),
+    (new, j): (&Table, usize),
+) -> Vec<CellChange> {
     columns
         .pairs
         .iter()
-        .filter_map(|(i, j, name)| {
-            let (a, b) = (old.get(*i).unwrap_or(&empty), new.get(*j).unwrap_or(&empty));
+        .filter_map(|(c, d, name)| {
+            let (a, b) = (
+                old.cell(i, *c).unwrap_or(b""),
+                new.cell(j, *d).unwrap_or(b""),
+            );
             (a != b).then(|| CellChange {
                 column: name.clone(),
-                old: a.clone(),
-                new: b.clone(),
+                old: cell(a).into_owned(),
+                new: cell(b).into_owned(),
             })
         })
         .collect()
@@ -274,24 +335,16 @@ fn changed_cells(columns: &Columns, old: &[String], new: &[String]) -> Vec<CellC
 
 /// Keys of common rows whose order changed: those outside the longest run of
 /// common rows that kept their order.
-fn moved_keys<'k>(
-    old_keys: &'k [String],
-    new_keys: &'k [String],
-    old_at: &HashMap<&str, usize>,
-    new_at: &HashMap<&str, usize>,
-) -> std::collections::HashSet<&'k str> {
-    let old_common: Vec<&str> = old_keys
+fn moved_keys<'t>(old: &Keyed<'t>, new: &Keyed<'t>) -> HashSet<&'t str> {
+    let old_common = old.keys.iter().copied().filter(|k| new.at.contains_key(k));
+    let new_common: Vec<&str> = new
+        .keys
         .iter()
-        .map(String::as_str)
-        .filter(|k| new_at.contains_key(k))
-        .collect();
-    let new_common: Vec<&str> = new_keys
-        .iter()
-        .map(String::as_str)
-        .filter(|k| old_at.contains_key(k))
+        .copied()
+        .filter(|k| old.at.contains_key(k))
         .collect();
     let mut input = InternedInput::default();
-    input.update_before(old_common.iter().copied());
+    input.update_before(old_common);
     input.update_after(new_common.iter().copied());
     let diff = Diff::compute(Algorithm::Myers, &input);
     new_common

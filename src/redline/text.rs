@@ -24,17 +24,35 @@ pub struct TextDiff {
     pub warnings: Vec<String>,
 }
 
-/// Compares two texts; `markdown` labels each change with its heading path.
-pub fn diff(old_text: &str, new_text: &str, markdown: bool) -> TextDiff {
+/// How much a text diff works out.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Word-level marks; with `markdown`, each change labelled with its heading path.
+    Words { markdown: bool },
+    /// Changed lines only: enough for the operations that rebuild the text.
+    Lines,
+}
+
+/// Compares two texts.
+pub fn diff(old_text: &str, new_text: &str, detail: Detail) -> TextDiff {
+    let markdown = detail == Detail::Words { markdown: true };
     let tokens = tokenize(old_text, new_text);
     let mut line_diff = Diff::default();
-    line_diff.compute_with(Algorithm::Histogram, &tokens.before, &tokens.after, tokens.distinct.len() as u32);
-    let indent = |t: imara_diff::Token| IndentLevel::for_ascii_line(tokens.distinct[t.0 as usize].bytes(), 8);
+    line_diff.compute_with(
+        Algorithm::Histogram,
+        &tokens.before,
+        &tokens.after,
+        tokens.distinct.len() as u32,
+    );
+    let indent = |t: imara_diff::Token| {
+        IndentLevel::for_ascii_line(tokens.distinct[t.0 as usize].bytes(), 8)
+    };
     line_diff.postprocess_with(&tokens.before, &tokens.after, IndentHeuristic::new(indent));
     let (old, new) = (&tokens.old, &tokens.new);
 
     let headings = markdown.then(|| (HeadingPaths::of(old), HeadingPaths::of(new)));
     let mut builder = Builder::new(old_text, new_text, old, new);
+    builder.word_level = detail != Detail::Lines;
     let section_at = |old_line: usize, new_line: Option<usize>| match (&headings, new_line) {
         (Some((_, new_paths)), Some(j)) => new_paths.at(j),
         (Some((old_paths, _)), None) => old_paths.at(old_line),
@@ -81,6 +99,7 @@ struct Builder<'a> {
     new: &'a [&'a str],
     /// Reused for every block's word diff.
     words: InternedInput<&'a str>,
+    word_level: bool,
     hunks: Vec<Hunk>,
     ops: Vec<Op>,
     summary: Summary,
@@ -100,6 +119,7 @@ impl<'a> Builder<'a> {
             old,
             new,
             words: InternedInput::default(),
+            word_level: true,
             hunks: Vec::new(),
             ops: Vec::new(),
             summary: Summary::default(),
@@ -202,6 +222,9 @@ impl<'a> Builder<'a> {
         new_text: &'a str,
         lines: &std::ops::Range<usize>,
     ) -> (HunkKind, Vec<Word>, Counts) {
+        if !self.word_level {
+            return (HunkKind::Replaced, Vec::new(), Counts::default());
+        }
         if old_text.len().max(new_text.len()) > MAX_WORD_DIFF_BYTES {
             self.warnings.push(format!(
                 "lines {}–{} changed in a block over 1 MB: shown as replaced, not word by word",
@@ -321,7 +344,11 @@ pub fn word_marks(old: &str, new: &str) -> Vec<Word> {
     word_marks_with(&mut InternedInput::default(), old, new)
 }
 
-fn word_marks_with<'t>(input: &mut InternedInput<&'t str>, old: &'t str, new: &'t str) -> Vec<Word> {
+fn word_marks_with<'t>(
+    input: &mut InternedInput<&'t str>,
+    old: &'t str,
+    new: &'t str,
+) -> Vec<Word> {
     let old_tokens = words::tokens(old);
     let new_tokens = words::tokens(new);
     input.clear();
@@ -466,13 +493,13 @@ mod tests {
         let d = diff(
             "Flows are listed here.\n",
             "Every retained flow carries commentary now.\n",
-            false,
+            Detail::Words { markdown: false },
         );
         assert_eq!(d.hunks[0].kind, HunkKind::Replaced);
         let d = diff(
             "Flows are listed here.\n",
             "Flows are all listed here.\n",
-            false,
+            Detail::Words { markdown: false },
         );
         assert_eq!(d.hunks[0].kind, HunkKind::Modified);
         assert_eq!(d.summary.words_added, 1);
@@ -480,7 +507,11 @@ mod tests {
 
     #[test]
     fn line_endings_and_trailing_space_are_notes_not_changes() {
-        let d = diff("a\r\nb\r\nc\r\n", "a\nb  \nc\n", false);
+        let d = diff(
+            "a\r\nb\r\nc\r\n",
+            "a\nb  \nc\n",
+            Detail::Words { markdown: false },
+        );
         assert!(d.hunks.is_empty());
         assert_eq!(d.summary.lines_whitespace_only, 3);
         assert!(
@@ -509,7 +540,7 @@ mod tests {
     fn markdown_changes_carry_their_heading_path() {
         let old = "# 3 Scope\n\n## 3.2 Retained flows\n\nD0012 is retained.\n";
         let new = "# 3 Scope\n\n## 3.2 Retained flows\n\nD0012 is removed.\n";
-        let d = diff(old, new, true);
+        let d = diff(old, new, Detail::Words { markdown: true });
         assert_eq!(d.hunks[0].section, ["3 Scope", "3.2 Retained flows"]);
         assert_eq!(
             d.summary.sections[0].section,
@@ -544,8 +575,9 @@ mod tests {
 
     proptest! {
         #[test]
-        fn the_ops_rebuild_the_new_text(old in text(), new in text(), markdown in any::<bool>()) {
-            let d = diff(&old, &new, markdown);
+        fn the_ops_rebuild_the_new_text(old in text(), new in text(), markdown in any::<bool>(), lines_only in any::<bool>()) {
+            let detail = if lines_only { Detail::Lines } else { Detail::Words { markdown } };
+            let d = diff(&old, &new, detail);
             prop_assert_eq!(apply(&old, &d.ops), new);
         }
 
@@ -553,7 +585,7 @@ mod tests {
         fn an_edit_of_a_text_rebuilds_too(old in text(), at in 0usize..200, insert in "[a-z é\n]{0,10}") {
             let cut = old.char_indices().map(|(i, _)| i).nth(at % (old.chars().count() + 1)).unwrap_or(old.len());
             let new = format!("{}{insert}{}", &old[..cut], &old[cut..]);
-            prop_assert_eq!(apply(&old, &diff(&old, &new, true).ops), new);
+            prop_assert_eq!(apply(&old, &diff(&old, &new, Detail::Words { markdown: true }).ops), new);
         }
 
         #[test]

@@ -92,21 +92,28 @@ impl Repo {
 
     /// The content of a recorded version, checked against its sha256.
     pub fn version_content(&self, record: &crate::model::VersionRecord) -> Result<Vec<u8>> {
-        let bytes = match loose::read_blob(&self.git.path().join("objects"), &record.blob, record.size) {
-            Some(bytes) => bytes,
-            None => {
-                let id = git2::Oid::from_str(&record.blob).map_err(|_| {
-                    Error::failed(
-                        format!("{} {} records blob `{}`, which is not an object id", record.artefact, record.version, record.blob),
-                        "run `git log -p` on the version record to see how it changed",
-                    )
-                })?;
-                self.git.find_blob(id)?.content().to_vec()
-            }
-        };
+        let bytes =
+            match loose::read_blob(&self.git.path().join("objects"), &record.blob, record.size) {
+                Some(bytes) => bytes,
+                None => {
+                    let id = git2::Oid::from_str(&record.blob).map_err(|_| {
+                        Error::failed(
+                            format!(
+                                "{} {} records blob `{}`, which is not an object id",
+                                record.artefact, record.version, record.blob
+                            ),
+                            "run `git log -p` on the version record to see how it changed",
+                        )
+                    })?;
+                    self.git.find_blob(id)?.content().to_vec()
+                }
+            };
         if crate::content::sha256_hex(&bytes) != record.sha256 {
             return Err(Error::failed(
-                format!("the content of {} {} does not match its recorded sha256 {}", record.artefact, record.version, record.sha256),
+                format!(
+                    "the content of {} {} does not match its recorded sha256 {}",
+                    record.artefact, record.version, record.sha256
+                ),
                 "the repository was altered: check it with `git fsck` and compare with a trusted clone",
             ));
         }
@@ -114,7 +121,11 @@ impl Repo {
     }
 
     /// The contents of two versions, read side by side on two cores.
-    pub fn version_contents(&self, a: &crate::model::VersionRecord, b: &crate::model::VersionRecord) -> Result<(Vec<u8>, Vec<u8>)> {
+    pub fn version_contents(
+        &self,
+        a: &crate::model::VersionRecord,
+        b: &crate::model::VersionRecord,
+    ) -> Result<(Vec<u8>, Vec<u8>)> {
         let objects = self.git.path().join("objects");
         std::thread::scope(|scope| {
             let first = scope.spawn(|| {
