@@ -191,7 +191,7 @@ fn texts() -> (String, String) {
         let words: Vec<&str> = (0..7).map(|_| WORDS[(rng.next() % 16) as usize]).collect();
         let line = format!("{n:06} {}\n", words.join(" "));
         old.push_str(&line);
-        if rng.next() % 100 == 0 {
+        if rng.next().is_multiple_of(100) {
             let mut edited = words.clone();
             edited[(rng.next() % 7) as usize] = "amended";
             new.push_str(&format!("{n:06} {}\n", edited.join(" ")));
@@ -224,7 +224,7 @@ fn tables() -> (String, String) {
         old.push_str(&cells.join(","));
         old.push('\n');
         for cell in cells.iter_mut().skip(1) {
-            if rng.next() % 100 == 0 {
+            if rng.next().is_multiple_of(100) {
                 *cell = "changed".to_string();
             }
         }
