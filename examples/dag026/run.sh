@@ -183,8 +183,11 @@ step "All change requests"
 step "Status of the working copies"
 "$B" status
 
-# Redline
-# A later step adds here: the redline of DES196 from draft 0.1 to baseline 1.0
-# (baseline redline DES196 0.1 1.0).
+step "Redline of DES196: the draft that went to DAG026 against the baseline it approved"
+"$B" redline DES196 0.1 1.0
+"$B" redline DES196 0.1 1.0 --format html -o "$BASE/DES196-redline.html"
 
-printf '\nDone. The design repository is in %s\n' "$REPO"
+step "Redline of the OC: what the CR018 draft changes"
+"$B" redline OC 0.1 0.2
+
+printf '\nDone. The design repository is in %s; the HTML redline is %s\n' "$REPO" "$BASE/DES196-redline.html"
