@@ -3,6 +3,8 @@
 //! run — for two 5 MB / 100,000-line texts with 1 % of lines edited word-wise, and
 //! two 20,000-row CSV tables with 1 % of cells changed.
 //!
+//! Then a redline of two 50 MB texts, once, with its peak memory (the limit is 1 GB).
+//!
 //! Run: `cargo bench --bench redline`. `BASELINE_BIN=PATH` times another binary.
 
 use std::path::{Path, PathBuf};
@@ -110,6 +112,76 @@ fn main() {
             ms(html) / ms(git)
         );
     }
+    if std::env::var_os("BENCH_SKIP_HUGE").is_none() {
+        huge(&bin, &repo, dir.path());
+    }
+}
+
+/// Drafts two 50 MB texts and redlines them once as JSON and once as HTML,
+/// reporting wall time and peak resident memory (from `/usr/bin/time`).
+fn huge(bin: &Path, repo: &Path, dir: &Path) {
+    let (old, new) = texts_of(1_000_000);
+    let (a, b) = (dir.join("huge-old.md"), dir.join("huge-new.md"));
+    std::fs::write(&a, &old).expect("write FROM");
+    std::fs::write(&b, &new).expect("write TO");
+    std::fs::copy(&a, repo.join("huge.md")).expect("copy FROM");
+    run(
+        bin,
+        repo,
+        &["add", "HUGE", "--title", "Huge input", "huge.md"],
+    );
+    run(bin, repo, &["draft", "HUGE", "--date", "2024-01-01"]);
+    run(
+        bin,
+        repo,
+        &[
+            "draft",
+            "HUGE",
+            b.to_str().expect("utf-8 path"),
+            "--date",
+            "2024-01-02",
+        ],
+    );
+    println!();
+    println!("| 50 MB redline | wall s | peak memory MB | limit |");
+    println!("|---|---:|---:|---|");
+    for format in ["json", "html"] {
+        let output = Command::new("/usr/bin/time")
+            .args(["-f", "%e %M"])
+            .arg(bin)
+            .args([
+                "redline",
+                "HUGE",
+                "0.1",
+                "0.2",
+                "--format",
+                format,
+                "-o",
+                "/dev/null",
+            ])
+            .current_dir(repo)
+            .output()
+            .expect("run /usr/bin/time");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let mut last = stderr.lines().last().unwrap_or("").split_whitespace();
+        let seconds = last.next().unwrap_or("?");
+        let kb: f64 = last.next().and_then(|k| k.parse().ok()).unwrap_or(f64::NAN);
+        println!(
+            "| {format} ({:.0} MB each side) | {seconds} | {:.0} | {} |",
+            old.len() as f64 / 1e6,
+            kb / 1024.0,
+            if kb / 1024.0 < 1024.0 {
+                "PASS (< 1 GB)"
+            } else {
+                "FAIL (≥ 1 GB)"
+            }
+        );
+    }
 }
 
 fn run(bin: &Path, repo: &Path, args: &[&str]) {
@@ -184,17 +256,21 @@ const WORDS: [&str; 16] = [
 
 /// 100,000 lines of ~50 bytes, then the same with one word changed in 1 % of lines.
 fn texts() -> (String, String) {
+    texts_of(LINES)
+}
+
+fn texts_of(lines: usize) -> (String, String) {
     let mut rng = Lcg(42);
     let mut old = String::new();
     let mut new = String::new();
-    for n in 0..LINES {
+    for n in 0..lines {
         let words: Vec<&str> = (0..7).map(|_| WORDS[(rng.next() % 16) as usize]).collect();
-        let line = format!("{n:06} {}\n", words.join(" "));
+        let line = format!("{n:07} {}\n", words.join(" "));
         old.push_str(&line);
         if rng.next().is_multiple_of(100) {
             let mut edited = words.clone();
             edited[(rng.next() % 7) as usize] = "amended";
-            new.push_str(&format!("{n:06} {}\n", edited.join(" ")));
+            new.push_str(&format!("{n:07} {}\n", edited.join(" ")));
         } else {
             new.push_str(&line);
         }
