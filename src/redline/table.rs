@@ -436,4 +436,61 @@ mod tests {
                 .contains("TO row 1 has no value")
         );
     }
+
+    use proptest::prelude::*;
+    use std::collections::BTreeMap;
+
+    /// A keyed table as rows of (key, [a, b]) with unique keys, and its CSV text.
+    fn table() -> impl Strategy<Value = Vec<(u16, [String; 2])>> {
+        proptest::collection::btree_map(0u16..60, ["[a-c]{0,3}", "(x|y, z|\"q\")?"], 0..25)
+            .prop_map(|rows| {
+                rows.into_iter()
+                    .map(|(k, [a, b])| (k, [a, b]))
+                    .collect::<Vec<_>>()
+            })
+            .prop_shuffle()
+    }
+
+    fn csv_text(rows: &[(u16, [String; 2])]) -> String {
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        writer.write_record(["D-Flow", "A", "B"]).unwrap();
+        for (k, [a, b]) in rows {
+            writer
+                .write_record([format!("D{k:04}"), a.clone(), b.clone()])
+                .unwrap();
+        }
+        String::from_utf8(writer.into_inner().unwrap()).unwrap()
+    }
+
+    proptest! {
+        #[test]
+        fn row_changes_turn_the_old_table_into_the_new(old in table(), new in table()) {
+            let (old_text, new_text) = (csv_text(&old), csv_text(&new));
+            let (d, _) = compare(&old_text, &new_text).map_err(TestCaseError::fail)?;
+            let as_map = |rows: &[(u16, [String; 2])]| -> BTreeMap<String, BTreeMap<String, String>> {
+                rows.iter()
+                    .map(|(k, [a, b])| (format!("D{k:04}"), BTreeMap::from([("A".to_string(), a.clone()), ("B".to_string(), b.clone())])))
+                    .collect()
+            };
+            let mut rebuilt = as_map(&old);
+            for row in &d.rows {
+                match row.kind {
+                    RowKind::Removed => { rebuilt.remove(&row.key); }
+                    RowKind::Added => {
+                        let cells = row.values.iter().filter(|(c, _)| c != "D-Flow").cloned().collect();
+                        rebuilt.insert(row.key.clone(), cells);
+                    }
+                    RowKind::Changed | RowKind::Moved => {
+                        let cells = rebuilt.get_mut(&row.key).expect("a changed row existed");
+                        for cell in &row.cells {
+                            cells.insert(cell.column.clone(), cell.new.clone());
+                        }
+                    }
+                }
+            }
+            prop_assert_eq!(rebuilt, as_map(&new));
+            let mut ops_text = super::super::text::diff(&old_text, &new_text, super::super::text::Detail::Lines);
+            prop_assert_eq!(super::super::model::apply(&old_text, &std::mem::take(&mut ops_text.ops)), new_text);
+        }
+    }
 }
