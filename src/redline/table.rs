@@ -440,14 +440,10 @@ mod tests {
     use proptest::prelude::*;
     use std::collections::BTreeMap;
 
-    /// A keyed table as rows of (key, [a, b]) with unique keys, and its CSV text.
+    /// A keyed table as rows of (key, [a, b]) with unique keys, in random order.
     fn table() -> impl Strategy<Value = Vec<(u16, [String; 2])>> {
         proptest::collection::btree_map(0u16..60, ["[a-c]{0,3}", "(x|y, z|\"q\")?"], 0..25)
-            .prop_map(|rows| {
-                rows.into_iter()
-                    .map(|(k, [a, b])| (k, [a, b]))
-                    .collect::<Vec<_>>()
-            })
+            .prop_map(|rows| rows.into_iter().collect::<Vec<_>>())
             .prop_shuffle()
     }
 
