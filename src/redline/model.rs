@@ -134,6 +134,18 @@ pub enum HunkKind {
     Replaced,
 }
 
+impl HunkKind {
+    /// The word used in every format ("inserted", "modified" …).
+    pub fn name(self) -> &'static str {
+        match self {
+            HunkKind::Inserted => "inserted",
+            HunkKind::Deleted => "deleted",
+            HunkKind::Modified => "modified",
+            HunkKind::Replaced => "replaced",
+        }
+    }
+}
+
 /// A run of text in a modified block.
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "op", content = "text", rename_all = "lowercase")]

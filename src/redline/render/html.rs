@@ -156,7 +156,7 @@ fn change_list(r: &Redline) -> Markup {
                 } else {
                     h.section.join(" › ")
                 };
-                (h.anchor.clone(), format!("{} ({})", place, kind(h.kind)))
+                (h.anchor.clone(), format!("{} ({})", place, h.kind.name()))
             })
             .collect(),
         Body::Table(t) => t
@@ -171,15 +171,6 @@ fn change_list(r: &Redline) -> Markup {
             h2 { "Changes (" (entries.len()) ")" }
             ol { @for (anchor, text) in &entries { li { a href={ "#" (anchor) } { (text) } } } }
         }
-    }
-}
-
-fn kind(kind: HunkKind) -> &'static str {
-    match kind {
-        HunkKind::Inserted => "inserted",
-        HunkKind::Deleted => "deleted",
-        HunkKind::Modified => "modified",
-        HunkKind::Replaced => "replaced",
     }
 }
 
@@ -237,7 +228,7 @@ fn change(h: &Hunk, old: &[&str], new: &[&str], side_by_side: bool) -> Markup {
         } else {
             format!("{} · ", h.section.join(" › "))
         },
-        kind(h.kind),
+        h.kind.name(),
         line_range(h.new)
     );
     let removed = old[h.old[0]..h.old[1]].concat();

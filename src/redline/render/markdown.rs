@@ -119,12 +119,7 @@ fn text(compared: &Compared, hunks: &[Hunk], out: &mut dyn Write) -> Result<()> 
         } else {
             format!(" {}", escape(&h.section.join(" › ")))
         };
-        let kind = match h.kind {
-            HunkKind::Inserted => "inserted",
-            HunkKind::Deleted => "deleted",
-            HunkKind::Modified => "modified",
-            HunkKind::Replaced => "replaced",
-        };
+        let kind = h.kind.name();
         writeln!(
             out,
             "\n### {}.{section} ({kind}, {} → {})\n",

@@ -139,12 +139,7 @@ fn text(
         } else {
             format!(" · {}", h.section.join(" › "))
         };
-        let kind = match h.kind {
-            HunkKind::Inserted => "inserted",
-            HunkKind::Deleted => "deleted",
-            HunkKind::Modified => "modified",
-            HunkKind::Replaced => "replaced",
-        };
+        let kind = h.kind.name();
         writeln!(
             out,
             "{}",
