@@ -374,3 +374,86 @@ fn a_lock_held_by_a_live_command_is_named_not_waited_on_forever() {
     drop(lock);
     design.ok(&["change", "add", "CR2", "--title", "t", "--affects", "DOC"]);
 }
+
+#[test]
+fn work_left_by_a_killed_command_is_completed_even_after_a_git_commit() {
+    let design = design();
+    let out = design
+        .cmd()
+        .args([
+            "approve",
+            "DOC",
+            "--decision",
+            "DEC1",
+            "--date",
+            "2023-07-02",
+        ])
+        .env("BASELINE_FAILPOINT", "after-branch-move")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    design.write("notes.txt", "the user's own work\n");
+    design.git(&["add", "notes.txt"]);
+    design.git(&["commit", "-qm", "User work on top"]);
+    let out = design
+        .cmd()
+        .args([
+            "change",
+            "add",
+            "CR2",
+            "--title",
+            "t",
+            "--affects",
+            "DOC",
+            "--date",
+            "2023-07-03",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("completed the interrupted `approve DOC`")
+    );
+    assert_tags_match(&design);
+    assert!(!journal_pending(&design));
+}
+
+#[test]
+fn a_tag_in_the_way_is_reported_and_never_blocks_later_work() {
+    let design = design();
+    design.git(&["tag", "-a", "-m", "made by hand", "DOC/v1.0", "HEAD"]);
+    let err = design.refused(&[
+        "approve",
+        "DOC",
+        "--decision",
+        "DEC1",
+        "--date",
+        "2023-07-02",
+    ]);
+    assert!(err.contains("tag DOC/v1.0 already exists"), "{err}");
+    design.ok(&[
+        "approve",
+        "DOC",
+        "--decision",
+        "DEC1",
+        "--date",
+        "2023-07-02",
+        "--version",
+        "1.1",
+    ]);
+    design.ok(&[
+        "change",
+        "add",
+        "CR2",
+        "--title",
+        "t",
+        "--affects",
+        "DOC",
+        "--date",
+        "2023-07-03",
+    ]);
+}

@@ -30,6 +30,8 @@ const FILE_MODE: u32 = 0o100644;
 
 pub fn stage(repo: &Repo, files: &[Staged]) -> Result<()> {
     let index_path = repo.git.path().join("index");
+    // Take git's own lock before reading, so a `git add` cannot slip in between.
+    let lock = IndexLock::take(&index_path)?;
     let skip_hash = repo
         .git
         .config()
@@ -41,40 +43,43 @@ pub fn stage(repo: &Repo, files: &[Staged]) -> Result<()> {
         Err(err) => return Err(io_at(&index_path)(err)),
     };
     match spliced {
-        Some(bytes) => write_locked(&index_path, &bytes),
-        None => stage_with_libgit2(repo, files),
+        Some(bytes) => lock.commit(&bytes),
+        None => {
+            drop(lock);
+            stage_with_libgit2(repo, files)
+        }
     }
 }
 
+/// For what the splice leaves alone. Entries are made from the known blob ids
+/// (not by re-reading the files, which would apply git's filters and could stage
+/// bytes other than those committed).
 fn stage_with_libgit2(repo: &Repo, files: &[Staged]) -> Result<()> {
     let mut index = repo.git.index()?;
     for file in files {
-        if file.matches_working_file {
-            index.add_path(Path::new(&file.path))?;
+        let stat = if file.matches_working_file {
+            Stat::of(&repo.root().join(&file.path)).unwrap_or_default()
         } else {
-            index.add(&entry_without_stat(&file.path, file.blob))?;
-        }
+            Stat::default()
+        };
+        let time = |secs: u32, nanos: u32| git2::IndexTime::new(secs as i32, nanos);
+        index.add(&git2::IndexEntry {
+            ctime: time(stat.ctime, stat.ctime_ns),
+            mtime: time(stat.mtime, stat.mtime_ns),
+            dev: stat.dev,
+            ino: stat.ino,
+            mode: FILE_MODE,
+            uid: stat.uid,
+            gid: stat.gid,
+            file_size: stat.size,
+            id: file.blob,
+            flags: file.path.len().min(0xfff) as u16,
+            flags_extended: 0,
+            path: file.path.as_bytes().to_vec(),
+        })?;
     }
     index.write()?;
     Ok(())
-}
-
-fn entry_without_stat(path: &str, blob: git2::Oid) -> git2::IndexEntry {
-    let zero = git2::IndexTime::new(0, 0);
-    git2::IndexEntry {
-        ctime: zero,
-        mtime: zero,
-        dev: 0,
-        ino: 0,
-        mode: FILE_MODE,
-        uid: 0,
-        gid: 0,
-        file_size: 0,
-        id: blob,
-        flags: path.len().min(0xfff) as u16,
-        flags_extended: 0,
-        path: path.as_bytes().to_vec(),
-    }
 }
 
 /// One entry of the index file as it lies on disk.
@@ -157,7 +162,7 @@ fn parse_entries(
     count: u32,
     body: usize,
 ) -> Option<(Vec<Entry<'_>>, usize)> {
-    let mut entries = Vec::with_capacity(count as usize);
+    let mut entries = Vec::with_capacity((count as usize).min(body / FIXED));
     let mut at = HEADER;
     for _ in 0..count {
         let flags = be16(index, at + 60)?;
@@ -270,30 +275,59 @@ impl Stat {
     }
 }
 
-/// Writes the index through `index.lock`, as git does, so a git command running at
-/// the same moment fails cleanly instead of losing either write.
-fn write_locked(index_path: &Path, bytes: &[u8]) -> Result<()> {
-    let lock = index_path.with_file_name("index.lock");
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&lock)
-        .map_err(|err| {
-            if err.kind() == std::io::ErrorKind::AlreadyExists {
-                Error::failed(
-                    format!("{} exists: another git command is using the index", lock.display()),
-                    "wait for it to finish (or remove the file if no git command is running), then run `git status`",
-                )
-            } else {
-                io_at(&lock)(err)
-            }
-        })?;
-    use std::io::Write;
-    let written = file.write_all(bytes);
-    drop(file);
-    if let Err(err) = written.and_then(|()| std::fs::rename(&lock, index_path)) {
-        let _ = std::fs::remove_file(&lock);
-        return Err(io_at(index_path)(err));
+/// Git's `index.lock`, taken as git takes it: a git command running at the same
+/// moment fails cleanly instead of losing either write. Removed if not committed.
+struct IndexLock {
+    lock: std::path::PathBuf,
+    index: std::path::PathBuf,
+    file: Option<std::fs::File>,
+    /// Set once the lock file has become the index: from then on it is not ours.
+    committed: bool,
+}
+
+impl IndexLock {
+    fn take(index: &Path) -> Result<IndexLock> {
+        let lock = index.with_file_name("index.lock");
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&lock)
+            .map_err(|err| {
+                if err.kind() == std::io::ErrorKind::AlreadyExists {
+                    Error::failed(
+                        format!("{} exists: another git command is using the index", lock.display()),
+                        "wait for it to finish (or remove the file if no git command is running), then run `git status`",
+                    )
+                } else {
+                    io_at(&lock)(err)
+                }
+            })?;
+        Ok(IndexLock {
+            lock,
+            index: index.to_path_buf(),
+            file: Some(file),
+            committed: false,
+        })
     }
-    Ok(())
+
+    fn commit(mut self, bytes: &[u8]) -> Result<()> {
+        use std::io::Write;
+        let mut file = self
+            .file
+            .take()
+            .expect("the lock file is open until committed");
+        file.write_all(bytes).map_err(io_at(&self.lock))?;
+        drop(file);
+        std::fs::rename(&self.lock, &self.index).map_err(io_at(&self.index))?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for IndexLock {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_file(&self.lock);
+        }
+    }
 }

@@ -77,11 +77,17 @@ pub fn recover(repo: &Repo) -> Result<Option<String>> {
     let Some(journal) = pending(repo)? else {
         return Ok(None);
     };
-    let tip = repo.git.refname_to_id(&journal.branch).ok();
-    if tip == Some(oid(&journal.new_commit)?) {
-        finish(repo, &journal, Refresh::KeepUserEdits)?;
+    let new = oid(&journal.new_commit)?;
+    // Committed if the branch is at the new commit, or has moved on from it (the
+    // user committed with git before running baseline again).
+    let committed = repo
+        .git
+        .refname_to_id(&journal.branch)
+        .is_ok_and(|tip| tip == new || repo.git.graph_descendant_of(tip, new).unwrap_or(false));
+    if committed {
+        finish(repo, &journal, Refresh::KeepUserEdits);
         Ok(Some(format!(
-            "completed the interrupted `{}` (its commit was made; tags and working files are now in place)",
+            "completed the interrupted `{}` (its commit was made; its tags and working files are now in place)",
             journal.description
         )))
     } else {
@@ -103,17 +109,51 @@ pub enum Refresh {
     KeepUserEdits,
 }
 
-/// The steps after the branch moved: idempotent, so recovery can repeat them.
-pub fn finish(repo: &Repo, journal: &Journal, refresh: Refresh) -> Result<()> {
+/// The steps after the branch moved. They cannot fail the command — the change is
+/// recorded — so whatever cannot be completed is reported with how to complete it,
+/// and the journal is cleared so that one such problem never blocks later writes.
+pub fn finish(repo: &Repo, journal: &Journal, refresh: Refresh) {
     for (name, target) in &journal.tags {
-        let refname = format!("refs/tags/{name}");
-        if repo.git.refname_to_id(&refname).is_err() {
-            repo.git
-                .reference(&refname, oid(target)?, false, &journal.description)?;
+        if let Err(problem) = create_tag(repo, name, target, &journal.description) {
+            crate::notice(&problem);
         }
     }
-    refresh_working_tree(repo, &journal.files, refresh)?;
-    clear(repo)
+    if let Err(err) = refresh_working_tree(repo, &journal.files, refresh) {
+        let paths: Vec<&str> = journal.files.iter().map(|(p, _)| p.as_str()).collect();
+        crate::notice(&format!(
+            "the change is committed, but the working files or git's index could not be updated ({}); bring them up to date with `git reset -q -- {paths} && git checkout -- {paths}`",
+            err.message,
+            paths = paths.join(" ")
+        ));
+    }
+    if let Err(err) = clear(repo) {
+        crate::notice(&format!(
+            "could not remove the transaction journal: {}",
+            err.message
+        ));
+    }
+}
+
+/// Creates a baseline's tag, unless one is there: an existing tag is never moved.
+fn create_tag(repo: &Repo, name: &str, target: &str, message: &str) -> Result<(), String> {
+    let refname = format!("refs/tags/{name}");
+    let wanted = oid(target).map_err(|e| e.message)?;
+    match repo.git.refname_to_id(&refname) {
+        Ok(existing) if existing == wanted => Ok(()),
+        Ok(existing) => Err(format!(
+            "tag {name} already exists (at {existing}) and was left as it is, since tags are never moved; the baseline's own tag object is {target}: inspect both with `git show`"
+        )),
+        Err(_) => repo
+            .git
+            .reference(&refname, wanted, false, message)
+            .map(|_| ())
+            .map_err(|err| {
+                format!(
+                    "could not create tag {name} ({}); create it with `git update-ref {refname} {target}`",
+                    err.message()
+                )
+            }),
+    }
 }
 
 fn refresh_working_tree(repo: &Repo, files: &[(String, String)], refresh: Refresh) -> Result<()> {

@@ -26,11 +26,21 @@ pub struct Acquired {
 
 const POLL: Duration = Duration::from_millis(10);
 
-fn timeout() -> Duration {
-    std::env::var("BASELINE_LOCK_TIMEOUT")
-        .ok()
-        .and_then(|s| s.parse::<f64>().ok())
-        .map_or(Duration::from_secs(30), Duration::from_secs_f64)
+/// How long to wait for another command's lock: BASELINE_LOCK_TIMEOUT seconds.
+fn timeout() -> Result<Duration> {
+    match std::env::var("BASELINE_LOCK_TIMEOUT") {
+        Err(_) => Ok(Duration::from_secs(30)),
+        Ok(text) => text
+            .parse::<f64>()
+            .ok()
+            .and_then(|seconds| Duration::try_from_secs_f64(seconds).ok())
+            .ok_or_else(|| {
+                Error::usage(
+                    format!("BASELINE_LOCK_TIMEOUT is `{text}`, not a number of seconds"),
+                    "set it to a number such as 30 or 0.5, or unset it",
+                )
+            }),
+    }
 }
 
 impl Lock {
@@ -42,7 +52,7 @@ impl Lock {
             .truncate(false)
             .open(path)
             .map_err(io_at(path))?;
-        let deadline = Instant::now() + timeout();
+        let deadline = Instant::now() + timeout()?;
         loop {
             match file.try_lock() {
                 Ok(()) => break,

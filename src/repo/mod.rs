@@ -141,6 +141,14 @@ impl Repo {
         })
     }
 
+    /// Where the repository lock lives: shared by every worktree of the repository,
+    /// since they share branches and tags.
+    pub(crate) fn shared_state_dir(&self) -> Result<std::path::PathBuf> {
+        let dir = self.git.commondir().join("baseline");
+        std::fs::create_dir_all(&dir).map_err(crate::error::io_at(&dir))?;
+        Ok(dir)
+    }
+
     /// The records as of HEAD; refuses if HEAD holds no design.
     pub fn snapshot(&self) -> Result<Snapshot<'_>> {
         let snapshot = Snapshot::at_head(self)?;

@@ -84,12 +84,12 @@ impl Repo {
     /// Takes the lock, finishes or discards any interrupted transaction, and loads HEAD.
     pub fn begin(&self, description: impl Into<String>) -> Result<Transaction<'_>> {
         let description = description.into();
-        let acquired = Lock::acquire(&self.state_dir()?.join("lock"), &description)?;
+        let acquired = Lock::acquire(&self.shared_state_dir()?.join("lock"), &description)?;
         if let Some(holder) = acquired.stale_holder {
             crate::notice(&format!(
                 "the previous baseline command was killed before it finished ({holder})"
             ));
-            self.remove_locks_left_by_the_dead()?;
+            self.remove_locks_left_by_the_dead(&holder)?;
         }
         if let Some(what) = journal::recover(self)? {
             crate::notice(&what);
@@ -108,8 +108,17 @@ impl Repo {
 
 impl Repo {
     /// A killed baseline command may leave git's own lock files behind, which would
-    /// block every later write; only it could have made them while it held our lock.
-    fn remove_locks_left_by_the_dead(&self) -> Result<()> {
+    /// block every later write. Only lock files made after it started are removed —
+    /// those it made itself, as no other baseline command could run meanwhile;
+    /// older ones belong to someone else and are only reported. File times come
+    /// from a coarser clock than the one the holder's start was read from, hence
+    /// the second of slack.
+    fn remove_locks_left_by_the_dead(&self, holder: &str) -> Result<()> {
+        let started: Option<std::time::SystemTime> = holder
+            .rsplit_once(" since ")
+            .and_then(|(_, ts)| ts.trim().parse::<jiff::Timestamp>().ok())
+            .and_then(|ts| std::time::SystemTime::try_from(ts).ok())
+            .and_then(|t| t.checked_sub(std::time::Duration::from_secs(1)));
         let mut candidates = vec![
             format!("{}.lock", self.branch_ref()?),
             "index.lock".to_string(),
@@ -125,10 +134,18 @@ impl Repo {
         }
         for candidate in candidates {
             let path = self.git.path().join(&candidate);
-            if path.is_file() {
+            let Ok(modified) = std::fs::metadata(&path).and_then(|m| m.modified()) else {
+                continue;
+            };
+            if started.is_some_and(|started| modified >= started) {
                 std::fs::remove_file(&path).map_err(crate::error::io_at(&path))?;
                 crate::notice(&format!(
                     "removed {candidate}, left behind by the killed command"
+                ));
+            } else {
+                crate::notice(&format!(
+                    "{} exists and is older than the killed command: if no git command is running, remove it",
+                    path.display()
                 ));
             }
         }
@@ -238,7 +255,7 @@ impl<'r> Transaction<'r> {
             ));
         }
         failpoint("after-branch-move");
-        journal::finish(self.repo, &record, journal::Refresh::Overwrite)?;
+        journal::finish(self.repo, &record, journal::Refresh::Overwrite);
         Ok(commit)
     }
 }
