@@ -117,7 +117,7 @@ impl Repo {
         let started: Option<std::time::SystemTime> = holder
             .rsplit_once(" since ")
             .and_then(|(_, ts)| ts.trim().parse::<jiff::Timestamp>().ok())
-            .and_then(|ts| std::time::SystemTime::try_from(ts).ok())
+            .map(std::time::SystemTime::from)
             .and_then(|t| t.checked_sub(std::time::Duration::from_secs(1)));
         let mut candidates = vec![
             format!("{}.lock", self.branch_ref()?),
