@@ -112,6 +112,28 @@ pub fn check_for(artefact: &Artefact, where_: &str, bytes: &[u8]) -> Result<()> 
     check(where_, artefact.format, artefact.key.as_deref(), bytes)
 }
 
+/// Refuses a one-line field (a title, an authority) that holds a line break or
+/// another control character: it would break the register, commit messages and
+/// the headers of diffs.
+pub fn check_one_line(what: &str, text: &str) -> Result<()> {
+    if text.trim().is_empty() {
+        return Err(Error::usage(
+            format!("{what} is empty"),
+            format!("give the {what}"),
+        ));
+    }
+    if text.chars().any(char::is_control) {
+        return Err(Error::usage(
+            format!(
+                "{what} \"{}\" holds a line break or another control character",
+                text.escape_debug()
+            ),
+            format!("write the {what} on one line"),
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,6 +12,8 @@ pub enum ErrorKind {
     Usage,
     /// Git, the file system or a record on disk failed (exit 1).
     Failed,
+    /// Whoever read the output stopped reading (`baseline list | head`): not a failure.
+    OutputClosed,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -64,6 +66,7 @@ impl Error {
         match self.kind {
             ErrorKind::Usage => 2,
             ErrorKind::Refused | ErrorKind::Failed => 1,
+            ErrorKind::OutputClosed => 0,
         }
     }
 }
@@ -85,6 +88,13 @@ impl From<git2::Error> for Error {
 
 impl From<std::io::Error> for Error {
     fn from(err: std::io::Error) -> Self {
+        if err.kind() == std::io::ErrorKind::BrokenPipe {
+            return Error {
+                kind: ErrorKind::OutputClosed,
+                message: err.to_string(),
+                hint: String::new(),
+            };
+        }
         Error::failed(
             err.to_string(),
             "check that the path exists and that you may read and write it",

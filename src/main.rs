@@ -7,6 +7,7 @@ fn main() -> ExitCode {
     let cli = baseline::cli::Cli::parse();
     match baseline::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(err) if err.kind == baseline::ErrorKind::OutputClosed => ExitCode::SUCCESS,
         Err(err) => {
             let mut stderr = anstream::stderr();
             let _ = writeln!(

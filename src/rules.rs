@@ -322,15 +322,7 @@ pub fn check_transition(
             hint,
         ));
     }
-    if let Some(last) = change.history.last().filter(|last| date < last.date) {
-        return Err(Error::refused(
-            format!(
-                "change {}: the date {date} is before its last step ({} on {})",
-                change.id, last.state, last.date
-            ),
-            format!("use --date {} or later", last.date),
-        ));
-    }
+    check_step_date(change, date)?;
     match (to, decision) {
         (ChangeState::Approved | ChangeState::Rejected, None) => Err(Error::refused(
             format!("change {} can only be {to} by a decision", change.id),
@@ -362,6 +354,20 @@ pub fn check_transition(
             ))
         }
         _ => Ok(()),
+    }
+}
+
+/// A change's steps are dated in order.
+pub fn check_step_date(change: &Change, date: Date) -> Result<()> {
+    match change.history.last().filter(|last| date < last.date) {
+        Some(last) => Err(Error::refused(
+            format!(
+                "change {}: the date {date} is before its last step ({} on {})",
+                change.id, last.state, last.date
+            ),
+            format!("use --date {} or later", last.date),
+        )),
+        None => Ok(()),
     }
 }
 
@@ -401,7 +407,7 @@ fn list(items: &[String]) -> String {
 }
 
 fn short(sha256: &str) -> &str {
-    &sha256[..sha256.len().min(12)]
+    sha256.get(..12).unwrap_or(sha256)
 }
 
 #[cfg(test)]

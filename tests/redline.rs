@@ -419,3 +419,35 @@ fn output_can_go_to_a_file_and_binary_content_is_stated_not_diffed() {
         "{term}"
     );
 }
+
+#[test]
+fn a_row_longer_than_its_header_is_compared_as_text() {
+    let design = table_design("D-Flow,Name,Retained,Notes\nD0012,Reading,Under review,x,extra\n");
+    let r = design.json(&["redline", "TAB", "0.1", "0.2"]);
+    assert_eq!(r["body"]["kind"], "text");
+    assert!(
+        r["warnings"][0]
+            .as_str()
+            .unwrap()
+            .contains("TO row 1 has 5 cells, more than the header's 4"),
+        "{}",
+        r["warnings"]
+    );
+}
+
+#[test]
+fn tables_differing_only_in_quoting_say_so() {
+    let quoted = TABLE_V1.replace("Reading", "\"Reading\"");
+    let design = table_design(&quoted);
+    let r = design.json(&["redline", "TAB", "0.1", "0.2"]);
+    assert_eq!(r["body"]["kind"], "table");
+    assert!(r["body"]["rows"].as_array().unwrap().is_empty());
+    assert!(
+        r["notes"][0]
+            .as_str()
+            .unwrap()
+            .contains("differ only in how they are written"),
+        "{}",
+        r["notes"]
+    );
+}

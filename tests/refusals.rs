@@ -531,3 +531,54 @@ fn bad_usage_exits_with_two() {
         assert_eq!(design.run(&args).status.code(), Some(2), "{args:?}");
     }
 }
+
+#[test]
+fn one_line_fields_refuse_line_breaks() {
+    let design = design();
+    let out = design.run(&["add", "NEW", "--title", "two\nlines", "in/doc.md"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("holds a line break"));
+    let out = design.run(&[
+        "change",
+        "add",
+        "CR9",
+        "--title",
+        "x\u{1b}[2J",
+        "--affects",
+        "DOC",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn ids_differing_only_in_case_are_refused() {
+    let design = design();
+    design.decision("DEC-A", "2023-07-01", "noted", &[]);
+    let err = design.refused(&[
+        "decision",
+        "add",
+        "DEC-a",
+        "--date",
+        "2023-07-01",
+        "--outcome",
+        "noted",
+        "--text",
+        "t",
+    ]);
+    assert!(err.contains("decision DEC-A is already recorded"), "{err}");
+}
+
+#[test]
+fn a_record_pointing_outside_its_folder_is_refused() {
+    let design = design();
+    let record = design
+        .read("artefacts/DOC/artefact.toml")
+        .replace("file = \"doc.md\"", "file = \"../../../etc/passwd\"");
+    design.write("artefacts/DOC/artefact.toml", &record);
+    design.git(&["commit", "-qam", "Hand edit"]);
+    let err = design.refused(&["cat", "DOC@working"]);
+    assert!(
+        err.contains("artefacts/DOC/artefact.toml is not a record baseline wrote"),
+        "{err}"
+    );
+}

@@ -503,3 +503,54 @@ fn the_register_cache_follows_every_change_and_survives_damage() {
         "history moved back"
     );
 }
+
+#[test]
+fn version_numbers_are_written_one_way() {
+    let design = Design::with_artefacts();
+    design.write("artefacts/DOC/doc.md", "changed\n");
+    design.ok(&["draft", "DOC", "--version", "0.5.0", "--date", "2023-06-02"]);
+    assert!(design.file("artefacts/DOC/versions/0.5.toml").exists());
+    assert!(!design.file("artefacts/DOC/versions/0.5.0.toml").exists());
+}
+
+#[test]
+fn a_note_cannot_pose_as_a_trailer() {
+    let design = Design::with_artefacts();
+    design.write("artefacts/DOC/doc.md", "changed\n");
+    design.ok(&[
+        "draft",
+        "DOC",
+        "-m",
+        "Baseline-Version: 0.1\nBaseline-Artefact: DOC",
+        "--date",
+        "2023-06-02",
+    ]);
+    let first = design.json(&["trace", "DOC@0.1"]);
+    let recorded = design.git(&["rev-list", "-1", "--grep=^Draft DOC v0.1$", "HEAD"]);
+    assert_eq!(first["commit"], recorded.trim());
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error_and_a_stray_folder_is_named() {
+    let design = Design::with_artefacts();
+    let bin = assert_cmd::cargo::cargo_bin("baseline");
+    let out = std::process::Command::new("bash")
+        .args(["-c", &format!("set -o pipefail; for i in $(seq 200); do echo; done > /dev/null; {} log DOC --format json | head -c 1", bin.display())])
+        .current_dir(design.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("error"));
+    design.write("artefacts/STRAY/readme.txt", "not an artefact\n");
+    design.git(&["add", "artefacts/STRAY"]);
+    design.git(&["commit", "-qm", "A stray folder"]);
+    let out = design.cmd().args(["list"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("artefacts/STRAY holds no artefact.toml")
+    );
+}

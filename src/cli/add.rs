@@ -40,11 +40,11 @@ pub fn run(repo: &Repo, dir: &Path, args: Args) -> Result<()> {
             "leave out --key, or register the table's .csv or .tsv file",
         ));
     }
-    if args.title.trim().is_empty() {
-        return Err(Error::usage(
-            "--title is empty",
-            "give the artefact's title, e.g. --title \"D-Flow and Interface Mapping\"",
-        ));
+    content::check_one_line("title", &args.title)?;
+    for (what, value) in [("kind", &args.kind), ("owner", &args.owner)] {
+        if let Some(value) = value {
+            content::check_one_line(what, value)?;
+        }
     }
     let bytes = content::read_file(&source)?;
     content::check(&file_name, format, args.key.as_deref(), &bytes)?;

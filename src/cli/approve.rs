@@ -71,6 +71,8 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
     })?;
     let draft = plan.promotes;
     let version = plan.version;
+    // What is baselined is what the draft recorded: read it and check its hash.
+    repo.version_content(&draft)?;
     let record = VersionRecord {
         artefact: artefact.id.clone(),
         version: version.clone(),

@@ -86,15 +86,23 @@ pub fn run(repo: &Repo, command: Command) -> Result<()> {
 }
 
 fn add(repo: &Repo, args: AddArgs) -> Result<()> {
-    if args.title.trim().is_empty() {
-        return Err(Error::usage(
-            "--title is empty",
-            "say what the change is about",
-        ));
-    }
+    crate::content::check_one_line("title", &args.title)?;
     let mut tx = repo.begin(format!("change add {}", args.id))?;
     tx.config()?.pattern(IdKind::Change)?.check(&args.id)?;
     let snapshot = tx.snapshot();
+    let same_but_case = snapshot
+        .list("changes")?
+        .into_iter()
+        .filter_map(|name| name.strip_suffix(".toml").map(str::to_string))
+        .find(|existing| existing != &args.id && existing.eq_ignore_ascii_case(&args.id));
+    if let Some(existing) = same_but_case {
+        return Err(Error::refused(
+            format!(
+                "change {existing} is already recorded, and ids differing only in case would clash on Windows and macOS"
+            ),
+            "use the existing id, or another one",
+        ));
+    }
     if snapshot.change(&args.id)?.is_some() {
         return Err(Error::refused(
             format!("change {} is already recorded", args.id),
@@ -178,6 +186,7 @@ fn set(repo: &Repo, args: SetArgs) -> Result<()> {
     if args.state == ChangeState::Approved {
         let all = snapshot.changes()?;
         for other in rules::excluded_by(&change, &all)? {
+            rules::check_step_date(other, date)?;
             let mut other = other.clone();
             let note = format!(
                 "rejected: mutually exclusive with {}, which {} approved",

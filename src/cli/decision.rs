@@ -68,6 +68,9 @@ fn add(repo: &Repo, args: AddArgs) -> Result<()> {
             "give the decision's text as minuted",
         ));
     }
+    if let Some(authority) = &args.authority {
+        crate::content::check_one_line("authority", authority)?;
+    }
     let mut tx = repo.begin(format!("decision add {}", args.id))?;
     let config = tx.config()?;
     config.pattern(IdKind::Decision)?.check(&args.id)?;
@@ -75,6 +78,19 @@ fn add(repo: &Repo, args: AddArgs) -> Result<()> {
         config.pattern(IdKind::Meeting)?.check(meeting)?;
     }
     let snapshot = tx.snapshot();
+    let same_but_case = snapshot
+        .list("decisions")?
+        .into_iter()
+        .filter_map(|name| name.strip_suffix(".toml").map(str::to_string))
+        .find(|existing| existing != &args.id && existing.eq_ignore_ascii_case(&args.id));
+    if let Some(existing) = same_but_case {
+        return Err(Error::refused(
+            format!(
+                "decision {existing} is already recorded, and ids differing only in case would clash on Windows and macOS"
+            ),
+            "use the existing id, or another one",
+        ));
+    }
     if snapshot.decision(&args.id)?.is_some() {
         return Err(Error::refused(
             format!("decision {} is already recorded", args.id),

@@ -133,7 +133,7 @@ pub fn clip(text: &str, max: usize) -> String {
 }
 
 pub fn short_sha(sha: &str) -> &str {
-    &sha[..sha.len().min(12)]
+    sha.get(..12).unwrap_or(sha)
 }
 
 pub fn or_dash(items: &[String]) -> String {

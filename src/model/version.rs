@@ -16,6 +16,15 @@ pub struct VersionNumber {
 impl VersionNumber {
     pub fn new(parts: Vec<u32>) -> Self {
         debug_assert!(parts.len() >= 2);
+        Self::canonical(parts)
+    }
+
+    /// Equal versions are written one way (`1.0.0` is `1.0`), so they share a
+    /// record file and a tag, and two branches recording the same version conflict.
+    fn canonical(mut parts: Vec<u32>) -> Self {
+        while parts.len() > 2 && parts.last() == Some(&0) {
+            parts.pop();
+        }
         Self { parts }
     }
 
@@ -104,7 +113,7 @@ impl FromStr for VersionNumber {
         if !(2..=4).contains(&parts.len()) {
             return Err(bad("it must have two to four parts"));
         }
-        Ok(Self { parts })
+        Ok(Self::canonical(parts))
     }
 }
 
@@ -150,6 +159,8 @@ mod tests {
         assert!(v("0.10") > v("0.9"));
         assert!(v("5.8.5") > v("5.8"));
         assert_eq!(v("1.0"), v("1.0.0"));
+        assert_eq!(v("1.0.0").to_string(), "1.0");
+        assert_eq!(v("5.8.0").to_string(), "5.8");
         assert!(v("10.0") > v("9.99"));
     }
 

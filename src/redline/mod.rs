@@ -111,8 +111,13 @@ fn fill(artefact: &Artefact, old: &str, new: &str, redline: &mut Redline) {
         });
         match compared {
             Ok(table) => {
+                if table.rows.is_empty() && redline.from.sha256 != redline.to.sha256 {
+                    redline.notes.push(
+                        "the tables hold the same cells; the files differ only in how they are written (quoting, spacing or line endings)".into(),
+                    );
+                }
                 redline.ops = lines.ops;
-                redline.notes = lines.notes;
+                redline.notes.extend(lines.notes);
                 redline.summary.lines_whitespace_only = lines.summary.lines_whitespace_only;
                 redline.body = model::Body::Table(table);
                 return;

@@ -66,7 +66,25 @@ fn parse(format: Format, text: &str, side: &str) -> Result<Table, NotComparable>
         ends: Vec::new(),
         rows: Vec::new(),
     };
+    if let Some(name) = table
+        .header
+        .iter()
+        .enumerate()
+        .find_map(|(i, h)| table.header[..i].contains(h).then_some(h))
+    {
+        return Err(NotComparable(format!(
+            "{side} has the column \"{name}\" twice"
+        )));
+    }
     while reader.read_byte_record(&mut record).map_err(failed)? {
+        if record.len() > table.header.len() {
+            return Err(NotComparable(format!(
+                "{side} row {} has {} cells, more than the header's {}",
+                table.rows.len() + 1,
+                record.len(),
+                table.header.len()
+            )));
+        }
         table.rows.push(table.ends.len());
         for field in record.iter() {
             table.data.extend_from_slice(field);

@@ -152,8 +152,11 @@ fn read(path: &Path) -> Option<CommitIndex> {
 
 /// The index line for a commit whose trailers say it recorded a version.
 fn index_line(commit: git2::Oid, message: &str) -> Option<String> {
+    // Trailers are the last paragraph; text a user wrote (a note, a decision's
+    // text) stands earlier in the body and can never pose as one.
+    let trailers = message.trim_end().rsplit("\n\n").next().unwrap_or("");
     let values = |key: &str| -> Vec<&str> {
-        message
+        trailers
             .lines()
             .filter_map(|line| line.strip_prefix(key)?.strip_prefix(": ").map(str::trim))
             .filter(|v| !v.is_empty() && !v.contains([' ', ',']))

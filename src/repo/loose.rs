@@ -6,7 +6,10 @@ use std::path::Path;
 
 /// The content of blob `id` of `size` bytes, if it is stored loose and intact.
 pub fn read_blob(objects: &Path, id: &str, size: u64) -> Option<Vec<u8>> {
-    if id.len() != 40 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if id.len() != 40
+        || !id.bytes().all(|b| b.is_ascii_hexdigit())
+        || size > crate::content::MAX_CONTENT_BYTES
+    {
         return None;
     }
     let compressed = std::fs::read(objects.join(&id[..2]).join(&id[2..])).ok()?;

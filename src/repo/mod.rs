@@ -105,7 +105,13 @@ impl Repo {
                             "run `git log -p` on the version record to see how it changed",
                         )
                     })?;
-                    self.git.find_blob(id)?.content().to_vec()
+                    let blob = self.git.find_blob(id).map_err(|err| {
+                        Error::from(err).context(format!(
+                            "the content of {} {} (blob {})",
+                            record.artefact, record.version, record.blob
+                        ))
+                    })?;
+                    blob.content().to_vec()
                 }
             };
         if crate::content::sha256_hex(&bytes) != record.sha256 {

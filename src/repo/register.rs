@@ -45,7 +45,12 @@ pub fn summaries(snapshot: &Snapshot<'_>) -> Result<Vec<ArtefactSummary>> {
             Some(summary) if summary.tree == tree => summaries.push(summary),
             _ => {
                 stale = true;
-                let artefact = snapshot.require_artefact(&id)?;
+                let Some(artefact) = snapshot.artefact(&id)? else {
+                    crate::notice(&format!(
+                        "artefacts/{id} holds no artefact.toml, so it is not in the register (move it out, or register it under another id)"
+                    ));
+                    continue;
+                };
                 let (latest, baseline) = snapshot.latest_and_baseline(&id)?;
                 summaries.push(ArtefactSummary {
                     tree,

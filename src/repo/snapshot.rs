@@ -9,7 +9,7 @@ use super::Repo;
 use crate::error::{Error, Result};
 use crate::model::config::CONFIG_FILE;
 use crate::model::{
-    Artefact, Change, Config, Decision, Status, VersionNumber, VersionRecord, paths,
+    Artefact, Change, Config, Decision, IdKind, Status, VersionNumber, VersionRecord, paths,
 };
 
 pub struct Snapshot<'r> {
@@ -145,7 +145,24 @@ impl<'r> Snapshot<'r> {
     }
 
     pub fn artefact(&self, id: &str) -> Result<Option<Artefact>> {
-        self.record(&paths::artefact(id))
+        let path = paths::artefact(id);
+        let Some(artefact) = self.record::<Artefact>(&path)? else {
+            return Ok(None);
+        };
+        // The record names a file that commands read from the working tree: it must
+        // stay inside the artefact's folder, whoever edited the record.
+        let plain = crate::model::id::check_safe(IdKind::Artefact, &artefact.file).is_ok();
+        if artefact.id != id || !plain {
+            return Err(Error::failed(
+                format!(
+                    "{path} is not a record baseline wrote: it names artefact \"{}\" and file \"{}\"",
+                    artefact.id.escape_debug(),
+                    artefact.file.escape_debug()
+                ),
+                format!("restore the committed record: see `git log -p -- {path}`"),
+            ));
+        }
+        Ok(Some(artefact))
     }
 
     pub fn require_artefact(&self, id: &str) -> Result<Artefact> {

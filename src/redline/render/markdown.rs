@@ -27,6 +27,13 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// Escapes a table cell, whose line breaks would end the Markdown table's row.
+fn escape_cell(text: &str) -> String {
+    escape(text)
+        .replace("\r\n", "<br>")
+        .replace(['\n', '\r'], "<br>")
+}
+
 pub fn render(compared: &Compared, _options: &Options, out: &mut dyn Write) -> Result<()> {
     let r = &compared.redline;
     writeln!(
@@ -205,7 +212,7 @@ fn rows_table(table: &TableDiff, out: &mut dyn Write) -> Result<()> {
                 let all = row
                     .values
                     .iter()
-                    .map(|(c, v)| format!("{}: {}", escape(c), escape(v)))
+                    .map(|(c, v)| format!("{}: {}", escape_cell(c), escape_cell(v)))
                     .collect::<Vec<_>>()
                     .join("<br>");
                 let (from, to) = if row.kind == RowKind::Added {
@@ -222,9 +229,9 @@ fn rows_table(table: &TableDiff, out: &mut dyn Write) -> Result<()> {
                         out,
                         "| {} | {title} | {} | <del>{}</del> | <ins>{}</ins> |",
                         n + 1,
-                        escape(&cell.column),
-                        escape(&cell.old),
-                        escape(&cell.new)
+                        escape_cell(&cell.column),
+                        escape_cell(&cell.old),
+                        escape_cell(&cell.new)
                     )?;
                 }
             }

@@ -21,8 +21,27 @@ struct Painter {
     colour: bool,
 }
 
+/// Document text with its control characters (an escape sequence could restyle
+/// or rewrite the terminal) shown as `�`; tabs are kept.
+fn clean(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\t' {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
 impl Painter {
+    fn plain(&self, text: &str) -> String {
+        clean(text)
+    }
+
     fn paint(&self, text: &str, style: Style) -> String {
+        let text = clean(text);
         if self.colour {
             format!("{}{text}{}", style.render(), style.render_reset())
         } else {
@@ -34,7 +53,7 @@ impl Painter {
         match (text.is_empty(), self.colour) {
             (true, _) => String::new(),
             (false, true) => self.paint(text, DELETED),
-            (false, false) => format!("[-{text}-]"),
+            (false, false) => format!("[-{}-]", clean(text)),
         }
     }
 
@@ -42,7 +61,7 @@ impl Painter {
         match (text.is_empty(), self.colour) {
             (true, _) => String::new(),
             (false, true) => self.paint(text, INSERTED),
-            (false, false) => format!("{{+{text}+}}"),
+            (false, false) => format!("{{+{}+}}", clean(text)),
         }
     }
 }
@@ -90,7 +109,7 @@ pub fn render(compared: &Compared, options: &Options, out: &mut dyn Write) -> Re
             } else {
                 format!(", {place}")
             },
-            d.text
+            p.plain(&d.text)
         )?;
     }
     for c in &r.changes {
@@ -100,7 +119,7 @@ pub fn render(compared: &Compared, options: &Options, out: &mut dyn Write) -> Re
             c.kind,
             p.paint(&c.id, HEADING),
             c.state,
-            c.title
+            p.plain(&c.title)
         )?;
     }
     writeln!(out, "  summary    {}", summary_text(r))?;
@@ -203,7 +222,7 @@ fn write_marks(out: &mut dyn Write, words: &[Word], p: &Painter) -> Result<()> {
         while let Some(piece) = pieces.next() {
             if !piece.is_empty() {
                 line.push_str(&match word {
-                    Word::Equal(_) => piece.to_string(),
+                    Word::Equal(_) => p.plain(piece),
                     Word::Delete(_) => p.deleted(piece),
                     Word::Insert(_) => p.inserted(piece),
                 });
@@ -251,12 +270,12 @@ fn write_row(row: &RowChange, p: &Painter, out: &mut dyn Write) -> Result<()> {
     match row.kind {
         RowKind::Added => {
             for (column, value) in &row.values {
-                writeln!(out, "+ {column}: {}", p.inserted(value))?;
+                writeln!(out, "+ {}: {}", p.plain(column), p.inserted(value))?;
             }
         }
         RowKind::Removed => {
             for (column, value) in &row.values {
-                writeln!(out, "- {column}: {}", p.deleted(value))?;
+                writeln!(out, "- {}: {}", p.plain(column), p.deleted(value))?;
             }
         }
         RowKind::Changed | RowKind::Moved => {
@@ -264,7 +283,7 @@ fn write_row(row: &RowChange, p: &Painter, out: &mut dyn Write) -> Result<()> {
                 writeln!(
                     out,
                     "~ {}: {} → {}",
-                    cell.column,
+                    p.plain(&cell.column),
                     p.deleted(&cell.old),
                     p.inserted(&cell.new)
                 )?;

@@ -11,6 +11,14 @@ use super::super::text::split_lines;
 use super::{Options, summary_text};
 use crate::error::Result;
 
+/// Text for a `#` header line: a line break in it would end the comment and could
+/// pose as part of the patch.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
 pub fn render(compared: &Compared, options: &Options, out: &mut dyn Write) -> Result<()> {
     let r = &compared.redline;
     let side = |s: &super::super::model::Side| {
@@ -24,7 +32,8 @@ pub fn render(compared: &Compared, options: &Options, out: &mut dyn Write) -> Re
     writeln!(
         out,
         "# baseline redline of {} — {}",
-        r.artefact.id, r.artefact.title
+        r.artefact.id,
+        one_line(&r.artefact.title)
     )?;
     writeln!(out, "# from {} sha256 {}", side(&r.from), r.from.sha256)?;
     writeln!(out, "# to   {} sha256 {}", side(&r.to), r.to.sha256)?;
@@ -35,15 +44,21 @@ pub fn render(compared: &Compared, options: &Options, out: &mut dyn Write) -> Re
             d.id,
             d.outcome,
             d.date,
-            d.text.replace('\n', " ")
+            one_line(&d.text)
         )?;
     }
     for c in &r.changes {
-        writeln!(out, "# change {} ({}): {}", c.id, c.state, c.title)?;
+        writeln!(
+            out,
+            "# change {} ({}): {}",
+            c.id,
+            c.state,
+            one_line(&c.title)
+        )?;
     }
     writeln!(out, "# summary: {}", summary_text(r))?;
     for w in r.warnings.iter().chain(&r.notes) {
-        writeln!(out, "# {w}")?;
+        writeln!(out, "# {}", one_line(w))?;
     }
     if r.from.sha256 == r.to.sha256 || matches!(r.body, super::super::model::Body::Binary) {
         return Ok(());
