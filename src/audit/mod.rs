@@ -1,4 +1,6 @@
 //! What auditors ask of the repository: where a version came from, and back.
 
+mod history;
 pub mod resolve;
 pub mod trace;
+pub mod verify;

@@ -16,6 +16,7 @@ mod show;
 mod status;
 pub mod style;
 mod trace;
+mod verify;
 
 use std::path::PathBuf;
 
@@ -66,6 +67,7 @@ pub enum Command {
     Status(status::Args),
     Trace(trace::Args),
     Redline(redline::Args),
+    Verify(verify::Args),
 }
 
 /// Runs one parsed command line.
@@ -92,6 +94,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 Command::Status(args) => status::run(&repo, args),
                 Command::Trace(args) => trace::run(&repo, args),
                 Command::Redline(args) => redline::run(&repo, args),
+                Command::Verify(args) => verify::run(&repo, args),
             }
         }
     }

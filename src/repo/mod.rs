@@ -2,7 +2,7 @@
 
 pub mod commit_index;
 mod index;
-mod journal;
+pub mod journal;
 mod lock;
 mod loose;
 pub mod register;
@@ -13,6 +13,11 @@ mod tree;
 use std::path::{Path, PathBuf};
 
 pub use commit_index::CommitIndex;
+
+/// The journal of a write command that did not finish, if there is one.
+pub fn pending_transaction(repo: &Repo) -> Result<Option<journal::Journal>> {
+    journal::pending(repo)
+}
 pub use snapshot::Snapshot;
 pub use transaction::{CommitMessage, Transaction};
 
@@ -183,6 +188,11 @@ impl Repo {
             signature.name().unwrap_or("?"),
             signature.email().unwrap_or("?")
         ))
+    }
+
+    /// Who is acting, as git records it on a commit or tag.
+    pub fn identity_signature(&self) -> Result<git2::Signature<'static>> {
+        self.signature()
     }
 
     pub(crate) fn signature(&self) -> Result<git2::Signature<'static>> {

@@ -1,0 +1,219 @@
+//! What each commit changed among the record files, found by comparing raw tree
+//! objects and descending only where ids differ — libgit2's general tree diff
+//! walks every entry of the `artefacts` folder (thousands) for every commit.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use crate::error::Result;
+
+/// How a record file changed in a commit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Added,
+    Modified,
+    Deleted,
+}
+
+/// A record file's change: its path, how, and the blob before and after.
+pub struct Delta {
+    pub path: String,
+    pub change: Change,
+    pub old: Option<git2::Oid>,
+    pub new: Option<git2::Oid>,
+}
+
+/// One entry of a raw tree object.
+struct Entry<'a> {
+    is_tree: bool,
+    name: &'a [u8],
+    /// The raw 20-byte object id.
+    id: &'a [u8],
+}
+
+fn entries(data: &[u8]) -> Vec<Entry<'_>> {
+    let mut out = Vec::with_capacity(data.len() / 40);
+    let mut rest = data;
+    while let Some(space) = memchr::memchr(b' ', rest) {
+        let Some(nul) = memchr::memchr(0, &rest[space..]).map(|n| space + n) else {
+            break;
+        };
+        let Some(id) = rest.get(nul + 1..nul + 21) else {
+            break;
+        };
+        out.push(Entry {
+            is_tree: &rest[..space] == b"40000",
+            name: &rest[space + 1..nul],
+            id,
+        });
+        rest = &rest[nul + 21..];
+    }
+    out
+}
+
+fn oid(raw: &[u8]) -> Result<git2::Oid> {
+    Ok(git2::Oid::from_bytes(raw)?)
+}
+
+/// Git's order of tree entries: by name, a folder's name as if it ended in `/`.
+fn order(a: &Entry<'_>, b: &Entry<'_>) -> Ordering {
+    let a_key = a.name.iter().copied().chain(a.is_tree.then_some(b'/'));
+    let b_key = b.name.iter().copied().chain(b.is_tree.then_some(b'/'));
+    a_key.cmp(b_key)
+}
+
+/// Whether a path is, or leads to, a record file.
+fn wanted(path: &str, is_tree: bool) -> bool {
+    let parts: Vec<&str> = path.split('/').collect();
+    match (parts.as_slice(), is_tree) {
+        (["baseline.toml"], false) => true,
+        (["artefacts" | "decisions" | "changes"], true) => true,
+        (["decisions" | "changes", name], false) => name.ends_with(".toml"),
+        (["artefacts", _], true) => true,
+        (["artefacts", _, "artefact.toml"], false) => true,
+        (["artefacts", _, "versions"], true) => true,
+        (["artefacts", _, "versions", name], false) => name.ends_with(".toml"),
+        _ => false,
+    }
+}
+
+/// Reads trees once: a commit's unchanged folders are its parent's.
+pub struct Differ<'o> {
+    odb: &'o git2::Odb<'o>,
+    cache: HashMap<git2::Oid, Rc<git2::OdbObject<'o>>>,
+}
+
+impl<'o> Differ<'o> {
+    pub fn new(odb: &'o git2::Odb<'o>) -> Self {
+        Differ {
+            odb,
+            cache: HashMap::new(),
+        }
+    }
+
+    fn tree(&mut self, id: git2::Oid) -> Result<Rc<git2::OdbObject<'o>>> {
+        if let Some(data) = self.cache.get(&id) {
+            return Ok(data.clone());
+        }
+        if self.cache.len() > 4096 {
+            self.cache.clear();
+        }
+        let data = Rc::new(self.odb.read(id)?);
+        self.cache.insert(id, data.clone());
+        Ok(data)
+    }
+
+    /// The blob at `path` in the tree `root`, if a file is there.
+    pub fn blob_at(&mut self, root: git2::Oid, path: &str) -> Result<Option<git2::Oid>> {
+        let mut tree = root;
+        let mut parts = path.split('/').peekable();
+        while let Some(part) = parts.next() {
+            let data = self.tree(tree)?;
+            let last = parts.peek().is_none();
+            let Some(entry) = entries(data.data())
+                .into_iter()
+                .find(|e| e.name == part.as_bytes() && e.is_tree != last)
+            else {
+                return Ok(None);
+            };
+            if last {
+                return Ok(Some(oid(entry.id)?));
+            }
+            tree = oid(entry.id)?;
+        }
+        Ok(None)
+    }
+
+    /// The record files that differ between two root trees.
+    pub fn diff(&mut self, old: Option<git2::Oid>, new: git2::Oid) -> Result<Vec<Delta>> {
+        let mut out = Vec::new();
+        self.walk(old, Some(new), "", &mut out)?;
+        Ok(out)
+    }
+
+    fn walk(
+        &mut self,
+        old: Option<git2::Oid>,
+        new: Option<git2::Oid>,
+        prefix: &str,
+        out: &mut Vec<Delta>,
+    ) -> Result<()> {
+        let old_data = old.map(|id| self.tree(id)).transpose()?;
+        let new_data = new.map(|id| self.tree(id)).transpose()?;
+        let old_entries = old_data
+            .as_deref()
+            .map_or_else(Vec::new, |d| entries(d.data()));
+        let new_entries = new_data
+            .as_deref()
+            .map_or_else(Vec::new, |d| entries(d.data()));
+        let (mut i, mut j) = (0, 0);
+        while i < old_entries.len() || j < new_entries.len() {
+            let step = match (old_entries.get(i), new_entries.get(j)) {
+                (Some(a), Some(b)) => order(a, b),
+                (Some(_), None) => Ordering::Less,
+                _ => Ordering::Greater,
+            };
+            let (a, b) = match step {
+                Ordering::Less => (old_entries.get(i), None),
+                Ordering::Greater => (None, new_entries.get(j)),
+                Ordering::Equal => (old_entries.get(i), new_entries.get(j)),
+            };
+            if step != Ordering::Greater {
+                i += 1;
+            }
+            if step != Ordering::Less {
+                j += 1;
+            }
+            if let (Some(a), Some(b)) = (a, b)
+                && a.id == b.id
+                && a.is_tree == b.is_tree
+            {
+                continue;
+            }
+            let any = a.or(b).expect("one side has the entry");
+            let name = String::from_utf8_lossy(any.name);
+            let path = if prefix.is_empty() {
+                name.to_string()
+            } else {
+                format!("{prefix}/{name}")
+            };
+            let side = |e: Option<&Entry<'_>>| {
+                e.map(|e| Ok::<_, crate::error::Error>((oid(e.id)?, e.is_tree)))
+                    .transpose()
+            };
+            self.entry(side(a)?, side(b)?, &path, out)?;
+        }
+        Ok(())
+    }
+
+    fn entry(
+        &mut self,
+        old: Option<(git2::Oid, bool)>,
+        new: Option<(git2::Oid, bool)>,
+        path: &str,
+        out: &mut Vec<Delta>,
+    ) -> Result<()> {
+        let tree = |side: Option<(git2::Oid, bool)>| side.filter(|s| s.1).map(|s| s.0);
+        let blob = |side: Option<(git2::Oid, bool)>| side.filter(|s| !s.1).map(|s| s.0);
+        let (old_tree, new_tree) = (tree(old), tree(new));
+        if (old_tree.is_some() || new_tree.is_some()) && wanted(path, true) {
+            self.walk(old_tree, new_tree, path, out)?;
+        }
+        let (old_blob, new_blob) = (blob(old), blob(new));
+        if (old_blob.is_some() || new_blob.is_some()) && wanted(path, false) {
+            let change = match (old_blob, new_blob) {
+                (None, _) => Change::Added,
+                (_, None) => Change::Deleted,
+                _ => Change::Modified,
+            };
+            out.push(Delta {
+                path: path.to_string(),
+                change,
+                old: old_blob,
+                new: new_blob,
+            });
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,705 @@
+//! The audit: proves from the repository alone that every version is exactly what
+//! was recorded and approved, and that no record was altered or removed since.
+//!
+//! It walks history once, oldest commit first, noting where each record file was
+//! added and catching any later edit or deletion; then checks every version's
+//! content against its hash, every baseline against its tag and the rules, and
+//! every cross-reference. `--range OLD..NEW` checks only what those commits added.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::model::{Status, VersionNumber, VersionRecord, paths};
+use crate::repo::snapshot::parse_record;
+use crate::repo::{Repo, Snapshot};
+use crate::rules::{self, BaselineRequest};
+
+use super::history::Change;
+
+/// One thing wrong, with the record it concerns.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    /// What kind of check failed: content, tag, history, order, rule, reference,
+    /// record or leftover.
+    pub check: &'static str,
+    /// The record file or tag concerned.
+    pub record: String,
+    /// The commit where it happened, where one is known.
+    pub commit: Option<String>,
+    pub message: String,
+    /// Whether `verify --repair` can put it right.
+    pub repairable: bool,
+}
+
+/// The JSON shape of `baseline verify --format json`.
+#[derive(Debug, Default, Serialize)]
+pub struct Report {
+    pub head: Option<String>,
+    pub range: Option<String>,
+    pub commits: usize,
+    pub versions: usize,
+    pub baselines: usize,
+    pub findings: Vec<Finding>,
+    /// What `--repair` did.
+    pub repaired: Vec<String>,
+}
+
+struct Audit<'r> {
+    repo: &'r Repo,
+    report: Report,
+    /// Record path → (commit that added it, blob it added).
+    added: HashMap<String, (git2::Oid, git2::Oid)>,
+    /// Versions in the order history added them, per artefact.
+    order: BTreeMap<String, Vec<(VersionNumber, git2::Oid)>>,
+    /// Each artefact's content file name, from its record.
+    content_files: HashMap<String, String>,
+    /// Version record path → the content blob its commit held.
+    content_at: HashMap<String, Option<git2::Oid>>,
+}
+
+fn is_record(path: &str) -> bool {
+    path == "baseline.toml"
+        || path.ends_with("/artefact.toml")
+        || (path.starts_with("artefacts/")
+            && path.contains("/versions/")
+            && path.ends_with(".toml"))
+        || (path.starts_with("decisions/") && path.ends_with(".toml"))
+        || (path.starts_with("changes/") && path.ends_with(".toml"))
+}
+
+impl<'r> Audit<'r> {
+    fn find(
+        &mut self,
+        check: &'static str,
+        record: impl Into<String>,
+        commit: Option<git2::Oid>,
+        message: impl Into<String>,
+    ) {
+        self.report.findings.push(Finding {
+            check,
+            record: record.into(),
+            commit: commit.map(|c| c.to_string()),
+            message: message.into(),
+            repairable: false,
+        });
+    }
+
+    fn blob_text(&self, id: git2::Oid) -> Result<Vec<u8>> {
+        Ok(self.repo.git().find_blob(id)?.content().to_vec())
+    }
+
+    /// Every commit from oldest to newest (in `range`, if given): where each record
+    /// was added, and every edit or deletion of one.
+    fn walk(
+        &mut self,
+        range: Option<(git2::Oid, git2::Oid)>,
+        head: git2::Oid,
+        progress: &dyn Fn(usize, usize),
+    ) -> Result<()> {
+        let git = self.repo.git();
+        let mut walk = git.revwalk()?;
+        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)?;
+        match range {
+            Some((old, new)) => {
+                walk.push(new)?;
+                walk.hide(old)?;
+            }
+            None => walk.push(head)?,
+        }
+        let commits: Vec<git2::Oid> = walk.collect::<std::result::Result<_, _>>()?;
+        self.report.commits = commits.len();
+        let odb = git.odb()?;
+        let mut differ = super::history::Differ::new(&odb);
+        for (n, id) in commits.iter().enumerate() {
+            progress(n, commits.len());
+            let commit = git.find_commit(*id)?;
+            let parent = commit
+                .parent_id(0)
+                .ok()
+                .map(|p| git.find_commit(p))
+                .transpose()?;
+            for delta in differ.diff(parent.map(|p| p.tree_id()), commit.tree_id())? {
+                if let (Change::Added, Some((artefact, _))) =
+                    (delta.change, version_of(&delta.path))
+                    && let Some(file) = self.content_files.get(&artefact)
+                {
+                    let blob =
+                        differ.blob_at(commit.tree_id(), &paths::content(&artefact, file))?;
+                    self.content_at.insert(delta.path.clone(), blob);
+                }
+                self.record_change(&delta.path, *id, delta.change, delta.old, delta.new)?;
+            }
+        }
+        progress(commits.len(), commits.len());
+        Ok(())
+    }
+
+    fn record_change(
+        &mut self,
+        path: &str,
+        commit: git2::Oid,
+        change: Change,
+        old: Option<git2::Oid>,
+        new: Option<git2::Oid>,
+    ) -> Result<()> {
+        match (change, old, new) {
+            (Change::Added, _, Some(new)) => {
+                self.added.insert(path.to_string(), (commit, new));
+                if let Some(version) = version_of(path) {
+                    self.order
+                        .entry(version.0)
+                        .or_default()
+                        .push((version.1, commit));
+                }
+            }
+            (Change::Deleted, ..) => self.find(
+                "history",
+                path,
+                Some(commit),
+                "the record was deleted; records are never removed",
+            ),
+            (Change::Modified, Some(old), Some(new)) if path.starts_with("changes/") => {
+                self.check_change_grew(path, commit, old, new)?
+            }
+            (Change::Modified, ..) if path == "baseline.toml" => {}
+            _ => self.find(
+                "history",
+                path,
+                Some(commit),
+                "the record was edited after it was committed; records are written once",
+            ),
+        }
+        Ok(())
+    }
+
+    /// A change record may only grow: the same fields, and its old history as the
+    /// start of its new one.
+    fn check_change_grew(
+        &mut self,
+        path: &str,
+        commit: git2::Oid,
+        old: git2::Oid,
+        new: git2::Oid,
+    ) -> Result<()> {
+        let parse = |bytes: Vec<u8>| parse_record::<crate::model::Change>(path, &bytes);
+        let (before, after) = match (parse(self.blob_text(old)?), parse(self.blob_text(new)?)) {
+            (Ok(a), Ok(b)) => (a, b),
+            _ => return Ok(()),
+        };
+        let text = |c: &crate::model::Change, steps: usize| {
+            let mut head = c.clone();
+            head.history.truncate(steps);
+            serde_json::to_string(&head).unwrap_or_default()
+        };
+        if after.history.len() < before.history.len()
+            || text(&before, before.history.len()) != text(&after, before.history.len())
+        {
+            self.find(
+                "history",
+                path,
+                Some(commit),
+                "the change record was rewritten; its history may only gain new steps",
+            );
+        }
+        Ok(())
+    }
+}
+
+/// (artefact, version) for a version record's path.
+fn version_of(path: &str) -> Option<(String, VersionNumber)> {
+    let rest = path.strip_prefix("artefacts/")?;
+    let (artefact, file) = rest.split_once("/versions/")?;
+    Some((
+        artefact.to_string(),
+        file.strip_suffix(".toml")?.parse().ok()?,
+    ))
+}
+
+/// Runs the audit. `range` is `OLD..NEW`; `progress` hears (done, total) commits.
+pub fn verify(repo: &Repo, range: Option<&str>, progress: &dyn Fn(usize, usize)) -> Result<Report> {
+    let snapshot = repo.snapshot()?;
+    let head = snapshot.commit().map(|c| c.id()).ok_or_else(|| {
+        Error::refused(
+            "the design repository has no commits",
+            "run `baseline init` first",
+        )
+    })?;
+    let range_ids = range.map(|r| parse_range(repo, r)).transpose()?;
+    let content_files = snapshot
+        .artefact_ids()?
+        .into_iter()
+        .filter_map(|id| Some((id.clone(), snapshot.artefact(&id).ok()??.file)))
+        .collect();
+    let mut audit = Audit {
+        repo,
+        report: Report::default(),
+        added: HashMap::new(),
+        order: BTreeMap::new(),
+        content_files,
+        content_at: HashMap::new(),
+    };
+    audit.report.head = Some(head.to_string());
+    audit.report.range = range.map(str::to_string);
+    audit.walk(range_ids, head, progress)?;
+    check_order(&mut audit);
+    check_versions(&mut audit, &snapshot, range_ids.is_some())?;
+    check_references(&mut audit, &snapshot, range_ids.is_some())?;
+    if range_ids.is_none() {
+        check_stray_tags(&mut audit, &snapshot)?;
+        check_leftovers(&mut audit)?;
+    }
+    Ok(audit.report)
+}
+
+fn parse_range(repo: &Repo, text: &str) -> Result<(git2::Oid, git2::Oid)> {
+    let bad = || {
+        Error::usage(
+            format!("`{text}` is not a range"),
+            "write OLD..NEW, e.g. origin/main..HEAD or two commit ids",
+        )
+    };
+    let (old, new) = text.split_once("..").ok_or_else(bad)?;
+    let resolve = |spec: &str| -> Result<git2::Oid> {
+        Ok(repo
+            .git()
+            .revparse_single(spec)
+            .map_err(|_| {
+                Error::refused(
+                    format!("`{spec}` names no commit"),
+                    "give a branch, tag or commit id",
+                )
+            })?
+            .peel_to_commit()?
+            .id())
+    };
+    Ok((resolve(old)?, resolve(new)?))
+}
+
+/// Versions are added in increasing order.
+fn check_order(audit: &mut Audit<'_>) {
+    let mut found = Vec::new();
+    for (artefact, added) in &audit.order {
+        for pair in added.windows(2) {
+            if pair[1].0 <= pair[0].0 {
+                found.push((
+                    paths::version(artefact, &pair[1].0),
+                    pair[1].1,
+                    format!(
+                        "version {} was recorded after {}; version numbers only increase",
+                        pair[1].0, pair[0].0
+                    ),
+                ));
+            }
+        }
+    }
+    for (record, commit, message) in found {
+        audit.find("order", record, Some(commit), message);
+    }
+}
+
+/// Every version's content and, for baselines, tag and rules.
+fn check_versions(audit: &mut Audit<'_>, snapshot: &Snapshot<'_>, only_added: bool) -> Result<()> {
+    let config = snapshot.config()?;
+    let artefacts: Vec<String> = if only_added {
+        let mut ids: Vec<String> = audit
+            .added
+            .keys()
+            .filter_map(|p| version_of(p))
+            .map(|(a, _)| a)
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    } else {
+        snapshot.artefact_ids()?
+    };
+    for id in artefacts {
+        let versions = match snapshot.versions(&id) {
+            Ok(v) => v,
+            Err(err) => {
+                audit.find("record", paths::versions_dir(&id), None, err.message);
+                continue;
+            }
+        };
+        for (n, record) in versions.iter().enumerate() {
+            let path = paths::version(&id, &record.version);
+            let added = audit.added.get(&path).copied();
+            if only_added && added.is_none() {
+                continue;
+            }
+            audit.report.versions += 1;
+            check_content(audit, &path, record, added.map(|a| a.0));
+            if record.status == Status::Baselined {
+                audit.report.baselines += 1;
+                check_tag(audit, &path, record, added.map(|a| a.0));
+                check_rules(
+                    audit,
+                    snapshot,
+                    &path,
+                    record,
+                    &versions[..n],
+                    &config.policy,
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check_content(
+    audit: &mut Audit<'_>,
+    path: &str,
+    record: &VersionRecord,
+    commit: Option<git2::Oid>,
+) {
+    if let Err(err) = audit.repo.version_content(record) {
+        audit.find("content", path, commit, err.message);
+        return;
+    }
+    // A draft's commit holds its content at the artefact's file.
+    if let (Status::Draft, Some(commit)) = (record.status, commit) {
+        let at = audit
+            .content_at
+            .get(path)
+            .copied()
+            .flatten()
+            .map(|id| id.to_string());
+        if at.as_deref() != Some(record.blob.as_str()) {
+            audit.find(
+                "content",
+                path,
+                Some(commit),
+                format!(
+                    "the commit that recorded it holds {} at {}, not blob {}",
+                    at.unwrap_or_else(|| "nothing".into()),
+                    record.file,
+                    record.blob
+                ),
+            );
+        }
+    }
+}
+
+fn check_tag(audit: &mut Audit<'_>, path: &str, record: &VersionRecord, commit: Option<git2::Oid>) {
+    let name = paths::tag(&record.artefact, &record.version);
+    let reference = audit
+        .repo
+        .git()
+        .find_reference(&format!("refs/tags/{name}"));
+    let Ok(reference) = reference else {
+        let mut finding = Finding {
+            check: "tag",
+            record: path.to_string(),
+            commit: commit.map(|c| c.to_string()),
+            message: format!("the baseline has no tag {name}"),
+            repairable: commit.is_some(),
+        };
+        if commit.is_none() {
+            finding
+                .message
+                .push_str(" (and no commit in history recorded it)");
+        }
+        audit.report.findings.push(finding);
+        return;
+    };
+    let annotated = reference.peel(git2::ObjectType::Tag).is_ok();
+    let target = reference.peel_to_commit().ok().map(|c| c.id());
+    if !annotated {
+        audit.find(
+            "tag",
+            &name,
+            commit,
+            "the tag is not an annotated tag (it was replaced by hand)",
+        );
+    }
+    match (target, commit) {
+        (Some(t), Some(c)) if t != c => audit.find(
+            "tag",
+            &name,
+            Some(t),
+            format!("the tag points at {t}, but {c} recorded the baseline: the tag was moved"),
+        ),
+        (_, None) => audit.find(
+            "tag",
+            &name,
+            target,
+            "no commit in history added this baseline's record",
+        ),
+        _ => {}
+    }
+}
+
+fn check_rules(
+    audit: &mut Audit<'_>,
+    snapshot: &Snapshot<'_>,
+    path: &str,
+    record: &VersionRecord,
+    earlier: &[VersionRecord],
+    policy: &crate::model::config::Policy,
+) -> Result<()> {
+    let decisions = record
+        .decisions
+        .iter()
+        .map(|id| Ok((id.clone(), snapshot.decision(id)?)))
+        .collect::<Result<Vec<_>>>()?;
+    let changes = record
+        .changes
+        .iter()
+        .map(|id| Ok((id.clone(), snapshot.change(id)?)))
+        .collect::<Result<Vec<_>>>()?;
+    let request = BaselineRequest {
+        artefact: &record.artefact,
+        versions: earlier,
+        draft: record.promotes.as_ref(),
+        version: Some(&record.version),
+        date: record.date,
+        decisions: &decisions,
+        changes: &changes,
+        policy,
+    };
+    match rules::check_baseline(&request) {
+        Err(err) => audit.find(
+            "rule",
+            path,
+            None,
+            format!("the baseline breaks a rule: {}", err.message),
+        ),
+        Ok(plan) if plan.promotes.sha256 != record.sha256 || plan.promotes.blob != record.blob => {
+            audit.find(
+                "rule",
+                path,
+                None,
+                format!(
+                    "the baseline is not byte-identical to draft {}",
+                    plan.promotes.version
+                ),
+            )
+        }
+        Ok(_) => {}
+    }
+    Ok(())
+}
+
+/// Every id a record names resolves.
+fn check_references(
+    audit: &mut Audit<'_>,
+    snapshot: &Snapshot<'_>,
+    only_added: bool,
+) -> Result<()> {
+    let artefacts: std::collections::HashSet<String> =
+        snapshot.artefact_ids()?.into_iter().collect();
+    let in_scope = |path: &str| !only_added || audit.added.contains_key(path);
+    let decisions = if only_added {
+        audit
+            .added
+            .keys()
+            .filter_map(|p| p.strip_prefix("decisions/")?.strip_suffix(".toml"))
+            .map(|id| snapshot.decision(id))
+            .filter_map(|d| d.transpose())
+            .collect::<Result<Vec<_>>>()?
+    } else {
+        snapshot.decisions()?
+    };
+    let changes = if only_added {
+        snapshot
+            .changes()?
+            .into_iter()
+            .filter(|c| in_scope(&paths::change(&c.id)))
+            .collect()
+    } else {
+        snapshot.changes()?
+    };
+    let mut missing = Vec::new();
+    for decision in decisions {
+        let path = paths::decision(&decision.id);
+        missing.extend(
+            decision
+                .artefacts
+                .iter()
+                .filter(|a| !artefacts.contains(*a))
+                .map(|a| {
+                    (
+                        path.clone(),
+                        format!("names artefact {a}, which is not registered"),
+                    )
+                }),
+        );
+        for change in &decision.changes {
+            if snapshot.change(change)?.is_none() {
+                missing.push((
+                    path.clone(),
+                    format!("names change {change}, which is not recorded"),
+                ));
+            }
+        }
+    }
+    for change in changes {
+        let path = paths::change(&change.id);
+        missing.extend(
+            change
+                .affects
+                .iter()
+                .filter(|a| !artefacts.contains(*a))
+                .map(|a| {
+                    (
+                        path.clone(),
+                        format!("affects artefact {a}, which is not registered"),
+                    )
+                }),
+        );
+        for id in change.history.iter().filter_map(|s| s.decision.as_ref()) {
+            if snapshot.decision(id)?.is_none() {
+                missing.push((
+                    path.clone(),
+                    format!("a step cites decision {id}, which is not recorded"),
+                ));
+            }
+        }
+    }
+    for (record, message) in missing {
+        audit.find("reference", record, None, message);
+    }
+    Ok(())
+}
+
+/// Tags of baselines whose record is gone.
+fn check_stray_tags(audit: &mut Audit<'_>, snapshot: &Snapshot<'_>) -> Result<()> {
+    let names: Vec<String> = audit
+        .repo
+        .git()
+        .tag_names(Some("*/v*"))?
+        .iter()
+        .flatten()
+        .flatten()
+        .map(str::to_string)
+        .collect();
+    for name in names {
+        let Some((artefact, version)) = name.split_once("/v") else {
+            continue;
+        };
+        let Ok(version) = version.parse::<VersionNumber>() else {
+            continue;
+        };
+        let record = snapshot.version(artefact, &version).ok().flatten();
+        if record.is_none_or(|r| r.status != Status::Baselined) {
+            audit.find(
+                "tag",
+                &name,
+                None,
+                format!(
+                    "the tag names a baseline, but {} is not a baselined version record",
+                    paths::version(artefact, &version)
+                ),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Work a killed command left: a pending journal, or record files in the working
+/// tree that were never committed or differ from the commit.
+fn check_leftovers(audit: &mut Audit<'_>) -> Result<()> {
+    if crate::repo::pending_transaction(audit.repo)?.is_some() {
+        audit.report.findings.push(Finding {
+            check: "leftover",
+            record: ".git/baseline/journal.json".into(),
+            commit: None,
+            message: "an interrupted command left its commit unfinished (tags or working files)"
+                .into(),
+            repairable: true,
+        });
+    }
+    let mut options = git2::StatusOptions::new();
+    options.include_untracked(true).recurse_untracked_dirs(true);
+    for dir in ["artefacts", "decisions", "changes"] {
+        options.pathspec(dir);
+    }
+    let statuses = audit.repo.git().statuses(Some(&mut options))?;
+    let leftovers: Vec<(String, git2::Status)> = statuses
+        .iter()
+        .filter_map(|s| Some((s.path().ok()?.to_string(), s.status())))
+        .filter(|(path, _)| is_record(path))
+        .collect();
+    for (path, status) in leftovers {
+        let message = if status.contains(git2::Status::WT_NEW) {
+            "a record file that was never committed (half-written)"
+        } else {
+            "the record file differs from the committed one"
+        };
+        audit.report.findings.push(Finding {
+            check: "leftover",
+            record: path,
+            commit: None,
+            message: message.into(),
+            repairable: true,
+        });
+    }
+    Ok(())
+}
+
+/// Puts right what `verify` found repairable, inside one locked transaction:
+/// finishes an interrupted command, makes missing tags on the commits that
+/// recorded their baselines, and rolls back record files never committed.
+pub fn repair(repo: &Repo, report: &Report) -> Result<Vec<String>> {
+    let mut done = Vec::new();
+    let tx = repo.begin("verify --repair")?;
+    if report
+        .findings
+        .iter()
+        .any(|f| f.check == "leftover" && f.record.ends_with("journal.json"))
+    {
+        done.push("finished the interrupted command's tags and working files".to_string());
+    }
+    let snapshot = tx.snapshot();
+    let signature = repo.identity_signature()?;
+    for finding in report.findings.iter().filter(|f| f.repairable) {
+        match finding.check {
+            "tag" => {
+                let (Some((artefact, version)), Some(commit)) =
+                    (version_of(&finding.record), finding.commit.as_deref())
+                else {
+                    continue;
+                };
+                let Some(record) = snapshot.version(&artefact, &version)? else {
+                    continue;
+                };
+                let title = snapshot
+                    .artefact(&artefact)?
+                    .map(|a| a.title)
+                    .unwrap_or_default();
+                let name = paths::tag(&artefact, &version);
+                let target = repo
+                    .git()
+                    .find_object(git2::Oid::from_str(commit)?, Some(git2::ObjectType::Commit))?;
+                repo.git().tag(
+                    &name,
+                    &target,
+                    &signature,
+                    &record.tag_message(&title),
+                    false,
+                )?;
+                done.push(format!("made the missing tag {name} on {commit}"));
+            }
+            "leftover" if !finding.record.ends_with("journal.json") => {
+                let file = repo.root().join(&finding.record);
+                match snapshot.read(&finding.record)? {
+                    Some(bytes) => {
+                        crate::repo::journal::replace_file(&file, &bytes)?;
+                        done.push(format!("restored {} as committed", finding.record));
+                    }
+                    None => {
+                        std::fs::remove_file(&file).map_err(crate::error::io_at(&file))?;
+                        done.push(format!(
+                            "removed {}, which was never committed",
+                            finding.record
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(done)
+}

@@ -1,0 +1,119 @@
+use std::io::{IsTerminal, Write};
+
+use crate::audit::verify::{self, Report};
+use crate::error::{Error, Result};
+use crate::repo::Repo;
+
+use super::output::{Format, FormatArg, paint, print_json, stdout};
+use super::style;
+
+/// The audit: prove that nothing was altered since it was recorded.
+///
+/// Checks that every version's content hashes to its recorded sha256 and blob; that
+/// every baseline has its annotated tag on the commit that recorded it and keeps
+/// the rules (approved decisions dated on or before it, approved changes once under
+/// change control, a byte-identical promoted draft); that no record was edited or
+/// deleted after it was committed and version numbers only increase; that every
+/// cross-reference resolves; and that no half-written work is left. Exits 0 when
+/// clean, 1 with findings.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Check only what the commits OLD..NEW added (for a pre-receive hook or CI).
+    #[arg(long, value_name = "OLD..NEW")]
+    pub range: Option<String>,
+    /// Complete or roll back half-written work and make missing tags, then check again.
+    #[arg(long)]
+    pub repair: bool,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+pub fn run(repo: &Repo, args: Args) -> Result<()> {
+    let bar = progress_bar();
+    let progress = |done: usize, total: usize| {
+        if let Some(bar) = &bar {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        }
+    };
+    let mut report = verify::verify(repo, args.range.as_deref(), &progress)?;
+    if args.repair && report.findings.iter().any(|f| f.repairable) {
+        let repaired = verify::repair(repo, &report)?;
+        report = verify::verify(repo, args.range.as_deref(), &progress)?;
+        report.repaired = repaired;
+    }
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    if args.format.format == Format::Json {
+        print_json(&report)?;
+    } else {
+        print_report(&report)?;
+    }
+    if report.findings.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::refused(
+            format!("verify found {} problem(s)", report.findings.len()),
+            if report.findings.iter().any(|f| f.repairable) {
+                "some can be put right with `baseline verify --repair`; the others need the records restored from a trusted clone"
+            } else {
+                "restore the records named from a trusted clone, and find out who changed them with `git log -p`"
+            },
+        ))
+    }
+}
+
+fn progress_bar() -> Option<indicatif::ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("verifying {bar:30} {pos}/{len} commits")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    Some(bar)
+}
+
+fn print_report(report: &Report) -> Result<()> {
+    let mut out = stdout();
+    for line in &report.repaired {
+        writeln!(out, "repaired: {line}")?;
+    }
+    let scope = report
+        .range
+        .as_deref()
+        .map_or("history".to_string(), |r| format!("the commits {r}"));
+    writeln!(
+        out,
+        "Checked {} commits of {scope}, {} versions, {} baselines",
+        report.commits, report.versions, report.baselines
+    )?;
+    if report.findings.is_empty() {
+        writeln!(
+            out,
+            "{}",
+            paint(
+                "No findings: every record is as it was committed.",
+                style::OK
+            )
+        )?;
+    }
+    for f in &report.findings {
+        let commit = f
+            .commit
+            .as_deref()
+            .map(|c| format!(" (commit {})", &c[..c.len().min(12)]))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "{} {} {}{commit}: {}",
+            paint("✗", style::BAD),
+            paint(f.check, style::HEADING),
+            f.record,
+            f.message
+        )?;
+    }
+    Ok(())
+}

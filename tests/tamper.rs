@@ -1,0 +1,358 @@
+//! The tamper suite: build the example repository, alter it with plain git and a
+//! text editor, and check that `baseline verify` catches each change and names the
+//! record. A clean repository verifies clean.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{baseline_in, git_in};
+
+/// A fresh copy of the DAG026 example repository.
+fn example() -> (tempfile::TempDir, PathBuf) {
+    let out = tempfile::tempdir().unwrap();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/dag026/run.sh");
+    let run = std::process::Command::new("bash")
+        .arg(&script)
+        .arg(out.path())
+        .env("BASELINE_BIN", assert_cmd::cargo::cargo_bin("baseline"))
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let repo = out.path().join("dag026");
+    (out, repo)
+}
+
+fn verify(repo: &Path) -> (i32, serde_json::Value) {
+    let out = baseline_in(repo)
+        .args(["verify", "--format", "json"])
+        .output()
+        .unwrap();
+    let report = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+    (out.status.code().unwrap_or(-1), report)
+}
+
+/// The findings as "check record" lines.
+fn findings(report: &serde_json::Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .map(|all| {
+            all.iter()
+                .map(|f| {
+                    format!(
+                        "{} {}",
+                        f["check"].as_str().unwrap(),
+                        f["record"].as_str().unwrap()
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn assert_caught(repo: &Path, tampering: &str, expected: &[&str]) {
+    let (code, report) = verify(repo);
+    assert_eq!(code, 1, "{tampering}: verify passed: {report}");
+    let found = findings(&report);
+    for wanted in expected {
+        assert!(
+            found.iter().any(|f| f == wanted),
+            "{tampering}: no finding `{wanted}` in {found:#?}"
+        );
+    }
+}
+
+fn edit(repo: &Path, path: &str, from: &str, to: &str) {
+    let file = repo.join(path);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains(from), "{path} has no `{from}`");
+    std::fs::write(&file, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn a_clean_repository_verifies_clean() {
+    let (_dir, repo) = example();
+    let (code, report) = verify(&repo);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(report["versions"], 11);
+    assert_eq!(report["baselines"], 4);
+    let human = baseline_in(&repo).arg("verify").output().unwrap();
+    assert!(String::from_utf8_lossy(&human.stdout).contains("No findings"));
+}
+
+#[test]
+fn every_tampering_is_caught_and_named() {
+    /// A tampering: its name, what it does, and the findings it must cause.
+    type Tampering = (&'static str, fn(&Path), Vec<&'static str>);
+    let tamperings: Vec<Tampering> = vec![
+        (
+            "change a baselined content blob in the object store",
+            |repo| {
+                let blob = git_in(
+                    repo,
+                    &[
+                        "rev-parse",
+                        "DES196/v1.0^{commit}:artefacts/DES196/des196.csv",
+                    ],
+                );
+                let object = repo
+                    .join(".git/objects")
+                    .join(&blob.trim()[..2])
+                    .join(&blob.trim()[2..]);
+                let mut perms = std::fs::metadata(&object).unwrap().permissions();
+                #[allow(clippy::permissions_set_readonly_false)]
+                perms.set_readonly(false);
+                std::fs::set_permissions(&object, perms).unwrap();
+                let tampered =
+                    git_in(repo, &["cat-file", "blob", blob.trim()]).replace("D0300", "D0301");
+                let compressed = zlib(&format!("blob {}\0{tampered}", tampered.len()));
+                std::fs::write(&object, compressed).unwrap();
+            },
+            vec!["content artefacts/DES196/versions/1.0.toml"],
+        ),
+        (
+            "edit a version record's sha256",
+            |repo| {
+                edit(
+                    repo,
+                    "artefacts/DES196/versions/1.0.toml",
+                    "sha256 = \"d",
+                    "sha256 = \"e",
+                );
+                git_in(repo, &["commit", "-qam", "Fix a hash"]);
+            },
+            vec![
+                "history artefacts/DES196/versions/1.0.toml",
+                "content artefacts/DES196/versions/1.0.toml",
+            ],
+        ),
+        (
+            "delete a decision",
+            |repo| {
+                git_in(repo, &["rm", "-q", "decisions/DAG-DEC57.toml"]);
+                git_in(repo, &["commit", "-qm", "Tidy"]);
+            },
+            vec![
+                "history decisions/DAG-DEC57.toml",
+                "rule artefacts/DES196/versions/1.0.toml",
+            ],
+        ),
+        (
+            "edit a decision's outcome",
+            |repo| {
+                edit(
+                    repo,
+                    "decisions/DAG-DEC56.toml",
+                    "outcome = \"approved\"",
+                    "outcome = \"deferred\"",
+                );
+                git_in(repo, &["commit", "-qam", "Correct the outcome"]);
+            },
+            vec![
+                "history decisions/DAG-DEC56.toml",
+                "rule artefacts/DIP-ICC/versions/1.0.toml",
+            ],
+        ),
+        (
+            "move a tag",
+            |repo| {
+                git_in(
+                    repo,
+                    &["tag", "-f", "-a", "-m", "moved", "DES196/v1.0", "HEAD"],
+                );
+            },
+            vec!["tag DES196/v1.0"],
+        ),
+        (
+            "delete a tag",
+            |repo| {
+                git_in(repo, &["tag", "-d", "DIP-PKI-POL/v1.0"]);
+            },
+            vec!["tag artefacts/DIP-PKI-POL/versions/1.0.toml"],
+        ),
+        (
+            "rewrite history with a rebase that alters a baselined file",
+            |repo| {
+                let recorded = git_in(repo, &["rev-parse", "DES196/v1.0^{commit}"]);
+                let draft = git_in(
+                    repo,
+                    &["rev-list", "-1", "--grep=^Draft DES196 v0.2$", "HEAD"],
+                );
+                let script = "sed -i '1s/^pick/edit/' \"$1\"";
+                std::fs::write(repo.join("editor.sh"), script).unwrap();
+                let out = std::process::Command::new("git")
+                    .args(["rebase", "-q", "-i", &format!("{}~1", draft.trim())])
+                    .env(
+                        "GIT_SEQUENCE_EDITOR",
+                        format!("sh {}", repo.join("editor.sh").display()),
+                    )
+                    .current_dir(repo)
+                    .output()
+                    .unwrap();
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                std::fs::remove_file(repo.join("editor.sh")).unwrap();
+                let csv = repo.join("artefacts/DES196/des196.csv");
+                let text = std::fs::read_to_string(&csv)
+                    .unwrap()
+                    .replace("D0379", "D0380");
+                std::fs::write(&csv, text).unwrap();
+                git_in(repo, &["commit", "-q", "--amend", "-a", "--no-edit"]);
+                let out = std::process::Command::new("git")
+                    .args(["rebase", "--continue"])
+                    .env("GIT_EDITOR", "true")
+                    .current_dir(repo)
+                    .output()
+                    .unwrap();
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                assert_ne!(
+                    git_in(
+                        repo,
+                        &["log", "-1", "--format=%H", "--grep=^Baseline DES196"]
+                    ),
+                    recorded
+                );
+            },
+            vec![
+                "tag DES196/v1.0",
+                "content artefacts/DES196/versions/0.2.toml",
+            ],
+        ),
+        (
+            "add a baseline record by hand without a decision",
+            |repo| {
+                let draft =
+                    std::fs::read_to_string(repo.join("artefacts/OC/versions/0.2.toml")).unwrap();
+                let forged = draft
+                    .replace("version = \"0.2\"", "version = \"1.0\"")
+                    .replace("status = \"draft\"", "status = \"baselined\"");
+                std::fs::write(repo.join("artefacts/OC/versions/1.0.toml"), forged).unwrap();
+                git_in(repo, &["add", "artefacts/OC/versions/1.0.toml"]);
+                git_in(repo, &["commit", "-qm", "Baseline OC"]);
+            },
+            vec![
+                "rule artefacts/OC/versions/1.0.toml",
+                "tag artefacts/OC/versions/1.0.toml",
+            ],
+        ),
+        (
+            "reuse a version number",
+            |repo| {
+                git_in(repo, &["rm", "-q", "artefacts/OC/versions/0.2.toml"]);
+                git_in(repo, &["commit", "-qm", "Drop 0.2"]);
+                let first =
+                    std::fs::read_to_string(repo.join("artefacts/OC/versions/0.1.toml")).unwrap();
+                std::fs::write(
+                    repo.join("artefacts/OC/versions/0.2.toml"),
+                    first.replace("version = \"0.1\"", "version = \"0.2\""),
+                )
+                .unwrap();
+                git_in(repo, &["add", "artefacts/OC/versions/0.2.toml"]);
+                git_in(repo, &["commit", "-qm", "Record 0.2 again"]);
+            },
+            vec![
+                "history artefacts/OC/versions/0.2.toml",
+                "order artefacts/OC/versions/0.2.toml",
+            ],
+        ),
+    ];
+    let mut caught = 0;
+    for (name, tamper, expected) in &tamperings {
+        let (_dir, repo) = example();
+        tamper(&repo);
+        assert_caught(&repo, name, expected);
+        caught += 1;
+    }
+    assert_eq!(caught, tamperings.len());
+    println!("caught {caught} of {} tamperings", tamperings.len());
+}
+
+#[test]
+fn half_written_work_is_found_and_repaired() {
+    let (_dir, repo) = example();
+    let forged = std::fs::read_to_string(repo.join("artefacts/OC/versions/0.2.toml")).unwrap();
+    std::fs::write(
+        repo.join("artefacts/OC/versions/0.3.toml"),
+        forged.replace("0.2", "0.3"),
+    )
+    .unwrap();
+    git_in(&repo, &["tag", "-d", "DES196/v1.0"]);
+    assert_caught(
+        &repo,
+        "leftovers",
+        &[
+            "leftover artefacts/OC/versions/0.3.toml",
+            "tag artefacts/DES196/versions/1.0.toml",
+        ],
+    );
+    let out = baseline_in(&repo)
+        .args(["verify", "--repair"])
+        .output()
+        .unwrap();
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{printed}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        printed.contains(
+            "repaired: removed artefacts/OC/versions/0.3.toml, which was never committed"
+        ),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("repaired: made the missing tag DES196/v1.0"),
+        "{printed}"
+    );
+    assert_eq!(verify(&repo).0, 0);
+}
+
+#[test]
+fn a_range_checks_only_what_it_adds() {
+    let (_dir, repo) = example();
+    let before = git_in(&repo, &["rev-parse", "HEAD"]);
+    edit(
+        &repo,
+        "artefacts/OC/operational-choreography.md",
+        "Operational",
+        "Operational (revised)",
+    );
+    baseline_in(&repo)
+        .args(["draft", "OC", "--date", "2023-07-21"])
+        .assert()
+        .success();
+    let range = format!("{}..HEAD", before.trim());
+    let out = baseline_in(&repo)
+        .args(["verify", "--range", &range, "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["commits"], 1);
+    assert_eq!(report["versions"], 1);
+}
+
+fn zlib(text: &str) -> Vec<u8> {
+    let mut compressor = libdeflater::Compressor::new(libdeflater::CompressionLvl::default());
+    let mut out = vec![0; compressor.zlib_compress_bound(text.len())];
+    let n = compressor.zlib_compress(text.as_bytes(), &mut out).unwrap();
+    out.truncate(n);
+    out
+}
