@@ -554,3 +554,47 @@ fn a_closed_pipe_is_not_an_error_and_a_stray_folder_is_named() {
         String::from_utf8_lossy(&out.stderr).contains("artefacts/STRAY holds no artefact.toml")
     );
 }
+
+#[test]
+fn the_register_exports_as_csv_markdown_and_html() {
+    let design = Design::with_artefacts();
+    design.decision("DEC1", "2023-07-01", "approved", &[]);
+    design.ok(&[
+        "approve",
+        "TAB",
+        "--decision",
+        "DEC1",
+        "--date",
+        "2023-07-01",
+    ]);
+    let csv = design.ok(&["register", "--format", "csv"]);
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(
+        header[..5],
+        ["Artefact", "Title", "Kind", "Owner", "Baseline"]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(
+        (&rows[1][0], &rows[1][4], &rows[1][5], &rows[1][6]),
+        ("TAB", "1.0", "2023-07-01", "DEC1")
+    );
+    assert_eq!(&rows[0][8], "0.1", "DOC's pending draft");
+    let md = design.ok(&["list", "--format", "md"]);
+    assert!(
+        md.contains("| TAB | A table | table |  | 1.0 | 2023-07-01 | DEC1 |"),
+        "{md}"
+    );
+    design.ok(&["list", "--format", "html", "-o", "register.html"]);
+    let html = design.read("register.html");
+    assert!(
+        html.starts_with("<!DOCTYPE html>") && html.contains("<th scope=\"row\">TAB</th>"),
+        "{html}"
+    );
+}

@@ -1,6 +1,7 @@
 //! What auditors ask of the repository: where a version came from, and back.
 
 mod history;
+pub mod register;
 pub mod resolve;
 pub mod trace;
 pub mod verify;

@@ -491,27 +491,36 @@ fn check_references(
     let artefacts: std::collections::HashSet<String> =
         snapshot.artefact_ids()?.into_iter().collect();
     let in_scope = |path: &str| !only_added || audit.added.contains_key(path);
-    let decisions = if only_added {
-        audit
-            .added
-            .keys()
-            .filter_map(|p| p.strip_prefix("decisions/")?.strip_suffix(".toml"))
-            .map(|id| snapshot.decision(id))
-            .filter_map(|d| d.transpose())
-            .collect::<Result<Vec<_>>>()?
-    } else {
-        snapshot.decisions()?
-    };
-    let changes = if only_added {
-        snapshot
-            .changes()?
-            .into_iter()
-            .filter(|c| in_scope(&paths::change(&c.id)))
-            .collect()
-    } else {
-        snapshot.changes()?
-    };
     let mut missing = Vec::new();
+    let mut broken = Vec::new();
+    let mut decisions = Vec::new();
+    for name in snapshot.list("decisions")? {
+        let Some(id) = name.strip_suffix(".toml") else {
+            continue;
+        };
+        if !in_scope(&paths::decision(id)) {
+            continue;
+        }
+        match snapshot.decision(id) {
+            Ok(Some(decision)) => decisions.push(decision),
+            Ok(None) => {}
+            Err(err) => broken.push((paths::decision(id), err.message)),
+        }
+    }
+    let mut changes = Vec::new();
+    for name in snapshot.list("changes")? {
+        let Some(id) = name.strip_suffix(".toml") else {
+            continue;
+        };
+        if !in_scope(&paths::change(id)) {
+            continue;
+        }
+        match snapshot.change(id) {
+            Ok(Some(change)) => changes.push(change),
+            Ok(None) => {}
+            Err(err) => broken.push((paths::change(id), err.message)),
+        }
+    }
     for decision in decisions {
         let path = paths::decision(&decision.id);
         missing.extend(
@@ -527,7 +536,7 @@ fn check_references(
                 }),
         );
         for change in &decision.changes {
-            if snapshot.change(change)?.is_none() {
+            if !snapshot.exists(&paths::change(change))? {
                 missing.push((
                     path.clone(),
                     format!("names change {change}, which is not recorded"),
@@ -550,7 +559,7 @@ fn check_references(
                 }),
         );
         for id in change.history.iter().filter_map(|s| s.decision.as_ref()) {
-            if snapshot.decision(id)?.is_none() {
+            if !snapshot.exists(&paths::decision(id))? {
                 missing.push((
                     path.clone(),
                     format!("a step cites decision {id}, which is not recorded"),
@@ -560,6 +569,14 @@ fn check_references(
     }
     for (record, message) in missing {
         audit.find("reference", record, None, message);
+    }
+    for (record, message) in broken {
+        audit.find(
+            "record",
+            record,
+            None,
+            format!("the record does not parse: {message}"),
+        );
     }
     Ok(())
 }

@@ -1,95 +1,88 @@
 use std::io::Write;
+use std::path::PathBuf;
 
-use serde::Serialize;
-
-use crate::error::Result;
-use crate::model::{Date, Format as ContentFormat, Status, VersionNumber, VersionRecord};
+use crate::audit::register::{self, RegisterEntry};
+use crate::error::{Result, io_at};
 use crate::repo::Repo;
 
-use super::output::{Format, FormatArg, Table, cell, clip, or_dash, print_json, stdout};
+use super::output::{Table, cell, clip, or_dash, stdout};
 use super::style;
 
 /// The register: every artefact, its current baseline and any pending draft.
+///
+/// Shows each artefact's id, title, kind and owner, its current baseline (version,
+/// date, decisions), its latest draft if newer, and the open changes affecting it;
+/// exports it as CSV, JSON, Markdown or a printable HTML page.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    #[command(flatten)]
-    pub format: FormatArg,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = RegisterFormat::Human)]
+    pub format: RegisterFormat,
+    /// Write to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
-/// One row of the register (the JSON shape of `baseline list --format json`).
-#[derive(Debug, Serialize)]
-pub struct RegisterEntry {
-    pub id: String,
-    pub title: String,
-    pub kind: String,
-    pub owner: Option<String>,
-    pub file: String,
-    pub format: ContentFormat,
-    pub baseline: Option<VersionSummary>,
-    /// The latest recorded version when it is a draft newer than the baseline.
-    pub pending_draft: Option<VersionSummary>,
-    /// Changes affecting the artefact that are not yet approved, rejected or withdrawn.
-    pub open_changes: Vec<String>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct VersionSummary {
-    pub version: VersionNumber,
-    pub status: Status,
-    pub date: Date,
-    pub sha256: String,
-    pub decisions: Vec<String>,
-    pub changes: Vec<String>,
-}
-
-impl From<VersionRecord> for VersionSummary {
-    fn from(v: VersionRecord) -> Self {
-        Self {
-            version: v.version,
-            status: v.status,
-            date: v.date,
-            sha256: v.sha256,
-            decisions: v.decisions,
-            changes: v.changes,
-        }
-    }
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RegisterFormat {
+    /// A table for people.
+    Human,
+    /// The register as JSON (see the README).
+    Json,
+    /// One row per artefact, for a spreadsheet.
+    Csv,
+    /// A Markdown table.
+    Md,
+    /// One printable HTML page.
+    Html,
 }
 
 pub fn run(repo: &Repo, args: Args) -> Result<()> {
     let snapshot = repo.snapshot()?;
-    let changes = snapshot.changes()?;
-    let mut register = Vec::new();
-    for summary in crate::repo::register::summaries(&snapshot)? {
-        let artefact = summary.artefact;
-        let id = artefact.id.clone();
-        let baseline = summary.baseline;
-        let pending_draft = summary.latest.filter(|v| v.status == Status::Draft);
-        register.push(RegisterEntry {
-            open_changes: changes
-                .iter()
-                .filter(|c| !c.state().is_closed() && c.affects_artefact(&id))
-                .map(|c| c.id.clone())
-                .collect(),
-            id: artefact.id,
-            title: artefact.title,
-            kind: artefact.kind,
-            owner: artefact.owner,
-            file: artefact.file,
-            format: artefact.format,
-            baseline: baseline.map(VersionSummary::from),
-            pending_draft: pending_draft.map(VersionSummary::from),
-        });
+    let entries = register::entries(&snapshot)?;
+    let programme = snapshot.config()?.programme;
+    match &args.output {
+        Some(path) => {
+            let mut file =
+                std::io::BufWriter::new(std::fs::File::create(path).map_err(io_at(path))?);
+            write(args.format, &programme, &entries, &mut file)?;
+            file.flush().map_err(io_at(path))?;
+            writeln!(
+                stdout(),
+                "Wrote the register of {} artefacts to {}",
+                entries.len(),
+                path.display()
+            )?;
+            Ok(())
+        }
+        None => write(args.format, &programme, &entries, &mut stdout()),
     }
-    if args.format.format == Format::Json {
-        return print_json(&register);
+}
+
+fn write(
+    format: RegisterFormat,
+    programme: &str,
+    entries: &[RegisterEntry],
+    out: &mut dyn Write,
+) -> Result<()> {
+    match format {
+        RegisterFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, entries).map_err(std::io::Error::from)?;
+            writeln!(out)?;
+            Ok(())
+        }
+        RegisterFormat::Csv => register::write_csv(entries, out),
+        RegisterFormat::Md => register::write_markdown(programme, entries, out),
+        RegisterFormat::Html => register::write_html(programme, entries, out),
+        RegisterFormat::Human => human(programme, entries, out),
     }
-    let config = snapshot.config()?;
-    let mut out = stdout();
+}
+
+fn human(programme: &str, entries: &[RegisterEntry], out: &mut dyn Write) -> Result<()> {
     writeln!(
         out,
-        "{} design register — {} artefacts\n",
-        config.programme,
-        register.len()
+        "{programme} design register — {} artefacts\n",
+        entries.len()
     )?;
     let mut table = Table::new(vec![
         "ARTEFACT",
@@ -100,7 +93,7 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
         "DRAFT",
         "OPEN CHANGES",
     ]);
-    for entry in &register {
+    for entry in entries {
         let baseline = entry.baseline.as_ref();
         table.row(vec![
             (entry.id.clone(), style::HEADING),
@@ -125,5 +118,5 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
         )?;
         return Ok(());
     }
-    table.print(&mut out)
+    table.print(out)
 }

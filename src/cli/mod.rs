@@ -60,6 +60,7 @@ pub enum Command {
     Decision(decision::Command),
     #[command(subcommand)]
     Change(change::Command),
+    #[command(visible_alias = "register")]
     List(list::Args),
     Show(show::Args),
     Cat(cat::Args),

@@ -78,7 +78,7 @@ impl Table {
         self.rows.is_empty()
     }
 
-    pub fn print(&self, out: &mut impl Write) -> Result<()> {
+    pub fn print(&self, out: &mut (impl Write + ?Sized)) -> Result<()> {
         let mut widths: Vec<usize> = self.header.iter().map(|h| h.chars().count()).collect();
         for row in &self.rows {
             for (i, (cell, _)) in row.iter().enumerate() {

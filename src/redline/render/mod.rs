@@ -3,6 +3,8 @@
 
 mod html;
 mod markdown;
+
+pub use markdown::escape as markdown_escape;
 mod term;
 mod unified;
 
