@@ -356,3 +356,58 @@ fn zlib(text: &str) -> Vec<u8> {
     out.truncate(n);
     out
 }
+
+#[test]
+fn a_pre_receive_hook_refuses_a_tampered_push() {
+    let (_dir, repo) = example();
+    let server = tempfile::tempdir().unwrap();
+    git_in(server.path(), &["init", "-q", "--bare", "design.git"]);
+    let bare = server.path().join("design.git");
+    let hook = bare.join("hooks/pre-receive");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/hooks/pre-receive"),
+        &hook,
+    )
+    .unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("baseline");
+    let push = |args: &[&str]| {
+        std::process::Command::new("git")
+            .arg("push")
+            .args(args)
+            .current_dir(&repo)
+            .env("BASELINE", &bin)
+            .output()
+            .unwrap()
+    };
+    let remote = bare.to_str().unwrap();
+    let first = push(&[remote, "HEAD:refs/heads/main", "--tags"]);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+
+    edit(
+        &repo,
+        "decisions/DAG-DEC57.toml",
+        "outcome = \"approved\"",
+        "outcome = \"rejected\"",
+    );
+    git_in(&repo, &["commit", "-qam", "Quiet correction"]);
+    let tampered = push(&[remote, "HEAD:refs/heads/main"]);
+    assert!(!tampered.status.success(), "the tampered push was accepted");
+    let said = String::from_utf8_lossy(&tampered.stderr);
+    assert!(
+        said.contains("decisions/DAG-DEC57.toml") && said.contains("does not verify"),
+        "{said}"
+    );
+
+    git_in(&repo, &["reset", "-q", "--hard", "HEAD~1"]);
+    git_in(
+        &repo,
+        &["tag", "-f", "-a", "-m", "moved", "DES196/v1.0", "HEAD"],
+    );
+    let moved = push(&[remote, "--force", "refs/tags/DES196/v1.0"]);
+    assert!(!moved.status.success(), "the moved tag was accepted");
+    assert!(String::from_utf8_lossy(&moved.stderr).contains("never moved"));
+}

@@ -94,7 +94,7 @@ impl<'r> Audit<'r> {
     /// was added, and every edit or deletion of one.
     fn walk(
         &mut self,
-        range: Option<(git2::Oid, git2::Oid)>,
+        range: Option<(Option<git2::Oid>, git2::Oid)>,
         head: git2::Oid,
         progress: &dyn Fn(usize, usize),
     ) -> Result<()> {
@@ -104,7 +104,9 @@ impl<'r> Audit<'r> {
         match range {
             Some((old, new)) => {
                 walk.push(new)?;
-                walk.hide(old)?;
+                if let Some(old) = old {
+                    walk.hide(old)?;
+                }
             }
             None => walk.push(head)?,
         }
@@ -219,14 +221,19 @@ fn version_of(path: &str) -> Option<(String, VersionNumber)> {
 
 /// Runs the audit. `range` is `OLD..NEW`; `progress` hears (done, total) commits.
 pub fn verify(repo: &Repo, range: Option<&str>, progress: &dyn Fn(usize, usize)) -> Result<Report> {
-    let snapshot = repo.snapshot()?;
+    let range_ids = range.map(|r| parse_range(repo, r)).transpose()?;
+    // A range is checked as of its newest commit (in a pre-receive hook, not yet
+    // the branch's tip).
+    let snapshot = match range_ids {
+        Some((_, new)) => Snapshot::at_commit(repo, new)?,
+        None => repo.snapshot()?,
+    };
     let head = snapshot.commit().map(|c| c.id()).ok_or_else(|| {
         Error::refused(
             "the design repository has no commits",
             "run `baseline init` first",
         )
     })?;
-    let range_ids = range.map(|r| parse_range(repo, r)).transpose()?;
     let content_files = snapshot
         .artefact_ids()?
         .into_iter()
@@ -248,12 +255,15 @@ pub fn verify(repo: &Repo, range: Option<&str>, progress: &dyn Fn(usize, usize))
     check_references(&mut audit, &snapshot, range_ids.is_some())?;
     if range_ids.is_none() {
         check_stray_tags(&mut audit, &snapshot)?;
-        check_leftovers(&mut audit)?;
+        if !repo.is_bare() {
+            check_leftovers(&mut audit)?;
+        }
     }
     Ok(audit.report)
 }
 
-fn parse_range(repo: &Repo, text: &str) -> Result<(git2::Oid, git2::Oid)> {
+/// `OLD..NEW`; an empty OLD (`..NEW`) means everything up to NEW.
+fn parse_range(repo: &Repo, text: &str) -> Result<(Option<git2::Oid>, git2::Oid)> {
     let bad = || {
         Error::usage(
             format!("`{text}` is not a range"),
@@ -274,7 +284,12 @@ fn parse_range(repo: &Repo, text: &str) -> Result<(git2::Oid, git2::Oid)> {
             .peel_to_commit()?
             .id())
     };
-    Ok((resolve(old)?, resolve(new)?))
+    let old = if old.is_empty() {
+        None
+    } else {
+        Some(resolve(old)?)
+    };
+    Ok((old, resolve(new)?))
 }
 
 /// Versions are added in increasing order.
@@ -333,7 +348,7 @@ fn check_versions(audit: &mut Audit<'_>, snapshot: &Snapshot<'_>, only_added: bo
             check_content(audit, &path, record, added.map(|a| a.0));
             if record.status == Status::Baselined {
                 audit.report.baselines += 1;
-                check_tag(audit, &path, record, added.map(|a| a.0));
+                check_tag(audit, &path, record, added.map(|a| a.0), only_added);
                 check_rules(
                     audit,
                     snapshot,
@@ -382,13 +397,23 @@ fn check_content(
     }
 }
 
-fn check_tag(audit: &mut Audit<'_>, path: &str, record: &VersionRecord, commit: Option<git2::Oid>) {
+/// `tag_may_follow`: checking a range (a push), whose tags may arrive with it.
+fn check_tag(
+    audit: &mut Audit<'_>,
+    path: &str,
+    record: &VersionRecord,
+    commit: Option<git2::Oid>,
+    tag_may_follow: bool,
+) {
     let name = paths::tag(&record.artefact, &record.version);
     let reference = audit
         .repo
         .git()
         .find_reference(&format!("refs/tags/{name}"));
     let Ok(reference) = reference else {
+        if tag_may_follow {
+            return;
+        }
         let mut finding = Finding {
             check: "tag",
             record: path.to_string(),

@@ -33,6 +33,11 @@ pub struct Repo {
 impl Repo {
     /// Opens the git repository containing `start` (which need not hold a design yet).
     pub fn discover(start: &Path) -> Result<Repo> {
+        // Inside a git hook GIT_DIR (and, during a push, the quarantine's object
+        // directories) say where the repository is.
+        if std::env::var_os("GIT_DIR").is_some() {
+            return Self::from_git(git2::Repository::open_from_env()?);
+        }
         let git = git2::Repository::discover(start).map_err(|err| {
             if err.code() == git2::ErrorCode::NotFound {
                 Error::refused(
@@ -63,15 +68,8 @@ impl Repo {
         // As git itself does, trust the object store on ordinary reads instead of
         // re-hashing every object read; `git fsck` checks the hashes.
         git2::opts::strict_hash_verification(false);
-        let root = git
-            .workdir()
-            .ok_or_else(|| {
-                Error::refused(
-                    format!("{} is a bare git repository", git.path().display()),
-                    "run baseline in a clone with a working tree",
-                )
-            })?
-            .to_path_buf();
+        // A bare repository (a server's) can be read and verified, not written.
+        let root = git.workdir().unwrap_or(git.path()).to_path_buf();
         let state_dir = git.path().join("baseline");
         Ok(Repo {
             git,
@@ -84,7 +82,11 @@ impl Repo {
         &self.git
     }
 
-    /// The working tree's top folder.
+    pub fn is_bare(&self) -> bool {
+        self.git.is_bare()
+    }
+
+    /// The working tree's top folder (the git folder itself for a bare repository).
     pub fn root(&self) -> &Path {
         &self.root
     }

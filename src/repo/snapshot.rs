@@ -23,6 +23,18 @@ pub struct Snapshot<'r> {
 }
 
 impl<'r> Snapshot<'r> {
+    /// The records as of a given commit.
+    pub fn at_commit(repo: &'r Repo, id: git2::Oid) -> Result<Snapshot<'r>> {
+        let commit = repo.git.find_commit(id)?;
+        let tree = commit.tree()?;
+        Ok(Snapshot {
+            repo,
+            commit: Some(commit),
+            tree: Some(tree),
+            folders: RefCell::default(),
+        })
+    }
+
     pub(crate) fn at_head(repo: &'r Repo) -> Result<Snapshot<'r>> {
         let commit = match repo.git.head() {
             Ok(head) => Some(head.peel_to_commit()?),

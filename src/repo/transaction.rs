@@ -84,6 +84,15 @@ impl Repo {
     /// Takes the lock, finishes or discards any interrupted transaction, and loads HEAD.
     pub fn begin(&self, description: impl Into<String>) -> Result<Transaction<'_>> {
         let description = description.into();
+        if self.is_bare() {
+            return Err(Error::refused(
+                format!(
+                    "{} is a bare repository, with no working tree to record from",
+                    self.git.path().display()
+                ),
+                "run write commands in a clone; a bare repository can be read and verified",
+            ));
+        }
         let acquired = Lock::acquire(&self.shared_state_dir()?.join("lock"), &description)?;
         if let Some(holder) = acquired.stale_holder {
             crate::notice(&format!(
