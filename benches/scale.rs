@@ -61,6 +61,14 @@ const WRITE_MS: Option<Target> = Some(Target {
     ms: 300.0,
     bounded_ratio: true,
 });
+const VERIFY_MS: Option<Target> = Some(Target {
+    ms: 10_000.0,
+    bounded_ratio: false,
+});
+const RANGE_MS: Option<Target> = Some(Target {
+    ms: 200.0,
+    bounded_ratio: false,
+});
 /// The reference points only show what any process costs.
 const REFERENCE: Option<Target> = None;
 /// How much slower a write may be on the large repository than on the small one.
@@ -639,6 +647,7 @@ fn measure(bin: &Path, repo: &Path) -> Vec<Measured> {
     }
     results.push(measure_draft(bin, repo, &traced));
     results.push(measure_approve(bin, repo));
+    results.extend(measure_verify(bin, repo));
     results.extend(measure_references(repo, &traced));
     results
 }
@@ -690,6 +699,36 @@ fn measure_approve(bin: &Path, repo: &Path) -> Measured {
         target_ms: WRITE_MS,
         stats: time_runs(prepare, approve),
     }
+}
+
+/// `verify` of the whole history (timed once: it reads every commit), and
+/// `verify --range` of the last commit, as a pre-receive hook runs it.
+fn measure_verify(bin: &Path, repo: &Path) -> [Measured; 2] {
+    let full = words("verify");
+    let started = Instant::now();
+    let output = baseline_command(bin, repo, &full).output().expect("verify");
+    let elapsed = started.elapsed();
+    assert!(
+        output.status.success(),
+        "verify found problems: {}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let range = words("verify --range HEAD~1..HEAD");
+    [
+        Measured {
+            label: "verify (whole history, one run)".to_string(),
+            target_ms: VERIFY_MS,
+            stats: Stats {
+                first: elapsed,
+                sorted: vec![elapsed],
+            },
+        },
+        Measured {
+            label: "verify --range HEAD~1..HEAD".to_string(),
+            target_ms: RANGE_MS,
+            stats: time_runs(|_| {}, |_| baseline_command(bin, repo, &range)),
+        },
+    ]
 }
 
 /// The floor any process pays: git itself, and hashing a 5 KB file; and what git
