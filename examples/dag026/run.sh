@@ -190,4 +190,7 @@ step "Redline of DES196: the draft that went to DAG026 against the baseline it a
 step "Redline of the OC: what the CR018 draft changes"
 "$B" redline OC 0.1 0.2
 
+step "The audit: every version, tag, rule and record checked from history"
+"$B" verify
+
 printf '\nDone. The design repository is in %s; the HTML redline is %s\n' "$REPO" "$BASE/DES196-redline.html"
