@@ -90,19 +90,7 @@ fn add(repo: &Repo, args: AddArgs) -> Result<()> {
     let mut tx = repo.begin(format!("change add {}", args.id))?;
     tx.config()?.pattern(IdKind::Change)?.check(&args.id)?;
     let snapshot = tx.snapshot();
-    let same_but_case = snapshot
-        .list("changes")?
-        .into_iter()
-        .filter_map(|name| name.strip_suffix(".toml").map(str::to_string))
-        .find(|existing| existing != &args.id && existing.eq_ignore_ascii_case(&args.id));
-    if let Some(existing) = same_but_case {
-        return Err(Error::refused(
-            format!(
-                "change {existing} is already recorded, and ids differing only in case would clash on Windows and macOS"
-            ),
-            "use the existing id, or another one",
-        ));
-    }
+    snapshot.refuse_case_clash("change", "changes", &args.id)?;
     if snapshot.change(&args.id)?.is_some() {
         return Err(Error::refused(
             format!("change {} is already recorded", args.id),

@@ -78,19 +78,7 @@ fn add(repo: &Repo, args: AddArgs) -> Result<()> {
         config.pattern(IdKind::Meeting)?.check(meeting)?;
     }
     let snapshot = tx.snapshot();
-    let same_but_case = snapshot
-        .list("decisions")?
-        .into_iter()
-        .filter_map(|name| name.strip_suffix(".toml").map(str::to_string))
-        .find(|existing| existing != &args.id && existing.eq_ignore_ascii_case(&args.id));
-    if let Some(existing) = same_but_case {
-        return Err(Error::refused(
-            format!(
-                "decision {existing} is already recorded, and ids differing only in case would clash on Windows and macOS"
-            ),
-            "use the existing id, or another one",
-        ));
-    }
+    snapshot.refuse_case_clash("decision", "decisions", &args.id)?;
     if snapshot.decision(&args.id)?.is_some() {
         return Err(Error::refused(
             format!("decision {} is already recorded", args.id),

@@ -242,6 +242,25 @@ impl<'r> Snapshot<'r> {
         Ok(versions)
     }
 
+    /// Refuses an id that differs only in case from a record in `folder`: the two
+    /// files would clash on Windows and macOS.
+    pub fn refuse_case_clash(&self, kind: &str, folder: &str, id: &str) -> Result<()> {
+        let clash = self
+            .list(folder)?
+            .into_iter()
+            .filter_map(|name| name.strip_suffix(".toml").map(str::to_string))
+            .find(|existing| existing != id && existing.eq_ignore_ascii_case(id));
+        match clash {
+            Some(existing) => Err(Error::refused(
+                format!(
+                    "{kind} {existing} is already recorded, and ids differing only in case would clash on Windows and macOS"
+                ),
+                "use the existing id, or another one",
+            )),
+            None => Ok(()),
+        }
+    }
+
     pub fn decision(&self, id: &str) -> Result<Option<Decision>> {
         self.record(&paths::decision(id))
     }
