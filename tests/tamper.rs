@@ -349,6 +349,56 @@ fn a_range_checks_only_what_it_adds() {
     assert_eq!(report["versions"], 1);
 }
 
+#[test]
+fn merged_work_from_two_clones_verifies_clean() {
+    let (_dir, repo) = example();
+    let other_dir = tempfile::tempdir().unwrap();
+    let other = other_dir.path().join("other");
+    git_in(
+        other_dir.path(),
+        &["clone", "-q", repo.to_str().unwrap(), "other"],
+    );
+    edit(
+        &other,
+        "artefacts/OC/operational-choreography.md",
+        "Operational",
+        "Operational (other clone)",
+    );
+    baseline_in(&other)
+        .args(["draft", "OC", "--date", "2023-07-21"])
+        .assert()
+        .success();
+    edit(
+        &repo,
+        "artefacts/DIP-ICC/interface-code-of-connections.md",
+        "DIP",
+        "DIP (revised)",
+    );
+    baseline_in(&repo)
+        .args(["draft", "DIP-ICC", "--date", "2023-07-21"])
+        .assert()
+        .success();
+    git_in(
+        &repo,
+        &[
+            "pull",
+            "-q",
+            "--no-rebase",
+            "--no-ff",
+            "--no-edit",
+            other.to_str().unwrap(),
+            "HEAD",
+        ],
+    );
+    assert_eq!(
+        git_in(&repo, &["rev-list", "--merges", "--count", "HEAD"]).trim(),
+        "1"
+    );
+    let (code, report) = verify(&repo);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(report["versions"], 13);
+}
+
 fn zlib(text: &str) -> Vec<u8> {
     let mut compressor = libdeflater::Compressor::new(libdeflater::CompressionLvl::default());
     let mut out = vec![0; compressor.zlib_compress_bound(text.len())];

@@ -43,13 +43,22 @@ fn entries(data: &[u8]) -> Vec<Entry<'_>> {
             break;
         };
         out.push(Entry {
-            is_tree: &rest[..space] == b"40000",
+            is_tree: is_folder(&rest[..space]),
             name: &rest[space + 1..nul],
             id,
         });
         rest = &rest[nul + 21..];
     }
     out
+}
+
+/// Whether a tree entry's mode is a folder's — read as a number, since a padded
+/// `040000` is a folder too.
+fn is_folder(mode: &[u8]) -> bool {
+    std::str::from_utf8(mode)
+        .ok()
+        .and_then(|m| u32::from_str_radix(m, 8).ok())
+        .is_some_and(|m| m & 0o170000 == 0o040000)
 }
 
 fn oid(raw: &[u8]) -> Result<git2::Oid> {

@@ -112,6 +112,16 @@ pub fn row(entry: &RegisterEntry) -> [String; 10] {
     ]
 }
 
+/// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@` first) is
+/// written behind a `'`, as spreadsheets expect.
+fn inert(cell: String) -> String {
+    if cell.starts_with(['=', '+', '-', '@']) {
+        format!("'{cell}")
+    } else {
+        cell
+    }
+}
+
 pub fn write_csv(register: &[RegisterEntry], out: &mut dyn Write) -> Result<()> {
     let mut writer = csv::Writer::from_writer(out);
     let failed = |err: csv::Error| {
@@ -122,7 +132,7 @@ pub fn write_csv(register: &[RegisterEntry], out: &mut dyn Write) -> Result<()> 
     };
     writer.write_record(COLUMNS).map_err(failed)?;
     for entry in register {
-        writer.write_record(row(entry)).map_err(failed)?;
+        writer.write_record(row(entry).map(inert)).map_err(failed)?;
     }
     writer.flush()?;
     Ok(())

@@ -117,12 +117,8 @@ impl<'r> Audit<'r> {
         for (n, id) in commits.iter().enumerate() {
             progress(n, commits.len());
             let commit = git.find_commit(*id)?;
-            let parent = commit
-                .parent_id(0)
-                .ok()
-                .map(|p| git.find_commit(p))
-                .transpose()?;
-            for delta in differ.diff(parent.map(|p| p.tree_id()), commit.tree_id())? {
+            let parents: Vec<git2::Oid> = commit.parent_ids().collect();
+            for delta in merged_deltas(&mut differ, git, &parents, commit.tree_id())? {
                 if let (Change::Added, Some((artefact, _))) =
                     (delta.change, version_of(&delta.path))
                     && let Some(file) = self.content_files.get(&artefact)
@@ -161,6 +157,12 @@ impl<'r> Audit<'r> {
                 path,
                 Some(commit),
                 "the record was deleted; records are never removed",
+            ),
+            (Change::Modified, None, _) => self.find(
+                "history",
+                path,
+                Some(commit),
+                "a merge changed the record; records are written once",
             ),
             (Change::Modified, Some(old), Some(new)) if path.starts_with("changes/") => {
                 self.check_change_grew(path, commit, old, new)?
@@ -206,6 +208,44 @@ impl<'r> Audit<'r> {
             );
         }
         Ok(())
+    }
+}
+
+/// What a commit changed among the records, against all its parents: a merge
+/// adds a record only if no parent had it, edits one only if it differs from every
+/// parent that had it, and deletes one a parent had. A record a merge brings in
+/// unchanged from one parent was checked where that parent's history made it.
+fn merged_deltas(
+    differ: &mut super::history::Differ<'_>,
+    git: &git2::Repository,
+    parents: &[git2::Oid],
+    tree: git2::Oid,
+) -> Result<Vec<super::history::Delta>> {
+    let parent_tree = |id: &git2::Oid| -> Result<git2::Oid> { Ok(git.find_commit(*id)?.tree_id()) };
+    match parents {
+        [] => differ.diff(None, tree),
+        [only] => differ.diff(Some(parent_tree(only)?), tree),
+        [first, rest @ ..] => {
+            let mut deltas = differ.diff(Some(parent_tree(first)?), tree)?;
+            for other in rest {
+                let against: HashMap<String, Change> = differ
+                    .diff(Some(parent_tree(other)?), tree)?
+                    .into_iter()
+                    .map(|d| (d.path, d.change))
+                    .collect();
+                deltas.retain_mut(|d| match against.get(&d.path) {
+                    // Unchanged from this parent: it brought the record in.
+                    None => false,
+                    // This parent had it too: an edit, not an addition.
+                    Some(Change::Modified) if d.change == Change::Added => {
+                        d.change = Change::Modified;
+                        true
+                    }
+                    Some(_) => true,
+                });
+            }
+            Ok(deltas)
+        }
     }
 }
 
@@ -316,7 +356,13 @@ fn check_order(audit: &mut Audit<'_>) {
 
 /// Every version's content and, for baselines, tag and rules.
 fn check_versions(audit: &mut Audit<'_>, snapshot: &Snapshot<'_>, only_added: bool) -> Result<()> {
-    let config = snapshot.config()?;
+    let current = match snapshot.config() {
+        Ok(config) => config.policy,
+        Err(err) => {
+            audit.find("record", "baseline.toml", None, err.message);
+            crate::model::config::Policy::default()
+        }
+    };
     let artefacts: Vec<String> = if only_added {
         let mut ids: Vec<String> = audit
             .added
@@ -338,6 +384,7 @@ fn check_versions(audit: &mut Audit<'_>, snapshot: &Snapshot<'_>, only_added: bo
                 continue;
             }
         };
+        check_file_names(audit, snapshot, &id, &versions)?;
         for (n, record) in versions.iter().enumerate() {
             let path = paths::version(&id, &record.version);
             let added = audit.added.get(&path).copied();
@@ -349,16 +396,51 @@ fn check_versions(audit: &mut Audit<'_>, snapshot: &Snapshot<'_>, only_added: bo
             if record.status == Status::Baselined {
                 audit.report.baselines += 1;
                 check_tag(audit, &path, record, added.map(|a| a.0), only_added);
-                check_rules(
-                    audit,
-                    snapshot,
-                    &path,
-                    record,
-                    &versions[..n],
-                    &config.policy,
-                )?;
+                // A baseline answers to the policy in force when it was recorded.
+                let policy = match added {
+                    Some((commit, _)) => Snapshot::at_commit(audit.repo, commit)?
+                        .config()
+                        .map(|c| c.policy)
+                        .unwrap_or_else(|_| current.clone()),
+                    None => current.clone(),
+                };
+                check_rules(audit, snapshot, &path, record, &versions[..n], &policy)?;
             }
         }
+    }
+    Ok(())
+}
+
+/// Each version file holds the version its name says, of the artefact whose
+/// folder it is in: a record under another name would borrow that version's
+/// commit and tag.
+fn check_file_names(
+    audit: &mut Audit<'_>,
+    snapshot: &Snapshot<'_>,
+    id: &str,
+    versions: &[VersionRecord],
+) -> Result<()> {
+    let expected: std::collections::HashSet<String> = versions
+        .iter()
+        .map(|v| format!("{}.toml", v.version))
+        .collect();
+    for name in snapshot.list(&paths::versions_dir(id))? {
+        if name.ends_with(".toml") && !expected.contains(&name) {
+            audit.find(
+                "record",
+                format!("{}/{name}", paths::versions_dir(id)),
+                None,
+                "the file's name is not the version it holds",
+            );
+        }
+    }
+    for record in versions.iter().filter(|v| v.artefact != id) {
+        audit.find(
+            "record",
+            paths::version(id, &record.version),
+            None,
+            format!("the record names artefact {}, not {id}", record.artefact),
+        );
     }
     Ok(())
 }
@@ -621,6 +703,9 @@ fn check_stray_tags(audit: &mut Audit<'_>, snapshot: &Snapshot<'_>) -> Result<()
         let Some((artefact, version)) = name.split_once("/v") else {
             continue;
         };
+        if !snapshot.exists(&paths::artefact(artefact))? {
+            continue;
+        }
         let Ok(version) = version.parse::<VersionNumber>() else {
             continue;
         };
@@ -655,7 +740,7 @@ fn check_leftovers(audit: &mut Audit<'_>) -> Result<()> {
     }
     let mut options = git2::StatusOptions::new();
     options.include_untracked(true).recurse_untracked_dirs(true);
-    for dir in ["artefacts", "decisions", "changes"] {
+    for dir in ["baseline.toml", "artefacts", "decisions", "changes"] {
         options.pathspec(dir);
     }
     let statuses = audit.repo.git().statuses(Some(&mut options))?;
@@ -726,13 +811,24 @@ pub fn repair(repo: &Repo, report: &Report) -> Result<Vec<String>> {
             }
             "leftover" if !finding.record.ends_with("journal.json") => {
                 let file = repo.root().join(&finding.record);
+                // The index entry goes back to the commit's too, or git would
+                // still hold the half-written record.
+                if let Some(head) = snapshot.commit() {
+                    repo.git()
+                        .reset_default(Some(head.as_object()), [finding.record.as_str()])?;
+                }
                 match snapshot.read(&finding.record)? {
                     Some(bytes) => {
                         crate::repo::journal::replace_file(&file, &bytes)?;
                         done.push(format!("restored {} as committed", finding.record));
                     }
                     None => {
-                        std::fs::remove_file(&file).map_err(crate::error::io_at(&file))?;
+                        match std::fs::remove_file(&file) {
+                            Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
+                                return Err(crate::error::io_at(&file)(err));
+                            }
+                            _ => {}
+                        }
                         done.push(format!(
                             "removed {}, which was never committed",
                             finding.record
