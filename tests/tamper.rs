@@ -347,6 +347,27 @@ fn a_range_checks_only_what_it_adds() {
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["commits"], 1);
     assert_eq!(report["versions"], 1);
+
+    let before = git_in(&repo, &["rev-parse", "HEAD"]);
+    let record = std::fs::read_to_string(repo.join("artefacts/OC/versions/0.1.toml")).unwrap();
+    std::fs::write(
+        repo.join("artefacts/OC/versions/0.2.5.toml"),
+        record.replace("version = \"0.1\"", "version = \"0.2.5\""),
+    )
+    .unwrap();
+    git_in(&repo, &["add", "artefacts/OC/versions/0.2.5.toml"]);
+    git_in(&repo, &["commit", "-qm", "Slip a lower version in"]);
+    let range = format!("{}..HEAD", before.trim());
+    let out = baseline_in(&repo)
+        .args(["verify", "--range", &range, "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        findings(&report).contains(&"order artefacts/OC/versions/0.2.5.toml".to_string()),
+        "{report}"
+    );
 }
 
 #[test]

@@ -290,6 +290,9 @@ pub fn verify(repo: &Repo, range: Option<&str>, progress: &dyn Fn(usize, usize))
     audit.report.head = Some(head.to_string());
     audit.report.range = range.map(str::to_string);
     audit.walk(range_ids, head, progress)?;
+    if let Some((Some(old), _)) = range_ids {
+        seed_order(&mut audit, &Snapshot::at_commit(repo, old)?)?;
+    }
     check_order(&mut audit);
     check_versions(&mut audit, &snapshot, range_ids.is_some())?;
     check_references(&mut audit, &snapshot, range_ids.is_some())?;
@@ -333,6 +336,20 @@ fn parse_range(repo: &Repo, text: &str) -> Result<(Option<git2::Oid>, git2::Oid)
 }
 
 /// Versions are added in increasing order.
+/// For a range: each artefact's versions continue from the highest one recorded
+/// before it, so a push cannot slip in a number below an existing version.
+fn seed_order(audit: &mut Audit<'_>, before: &Snapshot<'_>) -> Result<()> {
+    let Some(commit) = before.commit().map(|c| c.id()) else {
+        return Ok(());
+    };
+    for (artefact, added) in audit.order.iter_mut() {
+        if let Some(highest) = before.version_numbers(artefact)?.into_iter().max() {
+            added.insert(0, (highest, commit));
+        }
+    }
+    Ok(())
+}
+
 fn check_order(audit: &mut Audit<'_>) {
     let mut found = Vec::new();
     for (artefact, added) in &audit.order {
