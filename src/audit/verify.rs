@@ -402,6 +402,12 @@ fn check_versions(audit: &mut Audit<'_>, snapshot: &Snapshot<'_>, only_added: bo
             }
         };
         check_file_names(audit, snapshot, &id, &versions)?;
+        let title = snapshot
+            .artefact(&id)
+            .ok()
+            .flatten()
+            .map(|a| a.title)
+            .unwrap_or_default();
         for (n, record) in versions.iter().enumerate() {
             let path = paths::version(&id, &record.version);
             let added = audit.added.get(&path).copied();
@@ -412,7 +418,7 @@ fn check_versions(audit: &mut Audit<'_>, snapshot: &Snapshot<'_>, only_added: bo
             check_content(audit, &path, record, added.map(|a| a.0));
             if record.status == Status::Baselined {
                 audit.report.baselines += 1;
-                check_tag(audit, &path, record, added.map(|a| a.0), only_added);
+                check_tag(audit, &path, record, added.map(|a| a.0), only_added, &title);
                 // A baseline answers to the policy in force when it was recorded.
                 let policy = match added {
                     Some((commit, _)) => Snapshot::at_commit(audit.repo, commit)?
@@ -503,6 +509,7 @@ fn check_tag(
     record: &VersionRecord,
     commit: Option<git2::Oid>,
     tag_may_follow: bool,
+    title: &str,
 ) {
     let name = paths::tag(&record.artefact, &record.version);
     let reference = audit
@@ -528,15 +535,26 @@ fn check_tag(
         audit.report.findings.push(finding);
         return;
     };
-    let annotated = reference.peel(git2::ObjectType::Tag).is_ok();
+    let message = reference.peel(git2::ObjectType::Tag).ok().and_then(|tag| {
+        tag.as_tag()
+            .and_then(|t| t.message().ok().flatten().map(str::to_string))
+    });
     let target = reference.peel_to_commit().ok().map(|c| c.id());
-    if !annotated {
-        audit.find(
+    match message {
+        None => audit.find(
             "tag",
             &name,
             commit,
             "the tag is not an annotated tag (it was replaced by hand)",
-        );
+        ),
+        // The message names the decisions and the hash: it must be the record's.
+        Some(message) if message.trim_end() != record.tag_message(title).trim_end() => audit.find(
+            "tag",
+            &name,
+            commit,
+            "the tag's message does not match the version record (decisions, date or hash differ)",
+        ),
+        Some(_) => {}
     }
     match (target, commit) {
         (Some(t), Some(c)) if t != c => audit.find(
