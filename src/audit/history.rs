@@ -61,6 +61,24 @@ fn is_folder(mode: &[u8]) -> bool {
         .is_some_and(|m| m & 0o170000 == 0o040000)
 }
 
+/// One named entry of a raw tree, found without parsing the rest.
+fn find_entry<'a>(data: &'a [u8], name: &[u8], is_tree: bool) -> Option<Entry<'a>> {
+    let mut rest = data;
+    while let Some(space) = memchr::memchr(b' ', rest) {
+        let nul = space + memchr::memchr(0, &rest[space..])?;
+        let id = rest.get(nul + 1..nul + 21)?;
+        if &rest[space + 1..nul] == name && is_folder(&rest[..space]) == is_tree {
+            return Some(Entry {
+                is_tree,
+                name: &rest[space + 1..nul],
+                id,
+            });
+        }
+        rest = &rest[nul + 21..];
+    }
+    None
+}
+
 fn oid(raw: &[u8]) -> Result<git2::Oid> {
     Ok(git2::Oid::from_bytes(raw)?)
 }
@@ -120,10 +138,7 @@ impl<'o> Differ<'o> {
         while let Some(part) = parts.next() {
             let data = self.tree(tree)?;
             let last = parts.peek().is_none();
-            let Some(entry) = entries(data.data())
-                .into_iter()
-                .find(|e| e.name == part.as_bytes() && e.is_tree != last)
-            else {
+            let Some(entry) = find_entry(data.data(), part.as_bytes(), !last) else {
                 return Ok(None);
             };
             if last {
