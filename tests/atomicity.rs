@@ -44,6 +44,40 @@ fn design() -> Design {
     design
 }
 
+/// The binary as a plain child process (to run several at once, or to kill),
+/// committing as `who`.
+fn child(design: &Design, args: &[&str], who: &str) -> std::process::Command {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("baseline"));
+    cmd.args(args)
+        .current_dir(design.path())
+        .env("GIT_AUTHOR_NAME", who)
+        .env(
+            "GIT_AUTHOR_EMAIL",
+            format!("{}@example.org", who.to_lowercase()),
+        )
+        .stdout(Stdio::null());
+    cmd
+}
+
+/// Runs a small write command (raising change `id`) and returns its output.
+fn add_change(design: &Design, id: &str) -> std::process::Output {
+    design
+        .cmd()
+        .args([
+            "change",
+            "add",
+            id,
+            "--title",
+            "t",
+            "--affects",
+            "DOC",
+            "--date",
+            "2023-07-03",
+        ])
+        .output()
+        .unwrap()
+}
+
 fn versions(design: &Design) -> Vec<serde_json::Value> {
     design.json(&["log", "DOC"]).as_array().unwrap().clone()
 }
@@ -77,20 +111,15 @@ fn parallel_drafts_never_share_a_version_number() {
                 &format!("in/v{i}.md"),
                 &format!("# Version from writer {i}\n"),
             );
-            let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("baseline"));
-            cmd.args([
-                "draft",
-                "DOC",
-                &format!("in/v{i}.md"),
-                "--date",
-                "2023-07-02",
-            ])
-            .current_dir(design.path())
-            .env("GIT_AUTHOR_NAME", "Racer")
-            .env("GIT_AUTHOR_EMAIL", "racer@example.org")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
-            cmd.spawn().unwrap()
+            let file = format!("in/v{i}.md");
+            child(
+                &design,
+                &["draft", "DOC", &file, "--date", "2023-07-02"],
+                "Racer",
+            )
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
         })
         .collect();
     for child in children {
@@ -132,19 +161,15 @@ fn parallel_approvals_baseline_once() {
     let design = design();
     let children: Vec<_> = (0..4)
         .map(|_| {
-            std::process::Command::new(assert_cmd::cargo::cargo_bin("baseline"))
-                .args([
-                    "approve",
-                    "DOC",
-                    "--decision",
-                    "DEC1",
-                    "--date",
-                    "2023-07-02",
-                ])
-                .current_dir(design.path())
-                .env("GIT_AUTHOR_NAME", "Racer")
-                .env("GIT_AUTHOR_EMAIL", "racer@example.org")
-                .stdout(Stdio::null())
+            let approve = [
+                "approve",
+                "DOC",
+                "--decision",
+                "DEC1",
+                "--date",
+                "2023-07-02",
+            ];
+            child(&design, &approve, "Racer")
                 .stderr(Stdio::piped())
                 .spawn()
                 .unwrap()
@@ -197,21 +222,17 @@ fn killed_at_random_moments_the_repository_stays_whole() {
                 .map(String::from)
                 .to_vec()
         };
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("baseline"))
-            .args(&args)
-            .current_dir(design.path())
-            .env("GIT_AUTHOR_NAME", "Killed")
-            .env("GIT_AUTHOR_EMAIL", "killed@example.org")
-            .stdout(Stdio::null())
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let mut running = child(&design, &args, "Killed")
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
         std::thread::sleep(delay);
-        if child.try_wait().unwrap().is_none() {
+        if running.try_wait().unwrap().is_none() {
             kills += 1;
         }
-        let _ = child.kill();
-        child.wait().unwrap();
+        let _ = running.kill();
+        running.wait().unwrap();
 
         design.assert_fsck_clean();
         let recorded = versions(&design);
@@ -288,21 +309,7 @@ fn killed_after_the_commit_the_next_command_completes_the_work() {
             .contains("an interrupted baseline command left work to finish")
     );
 
-    let out = design
-        .cmd()
-        .args([
-            "change",
-            "add",
-            "CR2",
-            "--title",
-            "t",
-            "--affects",
-            "DOC",
-            "--date",
-            "2023-07-03",
-        ])
-        .output()
-        .unwrap();
+    let out = add_change(&design, "CR2");
     assert!(out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -395,21 +402,7 @@ fn work_left_by_a_killed_command_is_completed_even_after_a_git_commit() {
     design.write("notes.txt", "the user's own work\n");
     design.git(&["add", "notes.txt"]);
     design.git(&["commit", "-qm", "User work on top"]);
-    let out = design
-        .cmd()
-        .args([
-            "change",
-            "add",
-            "CR2",
-            "--title",
-            "t",
-            "--affects",
-            "DOC",
-            "--date",
-            "2023-07-03",
-        ])
-        .output()
-        .unwrap();
+    let out = add_change(&design, "CR2");
     assert!(
         out.status.success(),
         "{}",
