@@ -5,7 +5,10 @@
 //!
 //! Then a redline of two 50 MB texts, once, with its peak memory (the limit is 1 GB).
 //!
-//! Run: `cargo bench --bench redline`. `BASELINE_BIN=PATH` times another binary.
+//! Run: `cargo bench --bench redline`. Environment:
+//! - `BASELINE_BIN=PATH` times another binary;
+//! - `BENCH_KEEP=DIR` keeps the design repository (artefacts TEXT and TABLE) in DIR;
+//! - `BENCH_SKIP_HUGE=1` skips the 50 MB redline.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -21,7 +24,8 @@ fn main() {
         PathBuf::from,
     );
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let repo = dir.path().join("design");
+    let repo =
+        std::env::var_os("BENCH_KEEP").map_or_else(|| dir.path().join("design"), PathBuf::from);
     std::fs::create_dir_all(&repo).expect("create the repository folder");
     run(&bin, &repo, &["init", "--programme", "Bench"]);
 

@@ -97,29 +97,18 @@ fn as_text(bytes: Vec<u8>) -> Option<String> {
 /// The comparison proper, by the artefact's format.
 fn fill(artefact: &Artefact, old: &str, new: &str, redline: &mut Redline) {
     if let (true, Some(key)) = (artefact.format.is_table(), artefact.key.as_deref()) {
-        // The line operations (for JSON) and the table comparison are independent:
-        // one core each.
-        let (compared, lines) = std::thread::scope(|scope| {
-            let lines = scope.spawn(|| text::diff(old, new, text::Detail::Lines));
-            let compared = table::diff(artefact.format, key, old, new, &mut redline.summary);
-            (
-                compared,
-                lines
-                    .join()
-                    .unwrap_or_else(|_| text::diff(old, new, text::Detail::Lines)),
-            )
-        });
-        match compared {
-            Ok(table) => {
-                if table.rows.is_empty() && redline.from.sha256 != redline.to.sha256 {
+        match table::diff(artefact.format, key, old, new, &mut redline.summary) {
+            Ok(compared) => {
+                if compared.diff.rows.is_empty() && redline.from.sha256 != redline.to.sha256 {
                     redline.notes.push(
                         "the tables hold the same cells; the files differ only in how they are written (quoting, spacing or line endings)".into(),
                     );
                 }
+                let lines = text::along(old, new, &compared.anchors);
                 redline.ops = lines.ops;
                 redline.notes.extend(lines.notes);
                 redline.summary.lines_whitespace_only = lines.summary.lines_whitespace_only;
-                redline.body = model::Body::Table(table);
+                redline.body = model::Body::Table(compared.diff);
                 return;
             }
             Err(table::NotComparable(why)) => redline

@@ -73,6 +73,31 @@ pub fn diff(old_text: &str, new_text: &str, detail: Detail) -> TextDiff {
     builder.finish()
 }
 
+/// Compares two texts along lines paired by the caller (`anchors`, increasing on
+/// both sides; a pair that differs is a change), without a line diff: for tables,
+/// whose rows were already paired by key. Changed lines are not compared word by word.
+pub fn along(old_text: &str, new_text: &str, anchors: &[(usize, usize)]) -> TextDiff {
+    let (old, new) = (split_lines(old_text), split_lines(new_text));
+    let mut builder = Builder::new(old_text, new_text, &old, &new);
+    builder.word_level = false;
+    let no_section = |_: usize, _: Option<usize>| Vec::new();
+    let (mut i, mut j) = (0, 0);
+    for &(a, b) in anchors {
+        if a < i || b < j || a >= old.len() || b >= new.len() {
+            continue;
+        }
+        if a > i || b > j {
+            builder.changed(i..a, j..b, Vec::new());
+        }
+        matched(&mut builder, a..a + 1, b..b + 1, &no_section);
+        (i, j) = (a + 1, b + 1);
+    }
+    if i < old.len() || j < new.len() {
+        builder.changed(i..old.len(), j..new.len(), Vec::new());
+    }
+    builder.finish()
+}
+
 /// Lines the diff paired as equal. Their tokens came from hashes, so each pair is
 /// compared here: a pair that differs after all (a hash collision) is a change.
 fn matched(

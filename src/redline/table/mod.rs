@@ -1,0 +1,609 @@
+//! Table redlines: CSV/TSV rows paired by their key column and compared cell by
+//! cell, in the manner of daff — never a guessed pairing: a missing or duplicate
+//! key makes the caller fall back to a text redline with a warning.
+
+mod read;
+
+use std::hash::BuildHasher;
+
+use hashbrown::HashTable;
+
+use super::model::{CellChange, RowChange, RowKind, Summary, TableDiff};
+use crate::model::Format;
+use read::{Table, cell, parse};
+
+/// Why a table could not be compared on its key.
+pub struct NotComparable(pub String);
+
+/// A table comparison, with the lines of the two texts that hold the same row in
+/// the same order: anchors for the line operations that rebuild TO.
+pub struct Compared {
+    pub diff: TableDiff,
+    /// Pairs of (FROM line, TO line), 0-based, increasing on both sides.
+    pub anchors: Vec<(usize, usize)>,
+}
+
+/// How the rows of the two sides pair by key.
+struct Pairing {
+    new_of_old: Vec<Option<usize>>,
+    old_of_new: Vec<Option<usize>>,
+}
+
+/// Pairs rows by key, refusing a key used twice on either side. The hash table
+/// holds row numbers only (keys are read from the tables): tens of thousands of
+/// rows then fit in a few pages of memory.
+fn pair(old: &Table<'_>, new: &Table<'_>) -> Result<Pairing, NotComparable> {
+    const NONE: u32 = u32::MAX;
+    let twice = |side: &str, key: &str, first: u32, second: usize| {
+        NotComparable(format!(
+            "{side} has the key \"{key}\" twice (rows {} and {})",
+            first as usize + 1,
+            second + 1
+        ))
+    };
+    let state = foldhash::fast::FixedState::with_seed(0x7ab1e);
+    // Each entry: [FROM row, TO row] of one key.
+    let mut at: HashTable<[u32; 2]> = HashTable::with_capacity(old.len().max(new.len()));
+    let key_of = |[i, j]: [u32; 2]| {
+        if i == NONE {
+            new.key(j as usize)
+        } else {
+            old.key(i as usize)
+        }
+    };
+    for i in 0..old.len() {
+        let key = old.key(i);
+        match at.entry(
+            state.hash_one(key),
+            |&e| key_of(e) == key,
+            |&e| state.hash_one(key_of(e)),
+        ) {
+            hashbrown::hash_table::Entry::Occupied(e) => {
+                return Err(twice("FROM", key, e.get()[0], i));
+            }
+            hashbrown::hash_table::Entry::Vacant(e) => {
+                e.insert([i as u32, NONE]);
+            }
+        }
+    }
+    let mut pairing = Pairing {
+        new_of_old: vec![None; old.len()],
+        old_of_new: vec![None; new.len()],
+    };
+    for j in 0..new.len() {
+        let key = new.key(j);
+        let entry = at
+            .entry(
+                state.hash_one(key),
+                |&e| key_of(e) == key,
+                |&e| state.hash_one(key_of(e)),
+            )
+            .or_insert([NONE, NONE])
+            .into_mut();
+        if entry[1] != NONE {
+            return Err(twice("TO", key, entry[1], j));
+        }
+        entry[1] = j as u32;
+        if entry[0] != NONE {
+            let i = entry[0] as usize;
+            pairing.old_of_new[j] = Some(i);
+            pairing.new_of_old[i] = Some(j);
+        }
+    }
+    Ok(pairing)
+}
+
+/// Compares two tables on `key`.
+pub fn diff(
+    format: Format,
+    key: &str,
+    old_text: &str,
+    new_text: &str,
+    summary: &mut Summary,
+) -> Result<Compared, NotComparable> {
+    let (old, new) = std::thread::scope(|scope| {
+        let first = scope.spawn(|| parse(format, old_text, key, "FROM"));
+        let second = parse(format, new_text, key, "TO");
+        (
+            first
+                .join()
+                .unwrap_or_else(|_| parse(format, old_text, key, "FROM")),
+            second,
+        )
+    });
+    let (old, new) = (old?, new?);
+    let pairing = pair(&old, &new)?;
+    let columns = match_columns(&old, &new, &pairing);
+    // Where the columns are the same, a row written the same holds the same cells.
+    let same_columns = old.header == new.header;
+    let kept = kept_in_order(&pairing);
+
+    // Removed rows are listed where they stood: before the first common row that
+    // followed them in FROM.
+    let mut rows = Vec::new();
+    let mut next_old = 0;
+    let mut removed_before = |limit: usize, rows: &mut Vec<RowChange>| {
+        while next_old < limit {
+            if pairing.new_of_old[next_old].is_none() {
+                let values = values(&old, next_old);
+                rows.push(row(
+                    old.key(next_old),
+                    RowKind::Removed,
+                    Some(next_old),
+                    None,
+                    false,
+                    Vec::new(),
+                    values,
+                ));
+            }
+            next_old += 1;
+        }
+    };
+    // Byte offsets first, turned into line numbers at the end in one pass.
+    let mut anchors = Vec::with_capacity(new.len() + 1);
+    if let (Some(a), Some(b)) = (old.header_row, new.header_row) {
+        anchor(&mut anchors, (&old, a), (&new, b));
+    }
+    for (j, (&paired, &kept)) in pairing.old_of_new.iter().zip(&kept).enumerate() {
+        let k = new.key(j);
+        let Some(i) = paired else {
+            let values = values(&new, j);
+            rows.push(row(
+                k,
+                RowKind::Added,
+                None,
+                Some(j),
+                false,
+                Vec::new(),
+                values,
+            ));
+            continue;
+        };
+        let is_moved = !kept;
+        if !is_moved {
+            removed_before(i, &mut rows);
+            anchor(&mut anchors, (&old, old.rows[i]), (&new, new.rows[j]));
+        }
+        let cells = if same_columns && old.rows[i] == new.rows[j] {
+            Vec::new()
+        } else {
+            changed_cells(&columns, (&old, i), (&new, j))
+        };
+        let kind = match (cells.is_empty(), is_moved) {
+            (false, _) => RowKind::Changed,
+            (true, true) => RowKind::Moved,
+            (true, false) => continue,
+        };
+        rows.push(row(k, kind, Some(i), Some(j), is_moved, cells, Vec::new()));
+    }
+    removed_before(old.len(), &mut rows);
+    for (n, r) in rows.iter_mut().enumerate() {
+        r.anchor = format!("change-{}", n + 1);
+    }
+    summary.rows_added = rows.iter().filter(|r| r.kind == RowKind::Added).count();
+    summary.rows_removed = rows.iter().filter(|r| r.kind == RowKind::Removed).count();
+    summary.rows_changed = rows.iter().filter(|r| r.kind == RowKind::Changed).count();
+    summary.rows_moved = rows.iter().filter(|r| r.moved).count();
+    summary.cells_changed = rows.iter().map(|r| r.cells.len()).sum();
+    summary.columns_added = columns.added.len();
+    summary.columns_removed = columns.removed.len();
+    summary.columns_renamed = columns.renamed.len();
+    Ok(Compared {
+        diff: TableDiff {
+            key: key.to_string(),
+            columns_added: columns.added,
+            columns_removed: columns.removed,
+            columns_renamed: columns.renamed,
+            rows,
+        },
+        anchors: line_numbers(&old, &new, &anchors),
+    })
+}
+
+/// Anchors the lines of a record that kept its place, by where they start: its
+/// first line, and where it is written the same on both sides, each line of a
+/// record that spans several.
+fn anchor(
+    anchors: &mut Vec<(usize, usize)>,
+    (old, a): (&Table<'_>, &[u8]),
+    (new, b): (&Table<'_>, &[u8]),
+) {
+    let (x, y) = (old.offset(a), new.offset(b));
+    let mut push = |pair: (usize, usize)| {
+        if anchors
+            .last()
+            .is_none_or(|last| last.0 < pair.0 && last.1 < pair.1)
+        {
+            anchors.push(pair);
+        }
+    };
+    push((x, y));
+    if a == b {
+        memchr::memchr_iter(b'\n', a).for_each(|n| push((x + n + 1, y + n + 1)));
+    }
+}
+
+/// Turns anchors from byte offsets into line numbers, walking each text once.
+fn line_numbers(
+    old: &Table<'_>,
+    new: &Table<'_>,
+    anchors: &[(usize, usize)],
+) -> Vec<(usize, usize)> {
+    let olds = lines_at(old.text, anchors.iter().map(|a| a.0));
+    let news = lines_at(new.text, anchors.iter().map(|a| a.1));
+    olds.into_iter().zip(news).collect()
+}
+
+/// The line each of `offsets` (increasing) is on.
+fn lines_at(text: &[u8], offsets: impl Iterator<Item = usize>) -> Vec<usize> {
+    let mut breaks = memchr::memchr_iter(b'\n', text).peekable();
+    let mut line = 0;
+    offsets
+        .map(|offset| {
+            while breaks.next_if(|&at| at < offset).is_some() {
+                line += 1;
+            }
+            line
+        })
+        .collect()
+}
+
+fn row(
+    key: &str,
+    kind: RowKind,
+    old: Option<usize>,
+    new: Option<usize>,
+    moved: bool,
+    cells: Vec<CellChange>,
+    values: Vec<(String, String)>,
+) -> RowChange {
+    RowChange {
+        anchor: String::new(),
+        key: key.to_string(),
+        kind,
+        old_row: old.map(|i| i + 1),
+        new_row: new.map(|j| j + 1),
+        moved,
+        cells,
+        values,
+    }
+}
+
+fn values(table: &Table, row: usize) -> Vec<(String, String)> {
+    table
+        .header
+        .iter()
+        .cloned()
+        .zip(table.cells(row).iter().map(|c| cell(c).into_owned()))
+        .collect()
+}
+
+/// How the columns correspond: pairs of (old index, new index, shown name), and
+/// the added, removed and renamed ones.
+struct Columns {
+    pairs: Vec<(usize, usize, String)>,
+    added: Vec<String>,
+    removed: Vec<String>,
+    renamed: Vec<(String, String)>,
+}
+
+/// Columns pair by name; an unpaired old and new column holding the same values
+/// in most common rows is a rename.
+fn match_columns(old: &Table<'_>, new: &Table<'_>, pairing: &Pairing) -> Columns {
+    let (old_header, new_header) = (&old.header, &new.header);
+    let mut pairs = Vec::new();
+    let mut old_unpaired: Vec<usize> = Vec::new();
+    for (i, name) in old_header.iter().enumerate() {
+        match new_header.iter().position(|n| n == name) {
+            Some(j) => pairs.push((i, j, name.clone())),
+            None => old_unpaired.push(i),
+        }
+    }
+    let mut new_unpaired: Vec<usize> = (0..new_header.len())
+        .filter(|j| !pairs.iter().any(|p| p.1 == *j))
+        .collect();
+    let mut renamed = Vec::new();
+    if !old_unpaired.is_empty() && !new_unpaired.is_empty() {
+        let common: Vec<_> = (0..old.len())
+            .filter_map(|a| Some((old.cells(a), new.cells(pairing.new_of_old[a]?))))
+            .collect();
+        old_unpaired.retain(|&i| {
+            let same = |j: usize| {
+                let agree = common.iter().filter(|(a, b)| a.get(i) == b.get(j)).count();
+                !common.is_empty() && agree * 5 >= common.len() * 4
+            };
+            match new_unpaired.iter().position(|&j| same(j)) {
+                Some(found) => {
+                    let j = new_unpaired.remove(found);
+                    renamed.push((old_header[i].clone(), new_header[j].clone()));
+                    pairs.push((i, j, new_header[j].clone()));
+                    false
+                }
+                None => true,
+            }
+        });
+    }
+    Columns {
+        pairs,
+        added: new_unpaired
+            .iter()
+            .map(|&j| new_header[j].clone())
+            .collect(),
+        removed: old_unpaired
+            .iter()
+            .map(|&i| old_header[i].clone())
+            .collect(),
+        renamed,
+    }
+}
+
+fn changed_cells(
+    columns: &Columns,
+    (old, i): (&Table, usize),
+    (new, j): (&Table, usize),
+) -> Vec<CellChange> {
+    let (old_cells, new_cells) = (old.cells(i), new.cells(j));
+    columns
+        .pairs
+        .iter()
+        .filter_map(|(c, d, name)| {
+            let (a, b) = (
+                old_cells.get(*c).map_or(&b""[..], |c| c.as_ref()),
+                new_cells.get(*d).map_or(&b""[..], |c| c.as_ref()),
+            );
+            (a != b).then(|| CellChange {
+                column: name.clone(),
+                old: cell(a).into_owned(),
+                new: cell(b).into_owned(),
+            })
+        })
+        .collect()
+}
+
+/// For each TO row: whether it is common to both sides and kept its order, that
+/// is, lies on the longest run of common rows in the same order on both sides.
+fn kept_in_order(pairing: &Pairing) -> Vec<bool> {
+    let common: Vec<(usize, usize)> = pairing
+        .old_of_new
+        .iter()
+        .enumerate()
+        .filter_map(|(j, i)| Some((j, (*i)?)))
+        .collect();
+    let mut kept = vec![false; pairing.old_of_new.len()];
+    if common.windows(2).all(|w| w[0].1 < w[1].1) {
+        common.iter().for_each(|&(j, _)| kept[j] = true);
+        return kept;
+    }
+    for n in longest_increasing(&common.iter().map(|&(_, i)| i).collect::<Vec<_>>()) {
+        kept[common[n].0] = true;
+    }
+    kept
+}
+
+/// The positions of a longest strictly increasing subsequence of `values`
+/// (patience sorting, O(n log n)).
+fn longest_increasing(values: &[usize]) -> Vec<usize> {
+    // tails[l]: the position ending the best subsequence of length l + 1 so far.
+    let mut tails: Vec<usize> = Vec::new();
+    let mut previous: Vec<Option<usize>> = vec![None; values.len()];
+    for (n, &value) in values.iter().enumerate() {
+        let length = tails.partition_point(|&t| values[t] < value);
+        previous[n] = length.checked_sub(1).map(|l| tails[l]);
+        if length == tails.len() {
+            tails.push(n);
+        } else {
+            tails[length] = n;
+        }
+    }
+    let mut kept = Vec::with_capacity(tails.len());
+    let mut at = tails.last().copied();
+    while let Some(n) = at {
+        kept.push(n);
+        at = previous[n];
+    }
+    kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn compare(old: &str, new: &str) -> Result<(TableDiff, Summary), String> {
+        compare_with_anchors(old, new).map(|(d, s, _)| (d, s))
+    }
+
+    type Anchors = Vec<(usize, usize)>;
+
+    fn compare_with_anchors(old: &str, new: &str) -> Result<(TableDiff, Summary, Anchors), String> {
+        let mut summary = Summary::default();
+        diff(Format::Csv, "D-Flow", old, new, &mut summary)
+            .map(|c| (c.diff, summary, c.anchors))
+            .map_err(|e| e.0)
+    }
+
+    #[test]
+    fn rows_are_paired_by_key_and_cells_compared() {
+        let old =
+            "D-Flow,Name,Retained\nD0012,Reading,Yes\nD0300,Dispute,Review\nD0379,HH data,Review\n";
+        let new =
+            "D-Flow,Name,Retained\nD0300,Dispute,Yes\nD0379,HH data,Yes\nD0275,Scenario,Yes\n";
+        let (d, s) = compare(old, new).unwrap();
+        let kinds: Vec<(String, RowKind)> =
+            d.rows.iter().map(|r| (r.key.clone(), r.kind)).collect();
+        assert_eq!(
+            kinds,
+            [
+                ("D0012".into(), RowKind::Removed),
+                ("D0300".into(), RowKind::Changed),
+                ("D0379".into(), RowKind::Changed),
+                ("D0275".into(), RowKind::Added)
+            ]
+        );
+        assert_eq!(d.rows[1].cells[0].column, "Retained");
+        assert_eq!(
+            (
+                d.rows[1].cells[0].old.as_str(),
+                d.rows[1].cells[0].new.as_str()
+            ),
+            ("Review", "Yes")
+        );
+        assert_eq!(
+            (
+                s.rows_added,
+                s.rows_removed,
+                s.rows_changed,
+                s.cells_changed
+            ),
+            (1, 1, 2, 2)
+        );
+    }
+
+    #[test]
+    fn rows_that_kept_their_place_anchor_the_line_operations() {
+        let old = "D-Flow,Name\r\nD1,a\r\n\r\nD2,\"b\nc\"\r\nD3,c\r\nD4,d\r\n";
+        let new = "D-Flow,Name\r\nD1,a\r\nD3,c\r\nD2,\"b\nc\"\r\nD4,e\r\n";
+        let (_, _, anchors) = compare_with_anchors(old, new).unwrap();
+        // Header, D1, D2 (both of its lines; D3 moved), and D4's first line.
+        assert_eq!(anchors, [(0, 0), (1, 1), (3, 3), (4, 4), (6, 5)]);
+        let ops = super::super::text::along(old, new, &anchors).ops;
+        assert_eq!(super::super::model::apply(old, &ops), new);
+    }
+
+    #[test]
+    fn moved_rows_and_columns_are_reported() {
+        let old = "D-Flow,Name,Notes\nD1,a,x\nD2,b,y\nD3,c,z\n";
+        let new = "D-Flow,Title,Owner\nD3,c,me\nD1,a,me\nD2,b,me\n";
+        let (d, s) = compare(old, new).unwrap();
+        assert_eq!(
+            d.columns_renamed,
+            [("Name".to_string(), "Title".to_string())]
+        );
+        assert_eq!(d.columns_added, ["Owner"]);
+        assert_eq!(d.columns_removed, ["Notes"]);
+        assert_eq!(s.rows_moved, 1);
+        assert!(d.rows.iter().any(|r| r.key == "D3" && r.moved));
+    }
+
+    #[test]
+    fn missing_and_duplicate_keys_are_not_guessed() {
+        assert!(
+            compare("Flow,Name\nD1,a\n", "Flow,Name\nD1,b\n")
+                .unwrap_err()
+                .contains("FROM has no key column \"D-Flow\"")
+        );
+        assert!(
+            compare("D-Flow,Name\nD1,a\nD1,b\n", "D-Flow,Name\nD1,a\n")
+                .unwrap_err()
+                .contains("FROM has the key \"D1\" twice (rows 1 and 2)")
+        );
+        assert!(
+            compare("D-Flow,Name\nD1,a\n", "D-Flow,Name\n,b\n")
+                .unwrap_err()
+                .contains("TO row 1 has no value")
+        );
+    }
+
+    use proptest::prelude::*;
+    use std::collections::BTreeMap;
+
+    /// A keyed table as rows of (key, [a, b]) with unique keys, in random order.
+    fn table() -> impl Strategy<Value = Vec<(u16, [String; 2])>> {
+        proptest::collection::btree_map(0u16..60, ["[a-c]{0,3}", "(x|y, z|\"q\")?"], 0..25)
+            .prop_map(|rows| rows.into_iter().collect::<Vec<_>>())
+            .prop_shuffle()
+    }
+
+    fn csv_text(rows: &[(u16, [String; 2])]) -> String {
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        writer.write_record(["D-Flow", "A", "B"]).unwrap();
+        for (k, [a, b]) in rows {
+            writer
+                .write_record([format!("D{k:04}"), a.clone(), b.clone()])
+                .unwrap();
+        }
+        String::from_utf8(writer.into_inner().unwrap()).unwrap()
+    }
+
+    /// Awkward CSV: quotes, doubled quotes, delimiters and line breaks in cells,
+    /// CRLF, blank lines, short rows.
+    fn awkward_csv() -> impl Strategy<Value = String> {
+        let cell =
+            proptest::string::string_regex("[a-z]{0,3}|\"[a-z,\r\n]{0,3}\"|\"a\"\"b\"|").unwrap();
+        let row = proptest::collection::vec(cell, 1..4);
+        let terminator = prop_oneof![Just("\n"), Just("\r\n"), Just("\n\n")];
+        proptest::collection::vec((0u8..16, row, terminator), 0..12).prop_map(|rows| {
+            let mut text = String::from("Key,A,B,C\n");
+            let mut used = std::collections::HashSet::new();
+            for (key, cells, end) in rows.iter().filter(|r| used.insert(r.0)) {
+                text.push_str(&format!("K{key}"));
+                for c in cells {
+                    text.push(',');
+                    text.push_str(c);
+                }
+                text.push_str(end);
+            }
+            text
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn rows_read_in_one_pass_hold_what_the_csv_crate_reads(text in awkward_csv()) {
+            let table = parse(Format::Csv, &text, "Key", "FROM").map_err(|e| TestCaseError::fail(e.0))?;
+            let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+            let expected: Vec<Vec<Vec<u8>>> = reader
+                .byte_records()
+                .skip(1)
+                .map(|r| r.unwrap().iter().map(<[u8]>::to_vec).collect())
+                .collect();
+            prop_assert_eq!(table.len(), expected.len());
+            prop_assert!(table.header_row.is_some());
+            for (n, cells) in expected.iter().enumerate() {
+                let read: Vec<Vec<u8>> = table.cells(n).iter().map(|c| c.to_vec()).collect();
+                prop_assert_eq!(&read, cells);
+                prop_assert_eq!(table.key(n).as_bytes(), &cells[0][..]);
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn line_operations_rebuild_awkward_tables(old in awkward_csv(), new in awkward_csv()) {
+            let mut summary = Summary::default();
+            let compared = diff(Format::Csv, "Key", &old, &new, &mut summary)
+                .map_err(|e| TestCaseError::fail(e.0))?;
+            let ops = super::super::text::along(&old, &new, &compared.anchors).ops;
+            prop_assert_eq!(super::super::model::apply(&old, &ops), new);
+        }
+
+        #[test]
+        fn row_changes_turn_the_old_table_into_the_new(old in table(), new in table()) {
+            let (old_text, new_text) = (csv_text(&old), csv_text(&new));
+            let (d, _, anchors) = compare_with_anchors(&old_text, &new_text).map_err(TestCaseError::fail)?;
+            let as_map = |rows: &[(u16, [String; 2])]| -> BTreeMap<String, BTreeMap<String, String>> {
+                rows.iter()
+                    .map(|(k, [a, b])| (format!("D{k:04}"), BTreeMap::from([("A".to_string(), a.clone()), ("B".to_string(), b.clone())])))
+                    .collect()
+            };
+            let mut rebuilt = as_map(&old);
+            for row in &d.rows {
+                match row.kind {
+                    RowKind::Removed => { rebuilt.remove(&row.key); }
+                    RowKind::Added => {
+                        let cells = row.values.iter().filter(|(c, _)| c != "D-Flow").cloned().collect();
+                        rebuilt.insert(row.key.clone(), cells);
+                    }
+                    RowKind::Changed | RowKind::Moved => {
+                        let cells = rebuilt.get_mut(&row.key).expect("a changed row existed");
+                        for cell in &row.cells {
+                            cells.insert(cell.column.clone(), cell.new.clone());
+                        }
+                    }
+                }
+            }
+            prop_assert_eq!(rebuilt, as_map(&new));
+            let ops = super::super::text::along(&old_text, &new_text, &anchors).ops;
+            prop_assert_eq!(super::super::model::apply(&old_text, &ops), new_text);
+        }
+    }
+}
