@@ -396,6 +396,7 @@ fn decision_for_baseline(n: usize, id: &str) -> Decision {
         outcome: Outcome::Approved,
         text: format!("The design authority approved the baselining of {id}"),
         meeting: Some("DAG030".into()),
+        area: None,
         authority: Some("DAG".into()),
         artefacts: vec![id.to_string()],
         changes: Vec::new(),

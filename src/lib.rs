@@ -7,6 +7,7 @@ pub mod audit;
 pub mod cli;
 pub mod content;
 pub mod error;
+pub mod import;
 pub mod model;
 pub mod redline;
 pub mod repo;

@@ -445,6 +445,7 @@ mod tests {
             outcome,
             text: "t".into(),
             meeting: None,
+            area: None,
             authority: None,
             artefacts: artefacts.iter().map(|a| a.to_string()).collect(),
             changes: vec![],

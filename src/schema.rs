@@ -1,7 +1,7 @@
 //! JSON Schemas of the record types, committed under `schemas/` so editors and
 //! other tools can validate records without this program.
 
-use crate::model::{Artefact, Change, Config, Decision, VersionRecord};
+use crate::model::{Action, Artefact, Change, Config, Decision, Meeting, VersionRecord};
 
 /// Every record type: its schema file name and the schema as pretty JSON.
 pub fn all() -> Vec<(&'static str, String)> {
@@ -15,5 +15,7 @@ pub fn all() -> Vec<(&'static str, String)> {
         ("version.schema.json", render::<VersionRecord>()),
         ("decision.schema.json", render::<Decision>()),
         ("change.schema.json", render::<Change>()),
+        ("meeting.schema.json", render::<Meeting>()),
+        ("action.schema.json", render::<Action>()),
     ]
 }

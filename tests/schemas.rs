@@ -43,6 +43,10 @@ fn schema_for(path: &str) -> Option<&'static str> {
         Some("decision.schema.json")
     } else if path.starts_with("changes/") {
         Some("change.schema.json")
+    } else if path.starts_with("meetings/") {
+        Some("meeting.schema.json")
+    } else if path.starts_with("actions/") {
+        Some("action.schema.json")
     } else {
         None
     }
@@ -89,6 +93,8 @@ fn every_record_of_the_example_validates() {
     assert_eq!(checked["version.schema.json"], 11);
     assert_eq!(checked["decision.schema.json"], 6);
     assert_eq!(checked["change.schema.json"], 5);
+    assert_eq!(checked["meeting.schema.json"], 1);
+    assert_eq!(checked["action.schema.json"], 8);
 }
 
 #[test]

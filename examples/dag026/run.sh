@@ -97,34 +97,27 @@ step "Earlier impact assessments (no decision recorded for these steps)"
 "$B" change set CR025 impact-assessment --date 2023-05-17
 
 # ---------------------------------------------------------------------------
-step "DAG026, 12 July 2023: record the decisions (text as in the headline report)"
-"$B" decision add DAG-DEC55 --meeting DAG026 --date 2023-07-12 --outcome approved \
-    --authority "DAG" \
-    --text "Minutes and Headline Report of DAG meeting held 14 June 2023 approved with no amendments"
-"$B" decision add DAG-DEC56 --meeting DAG026 --date 2023-07-12 --outcome approved \
-    --authority "SRO (Chair with delegated authority)" \
-    --artefact DIP-ICC --artefact DIP-PKI-CP --artefact DIP-PKI-POL \
-    --text "The SRO approved the baselining of the Interface Code of Connections, the DIP PKI Certificate Profiles, and DIP PKI Policy"
-"$B" decision add DAG-DEC57 --meeting DAG026 --date 2023-07-12 --outcome approved \
-    --authority "SRO (Chair with delegated authority)" \
-    --artefact DES196 \
-    --text "The SRO approved the baselining of the DES196 D-Flow and Interface Mapping"
-"$B" decision add DAG-DEC58 --meeting DAG026 --date 2023-07-12 --outcome approved \
-    --authority "DAG" \
-    --change CR027 \
-    --text "The DAG approved the issuance of Programme Change Requests (CR) 027 to Impact Assessment"
-"$B" decision add DAG-DEC59 --meeting DAG026 --date 2023-07-12 --outcome approved \
-    --authority "SRO (Chair with delegated authority)" \
-    --change CR025 \
-    --text "The SRO approved CR025, subject to the agreed implementation approach (Data Integration Platform (DIP) Interface Name Changes)"
-# DAG-DEC60 was not taken in the meeting: the vote was 6 reject, 4 approve,
-# 2 abstain, and the Chair decided by email afterwards ("POST MEETING UPDATE").
-# The report does not date that email, so the decision takes the report's issue
-# date, 14/07/2023, the latest date it can have.
-"$B" decision add DAG-DEC60 --meeting DAG026 --date 2023-07-14 --outcome approved \
-    --authority "SRO (Chair with delegated authority)" \
-    --change CR018 --change CR017 \
-    --text "The SRO approved CR018"
+step "DAG026, 12 July 2023: what importing the headline report would record"
+# The report's text as pdftotext gives it (DAG026-headline-report.txt, beside
+# this script). A dry run shows the meeting, decisions, actions and change steps
+# without recording anything; the warnings name what the parser could not place.
+"$B" import report "$HERE/DAG026-headline-report.txt" --dry-run
+
+step "Import it: one commit holds the meeting, DAG-DEC55 to DAG-DEC60, eight actions and the change steps"
+# The decisions name the artefacts they baseline (DAG-DEC56 the three DIP
+# documents, DAG-DEC57 DES196), found by title and id among those registered.
+# DAG-DEC58 moves CR027 to impact assessment and DAG-DEC59 approves CR025.
+# DAG-DEC60 was settled after the meeting ("POST MEETING UPDATE"): the report
+# does not date the Chair's determination, so the decision takes the report's
+# issue date, 14/07/2023, the latest it can have. It approves CR018, which
+# rejects CR017 with the same decision.
+"$B" import report "$HERE/DAG026-headline-report.txt"
+
+step "Importing the same report again records nothing"
+"$B" import report "$HERE/DAG026-headline-report.txt"
+
+step "The meeting, as imported"
+"$B" meeting show DAG026
 
 # ---------------------------------------------------------------------------
 step "DES196: record the version reflecting the changes agreed at the meeting"
@@ -140,17 +133,8 @@ step "Baseline DES196 as version one (DAG-DEC57)"
 "$B" approve DES196 --decision DAG-DEC57 --date 2023-07-12
 
 # ---------------------------------------------------------------------------
-step "Move the change requests on"
-"$B" change set CR027 impact-assessment --decision DAG-DEC58 --date 2023-07-12
-# CR025 goes to a design Interim Release whose date the report leaves "to be
-# confirmed", so no --release is given.
-"$B" change set CR025 approved --decision DAG-DEC59 --date 2023-07-12
 # CR024 stays in impact assessment: RECCo will issue v2.0 for a further
 # five-working-day IA (actions DAG26-03 and DAG26-04).
-
-step "Post-meeting: the Chair approves CR018, which rejects CR017 (DAG-DEC60)"
-# Not scheduled for IR3 but for a later release, not yet named: no --release.
-"$B" change set CR018 approved --decision DAG-DEC60 --date 2023-07-14
 
 step "The Programme redlines the OC to implement CR018 and issues it for review"
 "$B" draft OC "$DOCS/agreed-at-dag026/operational-choreography.md" --change CR018 --date 2023-07-20 \
@@ -173,6 +157,13 @@ step "Trace DES196 version 1.0 back to its decision"
 
 step "Trace DAG-DEC60 to the changes it decided"
 "$B" trace DAG-DEC60
+
+step "RECCo amends CR024 (action DAG26-03 done)"
+"$B" action close DAG26-03 --date 2023-07-19 \
+    --note "RECCo provided CR024 v2.0 to the Programme"
+
+step "Actions overdue on the day of the next meeting, 9 August 2023 (ASAP has no date to pass)"
+"$B" action list --overdue --as-of 2023-08-09
 
 step "CR017 was rejected by the decision that approved CR018"
 "$B" change show CR017

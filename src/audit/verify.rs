@@ -12,7 +12,6 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::model::{Status, VersionNumber, VersionRecord, paths};
-use crate::repo::snapshot::parse_record;
 use crate::repo::{Repo, Snapshot};
 use crate::rules::{self, BaselineRequest};
 
@@ -67,6 +66,13 @@ fn is_record(path: &str) -> bool {
             && path.ends_with(".toml"))
         || (path.starts_with("decisions/") && path.ends_with(".toml"))
         || (path.starts_with("changes/") && path.ends_with(".toml"))
+        || (path.starts_with("meetings/") && path.ends_with(".toml"))
+        || (path.starts_with("actions/") && path.ends_with(".toml"))
+}
+
+/// Records whose history may gain steps; every other record is written once.
+fn may_grow(path: &str) -> bool {
+    path.starts_with("changes/") || path.starts_with("actions/")
 }
 
 impl<'r> Audit<'r> {
@@ -164,8 +170,8 @@ impl<'r> Audit<'r> {
                 Some(commit),
                 "a merge changed the record; records are written once",
             ),
-            (Change::Modified, Some(old), Some(new)) if path.starts_with("changes/") => {
-                self.check_change_grew(path, commit, old, new)?
+            (Change::Modified, Some(old), Some(new)) if may_grow(path) => {
+                self.check_grew(path, commit, old, new)?
             }
             (Change::Modified, ..) if path == "baseline.toml" => {}
             _ => self.find(
@@ -178,33 +184,36 @@ impl<'r> Audit<'r> {
         Ok(())
     }
 
-    /// A change record may only grow: the same fields, and its old history as the
-    /// start of its new one.
-    fn check_change_grew(
+    /// A change or action record may only grow: the same fields, and its old
+    /// history as the start of its new one.
+    fn check_grew(
         &mut self,
         path: &str,
         commit: git2::Oid,
         old: git2::Oid,
         new: git2::Oid,
     ) -> Result<()> {
-        let parse = |bytes: Vec<u8>| parse_record::<crate::model::Change>(path, &bytes);
-        let (before, after) = match (parse(self.blob_text(old)?), parse(self.blob_text(new)?)) {
-            (Ok(a), Ok(b)) => (a, b),
-            _ => return Ok(()),
+        let parse = |bytes: Vec<u8>| {
+            std::str::from_utf8(&bytes)
+                .ok()
+                .and_then(|text| text.parse::<toml::Table>().ok())
         };
-        let text = |c: &crate::model::Change, steps: usize| {
-            let mut head = c.clone();
-            head.history.truncate(steps);
-            serde_json::to_string(&head).unwrap_or_default()
+        let (Some(mut before), Some(mut after)) =
+            (parse(self.blob_text(old)?), parse(self.blob_text(new)?))
+        else {
+            return Ok(());
         };
-        if after.history.len() < before.history.len()
-            || text(&before, before.history.len()) != text(&after, before.history.len())
-        {
+        let steps = |table: &mut toml::Table| match table.remove("history") {
+            Some(toml::Value::Array(steps)) => steps,
+            _ => Vec::new(),
+        };
+        let (old_steps, new_steps) = (steps(&mut before), steps(&mut after));
+        if before != after || !new_steps.starts_with(&old_steps) {
             self.find(
                 "history",
                 path,
                 Some(commit),
-                "the change record was rewritten; its history may only gain new steps",
+                "the record was rewritten; its history may only gain new steps",
             );
         }
         Ok(())

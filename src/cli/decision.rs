@@ -37,6 +37,9 @@ pub struct AddArgs {
     /// Who took it, e.g. "SRO" or "DAG".
     #[arg(long)]
     pub authority: Option<String>,
+    /// The agenda area it falls under, e.g. "DIP Design Documents".
+    #[arg(long)]
+    pub area: Option<String>,
     /// An artefact it approves (repeatable); a baseline citing it must be one of them.
     #[arg(long = "artefact", value_name = "ID")]
     pub artefacts: Vec<String>,
@@ -71,6 +74,9 @@ fn add(repo: &Repo, args: AddArgs) -> Result<()> {
     if let Some(authority) = &args.authority {
         crate::content::check_one_line("authority", authority)?;
     }
+    if let Some(area) = &args.area {
+        crate::content::check_one_line("area", area)?;
+    }
     let mut tx = repo.begin(format!("decision add {}", args.id))?;
     let config = tx.config()?;
     config.pattern(IdKind::Decision)?.check(&args.id)?;
@@ -97,6 +103,7 @@ fn add(repo: &Repo, args: AddArgs) -> Result<()> {
         outcome: args.outcome,
         text: args.text.trim().to_string(),
         meeting: args.meeting,
+        area: args.area,
         authority: args.authority,
         artefacts: args.artefacts,
         changes: args.changes,
@@ -184,6 +191,9 @@ pub fn print_decision(out: &mut impl Write, d: &Decision, indent: &str) -> Resul
     )?;
     if let Some(meeting) = &d.meeting {
         writeln!(out, "{indent}  meeting:   {meeting}")?;
+    }
+    if let Some(area) = &d.area {
+        writeln!(out, "{indent}  area:      {area}")?;
     }
     if let Some(authority) = &d.authority {
         writeln!(out, "{indent}  authority: {authority}")?;

@@ -1,15 +1,18 @@
 //! The command line: one file per command, each with its clap arguments (whose doc
 //! comments are the help text) and a `run` function.
 
+mod action;
 mod add;
 mod approve;
 mod cat;
 mod change;
 mod decision;
 mod draft;
+mod import;
 mod init;
 mod list;
 mod log;
+mod meeting;
 mod output;
 mod redline;
 mod show;
@@ -60,6 +63,12 @@ pub enum Command {
     Decision(decision::Command),
     #[command(subcommand)]
     Change(change::Command),
+    #[command(subcommand)]
+    Import(import::Command),
+    #[command(subcommand)]
+    Meeting(meeting::Command),
+    #[command(subcommand)]
+    Action(action::Command),
     #[command(visible_alias = "register")]
     List(list::Args),
     Show(show::Args),
@@ -88,6 +97,9 @@ pub fn run(cli: Cli) -> Result<()> {
                 Command::Approve(args) => approve::run(&repo, args),
                 Command::Decision(command) => decision::run(&repo, command),
                 Command::Change(command) => change::run(&repo, command),
+                Command::Import(command) => import::run(&repo, &dir, command),
+                Command::Meeting(command) => meeting::run(&repo, command),
+                Command::Action(command) => action::run(&repo, command),
                 Command::List(args) => list::run(&repo, args),
                 Command::Show(args) => show::run(&repo, args),
                 Command::Cat(args) => cat::run(&repo, args),

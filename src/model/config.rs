@@ -23,6 +23,9 @@ pub struct Config {
     /// Rules that a programme may switch.
     #[serde(default)]
     pub policy: Policy,
+    /// How `baseline import report` reads the body's headline reports.
+    #[serde(default)]
+    pub import: ImportPatterns,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -32,6 +35,7 @@ pub struct IdPatterns {
     pub decision: String,
     pub change: String,
     pub meeting: String,
+    pub action: String,
 }
 
 impl Default for IdPatterns {
@@ -41,6 +45,38 @@ impl Default for IdPatterns {
             decision: "[A-Z][A-Za-z0-9]*(-[A-Za-z0-9.]+)*".into(),
             change: "(CR|DIN)[0-9]+".into(),
             meeting: "[A-Z][A-Za-z0-9]*[0-9](\\.[0-9]+)?".into(),
+            action: "[A-Z][A-Za-z0-9.]*(-[A-Za-z0-9.]+)+".into(),
+        }
+    }
+}
+
+/// What a headline report's ids look like, as regular expressions matched as
+/// whole words, and which lines are page furniture to skip. The defaults read the
+/// MHHS Design Advisory Group's reports; another body's reports are read by
+/// changing these, not the code.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct ImportPatterns {
+    /// Decision ids, e.g. DAG-DEC57.
+    pub decision: String,
+    /// Action ids, e.g. DAG26-01 or DAG20.1-12.
+    pub action: String,
+    /// Change ids, e.g. CR027 or DIN012.
+    pub change: String,
+    /// The meeting's id after "Meeting Number", e.g. DAG026.
+    pub meeting: String,
+    /// A page footer or header line, e.g. "© Elexon Limited 2023  Page 1 of 5".
+    pub footer: String,
+}
+
+impl Default for ImportPatterns {
+    fn default() -> Self {
+        Self {
+            decision: "DAG-DEC[0-9]+".into(),
+            action: "DAG[0-9]+(\\.[0-9]+)?-[0-9]+".into(),
+            change: "(CR|DIN)[0-9]+".into(),
+            meeting: "DAG[0-9]+(\\.[0-9]+)?".into(),
+            footer: "Page [0-9]+ of [0-9]+".into(),
         }
     }
 }
@@ -68,6 +104,7 @@ impl Config {
             format: FORMAT_VERSION,
             ids: IdPatterns::default(),
             policy: Policy::default(),
+            import: ImportPatterns::default(),
         }
     }
 
@@ -77,6 +114,7 @@ impl Config {
             IdKind::Decision => &self.ids.decision,
             IdKind::Change => &self.ids.change,
             IdKind::Meeting => &self.ids.meeting,
+            IdKind::Action => &self.ids.action,
         };
         IdPattern::new(kind, source)
     }

@@ -11,6 +11,7 @@ pub enum IdKind {
     Decision,
     Change,
     Meeting,
+    Action,
 }
 
 impl fmt::Display for IdKind {
@@ -20,6 +21,7 @@ impl fmt::Display for IdKind {
             IdKind::Decision => "decision",
             IdKind::Change => "change",
             IdKind::Meeting => "meeting",
+            IdKind::Action => "action",
         })
     }
 }

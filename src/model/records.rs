@@ -160,7 +160,7 @@ impl fmt::Display for Outcome {
 }
 
 /// A decision of the design authority: `decisions/<id>.toml`.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Decision {
     pub id: String,
@@ -170,6 +170,9 @@ pub struct Decision {
     pub text: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meeting: Option<String>,
+    /// The report's area for it, e.g. "DIP Design Documents".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area: Option<String>,
     /// Who took it ("SRO", "DAG", "Chair").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authority: Option<String>,
@@ -322,6 +325,12 @@ pub mod paths {
     }
     pub fn change(id: &str) -> String {
         format!("changes/{id}.toml")
+    }
+    pub fn meeting(id: &str) -> String {
+        format!("meetings/{id}.toml")
+    }
+    pub fn action(id: &str) -> String {
+        format!("actions/{id}.toml")
     }
     pub fn tag(artefact: &str, version: &VersionNumber) -> String {
         format!("{artefact}/v{version}")

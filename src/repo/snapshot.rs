@@ -9,7 +9,8 @@ use super::Repo;
 use crate::error::{Error, Result};
 use crate::model::config::CONFIG_FILE;
 use crate::model::{
-    Artefact, Change, Config, Decision, IdKind, Status, VersionNumber, VersionRecord, paths,
+    Action, Artefact, Change, Config, Decision, IdKind, Meeting, Status, VersionNumber,
+    VersionRecord, paths,
 };
 
 pub struct Snapshot<'r> {
@@ -301,6 +302,32 @@ impl<'r> Snapshot<'r> {
 
     pub fn changes(&self) -> Result<Vec<Change>> {
         self.all_records("changes")
+    }
+
+    pub fn meetings(&self) -> Result<Vec<Meeting>> {
+        self.all_records("meetings")
+    }
+
+    pub fn require_meeting(&self, id: &str) -> Result<Meeting> {
+        self.record(&paths::meeting(id))?.ok_or_else(|| {
+            Error::refused(
+                format!("no meeting {id} is recorded"),
+                "meetings come from `baseline import report FILE`; check the id with `baseline meeting list`",
+            )
+        })
+    }
+
+    pub fn actions(&self) -> Result<Vec<Action>> {
+        self.all_records("actions")
+    }
+
+    pub fn require_action(&self, id: &str) -> Result<Action> {
+        self.record(&paths::action(id))?.ok_or_else(|| {
+            Error::refused(
+                format!("no action {id} is recorded"),
+                "actions come from `baseline import report FILE`; check the id with `baseline action list`",
+            )
+        })
     }
 }
 

@@ -1,0 +1,215 @@
+use std::io::Write;
+
+use crate::error::{Error, Result};
+use crate::model::{Action, ActionState, ActionStep, Date, date, paths};
+use crate::repo::{CommitMessage, Repo};
+
+use super::output::{Format, FormatArg, Table, cell, clip, paint, print_json, stdout};
+use super::style;
+
+/// The actions meetings raised, as imported from their headline reports.
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// The action log: every action with its owner, due date and state.
+    List(ListArgs),
+    /// One action with its whole history.
+    Show(ShowArgs),
+    /// Close an action, with a note of what was done.
+    Close(CloseArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// Only the actions still open.
+    #[arg(long)]
+    pub open: bool,
+    /// Only open actions due before today (or --as-of); "ASAP" and "TBC" have no
+    /// date to pass, so they are never overdue.
+    #[arg(long)]
+    pub overdue: bool,
+    /// The date "overdue" is judged on, YYYY-MM-DD (default: today).
+    #[arg(long, value_parser = date::date_arg, value_name = "DATE")]
+    pub as_of: Option<Date>,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ShowArgs {
+    /// The action's id, e.g. DAG26-01.
+    pub id: String,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CloseArgs {
+    /// The action's id, e.g. DAG26-01.
+    pub id: String,
+    /// What was done, kept with the closing step.
+    #[arg(long)]
+    pub note: String,
+    /// The date it was closed, YYYY-MM-DD (default: today).
+    #[arg(long, value_parser = date::date_arg)]
+    pub date: Option<Date>,
+}
+
+pub fn run(repo: &Repo, command: Command) -> Result<()> {
+    match command {
+        Command::List(args) => list(repo, args),
+        Command::Show(args) => show(repo, args),
+        Command::Close(args) => close(repo, args),
+    }
+}
+
+pub fn state_style(state: ActionState) -> anstyle::Style {
+    match state {
+        ActionState::Open => style::DRAFT,
+        ActionState::Closed => style::BASELINED,
+    }
+}
+
+pub fn due_text(action: &Action) -> String {
+    action
+        .current_due()
+        .map_or_else(|| "no due date".into(), |d| format!("due {d}"))
+}
+
+fn list(repo: &Repo, args: ListArgs) -> Result<()> {
+    let today = args.as_of.unwrap_or_else(date::today);
+    let mut actions: Vec<Action> = repo
+        .snapshot()?
+        .actions()?
+        .into_iter()
+        .filter(|a| !args.open || a.state() == ActionState::Open)
+        .filter(|a| !args.overdue || a.is_overdue(today))
+        .collect();
+    actions.sort_by(|a, b| {
+        let opened = |x: &Action| x.history.first().map(|s| s.date);
+        (opened(a), &a.id).cmp(&(opened(b), &b.id))
+    });
+    if args.format.format == Format::Json {
+        return print_json(&actions);
+    }
+    let mut out = stdout();
+    if actions.is_empty() {
+        let which = match (args.overdue, args.open) {
+            (true, _) => "overdue ",
+            (false, true) => "open ",
+            (false, false) => "",
+        };
+        writeln!(out, "No {which}actions are recorded.")?;
+        return Ok(());
+    }
+    let mut table = Table::new(vec![
+        "ACTION",
+        "STATE",
+        "DUE",
+        "OWNER",
+        "MEETING",
+        "ACTION TEXT",
+    ]);
+    for a in &actions {
+        let due = a
+            .current_due()
+            .map_or_else(|| "—".to_string(), |d| d.to_string());
+        let due = if a.is_overdue(today) {
+            (format!("{due} overdue"), style::BAD)
+        } else {
+            cell(due)
+        };
+        table.row(vec![
+            (a.id.clone(), style::HEADING),
+            (a.state().to_string(), state_style(a.state())),
+            due,
+            cell(clip(a.owner.as_deref().unwrap_or("—"), 26)),
+            cell(a.meeting.clone()),
+            cell(clip(&a.text, 60)),
+        ]);
+    }
+    table.print(&mut out)
+}
+
+fn show(repo: &Repo, args: ShowArgs) -> Result<()> {
+    let action = repo.snapshot()?.require_action(&args.id)?;
+    if args.format.format == Format::Json {
+        return print_json(&action);
+    }
+    let mut out = stdout();
+    writeln!(
+        out,
+        "{} — {}, {}",
+        paint(&action.id, style::HEADING),
+        paint(action.state(), state_style(action.state())),
+        due_text(&action)
+    )?;
+    writeln!(out, "  meeting: {}", action.meeting)?;
+    if let Some(area) = &action.area {
+        writeln!(out, "  area:    {area}")?;
+    }
+    writeln!(out, "  owner:   {}", action.owner.as_deref().unwrap_or("—"))?;
+    if !action.changes.is_empty() {
+        writeln!(out, "  changes: {}", action.changes.join(", "))?;
+    }
+    writeln!(out, "  text:    {}", action.text)?;
+    writeln!(out, "  history:")?;
+    for step in &action.history {
+        let mut line = format!("    {}  {}", step.date, step.state);
+        if let Some(meeting) = &step.meeting {
+            line.push_str(&format!(" (in {meeting})"));
+        }
+        if let Some(due) = step.due {
+            line.push_str(&format!(", due moved to {due}"));
+        }
+        if let Some(note) = &step.note {
+            line.push_str(&format!(" — {note}"));
+        }
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+fn close(repo: &Repo, args: CloseArgs) -> Result<()> {
+    if args.note.trim().is_empty() {
+        return Err(Error::usage(
+            "--note is empty",
+            "say what was done, e.g. --note \"CR024 v2.0 provided to the Programme\"",
+        ));
+    }
+    let mut tx = repo.begin(format!("action close {}", args.id))?;
+    let mut action = tx.snapshot().require_action(&args.id)?;
+    if action.state() == ActionState::Closed {
+        return Err(Error::refused(
+            format!("action {} is already closed", args.id),
+            format!("see how with `baseline action show {}`", args.id),
+        ));
+    }
+    let date = args.date.unwrap_or_else(date::today);
+    if let Some(last) = action.history.last().filter(|last| date < last.date) {
+        return Err(Error::refused(
+            format!(
+                "action {}: the date {date} is before its last step ({} on {})",
+                args.id, last.state, last.date
+            ),
+            format!("use --date {} or later", last.date),
+        ));
+    }
+    action.history.push(ActionStep {
+        state: ActionState::Closed,
+        date,
+        meeting: None,
+        due: None,
+        note: Some(args.note.trim().to_string()),
+        recorded_by: repo.identity()?,
+        recorded_at: date::now(),
+    });
+    tx.append_record(&paths::action(&action.id), &action)?;
+    tx.commit(
+        &CommitMessage::new(format!("Close action {}", action.id))
+            .line(args.note.trim().to_string())
+            .trailer("Baseline-Command", "action close")
+            .trailer("Baseline-Action", &action.id),
+    )?;
+    writeln!(stdout(), "Closed action {} on {date}", action.id)?;
+    Ok(())
+}

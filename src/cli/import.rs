@@ -1,0 +1,275 @@
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::import::plan::{Stamp, Status};
+use crate::import::{self, Patterns, Plan};
+use crate::model::meeting::Report as ReportSource;
+use crate::repo::Repo;
+
+use super::output::{Format, FormatArg, paint, print_json, short_sha, stdout};
+use super::style;
+
+/// Import records from the design authority's documents.
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Import a meeting's headline report: the meeting, its decisions (with area,
+    /// outcome and authority), its actions (owner, due date), and the change
+    /// requests they name, with the lifecycle step each decision makes.
+    ///
+    /// FILE is the report's text, e.g. from `pdftotext report.pdf report.txt`.
+    /// Decisions name the registered artefacts they cover, by id or title, so that
+    /// `approve` can check them. Importing the same report again records nothing;
+    /// a report that contradicts records already here is refused, with the
+    /// difference shown. The ids the report uses are read with the patterns under
+    /// [import] in baseline.toml. What the parser cannot place is listed as a
+    /// warning with its line number.
+    Report(ReportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// The report as text.
+    pub file: PathBuf,
+    /// Show what would be recorded, and record nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+/// The JSON shape of `baseline import report --format json`.
+#[derive(Serialize)]
+struct Outcome<'p> {
+    dry_run: bool,
+    /// Whether a commit was made (false on a dry run, or when nothing was new).
+    recorded: bool,
+    commit: Option<String>,
+    #[serde(flatten)]
+    plan: &'p Plan,
+}
+
+pub fn run(repo: &Repo, dir: &Path, command: Command) -> Result<()> {
+    match command {
+        Command::Report(args) => report(repo, dir, args),
+    }
+}
+
+fn report(repo: &Repo, dir: &Path, args: ReportArgs) -> Result<()> {
+    let path = dir.join(&args.file);
+    let bytes = crate::content::read_file(&path)?;
+    let file = args.file.file_name().map_or_else(
+        || args.file.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let in_file = |err: Error| Error::refused(format!("{file}: {}", err.message), err.hint);
+    let stamp = Stamp {
+        who: repo.identity()?,
+        at: crate::model::date::now(),
+    };
+    let (plan, commit) = if args.dry_run {
+        let snapshot = repo.snapshot()?;
+        let config = snapshot.config()?;
+        let report = import::parse(&bytes, &Patterns::new(&config.import)?).map_err(in_file)?;
+        let source = source(&file, &bytes, &report);
+        (
+            import::plan(&snapshot, &config, &report, source, &stamp).map_err(in_file)?,
+            None,
+        )
+    } else {
+        let tx = repo.begin(format!("import report {file}"))?;
+        let config = tx.config()?;
+        let report = import::parse(&bytes, &Patterns::new(&config.import)?).map_err(in_file)?;
+        let source = source(&file, &bytes, &report);
+        let plan =
+            import::plan(tx.snapshot(), &config, &report, source, &stamp).map_err(in_file)?;
+        let commit = if plan.is_unchanged() {
+            None
+        } else {
+            Some(import::apply(tx, &plan)?)
+        };
+        (plan, commit)
+    };
+    if args.format.format == Format::Json {
+        return print_json(&Outcome {
+            dry_run: args.dry_run,
+            recorded: commit.is_some(),
+            commit: commit.map(|c| c.to_string()),
+            plan: &plan,
+        });
+    }
+    let mut out = stdout();
+    if plan.is_unchanged() {
+        print_warnings(&mut out, &plan)?;
+    } else {
+        print_plan(&mut out, &plan)?;
+    }
+    let summary = summary(&plan);
+    match (commit, args.dry_run) {
+        (_, true) if plan.is_unchanged() => writeln!(
+            out,
+            "Dry run: nothing new to record; {} is already imported as the report has it.",
+            plan.meeting.record.id
+        )?,
+        (_, true) => writeln!(
+            out,
+            "Dry run: nothing recorded. Importing would record {summary}."
+        )?,
+        (Some(commit), false) => writeln!(
+            out,
+            "Recorded {summary} in commit {}.",
+            short_sha(&commit.to_string())
+        )?,
+        (None, false) => writeln!(
+            out,
+            "Nothing new to record: {} is already imported as the report has it.",
+            plan.meeting.record.id
+        )?,
+    }
+    Ok(())
+}
+
+fn source(file: &str, bytes: &[u8], report: &import::Report) -> ReportSource {
+    ReportSource {
+        file: file.to_string(),
+        sha256: crate::content::sha256_hex(bytes),
+        issued: report.meeting.issued,
+    }
+}
+
+fn summary(plan: &Plan) -> String {
+    let new = |statuses: &mut dyn Iterator<Item = Status>| {
+        statuses.filter(|s| *s != Status::Unchanged).count()
+    };
+    let steps: usize = plan.changes.iter().map(|c| c.new_steps.len()).sum();
+    format!(
+        "{} meeting, {} decision(s), {} action(s) and {} change step(s)",
+        new(&mut std::iter::once(plan.meeting.status)),
+        new(&mut plan.decisions.iter().map(|d| d.status)),
+        new(&mut plan.actions.iter().map(|a| a.status)),
+        steps
+    )
+}
+
+fn status(status: Status) -> String {
+    let (word, style) = match status {
+        Status::New => ("new", style::BASELINED),
+        Status::Updated => ("updated", style::DRAFT),
+        Status::Unchanged => ("unchanged", style::DIM),
+    };
+    paint(format!("{word:<9}"), style)
+}
+
+fn print_plan(out: &mut impl Write, plan: &Plan) -> Result<()> {
+    let m = &plan.meeting.record;
+    writeln!(
+        out,
+        "{} {} (sha256 {})",
+        paint("Headline report", style::HEADING),
+        plan.report.file,
+        short_sha(&plan.report.sha256)
+    )?;
+    let details: Vec<String> = [
+        m.body.clone(),
+        Some(match &m.time {
+            Some(time) => format!("{} {time}", m.date),
+            None => m.date.to_string(),
+        }),
+        m.venue.clone(),
+        m.classification.clone(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    writeln!(
+        out,
+        "{} meeting {} — {}",
+        status(plan.meeting.status),
+        paint(&m.id, style::HEADING),
+        details.join(", ")
+    )?;
+    writeln!(out, "\n{}", paint("Decisions", style::HEADING))?;
+    for item in &plan.decisions {
+        let d = &item.record;
+        let mut facts = vec![d.outcome.to_string(), d.date.to_string()];
+        facts.extend(d.authority.iter().map(|a| format!("by {a}")));
+        if !d.artefacts.is_empty() {
+            facts.push(format!("covers {}", d.artefacts.join(", ")));
+        }
+        if !d.changes.is_empty() {
+            facts.push(format!("decides {}", d.changes.join(", ")));
+        }
+        writeln!(
+            out,
+            "  {} {}  {}",
+            status(item.status),
+            paint(&d.id, style::HEADING),
+            facts.join(" · ")
+        )?;
+        if let Some(area) = &d.area {
+            writeln!(out, "            area: {area}")?;
+        }
+        writeln!(out, "            {}", d.text)?;
+    }
+    writeln!(out, "\n{}", paint("Actions", style::HEADING))?;
+    for item in &plan.actions {
+        let a = &item.record;
+        let due = a
+            .current_due()
+            .map_or_else(|| "no due date".to_string(), |d| format!("due {d}"));
+        writeln!(
+            out,
+            "  {} {}  {} · {}",
+            status(item.status),
+            paint(&a.id, style::HEADING),
+            a.owner.as_deref().unwrap_or("no owner"),
+            due
+        )?;
+        writeln!(out, "            {}", a.text)?;
+        let steps = match item.status {
+            Status::New => &a.history[..],
+            _ => &item.new_steps[..],
+        };
+        for note in steps.iter().filter_map(|s| s.note.as_ref()) {
+            writeln!(out, "            note: {note}")?;
+        }
+    }
+    writeln!(out, "\n{}", paint("Changes", style::HEADING))?;
+    for item in &plan.changes {
+        let c = &item.record;
+        writeln!(
+            out,
+            "  {} {}  {} — {}",
+            status(item.status),
+            paint(&c.id, style::HEADING),
+            c.state(),
+            c.title
+        )?;
+        for step in &item.new_steps {
+            let by = step
+                .decision
+                .as_ref()
+                .map_or_else(String::new, |d| format!(" by {d}"));
+            writeln!(out, "            → {}{by} on {}", step.state, step.date)?;
+        }
+    }
+    writeln!(out)?;
+    print_warnings(out, plan)
+}
+
+fn print_warnings(out: &mut impl Write, plan: &Plan) -> Result<()> {
+    if !plan.warnings.is_empty() {
+        writeln!(
+            out,
+            "{} ({})",
+            paint("Warnings", style::DRAFT),
+            plan.warnings.len()
+        )?;
+        for warning in &plan.warnings {
+            writeln!(out, "  {warning}")?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,142 @@
+//! The decisions table: area, ref, decision — the area cell wrapped over short
+//! lines before the ref, the decision's text wrapped after it.
+
+use super::lines::{Line, join, open_brackets};
+use super::{Patterns, ReportedDecision, Warning};
+use crate::model::Outcome;
+
+/// Words a line of running text cannot end on: the sentence goes on.
+const CONTINUING_WORDS: &[&str] = &[
+    "a", "an", "and", "as", "at", "be", "by", "for", "from", "in", "is", "of", "on", "or", "that",
+    "the", "to", "which", "with",
+];
+
+/// Reads every decision row. A row starts at a line whose first word is a
+/// decision id; its text runs on while it is visibly unfinished; the lines left
+/// before the next id are that row's area.
+pub fn parse(
+    lines: &[Line],
+    patterns: &Patterns,
+    warnings: &mut Vec<Warning>,
+) -> Vec<ReportedDecision> {
+    let starts: Vec<usize> = (0..lines.len())
+        .filter(|&n| Patterns::is_whole(&patterns.decision, lines[n].first_word()))
+        .collect();
+    if starts.is_empty() {
+        if let Some(first) = lines.first() {
+            warnings.push(Warning::at(
+                first.number,
+                "the Decisions section lists no decision id that matches the [import] decision pattern",
+            ));
+        }
+        return Vec::new();
+    }
+    let mut area = &lines[..starts[0]];
+    let mut decisions = Vec::new();
+    for (k, &start) in starts.iter().enumerate() {
+        let end = starts.get(k + 1).copied().unwrap_or(lines.len());
+        let row = &lines[start..end];
+        let taken = text_lines(row, end == lines.len());
+        let text = join(
+            std::iter::once(row[0].after_first_word())
+                .chain(row[1..taken].iter().map(|l| l.text.as_str())),
+        );
+        let id = row[0].first_word().to_string();
+        if text.is_empty() {
+            warnings.push(Warning::at(
+                row[0].number,
+                format!("decision {id} has no text"),
+            ));
+        }
+        if end == lines.len() && taken < row.len() {
+            for line in &row[taken..] {
+                warnings.push(Warning::at(
+                    line.number,
+                    format!("\"{}\" after the last decision is not placed", line.text),
+                ));
+            }
+        }
+        decisions.push(ReportedDecision {
+            id,
+            line: row[0].number,
+            area: Some(join(area.iter().map(|l| l.text.as_str()))).filter(|a| !a.is_empty()),
+            text,
+            post_meeting: None,
+            outcome: Outcome::Noted,
+            authority: None,
+            named_changes: Vec::new(),
+            steps: Vec::new(),
+        });
+        area = &row[taken..];
+    }
+    decisions
+}
+
+/// How many lines of `row` (starting with its id line) hold the decision's text.
+fn text_lines(row: &[Line], last_row: bool) -> usize {
+    let mut text = row[0].after_first_word().to_string();
+    let mut taken = 1;
+    while taken < row.len() {
+        let next = &row[taken].text;
+        let lines_after = row.len() - taken - 1;
+        if !text.is_empty() && !continues(&text, next, lines_after > 0 || last_row) {
+            break;
+        }
+        text = join([text.as_str(), next]);
+        taken += 1;
+    }
+    taken
+}
+
+/// Whether `next` carries on the decision text so far. `room_for_area`: taking
+/// `next` would still leave a line for the next row's area.
+fn continues(text: &str, next: &str, room_for_area: bool) -> bool {
+    if open_brackets(text) > 0 {
+        return true;
+    }
+    if text.ends_with([',', '-', ';', ':', '&', '/']) {
+        return true;
+    }
+    let last_word = text.rsplit(char::is_whitespace).next().unwrap_or("");
+    if CONTINUING_WORDS.contains(&last_word.to_ascii_lowercase().as_str()) {
+        return true;
+    }
+    if next.starts_with(|c: char| c.is_lowercase()) {
+        return true;
+    }
+    // A lone word after unfinished text is its wrapped tail, not a new area
+    // (areas are topics of two words or more) — unless it is all the area left.
+    let ends_sentence = text.ends_with(['.', '!', '?', ')', '"', '”']);
+    !ends_sentence && room_for_area && next.split_whitespace().count() == 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_runs_on_while_unfinished() {
+        assert!(continues(
+            "approach (Data Integration Platform (DIP) Interface Name",
+            "Changes)",
+            true
+        ));
+        assert!(continues("the baselining of the", "DES196 D-Flow", true));
+        assert!(continues(
+            "Certificate Profiles, and DIP PKI",
+            "Policy",
+            true
+        ));
+        assert!(!continues(
+            "Certificate Profiles, and DIP PKI",
+            "Policy",
+            false
+        ));
+        assert!(!continues(
+            "approved with no amendments",
+            "DIP Design",
+            true
+        ));
+        assert!(!continues("The SRO approved CR018.", "Next", true));
+    }
+}

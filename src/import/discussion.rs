@@ -1,0 +1,170 @@
+//! The key discussion items: read for what the tables do not say — post-meeting
+//! updates that settle a decision, notes on actions, the next meeting — and
+//! checked for references to decisions and actions the tables do not list.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::header::long_date;
+use super::lines::{Line, join};
+use super::{MeetingInfo, Patterns, PostMeeting, ReportedAction, ReportedDecision, Warning};
+
+static REFERENCE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\((DECISIONS?|ACTIONS?)\b\s*").expect("valid"));
+static POST_MEETING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^POST[- ]MEETING UPDATE:?\s*").expect("valid"));
+static NEXT_MEETING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)Date of (?:the )?next [A-Za-z ]+?:\s*(\d{1,2}(?:st|nd|rd|th)? [A-Za-z]+ \d{4})",
+    )
+    .expect("valid")
+});
+static VOTES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(Constituency\s+Approve|.*\bvoted as follows)").expect("valid")
+});
+static SETTLED_BY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:The\s+)?([A-Z][\w]*(?:\s+[A-Z][\w]*){0,2})\s+(?:determined|decided|approved|agreed|confirmed)\b")
+        .expect("valid")
+});
+
+/// What the discussion adds to, or checks against, the rest of the report.
+pub struct Found<'a> {
+    pub meeting: &'a mut MeetingInfo,
+    pub decisions: &'a mut [ReportedDecision],
+    pub actions: &'a mut [ReportedAction],
+    pub warnings: &'a mut Vec<Warning>,
+}
+
+pub fn read(lines: &[Line], patterns: &Patterns, found: &mut Found<'_>) {
+    let mut votes_seen = false;
+    for (n, line) in lines.iter().enumerate() {
+        if let Some(date) = NEXT_MEETING.captures(&line.text) {
+            found.meeting.next_meeting = long_date(&date[1]);
+        }
+        if VOTES.is_match(&line.text) && !votes_seen {
+            votes_seen = true;
+            found.warnings.push(Warning::at(
+                line.number,
+                "a vote table: its marks do not survive text extraction, so votes are not recorded (take them from the minutes)",
+            ));
+        }
+        if POST_MEETING.is_match(&line.text) {
+            post_meeting(&lines[n..], patterns, found);
+        }
+        action_note(line, patterns, found);
+        check_references(line, lines.get(n + 1), patterns, found);
+    }
+}
+
+/// "POST MEETING UPDATE: The DAG Chair determined CR018 should be approved, …
+/// (DECISION DAG-DEC60)." — the update runs to the decision it names.
+fn post_meeting(lines: &[Line], patterns: &Patterns, found: &mut Found<'_>) {
+    let start = lines[0].number;
+    let mut parts = Vec::new();
+    for line in lines.iter().take(8) {
+        parts.push(line.text.as_str());
+        let text = join(parts.iter().copied());
+        let Some(reference) = REFERENCE.find_iter(&text).last() else {
+            continue;
+        };
+        let Some(id) = patterns
+            .decision
+            .find(&text[reference.end()..])
+            .map(|m| m.as_str().to_string())
+        else {
+            continue;
+        };
+        let body = POST_MEETING.replace(&text[..reference.start()], "");
+        let body = format!("{}.", body.trim().trim_end_matches('.'));
+        let Some(decision) = found.decisions.iter_mut().find(|d| d.id == id) else {
+            found.warnings.push(Warning::at(
+                start,
+                format!("a post-meeting update settles decision {id}, which the decisions table does not list"),
+            ));
+            return;
+        };
+        decision.post_meeting = Some(PostMeeting {
+            line: start,
+            by: SETTLED_BY.captures(&body).map(|c| c[1].to_string()),
+            text: body,
+        });
+        return;
+    }
+    found.warnings.push(Warning::at(
+        start,
+        "a post-meeting update that names no decision is not placed",
+    ));
+}
+
+/// "DAG17-02 & DAG20-03: Actions retained as ongoing …" — a note on those actions.
+fn action_note(line: &Line, patterns: &Patterns, found: &mut Found<'_>) {
+    let Some((ids, note)) = line.text.split_once(':') else {
+        return;
+    };
+    let named: Vec<&str> = patterns.action.find_iter(ids).map(|m| m.as_str()).collect();
+    let only_ids = patterns
+        .action
+        .replace_all(ids, "")
+        .split(|c: char| c.is_whitespace() || matches!(c, '&' | ',' | '/'))
+        .all(|word| word.is_empty() || word.eq_ignore_ascii_case("and"));
+    if named.is_empty() || !only_ids || note.trim().is_empty() {
+        return;
+    }
+    for id in named {
+        match found.actions.iter_mut().find(|a| a.id == id) {
+            Some(action) => action.note = Some(note.trim().to_string()),
+            None => found.warnings.push(Warning::at(
+                line.number,
+                format!("a note on action {id}, which the actions table does not list"),
+            )),
+        }
+    }
+}
+
+/// "(DECISION DAG-DEC57)", "(ACTION DAG26-03 & ACTION DAG26-04)": each id must be
+/// in its table; a reference cut off by extraction ("(ACTION DAG.") is reported.
+fn check_references(line: &Line, next: Option<&Line>, patterns: &Patterns, found: &mut Found<'_>) {
+    let text = match next {
+        Some(next) => join([line.text.as_str(), next.text.as_str()]),
+        None => line.text.clone(),
+    };
+    for reference in REFERENCE.find_iter(&line.text) {
+        let rest = &text[reference.end()..];
+        let inside = rest.split(')').next().unwrap_or(rest).trim_start();
+        let is_decision = reference.as_str().starts_with("(DECISION");
+        let pattern = if is_decision {
+            &patterns.decision
+        } else {
+            &patterns.action
+        };
+        let ids: Vec<&str> = pattern.find_iter(inside).map(|m| m.as_str()).collect();
+        let kind = if is_decision { "decision" } else { "action" };
+        let starts_with_id = pattern.find(inside).is_some_and(|m| m.start() == 0);
+        if ids.is_empty() || !starts_with_id {
+            let shown: String = text[reference.start()..].chars().take(40).collect();
+            found.warnings.push(Warning::at(
+                line.number,
+                format!(
+                    "an {kind} reference names no {kind} id (cut off in extraction?): \"{shown}…\""
+                ),
+            ));
+            continue;
+        }
+        for id in ids {
+            let listed = if is_decision {
+                found.decisions.iter().any(|d| d.id == id)
+            } else {
+                found.actions.iter().any(|a| a.id == id)
+            };
+            if !listed {
+                found.warnings.push(Warning::at(
+                    line.number,
+                    format!(
+                        "the discussion names {kind} {id}, which the {kind}s table does not list"
+                    ),
+                ));
+            }
+        }
+    }
+}
