@@ -95,8 +95,10 @@ fn wanted(path: &str, is_tree: bool) -> bool {
     let parts: Vec<&str> = path.split('/').collect();
     match (parts.as_slice(), is_tree) {
         (["baseline.toml"], false) => true,
-        (["artefacts" | "decisions" | "changes"], true) => true,
-        (["decisions" | "changes", name], false) => name.ends_with(".toml"),
+        (["artefacts" | "decisions" | "changes" | "meetings" | "actions"], true) => true,
+        (["decisions" | "changes" | "meetings" | "actions", name], false) => {
+            name.ends_with(".toml")
+        }
         (["artefacts", _], true) => true,
         (["artefacts", _, "artefact.toml"], false) => true,
         (["artefacts", _, "versions"], true) => true,

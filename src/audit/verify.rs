@@ -784,7 +784,14 @@ fn check_leftovers(audit: &mut Audit<'_>) -> Result<()> {
     }
     let mut options = git2::StatusOptions::new();
     options.include_untracked(true).recurse_untracked_dirs(true);
-    for dir in ["baseline.toml", "artefacts", "decisions", "changes"] {
+    for dir in [
+        "baseline.toml",
+        "artefacts",
+        "decisions",
+        "changes",
+        "meetings",
+        "actions",
+    ] {
         options.pathspec(dir);
     }
     let statuses = audit.repo.git().statuses(Some(&mut options))?;

@@ -171,11 +171,22 @@ fn bracketed_owner(parts: &mut Vec<String>) -> Option<String> {
         return None;
     }
     let (line, at) = opening_bracket(parts)?;
-    if at == 0 && line > 0 && parts[line - 1].split_whitespace().count() <= 3 {
-        let owner = join(parts[line - 1..].iter().map(String::as_str));
-        parts.truncate(line - 1);
-        return Some(owner);
+    if at == 0 && line > 0 {
+        if parts[line - 1].split_whitespace().count() <= 3 {
+            let owner = join(parts[line - 1..].iter().map(String::as_str));
+            parts.truncate(line - 1);
+            return Some(owner);
+        }
+        // The name's line broke just before its bracket: the organisation is the
+        // last word of the line before.
+        return last_word_owner(parts, line - 1, parts[line - 1].len());
     }
+    last_word_owner(parts, line, at)
+}
+
+/// The owner as the capitalised word that ends `parts[line][..at]`, with all
+/// that follows it.
+fn last_word_owner(parts: &mut Vec<String>, line: usize, at: usize) -> Option<String> {
     let before = parts[line][..at].trim_end();
     let word_start = before.rfind(char::is_whitespace).map_or(0, |i| i + 1);
     let word = &before[word_start..];

@@ -31,12 +31,13 @@ pub fn parse(
         }
         return Vec::new();
     }
+    let area_width = area_width(lines, &starts);
     let mut area = &lines[..starts[0]];
     let mut decisions = Vec::new();
     for (k, &start) in starts.iter().enumerate() {
         let end = starts.get(k + 1).copied().unwrap_or(lines.len());
         let row = &lines[start..end];
-        let taken = text_lines(row, end == lines.len());
+        let taken = text_lines(row, end == lines.len(), area_width);
         let text = join(
             std::iter::once(row[0].after_first_word())
                 .chain(row[1..taken].iter().map(|l| l.text.as_str())),
@@ -73,19 +74,41 @@ pub fn parse(
 }
 
 /// How many lines of `row` (starting with its id line) hold the decision's text.
-fn text_lines(row: &[Line], last_row: bool) -> usize {
+/// `area_width`: no line of an area cell is wider.
+fn text_lines(row: &[Line], last_row: bool, area_width: usize) -> usize {
     let mut text = row[0].after_first_word().to_string();
     let mut taken = 1;
     while taken < row.len() {
         let next = &row[taken].text;
         let lines_after = row.len() - taken - 1;
-        if !text.is_empty() && !continues(&text, next, lines_after > 0 || last_row) {
+        let too_wide_for_area = next.chars().count() > area_width;
+        if !text.is_empty()
+            && !too_wide_for_area
+            && !continues(&text, next, lines_after > 0 || last_row)
+        {
             break;
         }
         text = join([text.as_str(), next]);
         taken += 1;
     }
     taken
+}
+
+/// How wide a line of the area column can be: half as wide again as the widest
+/// line known to be area — those before the first row, and the last line before
+/// each id (an area cell ends where its row starts).
+fn area_width(lines: &[Line], starts: &[usize]) -> usize {
+    let known = lines[..starts[0]]
+        .iter()
+        .chain(starts.iter().filter(|&&s| s > 0).map(|&s| &lines[s - 1]))
+        .map(|l| l.text.chars().count())
+        .max()
+        .unwrap_or(0);
+    if known == 0 {
+        usize::MAX
+    } else {
+        known + known / 2
+    }
 }
 
 /// Whether `next` carries on the decision text so far. `room_for_area`: taking
@@ -102,6 +125,11 @@ fn continues(text: &str, next: &str, room_for_area: bool) -> bool {
         return true;
     }
     if next.starts_with(|c: char| c.is_lowercase()) {
+        return true;
+    }
+    // Areas are short labels wrapped in a narrow column: a line of five words or
+    // more is running text.
+    if next.split_whitespace().count() >= 5 {
         return true;
     }
     // A lone word after unfinished text is its wrapped tail, not a new area

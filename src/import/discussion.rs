@@ -52,7 +52,7 @@ pub fn read(lines: &[Line], patterns: &Patterns, found: &mut Found<'_>) {
         if POST_MEETING.is_match(&line.text) {
             post_meeting(&lines[n..], patterns, found);
         }
-        action_note(line, patterns, found);
+        action_note(&lines[n..], patterns, found);
         check_references(line, lines.get(n + 1), patterns, found);
     }
 }
@@ -97,11 +97,20 @@ fn post_meeting(lines: &[Line], patterns: &Patterns, found: &mut Found<'_>) {
     ));
 }
 
-/// "DAG17-02 & DAG20-03: Actions retained as ongoing …" — a note on those actions.
-fn action_note(line: &Line, patterns: &Patterns, found: &mut Found<'_>) {
-    let Some((ids, note)) = line.text.split_once(':') else {
+/// "DAG17-02 & DAG20-03: Actions retained as ongoing …" — a note on those
+/// actions, running on over the following lines to the end of its sentence.
+fn action_note(lines: &[Line], patterns: &Patterns, found: &mut Found<'_>) {
+    let line = &lines[0];
+    let Some((ids, first)) = line.text.split_once(':') else {
         return;
     };
+    let mut note = first.trim().to_string();
+    for next in lines[1..].iter().take(4) {
+        if note.ends_with(['.', '!', '?']) {
+            break;
+        }
+        note = join([note.as_str(), next.text.as_str()]);
+    }
     let named: Vec<&str> = patterns.action.find_iter(ids).map(|m| m.as_str()).collect();
     let only_ids = patterns
         .action

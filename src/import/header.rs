@@ -4,92 +4,91 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::lines::Line;
+use super::lines::{Line, join};
 use super::{MeetingInfo, Patterns};
 use crate::error::{Error, Result};
 use crate::model::Date;
 
-static ISSUED: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)Issue date:?\s*(\d{1,2}/\d{1,2}/\d{4})").expect("valid"));
-static MEETING_NUMBER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)Meeting Number:?\s+(\S+)").expect("valid"));
-static VENUE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\bVenue:?\s+(.+?)\s*$").expect("valid"));
+/// The heading's labels; each value runs to the next label.
+static LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(Issue date|Meeting Number|Venue|Meeting Date(?: and Time)?|Classification)\b:?",
+    )
+    .expect("valid")
+});
 static DATE_AND_TIME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)Meeting Date(?: and Time)?:?\s+(\d{1,2}(?:st|nd|rd|th)? [A-Za-z]+ \d{4})(?:\s+(\d{1,2}[:.]\d{2}\s*[-–]\s*\d{1,2}[:.]\d{2}))?")
+    Regex::new(r"^(\d{1,2}(?:st|nd|rd|th)? [A-Za-z]+ \d{4})(?:\s+(\d{1,2}[:.]\d{2}\s*[-–]\s*\d{1,2}[:.]\d{2}))?")
         .expect("valid")
 });
-static CLASSIFICATION: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\bClassification:?\s+(.+?)\s*$").expect("valid"));
+
+/// The heading as label → value, read from its lines joined (a value may wrap).
+fn fields(text: &str) -> Vec<(String, String)> {
+    let labels: Vec<regex::Match<'_>> = LABEL.find_iter(text).collect();
+    labels
+        .iter()
+        .enumerate()
+        .map(|(n, label)| {
+            let end = labels.get(n + 1).map_or(text.len(), |next| next.start());
+            let name = label.as_str().trim_end_matches(':').to_ascii_lowercase();
+            (name, text[label.end()..end].trim().to_string())
+        })
+        .collect()
+}
 
 /// Reads the meeting from the lines before the first section.
 pub fn parse(lines: &[Line], patterns: &Patterns) -> Result<MeetingInfo> {
-    let find = |regex: &Regex| {
-        lines.iter().find_map(|line| {
-            regex
-                .captures(&line.text)
-                .map(|c| (line.number, c.get(1).map_or("", |m| m.as_str()).to_string()))
-        })
+    let text = join(lines.iter().map(|l| l.text.as_str()));
+    let line = lines.first().map_or(1, |l| l.number);
+    let fields = fields(&text);
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(label, value)| label.starts_with(name) && !value.is_empty())
+            .map(|(_, value)| value.clone())
     };
-    let (line, id) = find(&MEETING_NUMBER).ok_or_else(|| {
-        Error::refused(
-            "this is not a headline report: its heading has no \"Meeting Number\"",
-            "give the text of a meeting's headline report, e.g. from `pdftotext report.pdf report.txt`",
-        )
-    })?;
+    let id = field("meeting number")
+        .and_then(|v| v.split_whitespace().next().map(str::to_string))
+        .ok_or_else(|| {
+            Error::refused(
+                "this is not a headline report: its heading has no \"Meeting Number\"",
+                "give the text of a meeting's headline report, e.g. from `pdftotext report.pdf report.txt`",
+            )
+        })?;
     if !Patterns::is_whole(&patterns.meeting, &id) {
         return Err(Error::refused(
             format!(
                 "line {line}: the meeting number \"{id}\" does not match the [import] meeting pattern `{}`",
-                patterns
-                    .meeting
-                    .as_str()
-                    .trim_start_matches(r"\b(?:")
-                    .trim_end_matches(r")\b")
+                patterns.sources.meeting
             ),
             "set [import] meeting in baseline.toml to the body's meeting numbers",
         ));
     }
-    let when = lines
-        .iter()
-        .find_map(|line| DATE_AND_TIME.captures(&line.text).map(|c| (line.number, c)))
-        .ok_or_else(|| {
-            Error::refused(
-                "the report's heading has no \"Meeting Date\"",
-                "the decisions take the meeting's date: give the report as pdftotext writes it",
-            )
-        })?;
-    let date = long_date(&when.1[1]).ok_or_else(|| {
+    let when = field("meeting date").unwrap_or_default();
+    let found = DATE_AND_TIME.captures(&when).ok_or_else(|| {
         Error::refused(
-            format!("line {}: \"{}\" is not a date", when.0, &when.1[1]),
+            format!("line {line}: the report's heading has no \"Meeting Date\" with a date such as 12 July 2023"),
+            "the decisions take the meeting's date: give the report as pdftotext writes it",
+        )
+    })?;
+    let date = long_date(&found[1]).ok_or_else(|| {
+        Error::refused(
+            format!("line {line}: \"{}\" is not a date", &found[1]),
             "the meeting date is read as day, month name and year, e.g. 12 July 2023",
         )
     })?;
-    let venue = find(&VENUE).map(|(_, v)| before_label(&v, "Meeting Date"));
     Ok(MeetingInfo {
         id,
-        body: lines.iter().find_map(|l| {
-            l.text
-                .split_once("Headline Report")
-                .map(|(body, _)| body.trim().to_string())
-                .filter(|b| !b.is_empty())
-        }),
+        body: text
+            .split_once("Headline Report")
+            .map(|(body, _)| body.trim().to_string())
+            .filter(|b| !b.is_empty()),
         date,
-        time: when.1.get(2).map(|t| t.as_str().to_string()),
-        venue,
-        classification: find(&CLASSIFICATION).map(|(_, c)| c),
-        issued: find(&ISSUED).and_then(|(_, d)| day_month_year(&d)),
+        time: found.get(2).map(|t| t.as_str().to_string()),
+        venue: field("venue"),
+        classification: field("classification"),
+        issued: field("issue date").and_then(|d| day_month_year(d.split_whitespace().next()?)),
         next_meeting: None,
     })
-}
-
-/// A value that runs on into the next label on the same line ends before it.
-fn before_label(value: &str, label: &str) -> String {
-    value
-        .split_once(label)
-        .map_or(value, |(before, _)| before)
-        .trim()
-        .to_string()
 }
 
 /// `12 July 2023` (or `12th July 2023`).

@@ -131,6 +131,8 @@ pub struct Report {
 
 /// The id patterns of `[import]`, compiled: whole-word matchers.
 pub struct Patterns {
+    /// The patterns as written, for messages.
+    pub sources: ImportPatterns,
     pub decision: regex::Regex,
     pub action: regex::Regex,
     pub change: regex::Regex,
@@ -149,6 +151,7 @@ impl Patterns {
             })
         };
         Ok(Patterns {
+            sources: config.clone(),
             decision: compile("decision", &config.decision)?,
             action: compile("action", &config.action)?,
             change: compile("change", &config.change)?,

@@ -1,0 +1,807 @@
+//! `baseline import report` on the real DAG026 headline report and variations of
+//! it, and the meeting and action commands over what it records.
+
+mod common;
+
+use common::Design;
+use serde_json::{Value, json};
+
+fn reference() -> String {
+    std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples/dag026/DAG026-headline-report.txt"),
+    )
+    .unwrap()
+}
+
+/// A repository with the artefacts DAG026 baselined registered, so decisions can
+/// name them.
+fn design() -> Design {
+    let design = Design::new();
+    for (id, title, file) in [
+        ("DIP-ICC", "Interface Code of Connections", "icc.md"),
+        ("DIP-PKI-CP", "DIP PKI Certificate Profiles", "cp.md"),
+        ("DIP-PKI-POL", "DIP PKI Policy", "pol.md"),
+        ("DES196", "D-Flow and Interface Mapping", "des196.md"),
+    ] {
+        design.write(&format!("in/{file}"), &format!("# {title}\n"));
+        design.ok(&["add", id, "--title", title, &format!("in/{file}")]);
+    }
+    design
+}
+
+fn import(design: &Design, name: &str, text: &str, extra: &[&str]) -> Value {
+    design.write(&format!("reports/{name}"), text);
+    let path = format!("reports/{name}");
+    let mut args = vec!["import", "report", path.as_str()];
+    args.extend(extra);
+    design.json(&args)
+}
+
+fn records<'v>(plan: &'v Value, kind: &str) -> Vec<&'v Value> {
+    plan[kind]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| &item["record"])
+        .collect()
+}
+
+fn find<'v>(plan: &'v Value, kind: &str, id: &str) -> &'v Value {
+    records(plan, kind)
+        .into_iter()
+        .find(|r| r["id"] == id)
+        .unwrap_or_else(|| panic!("no {kind} {id} in {plan:#}"))
+}
+
+/// A record without who recorded it and when: what the report itself says.
+fn essence(record: &Value) -> Value {
+    let mut record = record.clone();
+    if let Some(map) = record.as_object_mut() {
+        map.remove("recorded_at");
+        map.remove("recorded_by");
+        map.remove("report");
+        if let Some(Value::Array(steps)) = map.get_mut("history") {
+            for step in steps {
+                let step = step.as_object_mut().unwrap();
+                step.remove("recorded_at");
+                step.remove("recorded_by");
+            }
+        }
+    }
+    record
+}
+
+fn essences(plan: &Value, kind: &str) -> Vec<Value> {
+    records(plan, kind).into_iter().map(essence).collect()
+}
+
+#[test]
+fn the_reference_report_is_imported_field_by_field() {
+    let design = design();
+    let before = design.commit_count();
+    let plan = import(&design, "DAG026.txt", &reference(), &[]);
+    assert_eq!(plan["recorded"], true);
+    assert_eq!(
+        design.commit_count(),
+        before + 1,
+        "one commit for the whole import"
+    );
+
+    let meeting = &plan["meeting"]["record"];
+    assert_eq!(
+        essence(meeting),
+        json!({
+            "id": "DAG026",
+            "body": "MHHS Design Advisory Group (DAG)",
+            "date": "2023-07-12",
+            "time": "10:00-13:00",
+            "venue": "Virtual – MS Teams",
+            "classification": "Public",
+            "decisions": ["DAG-DEC55", "DAG-DEC56", "DAG-DEC57", "DAG-DEC58", "DAG-DEC59", "DAG-DEC60"],
+            "actions": ["DAG26-01", "DAG26-02", "DAG26-03", "DAG26-04", "DAG20.1-12", "DAG20.1-04", "DAG20-03", "DAG17-02"],
+            "next_meeting": "2023-08-09"
+        })
+    );
+    assert_eq!(meeting["report"]["issued"], "2023-07-14");
+    assert_eq!(meeting["report"]["file"], "DAG026.txt");
+
+    let decisions = [
+        (
+            "DAG-DEC55",
+            "Minutes and actions",
+            "approved",
+            None,
+            "2023-07-12",
+            "Minutes and Headline Report of DAG meeting held 14 June 2023 approved with no amendments",
+            json!([]),
+            json!([]),
+        ),
+        (
+            "DAG-DEC56",
+            "DIP Design Documents",
+            "approved",
+            Some("SRO"),
+            "2023-07-12",
+            "The SRO approved the baselining of the Interface Code of Connections, the DIP PKI Certificate Profiles, and DIP PKI Policy",
+            json!(["DIP-ICC", "DIP-PKI-CP", "DIP-PKI-POL"]),
+            json!([]),
+        ),
+        (
+            "DAG-DEC57",
+            "D-Flow and Interface Mapping (DES196)",
+            "approved",
+            Some("SRO"),
+            "2023-07-12",
+            "The SRO approved the baselining of the DES196 D-Flow and Interface Mapping",
+            json!(["DES196"]),
+            json!([]),
+        ),
+        (
+            "DAG-DEC58",
+            "CR027 Impact Assessment",
+            "approved",
+            Some("DAG"),
+            "2023-07-12",
+            "The DAG approved the issuance of Programme Change Requests (CR) 027 to Impact Assessment",
+            json!([]),
+            json!(["CR027"]),
+        ),
+        (
+            "DAG-DEC59",
+            "CR024 & CR025 Decision",
+            "approved",
+            Some("SRO"),
+            "2023-07-12",
+            "The SRO approved CR025, subject to the agreed implementation approach (Data Integration Platform (DIP) Interface Name Changes)",
+            json!([]),
+            json!(["CR025"]),
+        ),
+        (
+            "DAG-DEC60",
+            "CR017 & CR018 Next Steps",
+            "approved",
+            Some("DAG Chair (post-meeting determination)"),
+            "2023-07-14",
+            "The SRO approved CR018. Post-meeting update: The DAG Chair determined CR018 should be approved, and CR017 rejected. Further rationale for the decision will be provided within the meeting minutes.",
+            json!([]),
+            json!(["CR018", "CR017"]),
+        ),
+    ];
+    assert_eq!(records(&plan, "decisions").len(), decisions.len());
+    for (id, area, outcome, authority, date, text, artefacts, changes) in decisions {
+        let d = find(&plan, "decisions", id);
+        assert_eq!(d["area"], area, "{id} area");
+        assert_eq!(d["outcome"], outcome, "{id} outcome");
+        assert_eq!(d["authority"], json!(authority), "{id} authority");
+        assert_eq!(d["date"], date, "{id} date");
+        assert_eq!(d["text"], text, "{id} text");
+        assert_eq!(d["meeting"], "DAG026", "{id} meeting");
+        assert_eq!(
+            d.get("artefacts").cloned().unwrap_or(json!([])),
+            artefacts,
+            "{id} artefacts"
+        );
+        assert_eq!(
+            d.get("changes").cloned().unwrap_or(json!([])),
+            changes,
+            "{id} changes"
+        );
+    }
+
+    let actions = [
+        (
+            "DAG26-01",
+            "DES-196 D-Flow and Interface Mapping",
+            "Programme (Matt McKeon)",
+            "2023-08-09",
+            "Programme to seek clarity on whether/how D-Flows will be available for System Integration Testing (SIT) and return to DAG for discussion",
+        ),
+        (
+            "DAG26-02",
+            "CR027 Impact Assessment",
+            "Programme (PMO)",
+            "2023-07-14",
+            "PMO to ensure the attachment to CR027 is included when the CR is issued for Impact Assessment and published alongside the CR on the MHHS website.",
+        ),
+        (
+            "DAG26-03",
+            "CR024 & CR025 Decision",
+            "RECCo (Sarah Jones)",
+            "ASAP",
+            "RECCO to amend CR024 with updates agreed by DAG, and provide a version 2.0 to Programme",
+        ),
+        (
+            "DAG26-04",
+            "CR024 & CR025 Decision",
+            "Programme (PMO)",
+            "ASAP",
+            "Programme to re-issue CR024 for a five working day Impact Assessment with specific question on delivery/implementation timescale impacts, following receipt of amended CR from RECCo",
+        ),
+        (
+            "DAG20.1-12",
+            "Previous Meeting(s)",
+            "Programme (Ian Smith)",
+            "2023-04-12",
+            "Programme to consider how to provide clarity on the data services for import/export meters and how Programme Participants can be given visibility of this",
+        ),
+        (
+            "DAG20.1-04",
+            "Previous Meeting(s)",
+            "Programme (Ian Smith)",
+            "2023-02-15",
+            "Programme to confirm which role code MDS would use (current presumption is SVA code)",
+        ),
+        (
+            "DAG20-03",
+            "Previous Meeting(s)",
+            "DAG Members",
+            "2023-04-12",
+            "DAG members to provide any views on the role of DAG post M5 Work-Off Plan completion to support review of DAG ToR",
+        ),
+        (
+            "DAG17-02",
+            "Previous Meeting(s)",
+            "Chair",
+            "2022-12-14",
+            "Chair to review the DAG Terms of Reference to ensure there is clarity over the role of DAG post-M5",
+        ),
+    ];
+    assert_eq!(records(&plan, "actions").len(), actions.len());
+    for (id, area, owner, due, text) in actions {
+        let a = find(&plan, "actions", id);
+        assert_eq!(a["area"], area, "{id} area");
+        assert_eq!(a["owner"], owner, "{id} owner");
+        assert_eq!(a["due"], due, "{id} due");
+        assert_eq!(a["text"], text, "{id} text");
+        assert_eq!(a["meeting"], "DAG026", "{id} meeting");
+        assert_eq!(a["history"][0]["state"], "open", "{id} state");
+    }
+    assert_eq!(
+        find(&plan, "actions", "DAG20-03")["history"][0]["note"],
+        "Actions retained as ongoing pending updates to the DAG Terms of Reference."
+    );
+    assert_eq!(
+        find(&plan, "actions", "DAG26-03")["changes"],
+        json!(["CR024"])
+    );
+
+    let steps = |id: &str| -> Vec<(String, String)> {
+        find(&plan, "changes", id)["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                (
+                    s["state"].as_str().unwrap().to_string(),
+                    s["decision"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect()
+    };
+    let step = |state: &str, decision: &str| (state.to_string(), decision.to_string());
+    assert_eq!(
+        steps("CR027"),
+        [step("raised", ""), step("impact-assessment", "DAG-DEC58")]
+    );
+    assert_eq!(
+        steps("CR025"),
+        [
+            step("raised", ""),
+            step("impact-assessment", ""),
+            step("approved", "DAG-DEC59")
+        ]
+    );
+    assert_eq!(
+        steps("CR018"),
+        [
+            step("raised", ""),
+            step("impact-assessment", ""),
+            step("approved", "DAG-DEC60")
+        ]
+    );
+    assert_eq!(
+        steps("CR017"),
+        [step("raised", ""), step("rejected", "DAG-DEC60")]
+    );
+    assert_eq!(steps("CR024"), [step("raised", "")]);
+    assert_eq!(
+        find(&plan, "changes", "CR017")["history"][1]["date"],
+        "2023-07-14"
+    );
+
+    let warnings: Vec<(Value, String)> = plan["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                w["line"].clone(),
+                w["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(warnings.contains(&(
+        json!(186),
+        "an action reference names no action id (cut off in extraction?): \"(ACTION DAG. Elexon advised their build …\"".to_string()
+    )), "{warnings:#?}");
+    assert!(
+        warnings
+            .iter()
+            .any(|(line, m)| *line == json!(291) && m.starts_with("a vote table"))
+    );
+    assert!(
+        warnings.contains(&(
+            json!(130),
+            "change CR024 was not recorded: created, with no title or affected artefacts yet"
+                .to_string()
+        ))
+    );
+
+    // The records are in the repository as the plan showed them.
+    let dec60: toml::Table = design.read("decisions/DAG-DEC60.toml").parse().unwrap();
+    assert_eq!(
+        dec60["authority"].as_str(),
+        Some("DAG Chair (post-meeting determination)")
+    );
+    let files = design.git(&["ls-files", "meetings", "actions", "decisions", "changes"]);
+    assert_eq!(files.lines().count(), 1 + 8 + 6 + 5, "{files}");
+    let message = design.git(&["log", "-1", "--format=%B"]);
+    assert!(
+        message.starts_with(
+            "Import the DAG026 headline report: 6 decision(s), 8 action(s), 11 change step(s)"
+        ),
+        "{message}"
+    );
+    assert!(message.contains("Baseline-Meeting-Recorded: DAG026"));
+    design.ok(&["verify"]);
+}
+
+#[test]
+fn a_dry_run_records_nothing_and_a_second_import_nothing_new() {
+    let design = design();
+    let before = design.snapshot();
+    let dry = import(&design, "DAG026.txt", &reference(), &["--dry-run"]);
+    assert_eq!(
+        (dry["dry_run"].clone(), dry["recorded"].clone()),
+        (json!(true), json!(false))
+    );
+    design.git(&["clean", "-fdxq", "reports"]);
+    assert_eq!(
+        design.snapshot(),
+        before,
+        "a dry run changed the repository"
+    );
+    assert!(
+        dry["decisions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["status"] == "new")
+    );
+
+    let first = import(&design, "DAG026.txt", &reference(), &[]);
+    assert_eq!(essences(&first, "decisions"), essences(&dry, "decisions"));
+    assert_eq!(essences(&first, "actions"), essences(&dry, "actions"));
+    assert_eq!(essences(&first, "changes"), essences(&dry, "changes"));
+
+    let count = design.commit_count();
+    let again = import(&design, "DAG026.txt", &reference(), &[]);
+    assert_eq!(again["recorded"], false);
+    assert_eq!(design.commit_count(), count);
+    for kind in ["decisions", "actions", "changes"] {
+        assert!(
+            again[kind]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|d| d["status"] == "unchanged"),
+            "{kind}: {again:#}"
+        );
+    }
+    let human = design.ok(&["import", "report", "reports/DAG026.txt"]);
+    assert!(
+        human.contains("Nothing new to record: DAG026 is already imported as the report has it."),
+        "{human}"
+    );
+}
+
+#[test]
+fn a_report_that_contradicts_the_records_is_refused_with_the_difference() {
+    let design = design();
+    import(&design, "DAG026.txt", &reference(), &[]);
+    let changed = reference().replace(
+        "The SRO approved the baselining of the DES196 D-Flow and Interface Mapping",
+        "The SRO approved the baselining of the DES196 D-Flow Mapping",
+    );
+    design.write("reports/changed.txt", &changed);
+    design.git(&["add", "reports"]);
+    design.git(&["commit", "-qm", "reports"]);
+    let stderr = design.refused(&["import", "report", "reports/changed.txt"]);
+    assert!(
+        stderr.contains(
+            "decision DAG-DEC57 text:\n    recorded:  The SRO approved the baselining of the DES196 D-Flow and Interface Mapping\n    in report: The SRO approved the baselining of the DES196 D-Flow Mapping"
+        ),
+        "{stderr}"
+    );
+    let stderr = design.refused(&["import", "report", "reports/changed.txt", "--dry-run"]);
+    assert!(stderr.contains("decision DAG-DEC57 text:"), "{stderr}");
+}
+
+/// Rewraps every line longer than `width` at word boundaries, as a narrower page
+/// would.
+fn rewrap(text: &str, width: usize) -> String {
+    let mut out = Vec::new();
+    for line in text.split('\n') {
+        if line.trim_end().chars().count() <= width {
+            out.push(line.to_string());
+            continue;
+        }
+        let mut current = String::new();
+        for word in line.split_whitespace() {
+            if !current.is_empty() && current.chars().count() + 1 + word.chars().count() > width {
+                out.push(std::mem::take(&mut current));
+            }
+            if !current.is_empty() {
+                current.push(' ');
+            }
+            current.push_str(word);
+        }
+        out.push(current);
+    }
+    out.join("\n")
+}
+
+/// Inserts a page footer (with pdftotext's form feed) before the first line that
+/// starts with `before`.
+fn footer_before(text: &str, before: &str) -> String {
+    let at = text
+        .find(&format!("\n{before}"))
+        .unwrap_or_else(|| panic!("{before:?}"))
+        + 1;
+    format!(
+        "{}\u{c}© Elexon Limited 2023  Page 9 of 9 \n\n{}",
+        &text[..at],
+        &text[at..]
+    )
+}
+
+fn assert_same_records(original: &Value, variation: &Value, what: &str) {
+    for kind in ["decisions", "actions", "changes"] {
+        assert_eq!(
+            essences(variation, kind),
+            essences(original, kind),
+            "{what}: the {kind} differ"
+        );
+    }
+    assert_eq!(
+        essence(&variation["meeting"]["record"]),
+        essence(&original["meeting"]["record"]),
+        "{what}: the meeting differs"
+    );
+}
+
+#[test]
+fn variations_of_the_report_import_the_same_records() {
+    let design = design();
+    let original = import(&design, "DAG026.txt", &reference(), &["--dry-run"]);
+    let report = reference();
+    let mut variations = vec![
+        (
+            "Windows line endings".to_string(),
+            report.replace('\n', "\r\n"),
+        ),
+        (
+            "page footers inside a decision, an action and a post-meeting update".to_string(),
+            footer_before(
+                &footer_before(
+                    &footer_before(&report, "Changes) "),
+                    "Testing (SIT) and return",
+                ),
+                "provided within the meeting minutes",
+            ),
+        ),
+        (
+            "no form feeds or footers at all".to_string(),
+            report.replace("© Elexon Limited 2023  Page 1 of 5", ""),
+        ),
+    ];
+    for width in (40..=120).step_by(5) {
+        variations.push((
+            format!("lines rewrapped at {width} columns"),
+            rewrap(&report, width),
+        ));
+    }
+    for (n, (what, text)) in variations.iter().enumerate() {
+        let plan = import(&design, &format!("variation-{n}.txt"), text, &["--dry-run"]);
+        assert_same_records(&original, &plan, what);
+    }
+}
+
+#[test]
+fn missing_sections_import_what_is_there_and_say_what_is_missing() {
+    let design = design();
+    let report = reference();
+    let cut = |from: &str, to: &str| {
+        let (a, b) = (report.find(from).unwrap(), report.find(to).unwrap());
+        format!("{}{}", &report[..a], &report[b..])
+    };
+
+    let no_actions = import(
+        &design,
+        "no-actions.txt",
+        &cut("Actions \n", "Decisions \n"),
+        &["--dry-run"],
+    );
+    assert!(records(&no_actions, "actions").is_empty());
+    assert_eq!(records(&no_actions, "decisions").len(), 6);
+    assert!(no_actions["warnings"].as_array().unwrap().iter().any(|w| {
+        w["line"].is_null()
+            && w["message"] == "the report has no \"Actions\" section: no actions imported"
+    }));
+
+    let no_discussion = import(
+        &design,
+        "no-discussion.txt",
+        &report[..report.find("Key Discussion Items").unwrap()],
+        &["--dry-run"],
+    );
+    let dec60 = find(&no_discussion, "decisions", "DAG-DEC60");
+    assert_eq!(dec60["text"], "The SRO approved CR018");
+    assert_eq!(dec60["authority"], "SRO");
+    assert_eq!(dec60["date"], "2023-07-12");
+    assert!(
+        no_discussion["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("the report has no \"Key Discussion Items\" section"))
+    );
+
+    let no_decisions = import(
+        &design,
+        "no-decisions.txt",
+        &cut("Decisions \n", "Key Discussion Items"),
+        &["--dry-run"],
+    );
+    assert!(records(&no_decisions, "decisions").is_empty());
+    assert_eq!(records(&no_decisions, "actions").len(), 8);
+    // The discussion still names DAG-DEC55 … DAG-DEC60: each is reported where it is.
+    let unlisted: Vec<&Value> = no_decisions["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| {
+            w["message"]
+                .as_str()
+                .unwrap()
+                .contains("which the decisions table does not list")
+        })
+        .collect();
+    assert!(unlisted.len() >= 6, "{unlisted:#?}");
+    assert!(unlisted.iter().all(|w| w["line"].is_u64()));
+}
+
+#[test]
+fn what_the_parser_cannot_place_is_warned_with_its_line() {
+    let design = design();
+    let text = reference().replace(
+        "(ACTION DAG26-03 & ACTION DAG26-04)",
+        "(ACTION DAG26-03 & ACTION DAG26-09)",
+    );
+    let line = text.lines().position(|l| l.contains("DAG26-09")).unwrap() + 1;
+    let plan = import(&design, "typo.txt", &text, &["--dry-run"]);
+    assert!(
+        plan["warnings"].as_array().unwrap().contains(&json!({
+            "line": line,
+            "message": "the discussion names action DAG26-09, which the actions table does not list"
+        })),
+        "{:#}",
+        plan["warnings"]
+    );
+
+    let text = reference().replace("09/08/2023 \n", "\n");
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("DAG26-01"))
+        .unwrap()
+        + 1;
+    let plan = import(&design, "no-due.txt", &text, &["--dry-run"]);
+    assert!(
+        plan["warnings"].as_array().unwrap().contains(&json!({
+            "line": line,
+            "message": "action DAG26-01 has no due date (a day/month/year date, ASAP or TBC)"
+        })),
+        "{:#}",
+        plan["warnings"]
+    );
+}
+
+#[test]
+fn text_that_is_not_a_report_is_refused() {
+    let design = design();
+    design.write("reports/empty.txt", "\n \n");
+    let stderr = design.refused(&["import", "report", "reports/empty.txt"]);
+    assert!(
+        stderr.contains("empty.txt: this is not a headline report: it is empty"),
+        "{stderr}"
+    );
+
+    std::fs::write(
+        design.file("reports/report.pdf"),
+        b"%PDF-1.7\n\x00\x01\x02binary",
+    )
+    .unwrap();
+    let stderr = design.refused(&["import", "report", "reports/report.pdf"]);
+    assert!(
+        stderr.contains("report.pdf: this is not a headline report: it is not UTF-8 text"),
+        "{stderr}"
+    );
+
+    design.write(
+        "reports/notes.md",
+        "# Notes\n\nSome other document.\n\nActions\n\nNone.\n",
+    );
+    let stderr = design.refused(&["import", "report", "reports/notes.md"]);
+    assert!(
+        stderr.contains(
+            "notes.md: this is not a headline report: its heading has no \"Meeting Number\""
+        ),
+        "{stderr}"
+    );
+
+    design.write(
+        "reports/prose.txt",
+        "Just some text.\nMeeting Number DAG026\n",
+    );
+    let stderr = design.refused(&["import", "report", "reports/prose.txt"]);
+    assert!(
+        stderr.contains("neither a \"Decisions\" nor an \"Actions\" section"),
+        "{stderr}"
+    );
+
+    let stderr = design.refused(&["import", "report", "reports/missing.txt"]);
+    assert!(stderr.contains("does not exist"), "{stderr}");
+}
+
+#[test]
+fn another_bodys_decision_ids_are_read_by_configuration() {
+    let design = design();
+    let text = reference().replace("DAG-DEC", "PAB-D");
+    let plan = import(&design, "pab.txt", &text, &["--dry-run"]);
+    assert!(records(&plan, "decisions").is_empty());
+    assert!(plan["warnings"].as_array().unwrap().iter().any(|w| w["message"]
+        == "the Decisions section lists no decision id that matches the [import] decision pattern"));
+
+    let config = design.read("baseline.toml");
+    let config = config.replace("decision = \"DAG-DEC[0-9]+\"", "decision = \"PAB-D[0-9]+\"");
+    assert!(config.contains("PAB-D"), "{config}");
+    design.write("baseline.toml", &config);
+    design.git(&[
+        "commit",
+        "-qam",
+        "Read the Programme Advisory Board's decision ids",
+    ]);
+    let plan = import(&design, "pab.txt", &text, &[]);
+    let ids: Vec<&str> = records(&plan, "decisions")
+        .iter()
+        .map(|d| d["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "PAB-D55", "PAB-D56", "PAB-D57", "PAB-D58", "PAB-D59", "PAB-D60"
+        ]
+    );
+    assert_eq!(
+        find(&plan, "decisions", "PAB-D60")["authority"],
+        "DAG Chair (post-meeting determination)"
+    );
+    assert_eq!(
+        design.json(&["decision", "show", "PAB-D57"])["artefacts"],
+        json!(["DES196"])
+    );
+}
+
+#[test]
+fn actions_are_listed_shown_and_closed() {
+    let design = design();
+    import(&design, "DAG026.txt", &reference(), &[]);
+    let open = design.json(&["action", "list", "--open"]);
+    assert_eq!(open.as_array().unwrap().len(), 8);
+    let overdue = design.json(&["action", "list", "--overdue", "--as-of", "2023-08-09"]);
+    let ids: Vec<&str> = overdue
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "DAG17-02",
+            "DAG20-03",
+            "DAG20.1-04",
+            "DAG20.1-12",
+            "DAG26-02"
+        ],
+        "ASAP is never overdue, DAG26-01 is due that day"
+    );
+
+    let before = design.commit_count();
+    let out = design.ok(&[
+        "action",
+        "close",
+        "DAG26-03",
+        "--date",
+        "2023-07-19",
+        "--note",
+        "CR024 v2.0 provided",
+    ]);
+    assert_eq!(out, "Closed action DAG26-03 on 2023-07-19\n");
+    assert_eq!(design.commit_count(), before + 1);
+    let action = design.json(&["action", "show", "DAG26-03"]);
+    assert_eq!(action["history"][1]["state"], "closed");
+    assert_eq!(action["history"][1]["note"], "CR024 v2.0 provided");
+    assert_eq!(
+        design
+            .json(&["action", "list", "--open"])
+            .as_array()
+            .unwrap()
+            .len(),
+        7
+    );
+    let stderr = design.refused(&["action", "close", "DAG26-03", "--note", "again"]);
+    assert!(
+        stderr.contains("action DAG26-03 is already closed"),
+        "{stderr}"
+    );
+    let stderr = design.refused(&[
+        "action",
+        "close",
+        "DAG26-04",
+        "--date",
+        "2023-01-01",
+        "--note",
+        "early",
+    ]);
+    assert!(stderr.contains("before its last step"), "{stderr}");
+
+    // A re-import does not reopen it, and says so.
+    let again = import(&design, "DAG026.txt", &reference(), &[]);
+    assert_eq!(again["recorded"], false);
+    design.ok(&["verify"]);
+
+    let meeting = design.json(&["meeting", "show", "DAG026"]);
+    assert_eq!(meeting["decisions"].as_array().unwrap().len(), 6);
+    assert_eq!(meeting["actions"][2]["id"], "DAG26-03");
+    let listed = design.json(&["meeting", "list"]);
+    assert_eq!(listed[0]["id"], "DAG026");
+    let human = design.ok(&["meeting", "show", "DAG026"]);
+    assert!(
+        human.contains("venue:          Virtual – MS Teams"),
+        "{human}"
+    );
+}
+
+#[test]
+fn an_action_record_rewritten_in_place_is_found_by_verify() {
+    let design = design();
+    import(&design, "DAG026.txt", &reference(), &[]);
+    let text = design
+        .read("actions/DAG26-01.toml")
+        .replace("2023-08-09", "2023-12-31");
+    design.write("actions/DAG26-01.toml", &text);
+    design.git(&["commit", "-qam", "quietly move a due date"]);
+    let output = design.run(&["verify"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("actions/DAG26-01.toml"), "{stdout}");
+    assert!(
+        stdout.contains("its history may only gain new steps"),
+        "{stdout}"
+    );
+}
