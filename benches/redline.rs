@@ -1,6 +1,7 @@
 //! Redline benchmark: whole-process time of `baseline redline` against
 //! `git diff --no-index --word-diff=porcelain` on the same two files, in the same
-//! run — for two 5 MB / 100,000-line texts with 1 % of lines edited word-wise, and
+//! run, interleaved (21 runs each, median) — for two 5 MB / 100,000-line texts
+//! with 1 % of lines edited word-wise, and
 //! two 20,000-row CSV tables with 1 % of cells changed.
 //!
 //! Then a redline of two 50 MB texts, once, with its peak memory (the limit is 1 GB).
@@ -14,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const RUNS: usize = 7;
+const RUNS: usize = 21;
 const LINES: usize = 100_000;
 const ROWS: usize = 20_000;
 
@@ -70,29 +71,31 @@ fn main() {
             ],
         );
 
-        let git = median(|| {
-            Command::new("git")
-                .args(["diff", "--no-index", "--word-diff=porcelain"])
-                .arg(&a)
-                .arg(&b)
-                .stdout(Stdio::null())
-                .status()
-                .expect("git diff");
-        });
-        let json = median(|| {
-            run_quiet(
-                &bin,
-                &repo,
-                &["redline", id, "0.1", "0.2", "--format", "json"],
-            )
-        });
-        let html = median(|| {
-            run_quiet(
-                &bin,
-                &repo,
-                &["redline", id, "0.1", "0.2", "--format", "html"],
-            )
-        });
+        let [git, json, html] = interleaved_medians([
+            &mut || {
+                Command::new("git")
+                    .args(["diff", "--no-index", "--word-diff=porcelain"])
+                    .arg(&a)
+                    .arg(&b)
+                    .stdout(Stdio::null())
+                    .status()
+                    .expect("git diff");
+            },
+            &mut || {
+                run_quiet(
+                    &bin,
+                    &repo,
+                    &["redline", id, "0.1", "0.2", "--format", "json"],
+                )
+            },
+            &mut || {
+                run_quiet(
+                    &bin,
+                    &repo,
+                    &["redline", id, "0.1", "0.2", "--format", "html"],
+                )
+            },
+        ]);
         results.push((id, git, json, html));
     }
     println!();
@@ -213,17 +216,22 @@ fn run_quiet(bin: &Path, repo: &Path, args: &[&str]) {
     assert!(status.success(), "baseline {args:?} failed");
 }
 
-fn median(mut f: impl FnMut()) -> Duration {
-    f();
-    let mut times: Vec<Duration> = (0..RUNS)
-        .map(|_| {
+/// The median time of each command, run in turn (one of each, then again) so
+/// that a slow spell of a shared machine weighs on all of them alike.
+fn interleaved_medians<const N: usize>(mut commands: [&mut dyn FnMut(); N]) -> [Duration; N] {
+    commands.iter_mut().for_each(|f| f());
+    let mut times: [Vec<Duration>; N] = std::array::from_fn(|_| Vec::with_capacity(RUNS));
+    for _ in 0..RUNS {
+        for (f, times) in commands.iter_mut().zip(times.iter_mut()) {
             let started = Instant::now();
             f();
-            started.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[RUNS / 2]
+            times.push(started.elapsed());
+        }
+    }
+    times.map(|mut t| {
+        t.sort();
+        t[RUNS / 2]
+    })
 }
 
 /// A cheap, repeatable pseudo-random sequence.
