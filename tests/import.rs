@@ -404,6 +404,15 @@ fn a_dry_run_records_nothing_and_a_second_import_nothing_new() {
         human.contains("Nothing new to record: DAG026 is already imported as the report has it."),
         "{human}"
     );
+    // Another copy of the same report (here with Windows line endings) is the same.
+    let copy = import(
+        &design,
+        "DAG026-copy.txt",
+        &reference().replace('\n', "\r\n"),
+        &[],
+    );
+    assert_eq!(copy["recorded"], false);
+    assert_eq!(design.commit_count(), count);
 }
 
 #[test]
@@ -770,7 +779,7 @@ fn actions_are_listed_shown_and_closed() {
     ]);
     assert!(stderr.contains("before its last step"), "{stderr}");
 
-    // A re-import does not reopen it, and says so.
+    // Importing the report again leaves it closed.
     let again = import(&design, "DAG026.txt", &reference(), &[]);
     assert_eq!(again["recorded"], false);
     design.ok(&["verify"]);
@@ -804,4 +813,133 @@ fn an_action_record_rewritten_in_place_is_found_by_verify() {
         stdout.contains("its history may only gain new steps"),
         "{stdout}"
     );
+}
+
+/// The report of another meeting that lists the same actions: no decisions, and
+/// the given meeting number, date and replacements.
+fn later_report(meeting: &str, date: &str, replacements: &[(&str, &str)]) -> String {
+    let report = reference();
+    let (a, b) = (
+        report.find("Decisions \n").unwrap(),
+        report.find("Key Discussion Items").unwrap(),
+    );
+    let mut text = format!("{}{}", &report[..a], &report[b..])
+        .replace(
+            "Meeting Number DAG026",
+            &format!("Meeting Number {meeting}"),
+        )
+        .replace("12 July 2023 10:00-13:00", &format!("{date} 10:00-13:00"));
+    for (from, to) in replacements {
+        assert!(text.contains(from), "{from}");
+        text = text.replace(from, to);
+    }
+    text
+}
+
+#[test]
+fn a_later_report_moves_due_dates_and_a_repeat_records_nothing() {
+    let design = design();
+    import(&design, "DAG026.txt", &reference(), &[]);
+    let dag027 = later_report("DAG027", "9 August 2023", &[("09/08/2023", "06/09/2023")]);
+    let plan = import(&design, "DAG027.txt", &dag027, &[]);
+    assert_eq!(plan["recorded"], true);
+    let moved = plan["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["record"]["id"] == "DAG26-01")
+        .unwrap();
+    assert_eq!(moved["status"], "updated");
+    assert_eq!(
+        essence(&moved["new_steps"][0]),
+        json!({"state": "open", "date": "2023-08-09", "meeting": "DAG027", "due": "2023-09-06"})
+    );
+    let unchanged = plan["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["record"]["id"] == "DAG26-02")
+        .unwrap();
+    assert_eq!(unchanged["status"], "unchanged");
+    let action = design.json(&["action", "show", "DAG26-01"]);
+    assert_eq!(
+        action["due"], "2023-08-09",
+        "the first due date stays on record"
+    );
+    assert_eq!(action["history"].as_array().unwrap().len(), 2);
+    let overdue = design.json(&["action", "list", "--overdue", "--as-of", "2023-08-10"]);
+    assert!(
+        !overdue
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["id"] == "DAG26-01"),
+        "moved to September"
+    );
+
+    let count = design.commit_count();
+    for (name, text) in [("DAG027.txt", dag027.clone()), ("DAG026.txt", reference())] {
+        let again = import(&design, name, &text, &[]);
+        assert_eq!(again["recorded"], false, "{name} again");
+    }
+    assert_eq!(design.commit_count(), count);
+
+    // An older report cannot move an action back.
+    let dag025 = later_report(
+        "DAG025",
+        "14 June 2023",
+        &[("DAG Members 12/04/2023", "DAG Members 01/07/2023")],
+    );
+    let plan = import(&design, "DAG025.txt", &dag025, &["--dry-run"]);
+    let line = dag025.lines().position(|l| l.trim() == "DAG20-03").unwrap() + 1;
+    assert!(plan["warnings"].as_array().unwrap().contains(&json!({
+        "line": line,
+        "message": "action DAG20-03: its last step is later than this report's meeting, so the report's due date and notes are not applied"
+    })), "{:#}", plan["warnings"]);
+    design.ok(&["verify"]);
+}
+
+#[test]
+fn a_post_meeting_update_is_placed_only_on_the_decision_it_settles() {
+    let design = design();
+    let text = reference().replace(
+        "(DECISION DAG-DEC60). ",
+        ". The DAG agreed CR030 should be issued to IA (DECISION DAG-DEC61). ",
+    );
+    let plan = import(&design, "borrowed.txt", &text, &["--dry-run"]);
+    assert_eq!(
+        find(&plan, "decisions", "DAG-DEC60")["text"],
+        "The SRO approved CR018",
+        "the update names no decision of its own"
+    );
+    let messages: Vec<&str> = plan["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        messages.contains(&"a post-meeting update settles decision DAG-DEC61, which the decisions table does not list"),
+        "{messages:#?}"
+    );
+
+    // Borrowing the reference of a decision the table does list, about other changes.
+    let text = reference().replace(
+        "(DECISION DAG-DEC60). ",
+        ". The DAG agreed CR030 should be issued to IA (DECISION DAG-DEC59). ",
+    );
+    let plan = import(&design, "borrowed-59.txt", &text, &["--dry-run"]);
+    assert_eq!(
+        find(&plan, "decisions", "DAG-DEC59")["text"],
+        "The SRO approved CR025, subject to the agreed implementation approach (Data Integration Platform (DIP) Interface Name Changes)"
+    );
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("POST MEETING UPDATE"))
+        .unwrap()
+        + 1;
+    assert!(plan["warnings"].as_array().unwrap().contains(&json!({
+        "line": line,
+        "message": "a post-meeting update speaks of CR018, CR017, CR030, which decision DAG-DEC59 (named after it) does not: not placed"
+    })), "{:#}", plan["warnings"]);
 }

@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::header::day_month_year;
-use super::lines::{Line, join};
+use super::lines::{Line, join, row_starts};
 use super::{Patterns, ReportedAction, Warning};
 use crate::model::Due;
 
@@ -22,9 +22,7 @@ pub fn parse(
     patterns: &Patterns,
     warnings: &mut Vec<Warning>,
 ) -> Vec<ReportedAction> {
-    let starts: Vec<usize> = (0..lines.len())
-        .filter(|&n| Patterns::is_whole(&patterns.action, lines[n].first_word()))
-        .collect();
+    let starts = row_starts(lines, &patterns.action);
     if starts.is_empty() {
         if let Some(first) = lines.first() {
             warnings.push(Warning::at(
@@ -188,7 +186,11 @@ fn bracketed_owner(parts: &mut Vec<String>) -> Option<String> {
 /// that follows it.
 fn last_word_owner(parts: &mut Vec<String>, line: usize, at: usize) -> Option<String> {
     let before = parts[line][..at].trim_end();
-    let word_start = before.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+    let word_start = before
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let word = &before[word_start..];
     let whole_body = line == 0 && word_start == 0;
     if word.is_empty() || !word.starts_with(char::is_uppercase) || whole_body {

@@ -1,15 +1,9 @@
 //! The decisions table: area, ref, decision — the area cell wrapped over short
 //! lines before the ref, the decision's text wrapped after it.
 
-use super::lines::{Line, join, open_brackets};
+use super::lines::{Line, join, row_starts, runs_on};
 use super::{Patterns, ReportedDecision, Warning};
 use crate::model::Outcome;
-
-/// Words a line of running text cannot end on: the sentence goes on.
-const CONTINUING_WORDS: &[&str] = &[
-    "a", "an", "and", "as", "at", "be", "by", "for", "from", "in", "is", "of", "on", "or", "that",
-    "the", "to", "which", "with",
-];
 
 /// Reads every decision row. A row starts at a line whose first word is a
 /// decision id; its text runs on while it is visibly unfinished; the lines left
@@ -19,9 +13,7 @@ pub fn parse(
     patterns: &Patterns,
     warnings: &mut Vec<Warning>,
 ) -> Vec<ReportedDecision> {
-    let starts: Vec<usize> = (0..lines.len())
-        .filter(|&n| Patterns::is_whole(&patterns.decision, lines[n].first_word()))
-        .collect();
+    let starts = row_starts(lines, &patterns.decision);
     if starts.is_empty() {
         if let Some(first) = lines.first() {
             warnings.push(Warning::at(
@@ -114,14 +106,7 @@ fn area_width(lines: &[Line], starts: &[usize]) -> usize {
 /// Whether `next` carries on the decision text so far. `room_for_area`: taking
 /// `next` would still leave a line for the next row's area.
 fn continues(text: &str, next: &str, room_for_area: bool) -> bool {
-    if open_brackets(text) > 0 {
-        return true;
-    }
-    if text.ends_with([',', '-', ';', ':', '&', '/']) {
-        return true;
-    }
-    let last_word = text.rsplit(char::is_whitespace).next().unwrap_or("");
-    if CONTINUING_WORDS.contains(&last_word.to_ascii_lowercase().as_str()) {
+    if runs_on(text) {
         return true;
     }
     if next.starts_with(|c: char| c.is_lowercase()) {

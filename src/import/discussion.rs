@@ -84,6 +84,25 @@ fn post_meeting(lines: &[Line], patterns: &Patterns, found: &mut Found<'_>) {
             ));
             return;
         };
+        // An update runs to the decision it names; one that names no decision of
+        // its own would borrow the next paragraph's: it must speak of the same
+        // changes as the decision it settles.
+        let own = patterns.changes_in(&format!(
+            "{} {}",
+            decision.area.as_deref().unwrap_or(""),
+            decision.text
+        ));
+        let spoken = patterns.changes_in(&body);
+        if !spoken.is_empty() && !spoken.iter().any(|c| own.contains(c)) {
+            found.warnings.push(Warning::at(
+                start,
+                format!(
+                    "a post-meeting update speaks of {}, which decision {id} (named after it) does not: not placed",
+                    spoken.join(", ")
+                ),
+            ));
+            return;
+        }
         decision.post_meeting = Some(PostMeeting {
             line: start,
             by: SETTLED_BY.captures(&body).map(|c| c[1].to_string()),

@@ -12,6 +12,20 @@ static AUTHORITY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:The\s+)?([A-Z][\w]*(?:\s+[A-Z][\w]*)?)\s+(?:approved|agreed|rejected|noted|deferred|determined|decided|endorsed)\b")
         .expect("valid")
 });
+/// Sending a change to impact assessment: "issued to Impact Assessment", "for IA".
+static TO_IMPACT_ASSESSMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i:\b(?:to|for|into)\s+(?:(?:an?|further|second)\s+)*impact\s+assessment\b)|\b(?:to|for|into)\s+(?:(?:an?|further|second)\s+)*IA\b")
+        .expect("valid")
+});
+/// Words that turn an approval into its refusal.
+const REFUSALS: &[&str] = &[
+    "not approved",
+    "did not approve",
+    "rejected",
+    "reject",
+    "declined",
+];
+
 static CLAUSES: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[.;]\s|,\s*(?:and\s+)?|\s+and\s+").expect("valid"));
 
@@ -45,15 +59,26 @@ pub fn complete(decision: &mut ReportedDecision, patterns: &Patterns, warnings: 
             named.push(change);
         }
     }
-    decision.named_changes = named;
     decision.steps = steps(&text, &area, patterns);
+    for change in patterns.changes_in(&text) {
+        if !decision.steps.iter().any(|(c, _)| *c == change) {
+            warnings.push(Warning::at(
+                decision.line,
+                format!(
+                    "decision {} names change {change}, but its words give it no lifecycle step (approved, rejected, withdrawn, deferred or to impact assessment)",
+                    decision.id
+                ),
+            ));
+        }
+    }
+    decision.named_changes = named;
 }
 
 /// The outcome a decision's text states; None where it states none.
 pub fn outcome(text: &str) -> Option<Outcome> {
     let lower = text.to_lowercase();
     let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
-    if has(&["not approved", "rejected", "declined", "did not approve"]) {
+    if has(REFUSALS) {
         Some(Outcome::Rejected)
     } else if has(&["approved", "agreed", "endorsed", "ratified"]) {
         Some(Outcome::Approved)
@@ -66,13 +91,16 @@ pub fn outcome(text: &str) -> Option<Outcome> {
     }
 }
 
-/// The state a clause moves a change to, if it says.
+/// The state a clause moves a change to, if it says: sent to impact assessment
+/// ("approved the issuance … to Impact Assessment" sends it there; "approved
+/// following impact assessment" approves it), refused, withdrawn, deferred or
+/// approved.
 fn state_in(clause: &str) -> Option<ChangeState> {
     let lower = clause.to_lowercase();
     let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
-    if has(&["impact assessment", " to ia", " for ia"]) {
+    if TO_IMPACT_ASSESSMENT.is_match(clause) {
         Some(ChangeState::ImpactAssessment)
-    } else if has(&["not approved", "reject", "declined"]) {
+    } else if has(REFUSALS) {
         Some(ChangeState::Rejected)
     } else if has(&["withdr"]) {
         Some(ChangeState::Withdrawn)
@@ -86,14 +114,17 @@ fn state_in(clause: &str) -> Option<ChangeState> {
 }
 
 /// The steps a decision makes: each change its text names, moved to the state of
-/// its clause (or, lacking a verb, of the clause before); where the text names
-/// none, the changes of its area, moved to the state the whole text states.
+/// its clause — or, lacking a verb, of the clause before it, or else after it
+/// ("CR017 and CR018 were rejected"); where the text names none, the changes of
+/// its area, moved to the state the whole text states.
 pub fn steps(text: &str, area: &str, patterns: &Patterns) -> Vec<(String, ChangeState)> {
+    let clauses: Vec<&str> = CLAUSES.split(text).collect();
+    let states: Vec<Option<ChangeState>> = clauses.iter().map(|c| state_in(c)).collect();
     let mut steps: Vec<(String, ChangeState)> = Vec::new();
-    let mut last_state = None;
-    for clause in CLAUSES.split(text) {
-        let state = state_in(clause).or(last_state);
-        last_state = state;
+    for (n, clause) in clauses.iter().enumerate() {
+        let state = states[n]
+            .or_else(|| states[..n].iter().rev().find_map(|s| *s))
+            .or_else(|| states[n + 1..].iter().find_map(|s| *s));
         for change in patterns.changes_in(clause) {
             if let Some(state) = state {
                 steps.retain(|(c, _)| c != &change);
@@ -145,6 +176,35 @@ mod tests {
                 &p
             ),
             [("CR025".to_string(), ChangeState::Approved)]
+        );
+    }
+
+    #[test]
+    fn the_words_around_a_change_decide_its_step() {
+        let p = patterns();
+        let one = |text: &str| steps(text, "", &p);
+        assert_eq!(
+            one("The SRO approved CR030 following impact assessment"),
+            [("CR030".to_string(), ChangeState::Approved)]
+        );
+        assert_eq!(
+            one("The DAG approved CR030 subject to Ian Smith's review"),
+            [("CR030".to_string(), ChangeState::Approved)]
+        );
+        assert_eq!(
+            one("The DAG did not approve CR030"),
+            [("CR030".to_string(), ChangeState::Rejected)]
+        );
+        assert_eq!(
+            one("CR017 and CR018 were rejected"),
+            [
+                ("CR017".to_string(), ChangeState::Rejected),
+                ("CR018".to_string(), ChangeState::Rejected)
+            ]
+        );
+        assert_eq!(
+            one("The DAG agreed CR024 should be issued for a further IA"),
+            [("CR024".to_string(), ChangeState::ImpactAssessment)]
         );
     }
 

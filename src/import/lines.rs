@@ -115,6 +115,30 @@ pub fn join<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
     text
 }
 
+/// Words a line of running text cannot end on: the sentence goes on.
+pub const CONTINUING_WORDS: &[&str] = &[
+    "a", "an", "and", "as", "at", "be", "by", "for", "from", "in", "is", "of", "on", "or", "that",
+    "the", "to", "which", "with",
+];
+
+/// Whether running text visibly goes on after `line`: a bracket left open, a
+/// trailing comma or dash, or a last word that cannot end a sentence.
+pub fn runs_on(line: &str) -> bool {
+    let last_word = line.rsplit(char::is_whitespace).next().unwrap_or("");
+    open_brackets(line) > 0
+        || line.ends_with([',', '-', ';', ':', '&', '/'])
+        || CONTINUING_WORDS.contains(&last_word.to_ascii_lowercase().as_str())
+}
+
+/// The lines that start a table row: their first word is an id — unless the line
+/// before runs on into them ("… the reversal of" / "DAG-DEC45 …" is text).
+pub fn row_starts(lines: &[Line], id: &regex::Regex) -> Vec<usize> {
+    (0..lines.len())
+        .filter(|&n| crate::import::Patterns::is_whole(id, lines[n].first_word()))
+        .filter(|&n| n == 0 || !runs_on(&lines[n - 1].text))
+        .collect()
+}
+
 /// How deep `text` leaves its round brackets: positive while one is open.
 pub fn open_brackets(text: &str) -> i32 {
     text.chars().fold(0, |depth, c| match c {

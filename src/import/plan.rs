@@ -170,8 +170,9 @@ fn plan_meeting(
             record: meeting,
         });
     };
+    // The same meeting from another copy of its report (re-extracted, other line
+    // endings) is the same meeting: only what it says of the meeting can conflict.
     let what = format!("meeting {}", meeting.id);
-    let sha = |m: &Meeting| m.report.as_ref().map(|r| r.sha256.clone());
     conflicts.extend(
         [
             difference(
@@ -185,12 +186,6 @@ fn plan_meeting(
                 "venue",
                 &or_none(&existing.venue),
                 &or_none(&meeting.venue),
-            ),
-            difference(
-                &what,
-                "report sha256",
-                &or_none(&sha(&existing)),
-                &or_none(&sha(&meeting)),
             ),
         ]
         .into_iter()
@@ -395,7 +390,12 @@ fn plan_changes(
         .iter()
         .map(|(id, c)| (id.clone(), c.history.len()))
         .collect();
+    let mut seen: Vec<&str> = Vec::new();
     for reported in &report.decisions {
+        if seen.contains(&reported.id.as_str()) {
+            continue;
+        }
+        seen.push(&reported.id);
         let Some(decision) = decisions.iter().find(|d| d.record.id == reported.id) else {
             continue;
         };
@@ -549,6 +549,10 @@ fn plan_actions(
     warnings: &mut Vec<Warning>,
 ) -> Result<Vec<Grown<Action, ActionStep>>> {
     let pattern = config.pattern(IdKind::Action)?;
+    // A report already imported lists its actions in its meeting's record.
+    let imported: Vec<String> = snapshot
+        .record::<Meeting>(&paths::meeting(&report.meeting.id))?
+        .map_or_else(Vec::new, |m| m.actions);
     let mut items: Vec<Grown<Action, ActionStep>> = Vec::new();
     for reported in &report.actions {
         if items.iter().any(|a| a.record.id == reported.id) {
@@ -570,6 +574,14 @@ fn plan_actions(
                 new_steps: Vec::new(),
                 record: new_action(reported, report, stamp),
             },
+            Some(existing) if imported.contains(&existing.id) => {
+                action_conflicts(&existing, reported, conflicts);
+                Grown {
+                    status: Status::Unchanged,
+                    new_steps: Vec::new(),
+                    record: existing,
+                }
+            }
             Some(existing) => {
                 existing_action(existing, reported, report, stamp, conflicts, warnings)
             }
@@ -601,16 +613,8 @@ fn new_action(reported: &ReportedAction, report: &Report, stamp: &Stamp) -> Acti
     }
 }
 
-/// An action a report lists again: the same text and owner, perhaps a new due
-/// date or note (a new step); closed here but listed open, a warning.
-fn existing_action(
-    mut existing: Action,
-    reported: &ReportedAction,
-    report: &Report,
-    stamp: &Stamp,
-    conflicts: &mut Vec<String>,
-    warnings: &mut Vec<Warning>,
-) -> Grown<Action, ActionStep> {
+/// An action's text and owner never change from one report to the next.
+fn action_conflicts(existing: &Action, reported: &ReportedAction, conflicts: &mut Vec<String>) {
     let what = format!("action {}", existing.id);
     conflicts.extend(
         [
@@ -625,28 +629,41 @@ fn existing_action(
         .into_iter()
         .flatten(),
     );
+}
+
+/// An action a later report lists again: perhaps a new due date or note (a new
+/// step); closed here, or last moved on after this report's meeting, a warning.
+fn existing_action(
+    mut existing: Action,
+    reported: &ReportedAction,
+    report: &Report,
+    stamp: &Stamp,
+    conflicts: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
+) -> Grown<Action, ActionStep> {
+    action_conflicts(&existing, reported, conflicts);
     let meeting = &report.meeting.id;
-    let already = existing
-        .history
-        .iter()
-        .any(|s| s.meeting.as_deref() == Some(meeting.as_str()));
     let moved = reported
         .due
         .filter(|due| Some(*due) != existing.current_due());
-    if already || (moved.is_none() && reported.note.is_none()) {
+    if moved.is_none() && reported.note.is_none() && existing.state() == ActionState::Open {
         return Grown {
             status: Status::Unchanged,
             new_steps: Vec::new(),
             record: existing,
         };
     }
-    if existing.state() == ActionState::Closed {
+    let last = existing.history.last().map(|step| step.date);
+    let stale = last.is_some_and(|last| report.meeting.date < last);
+    if existing.state() == ActionState::Closed || stale {
+        let why = if stale {
+            "its last step is later than this report's meeting, so the report's due date and notes are not applied"
+        } else {
+            "it is closed here, but the report still lists it"
+        };
         warnings.push(Warning::at(
             reported.line,
-            format!(
-                "action {} is closed here, but the report still lists it",
-                existing.id
-            ),
+            format!("action {}: {why}", existing.id),
         ));
         return Grown {
             status: Status::Unchanged,
