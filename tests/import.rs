@@ -943,3 +943,67 @@ fn a_post_meeting_update_is_placed_only_on_the_decision_it_settles() {
         "message": "a post-meeting update speaks of CR018, CR017, CR030, which decision DAG-DEC59 (named after it) does not: not placed"
     })), "{:#}", plan["warnings"]);
 }
+
+#[test]
+fn a_baseline_traces_to_its_meeting_and_the_meeting_to_its_baselines() {
+    let design = design();
+    design.ok(&["draft", "DES196", "--date", "2023-07-10"]);
+    design.ok(&["draft", "DIP-ICC", "--date", "2023-07-10"]);
+    import(&design, "DAG026.txt", &reference(), &[]);
+    design.ok(&[
+        "approve",
+        "DES196",
+        "--decision",
+        "DAG-DEC57",
+        "--date",
+        "2023-07-12",
+    ]);
+    let refused = design.refused(&[
+        "approve",
+        "DIP-ICC",
+        "--decision",
+        "DAG-DEC57",
+        "--date",
+        "2023-07-12",
+    ]);
+    assert!(refused.contains("DAG-DEC57 approves DES196"), "{refused}");
+
+    let version = design.json(&["trace", "DES196@1.0"]);
+    assert_eq!(version["meetings"][0]["id"], "DAG026");
+    assert_eq!(version["meetings"][0]["venue"], "Virtual – MS Teams");
+
+    let meeting = design.json(&["trace", "DAG026"]);
+    assert_eq!(meeting["kind"], "meeting");
+    let dec57 = meeting["decisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["decision"]["id"] == "DAG-DEC57")
+        .unwrap();
+    assert_eq!(dec57["versions"][0]["artefact"], "DES196");
+    assert_eq!(dec57["versions"][0]["version"], "1.0");
+    let dec60 = meeting["decisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["decision"]["id"] == "DAG-DEC60")
+        .unwrap();
+    let steps: Vec<(&str, &str)> = dec60["change_steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["change"].as_str().unwrap(),
+                s["step"]["state"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(steps, [("CR017", "rejected"), ("CR018", "approved")]);
+    assert_eq!(meeting["actions"].as_array().unwrap().len(), 8);
+    let human = design.ok(&["trace", "DAG026"]);
+    assert!(
+        human.contains("  → DES196@1.0 baselined on 2023-07-12"),
+        "{human}"
+    );
+}

@@ -158,6 +158,9 @@ step "Trace DES196 version 1.0 back to its decision"
 step "Trace DAG-DEC60 to the changes it decided"
 "$B" trace DAG-DEC60
 
+step "Trace the meeting to everything its decisions baselined and moved on"
+"$B" trace DAG026
+
 step "RECCo amends CR024 (action DAG26-03 done)"
 "$B" action close DAG26-03 --date 2023-07-19 \
     --note "RECCo provided CR024 v2.0 to the Programme"

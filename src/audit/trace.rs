@@ -1,12 +1,13 @@
-//! Traces: from a version to the decisions, changes, commit and tag behind it; from
-//! a decision or change to every version and change step it touched.
+//! Traces: from a version to the decisions, meetings, changes, commit and tag
+//! behind it; from a decision, change or meeting to every version and change step
+//! it touched.
 
 use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::model::{
-    Artefact, Change, ChangeKind, ChangeState, ChangeStep, Decision, Status, VersionNumber,
-    VersionRecord, paths,
+    Action, Artefact, Change, ChangeKind, ChangeState, ChangeStep, Decision, Meeting, Status,
+    VersionNumber, VersionRecord, paths,
 };
 use crate::repo::{CommitIndex, Snapshot};
 
@@ -16,6 +17,7 @@ pub enum Trace {
     Version(Box<VersionTrace>),
     Decision(DecisionTrace),
     Change(ChangeTrace),
+    Meeting(MeetingTrace),
 }
 
 #[derive(Debug, Serialize)]
@@ -46,6 +48,8 @@ pub struct VersionTrace {
     pub tag: Option<TagCheck>,
     pub promoted_draft: Option<PromotedDraft>,
     pub decisions: Vec<Decision>,
+    /// The meetings those decisions were taken at, where recorded.
+    pub meetings: Vec<Meeting>,
     pub changes: Vec<ChangeSummary>,
     pub previous: Option<VersionLink>,
     pub next: Option<VersionLink>,
@@ -137,7 +141,15 @@ pub struct ChangeTrace {
     pub excluded_by: Vec<String>,
 }
 
-/// Traces a version REF, a decision id or a change id.
+#[derive(Debug, Serialize)]
+pub struct MeetingTrace {
+    pub meeting: Meeting,
+    /// Each decision taken there, with the versions and change steps it made.
+    pub decisions: Vec<DecisionTrace>,
+    pub actions: Vec<Action>,
+}
+
+/// Traces a version REF, a decision id, a change id or a meeting id.
 pub fn trace(snapshot: &Snapshot<'_>, what: &str) -> Result<Trace> {
     if what.contains('@') {
         let reference =
@@ -151,14 +163,17 @@ pub fn trace(snapshot: &Snapshot<'_>, what: &str) -> Result<Trace> {
     if let Some(change) = snapshot.change(what)? {
         return Ok(Trace::Change(trace_change(snapshot, change)?));
     }
+    if let Some(meeting) = snapshot.record::<Meeting>(&paths::meeting(what))? {
+        return Ok(Trace::Meeting(trace_meeting(snapshot, meeting)?));
+    }
     if snapshot.artefact(what)?.is_some() {
         let reference =
             crate::model::Reference::parse(what, crate::model::VersionSelector::Latest)?;
         return trace_version(snapshot, &reference);
     }
     Err(Error::refused(
-        format!("{what} is not a recorded decision, change or artefact"),
-        "trace a version (DES196@1.0, DES196@baseline), a decision (DAG-DEC57) or a change (CR027)",
+        format!("{what} is not a recorded decision, change, meeting or artefact"),
+        "trace a version (DES196@1.0, DES196@baseline), a decision (DAG-DEC57), a change (CR027) or a meeting (DAG026)",
     ))
 }
 
@@ -214,6 +229,12 @@ fn trace_version(snapshot: &Snapshot<'_>, reference: &crate::model::Reference) -
         .filter_map(|id| snapshot.change(id).transpose())
         .map(|c| c.map(|c| ChangeSummary::from(&c)))
         .collect::<Result<Vec<_>>>()?;
+    let mut meetings: Vec<Meeting> = Vec::new();
+    for id in decisions.iter().filter_map(|d| d.meeting.as_deref()) {
+        if meetings.iter().all(|m| m.id != id) {
+            meetings.extend(snapshot.record::<Meeting>(&paths::meeting(id))?);
+        }
+    }
     Ok(Trace::Version(Box::new(VersionTrace {
         artefact: ArtefactSummary::from(&resolved.artefact),
         previous: position
@@ -224,6 +245,7 @@ fn trace_version(snapshot: &Snapshot<'_>, reference: &crate::model::Reference) -
         tag,
         promoted_draft,
         decisions,
+        meetings,
         changes,
         version: record,
     })))
@@ -264,6 +286,24 @@ fn trace_decision(snapshot: &Snapshot<'_>, decision: Decision) -> Result<Decisio
         versions: versions_citing(snapshot, &decision.id)?,
         change_steps,
         decision,
+    })
+}
+
+fn trace_meeting(snapshot: &Snapshot<'_>, meeting: Meeting) -> Result<MeetingTrace> {
+    let mut decisions = Vec::new();
+    for id in &meeting.decisions {
+        if let Some(decision) = snapshot.decision(id)? {
+            decisions.push(trace_decision(snapshot, decision)?);
+        }
+    }
+    let mut actions = Vec::new();
+    for id in &meeting.actions {
+        actions.extend(snapshot.record::<Action>(&paths::action(id))?);
+    }
+    Ok(MeetingTrace {
+        meeting,
+        decisions,
+        actions,
     })
 }
 

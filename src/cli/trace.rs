@@ -10,14 +10,16 @@ use super::output::{Format, FormatArg, paint, print_json, state_style, status_st
 use super::show::print_version;
 use super::style;
 
-/// Trace a version to its decisions, changes, commit and tag — or a decision or
-/// change to every version and step it touched.
+/// Trace a version to its decisions, meetings, changes, commit and tag — or a
+/// decision, change or meeting to every version and step it touched.
 ///
 /// `trace DES196@1.0` (or @baseline, @latest) follows a version back;
-/// `trace DAG-DEC57` and `trace CR018` follow a decision or change forward.
+/// `trace DAG-DEC57`, `trace CR018` and `trace DAG026` follow a decision, a change
+/// or a meeting forward.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// A version REF (DES196@1.0), a decision id (DAG-DEC57) or a change id (CR027).
+    /// A version REF (DES196@1.0), a decision (DAG-DEC57), a change (CR027) or a
+    /// meeting (DAG026).
     pub what: String,
     #[command(flatten)]
     pub format: FormatArg,
@@ -72,6 +74,9 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
             for d in &t.decisions {
                 print_decision(&mut out, d, "  ")?;
             }
+            for m in &t.meetings {
+                writeln!(out, "  meeting {}: {}", m.id, meeting_line(m))?;
+            }
             writeln!(out, "\n{}", paint("Changes", style::HEADING))?;
             if t.changes.is_empty() {
                 writeln!(out, "  none")?;
@@ -124,6 +129,54 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
                 )?;
             }
         }
+        Trace::Meeting(t) => {
+            writeln!(
+                out,
+                "{} — {}",
+                paint(&t.meeting.id, style::HEADING),
+                meeting_line(&t.meeting)
+            )?;
+            for d in &t.decisions {
+                writeln!(out)?;
+                print_decision(&mut out, &d.decision, "")?;
+                for v in &d.versions {
+                    writeln!(
+                        out,
+                        "  → {}@{} {} on {}",
+                        v.artefact,
+                        v.version,
+                        paint(v.status, status_style(v.status)),
+                        v.date
+                    )?;
+                }
+                for s in &d.change_steps {
+                    writeln!(
+                        out,
+                        "  → {} {} on {}",
+                        s.change,
+                        paint(s.step.state, state_style(s.step.state)),
+                        s.step.date
+                    )?;
+                }
+            }
+            writeln!(out, "\n{}", paint("Actions", style::HEADING))?;
+            if t.actions.is_empty() {
+                writeln!(out, "  none")?;
+            }
+            for a in &t.actions {
+                let due = a
+                    .current_due()
+                    .map_or_else(|| "no due date".into(), |d| format!("due {d}"));
+                writeln!(
+                    out,
+                    "  {} {} ({due}) {} — {}",
+                    paint(&a.id, style::HEADING),
+                    a.state(),
+                    a.owner.as_deref().unwrap_or("—"),
+                    a.text
+                )?;
+            }
+        }
         Trace::Change(t) => {
             print_change(&mut out, &t.change, "")?;
             if !t.excluded_by.is_empty() {
@@ -145,6 +198,24 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// A meeting in one line: body, date and time, venue, and its report.
+fn meeting_line(m: &crate::model::Meeting) -> String {
+    let mut parts: Vec<String> = m.body.iter().cloned().collect();
+    parts.push(match &m.time {
+        Some(time) => format!("{} {time}", m.date),
+        None => m.date.to_string(),
+    });
+    parts.extend(m.venue.iter().cloned());
+    if let Some(report) = &m.report {
+        parts.push(format!(
+            "headline report {} (sha256 {})",
+            report.file,
+            super::output::short_sha(&report.sha256)
+        ));
+    }
+    parts.join(", ")
 }
 
 fn link(v: Option<&VersionLink>) -> String {
