@@ -288,15 +288,10 @@ fn check_changes_approved(
     Ok(())
 }
 
-/// Whether a change may move to `to` on `date`, by `decision` if one is named.
-pub fn check_transition(
-    change: &Change,
-    to: ChangeState,
-    date: Date,
-    decision: Option<&Decision>,
-) -> Result<()> {
-    let from = change.state();
-    let allowed = match from {
+/// The lifecycle: raised → impact-assessment → approved | rejected | withdrawn |
+/// deferred; a deferred change may come back; a closed one never moves again.
+pub fn transition_allowed(from: ChangeState, to: ChangeState) -> bool {
+    match from {
         ChangeState::Raised => matches!(
             to,
             ChangeState::ImpactAssessment
@@ -306,8 +301,103 @@ pub fn check_transition(
         ),
         ChangeState::ImpactAssessment | ChangeState::Deferred => !matches!(to, ChangeState::Raised),
         ChangeState::Approved | ChangeState::Rejected | ChangeState::Withdrawn => false,
+    }
+}
+
+/// What is wrong with a change's recorded history, if anything: it starts raised,
+/// each step is a move the lifecycle allows, dated in order, and an approval or
+/// rejection cites a decision (`decision` looks one up) that could make it — an
+/// approving decision for an approval; for a rejection, one that decides the
+/// change or approved a change exclusive with it.
+pub fn check_history(
+    change: &Change,
+    decision: &dyn Fn(&str) -> Option<Decision>,
+    exclusive: &dyn Fn(&str) -> bool,
+) -> std::result::Result<(), String> {
+    let Some(first) = change.history.first() else {
+        return Err("its history is empty".into());
     };
-    if !allowed {
+    if first.state != ChangeState::Raised {
+        return Err(format!("its history starts {}, not raised", first.state));
+    }
+    for (n, step) in change.history.iter().enumerate().skip(1) {
+        let before = &change.history[n - 1];
+        let at = format!("step {} ({} on {})", n + 1, step.state, step.date);
+        if !transition_allowed(before.state, step.state) {
+            return Err(format!(
+                "{at} follows {}, which the lifecycle does not allow",
+                before.state
+            ));
+        }
+        if step.date < before.date {
+            return Err(format!(
+                "{at} is dated before the step it follows ({})",
+                before.date
+            ));
+        }
+        let closing = matches!(step.state, ChangeState::Approved | ChangeState::Rejected);
+        let cited = step.decision.as_deref().and_then(decision);
+        match (closing, &step.decision, cited) {
+            (true, None, _) => return Err(format!("{at} cites no decision")),
+            (_, Some(_), None) => {}
+            (_, Some(id), Some(d)) => {
+                if d.date > step.date {
+                    return Err(format!("{at} cites {id}, dated later ({})", d.date));
+                }
+                let decides = d.changes.is_empty() || d.changes.contains(&change.id);
+                let allowed = match step.state {
+                    ChangeState::Approved => d.outcome == Outcome::Approved && decides,
+                    ChangeState::Rejected => decides || exclusive(id),
+                    _ => true,
+                };
+                if !allowed {
+                    return Err(format!("{at} cites {id}, which could not make it"));
+                }
+            }
+            (false, None, _) => {}
+        }
+    }
+    Ok(())
+}
+
+/// What is wrong with an action's recorded history, if anything: it starts open,
+/// its steps are dated in order, and nothing follows its closing.
+pub fn check_action_history(action: &crate::model::Action) -> std::result::Result<(), String> {
+    use crate::model::ActionState;
+    match action.history.first() {
+        None => return Err("its history is empty".into()),
+        Some(first) if first.state != ActionState::Open => {
+            return Err(format!("its history starts {}, not open", first.state));
+        }
+        Some(_) => {}
+    }
+    for (n, step) in action.history.iter().enumerate().skip(1) {
+        let before = &action.history[n - 1];
+        if before.state == ActionState::Closed {
+            return Err(format!("step {} follows its closing", n + 1));
+        }
+        if step.date < before.date {
+            return Err(format!(
+                "step {} ({} on {}) is dated before the step it follows ({})",
+                n + 1,
+                step.state,
+                step.date,
+                before.date
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Whether a change may move to `to` on `date`, by `decision` if one is named.
+pub fn check_transition(
+    change: &Change,
+    to: ChangeState,
+    date: Date,
+    decision: Option<&Decision>,
+) -> Result<()> {
+    let from = change.state();
+    if !transition_allowed(from, to) {
         let hint = if from.is_closed() {
             format!(
                 "{} is closed; raise a new change to reopen the matter",
@@ -620,5 +710,70 @@ mod tests {
         assert_eq!(excluded_by(&cr17, &all).unwrap()[0].id, "CR018");
         let approved17 = change("CR017", &[(ChangeState::Approved, "2023-06-01")]);
         assert!(excluded_by(&cr18, &[approved17, cr18.clone()]).is_err());
+    }
+
+    #[test]
+    fn recorded_histories_keep_the_lifecycle() {
+        let d1 = decision("D1", Outcome::Approved, "2023-01-01", &[]);
+        let find = |id: &str| (id == "D1").then(|| d1.clone());
+        let never = |_: &str| false;
+        let ok = change(
+            "CR1",
+            &[
+                (ChangeState::Raised, "2023-01-01"),
+                (ChangeState::ImpactAssessment, "2023-01-02"),
+                (ChangeState::Approved, "2023-01-03"),
+            ],
+        );
+        assert_eq!(check_history(&ok, &find, &never), Ok(()));
+        let skipped = change(
+            "CR1",
+            &[
+                (ChangeState::Raised, "2023-01-01"),
+                (ChangeState::Approved, "2023-01-03"),
+            ],
+        );
+        assert!(
+            check_history(&skipped, &find, &never)
+                .unwrap_err()
+                .contains("does not allow")
+        );
+        let mut undecided = ok.clone();
+        undecided.history[2].decision = None;
+        assert!(
+            check_history(&undecided, &find, &never)
+                .unwrap_err()
+                .contains("cites no decision")
+        );
+        let backwards = change(
+            "CR1",
+            &[
+                (ChangeState::Raised, "2023-01-05"),
+                (ChangeState::ImpactAssessment, "2023-01-02"),
+            ],
+        );
+        assert!(
+            check_history(&backwards, &find, &never)
+                .unwrap_err()
+                .contains("dated before")
+        );
+        // Rejected by a decision about another change: only as an exclusion.
+        let d2 = decision("D2", Outcome::Approved, "2023-01-01", &[]);
+        let other = |id: &str| {
+            (id == "D2").then(|| Decision {
+                changes: vec!["CR9".into()],
+                ..d2.clone()
+            })
+        };
+        let mut excluded = change(
+            "CR1",
+            &[
+                (ChangeState::Raised, "2023-01-01"),
+                (ChangeState::Rejected, "2023-01-03"),
+            ],
+        );
+        excluded.history[1].decision = Some("D2".into());
+        assert!(check_history(&excluded, &other, &never).is_err());
+        assert_eq!(check_history(&excluded, &other, &|id| id == "D2"), Ok(()));
     }
 }

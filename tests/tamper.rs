@@ -267,6 +267,32 @@ fn every_tampering_is_caught_and_named() {
                 "order artefacts/OC/versions/0.2.toml",
             ],
         ),
+        (
+            "approve a change by hand, with no decision",
+            |repo| {
+                let file = repo.join("changes/CR024.toml");
+                let mut text = std::fs::read_to_string(&file).unwrap();
+                text.push_str(
+                    "\n[[history]]\nstate = \"approved\"\ndate = \"2023-07-20\"\nrecorded_by = \"Someone <s@example.invalid>\"\nrecorded_at = \"2023-07-20T09:00:00Z\"\n",
+                );
+                std::fs::write(&file, text).unwrap();
+                git_in(repo, &["commit", "-qam", "CR024 approved"]);
+            },
+            vec!["lifecycle changes/CR024.toml"],
+        ),
+        (
+            "move an imported action's due date in place",
+            |repo| {
+                edit(
+                    repo,
+                    "actions/DAG26-01.toml",
+                    "due = \"2023-08-09\"",
+                    "due = \"2023-12-31\"",
+                );
+                git_in(repo, &["commit", "-qam", "More time"]);
+            },
+            vec!["history actions/DAG26-01.toml"],
+        ),
     ];
     let mut caught = 0;
     for (name, tamper, expected) in &tamperings {

@@ -50,6 +50,8 @@ struct Audit<'r> {
     report: Report,
     /// Record path → (commit that added it, blob it added).
     added: HashMap<String, (git2::Oid, git2::Oid)>,
+    /// Records that gained steps in the commits walked.
+    grown: std::collections::HashSet<String>,
     /// Versions in the order history added them, per artefact.
     order: BTreeMap<String, Vec<(VersionNumber, git2::Oid)>>,
     /// Each artefact's content file name, from its record.
@@ -171,6 +173,7 @@ impl<'r> Audit<'r> {
                 "a merge changed the record; records are written once",
             ),
             (Change::Modified, Some(old), Some(new)) if may_grow(path) => {
+                self.grown.insert(path.to_string());
                 self.check_grew(path, commit, old, new)?
             }
             (Change::Modified, ..) if path == "baseline.toml" => {}
@@ -292,6 +295,7 @@ pub fn verify(repo: &Repo, range: Option<&str>, progress: &dyn Fn(usize, usize))
         repo,
         report: Report::default(),
         added: HashMap::new(),
+        grown: std::collections::HashSet::new(),
         order: BTreeMap::new(),
         content_files,
         content_at: HashMap::new(),
@@ -305,6 +309,7 @@ pub fn verify(repo: &Repo, range: Option<&str>, progress: &dyn Fn(usize, usize))
     check_order(&mut audit);
     check_versions(&mut audit, &snapshot, range_ids.is_some())?;
     check_references(&mut audit, &snapshot, range_ids.is_some())?;
+    check_lifecycles(&mut audit, &snapshot, range_ids.is_some())?;
     if range_ids.is_none() {
         check_stray_tags(&mut audit, &snapshot)?;
         if !repo.is_bare() {
@@ -727,6 +732,56 @@ fn check_references(
             record,
             None,
             format!("the record does not parse: {message}"),
+        );
+    }
+    Ok(())
+}
+
+/// Every change and action history (in a range: those the range added or grew)
+/// keeps its lifecycle: a step approving a change without a decision, say, added
+/// by hand, is found even though the record only grew.
+fn check_lifecycles(
+    audit: &mut Audit<'_>,
+    snapshot: &Snapshot<'_>,
+    only_touched: bool,
+) -> Result<()> {
+    let touched =
+        |path: &str| !only_touched || audit.added.contains_key(path) || audit.grown.contains(path);
+    let changes: Vec<crate::model::Change> = match snapshot.changes() {
+        Ok(changes) => changes,
+        Err(_) => return Ok(()),
+    };
+    let mut findings = Vec::new();
+    for change in changes.iter().filter(|c| touched(&paths::change(&c.id))) {
+        let decision = |id: &str| snapshot.decision(id).ok().flatten();
+        let exclusive = |id: &str| {
+            changes.iter().any(|other| {
+                other.id != change.id
+                    && (other.excludes.contains(&change.id) || change.excludes.contains(&other.id))
+                    && other.history.iter().any(|s| {
+                        s.state == crate::model::ChangeState::Approved
+                            && s.decision.as_deref() == Some(id)
+                    })
+            })
+        };
+        if let Err(why) = rules::check_history(change, &decision, &exclusive) {
+            findings.push((paths::change(&change.id), why));
+        }
+    }
+    for action in snapshot.actions().unwrap_or_default() {
+        let path = paths::action(&action.id);
+        if touched(&path) {
+            if let Err(why) = rules::check_action_history(&action) {
+                findings.push((path, why));
+            }
+        }
+    }
+    for (path, why) in findings {
+        audit.find(
+            "lifecycle",
+            path,
+            None,
+            format!("the history breaks the lifecycle: {why}"),
         );
     }
     Ok(())
