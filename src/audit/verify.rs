@@ -770,10 +770,9 @@ fn check_lifecycles(
     }
     for action in snapshot.actions().unwrap_or_default() {
         let path = paths::action(&action.id);
-        if touched(&path) {
-            if let Err(why) = rules::check_action_history(&action) {
-                findings.push((path, why));
-            }
+        match rules::check_action_history(&action) {
+            Err(why) if touched(&path) => findings.push((path, why)),
+            _ => {}
         }
     }
     for (path, why) in findings {
