@@ -779,6 +779,31 @@ fn actions_are_listed_shown_and_closed() {
     ]);
     assert!(stderr.contains("before its last step"), "{stderr}");
 
+    let status = design.json(&["status"]);
+    let overdue: Vec<&str> = status["overdue_actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        overdue,
+        [
+            "DAG17-02",
+            "DAG20.1-04",
+            "DAG20-03",
+            "DAG20.1-12",
+            "DAG26-02",
+            "DAG26-01"
+        ],
+        "dated, open and past due (DAG26-03 is closed, DAG26-04 is ASAP)"
+    );
+    assert!(
+        design
+            .ok(&["status"])
+            .contains("6 overdue action(s): DAG17-02 (due 2022-12-14)")
+    );
+
     // Importing the report again leaves it closed.
     let again = import(&design, "DAG026.txt", &reference(), &[]);
     assert_eq!(again["recorded"], false);

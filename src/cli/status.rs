@@ -10,7 +10,7 @@ use super::output::{Format, FormatArg, Table, cell, paint, print_json, stdout};
 use super::style;
 
 /// What needs attention: working files changed since their latest version, drafts
-/// awaiting a baseline, and artefacts with nothing recorded yet.
+/// awaiting a baseline, artefacts with nothing recorded yet, and overdue actions.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(flatten)]
@@ -22,6 +22,15 @@ pub struct Args {
 pub struct StatusReport {
     pub programme: String,
     pub artefacts: Vec<ArtefactStatus>,
+    /// Open actions due before today.
+    pub overdue_actions: Vec<OverdueAction>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OverdueAction {
+    pub id: String,
+    pub owner: Option<String>,
+    pub due: crate::model::Due,
 }
 
 #[derive(Debug, Serialize)]
@@ -67,9 +76,24 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
             working,
         });
     }
+    let today = crate::model::date::today();
+    let mut overdue_actions: Vec<OverdueAction> = snapshot
+        .actions()?
+        .into_iter()
+        .filter(|a| a.is_overdue(today))
+        .filter_map(|a| {
+            Some(OverdueAction {
+                due: a.current_due()?,
+                id: a.id,
+                owner: a.owner,
+            })
+        })
+        .collect();
+    overdue_actions.sort_by_key(|a| (a.due.date(), a.id.clone()));
     let report = StatusReport {
         programme: snapshot.config()?.programme,
         artefacts,
+        overdue_actions,
     };
     if args.format.format == Format::Json {
         return print_json(&report);
@@ -132,7 +156,25 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
             "{}",
             paint("Everything is recorded and baselined.", style::OK)
         )?;
+    } else {
+        table.print(&mut out)?;
+    }
+    print_overdue(&mut out, &report.overdue_actions)
+}
+
+fn print_overdue(out: &mut impl Write, overdue: &[OverdueAction]) -> Result<()> {
+    if overdue.is_empty() {
         return Ok(());
     }
-    table.print(&mut out)
+    let list: Vec<String> = overdue
+        .iter()
+        .map(|a| format!("{} (due {})", a.id, a.due))
+        .collect();
+    writeln!(
+        out,
+        "{} {} — see `baseline action list --overdue`",
+        paint(format!("{} overdue action(s):", overdue.len()), style::BAD),
+        list.join(", ")
+    )?;
+    Ok(())
 }
