@@ -447,6 +447,38 @@ pub fn check_transition(
     }
 }
 
+/// The changes that approving `approving` on `date` by `decision` rejects (see
+/// [`excluded_by`]), each with its rejection step appended and noted as such.
+pub fn reject_excluded(
+    approving: &Change,
+    all: &[Change],
+    date: Date,
+    decision: Option<&str>,
+    recorded_by: &str,
+    recorded_at: crate::model::Timestamp,
+) -> Result<Vec<Change>> {
+    let mut rejected = Vec::new();
+    for other in excluded_by(approving, all)? {
+        check_step_date(other, date)?;
+        let mut other = other.clone();
+        other.history.push(crate::model::ChangeStep {
+            state: ChangeState::Rejected,
+            date,
+            decision: decision.map(str::to_string),
+            release: None,
+            note: Some(format!(
+                "rejected: mutually exclusive with {}, which {} approved",
+                approving.id,
+                decision.unwrap_or("a decision")
+            )),
+            recorded_by: recorded_by.to_string(),
+            recorded_at,
+        });
+        rejected.push(other);
+    }
+    Ok(rejected)
+}
+
 /// A change's steps are dated in order.
 pub fn check_step_date(change: &Change, date: Date) -> Result<()> {
     match change.history.last().filter(|last| date < last.date) {

@@ -170,28 +170,18 @@ fn set(repo: &Repo, args: SetArgs) -> Result<()> {
     let date = args.date.unwrap_or_else(date::today);
     rules::check_transition(&change, args.state, date, decision.as_ref())?;
     let who = repo.identity()?;
-    let mut rejected = Vec::new();
-    if args.state == ChangeState::Approved {
-        let all = snapshot.changes()?;
-        for other in rules::excluded_by(&change, &all)? {
-            rules::check_step_date(other, date)?;
-            let mut other = other.clone();
-            let note = format!(
-                "rejected: mutually exclusive with {}, which {} approved",
-                change.id,
-                args.decision.as_deref().unwrap_or("a decision")
-            );
-            other.history.push(step(
-                ChangeState::Rejected,
-                date,
-                args.decision.clone(),
-                None,
-                Some(note),
-                &who,
-            ));
-            rejected.push(other);
-        }
-    }
+    let rejected = if args.state == ChangeState::Approved {
+        rules::reject_excluded(
+            &change,
+            &snapshot.changes()?,
+            date,
+            args.decision.as_deref(),
+            &who,
+            crate::model::date::now(),
+        )?
+    } else {
+        Vec::new()
+    };
     change.history.push(step(
         args.state,
         date,

@@ -183,23 +183,16 @@ fn step(
         .map_err(|e| e.message)?;
     if state == ChangeState::Approved {
         let all: Vec<Change> = working.values().cloned().collect();
-        let excluded: Vec<Change> = rules::excluded_by(&change, &all)
-            .map_err(|e| e.message)?
-            .into_iter()
-            .cloned()
-            .collect();
-        for mut other in excluded {
-            rules::check_step_date(&other, decision.date).map_err(|e| e.message)?;
-            other.history.push(change_step(
-                ChangeState::Rejected,
-                decision.date,
-                Some(&decision.id),
-                Some(format!(
-                    "rejected: mutually exclusive with {id}, which {} approved",
-                    decision.id
-                )),
-                stamp,
-            ));
+        let rejected = rules::reject_excluded(
+            &change,
+            &all,
+            decision.date,
+            Some(&decision.id),
+            &stamp.who,
+            stamp.at,
+        )
+        .map_err(|e| e.message)?;
+        for other in rejected {
             working.insert(other.id.clone(), other);
         }
     }
