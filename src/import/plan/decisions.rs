@@ -76,12 +76,11 @@ pub(super) fn plan_decisions(
     warnings: &mut Vec<Warning>,
 ) -> Result<Vec<Item<Decision>>> {
     let pattern = config.pattern(IdKind::Decision)?;
-    let mut artefacts = Vec::new();
-    for id in snapshot.artefact_ids()? {
-        if let Some(artefact) = snapshot.artefact(&id)? {
-            artefacts.push((artefact.id, artefact.title));
-        }
-    }
+    // From the register's cache: a programme registers thousands of artefacts.
+    let artefacts: Vec<(String, String)> = crate::repo::register::summaries(snapshot)?
+        .into_iter()
+        .map(|s| (s.artefact.id, s.artefact.title))
+        .collect();
     let mut items: Vec<Item<Decision>> = Vec::new();
     for reported in &report.decisions {
         if items.iter().any(|d| d.record.id == reported.id) {
