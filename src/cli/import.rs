@@ -270,6 +270,7 @@ fn print_warnings(out: &mut impl Write, plan: &Plan) -> Result<()> {
         for warning in &plan.warnings {
             writeln!(out, "  {warning}")?;
         }
+        writeln!(out)?;
     }
     Ok(())
 }

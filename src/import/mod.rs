@@ -228,7 +228,6 @@ pub fn parse(bytes: &[u8], patterns: &Patterns) -> Result<Report> {
     for decision in &mut decisions {
         infer::complete(decision, patterns, &mut warnings);
     }
-    warnings.sort_by_key(|w| w.line.unwrap_or(0));
     Ok(Report {
         meeting,
         decisions,

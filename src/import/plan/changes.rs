@@ -74,8 +74,17 @@ pub(super) fn plan_changes(
             continue;
         };
         for (id, state) in &reported.steps {
-            if let Err(conflict) = step(&mut working, id, *state, &decision.record, stamp, warnings)
-            {
+            let made = step(&mut working, id, *state, &decision.record, stamp);
+            if made == Ok(true) {
+                warnings.push(Warning::at(
+                    reported.line,
+                    format!(
+                        "change {id} was only raised here: an impact-assessment step is added before {}'s approval, as the design authority decides changes after impact assessment",
+                        decision.record.id
+                    ),
+                ));
+            }
+            if let Err(conflict) = made {
                 conflicts.push(format!("  change {id}: {conflict}"));
             }
         }
@@ -143,16 +152,16 @@ fn change_step(
 
 /// Moves a change on by a decision, as `change set` would: an approval rejects
 /// the changes it excludes. A step already made by the same decision is kept.
+/// True when an impact-assessment step had to be inferred first.
 fn step(
     working: &mut BTreeMap<String, Change>,
     id: &str,
     state: ChangeState,
     decision: &Decision,
     stamp: &Stamp,
-    warnings: &mut Vec<Warning>,
-) -> std::result::Result<(), String> {
+) -> std::result::Result<bool, String> {
     let Some(change) = working.get(id) else {
-        return Ok(());
+        return Ok(false);
     };
     let made = |c: &Change| {
         c.history
@@ -160,14 +169,11 @@ fn step(
             .any(|s| s.state == state && s.decision.as_deref() == Some(decision.id.as_str()))
     };
     if made(change) {
-        return Ok(());
+        return Ok(false);
     }
     let mut change = change.clone();
-    if state == ChangeState::Approved && change.state() == ChangeState::Raised {
-        warnings.push(Warning::general(format!(
-            "change {id} was only raised here: an impact-assessment step is added before {}'s approval, as the design authority decides changes after impact assessment",
-            decision.id
-        )));
+    let inferred = state == ChangeState::Approved && change.state() == ChangeState::Raised;
+    if inferred {
         change.history.push(change_step(
             ChangeState::ImpactAssessment,
             decision.date,
@@ -204,5 +210,5 @@ fn step(
         stamp,
     ));
     working.insert(id.to_string(), change);
-    Ok(())
+    Ok(inferred)
 }

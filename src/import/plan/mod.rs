@@ -125,6 +125,8 @@ pub fn plan(
             "records are never edited: if the report is right, record a correcting decision or raise the matter; if the records are right, import a corrected report",
         ));
     }
+    // In the report's order; what concerns the whole report last.
+    warnings.sort_by_key(|w| w.line.unwrap_or(usize::MAX));
     Ok(Plan {
         report: source,
         meeting,
