@@ -612,6 +612,19 @@ fn what_the_parser_cannot_place_is_warned_with_its_line() {
         plan["warnings"]
     );
 
+    // The due date on the line before the owner's end: "Jones)" is not an area.
+    let text = reference().replace(
+        "provide a version 2.0 to Programme RECCo (Sarah \n\nJones) \nASAP",
+        "provide a version 2.0 to Programme RECCo (Sarah ASAP\n\nJones)",
+    );
+    assert_ne!(text, reference());
+    let line = text.lines().position(|l| l.starts_with("Jones)")).unwrap() + 1;
+    let plan = import(&design, "owner-after-due.txt", &text, &["--dry-run"]);
+    assert!(plan["warnings"].as_array().unwrap().contains(&json!({
+        "line": line,
+        "message": "\"Jones)\" after action DAG26-03's due date closes a bracket it does not open: read as the next area, it may be the end of DAG26-03's owner"
+    })), "{:#}", plan["warnings"]);
+
     let text = reference().replace("09/08/2023 \n", "\n");
     let line = text
         .lines()

@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::header::day_month_year;
-use super::lines::{Line, join, row_starts};
+use super::lines::{Line, join, open_brackets, row_starts};
 use super::{Patterns, ReportedAction, Warning};
 use crate::model::Due;
 
@@ -99,7 +99,17 @@ fn row(
                     ),
                 ));
             }
-            (due_of(found.as_str()), area_text(&lines[n + 1..]))
+            let next_area = area_text(&lines[n + 1..]);
+            if next_area.as_deref().is_some_and(|a| open_brackets(a) < 0) {
+                warnings.push(Warning::at(
+                    lines[n + 1].number,
+                    format!(
+                        "\"{}\" after action {id}'s due date closes a bracket it does not open: read as the next area, it may be the end of {id}'s owner",
+                        lines[n + 1].text
+                    ),
+                ));
+            }
+            (due_of(found.as_str()), next_area)
         }
         None => {
             warnings.push(Warning::at(
