@@ -72,6 +72,16 @@ fn essence(record: &Value) -> Value {
     record
 }
 
+/// The plan warns `message` at `line`.
+fn assert_warned(plan: &Value, line: usize, message: &str) {
+    let warned = json!({"line": line, "message": message});
+    assert!(
+        plan["warnings"].as_array().unwrap().contains(&warned),
+        "no {warned} in {:#}",
+        plan["warnings"]
+    );
+}
+
 fn essences(plan: &Value, kind: &str) -> Vec<Value> {
     records(plan, kind).into_iter().map(essence).collect()
 }
@@ -603,13 +613,10 @@ fn what_the_parser_cannot_place_is_warned_with_its_line() {
     );
     let line = text.lines().position(|l| l.contains("DAG26-09")).unwrap() + 1;
     let plan = import(&design, "typo.txt", &text, &["--dry-run"]);
-    assert!(
-        plan["warnings"].as_array().unwrap().contains(&json!({
-            "line": line,
-            "message": "the discussion names action DAG26-09, which the actions table does not list"
-        })),
-        "{:#}",
-        plan["warnings"]
+    assert_warned(
+        &plan,
+        line,
+        "the discussion names action DAG26-09, which the actions table does not list",
     );
 
     // The due date on the line before the owner's end: "Jones)" is not an area.
@@ -620,10 +627,11 @@ fn what_the_parser_cannot_place_is_warned_with_its_line() {
     assert_ne!(text, reference());
     let line = text.lines().position(|l| l.starts_with("Jones)")).unwrap() + 1;
     let plan = import(&design, "owner-after-due.txt", &text, &["--dry-run"]);
-    assert!(plan["warnings"].as_array().unwrap().contains(&json!({
-        "line": line,
-        "message": "\"Jones)\" after action DAG26-03's due date closes a bracket it does not open: read as the next area, it may be the end of DAG26-03's owner"
-    })), "{:#}", plan["warnings"]);
+    assert_warned(
+        &plan,
+        line,
+        "\"Jones)\" after action DAG26-03's due date closes a bracket it does not open: read as the next area, it may be the end of DAG26-03's owner",
+    );
 
     let text = reference().replace("09/08/2023 \n", "\n");
     let line = text
@@ -632,59 +640,44 @@ fn what_the_parser_cannot_place_is_warned_with_its_line() {
         .unwrap()
         + 1;
     let plan = import(&design, "no-due.txt", &text, &["--dry-run"]);
-    assert!(
-        plan["warnings"].as_array().unwrap().contains(&json!({
-            "line": line,
-            "message": "action DAG26-01 has no due date (a day/month/year date, ASAP or TBC)"
-        })),
-        "{:#}",
-        plan["warnings"]
+    assert_warned(
+        &plan,
+        line,
+        "action DAG26-01 has no due date (a day/month/year date, ASAP or TBC)",
     );
 }
 
 #[test]
 fn text_that_is_not_a_report_is_refused() {
     let design = design();
-    design.write("reports/empty.txt", "\n \n");
-    let stderr = design.refused(&["import", "report", "reports/empty.txt"]);
-    assert!(
-        stderr.contains("empty.txt: this is not a headline report: it is empty"),
-        "{stderr}"
-    );
-
-    std::fs::write(
-        design.file("reports/report.pdf"),
-        b"%PDF-1.7\n\x00\x01\x02binary",
-    )
-    .unwrap();
-    let stderr = design.refused(&["import", "report", "reports/report.pdf"]);
-    assert!(
-        stderr.contains("report.pdf: this is not a headline report: it is not UTF-8 text"),
-        "{stderr}"
-    );
-
-    design.write(
-        "reports/notes.md",
-        "# Notes\n\nSome other document.\n\nActions\n\nNone.\n",
-    );
-    let stderr = design.refused(&["import", "report", "reports/notes.md"]);
-    assert!(
-        stderr.contains(
-            "notes.md: this is not a headline report: its heading has no \"Meeting Number\""
+    let cases: [(&str, &[u8], &str); 4] = [
+        (
+            "empty.txt",
+            b"\n \n",
+            "empty.txt: this is not a headline report: it is empty",
         ),
-        "{stderr}"
-    );
-
-    design.write(
-        "reports/prose.txt",
-        "Just some text.\nMeeting Number DAG026\n",
-    );
-    let stderr = design.refused(&["import", "report", "reports/prose.txt"]);
-    assert!(
-        stderr.contains("neither a \"Decisions\" nor an \"Actions\" section"),
-        "{stderr}"
-    );
-
+        (
+            "report.pdf",
+            b"%PDF-1.7\n\x00\x01\x02binary",
+            "report.pdf: this is not a headline report: it is not UTF-8 text",
+        ),
+        (
+            "notes.md",
+            b"# Notes\n\nSome other document.\n\nActions\n\nNone.\n",
+            "notes.md: this is not a headline report: its heading has no \"Meeting Number\"",
+        ),
+        (
+            "prose.txt",
+            b"Just some text.\nMeeting Number DAG026\n",
+            "neither a \"Decisions\" nor an \"Actions\" section",
+        ),
+    ];
+    for (name, bytes, expected) in cases {
+        std::fs::create_dir_all(design.file("reports")).unwrap();
+        std::fs::write(design.file(&format!("reports/{name}")), bytes).unwrap();
+        let stderr = design.refused(&["import", "report", &format!("reports/{name}")]);
+        assert!(stderr.contains(expected), "{name}: {stderr}");
+    }
     let stderr = design.refused(&["import", "report", "reports/missing.txt"]);
     assert!(stderr.contains("does not exist"), "{stderr}");
 }
@@ -930,10 +923,11 @@ fn a_later_report_moves_due_dates_and_a_repeat_records_nothing() {
     );
     let plan = import(&design, "DAG025.txt", &dag025, &["--dry-run"]);
     let line = dag025.lines().position(|l| l.trim() == "DAG20-03").unwrap() + 1;
-    assert!(plan["warnings"].as_array().unwrap().contains(&json!({
-        "line": line,
-        "message": "action DAG20-03: its last step is later than this report's meeting, so the report's due date and notes are not applied"
-    })), "{:#}", plan["warnings"]);
+    assert_warned(
+        &plan,
+        line,
+        "action DAG20-03: its last step is later than this report's meeting, so the report's due date and notes are not applied",
+    );
     design.ok(&["verify"]);
 }
 
@@ -976,10 +970,11 @@ fn a_post_meeting_update_is_placed_only_on_the_decision_it_settles() {
         .position(|l| l.starts_with("POST MEETING UPDATE"))
         .unwrap()
         + 1;
-    assert!(plan["warnings"].as_array().unwrap().contains(&json!({
-        "line": line,
-        "message": "a post-meeting update speaks of CR018, CR017, CR030, which decision DAG-DEC59 (named after it) does not: not placed"
-    })), "{:#}", plan["warnings"]);
+    assert_warned(
+        &plan,
+        line,
+        "a post-meeting update speaks of CR018, CR017, CR030, which decision DAG-DEC59 (named after it) does not: not placed",
+    );
 }
 
 #[test]
