@@ -76,14 +76,24 @@ pub fn bytes(snapshot: &Snapshot<'_>, resolved: &Resolved) -> Result<Vec<u8>> {
     }
 }
 
-/// The bytes of two references, read in parallel where both are recorded.
-pub fn bytes_pair(
+/// The bytes of two references, each handed to `prepare` on its own core (and
+/// read there too where both are recorded).
+pub fn contents_pair<T: Send>(
     snapshot: &Snapshot<'_>,
     a: &Resolved,
     b: &Resolved,
-) -> Result<(Vec<u8>, Vec<u8>)> {
-    match (&a.target, &b.target) {
-        (Target::Recorded(x), Target::Recorded(y)) => snapshot.repo().version_contents(x, y),
-        _ => Ok((bytes(snapshot, a)?, bytes(snapshot, b)?)),
+    prepare: &(impl Fn(Vec<u8>) -> T + Sync),
+) -> Result<(T, T)> {
+    if let (Target::Recorded(x), Target::Recorded(y)) = (&a.target, &b.target) {
+        return snapshot.repo().version_contents(x, y, prepare);
     }
+    let (first, second) = (bytes(snapshot, a)?, bytes(snapshot, b)?);
+    Ok(std::thread::scope(|scope| {
+        let first = scope.spawn(|| prepare(first));
+        let second = prepare(second);
+        let first = first
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (first, second)
+    }))
 }

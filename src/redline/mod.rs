@@ -59,14 +59,16 @@ pub fn compare(
         Some(text) => resolve::resolve(snapshot, &parse_side(&artefact.id, text)?)?,
         None => default_from(&artefact, &versions, &to)?,
     };
-    let (old_bytes, new_bytes) = resolve::bytes_pair(snapshot, &from, &to)?;
+    let (old, new) = resolve::contents_pair(snapshot, &from, &to, &|bytes| {
+        Content::read(bytes, &artefact)
+    })?;
     let mut redline = Redline {
         artefact: model::ArtefactRef {
             id: artefact.id.clone(),
             title: artefact.title.clone(),
         },
-        from: side(&from, &old_bytes),
-        to: side(&to, &new_bytes),
+        from: side(&from),
+        to: side(&to),
         decisions: Vec::new(),
         changes: Vec::new(),
         summary: model::Summary::default(),
@@ -76,7 +78,7 @@ pub fn compare(
         ops: Vec::new(),
     };
     header_records(snapshot, &versions, &mut redline)?;
-    let (Some(old), Some(new)) = (as_text(old_bytes), as_text(new_bytes)) else {
+    let (Some(old_text), Some(new_text)) = (old.text, new.text) else {
         redline
             .warnings
             .push("at least one side is not UTF-8 text: only sizes and hashes are compared".into());
@@ -86,18 +88,59 @@ pub fn compare(
             new: String::new(),
         });
     };
-    fill(&artefact, &old, &new, &mut redline);
-    Ok(Compared { redline, old, new })
+    fill(
+        &artefact,
+        (&old_text, old.table),
+        (&new_text, new.table),
+        &mut redline,
+    );
+    Ok(Compared {
+        redline,
+        old: old_text,
+        new: new_text,
+    })
 }
 
-fn as_text(bytes: Vec<u8>) -> Option<String> {
-    String::from_utf8(bytes).ok().filter(|t| !t.contains('\0'))
+/// A table read on its key column, or why it could not be.
+type TableRead = Result<table::Parsed, table::NotComparable>;
+
+/// One side of a redline, prepared on the core that read it: its text (none when
+/// it is not UTF-8 text) and, for a table with a key column, the table read on
+/// its key.
+struct Content {
+    text: Option<String>,
+    table: Option<TableRead>,
 }
 
-/// The comparison proper, by the artefact's format.
-fn fill(artefact: &Artefact, old: &str, new: &str, redline: &mut Redline) {
-    if let (true, Some(key)) = (artefact.format.is_table(), artefact.key.as_deref()) {
-        match table::diff(artefact.format, key, old, new, &mut redline.summary) {
+impl Content {
+    fn read(bytes: Vec<u8>, artefact: &Artefact) -> Self {
+        let text = String::from_utf8(bytes)
+            .ok()
+            .filter(|t| memchr::memchr(0, t.as_bytes()).is_none());
+        let table = match (&text, artefact.format.is_table(), &artefact.key) {
+            (Some(text), true, Some(key)) => Some(table::parse(artefact.format, text, key)),
+            _ => None,
+        };
+        Content { text, table }
+    }
+}
+
+/// The comparison proper, by the artefact's format: each side is its text and,
+/// for a table, the table read from it.
+fn fill(
+    artefact: &Artefact,
+    (old, old_table): (&str, Option<TableRead>),
+    (new, new_table): (&str, Option<TableRead>),
+    redline: &mut Redline,
+) {
+    if let (Some(key), Some(old_table), Some(new_table)) =
+        (artefact.key.as_deref(), old_table, new_table)
+    {
+        let compared = old_table.map_err(|why| why.of("FROM")).and_then(|a| {
+            let b = new_table.map_err(|why| why.of("TO"))?;
+            table::diff(key, (old, &a), (new, &b), &mut redline.summary)
+        });
+        match compared {
             Ok(compared) => {
                 if compared.diff.rows.is_empty() && redline.from.sha256 != redline.to.sha256 {
                     redline.notes.push(
@@ -130,7 +173,7 @@ fn fill(artefact: &Artefact, old: &str, new: &str, redline: &mut Redline) {
     redline.body = model::Body::Text { hunks: lines.hunks };
 }
 
-fn side(resolved: &Resolved, bytes: &[u8]) -> model::Side {
+fn side(resolved: &Resolved) -> model::Side {
     let id = &resolved.artefact.id;
     match &resolved.target {
         Target::Recorded(v) => model::Side {
@@ -142,7 +185,7 @@ fn side(resolved: &Resolved, bytes: &[u8]) -> model::Side {
             size: v.size,
             file: v.file.clone(),
         },
-        Target::Working { .. } => model::Side {
+        Target::Working { bytes, .. } => model::Side {
             reference: format!("{id}@working"),
             version: None,
             status: "working".into(),

@@ -134,31 +134,33 @@ impl Repo {
         Ok(bytes)
     }
 
-    /// The contents of two versions to compare, read side by side on two cores;
-    /// a working copy that holds exactly a version's bytes is read instead of its
-    /// blob. (`verify` reads the object store itself, with `version_content`.)
-    pub fn version_contents(
+    /// The contents of two versions to compare, each read and then handed to
+    /// `prepare` on its own core; a working copy that holds exactly a version's
+    /// bytes is read instead of its blob. (`verify` reads the object store itself,
+    /// with `version_content`.)
+    pub fn version_contents<T: Send>(
         &self,
         a: &crate::model::VersionRecord,
         b: &crate::model::VersionRecord,
-    ) -> Result<(Vec<u8>, Vec<u8>)> {
+        prepare: &(impl Fn(Vec<u8>) -> T + Sync),
+    ) -> Result<(T, T)> {
         let objects = self.git.path().join("objects");
         let root = self.working_root();
         std::thread::scope(|scope| {
             let first = scope.spawn(|| {
                 if let Some(bytes) = root.and_then(|root| working_copy(root, a)) {
-                    return Some(Some(bytes));
+                    return Some(prepare(bytes));
                 }
                 let bytes = loose::read_blob(&objects, &a.blob, a.size)?;
-                Some((crate::content::sha256_hex(&bytes) == a.sha256).then_some(bytes))
+                (crate::content::sha256_hex(&bytes) == a.sha256).then(|| prepare(bytes))
             });
-            let second = match root.and_then(|root| working_copy(root, b)) {
+            let second = prepare(match root.and_then(|root| working_copy(root, b)) {
                 Some(bytes) => bytes,
                 None => self.version_content(b)?,
-            };
+            });
             let first = match first.join().ok().flatten() {
-                Some(Some(bytes)) => bytes,
-                _ => self.version_content(a)?,
+                Some(prepared) => prepared,
+                None => prepare(self.version_content(a)?),
             };
             Ok((first, second))
         })

@@ -4,16 +4,21 @@
 
 mod read;
 
-use std::hash::BuildHasher;
-
 use hashbrown::HashTable;
 
 use super::model::{CellChange, RowChange, RowKind, Summary, TableDiff};
-use crate::model::Format;
-use read::{Table, cell, parse};
+pub use read::{Parsed, parse};
+use read::{Table, Written, cell};
 
 /// Why a table could not be compared on its key.
 pub struct NotComparable(pub String);
+
+impl NotComparable {
+    /// The same reason, said of one side ("FROM" or "TO").
+    pub fn of(self, side: &str) -> Self {
+        NotComparable(format!("{side} {}", self.0))
+    }
+}
 
 /// A table comparison, with the lines of the two texts that hold the same row in
 /// the same order: anchors for the line operations that rebuild TO.
@@ -23,17 +28,34 @@ pub struct Compared {
     pub anchors: Vec<(usize, usize)>,
 }
 
-/// How the rows of the two sides pair by key.
+/// A row number that names no row.
+const NONE: u32 = u32::MAX;
+
+/// How the rows of the two sides pair by key: for each row, the other side's row
+/// with its key, or [`NONE`].
 struct Pairing {
-    new_of_old: Vec<Option<usize>>,
-    old_of_new: Vec<Option<usize>>,
+    new_of_old: Vec<u32>,
+    old_of_new: Vec<u32>,
+}
+
+impl Pairing {
+    fn new_of_old(&self, i: usize) -> Option<usize> {
+        Some(self.new_of_old[i])
+            .filter(|&j| j != NONE)
+            .map(|j| j as usize)
+    }
+
+    fn old_of_new(&self, j: usize) -> Option<usize> {
+        Some(self.old_of_new[j])
+            .filter(|&i| i != NONE)
+            .map(|i| i as usize)
+    }
 }
 
 /// Pairs rows by key, refusing a key used twice on either side. The hash table
 /// holds row numbers only (keys are read from the tables): tens of thousands of
 /// rows then fit in a few pages of memory.
 fn pair(old: &Table<'_>, new: &Table<'_>) -> Result<Pairing, NotComparable> {
-    const NONE: u32 = u32::MAX;
     let twice = |side: &str, key: &str, first: u32, second: usize| {
         NotComparable(format!(
             "{side} has the key \"{key}\" twice (rows {} and {})",
@@ -41,7 +63,6 @@ fn pair(old: &Table<'_>, new: &Table<'_>) -> Result<Pairing, NotComparable> {
             second + 1
         ))
     };
-    let state = foldhash::fast::FixedState::with_seed(0x7ab1e);
     // Each entry: [FROM row, TO row] of one key.
     let mut at: HashTable<[u32; 2]> = HashTable::with_capacity(old.len().max(new.len()));
     let key_of = |[i, j]: [u32; 2]| {
@@ -51,13 +72,16 @@ fn pair(old: &Table<'_>, new: &Table<'_>) -> Result<Pairing, NotComparable> {
             old.key(i as usize)
         }
     };
+    let hash_of = |[i, j]: [u32; 2]| {
+        if i == NONE {
+            new.hash(j as usize)
+        } else {
+            old.hash(i as usize)
+        }
+    };
     for i in 0..old.len() {
         let key = old.key(i);
-        match at.entry(
-            state.hash_one(key),
-            |&e| key_of(e) == key,
-            |&e| state.hash_one(key_of(e)),
-        ) {
+        match at.entry(old.hash(i), |&e| key_of(e) == key, |&e| hash_of(e)) {
             hashbrown::hash_table::Entry::Occupied(e) => {
                 return Err(twice("FROM", key, e.get()[0], i));
             }
@@ -67,17 +91,13 @@ fn pair(old: &Table<'_>, new: &Table<'_>) -> Result<Pairing, NotComparable> {
         }
     }
     let mut pairing = Pairing {
-        new_of_old: vec![None; old.len()],
-        old_of_new: vec![None; new.len()],
+        new_of_old: vec![NONE; old.len()],
+        old_of_new: vec![NONE; new.len()],
     };
     for j in 0..new.len() {
         let key = new.key(j);
         let entry = at
-            .entry(
-                state.hash_one(key),
-                |&e| key_of(e) == key,
-                |&e| state.hash_one(key_of(e)),
-            )
+            .entry(new.hash(j), |&e| key_of(e) == key, |&e| hash_of(e))
             .or_insert([NONE, NONE])
             .into_mut();
         if entry[1] != NONE {
@@ -85,33 +105,21 @@ fn pair(old: &Table<'_>, new: &Table<'_>) -> Result<Pairing, NotComparable> {
         }
         entry[1] = j as u32;
         if entry[0] != NONE {
-            let i = entry[0] as usize;
-            pairing.old_of_new[j] = Some(i);
-            pairing.new_of_old[i] = Some(j);
+            pairing.old_of_new[j] = entry[0];
+            pairing.new_of_old[entry[0] as usize] = j as u32;
         }
     }
     Ok(pairing)
 }
 
-/// Compares two tables on `key`.
+/// Compares two tables on `key`, each parsed from its text by [`parse`].
 pub fn diff(
-    format: Format,
     key: &str,
-    old_text: &str,
-    new_text: &str,
+    (old_text, old): (&str, &Parsed),
+    (new_text, new): (&str, &Parsed),
     summary: &mut Summary,
 ) -> Result<Compared, NotComparable> {
-    let (old, new) = std::thread::scope(|scope| {
-        let first = scope.spawn(|| parse(format, old_text, key, "FROM"));
-        let second = parse(format, new_text, key, "TO");
-        (
-            first
-                .join()
-                .unwrap_or_else(|_| parse(format, old_text, key, "FROM")),
-            second,
-        )
-    });
-    let (old, new) = (old?, new?);
+    let (old, new) = (Table::new(old, old_text), Table::new(new, new_text));
     let pairing = pair(&old, &new)?;
     let columns = match_columns(&old, &new, &pairing);
     // Where the columns are the same, a row written the same holds the same cells.
@@ -124,7 +132,7 @@ pub fn diff(
     let mut next_old = 0;
     let mut removed_before = |limit: usize, rows: &mut Vec<RowChange>| {
         while next_old < limit {
-            if pairing.new_of_old[next_old].is_none() {
+            if pairing.new_of_old(next_old).is_none() {
                 let values = values(&old, next_old);
                 rows.push(row(
                     old.key(next_old),
@@ -139,14 +147,13 @@ pub fn diff(
             next_old += 1;
         }
     };
-    // Byte offsets first, turned into line numbers at the end in one pass.
     let mut anchors = Vec::with_capacity(new.len() + 1);
     if let (Some(a), Some(b)) = (old.header_row, new.header_row) {
-        anchor(&mut anchors, (&old, a), (&new, b));
+        anchor(&mut anchors, a, b);
     }
-    for (j, (&paired, &kept)) in pairing.old_of_new.iter().zip(&kept).enumerate() {
+    for (j, &kept) in kept.iter().enumerate() {
         let k = new.key(j);
-        let Some(i) = paired else {
+        let Some(i) = pairing.old_of_new(j) else {
             let values = values(&new, j);
             rows.push(row(
                 k,
@@ -162,9 +169,9 @@ pub fn diff(
         let is_moved = !kept;
         if !is_moved {
             removed_before(i, &mut rows);
-            anchor(&mut anchors, (&old, old.rows[i]), (&new, new.rows[j]));
+            anchor(&mut anchors, old.written(i), new.written(j));
         }
-        let cells = if same_columns && old.rows[i] == new.rows[j] {
+        let cells = if same_columns && old.row(i) == new.row(j) {
             Vec::new()
         } else {
             changed_cells(&columns, (&old, i), (&new, j))
@@ -196,19 +203,13 @@ pub fn diff(
             columns_renamed: columns.renamed,
             rows,
         },
-        anchors: line_numbers(&old, &new, &anchors),
+        anchors,
     })
 }
 
-/// Anchors the lines of a record that kept its place, by where they start: its
-/// first line, and where it is written the same on both sides, each line of a
-/// record that spans several.
-fn anchor(
-    anchors: &mut Vec<(usize, usize)>,
-    (old, a): (&Table<'_>, &[u8]),
-    (new, b): (&Table<'_>, &[u8]),
-) {
-    let (x, y) = (old.offset(a), new.offset(b));
+/// Anchors the lines of a record that kept its place: its first line, and where
+/// it is written the same on both sides, each line of a record that spans several.
+fn anchor(anchors: &mut Vec<(usize, usize)>, a: Written<'_>, b: Written<'_>) {
     let mut push = |pair: (usize, usize)| {
         if anchors
             .last()
@@ -217,35 +218,10 @@ fn anchor(
             anchors.push(pair);
         }
     };
-    push((x, y));
-    if a == b {
-        memchr::memchr_iter(b'\n', a).for_each(|n| push((x + n + 1, y + n + 1)));
+    push((a.first_line, b.first_line));
+    if a.bytes == b.bytes {
+        (1..=a.last_line - a.first_line).for_each(|n| push((a.first_line + n, b.first_line + n)));
     }
-}
-
-/// Turns anchors from byte offsets into line numbers, walking each text once.
-fn line_numbers(
-    old: &Table<'_>,
-    new: &Table<'_>,
-    anchors: &[(usize, usize)],
-) -> Vec<(usize, usize)> {
-    let olds = lines_at(old.text, anchors.iter().map(|a| a.0));
-    let news = lines_at(new.text, anchors.iter().map(|a| a.1));
-    olds.into_iter().zip(news).collect()
-}
-
-/// The line each of `offsets` (increasing) is on.
-fn lines_at(text: &[u8], offsets: impl Iterator<Item = usize>) -> Vec<usize> {
-    let mut breaks = memchr::memchr_iter(b'\n', text).peekable();
-    let mut line = 0;
-    offsets
-        .map(|offset| {
-            while breaks.next_if(|&at| at < offset).is_some() {
-                line += 1;
-            }
-            line
-        })
-        .collect()
 }
 
 fn row(
@@ -290,7 +266,7 @@ struct Columns {
 /// Columns pair by name; an unpaired old and new column holding the same values
 /// in most common rows is a rename.
 fn match_columns(old: &Table<'_>, new: &Table<'_>, pairing: &Pairing) -> Columns {
-    let (old_header, new_header) = (&old.header, &new.header);
+    let (old_header, new_header) = (old.header, new.header);
     let mut pairs = Vec::new();
     let mut old_unpaired: Vec<usize> = Vec::new();
     for (i, name) in old_header.iter().enumerate() {
@@ -305,7 +281,7 @@ fn match_columns(old: &Table<'_>, new: &Table<'_>, pairing: &Pairing) -> Columns
     let mut renamed = Vec::new();
     if !old_unpaired.is_empty() && !new_unpaired.is_empty() {
         let common: Vec<_> = (0..old.len())
-            .filter_map(|a| Some((old.cells(a), new.cells(pairing.new_of_old[a]?))))
+            .filter_map(|a| Some((old.cells(a), new.cells(pairing.new_of_old(a)?))))
             .collect();
         old_unpaired.retain(|&i| {
             let same = |j: usize| {
@@ -363,17 +339,14 @@ fn changed_cells(
 /// For each TO row: whether it is common to both sides and kept its order, that
 /// is, lies on the longest run of common rows in the same order on both sides.
 fn kept_in_order(pairing: &Pairing) -> Vec<bool> {
-    let common: Vec<(usize, usize)> = pairing
-        .old_of_new
-        .iter()
-        .enumerate()
-        .filter_map(|(j, i)| Some((j, (*i)?)))
-        .collect();
+    let common = || (0..pairing.old_of_new.len()).filter_map(|j| Some((j, pairing.old_of_new(j)?)));
     let mut kept = vec![false; pairing.old_of_new.len()];
-    if common.windows(2).all(|w| w[0].1 < w[1].1) {
-        common.iter().for_each(|&(j, _)| kept[j] = true);
+    let mut last = None;
+    if common().all(|(_, i)| last.replace(i).is_none_or(|l| l < i)) {
+        common().for_each(|(j, _)| kept[j] = true);
         return kept;
     }
+    let common: Vec<(usize, usize)> = common().collect();
     for n in longest_increasing(&common.iter().map(|&(_, i)| i).collect::<Vec<_>>()) {
         kept[common[n].0] = true;
     }
@@ -407,6 +380,7 @@ fn longest_increasing(values: &[usize]) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Format;
 
     fn compare(old: &str, new: &str) -> Result<(TableDiff, Summary), String> {
         compare_with_anchors(old, new).map(|(d, s, _)| (d, s))
@@ -416,9 +390,21 @@ mod tests {
 
     fn compare_with_anchors(old: &str, new: &str) -> Result<(TableDiff, Summary, Anchors), String> {
         let mut summary = Summary::default();
-        diff(Format::Csv, "D-Flow", old, new, &mut summary)
+        compare_on("D-Flow", old, new, &mut summary)
             .map(|c| (c.diff, summary, c.anchors))
             .map_err(|e| e.0)
+    }
+
+    /// Reads both sides, as a redline does, and compares them on `key`.
+    fn compare_on(
+        key: &str,
+        old: &str,
+        new: &str,
+        summary: &mut Summary,
+    ) -> Result<Compared, NotComparable> {
+        let old_table = parse(Format::Csv, old, key).map_err(|why| why.of("FROM"))?;
+        let new_table = parse(Format::Csv, new, key).map_err(|why| why.of("TO"))?;
+        diff(key, (old, &old_table), (new, &new_table), summary)
     }
 
     #[test]
@@ -530,7 +516,13 @@ mod tests {
         let cell =
             proptest::string::string_regex("[a-z]{0,3}|\"[a-z,\r\n]{0,3}\"|\"a\"\"b\"|").unwrap();
         let row = proptest::collection::vec(cell, 1..4);
-        let terminator = prop_oneof![Just("\n"), Just("\r\n"), Just("\n\n")];
+        let terminator = prop_oneof![
+            Just("\n"),
+            Just("\r\n"),
+            Just("\n\n"),
+            Just("\r"),
+            Just("\r\r\n")
+        ];
         proptest::collection::vec((0u8..16, row, terminator), 0..12).prop_map(|rows| {
             let mut text = String::from("Key,A,B,C\n");
             let mut used = std::collections::HashSet::new();
@@ -549,7 +541,8 @@ mod tests {
     proptest! {
         #[test]
         fn rows_read_in_one_pass_hold_what_the_csv_crate_reads(text in awkward_csv()) {
-            let table = parse(Format::Csv, &text, "Key", "FROM").map_err(|e| TestCaseError::fail(e.0))?;
+            let parsed = parse(Format::Csv, &text, "Key").map_err(|e| TestCaseError::fail(e.0))?;
+            let table = Table::new(&parsed, &text);
             let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
             let expected: Vec<Vec<Vec<u8>>> = reader
                 .byte_records()
@@ -570,7 +563,7 @@ mod tests {
         #[test]
         fn line_operations_rebuild_awkward_tables(old in awkward_csv(), new in awkward_csv()) {
             let mut summary = Summary::default();
-            let compared = diff(Format::Csv, "Key", &old, &new, &mut summary)
+            let compared = compare_on("Key", &old, &new, &mut summary)
                 .map_err(|e| TestCaseError::fail(e.0))?;
             let ops = super::super::text::along(&old, &new, &compared.anchors).ops;
             prop_assert_eq!(super::super::model::apply(&old, &ops), new);

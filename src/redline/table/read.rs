@@ -2,46 +2,119 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
+use std::hash::BuildHasher;
 
 use csv_core::ReadRecordResult;
 
 use super::NotComparable;
 use crate::model::Format;
 
-/// A table read on its key column: its header, each row as written, and each
-/// row's key. The other cells are split from a row only when it is compared,
-/// since most rows of a revised table are unchanged.
-pub(super) struct Table<'a> {
-    pub(super) header: Vec<String>,
-    /// The header as written.
-    pub(super) header_row: Option<&'a [u8]>,
-    pub(super) rows: Vec<&'a [u8]>,
-    /// The text the rows are slices of (after any byte order mark).
-    pub(super) text: &'a [u8],
+/// A table read on its key column, kept as positions in its text so that it can
+/// be read on the core that read the text and compared later: its header, where
+/// its header and each row are written, and each row's key with the key's hash.
+/// The other cells are split from a row only when it is compared, since most
+/// rows of a revised table are unchanged.
+pub struct Parsed {
+    header: Vec<String>,
+    header_row: Option<Span>,
+    rows: Vec<Span>,
+    /// The lines the header and each row start and end on (0-based).
+    header_lines: Option<Span>,
+    lines: Vec<Span>,
     /// Every row's key, trimmed, one after another; `key_ends` says where each ends.
     keys: String,
-    key_ends: Vec<usize>,
+    key_ends: Vec<u32>,
+    hashes: Vec<u64>,
+    delimiter: u8,
+}
+
+/// Where a record is written in its text, in bytes: `[start, end)`.
+type Span = [u32; 2];
+
+/// A parsed table over its text.
+pub(super) struct Table<'a> {
+    pub(super) header: &'a [String],
+    /// The header as written.
+    pub(super) header_row: Option<Written<'a>>,
+    text: &'a [u8],
+    parsed: &'a Parsed,
     splitter: Splitter,
 }
 
-impl Table<'_> {
+impl<'a> Table<'a> {
+    /// `parsed` must have been read from `text`.
+    pub(super) fn new(parsed: &'a Parsed, text: &'a str) -> Self {
+        let text = text.as_bytes();
+        Table {
+            header: &parsed.header,
+            header_row: parsed
+                .header_row
+                .zip(parsed.header_lines)
+                .map(|(span, lines)| Written::new(text, span, lines)),
+            text,
+            parsed,
+            splitter: Splitter::new(parsed.delimiter),
+        }
+    }
+
     pub(super) fn len(&self) -> usize {
-        self.rows.len()
+        self.parsed.rows.len()
     }
 
-    /// Where a record written in this table starts in its text, in bytes.
-    pub(super) fn offset(&self, record: &[u8]) -> usize {
-        record.as_ptr() as usize - self.text.as_ptr() as usize
+    /// A row as written, without the line breaks around it.
+    pub(super) fn row(&self, row: usize) -> &'a [u8] {
+        let [start, end] = self.parsed.rows[row];
+        &self.text[start as usize..end as usize]
     }
 
-    pub(super) fn key(&self, row: usize) -> &str {
-        let start = if row == 0 { 0 } else { self.key_ends[row - 1] };
-        &self.keys[start..self.key_ends[row]]
+    /// A row as written, with the lines it is written on.
+    pub(super) fn written(&self, row: usize) -> Written<'a> {
+        Written::new(self.text, self.parsed.rows[row], self.parsed.lines[row])
     }
 
-    pub(super) fn cells(&self, row: usize) -> Vec<Cow<'_, [u8]>> {
-        self.splitter.cells(self.rows[row])
+    pub(super) fn key(&self, row: usize) -> &'a str {
+        let parsed = self.parsed;
+        let start = if row == 0 {
+            0
+        } else {
+            parsed.key_ends[row - 1]
+        };
+        &parsed.keys[start as usize..parsed.key_ends[row] as usize]
     }
+
+    /// The hash of a row's key, by [`key_hash`].
+    pub(super) fn hash(&self, row: usize) -> u64 {
+        self.parsed.hashes[row]
+    }
+
+    pub(super) fn cells(&self, row: usize) -> Vec<Cow<'a, [u8]>> {
+        self.splitter.cells(self.row(row))
+    }
+}
+
+/// A record as written (without the line breaks around it), and the first and
+/// last lines it is written on (0-based).
+#[derive(Clone, Copy)]
+pub(super) struct Written<'a> {
+    pub(super) bytes: &'a [u8],
+    pub(super) first_line: usize,
+    pub(super) last_line: usize,
+}
+
+impl<'a> Written<'a> {
+    fn new(text: &'a [u8], [start, end]: Span, [first, last]: Span) -> Self {
+        Written {
+            bytes: &text[start as usize..end as usize],
+            first_line: first as usize,
+            last_line: last as usize,
+        }
+    }
+}
+
+/// The hash by which rows pair: the same on both sides, and fixed, so that a
+/// redline does not depend on the run.
+pub(super) fn key_hash(key: &str) -> u64 {
+    foldhash::fast::FixedState::with_seed(0x7ab1e).hash_one(key)
 }
 
 /// Splits one record into cells: at the delimiter, or by the CSV parser where the
@@ -135,22 +208,24 @@ impl Record {
 }
 
 /// Reads a table in one pass of the CSV parser: the header, then each row's span,
-/// its key, and a check that it has no more cells than the header.
-pub(super) fn parse<'a>(
-    format: Format,
-    text: &'a str,
-    key: &str,
-    side: &str,
-) -> Result<Table<'a>, NotComparable> {
+/// its key, and a check that it has no more cells than the header. A refusal says
+/// what is wrong with the table, for the caller to say which side it is.
+pub fn parse(format: Format, text: &str, key: &str) -> Result<Parsed, NotComparable> {
+    if u32::try_from(text.len()).is_err() {
+        return Err(NotComparable(
+            "is too large to compare row by row (4 GB or more)".into(),
+        ));
+    }
     let delimiter = if format == Format::Tsv { b'\t' } else { b',' };
-    let bytes = text.trim_start_matches('\u{feff}').as_bytes();
-    let splitter = Splitter::new(delimiter);
+    let bytes = text.as_bytes();
     let mut parser = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
     let mut record = Record::default();
-    let mut position = Position::default();
+    let mut position = Position {
+        at: text.len() - text.trim_start_matches('\u{feff}').len(),
+    };
     let mut header = Vec::new();
     let mut header_row = None;
-    if record.read(&mut parser, bytes) == ReadRecordResult::Record {
+    if record.read(&mut parser, &bytes[position.at..]) == ReadRecordResult::Record {
         header = (0..record.cells)
             .map(|n| cell(record.cell(n)).trim().to_string())
             .collect();
@@ -161,67 +236,144 @@ pub(super) fn parse<'a>(
         .enumerate()
         .find_map(|(i, h)| header[..i].contains(h).then_some(h))
     {
-        return Err(NotComparable(format!(
-            "{side} has the column \"{name}\" twice"
-        )));
+        return Err(NotComparable(format!("has the column \"{name}\" twice")));
     }
     let column = header
         .iter()
         .position(|c| c == key)
-        .ok_or_else(|| NotComparable(format!("{side} has no key column \"{key}\"")))?;
+        .ok_or_else(|| NotComparable(format!("has no key column \"{key}\"")))?;
     let expected_rows = memchr::memchr_iter(b'\n', bytes).count() + 1;
-    let mut table = Table {
+    let mut table = Parsed {
         header_row,
-        text: bytes,
         rows: Vec::with_capacity(expected_rows),
+        header_lines: None,
+        lines: Vec::new(),
         keys: String::with_capacity(expected_rows * 8),
         key_ends: Vec::with_capacity(expected_rows),
+        hashes: Vec::with_capacity(expected_rows),
         header,
-        splitter,
+        delimiter,
     };
-    while record.read(&mut parser, &bytes[position.at..]) == ReadRecordResult::Record {
+    loop {
+        position.skip_breaks(bytes);
+        if position.at >= bytes.len() {
+            break;
+        }
+        let (cells, value, span) = match plain_line(bytes, position.at) {
+            Some(line) => {
+                let cells = memchr::memchr_iter(delimiter, line).count() + 1;
+                let value = line.split(|&b| b == delimiter).nth(column).map(cell);
+                (cells, value, position.advance(bytes, line.len()))
+            }
+            None => {
+                parser.reset();
+                if record.read(&mut parser, &bytes[position.at..]) != ReadRecordResult::Record {
+                    break;
+                }
+                let value = (column < record.cells).then(|| cell(record.cell(column)));
+                (
+                    record.cells,
+                    value,
+                    position.advance(bytes, record.consumed),
+                )
+            }
+        };
         let row = table.rows.len() + 1;
-        if record.cells > table.header.len() {
+        if cells > table.header.len() {
             return Err(NotComparable(format!(
-                "{side} row {row} has {} cells, more than the header's {}",
-                record.cells,
+                "row {row} has {cells} cells, more than the header's {}",
                 table.header.len()
             )));
         }
-        let value = (column < record.cells).then(|| cell(record.cell(column)));
         let value = value.as_deref().map_or("", str::trim);
         if value.is_empty() {
             return Err(NotComparable(format!(
-                "{side} row {row} has no value in the key column \"{key}\""
+                "row {row} has no value in the key column \"{key}\""
             )));
         }
         table.keys.push_str(value);
-        table.key_ends.push(table.keys.len());
-        table.rows.push(position.advance(bytes, record.consumed));
+        table.key_ends.push(table.keys.len() as u32);
+        table.hashes.push(key_hash(value));
+        table.rows.push(span);
     }
+    let mut walk = LineWalk::new(bytes);
+    table.header_lines = table.header_row.map(|span| walk.lines(span));
+    table.lines = table.rows.iter().map(|&span| walk.lines(span)).collect();
     Ok(table)
 }
 
+/// The record starting at `at`, without its line break, when it is written as
+/// one plain line: no quote and no carriage return before its line feed (or
+/// carriage return and line feed). Such a record is its line split at the
+/// delimiter, so most rows of most tables need no CSV parser; the others go to
+/// csv-core.
+fn plain_line(bytes: &[u8], at: usize) -> Option<&[u8]> {
+    let rest = &bytes[at..];
+    match memchr::memchr3(b'\n', b'"', b'\r', rest) {
+        None => Some(rest),
+        Some(end) if rest[end] == b'\n' => Some(&rest[..end]),
+        Some(end) if rest[end] == b'\r' && rest.get(end + 1) == Some(&b'\n') => Some(&rest[..end]),
+        Some(_) => None,
+    }
+}
+
 /// Where the parser is in the text.
-#[derive(Default)]
 struct Position {
     at: usize,
 }
 
 impl Position {
-    /// Moves past a record `consumed` bytes long, returning its bytes without the
-    /// line breaks around it (the parser skips blank lines before a record and
-    /// consumes the one that ends it).
-    fn advance<'a>(&mut self, bytes: &'a [u8], consumed: usize) -> &'a [u8] {
+    /// Skips the line breaks before a record, as the parser does.
+    fn skip_breaks(&mut self, bytes: &[u8]) {
+        while bytes
+            .get(self.at)
+            .is_some_and(|b| *b == b'\n' || *b == b'\r')
+        {
+            self.at += 1;
+        }
+    }
+
+    /// Moves past a record `consumed` bytes long, returning where it is written
+    /// without the line breaks around it (the parser skips blank lines before a
+    /// record and consumes the one that ends it).
+    fn advance(&mut self, bytes: &[u8], consumed: usize) -> Span {
         let span = &bytes[self.at..self.at + consumed];
-        self.at += consumed;
         let is_break = |b: &u8| *b == b'\n' || *b == b'\r';
         let start = span.iter().position(|b| !is_break(b)).unwrap_or(span.len());
         let end = span
             .iter()
             .rposition(|b| !is_break(b))
             .map_or(start, |i| i + 1);
-        &span[start..end]
+        let written = [(self.at + start) as u32, (self.at + end) as u32];
+        self.at += consumed;
+        written
+    }
+}
+
+/// Finds the lines records start and end on (0-based), for records in the order
+/// they are written, walking the text's line feeds once.
+struct LineWalk<'a> {
+    breaks: std::iter::Peekable<memchr::Memchr<'a>>,
+    line: u32,
+}
+
+impl<'a> LineWalk<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        LineWalk {
+            breaks: memchr::memchr_iter(b'\n', bytes).peekable(),
+            line: 0,
+        }
+    }
+
+    fn lines(&mut self, [start, end]: Span) -> Span {
+        [self.line_at(start), self.line_at(end)]
+    }
+
+    fn line_at(&mut self, offset: u32) -> u32 {
+        while self.breaks.next_if(|&at| at < offset as usize).is_some() {
+            self.line += 1;
+        }
+        self.line
     }
 }
 
