@@ -9,6 +9,7 @@ pub mod content;
 pub mod error;
 pub mod import;
 pub mod model;
+pub mod parallel;
 pub mod redline;
 pub mod repo;
 pub mod rules;

@@ -88,12 +88,5 @@ pub fn contents_pair<T: Send>(
         return snapshot.repo().version_contents(x, y, prepare);
     }
     let (first, second) = (bytes(snapshot, a)?, bytes(snapshot, b)?);
-    Ok(std::thread::scope(|scope| {
-        let first = scope.spawn(|| prepare(first));
-        let second = prepare(second);
-        let first = first
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (first, second)
-    }))
+    Ok(crate::parallel::join(|| prepare(first), || prepare(second)))
 }

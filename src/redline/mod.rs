@@ -138,22 +138,10 @@ fn fill(
     {
         let compared = old_table.map_err(|why| why.of("FROM")).and_then(|a| {
             let b = new_table.map_err(|why| why.of("TO"))?;
-            table::diff(key, (old, &a), (new, &b), &mut redline.summary)
+            table_redline(key, (old, &a), (new, &b), redline)
         });
         match compared {
-            Ok(compared) => {
-                if compared.diff.rows.is_empty() && redline.from.sha256 != redline.to.sha256 {
-                    redline.notes.push(
-                        "the tables hold the same cells; the files differ only in how they are written (quoting, spacing or line endings)".into(),
-                    );
-                }
-                let lines = text::along(old, new, &compared.anchors);
-                redline.ops = lines.ops;
-                redline.notes.extend(lines.notes);
-                redline.summary.lines_whitespace_only = lines.summary.lines_whitespace_only;
-                redline.body = model::Body::Table(compared.diff);
-                return;
-            }
+            Ok(()) => return,
             Err(table::NotComparable(why)) => redline
                 .warnings
                 .push(format!("compared as text, not row by row: {why}")),
@@ -171,6 +159,33 @@ fn fill(
     redline.warnings.extend(lines.warnings);
     redline.summary = lines.summary;
     redline.body = model::Body::Text { hunks: lines.hunks };
+}
+
+/// A table's redline: its rows compared cell by cell, beside the line operations
+/// that rebuild TO (anchored on the rows that kept their place).
+fn table_redline(
+    key: &str,
+    old: (&str, &table::Parsed),
+    new: (&str, &table::Parsed),
+    redline: &mut Redline,
+) -> Result<(), table::NotComparable> {
+    let mut paired = table::compare(key, old, new)?;
+    let anchors = std::mem::take(&mut paired.anchors);
+    let summary = &mut redline.summary;
+    let (lines, diff) = crate::parallel::join(
+        || text::along(old.0, new.0, &anchors),
+        || paired.diff(summary),
+    );
+    if diff.rows.is_empty() && redline.from.sha256 != redline.to.sha256 {
+        redline.notes.push(
+            "the tables hold the same cells; the files differ only in how they are written (quoting, spacing or line endings)".into(),
+        );
+    }
+    redline.ops = lines.ops;
+    redline.notes.extend(lines.notes);
+    redline.summary.lines_whitespace_only = lines.summary.lines_whitespace_only;
+    redline.body = model::Body::Table(diff);
+    Ok(())
 }
 
 fn side(resolved: &Resolved) -> model::Side {

@@ -146,24 +146,25 @@ impl Repo {
     ) -> Result<(T, T)> {
         let objects = self.git.path().join("objects");
         let root = self.working_root();
-        std::thread::scope(|scope| {
-            let first = scope.spawn(|| {
-                if let Some(bytes) = root.and_then(|root| working_copy(root, a)) {
-                    return Some(prepare(bytes));
-                }
-                let bytes = loose::read_blob(&objects, &a.blob, a.size)?;
-                (crate::content::sha256_hex(&bytes) == a.sha256).then(|| prepare(bytes))
-            });
-            let second = prepare(match root.and_then(|root| working_copy(root, b)) {
-                Some(bytes) => bytes,
-                None => self.version_content(b)?,
-            });
-            let first = match first.join().ok().flatten() {
-                Some(prepared) => prepared,
-                None => prepare(self.version_content(a)?),
-            };
-            Ok((first, second))
-        })
+        // Off the object database (which is not shared between threads); a
+        // version it cannot read this way is read through it below.
+        let read = |version: &crate::model::VersionRecord| {
+            if let Some(bytes) = root.and_then(|root| working_copy(root, version)) {
+                return Some(prepare(bytes));
+            }
+            let bytes = loose::read_blob(&objects, &version.blob, version.size)?;
+            (crate::content::sha256_hex(&bytes) == version.sha256).then(|| prepare(bytes))
+        };
+        let (first, second) = crate::parallel::join(|| read(a), || read(b));
+        let first = match first {
+            Some(prepared) => prepared,
+            None => prepare(self.version_content(a)?),
+        };
+        let second = match second {
+            Some(prepared) => prepared,
+            None => prepare(self.version_content(b)?),
+        };
+        Ok((first, second))
     }
 
     /// The working tree's root, unless the repository is bare.

@@ -47,9 +47,13 @@ pub fn render(compared: &Compared, options: &Options, out: &mut dyn Write) -> Re
         Format::Md => markdown::render(compared, options, out),
         Format::Html => html::render(compared, options, out),
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, &compared.redline)
+            // The serializer writes in many small pieces: buffer them here, where
+            // the writer is known, rather than behind `dyn Write`.
+            let mut buffered = std::io::BufWriter::with_capacity(1 << 16, out);
+            serde_json::to_writer_pretty(&mut buffered, &compared.redline)
                 .map_err(std::io::Error::from)?;
-            writeln!(out)?;
+            writeln!(buffered)?;
+            buffered.flush()?;
             Ok(())
         }
     }

@@ -20,14 +20,6 @@ impl NotComparable {
     }
 }
 
-/// A table comparison, with the lines of the two texts that hold the same row in
-/// the same order: anchors for the line operations that rebuild TO.
-pub struct Compared {
-    pub diff: TableDiff,
-    /// Pairs of (FROM line, TO line), 0-based, increasing on both sides.
-    pub anchors: Vec<(usize, usize)>,
-}
-
 /// A row number that names no row.
 const NONE: u32 = u32::MAX;
 
@@ -112,14 +104,42 @@ fn pair(old: &Table<'_>, new: &Table<'_>) -> Result<Pairing, NotComparable> {
     Ok(pairing)
 }
 
-/// Compares two tables on `key`, each parsed from its text by [`parse`].
-pub fn diff(
-    key: &str,
-    (old_text, old): (&str, &Parsed),
-    (new_text, new): (&str, &Parsed),
-    summary: &mut Summary,
-) -> Result<Compared, NotComparable> {
-    let (old, new) = (Table::new(old, old_text), Table::new(new, new_text));
+/// What the comparison found for one row, in the order the redline lists it.
+enum Found {
+    Removed(usize),
+    Added(usize),
+    /// A row on both sides that is written differently, or moved.
+    Paired {
+        old: usize,
+        new: usize,
+        moved: bool,
+    },
+}
+
+/// Two tables whose rows are paired on their key: the rows that may have changed,
+/// and the lines that kept their place. [`Paired::diff`] then compares the rows
+/// cell by cell, which can be done beside the line operations.
+pub struct Paired<'a> {
+    key: &'a str,
+    old: (&'a str, &'a Parsed),
+    new: (&'a str, &'a Parsed),
+    columns: Columns,
+    found: Vec<Found>,
+    /// Pairs of (FROM line, TO line), 0-based, increasing on both sides: anchors
+    /// for the line operations that rebuild TO.
+    pub anchors: Vec<(usize, usize)>,
+}
+
+/// Pairs the rows of two tables on `key`, each parsed from its text by [`parse`].
+pub fn compare<'a>(
+    key: &'a str,
+    (old_text, old_parsed): (&'a str, &'a Parsed),
+    (new_text, new_parsed): (&'a str, &'a Parsed),
+) -> Result<Paired<'a>, NotComparable> {
+    let (old, new) = (
+        Table::new(old_parsed, old_text),
+        Table::new(new_parsed, new_text),
+    );
     let pairing = pair(&old, &new)?;
     let columns = match_columns(&old, &new, &pairing);
     // Where the columns are the same, a row written the same holds the same cells.
@@ -128,21 +148,12 @@ pub fn diff(
 
     // Removed rows are listed where they stood: before the first common row that
     // followed them in FROM.
-    let mut rows = Vec::new();
+    let mut found = Vec::new();
     let mut next_old = 0;
-    let mut removed_before = |limit: usize, rows: &mut Vec<RowChange>| {
+    let mut removed_before = |limit: usize, found: &mut Vec<Found>| {
         while next_old < limit {
             if pairing.new_of_old(next_old).is_none() {
-                let values = values(&old, next_old);
-                rows.push(row(
-                    old.key(next_old),
-                    RowKind::Removed,
-                    Some(next_old),
-                    None,
-                    false,
-                    Vec::new(),
-                    values,
-                ));
+                found.push(Found::Removed(next_old));
             }
             next_old += 1;
         }
@@ -152,59 +163,98 @@ pub fn diff(
         anchor(&mut anchors, a, b);
     }
     for (j, &kept) in kept.iter().enumerate() {
-        let k = new.key(j);
         let Some(i) = pairing.old_of_new(j) else {
-            let values = values(&new, j);
-            rows.push(row(
-                k,
-                RowKind::Added,
-                None,
-                Some(j),
-                false,
-                Vec::new(),
-                values,
-            ));
+            found.push(Found::Added(j));
             continue;
         };
-        let is_moved = !kept;
-        if !is_moved {
-            removed_before(i, &mut rows);
-            anchor(&mut anchors, old.written(i), new.written(j));
+        let (a, b) = (old.written(i), new.written(j));
+        if kept {
+            removed_before(i, &mut found);
+            anchor(&mut anchors, a, b);
         }
-        let cells = if same_columns && old.row(i) == new.row(j) {
-            Vec::new()
-        } else {
-            changed_cells(&columns, (&old, i), (&new, j))
-        };
-        let kind = match (cells.is_empty(), is_moved) {
-            (false, _) => RowKind::Changed,
-            (true, true) => RowKind::Moved,
-            (true, false) => continue,
-        };
-        rows.push(row(k, kind, Some(i), Some(j), is_moved, cells, Vec::new()));
+        if !kept || !same_columns || a.bytes != b.bytes {
+            found.push(Found::Paired {
+                old: i,
+                new: j,
+                moved: !kept,
+            });
+        }
     }
-    removed_before(old.len(), &mut rows);
-    for (n, r) in rows.iter_mut().enumerate() {
-        r.anchor = format!("change-{}", n + 1);
-    }
-    summary.rows_added = rows.iter().filter(|r| r.kind == RowKind::Added).count();
-    summary.rows_removed = rows.iter().filter(|r| r.kind == RowKind::Removed).count();
-    summary.rows_changed = rows.iter().filter(|r| r.kind == RowKind::Changed).count();
-    summary.rows_moved = rows.iter().filter(|r| r.moved).count();
-    summary.cells_changed = rows.iter().map(|r| r.cells.len()).sum();
-    summary.columns_added = columns.added.len();
-    summary.columns_removed = columns.removed.len();
-    summary.columns_renamed = columns.renamed.len();
-    Ok(Compared {
-        diff: TableDiff {
-            key: key.to_string(),
+    removed_before(old.len(), &mut found);
+    Ok(Paired {
+        key,
+        old: (old_text, old_parsed),
+        new: (new_text, new_parsed),
+        columns,
+        found,
+        anchors,
+    })
+}
+
+impl Paired<'_> {
+    /// The rows that changed, cell by cell, with their counts in `summary`.
+    pub fn diff(self, summary: &mut Summary) -> TableDiff {
+        let old = Table::new(self.old.1, self.old.0);
+        let new = Table::new(self.new.1, self.new.0);
+        let mut rows = Vec::with_capacity(self.found.len());
+        for found in &self.found {
+            let change = match *found {
+                Found::Removed(i) => row(
+                    old.key(i),
+                    RowKind::Removed,
+                    (Some(i), None, false),
+                    Vec::new(),
+                    values(&old, i),
+                ),
+                Found::Added(j) => row(
+                    new.key(j),
+                    RowKind::Added,
+                    (None, Some(j), false),
+                    Vec::new(),
+                    values(&new, j),
+                ),
+                Found::Paired {
+                    old: i,
+                    new: j,
+                    moved,
+                } => {
+                    let cells = changed_cells(&self.columns, (&old, i), (&new, j));
+                    let kind = match (cells.is_empty(), moved) {
+                        (false, _) => RowKind::Changed,
+                        (true, true) => RowKind::Moved,
+                        (true, false) => continue,
+                    };
+                    row(
+                        new.key(j),
+                        kind,
+                        (Some(i), Some(j), moved),
+                        cells,
+                        Vec::new(),
+                    )
+                }
+            };
+            rows.push(change);
+        }
+        for (n, r) in rows.iter_mut().enumerate() {
+            r.anchor = format!("change-{}", n + 1);
+        }
+        let columns = self.columns;
+        summary.rows_added = rows.iter().filter(|r| r.kind == RowKind::Added).count();
+        summary.rows_removed = rows.iter().filter(|r| r.kind == RowKind::Removed).count();
+        summary.rows_changed = rows.iter().filter(|r| r.kind == RowKind::Changed).count();
+        summary.rows_moved = rows.iter().filter(|r| r.moved).count();
+        summary.cells_changed = rows.iter().map(|r| r.cells.len()).sum();
+        summary.columns_added = columns.added.len();
+        summary.columns_removed = columns.removed.len();
+        summary.columns_renamed = columns.renamed.len();
+        TableDiff {
+            key: self.key.to_string(),
             columns_added: columns.added,
             columns_removed: columns.removed,
             columns_renamed: columns.renamed,
             rows,
-        },
-        anchors,
-    })
+        }
+    }
 }
 
 /// Anchors the lines of a record that kept its place: its first line, and where
@@ -224,12 +274,12 @@ fn anchor(anchors: &mut Vec<(usize, usize)>, a: Written<'_>, b: Written<'_>) {
     }
 }
 
+/// A row change: its key, kind, (FROM row, TO row, moved), changed cells, and the
+/// cells of a row added or removed.
 fn row(
     key: &str,
     kind: RowKind,
-    old: Option<usize>,
-    new: Option<usize>,
-    moved: bool,
+    (old, new, moved): (Option<usize>, Option<usize>, bool),
     cells: Vec<CellChange>,
     values: Vec<(String, String)>,
 ) -> RowChange {
@@ -389,22 +439,22 @@ mod tests {
     type Anchors = Vec<(usize, usize)>;
 
     fn compare_with_anchors(old: &str, new: &str) -> Result<(TableDiff, Summary, Anchors), String> {
-        let mut summary = Summary::default();
-        compare_on("D-Flow", old, new, &mut summary)
-            .map(|c| (c.diff, summary, c.anchors))
-            .map_err(|e| e.0)
+        compare_on("D-Flow", old, new).map_err(|e| e.0)
     }
 
-    /// Reads both sides, as a redline does, and compares them on `key`.
+    /// Reads both sides and compares them on `key`, as a redline does.
     fn compare_on(
         key: &str,
         old: &str,
         new: &str,
-        summary: &mut Summary,
-    ) -> Result<Compared, NotComparable> {
+    ) -> Result<(TableDiff, Summary, Anchors), NotComparable> {
         let old_table = parse(Format::Csv, old, key).map_err(|why| why.of("FROM"))?;
         let new_table = parse(Format::Csv, new, key).map_err(|why| why.of("TO"))?;
-        diff(key, (old, &old_table), (new, &new_table), summary)
+        let mut paired = super::compare(key, (old, &old_table), (new, &new_table))?;
+        let anchors = std::mem::take(&mut paired.anchors);
+        let mut summary = Summary::default();
+        let diff = paired.diff(&mut summary);
+        Ok((diff, summary, anchors))
     }
 
     #[test]
@@ -562,10 +612,9 @@ mod tests {
     proptest! {
         #[test]
         fn line_operations_rebuild_awkward_tables(old in awkward_csv(), new in awkward_csv()) {
-            let mut summary = Summary::default();
-            let compared = compare_on("Key", &old, &new, &mut summary)
+            let (_, _, anchors) = compare_on("Key", &old, &new)
                 .map_err(|e| TestCaseError::fail(e.0))?;
-            let ops = super::super::text::along(&old, &new, &compared.anchors).ops;
+            let ops = super::super::text::along(&old, &new, &anchors).ops;
             prop_assert_eq!(super::super::model::apply(&old, &ops), new);
         }
 

@@ -254,15 +254,15 @@ pub fn parse(format: Format, text: &str, key: &str) -> Result<Parsed, NotCompara
         header,
         delimiter,
     };
+    let mut plain = PlainLines::default();
     loop {
         position.skip_breaks(bytes);
         if position.at >= bytes.len() {
             break;
         }
-        let (cells, value, span) = match plain_line(bytes, position.at) {
+        let (cells, value, span) = match plain.at(bytes, position.at) {
             Some(line) => {
-                let cells = memchr::memchr_iter(delimiter, line).count() + 1;
-                let value = line.split(|&b| b == delimiter).nth(column).map(cell);
+                let (cells, value) = split_plain(text, line, position.at, delimiter, column);
                 (cells, value, position.advance(bytes, line.len()))
             }
             None => {
@@ -302,19 +302,71 @@ pub fn parse(format: Format, text: &str, key: &str) -> Result<Parsed, NotCompara
     Ok(table)
 }
 
-/// The record starting at `at`, without its line break, when it is written as
-/// one plain line: no quote and no carriage return before its line feed (or
-/// carriage return and line feed). Such a record is its line split at the
-/// delimiter, so most rows of most tables need no CSV parser; the others go to
-/// csv-core.
-fn plain_line(bytes: &[u8], at: usize) -> Option<&[u8]> {
-    let rest = &bytes[at..];
+/// Finds records written as one plain line: no quote, and no carriage return
+/// before its line feed (but one that is part of CR LF). Such a record is its line
+/// split at the delimiter, so most rows of most tables need no CSV parser; the
+/// others go to csv-core. Where rows are not plain, it looks less and less often
+/// (one row in 64 at least), so that a table quoting every row pays almost nothing.
+#[derive(Default)]
+struct PlainLines {
+    /// Rows to leave to csv-core before looking again, and how many that was last time.
+    wait: u32,
+    backoff: u32,
+}
+
+impl PlainLines {
+    /// The record starting at `at`, without its line break, if it is a plain line
+    /// (and it is looked at).
+    fn at<'a>(&mut self, bytes: &'a [u8], at: usize) -> Option<&'a [u8]> {
+        if self.wait > 0 {
+            self.wait -= 1;
+            return None;
+        }
+        let line = plain_line(&bytes[at..]);
+        self.backoff = match line {
+            Some(_) => 0,
+            None => (self.backoff * 2 + 1).min(63),
+        };
+        self.wait = self.backoff;
+        line
+    }
+}
+
+fn plain_line(rest: &[u8]) -> Option<&[u8]> {
     match memchr::memchr3(b'\n', b'"', b'\r', rest) {
         None => Some(rest),
         Some(end) if rest[end] == b'\n' => Some(&rest[..end]),
         Some(end) if rest[end] == b'\r' && rest.get(end + 1) == Some(&b'\n') => Some(&rest[..end]),
         Some(_) => None,
     }
+}
+
+/// A plain line's number of cells and its cell in `column`, sliced from the text
+/// (the line starts at `at` in it, and cells split at an ASCII delimiter).
+fn split_plain<'a>(
+    text: &'a str,
+    line: &[u8],
+    at: usize,
+    delimiter: u8,
+    column: usize,
+) -> (usize, Option<Cow<'a, str>>) {
+    let mut cells = 0;
+    let mut value = None;
+    let mut start = 0;
+    for end in line
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == delimiter)
+        .map(|(n, _)| n)
+        .chain([line.len()])
+    {
+        if cells == column {
+            value = Some(Cow::Borrowed(&text[at + start..at + end]));
+        }
+        cells += 1;
+        start = end + 1;
+    }
+    (cells, value)
 }
 
 /// Where the parser is in the text.
@@ -377,8 +429,12 @@ impl<'a> LineWalk<'a> {
     }
 }
 
-/// A cell's text. The whole file is UTF-8 and cells split at ASCII delimiters,
-/// so a cell is UTF-8 too; anything else is shown with replacement characters.
+/// A cell's text. The whole file is UTF-8 and cells split at ASCII delimiters
+/// (and lose only ASCII quotes), so a cell is UTF-8 too; anything else is shown
+/// with replacement characters.
 pub(super) fn cell(bytes: &[u8]) -> Cow<'_, str> {
-    String::from_utf8_lossy(bytes)
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
 }
