@@ -82,15 +82,26 @@ pub fn along(old_text: &str, new_text: &str, anchors: &[(usize, usize)]) -> Text
     builder.word_level = false;
     let no_section = |_: usize, _: Option<usize>| Vec::new();
     let (mut i, mut j) = (0, 0);
+    // Runs of anchors on consecutive lines are matched as one block.
+    let mut run: Option<(usize, usize, usize)> = None;
     for &(a, b) in anchors {
         if a < i || b < j || a >= old.len() || b >= new.len() {
             continue;
         }
         if a > i || b > j {
+            if let Some((x, y, n)) = run.take() {
+                matched(&mut builder, x..x + n, y..y + n, &no_section);
+            }
             builder.changed(i..a, j..b, Vec::new());
         }
-        matched(&mut builder, a..a + 1, b..b + 1, &no_section);
+        match &mut run {
+            Some((_, _, n)) => *n += 1,
+            None => run = Some((a, b, 1)),
+        }
         (i, j) = (a + 1, b + 1);
+    }
+    if let Some((x, y, n)) = run {
+        matched(&mut builder, x..x + n, y..y + n, &no_section);
     }
     if i < old.len() || j < new.len() {
         builder.changed(i..old.len(), j..new.len(), Vec::new());
@@ -107,14 +118,23 @@ fn matched(
     section_at: &dyn Fn(usize, Option<usize>) -> Vec<String>,
 ) {
     let mut start = (old.start, new.start);
+    // Whether the lines since `start` are all written the same on both sides.
+    let mut identical = true;
     for (i, j) in old.clone().zip(new.clone()) {
-        if normalized(builder.old[i]) != normalized(builder.new[j]) {
-            builder.unchanged(start.0..i, start.1..j);
-            builder.changed(i..i + 1, j..j + 1, section_at(i, Some(j)));
-            start = (i + 1, j + 1);
+        let (a, b) = (builder.old[i], builder.new[j]);
+        if a == b {
+            continue;
         }
+        if normalized(a) == normalized(b) {
+            identical = false;
+            continue;
+        }
+        builder.unchanged_block(start.0..i, start.1..j, identical);
+        builder.changed(i..i + 1, j..j + 1, section_at(i, Some(j)));
+        start = (i + 1, j + 1);
+        identical = true;
     }
-    builder.unchanged(start.0..old.end, start.1..new.end);
+    builder.unchanged_block(start.0..old.end, start.1..new.end, identical);
 }
 
 struct Builder<'a> {
@@ -152,6 +172,27 @@ impl<'a> Builder<'a> {
             trailing_space: 0,
             whitespace_end: None,
             warnings: Vec::new(),
+        }
+    }
+
+    /// Lines the diff matched, known to be `identical` or else compared line by line.
+    fn unchanged_block(
+        &mut self,
+        old: std::ops::Range<usize>,
+        new: std::ops::Range<usize>,
+        identical: bool,
+    ) {
+        if !identical {
+            return self.unchanged(old, new);
+        }
+        if old.is_empty() {
+            return;
+        }
+        match self.ops.last_mut() {
+            Some(Op::Equal { old: equal }) if equal[1] == old.start => equal[1] = old.end,
+            _ => self.ops.push(Op::Equal {
+                old: [old.start, old.end],
+            }),
         }
     }
 

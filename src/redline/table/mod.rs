@@ -4,8 +4,6 @@
 
 mod read;
 
-use hashbrown::HashTable;
-
 use super::model::{CellChange, RowChange, RowKind, Summary, TableDiff};
 pub use read::{Parsed, parse};
 use read::{Table, Written, cell};
@@ -44,64 +42,29 @@ impl Pairing {
     }
 }
 
-/// Pairs rows by key, refusing a key used twice on either side. The hash table
-/// holds row numbers only (keys are read from the tables): tens of thousands of
-/// rows then fit in a few pages of memory.
-fn pair(old: &Table<'_>, new: &Table<'_>) -> Result<Pairing, NotComparable> {
-    let twice = |side: &str, key: &str, first: u32, second: usize| {
-        NotComparable(format!(
-            "{side} has the key \"{key}\" twice (rows {} and {})",
-            first as usize + 1,
-            second + 1
-        ))
-    };
-    // Each entry: [FROM row, TO row] of one key.
-    let mut at: HashTable<[u32; 2]> = HashTable::with_capacity(old.len().max(new.len()));
-    let key_of = |[i, j]: [u32; 2]| {
-        if i == NONE {
-            new.key(j as usize)
-        } else {
-            old.key(i as usize)
-        }
-    };
-    let hash_of = |[i, j]: [u32; 2]| {
-        if i == NONE {
-            new.hash(j as usize)
-        } else {
-            old.hash(i as usize)
-        }
-    };
-    for i in 0..old.len() {
-        let key = old.key(i);
-        match at.entry(old.hash(i), |&e| key_of(e) == key, |&e| hash_of(e)) {
-            hashbrown::hash_table::Entry::Occupied(e) => {
-                return Err(twice("FROM", key, e.get()[0], i));
-            }
-            hashbrown::hash_table::Entry::Vacant(e) => {
-                e.insert([i as u32, NONE]);
-            }
-        }
-    }
+/// Pairs rows by key (each side's keys are unique, as `parse` checked). Rows
+/// mostly keep their order, so the row after the last one paired is tried first,
+/// and FROM's key index only where that fails.
+fn pair(old: &Table<'_>, new: &Table<'_>) -> Pairing {
     let mut pairing = Pairing {
         new_of_old: vec![NONE; old.len()],
         old_of_new: vec![NONE; new.len()],
     };
+    let mut next = 0;
     for j in 0..new.len() {
-        let key = new.key(j);
-        let entry = at
-            .entry(new.hash(j), |&e| key_of(e) == key, |&e| hash_of(e))
-            .or_insert([NONE, NONE])
-            .into_mut();
-        if entry[1] != NONE {
-            return Err(twice("TO", key, entry[1], j));
-        }
-        entry[1] = j as u32;
-        if entry[0] != NONE {
-            pairing.old_of_new[j] = entry[0];
-            pairing.new_of_old[entry[0] as usize] = j as u32;
+        let (hash, key) = (new.hash(j), new.key(j));
+        let found = if next < old.len() && old.hash(next) == hash && old.key(next) == key {
+            Some(next)
+        } else {
+            old.find(hash, key)
+        };
+        if let Some(i) = found {
+            pairing.old_of_new[j] = i as u32;
+            pairing.new_of_old[i] = j as u32;
+            next = i + 1;
         }
     }
-    Ok(pairing)
+    pairing
 }
 
 /// What the comparison found for one row, in the order the redline lists it.
@@ -140,7 +103,7 @@ pub fn compare<'a>(
         Table::new(old_parsed, old_text),
         Table::new(new_parsed, new_text),
     );
-    let pairing = pair(&old, &new)?;
+    let pairing = pair(&old, &new);
     let columns = match_columns(&old, &new, &pairing);
     // Where the columns are the same, a row written the same holds the same cells.
     let same_columns = old.header == new.header;
@@ -374,8 +337,8 @@ fn changed_cells(
         .iter()
         .filter_map(|(c, d, name)| {
             let (a, b) = (
-                old_cells.get(*c).map_or(&b""[..], |c| c.as_ref()),
-                new_cells.get(*d).map_or(&b""[..], |c| c.as_ref()),
+                old_cells.get(*c).unwrap_or_default(),
+                new_cells.get(*d).unwrap_or_default(),
             );
             (a != b).then(|| CellChange {
                 column: name.clone(),
@@ -602,7 +565,7 @@ mod tests {
             prop_assert_eq!(table.len(), expected.len());
             prop_assert!(table.header_row.is_some());
             for (n, cells) in expected.iter().enumerate() {
-                let read: Vec<Vec<u8>> = table.cells(n).iter().map(|c| c.to_vec()).collect();
+                let read: Vec<Vec<u8>> = table.cells(n).iter().map(<[u8]>::to_vec).collect();
                 prop_assert_eq!(&read, cells);
                 prop_assert_eq!(table.key(n).as_bytes(), &cells[0][..]);
             }

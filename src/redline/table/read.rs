@@ -4,6 +4,9 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::hash::BuildHasher;
 
+use hashbrown::HashTable;
+use hashbrown::hash_table::Entry;
+
 use csv_core::ReadRecordResult;
 
 use super::NotComparable;
@@ -25,6 +28,8 @@ pub struct Parsed {
     keys: String,
     key_ends: Vec<u32>,
     hashes: Vec<u64>,
+    /// Row numbers by key hash, for finding a row by its key.
+    index: HashTable<u32>,
     delimiter: u8,
 }
 
@@ -73,13 +78,7 @@ impl<'a> Table<'a> {
     }
 
     pub(super) fn key(&self, row: usize) -> &'a str {
-        let parsed = self.parsed;
-        let start = if row == 0 {
-            0
-        } else {
-            parsed.key_ends[row - 1]
-        };
-        &parsed.keys[start as usize..parsed.key_ends[row] as usize]
+        key_at(&self.parsed.keys, &self.parsed.key_ends, row)
     }
 
     /// The hash of a row's key, by [`key_hash`].
@@ -87,7 +86,17 @@ impl<'a> Table<'a> {
         self.parsed.hashes[row]
     }
 
-    pub(super) fn cells(&self, row: usize) -> Vec<Cow<'a, [u8]>> {
+    /// The row with `key`, whose hash is `hash`.
+    pub(super) fn find(&self, hash: u64, key: &str) -> Option<usize> {
+        let parsed = self.parsed;
+        let key_of = |row: u32| key_at(&parsed.keys, &parsed.key_ends, row as usize);
+        parsed
+            .index
+            .find(hash, |&row| key_of(row) == key)
+            .map(|&row| row as usize)
+    }
+
+    pub(super) fn cells(&self, row: usize) -> Cells<'a> {
         self.splitter.cells(self.row(row))
     }
 }
@@ -111,6 +120,12 @@ impl<'a> Written<'a> {
     }
 }
 
+/// Row `row`'s key, of keys written one after another and ending at `ends`.
+fn key_at<'k>(keys: &'k str, ends: &[u32], row: usize) -> &'k str {
+    let start = if row == 0 { 0 } else { ends[row - 1] };
+    &keys[start as usize..ends[row] as usize]
+}
+
 /// The hash by which rows pair: the same on both sides, and fixed, so that a
 /// redline does not depend on the run.
 pub(super) fn key_hash(key: &str) -> u64 {
@@ -118,39 +133,69 @@ pub(super) fn key_hash(key: &str) -> u64 {
 }
 
 /// Splits one record into cells: at the delimiter, or by the CSV parser where the
-/// record is quoted. The parser is built once per table (building it costs more
-/// than reading a row).
+/// record is quoted. The parser is built once per table, when first needed
+/// (building it costs more than reading a row).
 struct Splitter {
     delimiter: u8,
-    parser: RefCell<(csv_core::Reader, Record)>,
+    parser: RefCell<Option<(csv_core::Reader, Record)>>,
 }
 
 impl Splitter {
     fn new(delimiter: u8) -> Self {
         Splitter {
             delimiter,
-            parser: RefCell::new((
-                csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
-                Record::default(),
-            )),
+            parser: RefCell::new(None),
         }
     }
 
-    fn cells<'b>(&self, bytes: &'b [u8]) -> Vec<Cow<'b, [u8]>> {
+    fn cells<'b>(&self, bytes: &'b [u8]) -> Cells<'b> {
         if memchr::memchr(b'"', bytes).is_none() {
-            return bytes
-                .split(|&b| b == self.delimiter)
-                .map(Cow::Borrowed)
-                .collect();
+            let mut spans = Vec::with_capacity(8);
+            let mut start = 0;
+            for end in memchr::memchr_iter(self.delimiter, bytes).chain([bytes.len()]) {
+                spans.push([start, end]);
+                start = end + 1;
+            }
+            return Cells {
+                bytes: Cow::Borrowed(bytes),
+                spans,
+            };
         }
-        let (parser, record) = &mut *self.parser.borrow_mut();
+        let mut parser = self.parser.borrow_mut();
+        let (parser, record) = parser.get_or_insert_with(|| {
+            let reader = csv_core::ReaderBuilder::new()
+                .delimiter(self.delimiter)
+                .build();
+            (reader, Record::default())
+        });
         parser.reset();
         if record.read(parser, bytes) != ReadRecordResult::Record {
-            return vec![Cow::Borrowed(bytes)];
+            return Cells {
+                bytes: Cow::Borrowed(bytes),
+                spans: vec![[0, bytes.len()]],
+            };
         }
-        (0..record.cells)
-            .map(|n| Cow::Owned(record.cell(n).to_vec()))
-            .collect()
+        Cells {
+            bytes: Cow::Owned(record.output[..record.written].to_vec()),
+            spans: (0..record.cells).map(|n| record.span(n)).collect(),
+        }
+    }
+}
+
+/// A record's cells: slices of the record as written where it is not quoted, or
+/// of its cells as the parser unquoted them.
+pub(super) struct Cells<'b> {
+    bytes: Cow<'b, [u8]>,
+    spans: Vec<[usize; 2]>,
+}
+
+impl Cells<'_> {
+    pub(super) fn get(&self, n: usize) -> Option<&[u8]> {
+        self.spans.get(n).map(|&[a, b]| &self.bytes[a..b])
+    }
+
+    pub(super) fn iter(&self) -> impl Iterator<Item = &[u8]> {
+        self.spans.iter().map(|&[a, b]| &self.bytes[a..b])
     }
 }
 
@@ -202,8 +247,14 @@ impl Record {
     }
 
     fn cell(&self, n: usize) -> &[u8] {
+        let [start, end] = self.span(n);
+        &self.output[start..end]
+    }
+
+    /// Where cell `n` is in the output.
+    fn span(&self, n: usize) -> [usize; 2] {
         let start = if n == 0 { 0 } else { self.ends[n - 1] };
-        &self.output[start..self.ends[n].min(self.written)]
+        [start, self.ends[n].min(self.written)]
     }
 }
 
@@ -251,6 +302,7 @@ pub fn parse(format: Format, text: &str, key: &str) -> Result<Parsed, NotCompara
         keys: String::with_capacity(expected_rows * 8),
         key_ends: Vec::with_capacity(expected_rows),
         hashes: Vec::with_capacity(expected_rows),
+        index: HashTable::with_capacity(expected_rows),
         header,
         delimiter,
     };
@@ -291,9 +343,26 @@ pub fn parse(format: Format, text: &str, key: &str) -> Result<Parsed, NotCompara
                 "row {row} has no value in the key column \"{key}\""
             )));
         }
+        let hash = key_hash(value);
+        let (keys, ends) = (&table.keys, &table.key_ends);
+        match table.index.entry(
+            hash,
+            |&other| key_at(keys, ends, other as usize) == value,
+            |&other| key_hash(key_at(keys, ends, other as usize)),
+        ) {
+            Entry::Occupied(first) => {
+                return Err(NotComparable(format!(
+                    "has the key \"{value}\" twice (rows {} and {row})",
+                    first.get() + 1
+                )));
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(table.rows.len() as u32);
+            }
+        }
         table.keys.push_str(value);
         table.key_ends.push(table.keys.len() as u32);
-        table.hashes.push(key_hash(value));
+        table.hashes.push(hash);
         table.rows.push(span);
     }
     let mut walk = LineWalk::new(bytes);
