@@ -484,6 +484,40 @@ mod tests {
     }
 
     #[test]
+    fn keys_are_read_wherever_the_quoting_starts() {
+        // The key column after plain cells, inside the quoted part, after a quote
+        // that does not open a cell, and in a record that spans lines.
+        let text = "A,Key,B\r\n\
+                    a,K1,\"x,y\"\r\n\
+                    a,\"K2\",b\r\n\
+                    \"a,b\",\"K\"\"3\",c\n\
+                    a\"b,K4,\"c\nd\"\n\
+                    ,\"K5\"\"\",\"\"\n";
+        let parsed = parse(Format::Csv, text, "Key").map_err(|e| e.0).unwrap();
+        let table = Table::new(&parsed, text);
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let expected: Vec<(String, Vec<String>)> = reader
+            .records()
+            .map(|r| {
+                let r = r.unwrap();
+                (r[1].to_string(), r.iter().map(str::to_string).collect())
+            })
+            .collect();
+        assert_eq!(expected.len(), 5);
+        assert_eq!(table.len(), expected.len());
+        for (n, (key, cells)) in expected.iter().enumerate() {
+            assert_eq!(table.key(n), key);
+            let read: Vec<String> = table
+                .cells(n)
+                .iter()
+                .map(|c| cell(c).into_owned())
+                .collect();
+            assert_eq!(&read, cells);
+        }
+        assert_eq!(table.key(2), "K\"3");
+    }
+
+    #[test]
     fn missing_and_duplicate_keys_are_not_guessed() {
         assert!(
             compare("Flow,Name\nD1,a\n", "Flow,Name\nD1,b\n")
@@ -526,8 +560,10 @@ mod tests {
     /// Awkward CSV: quotes, doubled quotes, delimiters and line breaks in cells,
     /// CRLF, blank lines, short rows.
     fn awkward_csv() -> impl Strategy<Value = String> {
-        let cell =
-            proptest::string::string_regex("[a-z]{0,3}|\"[a-z,\r\n]{0,3}\"|\"a\"\"b\"|").unwrap();
+        let cell = proptest::string::string_regex(
+            "[a-z]{0,3}|\"[a-z,\r\n]{0,3}\"|\"a\"\"b\"|a\"b|\"a\"b|",
+        )
+        .unwrap();
         let row = proptest::collection::vec(cell, 1..4);
         let terminator = prop_oneof![
             Just("\n"),

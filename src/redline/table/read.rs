@@ -312,12 +312,33 @@ pub fn parse(format: Format, text: &str, key: &str) -> Result<Parsed, NotCompara
         if position.at >= bytes.len() {
             break;
         }
-        let (cells, value, span) = match plain.at(bytes, position.at) {
-            Some(line) => {
+        let (cells, value, span) = match plain.at(bytes, position.at, delimiter) {
+            RecordStart::Line(line) => {
                 let (cells, value) = split_plain(text, line, position.at, delimiter, column);
                 (cells, value, position.advance(bytes, line.len()))
             }
-            None => {
+            RecordStart::Quoted(plain_cells) => {
+                // The plain cells, each ended by a delimiter, then csv-core from the
+                // quote on: it reads a cell opened there as it would mid-record.
+                let written = &plain_cells[..plain_cells.len() - 1];
+                let (before, plain_value) =
+                    split_plain(text, written, position.at, delimiter, column);
+                parser.reset();
+                let rest = position.at + plain_cells.len();
+                if record.read(&mut parser, &bytes[rest..]) != ReadRecordResult::Record {
+                    break;
+                }
+                let value = match column.checked_sub(before) {
+                    None => plain_value,
+                    Some(n) => (n < record.cells).then(|| cell(record.cell(n))),
+                };
+                (
+                    before + record.cells,
+                    value,
+                    position.advance(bytes, plain_cells.len() + record.consumed),
+                )
+            }
+            RecordStart::Unknown => {
                 parser.reset();
                 if record.read(&mut parser, &bytes[position.at..]) != ReadRecordResult::Record {
                     break;
@@ -371,11 +392,22 @@ pub fn parse(format: Format, text: &str, key: &str) -> Result<Parsed, NotCompara
     Ok(table)
 }
 
-/// Finds records written as one plain line: no quote, and no carriage return
-/// before its line feed (but one that is part of CR LF). Such a record is its line
-/// split at the delimiter, so most rows of most tables need no CSV parser; the
-/// others go to csv-core. Where rows are not plain, it looks less and less often
-/// (one row in 64 at least), so that a table quoting every row pays almost nothing.
+/// How much of a record can be read by splitting at the delimiter.
+enum RecordStart<'a> {
+    /// All of it: the record is one plain line (given without its line break), with
+    /// no quote and no carriage return but one before its line feed.
+    Line(&'a [u8]),
+    /// Its first cells, each ended by a delimiter (given with them), up to a quote
+    /// that opens a cell; csv-core reads the rest.
+    Quoted(&'a [u8]),
+    /// None of it: csv-core reads the whole record.
+    Unknown,
+}
+
+/// Finds how records start, so that most rows of most tables need little of the
+/// CSV parser: their plain cells are split at the delimiter. Where even that fails,
+/// it looks less and less often (one row in 64 at least), so that a table written
+/// in some other way pays almost nothing for the looking.
 #[derive(Default)]
 struct PlainLines {
     /// Rows to leave to csv-core before looking again, and how many that was last time.
@@ -384,29 +416,32 @@ struct PlainLines {
 }
 
 impl PlainLines {
-    /// The record starting at `at`, without its line break, if it is a plain line
-    /// (and it is looked at).
-    fn at<'a>(&mut self, bytes: &'a [u8], at: usize) -> Option<&'a [u8]> {
+    fn at<'a>(&mut self, bytes: &'a [u8], at: usize, delimiter: u8) -> RecordStart<'a> {
         if self.wait > 0 {
             self.wait -= 1;
-            return None;
+            return RecordStart::Unknown;
         }
-        let line = plain_line(&bytes[at..]);
-        self.backoff = match line {
-            Some(_) => 0,
-            None => (self.backoff * 2 + 1).min(63),
+        let start = record_start(&bytes[at..], delimiter);
+        self.backoff = match start {
+            RecordStart::Line(_) | RecordStart::Quoted(_) => 0,
+            RecordStart::Unknown => (self.backoff * 2 + 1).min(63),
         };
         self.wait = self.backoff;
-        line
+        start
     }
 }
 
-fn plain_line(rest: &[u8]) -> Option<&[u8]> {
+fn record_start(rest: &[u8], delimiter: u8) -> RecordStart<'_> {
     match memchr::memchr3(b'\n', b'"', b'\r', rest) {
-        None => Some(rest),
-        Some(end) if rest[end] == b'\n' => Some(&rest[..end]),
-        Some(end) if rest[end] == b'\r' && rest.get(end + 1) == Some(&b'\n') => Some(&rest[..end]),
-        Some(_) => None,
+        None => RecordStart::Line(rest),
+        Some(end) if rest[end] == b'\n' => RecordStart::Line(&rest[..end]),
+        Some(end) if rest[end] == b'\r' && rest.get(end + 1) == Some(&b'\n') => {
+            RecordStart::Line(&rest[..end])
+        }
+        Some(quote) if rest[quote] == b'"' && quote > 0 && rest[quote - 1] == delimiter => {
+            RecordStart::Quoted(&rest[..quote])
+        }
+        Some(_) => RecordStart::Unknown,
     }
 }
 
@@ -419,23 +454,30 @@ fn split_plain<'a>(
     delimiter: u8,
     column: usize,
 ) -> (usize, Option<Cow<'a, str>>) {
-    let mut cells = 0;
-    let mut value = None;
-    let mut start = 0;
-    for end in line
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| **b == delimiter)
-        .map(|(n, _)| n)
-        .chain([line.len()])
-    {
-        if cells == column {
-            value = Some(Cow::Borrowed(&text[at + start..at + end]));
-        }
-        cells += 1;
-        start = end + 1;
+    let is_delimiter = |b: &u8| *b == delimiter;
+    let cells = count_byte(line, delimiter) + 1;
+    if column >= cells {
+        return (cells, None);
     }
-    (cells, value)
+    let mut start = 0;
+    for _ in 0..column {
+        start += line[start..].iter().position(is_delimiter).unwrap_or(0) + 1;
+    }
+    let end = line[start..]
+        .iter()
+        .position(is_delimiter)
+        .map_or(line.len(), |n| start + n);
+    (cells, Some(Cow::Borrowed(&text[at + start..at + end])))
+}
+
+/// How many times `byte` occurs in `bytes`. Counted in byte-wide lanes, a chunk
+/// of at most 255 at a time: the compiler then compares 16 or 32 bytes at once,
+/// where a plain `filter().count()` widens each byte to a 64-bit lane.
+fn count_byte(bytes: &[u8], byte: u8) -> usize {
+    bytes
+        .chunks(255)
+        .map(|chunk| chunk.iter().fold(0u8, |n, &b| n + u8::from(b == byte)) as usize)
+        .sum()
 }
 
 /// Where the parser is in the text.
