@@ -324,6 +324,50 @@ fn killed_after_the_commit_the_next_command_completes_the_work() {
 }
 
 #[test]
+fn a_command_killed_while_naming_itself_over_a_killed_one_leaves_both_named() {
+    // The first command dies after its commit, with git's index lock still taken;
+    // the second dies having added its own name to the lock file, before clearing
+    // anything. The third must still see that the first died (not only the
+    // second, started later), clear the index lock, and complete the work.
+    let design = design();
+    design.write("artefacts/DOC/doc.md", "# Revised\n");
+    let out = design
+        .cmd()
+        .args(["draft", "DOC", "--date", "2023-07-02"])
+        .env("BASELINE_FAILPOINT", "after-branch-move")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        journal_pending(&design),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lock = design.file(".git/baseline/lock");
+    let first = std::fs::read_to_string(&lock).unwrap();
+    assert!(first.contains(" since "), "{first}");
+    std::fs::write(
+        &lock,
+        format!("{first}pid 1 running `change add CR1` since 2099-01-01T00:00:00Z\n"),
+    )
+    .unwrap();
+    std::fs::write(design.file(".git/index.lock"), b"left by the first command").unwrap();
+
+    let out = add_change(&design, "CR2");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("was killed before it finished"), "{err}");
+    assert!(err.contains("removed index.lock"), "{err}");
+    assert!(
+        err.contains("completed the interrupted `draft DOC`"),
+        "{err}"
+    );
+    assert!(!design.file(".git/index.lock").exists());
+    assert!(!journal_pending(&design));
+    assert_eq!(design.git(&["status", "--porcelain", "artefacts"]), "");
+}
+
+#[test]
 fn killed_before_the_commit_nothing_happened() {
     let design = design();
     let before = design.snapshot();

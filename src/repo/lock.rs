@@ -4,6 +4,9 @@
 //! file that is never deleted — deleting a locked file lets two processes lock two
 //! different inodes. The file's content names the holder; a holder that finishes
 //! empties it, so content found on taking the lock means the last holder was killed.
+//! A new holder adds its name after a killed one's until it has cleared what that
+//! one left ([`Lock::settle`]): killed at any moment, the file still names every
+//! command whose leftovers are not cleared.
 
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -15,6 +18,7 @@ use crate::error::{Error, Result, io_at};
 pub struct Lock {
     file: File,
     path: PathBuf,
+    holder: String,
 }
 
 /// What the lock file said when it was taken.
@@ -83,16 +87,40 @@ impl Lock {
                 .round(jiff::Unit::Second)
                 .unwrap_or(jiff::Timestamp::now())
         );
-        file.set_len(0).map_err(io_at(path))?;
-        file.seek(SeekFrom::Start(0)).map_err(io_at(path))?;
-        file.write_all(holder.as_bytes()).map_err(io_at(path))?;
+        if stale_holder.is_some() {
+            file.seek(SeekFrom::End(0)).map_err(io_at(path))?;
+            if !previous.ends_with('\n') {
+                file.write_all(b"\n").map_err(io_at(path))?;
+            }
+            file.write_all(holder.as_bytes()).map_err(io_at(path))?;
+        } else {
+            file.seek(SeekFrom::Start(0)).map_err(io_at(path))?;
+            file.write_all(holder.as_bytes()).map_err(io_at(path))?;
+            file.set_len(holder.len() as u64).map_err(io_at(path))?;
+        }
         Ok(Acquired {
             lock: Lock {
                 file,
                 path: path.to_path_buf(),
+                holder,
             },
             stale_holder,
         })
+    }
+}
+
+impl Lock {
+    /// Names only this holder, once what killed holders left has been cleared.
+    pub fn settle(&mut self) -> Result<()> {
+        self.file
+            .seek(SeekFrom::Start(0))
+            .map_err(io_at(&self.path))?;
+        self.file
+            .write_all(self.holder.as_bytes())
+            .map_err(io_at(&self.path))?;
+        self.file
+            .set_len(self.holder.len() as u64)
+            .map_err(io_at(&self.path))
     }
 }
 

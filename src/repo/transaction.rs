@@ -93,15 +93,19 @@ impl Repo {
                 "run write commands in a clone; a bare repository can be read and verified",
             ));
         }
-        let acquired = Lock::acquire(&self.shared_state_dir()?.join("lock"), &description)?;
-        if let Some(holder) = acquired.stale_holder {
+        let mut acquired = Lock::acquire(&self.shared_state_dir()?.join("lock"), &description)?;
+        if let Some(holder) = &acquired.stale_holder {
             crate::notice(&format!(
-                "the previous baseline command was killed before it finished ({holder})"
+                "the previous baseline command was killed before it finished ({})",
+                holder.replace('\n', "; ")
             ));
-            self.remove_locks_left_by_the_dead(&holder)?;
+            self.remove_locks_left_by_the_dead(holder)?;
         }
         if let Some(what) = journal::recover(self)? {
             crate::notice(&what);
+        }
+        if acquired.stale_holder.is_some() {
+            acquired.lock.settle()?;
         }
         Ok(Transaction {
             repo: self,
@@ -123,9 +127,18 @@ impl Repo {
     /// from a coarser clock than the one the holder's start was read from, hence
     /// the second of slack.
     fn remove_locks_left_by_the_dead(&self, holder: &str) -> Result<()> {
+        // The earliest start named: a command killed while writing its own name
+        // over a killed predecessor's leaves both.
         let started: Option<std::time::SystemTime> = holder
-            .rsplit_once(" since ")
-            .and_then(|(_, ts)| ts.trim().parse::<jiff::Timestamp>().ok())
+            .split(" since ")
+            .skip(1)
+            .filter_map(|rest| {
+                rest.split_whitespace()
+                    .next()?
+                    .parse::<jiff::Timestamp>()
+                    .ok()
+            })
+            .min()
             .map(std::time::SystemTime::from)
             .and_then(|t| t.checked_sub(std::time::Duration::from_secs(1)));
         let mut candidates = vec![
