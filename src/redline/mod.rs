@@ -173,7 +173,10 @@ fn table_redline(
     let anchors = std::mem::take(&mut paired.anchors);
     let summary = &mut redline.summary;
     let (lines, diff) = crate::parallel::join(
-        || text::along(old.0, new.0, &anchors),
+        || {
+            let (old_lines, new_lines) = (old.1.lines(old.0), new.1.lines(new.0));
+            text::along_lines((old.0, &old_lines), (new.0, &new_lines), &anchors)
+        },
         || paired.diff(summary),
     );
     if diff.rows.is_empty() && redline.from.sha256 != redline.to.sha256 {

@@ -78,7 +78,16 @@ pub fn diff(old_text: &str, new_text: &str, detail: Detail) -> TextDiff {
 /// whose rows were already paired by key. Changed lines are not compared word by word.
 pub fn along(old_text: &str, new_text: &str, anchors: &[(usize, usize)]) -> TextDiff {
     let (old, new) = (split_lines(old_text), split_lines(new_text));
-    let mut builder = Builder::new(old_text, new_text, &old, &new);
+    along_lines((old_text, &old), (new_text, &new), anchors)
+}
+
+/// [`along`], given each text's lines (as `split_lines` splits them).
+pub fn along_lines<'a>(
+    (old_text, old): (&'a str, &'a [&'a str]),
+    (new_text, new): (&'a str, &'a [&'a str]),
+    anchors: &[(usize, usize)],
+) -> TextDiff {
+    let mut builder = Builder::new(old_text, new_text, old, new);
     builder.word_level = false;
     let no_section = |_: usize, _: Option<usize>| Vec::new();
     let (mut i, mut j) = (0, 0);

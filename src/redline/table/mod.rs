@@ -598,6 +598,7 @@ mod tests {
                 .skip(1)
                 .map(|r| r.unwrap().iter().map(<[u8]>::to_vec).collect())
                 .collect();
+            prop_assert_eq!(parsed.lines(&text), crate::redline::lines::split_lines(&text));
             prop_assert_eq!(table.len(), expected.len());
             prop_assert!(table.header_row.is_some());
             for (n, cells) in expected.iter().enumerate() {

@@ -24,6 +24,8 @@ pub struct Parsed {
     /// The lines the header and each row start and end on (0-based).
     header_lines: Option<Span>,
     lines: Vec<Span>,
+    /// Where each line of the text ends, as [`line_ends`] finds them.
+    line_ends: Vec<u32>,
     /// Every row's key, trimmed, one after another; `key_ends` says where each ends.
     keys: String,
     key_ends: Vec<u32>,
@@ -35,6 +37,22 @@ pub struct Parsed {
 
 /// Where a record is written in its text, in bytes: `[start, end)`.
 type Span = [u32; 2];
+
+impl Parsed {
+    /// The lines of `text` (which this was parsed from), each with its line
+    /// break, as `split_lines` gives them.
+    pub fn lines<'a>(&self, text: &'a str) -> Vec<&'a str> {
+        let mut start = 0;
+        self.line_ends
+            .iter()
+            .map(|&end| {
+                let line = &text[start..end as usize];
+                start = end as usize;
+                line
+            })
+            .collect()
+    }
+}
 
 /// A parsed table over its text.
 pub(super) struct Table<'a> {
@@ -293,12 +311,14 @@ pub fn parse(format: Format, text: &str, key: &str) -> Result<Parsed, NotCompara
         .iter()
         .position(|c| c == key)
         .ok_or_else(|| NotComparable(format!("has no key column \"{key}\"")))?;
-    let expected_rows = memchr::memchr_iter(b'\n', bytes).count() + 1;
+    let line_ends = line_ends(bytes);
+    let expected_rows = line_ends.len() + 1;
     let mut table = Parsed {
         header_row,
         rows: Vec::with_capacity(expected_rows),
         header_lines: None,
         lines: Vec::new(),
+        line_ends,
         keys: String::with_capacity(expected_rows * 8),
         key_ends: Vec::with_capacity(expected_rows),
         hashes: Vec::with_capacity(expected_rows),
@@ -386,7 +406,10 @@ pub fn parse(format: Format, text: &str, key: &str) -> Result<Parsed, NotCompara
         table.hashes.push(hash);
         table.rows.push(span);
     }
-    let mut walk = LineWalk::new(bytes);
+    let mut walk = LineWalk {
+        ends: &table.line_ends,
+        line: 0,
+    };
     table.header_lines = table.header_row.map(|span| walk.lines(span));
     table.lines = table.rows.iter().map(|&span| walk.lines(span)).collect();
     Ok(table)
@@ -514,30 +537,40 @@ impl Position {
 }
 
 /// Finds the lines records start and end on (0-based), for records in the order
-/// they are written, walking the text's line feeds once.
+/// they are written, walking the text's line ends once.
 struct LineWalk<'a> {
-    breaks: std::iter::Peekable<memchr::Memchr<'a>>,
+    ends: &'a [u32],
     line: u32,
 }
 
-impl<'a> LineWalk<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
-        LineWalk {
-            breaks: memchr::memchr_iter(b'\n', bytes).peekable(),
-            line: 0,
-        }
-    }
-
+impl LineWalk<'_> {
     fn lines(&mut self, [start, end]: Span) -> Span {
         [self.line_at(start), self.line_at(end)]
     }
 
+    /// The line the byte at `offset` is on: the first whose end is past it.
     fn line_at(&mut self, offset: u32) -> u32 {
-        while self.breaks.next_if(|&at| at < offset as usize).is_some() {
+        while self
+            .ends
+            .get(self.line as usize)
+            .is_some_and(|&end| end <= offset)
+        {
             self.line += 1;
         }
         self.line
     }
+}
+
+/// Where each line of a text ends (after its line feed, or at the end of the
+/// text for a last line without one), as `split_lines` splits it.
+fn line_ends(bytes: &[u8]) -> Vec<u32> {
+    let mut ends: Vec<u32> = memchr::memchr_iter(b'\n', bytes)
+        .map(|n| n as u32 + 1)
+        .collect();
+    if ends.last().map_or(0, |&end| end as usize) < bytes.len() {
+        ends.push(bytes.len() as u32);
+    }
+    ends
 }
 
 /// A cell's text. The whole file is UTF-8 and cells split at ASCII delimiters
