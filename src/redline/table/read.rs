@@ -1,4 +1,5 @@
-//! Reading a CSV/TSV table on its key column, in one pass of the CSV parser.
+//! Reading a CSV/TSV table on its key column, in one pass: cells are split at the
+//! delimiter where that reads them as the CSV parser would, and csv-core reads the rest.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -22,8 +23,8 @@ pub struct Parsed {
     header_row: Option<Span>,
     rows: Vec<Span>,
     /// The lines the header and each row start and end on (0-based).
-    header_lines: Option<Span>,
-    lines: Vec<Span>,
+    header_lines: Option<Lines>,
+    lines: Vec<Lines>,
     /// Where each line of the text ends, as [`line_ends`] finds them.
     line_ends: Vec<u32>,
     /// Every row's key, trimmed, one after another; `key_ends` says where each ends.
@@ -37,6 +38,9 @@ pub struct Parsed {
 
 /// Where a record is written in its text, in bytes: `[start, end)`.
 type Span = [u32; 2];
+
+/// The first and last lines a record is written on (0-based).
+type Lines = [u32; 2];
 
 impl Parsed {
     /// The lines of `text` (which this was parsed from), each with its line
@@ -129,7 +133,7 @@ pub(super) struct Written<'a> {
 }
 
 impl<'a> Written<'a> {
-    fn new(text: &'a [u8], [start, end]: Span, [first, last]: Span) -> Self {
+    fn new(text: &'a [u8], [start, end]: Span, [first, last]: Lines) -> Self {
         Written {
             bytes: &text[start as usize..end as usize],
             first_line: first as usize,
@@ -326,13 +330,13 @@ pub fn parse(format: Format, text: &str, key: &str) -> Result<Parsed, NotCompara
         header,
         delimiter,
     };
-    let mut plain = PlainLines::default();
+    let mut starts = RecordStarts::default();
     loop {
         position.skip_breaks(bytes);
         if position.at >= bytes.len() {
             break;
         }
-        let (cells, value, span) = match plain.at(bytes, position.at, delimiter) {
+        let (cells, value, span) = match starts.at(bytes, position.at, delimiter) {
             RecordStart::Line(line) => {
                 let (cells, value) = split_plain(text, line, position.at, delimiter, column);
                 (cells, value, position.advance(bytes, line.len()))
@@ -432,13 +436,13 @@ enum RecordStart<'a> {
 /// it looks less and less often (one row in 64 at least), so that a table written
 /// in some other way pays almost nothing for the looking.
 #[derive(Default)]
-struct PlainLines {
+struct RecordStarts {
     /// Rows to leave to csv-core before looking again, and how many that was last time.
     wait: u32,
     backoff: u32,
 }
 
-impl PlainLines {
+impl RecordStarts {
     fn at<'a>(&mut self, bytes: &'a [u8], at: usize, delimiter: u8) -> RecordStart<'a> {
         if self.wait > 0 {
             self.wait -= 1;
@@ -544,7 +548,7 @@ struct LineWalk<'a> {
 }
 
 impl LineWalk<'_> {
-    fn lines(&mut self, [start, end]: Span) -> Span {
+    fn lines(&mut self, [start, end]: Span) -> Lines {
         [self.line_at(start), self.line_at(end)]
     }
 
