@@ -5,7 +5,7 @@ use std::sync::{Mutex, PoisonError};
 /// Runs `first` here and offers `second` to a helper thread; if the helper has
 /// not taken `second` by the time `first` is done, it runs here too. A new
 /// thread can take milliseconds to be scheduled on a busy or virtual machine:
-/// this never waits for it longer than running both here would take.
+/// this never waits for a helper to start, only for work it has taken.
 ///
 /// `first` should be the longer piece, so that the helper has time to start.
 pub fn join<A, B: Send>(first: impl FnOnce() -> A, second: impl FnOnce() -> B + Send) -> (A, B) {

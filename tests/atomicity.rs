@@ -368,6 +368,54 @@ fn a_command_killed_while_naming_itself_over_a_killed_one_leaves_both_named() {
 }
 
 #[test]
+fn a_command_that_fails_while_clearing_a_killed_ones_leftovers_keeps_it_named() {
+    let design = design();
+    design.write("artefacts/DOC/doc.md", "# Revised\n");
+    let out = design
+        .cmd()
+        .args(["draft", "DOC", "--date", "2023-07-02"])
+        .env("BASELINE_FAILPOINT", "after-branch-move")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    // A git lock the next command cannot remove (a folder), so it stops with an error.
+    let git_lock = design.file(".git/index.lock");
+    std::fs::create_dir(&git_lock).unwrap();
+    let out = add_change(&design, "CR2");
+    assert!(!out.status.success());
+    let lock = std::fs::read_to_string(design.file(".git/baseline/lock")).unwrap();
+    assert!(lock.contains("running `draft DOC`"), "{lock}");
+
+    std::fs::remove_dir(&git_lock).unwrap();
+    let out = add_change(&design, "CR2");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("running `draft DOC`"), "{err}");
+    assert!(err.contains("completed the interrupted `draft DOC`"), "{err}");
+    assert!(!journal_pending(&design));
+    assert_eq!(design.git(&["status", "--porcelain", "artefacts"]), "");
+}
+
+#[test]
+fn a_lock_file_cut_inside_a_character_is_read_all_the_same() {
+    let design = design();
+    std::fs::write(
+        design.file(".git/baseline/lock"),
+        b"pid 1 running `import report r\xc3",
+    )
+    .unwrap();
+    let out = add_change(&design, "CR2");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("was killed before it finished"), "{err}");
+    assert_eq!(
+        std::fs::read(design.file(".git/baseline/lock")).unwrap(),
+        b"",
+        "the lock file is emptied when the command ends"
+    );
+}
+
+#[test]
 fn killed_before_the_commit_nothing_happened() {
     let design = design();
     let before = design.snapshot();

@@ -19,6 +19,8 @@ pub struct Lock {
     file: File,
     path: PathBuf,
     holder: String,
+    /// Whether the file names only this holder (no killed one left uncleared).
+    settled: bool,
 }
 
 /// What the lock file said when it was taken.
@@ -64,7 +66,8 @@ impl Lock {
                     std::thread::sleep(POLL)
                 }
                 Err(std::fs::TryLockError::WouldBlock) => {
-                    let holder = std::fs::read_to_string(path).unwrap_or_default();
+                    let holder = std::fs::read(path).unwrap_or_default();
+                    let holder = String::from_utf8_lossy(&holder);
                     return Err(Error::refused(
                         format!(
                             "another baseline command holds the repository lock {}: {}",
@@ -77,8 +80,10 @@ impl Lock {
                 Err(std::fs::TryLockError::Error(err)) => return Err(io_at(path)(err)),
             }
         }
-        let mut previous = String::new();
-        file.read_to_string(&mut previous).map_err(io_at(path))?;
+        // Read as bytes: a holder cut short may end inside a character.
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).map_err(io_at(path))?;
+        let previous = String::from_utf8_lossy(&bytes);
         let stale_holder = Some(previous.trim().to_string()).filter(|s| !s.is_empty());
         let holder = format!(
             "pid {} running `{description}` since {}\n",
@@ -102,6 +107,7 @@ impl Lock {
             lock: Lock {
                 file,
                 path: path.to_path_buf(),
+                settled: stale_holder.is_none(),
                 holder,
             },
             stale_holder,
@@ -120,12 +126,20 @@ impl Lock {
             .map_err(io_at(&self.path))?;
         self.file
             .set_len(self.holder.len() as u64)
-            .map_err(io_at(&self.path))
+            .map_err(io_at(&self.path))?;
+        self.settled = true;
+        Ok(())
     }
 }
 
 impl Drop for Lock {
+    /// Empties the lock file, unless killed holders are still named in it (this
+    /// command stopped before clearing what they left): the next command must
+    /// still see them.
     fn drop(&mut self) {
+        if !self.settled {
+            return;
+        }
         if let Err(err) = self.file.set_len(0) {
             crate::notice(&format!(
                 "could not clear the lock file {}: {err}",

@@ -127,17 +127,12 @@ impl Repo {
     /// from a coarser clock than the one the holder's start was read from, hence
     /// the second of slack.
     fn remove_locks_left_by_the_dead(&self, holder: &str) -> Result<()> {
-        // The earliest start named: a command killed while writing its own name
-        // over a killed predecessor's leaves both.
+        // The earliest start named (each holder's line ends with it): a command
+        // that died before clearing a killed one's leftovers leaves both named.
         let started: Option<std::time::SystemTime> = holder
-            .split(" since ")
-            .skip(1)
-            .filter_map(|rest| {
-                rest.split_whitespace()
-                    .next()?
-                    .parse::<jiff::Timestamp>()
-                    .ok()
-            })
+            .lines()
+            .filter_map(|line| line.rsplit_once(" since "))
+            .filter_map(|(_, at)| at.trim().parse::<jiff::Timestamp>().ok())
             .min()
             .map(std::time::SystemTime::from)
             .and_then(|t| t.checked_sub(std::time::Duration::from_secs(1)));

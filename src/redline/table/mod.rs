@@ -518,6 +518,21 @@ mod tests {
     }
 
     #[test]
+    fn a_last_record_without_a_line_break_ends_on_the_last_line() {
+        for (text, lines) in [
+            ("D-Flow\nD1", [1, 1]),
+            ("D-Flow\nD1\n", [1, 1]),
+            ("D-Flow,Name\nD1,\"a\nb\"", [1, 2]),
+            ("D-Flow,Name\r\nD1,\"a\r\nb\"\r\n", [1, 2]),
+        ] {
+            let parsed = parse(Format::Csv, text, "D-Flow").map_err(|e| e.0).unwrap();
+            let row = Table::new(&parsed, text).written(0);
+            assert_eq!([row.first_line, row.last_line], lines, "{text:?}");
+            assert!(row.last_line < parsed.lines(text).len(), "{text:?}");
+        }
+    }
+
+    #[test]
     fn missing_and_duplicate_keys_are_not_guessed() {
         assert!(
             compare("Flow,Name\nD1,a\n", "Flow,Name\nD1,b\n")

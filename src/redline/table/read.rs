@@ -549,7 +549,11 @@ struct LineWalk<'a> {
 
 impl LineWalk<'_> {
     fn lines(&mut self, [start, end]: Span) -> Lines {
-        [self.line_at(start), self.line_at(end)]
+        // `end` is just past the record's last byte, which may end the text.
+        [
+            self.line_at(start),
+            self.line_at(end.saturating_sub(1).max(start)),
+        ]
     }
 
     /// The line the byte at `offset` is on: the first whose end is past it.
