@@ -391,7 +391,10 @@ fn a_command_that_fails_while_clearing_a_killed_ones_leftovers_keeps_it_named() 
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
     assert!(err.contains("running `draft DOC`"), "{err}");
-    assert!(err.contains("completed the interrupted `draft DOC`"), "{err}");
+    assert!(
+        err.contains("completed the interrupted `draft DOC`"),
+        "{err}"
+    );
     assert!(!journal_pending(&design));
     assert_eq!(design.git(&["status", "--porcelain", "artefacts"]), "");
 }
