@@ -52,11 +52,11 @@ fn pair(old: &Table<'_>, new: &Table<'_>) -> Pairing {
     };
     let mut next = 0;
     for j in 0..new.len() {
-        let (hash, key) = (new.hash(j), new.key(j));
-        let found = if next < old.len() && old.hash(next) == hash && old.key(next) == key {
+        let key = new.key(j);
+        let found = if next < old.len() && old.key(next) == key {
             Some(next)
         } else {
-            old.find(hash, key)
+            old.find(key)
         };
         if let Some(i) = found {
             pairing.old_of_new[j] = i as u32;
@@ -123,7 +123,7 @@ pub fn compare<'a>(
     };
     let mut anchors = Vec::with_capacity(new.len() + 1);
     if let (Some(a), Some(b)) = (old.header_row, new.header_row) {
-        anchor(&mut anchors, a, b);
+        anchor(&mut anchors, a, b, a.bytes == b.bytes);
     }
     for (j, &kept) in kept.iter().enumerate() {
         let Some(i) = pairing.old_of_new(j) else {
@@ -131,11 +131,12 @@ pub fn compare<'a>(
             continue;
         };
         let (a, b) = (old.written(i), new.written(j));
+        let same = a.bytes == b.bytes;
         if kept {
             removed_before(i, &mut found);
-            anchor(&mut anchors, a, b);
+            anchor(&mut anchors, a, b, same);
         }
-        if !kept || !same_columns || a.bytes != b.bytes {
+        if !kept || !same_columns || !same {
             found.push(Found::Paired {
                 old: i,
                 new: j,
@@ -221,8 +222,8 @@ impl Paired<'_> {
 }
 
 /// Anchors the lines of a record that kept its place: its first line, and where
-/// it is written the same on both sides, each line of a record that spans several.
-fn anchor(anchors: &mut Vec<(usize, usize)>, a: Written<'_>, b: Written<'_>) {
+/// it is written the `same` on both sides, each line of a record that spans several.
+fn anchor(anchors: &mut Vec<(usize, usize)>, a: Written<'_>, b: Written<'_>, same: bool) {
     let mut push = |pair: (usize, usize)| {
         if anchors
             .last()
@@ -232,7 +233,7 @@ fn anchor(anchors: &mut Vec<(usize, usize)>, a: Written<'_>, b: Written<'_>) {
         }
     };
     push((a.first_line, b.first_line));
-    if a.bytes == b.bytes {
+    if same {
         (1..=a.last_line - a.first_line).for_each(|n| push((a.first_line + n, b.first_line + n)));
     }
 }

@@ -15,7 +15,7 @@ use crate::model::Format;
 
 /// A table read on its key column, kept as positions in its text so that it can
 /// be read on the core that read the text and compared later: its header, where
-/// its header and each row are written, and each row's key with the key's hash.
+/// its header and each row are written, each row's key, and an index of the keys.
 /// The other cells are split from a row only when it is compared, since most
 /// rows of a revised table are unchanged.
 pub struct Parsed {
@@ -30,7 +30,6 @@ pub struct Parsed {
     /// Every row's key, trimmed, one after another; `key_ends` says where each ends.
     keys: String,
     key_ends: Vec<u32>,
-    hashes: Vec<u64>,
     /// Row numbers by key hash, for finding a row by its key.
     index: HashTable<u32>,
     delimiter: u8,
@@ -103,18 +102,13 @@ impl<'a> Table<'a> {
         key_at(&self.parsed.keys, &self.parsed.key_ends, row)
     }
 
-    /// The hash of a row's key, by [`key_hash`].
-    pub(super) fn hash(&self, row: usize) -> u64 {
-        self.parsed.hashes[row]
-    }
-
-    /// The row with `key`, whose hash is `hash`.
-    pub(super) fn find(&self, hash: u64, key: &str) -> Option<usize> {
+    /// The row with `key`.
+    pub(super) fn find(&self, key: &str) -> Option<usize> {
         let parsed = self.parsed;
         let key_of = |row: u32| key_at(&parsed.keys, &parsed.key_ends, row as usize);
         parsed
             .index
-            .find(hash, |&row| key_of(row) == key)
+            .find(key_hash(key), |&row| key_of(row) == key)
             .map(|&row| row as usize)
     }
 
@@ -148,9 +142,8 @@ fn key_at<'k>(keys: &'k str, ends: &[u32], row: usize) -> &'k str {
     &keys[start as usize..ends[row] as usize]
 }
 
-/// The hash by which rows pair: the same on both sides, and fixed, so that a
-/// redline does not depend on the run.
-pub(super) fn key_hash(key: &str) -> u64 {
+/// The hash of the key index: fixed, so that a redline does not depend on the run.
+fn key_hash(key: &str) -> u64 {
     foldhash::fast::FixedState::with_seed(0x7ab1e).hash_one(key)
 }
 
@@ -325,7 +318,6 @@ pub fn parse(format: Format, text: &str, key: &str) -> Result<Parsed, NotCompara
         line_ends,
         keys: String::with_capacity(expected_rows * 8),
         key_ends: Vec::with_capacity(expected_rows),
-        hashes: Vec::with_capacity(expected_rows),
         index: HashTable::with_capacity(expected_rows),
         header,
         delimiter,
@@ -407,7 +399,6 @@ pub fn parse(format: Format, text: &str, key: &str) -> Result<Parsed, NotCompara
         }
         table.keys.push_str(value);
         table.key_ends.push(table.keys.len() as u32);
-        table.hashes.push(hash);
         table.rows.push(span);
     }
     let mut walk = LineWalk {
