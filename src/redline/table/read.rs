@@ -22,9 +22,9 @@ pub struct Parsed {
     header: Vec<String>,
     header_row: Option<Span>,
     rows: Vec<Span>,
-    /// The lines the header and each row start and end on (0-based).
-    header_lines: Option<Lines>,
-    lines: Vec<Lines>,
+    /// The lines the header and each row start on (0-based).
+    header_line: Option<u32>,
+    first_lines: Vec<u32>,
     /// Where each line of the text ends, as [`line_ends`] finds them.
     line_ends: Vec<u32>,
     /// Every row's key, trimmed, one after another; `key_ends` says where each ends.
@@ -37,9 +37,6 @@ pub struct Parsed {
 
 /// Where a record is written in its text, in bytes: `[start, end)`.
 type Span = [u32; 2];
-
-/// The first and last lines a record is written on (0-based).
-type Lines = [u32; 2];
 
 impl Parsed {
     /// The lines of `text` (which this was parsed from), each with its line
@@ -75,8 +72,8 @@ impl<'a> Table<'a> {
             header: &parsed.header,
             header_row: parsed
                 .header_row
-                .zip(parsed.header_lines)
-                .map(|(span, lines)| Written::new(text, span, lines)),
+                .zip(parsed.header_line)
+                .map(|(span, first)| Written::new(text, span, first, &parsed.line_ends)),
             text,
             parsed,
             splitter: Splitter::new(parsed.delimiter),
@@ -95,7 +92,13 @@ impl<'a> Table<'a> {
 
     /// A row as written, with the lines it is written on.
     pub(super) fn written(&self, row: usize) -> Written<'a> {
-        Written::new(self.text, self.parsed.rows[row], self.parsed.lines[row])
+        let parsed = self.parsed;
+        Written::new(
+            self.text,
+            parsed.rows[row],
+            parsed.first_lines[row],
+            &parsed.line_ends,
+        )
     }
 
     pub(super) fn key(&self, row: usize) -> &'a str {
@@ -127,11 +130,23 @@ pub(super) struct Written<'a> {
 }
 
 impl<'a> Written<'a> {
-    fn new(text: &'a [u8], [start, end]: Span, [first, last]: Lines) -> Self {
+    /// The record at `[start, end)`, starting on line `first` of the text whose
+    /// lines end at `line_ends`.
+    fn new(text: &'a [u8], [start, end]: Span, first: u32, line_ends: &[u32]) -> Self {
+        // The last line is the one holding the record's last byte: most records
+        // end on the line they start on.
+        let last_byte = end.saturating_sub(1).max(start);
+        let mut last = first as usize;
+        while line_ends
+            .get(last)
+            .is_some_and(|&line_end| line_end <= last_byte)
+        {
+            last += 1;
+        }
         Written {
             bytes: &text[start as usize..end as usize],
             first_line: first as usize,
-            last_line: last as usize,
+            last_line: last,
         }
     }
 }
@@ -313,8 +328,8 @@ pub fn parse(format: Format, text: &str, key: &str) -> Result<Parsed, NotCompara
     let mut table = Parsed {
         header_row,
         rows: Vec::with_capacity(expected_rows),
-        header_lines: None,
-        lines: Vec::new(),
+        header_line: None,
+        first_lines: Vec::new(),
         line_ends,
         keys: String::with_capacity(expected_rows * 8),
         key_ends: Vec::with_capacity(expected_rows),
@@ -405,8 +420,12 @@ pub fn parse(format: Format, text: &str, key: &str) -> Result<Parsed, NotCompara
         ends: &table.line_ends,
         line: 0,
     };
-    table.header_lines = table.header_row.map(|span| walk.lines(span));
-    table.lines = table.rows.iter().map(|&span| walk.lines(span)).collect();
+    table.header_line = table.header_row.map(|[start, _]| walk.line_at(start));
+    table.first_lines = table
+        .rows
+        .iter()
+        .map(|&[start, _]| walk.line_at(start))
+        .collect();
     Ok(table)
 }
 
@@ -531,22 +550,14 @@ impl Position {
     }
 }
 
-/// Finds the lines records start and end on (0-based), for records in the order
-/// they are written, walking the text's line ends once.
+/// Finds the lines records start on (0-based), for records in the order they are
+/// written, walking the text's line ends once.
 struct LineWalk<'a> {
     ends: &'a [u32],
     line: u32,
 }
 
 impl LineWalk<'_> {
-    fn lines(&mut self, [start, end]: Span) -> Lines {
-        // `end` is just past the record's last byte, which may end the text.
-        [
-            self.line_at(start),
-            self.line_at(end.saturating_sub(1).max(start)),
-        ]
-    }
-
     /// The line the byte at `offset` is on: the first whose end is past it.
     fn line_at(&mut self, offset: u32) -> u32 {
         while self
