@@ -323,12 +323,8 @@ fn killed_after_the_commit_the_next_command_completes_the_work() {
     assert_eq!(design.git(&["status", "--porcelain", "artefacts"]), "");
 }
 
-#[test]
-fn a_command_killed_while_naming_itself_over_a_killed_one_leaves_both_named() {
-    // The first command dies after its commit, with git's index lock still taken;
-    // the second dies having added its own name to the lock file, before clearing
-    // anything. The third must still see that the first died (not only the
-    // second, started later), clear the index lock, and complete the work.
+/// A design whose `draft DOC` died just after its commit (its journal pending).
+fn draft_killed_after_its_commit() -> Design {
     let design = design();
     design.write("artefacts/DOC/doc.md", "# Revised\n");
     let out = design
@@ -343,6 +339,31 @@ fn a_command_killed_while_naming_itself_over_a_killed_one_leaves_both_named() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    design
+}
+
+/// Runs the next write command, checks it completed the killed draft and left
+/// the records as committed, and returns what it said.
+fn completes_the_killed_draft(design: &Design) -> String {
+    let out = add_change(design, "CR2");
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("completed the interrupted `draft DOC`"),
+        "{err}"
+    );
+    assert!(!journal_pending(design));
+    assert_eq!(design.git(&["status", "--porcelain", "artefacts"]), "");
+    err
+}
+
+#[test]
+fn a_command_killed_while_naming_itself_over_a_killed_one_leaves_both_named() {
+    // The first command dies after its commit, with git's index lock still taken;
+    // the second dies having added its own name to the lock file, before clearing
+    // anything. The third must still see that the first died (not only the
+    // second, started later), clear the index lock, and complete the work.
+    let design = draft_killed_after_its_commit();
     let lock = design.file(".git/baseline/lock");
     let first = std::fs::read_to_string(&lock).unwrap();
     assert!(first.contains(" since "), "{first}");
@@ -353,31 +374,15 @@ fn a_command_killed_while_naming_itself_over_a_killed_one_leaves_both_named() {
     .unwrap();
     std::fs::write(design.file(".git/index.lock"), b"left by the first command").unwrap();
 
-    let out = add_change(&design, "CR2");
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{err}");
+    let err = completes_the_killed_draft(&design);
     assert!(err.contains("was killed before it finished"), "{err}");
     assert!(err.contains("removed index.lock"), "{err}");
-    assert!(
-        err.contains("completed the interrupted `draft DOC`"),
-        "{err}"
-    );
     assert!(!design.file(".git/index.lock").exists());
-    assert!(!journal_pending(&design));
-    assert_eq!(design.git(&["status", "--porcelain", "artefacts"]), "");
 }
 
 #[test]
 fn a_command_that_fails_while_clearing_a_killed_ones_leftovers_keeps_it_named() {
-    let design = design();
-    design.write("artefacts/DOC/doc.md", "# Revised\n");
-    let out = design
-        .cmd()
-        .args(["draft", "DOC", "--date", "2023-07-02"])
-        .env("BASELINE_FAILPOINT", "after-branch-move")
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
+    let design = draft_killed_after_its_commit();
     // A git lock the next command cannot remove (a folder), so it stops with an error.
     let git_lock = design.file(".git/index.lock");
     std::fs::create_dir(&git_lock).unwrap();
@@ -387,16 +392,8 @@ fn a_command_that_fails_while_clearing_a_killed_ones_leftovers_keeps_it_named() 
     assert!(lock.contains("running `draft DOC`"), "{lock}");
 
     std::fs::remove_dir(&git_lock).unwrap();
-    let out = add_change(&design, "CR2");
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{err}");
+    let err = completes_the_killed_draft(&design);
     assert!(err.contains("running `draft DOC`"), "{err}");
-    assert!(
-        err.contains("completed the interrupted `draft DOC`"),
-        "{err}"
-    );
-    assert!(!journal_pending(&design));
-    assert_eq!(design.git(&["status", "--porcelain", "artefacts"]), "");
 }
 
 #[test]

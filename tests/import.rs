@@ -607,44 +607,48 @@ fn missing_sections_import_what_is_there_and_say_what_is_missing() {
 #[test]
 fn what_the_parser_cannot_place_is_warned_with_its_line() {
     let design = design();
-    let text = reference().replace(
-        "(ACTION DAG26-03 & ACTION DAG26-04)",
-        "(ACTION DAG26-03 & ACTION DAG26-09)",
+    // Each case: a file name, a change to the report, the line the warning is
+    // at (the first the test picks), and the warning.
+    type Case = (
+        &'static str,
+        (&'static str, &'static str),
+        fn(&str) -> bool,
+        &'static str,
     );
-    let line = text.lines().position(|l| l.contains("DAG26-09")).unwrap() + 1;
-    let plan = import(&design, "typo.txt", &text, &["--dry-run"]);
-    assert_warned(
-        &plan,
-        line,
-        "the discussion names action DAG26-09, which the actions table does not list",
-    );
-
-    // The due date on the line before the owner's end: "Jones)" is not an area.
-    let text = reference().replace(
-        "provide a version 2.0 to Programme RECCo (Sarah \n\nJones) \nASAP",
-        "provide a version 2.0 to Programme RECCo (Sarah ASAP\n\nJones)",
-    );
-    assert_ne!(text, reference());
-    let line = text.lines().position(|l| l.starts_with("Jones)")).unwrap() + 1;
-    let plan = import(&design, "owner-after-due.txt", &text, &["--dry-run"]);
-    assert_warned(
-        &plan,
-        line,
-        "\"Jones)\" after action DAG26-03's due date closes a bracket it does not open: read as the next area, it may be the end of DAG26-03's owner",
-    );
-
-    let text = reference().replace("09/08/2023 \n", "\n");
-    let line = text
-        .lines()
-        .position(|l| l.starts_with("DAG26-01"))
-        .unwrap()
-        + 1;
-    let plan = import(&design, "no-due.txt", &text, &["--dry-run"]);
-    assert_warned(
-        &plan,
-        line,
-        "action DAG26-01 has no due date (a day/month/year date, ASAP or TBC)",
-    );
+    let cases: [Case; 3] = [
+        (
+            "typo.txt",
+            (
+                "(ACTION DAG26-03 & ACTION DAG26-04)",
+                "(ACTION DAG26-03 & ACTION DAG26-09)",
+            ),
+            |l| l.contains("DAG26-09"),
+            "the discussion names action DAG26-09, which the actions table does not list",
+        ),
+        // The due date on the line before the owner's end: "Jones)" is not an area.
+        (
+            "owner-after-due.txt",
+            (
+                "provide a version 2.0 to Programme RECCo (Sarah \n\nJones) \nASAP",
+                "provide a version 2.0 to Programme RECCo (Sarah ASAP\n\nJones)",
+            ),
+            |l| l.starts_with("Jones)"),
+            "\"Jones)\" after action DAG26-03's due date closes a bracket it does not open: read as the next area, it may be the end of DAG26-03's owner",
+        ),
+        (
+            "no-due.txt",
+            ("09/08/2023 \n", "\n"),
+            |l| l.starts_with("DAG26-01"),
+            "action DAG26-01 has no due date (a day/month/year date, ASAP or TBC)",
+        ),
+    ];
+    for (name, (from, to), at, message) in cases {
+        let text = reference().replace(from, to);
+        assert_ne!(text, reference(), "{name}: the change applies");
+        let line = text.lines().position(at).unwrap() + 1;
+        let plan = import(&design, name, &text, &["--dry-run"]);
+        assert_warned(&plan, line, message);
+    }
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! Actions: new ones, and those a later report lists again.
 
-use super::{Grown, Stamp, Status, at_line, difference, or_none};
+use super::{Grown, Stamp, Status, differences, first_listing, or_none};
 use crate::error::Result;
 use crate::import::{Report, ReportedAction, Warning};
 use crate::model::{Action, ActionState, ActionStep, Config, IdKind, Meeting, paths};
@@ -21,19 +21,11 @@ pub(super) fn plan_actions(
         .map_or_else(Vec::new, |m| m.actions);
     let mut items: Vec<Grown<Action, ActionStep>> = Vec::new();
     for reported in &report.actions {
-        if items.iter().any(|a| a.record.id == reported.id) {
-            warnings.push(Warning::at(
-                reported.line,
-                format!(
-                    "action {} is listed twice; the first is imported",
-                    reported.id
-                ),
-            ));
+        let listed_before = items.iter().any(|a| a.record.id == reported.id);
+        let reported_at = ("action", reported.id.as_str(), reported.line);
+        if !first_listing(reported_at, listed_before, &pattern, warnings)? {
             continue;
         }
-        pattern
-            .check(&reported.id)
-            .map_err(|e| at_line(reported.line, e))?;
         let item = match snapshot.record::<Action>(&paths::action(&reported.id))? {
             None => Grown {
                 status: Status::New,
@@ -82,19 +74,17 @@ fn new_action(reported: &ReportedAction, report: &Report, stamp: &Stamp) -> Acti
 /// An action's text and owner never change from one report to the next.
 fn action_conflicts(existing: &Action, reported: &ReportedAction, conflicts: &mut Vec<String>) {
     let what = format!("action {}", existing.id);
-    conflicts.extend(
-        [
-            difference(&what, "text", &existing.text, &reported.text),
-            difference(
-                &what,
+    conflicts.extend(differences(
+        &what,
+        &[
+            ("text", &existing.text, &reported.text),
+            (
                 "owner",
                 &or_none(&existing.owner),
                 &or_none(&reported.owner),
             ),
-        ]
-        .into_iter()
-        .flatten(),
-    );
+        ],
+    ));
 }
 
 /// An action a later report lists again: perhaps a new due date or note (a new

@@ -1,6 +1,6 @@
 //! Decisions: each as the report states it, against any already recorded.
 
-use super::{Item, Stamp, Status, at_line, difference, or_none};
+use super::{Item, Stamp, Status, differences, first_listing, or_none};
 use crate::error::Result;
 use crate::import::{Report, ReportedDecision, Warning};
 use crate::model::{Config, Decision, IdKind};
@@ -83,19 +83,11 @@ pub(super) fn plan_decisions(
         .collect();
     let mut items: Vec<Item<Decision>> = Vec::new();
     for reported in &report.decisions {
-        if items.iter().any(|d| d.record.id == reported.id) {
-            warnings.push(Warning::at(
-                reported.line,
-                format!(
-                    "decision {} is listed twice; the first is imported",
-                    reported.id
-                ),
-            ));
+        let listed_before = items.iter().any(|d| d.record.id == reported.id);
+        let reported_at = ("decision", reported.id.as_str(), reported.line);
+        if !first_listing(reported_at, listed_before, &pattern, warnings)? {
             continue;
         }
-        pattern
-            .check(&reported.id)
-            .map_err(|e| at_line(reported.line, e))?;
         let record = decision_record(reported, report, &artefacts, stamp);
         let item = match snapshot.decision(&record.id)? {
             None => Item {
@@ -104,31 +96,23 @@ pub(super) fn plan_decisions(
             },
             Some(existing) => {
                 let what = format!("decision {}", record.id);
-                conflicts.extend(
-                    [
-                        difference(&what, "text", &existing.text, &record.text),
-                        difference(
-                            &what,
-                            "date",
-                            &existing.date.to_string(),
-                            &record.date.to_string(),
-                        ),
-                        difference(
-                            &what,
+                conflicts.extend(differences(
+                    &what,
+                    &[
+                        ("text", &existing.text, &record.text),
+                        ("date", &existing.date.to_string(), &record.date.to_string()),
+                        (
                             "outcome",
                             &existing.outcome.to_string(),
                             &record.outcome.to_string(),
                         ),
-                        difference(
-                            &what,
+                        (
                             "meeting",
                             &or_none(&existing.meeting),
                             &or_none(&record.meeting),
                         ),
-                    ]
-                    .into_iter()
-                    .flatten(),
-                );
+                    ],
+                ));
                 Item {
                     status: Status::Unchanged,
                     record: existing,

@@ -137,9 +137,16 @@ pub fn plan(
     })
 }
 
-fn difference(what: &str, field: &str, recorded: &str, reported: &str) -> Option<String> {
-    (recorded != reported)
-        .then(|| format!("  {what} {field}:\n    recorded:  {recorded}\n    in report: {reported}"))
+/// The fields of `what` (each: name, as recorded, as reported) that differ, each
+/// said as a conflict.
+fn differences(what: &str, fields: &[(&str, &str, &str)]) -> Vec<String> {
+    fields
+        .iter()
+        .filter(|(_, recorded, reported)| recorded != reported)
+        .map(|(field, recorded, reported)| {
+            format!("  {what} {field}:\n    recorded:  {recorded}\n    in report: {reported}")
+        })
+        .collect()
 }
 
 fn or_none(value: &Option<String>) -> String {
@@ -179,24 +186,17 @@ fn plan_meeting(
     // The same meeting from another copy of its report (re-extracted, other line
     // endings) is the same meeting: only what it says of the meeting can conflict.
     let what = format!("meeting {}", meeting.id);
-    conflicts.extend(
-        [
-            difference(
-                &what,
+    conflicts.extend(differences(
+        &what,
+        &[
+            (
                 "date",
                 &existing.date.to_string(),
                 &meeting.date.to_string(),
             ),
-            difference(
-                &what,
-                "venue",
-                &or_none(&existing.venue),
-                &or_none(&meeting.venue),
-            ),
-        ]
-        .into_iter()
-        .flatten(),
-    );
+            ("venue", &or_none(&existing.venue), &or_none(&meeting.venue)),
+        ],
+    ));
     Ok(Item {
         status: Status::Unchanged,
         record: existing,
@@ -205,6 +205,26 @@ fn plan_meeting(
 
 fn at_line(line: usize, err: Error) -> Error {
     Error::refused(format!("line {line}: {}", err.message), err.hint)
+}
+
+/// Whether a reported record (a `kind` such as "decision", with `id`, on `line`)
+/// is to be imported: a second listing is warned and left out, and an id that
+/// does not fit the configured pattern refuses the import.
+fn first_listing(
+    (kind, id, line): (&str, &str, usize),
+    listed_before: bool,
+    pattern: &crate::model::id::IdPattern,
+    warnings: &mut Vec<Warning>,
+) -> Result<bool> {
+    if listed_before {
+        warnings.push(Warning::at(
+            line,
+            format!("{kind} {id} is listed twice; the first is imported"),
+        ));
+        return Ok(false);
+    }
+    pattern.check(id).map_err(|e| at_line(line, e))?;
+    Ok(true)
 }
 
 /// Records the plan in one transaction: one commit, or nothing.
@@ -255,4 +275,34 @@ pub fn apply(mut tx: Transaction<'_>, plan: &Plan) -> Result<git2::Oid> {
     .trailer("Baseline-Meeting-Recorded", &meeting.id)
     .trailers("Baseline-Decision-Recorded", new_decisions);
     tx.commit(&message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::IdKind;
+    use crate::model::id::IdPattern;
+
+    #[test]
+    fn a_record_listed_twice_is_warned_and_an_id_off_the_pattern_refused() {
+        let pattern = IdPattern::new(IdKind::Decision, "DAG-DEC[0-9]+").unwrap();
+        let mut warnings = Vec::new();
+        let decision = |id| ("decision", id, 12);
+        assert!(first_listing(decision("DAG-DEC57"), false, &pattern, &mut warnings).unwrap());
+        assert!(warnings.is_empty());
+        assert!(!first_listing(decision("DAG-DEC57"), true, &pattern, &mut warnings).unwrap());
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].line, Some(12));
+        assert_eq!(
+            warnings[0].message,
+            "decision DAG-DEC57 is listed twice; the first is imported"
+        );
+        let refused = first_listing(decision("DEC57"), false, &pattern, &mut warnings).unwrap_err();
+        assert!(
+            refused.message.starts_with("line 12: "),
+            "{}",
+            refused.message
+        );
+        assert!(refused.message.contains("DEC57"), "{}", refused.message);
+    }
 }
