@@ -38,6 +38,16 @@ fn import(design: &Design, name: &str, text: &str, extra: &[&str]) -> Value {
     design.json(&args)
 }
 
+/// What importing `text` would record, without recording it.
+fn dry_run(design: &Design, name: &str, text: &str) -> Value {
+    import(design, name, text, &["--dry-run"])
+}
+
+/// The warnings of an import's plan.
+fn warnings(plan: &Value) -> &Vec<Value> {
+    plan["warnings"].as_array().unwrap()
+}
+
 fn records<'v>(plan: &'v Value, kind: &str) -> Vec<&'v Value> {
     plan[kind]
         .as_array()
@@ -76,7 +86,7 @@ fn essence(record: &Value) -> Value {
 fn assert_warned(plan: &Value, line: usize, message: &str) {
     let warned = json!({"line": line, "message": message});
     assert!(
-        plan["warnings"].as_array().unwrap().contains(&warned),
+        warnings(plan).contains(&warned),
         "no {warned} in {:#}",
         plan["warnings"]
     );
@@ -320,9 +330,7 @@ fn the_reference_report_is_imported_field_by_field() {
         "2023-07-14"
     );
 
-    let warnings: Vec<(Value, String)> = plan["warnings"]
-        .as_array()
-        .unwrap()
+    let warnings: Vec<(Value, String)> = warnings(&plan)
         .iter()
         .map(|w| {
             (
@@ -371,7 +379,7 @@ fn the_reference_report_is_imported_field_by_field() {
 fn a_dry_run_records_nothing_and_a_second_import_nothing_new() {
     let design = design();
     let before = design.snapshot();
-    let dry = import(&design, "DAG026.txt", &reference(), &["--dry-run"]);
+    let dry = dry_run(&design, "DAG026.txt", &reference());
     assert_eq!(
         (dry["dry_run"].clone(), dry["recorded"].clone()),
         (json!(true), json!(false))
@@ -503,7 +511,7 @@ fn assert_same_records(original: &Value, variation: &Value, what: &str) {
 #[test]
 fn variations_of_the_report_import_the_same_records() {
     let design = design();
-    let original = import(&design, "DAG026.txt", &reference(), &["--dry-run"]);
+    let original = dry_run(&design, "DAG026.txt", &reference());
     let report = reference();
     let mut variations = vec![
         (
@@ -532,7 +540,7 @@ fn variations_of_the_report_import_the_same_records() {
         ));
     }
     for (n, (what, text)) in variations.iter().enumerate() {
-        let plan = import(&design, &format!("variation-{n}.txt"), text, &["--dry-run"]);
+        let plan = dry_run(&design, &format!("variation-{n}.txt"), text);
         assert_same_records(&original, &plan, what);
     }
 }
@@ -546,52 +554,43 @@ fn missing_sections_import_what_is_there_and_say_what_is_missing() {
         format!("{}{}", &report[..a], &report[b..])
     };
 
-    let no_actions = import(
+    let no_actions = dry_run(
         &design,
         "no-actions.txt",
         &cut("Actions \n", "Decisions \n"),
-        &["--dry-run"],
     );
     assert!(records(&no_actions, "actions").is_empty());
     assert_eq!(records(&no_actions, "decisions").len(), 6);
-    assert!(no_actions["warnings"].as_array().unwrap().iter().any(|w| {
+    assert!(warnings(&no_actions).iter().any(|w| {
         w["line"].is_null()
             && w["message"] == "the report has no \"Actions\" section: no actions imported"
     }));
 
-    let no_discussion = import(
+    let no_discussion = dry_run(
         &design,
         "no-discussion.txt",
         &report[..report.find("Key Discussion Items").unwrap()],
-        &["--dry-run"],
     );
     let dec60 = find(&no_discussion, "decisions", "DAG-DEC60");
     assert_eq!(dec60["text"], "The SRO approved CR018");
     assert_eq!(dec60["authority"], "SRO");
     assert_eq!(dec60["date"], "2023-07-12");
-    assert!(
-        no_discussion["warnings"]
-            .as_array()
+    assert!(warnings(&no_discussion).iter().any(|w| {
+        w["message"]
+            .as_str()
             .unwrap()
-            .iter()
-            .any(|w| w["message"]
-                .as_str()
-                .unwrap()
-                .starts_with("the report has no \"Key Discussion Items\" section"))
-    );
+            .starts_with("the report has no \"Key Discussion Items\" section")
+    }));
 
-    let no_decisions = import(
+    let no_decisions = dry_run(
         &design,
         "no-decisions.txt",
         &cut("Decisions \n", "Key Discussion Items"),
-        &["--dry-run"],
     );
     assert!(records(&no_decisions, "decisions").is_empty());
     assert_eq!(records(&no_decisions, "actions").len(), 8);
     // The discussion still names DAG-DEC55 … DAG-DEC60: each is reported where it is.
-    let unlisted: Vec<&Value> = no_decisions["warnings"]
-        .as_array()
-        .unwrap()
+    let unlisted: Vec<&Value> = warnings(&no_decisions)
         .iter()
         .filter(|w| {
             w["message"]
@@ -646,7 +645,7 @@ fn what_the_parser_cannot_place_is_warned_with_its_line() {
         let text = reference().replace(from, to);
         assert_ne!(text, reference(), "{name}: the change applies");
         let line = text.lines().position(at).unwrap() + 1;
-        let plan = import(&design, name, &text, &["--dry-run"]);
+        let plan = dry_run(&design, name, &text);
         assert_warned(&plan, line, message);
     }
 }
@@ -690,9 +689,9 @@ fn text_that_is_not_a_report_is_refused() {
 fn another_bodys_decision_ids_are_read_by_configuration() {
     let design = design();
     let text = reference().replace("DAG-DEC", "PAB-D");
-    let plan = import(&design, "pab.txt", &text, &["--dry-run"]);
+    let plan = dry_run(&design, "pab.txt", &text);
     assert!(records(&plan, "decisions").is_empty());
-    assert!(plan["warnings"].as_array().unwrap().iter().any(|w| w["message"]
+    assert!(warnings(&plan).iter().any(|w| w["message"]
         == "the Decisions section lists no decision id that matches the [import] decision pattern"));
 
     let config = design.read("baseline.toml");
@@ -925,7 +924,7 @@ fn a_later_report_moves_due_dates_and_a_repeat_records_nothing() {
         "14 June 2023",
         &[("DAG Members 12/04/2023", "DAG Members 01/07/2023")],
     );
-    let plan = import(&design, "DAG025.txt", &dag025, &["--dry-run"]);
+    let plan = dry_run(&design, "DAG025.txt", &dag025);
     let line = dag025.lines().position(|l| l.trim() == "DAG20-03").unwrap() + 1;
     assert_warned(
         &plan,
@@ -942,15 +941,13 @@ fn a_post_meeting_update_is_placed_only_on_the_decision_it_settles() {
         "(DECISION DAG-DEC60). ",
         ". The DAG agreed CR030 should be issued to IA (DECISION DAG-DEC61). ",
     );
-    let plan = import(&design, "borrowed.txt", &text, &["--dry-run"]);
+    let plan = dry_run(&design, "borrowed.txt", &text);
     assert_eq!(
         find(&plan, "decisions", "DAG-DEC60")["text"],
         "The SRO approved CR018",
         "the update names no decision of its own"
     );
-    let messages: Vec<&str> = plan["warnings"]
-        .as_array()
-        .unwrap()
+    let messages: Vec<&str> = warnings(&plan)
         .iter()
         .map(|w| w["message"].as_str().unwrap())
         .collect();
@@ -964,7 +961,7 @@ fn a_post_meeting_update_is_placed_only_on_the_decision_it_settles() {
         "(DECISION DAG-DEC60). ",
         ". The DAG agreed CR030 should be issued to IA (DECISION DAG-DEC59). ",
     );
-    let plan = import(&design, "borrowed-59.txt", &text, &["--dry-run"]);
+    let plan = dry_run(&design, "borrowed-59.txt", &text);
     assert_eq!(
         find(&plan, "decisions", "DAG-DEC59")["text"],
         "The SRO approved CR025, subject to the agreed implementation approach (Data Integration Platform (DIP) Interface Name Changes)"
