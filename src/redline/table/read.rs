@@ -11,6 +11,7 @@ use hashbrown::hash_table::Entry;
 use csv_core::ReadRecordResult;
 
 use super::NotComparable;
+use super::split::{RecordStart, RecordStarts, quoted_rest, split_plain};
 use crate::model::Format;
 
 /// A table read on its key column, kept as positions in its text so that it can
@@ -343,45 +344,65 @@ pub fn parse(format: Format, text: &str, key: &str) -> Result<Parsed, NotCompara
         if position.at >= bytes.len() {
             break;
         }
-        let (cells, value, span) = match starts.at(bytes, position.at, delimiter) {
+        let at = position.at;
+        let (cells, value, end, parsed_from) = match starts.at(bytes, at, delimiter) {
             RecordStart::Line(line) => {
-                let (cells, value) = split_plain(text, line, position.at, delimiter, column);
-                (cells, value, position.advance(bytes, line.len()))
+                let (cells, value) = split_plain(text, line, at, delimiter, column);
+                (cells, value, at + line.len(), None)
             }
-            RecordStart::Quoted(plain_cells) => {
-                // The plain cells, each ended by a delimiter, then csv-core from the
-                // quote on: it reads a cell opened there as it would mid-record.
-                let written = &plain_cells[..plain_cells.len() - 1];
-                let (before, plain_value) =
-                    split_plain(text, written, position.at, delimiter, column);
-                parser.reset();
-                let rest = position.at + plain_cells.len();
-                if record.read(&mut parser, &bytes[rest..]) != ReadRecordResult::Record {
-                    break;
-                }
-                let value = match column.checked_sub(before) {
-                    None => plain_value,
-                    Some(n) => (n < record.cells).then(|| cell(record.cell(n))),
+            start => {
+                let plain = match start {
+                    RecordStart::Quoted(plain) => plain,
+                    _ => &[],
                 };
-                (
-                    before + record.cells,
-                    value,
-                    position.advance(bytes, plain_cells.len() + record.consumed),
-                )
-            }
-            RecordStart::Unknown => {
-                parser.reset();
-                if record.read(&mut parser, &bytes[position.at..]) != ReadRecordResult::Record {
-                    break;
+                let (before, plain_value) = match plain.split_last() {
+                    None => (0, None),
+                    Some((_, cells)) => split_plain(text, cells, at, delimiter, column),
+                };
+                let wanted = column.checked_sub(before);
+                let from = at + plain.len();
+                let simple = match start {
+                    RecordStart::Quoted(_) => quoted_rest(&bytes[from..], delimiter, wanted),
+                    _ => None,
+                };
+                match simple {
+                    Some(read) => {
+                        let value = match wanted {
+                            None => plain_value,
+                            Some(_) => read
+                                .wanted
+                                .map(|[start, end]| Cow::Borrowed(&text[from + start..from + end])),
+                        };
+                        (before + read.cells, value, from + read.consumed, None)
+                    }
+                    // csv-core reads a cell opened by a quote as it would mid-record.
+                    None => {
+                        parser.reset();
+                        if record.read(&mut parser, &bytes[from..]) != ReadRecordResult::Record {
+                            break;
+                        }
+                        let value = match wanted {
+                            None => plain_value,
+                            Some(n) => (n < record.cells).then(|| cell(record.cell(n))),
+                        };
+                        (
+                            before + record.cells,
+                            value,
+                            from + record.consumed,
+                            Some(from),
+                        )
+                    }
                 }
-                let value = (column < record.cells).then(|| cell(record.cell(column)));
-                (
-                    record.cells,
-                    value,
-                    position.advance(bytes, record.consumed),
-                )
             }
         };
+        let mut span = position.advance(bytes, end - at);
+        if let Some(from) = parsed_from
+            && end == bytes.len()
+            && (span[1] as usize) < end
+            && breaks_are_quoted(&record, &bytes[from..span[1] as usize], delimiter)
+        {
+            span[1] = end as u32;
+        }
         let row = table.rows.len() + 1;
         if cells > table.header.len() {
             return Err(NotComparable(format!(
@@ -429,92 +450,17 @@ pub fn parse(format: Format, text: &str, key: &str) -> Result<Parsed, NotCompara
     Ok(table)
 }
 
-/// How much of a record can be read by splitting at the delimiter.
-enum RecordStart<'a> {
-    /// All of it: the record is one plain line (given without its line break), with
-    /// no quote and no carriage return but one before its line feed.
-    Line(&'a [u8]),
-    /// Its first cells, each ended by a delimiter (given with them), up to a quote
-    /// that opens a cell; csv-core reads the rest.
-    Quoted(&'a [u8]),
-    /// None of it: csv-core reads the whole record.
-    Unknown,
-}
-
-/// Finds how records start, so that most rows of most tables need little of the
-/// CSV parser: their plain cells are split at the delimiter. Where even that fails,
-/// it looks less and less often (one row in 64 at least), so that a table written
-/// in some other way pays almost nothing for the looking.
-#[derive(Default)]
-struct RecordStarts {
-    /// Rows to leave to csv-core before looking again, and how many that was last time.
-    wait: u32,
-    backoff: u32,
-}
-
-impl RecordStarts {
-    fn at<'a>(&mut self, bytes: &'a [u8], at: usize, delimiter: u8) -> RecordStart<'a> {
-        if self.wait > 0 {
-            self.wait -= 1;
-            return RecordStart::Unknown;
-        }
-        let start = record_start(&bytes[at..], delimiter);
-        self.backoff = match start {
-            RecordStart::Line(_) | RecordStart::Quoted(_) => 0,
-            RecordStart::Unknown => (self.backoff * 2 + 1).min(63),
-        };
-        self.wait = self.backoff;
-        start
-    }
-}
-
-fn record_start(rest: &[u8], delimiter: u8) -> RecordStart<'_> {
-    match memchr::memchr3(b'\n', b'"', b'\r', rest) {
-        None => RecordStart::Line(rest),
-        Some(end) if rest[end] == b'\n' => RecordStart::Line(&rest[..end]),
-        Some(end) if rest[end] == b'\r' && rest.get(end + 1) == Some(&b'\n') => {
-            RecordStart::Line(&rest[..end])
-        }
-        Some(quote) if rest[quote] == b'"' && quote > 0 && rest[quote - 1] == delimiter => {
-            RecordStart::Quoted(&rest[..quote])
-        }
-        Some(_) => RecordStart::Unknown,
-    }
-}
-
-/// A plain line's number of cells and its cell in `column`, sliced from the text
-/// (the line starts at `at` in it, and cells split at an ASCII delimiter).
-fn split_plain<'a>(
-    text: &'a str,
-    line: &[u8],
-    at: usize,
-    delimiter: u8,
-    column: usize,
-) -> (usize, Option<Cow<'a, str>>) {
-    let is_delimiter = |b: &u8| *b == delimiter;
-    let cells = count_byte(line, delimiter) + 1;
-    if column >= cells {
-        return (cells, None);
-    }
-    let mut start = 0;
-    for _ in 0..column {
-        start += line[start..].iter().position(is_delimiter).unwrap_or(0) + 1;
-    }
-    let end = line[start..]
-        .iter()
-        .position(is_delimiter)
-        .map_or(line.len(), |n| start + n);
-    (cells, Some(Cow::Borrowed(&text[at + start..at + end])))
-}
-
-/// How many times `byte` occurs in `bytes`. Counted in byte-wide lanes, a chunk
-/// of at most 255 at a time: the compiler then compares 16 or 32 bytes at once,
-/// where a plain `filter().count()` widens each byte to a 64-bit lane.
-fn count_byte(bytes: &[u8], byte: u8) -> usize {
-    bytes
-        .chunks(255)
-        .map(|chunk| chunk.iter().fold(0u8, |n, &b| n + u8::from(b == byte)) as usize)
-        .sum()
+/// Whether the line breaks after a record that csv-core read to the end of the
+/// text are in its last cell (a quote left open holds them) rather than ending
+/// it: read without them (`unbroken`), the last cell is not the same.
+fn breaks_are_quoted(record: &Record, unbroken: &[u8], delimiter: u8) -> bool {
+    let Some(last) = record.cells.checked_sub(1) else {
+        return false;
+    };
+    let mut parser = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
+    let mut again = Record::default();
+    again.read(&mut parser, unbroken);
+    again.cells != record.cells || again.cell(last) != record.cell(last)
 }
 
 /// Where the parser is in the text.

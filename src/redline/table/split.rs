@@ -1,0 +1,155 @@
+//! Reading records without the CSV parser where splitting at the delimiter and
+//! at simple quotes reads them exactly as it would: most rows of most tables are
+//! plain cells, perhaps with some cells quoted (and no doubled quote inside).
+
+use std::borrow::Cow;
+
+/// How much of a record can be read without the CSV parser.
+pub(super) enum RecordStart<'a> {
+    /// All of it: the record is one plain line (given without its line break), with
+    /// no quote and no carriage return but one before its line feed.
+    Line(&'a [u8]),
+    /// Its first cells, each ended by a delimiter (given with them; none where
+    /// the record starts with a quote), up to a quote that opens a cell; the rest
+    /// is read by [`quoted_rest`], or by csv-core where that cannot.
+    Quoted(&'a [u8]),
+    /// None of it: csv-core reads the whole record.
+    Unknown,
+}
+
+/// Finds how records start, so that most rows of most tables need little of the
+/// CSV parser. Where even that fails, it looks less and less often (one row in 64
+/// at least), so that a table written in some other way pays almost nothing for
+/// the looking.
+#[derive(Default)]
+pub(super) struct RecordStarts {
+    /// Rows to leave to csv-core before looking again, and how many that was last time.
+    wait: u32,
+    backoff: u32,
+}
+
+impl RecordStarts {
+    pub(super) fn at<'a>(&mut self, bytes: &'a [u8], at: usize, delimiter: u8) -> RecordStart<'a> {
+        if self.wait > 0 {
+            self.wait -= 1;
+            return RecordStart::Unknown;
+        }
+        let start = record_start(&bytes[at..], delimiter);
+        self.found(!matches!(start, RecordStart::Unknown));
+        start
+    }
+
+    /// Says whether the record just looked at could be read without csv-core after all.
+    pub(super) fn found(&mut self, readable: bool) {
+        self.backoff = if readable {
+            0
+        } else {
+            (self.backoff * 2 + 1).min(63)
+        };
+        self.wait = self.backoff;
+    }
+}
+
+fn record_start(rest: &[u8], delimiter: u8) -> RecordStart<'_> {
+    match memchr::memchr3(b'\n', b'"', b'\r', rest) {
+        None => RecordStart::Line(rest),
+        Some(end) if rest[end] == b'\n' => RecordStart::Line(&rest[..end]),
+        Some(end) if rest[end] == b'\r' && rest.get(end + 1) == Some(&b'\n') => {
+            RecordStart::Line(&rest[..end])
+        }
+        Some(quote) if rest[quote] == b'"' && (quote == 0 || rest[quote - 1] == delimiter) => {
+            RecordStart::Quoted(&rest[..quote])
+        }
+        Some(_) => RecordStart::Unknown,
+    }
+}
+
+/// The rest of a record, read from a quote that opens a cell.
+pub(super) struct Rest {
+    pub(super) cells: usize,
+    /// Where the wanted cell's text is, inside its quotes if it has them.
+    pub(super) wanted: Option<[usize; 2]>,
+    /// The bytes the record takes from the quote on, with its line break.
+    pub(super) consumed: usize,
+}
+
+/// Reads the rest of a record from a quote that opens a cell, where each cell
+/// from there is either quoted with no doubled quote inside and a delimiter or
+/// line break right after its closing quote, or plain with no quote and no
+/// carriage return but one before the line feed that ends the record. These the
+/// CSV parser reads as their bytes (inside the quotes); `None` for anything else,
+/// which is left to it.
+pub(super) fn quoted_rest(rest: &[u8], delimiter: u8, wanted: Option<usize>) -> Option<Rest> {
+    let mut at = 0;
+    let mut cells = 0;
+    let mut found = None;
+    loop {
+        let (cell, after) = if rest.get(at) == Some(&b'"') {
+            let close = at + 1 + memchr::memchr(b'"', &rest[at + 1..])?;
+            ([at + 1, close], close + 1)
+        } else {
+            let end =
+                memchr::memchr3(delimiter, b'\n', b'"', &rest[at..]).map_or(rest.len(), |n| at + n);
+            let after = match memchr::memchr(b'\r', &rest[at..end]) {
+                None => end,
+                Some(cr) if at + cr + 1 == end && rest.get(end) == Some(&b'\n') => at + cr,
+                Some(_) => return None,
+            };
+            ([at, after], after)
+        };
+        if wanted == Some(cells) {
+            found = Some(cell);
+        }
+        cells += 1;
+        let consumed = match rest.get(after) {
+            None => after,
+            Some(&b) if b == delimiter => {
+                at = after + 1;
+                continue;
+            }
+            Some(b'\n') => after + 1,
+            Some(b'\r') if rest.get(after + 1) == Some(&b'\n') => after + 2,
+            Some(_) => return None,
+        };
+        return Some(Rest {
+            cells,
+            wanted: found,
+            consumed,
+        });
+    }
+}
+
+/// A plain line's number of cells and its cell in `column`, sliced from the text
+/// (the line starts at `at` in it, and cells split at an ASCII delimiter).
+pub(super) fn split_plain<'a>(
+    text: &'a str,
+    line: &[u8],
+    at: usize,
+    delimiter: u8,
+    column: usize,
+) -> (usize, Option<Cow<'a, str>>) {
+    let is_delimiter = |b: &u8| *b == delimiter;
+    let cells = count_byte(line, delimiter) + 1;
+    if column >= cells {
+        return (cells, None);
+    }
+    let mut start = 0;
+    for _ in 0..column {
+        start += line[start..].iter().position(is_delimiter).unwrap_or(0) + 1;
+    }
+    let end = line[start..]
+        .iter()
+        .position(is_delimiter)
+        .map_or(line.len(), |n| start + n);
+    (cells, Some(Cow::Borrowed(&text[at + start..at + end])))
+}
+
+/// How many times `byte` occurs in `bytes`. Counted in byte-wide lanes, a chunk
+/// of at most 255 at a time: the compiler then compares 16 or 32 bytes at once,
+/// where a plain `filter().count()` widens each byte to a 64-bit lane.
+fn count_byte(bytes: &[u8], byte: u8) -> usize {
+    bytes
+        .chunks(255)
+        .map(|chunk| chunk.iter().fold(0u8, |n, &b| n + u8::from(b == byte)) as usize)
+        .sum()
+}
