@@ -11,7 +11,7 @@ use hashbrown::hash_table::Entry;
 use csv_core::ReadRecordResult;
 
 use super::NotComparable;
-use super::split::{RecordStart, RecordStarts, quoted_rest, split_plain};
+use super::split::{RecordStart, RecordStarts, simple_record, split_plain};
 use crate::model::Format;
 
 /// A table read on its key column, kept as positions in its text so that it can
@@ -163,9 +163,9 @@ fn key_hash(key: &str) -> u64 {
     foldhash::fast::FixedState::with_seed(0x7ab1e).hash_one(key)
 }
 
-/// Splits one record into cells: at the delimiter, or by the CSV parser where the
-/// record is quoted. The parser is built once per table, when first needed
-/// (building it costs more than reading a row).
+/// Splits one record into cells: at the delimiter and simple quotes, or by the
+/// CSV parser where they do not read it. The parser is built once per table,
+/// when first needed (building it costs more than reading a row).
 struct Splitter {
     delimiter: u8,
     parser: RefCell<Option<(csv_core::Reader, Record)>>,
@@ -180,13 +180,8 @@ impl Splitter {
     }
 
     fn cells<'b>(&self, bytes: &'b [u8]) -> Cells<'b> {
-        if memchr::memchr(b'"', bytes).is_none() {
-            let mut spans = Vec::with_capacity(8);
-            let mut start = 0;
-            for end in memchr::memchr_iter(self.delimiter, bytes).chain([bytes.len()]) {
-                spans.push([start, end]);
-                start = end + 1;
-            }
+        let mut spans = Vec::with_capacity(8);
+        if simple_record(bytes, self.delimiter, |span| spans.push(span)).is_some() {
             return Cells {
                 bytes: Cow::Borrowed(bytes),
                 spans,
@@ -213,8 +208,8 @@ impl Splitter {
     }
 }
 
-/// A record's cells: slices of the record as written where it is not quoted, or
-/// of its cells as the parser unquoted them.
+/// A record's cells: slices of the record as written where its cells are plain
+/// or simply quoted, or of its cells as the parser unquoted them.
 pub(super) struct Cells<'b> {
     bytes: Cow<'b, [u8]>,
     spans: Vec<[usize; 2]>,
@@ -361,19 +356,24 @@ pub fn parse(format: Format, text: &str, key: &str) -> Result<Parsed, NotCompara
                 };
                 let wanted = column.checked_sub(before);
                 let from = at + plain.len();
+                let (mut cells, mut wanted_span) = (0, None);
                 let simple = match start {
-                    RecordStart::Quoted(_) => quoted_rest(&bytes[from..], delimiter, wanted),
+                    RecordStart::Quoted(_) => simple_record(&bytes[from..], delimiter, |span| {
+                        if wanted == Some(cells) {
+                            wanted_span = Some(span);
+                        }
+                        cells += 1;
+                    }),
                     _ => None,
                 };
                 match simple {
-                    Some(read) => {
+                    Some(consumed) => {
                         let value = match wanted {
                             None => plain_value,
-                            Some(_) => read
-                                .wanted
+                            Some(_) => wanted_span
                                 .map(|[start, end]| Cow::Borrowed(&text[from + start..from + end])),
                         };
-                        (before + read.cells, value, from + read.consumed, None)
+                        (before + cells, value, from + consumed, None)
                     }
                     // csv-core reads a cell opened by a quote as it would mid-record.
                     None => {

@@ -11,7 +11,7 @@ pub(super) enum RecordStart<'a> {
     Line(&'a [u8]),
     /// Its first cells, each ended by a delimiter (given with them; none where
     /// the record starts with a quote), up to a quote that opens a cell; the rest
-    /// is read by [`quoted_rest`], or by csv-core where that cannot.
+    /// is read by [`simple_record`], or by csv-core where that cannot.
     Quoted(&'a [u8]),
     /// None of it: csv-core reads the whole record.
     Unknown,
@@ -64,58 +64,44 @@ fn record_start(rest: &[u8], delimiter: u8) -> RecordStart<'_> {
     }
 }
 
-/// The rest of a record, read from a quote that opens a cell.
-pub(super) struct Rest {
-    pub(super) cells: usize,
-    /// Where the wanted cell's text is, inside its quotes if it has them.
-    pub(super) wanted: Option<[usize; 2]>,
-    /// The bytes the record takes from the quote on, with its line break.
-    pub(super) consumed: usize,
-}
-
-/// Reads the rest of a record from a quote that opens a cell, where each cell
-/// from there is either quoted with no doubled quote inside and a delimiter or
-/// line break right after its closing quote, or plain with no quote and no
-/// carriage return but one before the line feed that ends the record. These the
-/// CSV parser reads as their bytes (inside the quotes); `None` for anything else,
-/// which is left to it.
-pub(super) fn quoted_rest(rest: &[u8], delimiter: u8, wanted: Option<usize>) -> Option<Rest> {
+/// Reads a record whose cells are each either quoted, with no doubled quote
+/// inside and a delimiter or line break right after the closing quote, or plain,
+/// with no quote and no carriage return but one before the line feed that ends
+/// the record. The CSV parser reads such cells as their bytes (inside the
+/// quotes), so their spans are handed to `cell` in order; returns the bytes the
+/// record takes with its line break, or `None` for any other record, which is
+/// left to the parser (`cell` may have seen some of its cells by then).
+pub(super) fn simple_record(
+    record: &[u8],
+    delimiter: u8,
+    mut cell: impl FnMut([usize; 2]),
+) -> Option<usize> {
     let mut at = 0;
-    let mut cells = 0;
-    let mut found = None;
     loop {
-        let (cell, after) = if rest.get(at) == Some(&b'"') {
-            let close = at + 1 + memchr::memchr(b'"', &rest[at + 1..])?;
+        let (span, after) = if record.get(at) == Some(&b'"') {
+            let close = at + 1 + memchr::memchr(b'"', &record[at + 1..])?;
             ([at + 1, close], close + 1)
         } else {
-            let end =
-                memchr::memchr3(delimiter, b'\n', b'"', &rest[at..]).map_or(rest.len(), |n| at + n);
-            let after = match memchr::memchr(b'\r', &rest[at..end]) {
+            let end = memchr::memchr3(delimiter, b'\n', b'"', &record[at..])
+                .map_or(record.len(), |n| at + n);
+            let after = match memchr::memchr(b'\r', &record[at..end]) {
                 None => end,
-                Some(cr) if at + cr + 1 == end && rest.get(end) == Some(&b'\n') => at + cr,
+                Some(cr) if at + cr + 1 == end && record.get(end) == Some(&b'\n') => at + cr,
                 Some(_) => return None,
             };
             ([at, after], after)
         };
-        if wanted == Some(cells) {
-            found = Some(cell);
-        }
-        cells += 1;
-        let consumed = match rest.get(after) {
-            None => after,
+        cell(span);
+        return match record.get(after) {
+            None => Some(after),
             Some(&b) if b == delimiter => {
                 at = after + 1;
                 continue;
             }
-            Some(b'\n') => after + 1,
-            Some(b'\r') if rest.get(after + 1) == Some(&b'\n') => after + 2,
-            Some(_) => return None,
+            Some(b'\n') => Some(after + 1),
+            Some(b'\r') if record.get(after + 1) == Some(&b'\n') => Some(after + 2),
+            Some(_) => None,
         };
-        return Some(Rest {
-            cells,
-            wanted: found,
-            consumed,
-        });
     }
 }
 
