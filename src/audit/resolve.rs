@@ -24,10 +24,20 @@ pub struct Resolved {
 pub fn resolve(snapshot: &Snapshot<'_>, reference: &Reference) -> Result<Resolved> {
     let artefact = snapshot.require_artefact(&reference.artefact)?;
     let versions = snapshot.versions(&artefact.id)?;
+    resolve_among(snapshot, &artefact, &versions, &reference.selector)
+}
+
+/// What `selector` names among an artefact's `versions` (all of them, in order).
+pub fn resolve_among(
+    snapshot: &Snapshot<'_>,
+    artefact: &Artefact,
+    versions: &[VersionRecord],
+    selector: &VersionSelector,
+) -> Result<Resolved> {
     let id = &artefact.id;
-    let target = match &reference.selector {
+    let target = match selector {
         VersionSelector::Exact(number) => Target::Recorded(
-            find_version(&versions, number)
+            find_version(versions, number)
                 .ok_or_else(|| {
                     Error::refused(
                         format!("{id} has no version {number}"),
@@ -37,7 +47,7 @@ pub fn resolve(snapshot: &Snapshot<'_>, reference: &Reference) -> Result<Resolve
                 .clone(),
         ),
         VersionSelector::Baseline => Target::Recorded(
-            latest_with_status(&versions, Status::Baselined)
+            latest_with_status(versions, Status::Baselined)
                 .ok_or_else(|| {
                     Error::refused(
                         format!("{id} has no baseline yet"),
@@ -65,7 +75,10 @@ pub fn resolve(snapshot: &Snapshot<'_>, reference: &Reference) -> Result<Resolve
             }
         }
     };
-    Ok(Resolved { artefact, target })
+    Ok(Resolved {
+        artefact: artefact.clone(),
+        target,
+    })
 }
 
 /// The exact bytes a resolved reference names.

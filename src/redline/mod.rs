@@ -52,11 +52,21 @@ pub fn compare(
     let artefact = snapshot.require_artefact(artefact_id)?;
     let versions = snapshot.versions(&artefact.id)?;
     let to = match to {
-        Some(text) => resolve::resolve(snapshot, &parse_side(&artefact.id, text)?)?,
+        Some(text) => resolve::resolve_among(
+            snapshot,
+            &artefact,
+            &versions,
+            &parse_side(&artefact.id, text)?.selector,
+        )?,
         None => default_to(snapshot, &artefact, &versions)?,
     };
     let from = match from {
-        Some(text) => resolve::resolve(snapshot, &parse_side(&artefact.id, text)?)?,
+        Some(text) => resolve::resolve_among(
+            snapshot,
+            &artefact,
+            &versions,
+            &parse_side(&artefact.id, text)?.selector,
+        )?,
         None => default_from(&artefact, &versions, &to)?,
     };
     let (old, new) = resolve::contents_pair(snapshot, &from, &to, &|bytes| {
@@ -228,13 +238,7 @@ fn default_to(
     artefact: &Artefact,
     versions: &[VersionRecord],
 ) -> Result<Resolved> {
-    let working = resolve::resolve(
-        snapshot,
-        &Reference {
-            artefact: artefact.id.clone(),
-            selector: VersionSelector::Working,
-        },
-    );
+    let working = resolve::resolve_among(snapshot, artefact, versions, &VersionSelector::Working);
     match (versions.last(), working) {
         (Some(latest), Ok(working)) => {
             let bytes = resolve::bytes(snapshot, &working)?;
