@@ -2,6 +2,7 @@
 //! cell, in the manner of daff — never a guessed pairing: a missing or duplicate
 //! key makes the caller fall back to a text redline with a warning.
 
+mod keys;
 mod read;
 mod split;
 

@@ -3,20 +3,17 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::hash::BuildHasher;
-
-use hashbrown::HashTable;
-use hashbrown::hash_table::Entry;
 
 use csv_core::ReadRecordResult;
 
 use super::NotComparable;
+use super::keys::Keys;
 use super::split::{RecordStart, RecordStarts, simple_record, split_plain};
 use crate::model::Format;
 
 /// A table read on its key column, kept as positions in its text so that it can
 /// be read on the core that read the text and compared later: its header, where
-/// its header and each row are written, each row's key, and an index of the keys.
+/// its header and each row are written, and each row's key.
 /// The other cells are split from a row only when it is compared, since most
 /// rows of a revised table are unchanged.
 pub struct Parsed {
@@ -28,11 +25,8 @@ pub struct Parsed {
     first_lines: Vec<u32>,
     /// Where each line of the text ends, as [`line_ends`] finds them.
     line_ends: Vec<u32>,
-    /// Every row's key, trimmed, one after another; `key_ends` says where each ends.
-    keys: String,
-    key_ends: Vec<u32>,
-    /// Row numbers by key hash, for finding a row by its key.
-    index: HashTable<u32>,
+    /// Every row's key, trimmed.
+    keys: Keys,
     delimiter: u8,
 }
 
@@ -103,17 +97,12 @@ impl<'a> Table<'a> {
     }
 
     pub(super) fn key(&self, row: usize) -> &'a str {
-        key_at(&self.parsed.keys, &self.parsed.key_ends, row)
+        self.parsed.keys.get(row)
     }
 
     /// The row with `key`.
     pub(super) fn find(&self, key: &str) -> Option<usize> {
-        let parsed = self.parsed;
-        let key_of = |row: u32| key_at(&parsed.keys, &parsed.key_ends, row as usize);
-        parsed
-            .index
-            .find(key_hash(key), |&row| key_of(row) == key)
-            .map(|&row| row as usize)
+        self.parsed.keys.find(key)
     }
 
     pub(super) fn cells(&self, row: usize) -> Cells<'a> {
@@ -150,17 +139,6 @@ impl<'a> Written<'a> {
             last_line: last,
         }
     }
-}
-
-/// Row `row`'s key, of keys written one after another and ending at `ends`.
-fn key_at<'k>(keys: &'k str, ends: &[u32], row: usize) -> &'k str {
-    let start = if row == 0 { 0 } else { ends[row - 1] };
-    &keys[start as usize..ends[row] as usize]
-}
-
-/// The hash of the key index: fixed, so that a redline does not depend on the run.
-fn key_hash(key: &str) -> u64 {
-    foldhash::fast::FixedState::with_seed(0x7ab1e).hash_one(key)
 }
 
 /// Splits one record into cells: at the delimiter and simple quotes, or by the
@@ -327,9 +305,7 @@ pub fn parse(format: Format, text: &str, key: &str) -> Result<Parsed, NotCompara
         header_line: None,
         first_lines: Vec::new(),
         line_ends,
-        keys: String::with_capacity(expected_rows * 8),
-        key_ends: Vec::with_capacity(expected_rows),
-        index: HashTable::with_capacity(expected_rows),
+        keys: Keys::with_capacity(expected_rows),
         header,
         delimiter,
     };
@@ -410,31 +386,18 @@ pub fn parse(format: Format, text: &str, key: &str) -> Result<Parsed, NotCompara
                 table.header.len()
             )));
         }
-        let value = value.as_deref().map_or("", str::trim);
+        let value = value.as_deref().map_or("", trim);
         if value.is_empty() {
             return Err(NotComparable(format!(
                 "row {row} has no value in the key column \"{key}\""
             )));
         }
-        let hash = key_hash(value);
-        let (keys, ends) = (&table.keys, &table.key_ends);
-        match table.index.entry(
-            hash,
-            |&other| key_at(keys, ends, other as usize) == value,
-            |&other| key_hash(key_at(keys, ends, other as usize)),
-        ) {
-            Entry::Occupied(first) => {
-                return Err(NotComparable(format!(
-                    "has the key \"{value}\" twice (rows {} and {row})",
-                    first.get() + 1
-                )));
-            }
-            Entry::Vacant(slot) => {
-                slot.insert(table.rows.len() as u32);
-            }
+        if let Err(first) = table.keys.push(value) {
+            return Err(NotComparable(format!(
+                "has the key \"{value}\" twice (rows {} and {row})",
+                first + 1
+            )));
         }
-        table.keys.push_str(value);
-        table.key_ends.push(table.keys.len() as u32);
         table.rows.push(span);
     }
     let mut walk = LineWalk {
@@ -461,6 +424,15 @@ fn breaks_are_quoted(record: &Record, unbroken: &[u8], delimiter: u8) -> bool {
     let mut again = Record::default();
     again.read(&mut parser, unbroken);
     again.cells != record.cells || again.cell(last) != record.cell(last)
+}
+
+/// A key without the whitespace around it; most keys have none to trim, which
+/// their first and last bytes show without decoding characters.
+fn trim(key: &str) -> &str {
+    match (key.as_bytes().first(), key.as_bytes().last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => key,
+        _ => key.trim(),
+    }
 }
 
 /// Where the parser is in the text.
