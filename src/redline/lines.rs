@@ -30,6 +30,67 @@ pub fn split_lines(text: &str) -> Vec<&str> {
     lines
 }
 
+/// A text's lines, each with its line break, as [`split_lines`] splits them.
+#[derive(Clone, Copy)]
+pub enum Lines<'a> {
+    /// Each line as a slice of the text.
+    Slices(&'a [&'a str]),
+    /// Where each line of `text` ends (after its line feed): four bytes a line,
+    /// for a text whose line ends were found already.
+    Ends { text: &'a str, ends: &'a [u32] },
+}
+
+impl<'a> Lines<'a> {
+    pub fn len(self) -> usize {
+        match self {
+            Lines::Slices(lines) => lines.len(),
+            Lines::Ends { ends, .. } => ends.len(),
+        }
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn get(self, line: usize) -> &'a str {
+        match self {
+            Lines::Slices(lines) => lines[line],
+            Lines::Ends { text, ends } => &text[start_of(ends, line)..ends[line] as usize],
+        }
+    }
+
+    /// Lines `range` as one slice of `text` (the text they are the lines of).
+    pub fn span(self, text: &'a str, range: std::ops::Range<usize>) -> &'a str {
+        if range.is_empty() {
+            return "";
+        }
+        match self {
+            Lines::Slices(lines) => {
+                let (first, last) = (lines[range.start], lines[range.end - 1]);
+                let start = first.as_ptr() as usize - text.as_ptr() as usize;
+                let end = last.as_ptr() as usize + last.len() - text.as_ptr() as usize;
+                &text[start..end]
+            }
+            Lines::Ends { ends, .. } => {
+                &text[start_of(ends, range.start)..ends[range.end - 1] as usize]
+            }
+        }
+    }
+
+    pub fn iter(self) -> impl Iterator<Item = &'a str> {
+        (0..self.len()).map(move |line| self.get(line))
+    }
+}
+
+/// Where line `line` starts, of lines ending at `ends`.
+fn start_of(ends: &[u32], line: usize) -> usize {
+    if line == 0 {
+        0
+    } else {
+        ends[line - 1] as usize
+    }
+}
+
 pub struct LineTokens<'a> {
     pub old: Vec<&'a str>,
     pub new: Vec<&'a str>,

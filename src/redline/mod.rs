@@ -184,8 +184,11 @@ fn table_redline(
     let summary = &mut redline.summary;
     let (lines, diff) = crate::parallel::join(
         || {
-            let (old_lines, new_lines) = (old.1.lines(old.0), new.1.lines(new.0));
-            text::along_lines((old.0, &old_lines), (new.0, &new_lines), &anchors)
+            text::along_lines(
+                (old.0, old.1.lines(old.0)),
+                (new.0, new.1.lines(new.0)),
+                &anchors,
+            )
         },
         || paired.diff(summary),
     );

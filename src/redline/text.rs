@@ -3,7 +3,7 @@
 
 use imara_diff::{Algorithm, Diff, IndentHeuristic, IndentLevel, InternedInput};
 
-use super::lines::{normalized, tokenize};
+use super::lines::{Lines, normalized, tokenize};
 use super::markdown::HeadingPaths;
 use super::model::{Hunk, HunkKind, Op, SectionCount, Summary, Word};
 use super::words;
@@ -51,7 +51,7 @@ pub fn diff(old_text: &str, new_text: &str, detail: Detail) -> TextDiff {
     let (old, new) = (&tokens.old, &tokens.new);
 
     let headings = markdown.then(|| (HeadingPaths::of(old), HeadingPaths::of(new)));
-    let mut builder = Builder::new(old_text, new_text, old, new);
+    let mut builder = Builder::new(old_text, new_text, Lines::Slices(old), Lines::Slices(new));
     builder.word_level = detail != Detail::Lines;
     let section_at = |old_line: usize, new_line: Option<usize>| match (&headings, new_line) {
         (Some((_, new_paths)), Some(j)) => new_paths.at(j),
@@ -78,13 +78,17 @@ pub fn diff(old_text: &str, new_text: &str, detail: Detail) -> TextDiff {
 /// whose rows were already paired by key. Changed lines are not compared word by word.
 pub fn along(old_text: &str, new_text: &str, anchors: &[(usize, usize)]) -> TextDiff {
     let (old, new) = (split_lines(old_text), split_lines(new_text));
-    along_lines((old_text, &old), (new_text, &new), anchors)
+    along_lines(
+        (old_text, Lines::Slices(&old)),
+        (new_text, Lines::Slices(&new)),
+        anchors,
+    )
 }
 
-/// [`along`], given each text's lines (as `split_lines` splits them).
+/// [`along`], given each text's lines.
 pub fn along_lines<'a>(
-    (old_text, old): (&'a str, &'a [&'a str]),
-    (new_text, new): (&'a str, &'a [&'a str]),
+    (old_text, old): (&'a str, Lines<'a>),
+    (new_text, new): (&'a str, Lines<'a>),
     anchors: &[(usize, usize)],
 ) -> TextDiff {
     let mut builder = Builder::new(old_text, new_text, old, new);
@@ -130,7 +134,7 @@ fn matched(
     // Whether the lines since `start` are all written the same on both sides.
     let mut identical = true;
     for (i, j) in old.clone().zip(new.clone()) {
-        let (a, b) = (builder.old[i], builder.new[j]);
+        let (a, b) = (builder.old.get(i), builder.new.get(j));
         if a == b {
             continue;
         }
@@ -149,8 +153,8 @@ fn matched(
 struct Builder<'a> {
     old_text: &'a str,
     new_text: &'a str,
-    old: &'a [&'a str],
-    new: &'a [&'a str],
+    old: Lines<'a>,
+    new: Lines<'a>,
     /// Reused for every block's word diff.
     words: InternedInput<&'a str>,
     word_level: bool,
@@ -166,7 +170,7 @@ struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    fn new(old_text: &'a str, new_text: &'a str, old: &'a [&'a str], new: &'a [&'a str]) -> Self {
+    fn new(old_text: &'a str, new_text: &'a str, old: Lines<'a>, new: Lines<'a>) -> Self {
         Self {
             old_text,
             new_text,
@@ -208,7 +212,7 @@ impl<'a> Builder<'a> {
     /// Lines the diff matched: equal, or differing only in whitespace at the end.
     fn unchanged(&mut self, old: std::ops::Range<usize>, new: std::ops::Range<usize>) {
         for (i, j) in old.zip(new) {
-            let (a, b) = (self.old[i], self.new[j]);
+            let (a, b) = (self.old.get(i), self.new.get(j));
             if a == b {
                 match self.ops.last_mut() {
                     Some(Op::Equal { old }) if old[1] == i => old[1] = i + 1,
@@ -242,8 +246,8 @@ impl<'a> Builder<'a> {
         section: Vec<String>,
     ) {
         self.whitespace_end = None;
-        let old_text = span(self.old_text, &self.old[old.clone()]);
-        let new_text = span(self.new_text, &self.new[new.clone()]);
+        let old_text = self.old.span(self.old_text, old.clone());
+        let new_text = self.new.span(self.new_text, new.clone());
         let (kind, words, counts) = if old.is_empty() {
             self.ops.push(Op::Insert {
                 text: new_text.to_string(),
@@ -370,19 +374,8 @@ impl<'a> Builder<'a> {
 }
 
 /// The stretch of `text` that `lines` (consecutive lines of it) cover.
-fn span<'a>(text: &'a str, lines: &[&'a str]) -> &'a str {
-    match (lines.first(), lines.last()) {
-        (Some(first), Some(last)) => {
-            let start = first.as_ptr() as usize - text.as_ptr() as usize;
-            let end = last.as_ptr() as usize + last.len() - text.as_ptr() as usize;
-            &text[start..end]
-        }
-        _ => "",
-    }
-}
-
-fn describe_endings(old: &[&str], new: &[&str]) -> String {
-    let style = |lines: &[&str]| {
+fn describe_endings(old: Lines<'_>, new: Lines<'_>) -> String {
+    let style = |lines: Lines<'_>| {
         let crlf = lines.iter().filter(|l| l.ends_with("\r\n")).count();
         let lf = lines.iter().filter(|l| l.ends_with('\n')).count() - crlf;
         match (crlf, lf) {
@@ -603,7 +596,8 @@ mod tests {
     fn lines_paired_by_a_colliding_hash_are_still_shown_as_changed() {
         let (old_text, new_text) = ("same\nold\n", "same\nnew\n");
         let (old, new) = (split_lines(old_text), split_lines(new_text));
-        let mut builder = Builder::new(old_text, new_text, &old, &new);
+        let mut builder =
+            Builder::new(old_text, new_text, Lines::Slices(&old), Lines::Slices(&new));
         matched(&mut builder, 0..2, 0..2, &|_, _| Vec::new());
         let d = builder.finish();
         assert_eq!(d.hunks.len(), 1);

@@ -10,6 +10,7 @@ use super::NotComparable;
 use super::keys::Keys;
 use super::split::{RecordStart, RecordStarts, simple_record, split_plain};
 use crate::model::Format;
+use crate::redline::lines::Lines;
 
 /// A table read on its key column, kept as positions in its text so that it can
 /// be read on the core that read the text and compared later: its header, where
@@ -36,16 +37,11 @@ type Span = [u32; 2];
 impl Parsed {
     /// The lines of `text` (which this was parsed from), each with its line
     /// break, as `split_lines` gives them.
-    pub fn lines<'a>(&self, text: &'a str) -> Vec<&'a str> {
-        let mut start = 0;
-        self.line_ends
-            .iter()
-            .map(|&end| {
-                let line = &text[start..end as usize];
-                start = end as usize;
-                line
-            })
-            .collect()
+    pub fn lines<'a>(&'a self, text: &'a str) -> Lines<'a> {
+        Lines::Ends {
+            text,
+            ends: &self.line_ends,
+        }
     }
 }
 

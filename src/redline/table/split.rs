@@ -78,30 +78,39 @@ pub(super) fn simple_record(
 ) -> Option<usize> {
     let mut at = 0;
     loop {
-        let (span, after) = if record.get(at) == Some(&b'"') {
+        if record.get(at) == Some(&b'"') {
             let close = at + 1 + memchr::memchr(b'"', &record[at + 1..])?;
-            ([at + 1, close], close + 1)
-        } else {
-            let end = memchr::memchr3(delimiter, b'\n', b'"', &record[at..])
-                .map_or(record.len(), |n| at + n);
-            let after = match memchr::memchr(b'\r', &record[at..end]) {
-                None => end,
-                Some(cr) if at + cr + 1 == end && record.get(end) == Some(&b'\n') => at + cr,
-                Some(_) => return None,
-            };
-            ([at, after], after)
-        };
-        cell(span);
-        return match record.get(after) {
-            None => Some(after),
-            Some(&b) if b == delimiter => {
-                at = after + 1;
-                continue;
+            cell([at + 1, close]);
+            match record.get(close + 1) {
+                Some(&b) if b == delimiter => at = close + 2,
+                _ => return record_end(record, close + 1),
             }
-            Some(b'\n') => Some(after + 1),
-            Some(b'\r') if record.get(after + 1) == Some(&b'\n') => Some(after + 2),
-            Some(_) => None,
-        };
+            continue;
+        }
+        // Plain cells, up to the next quote or line break.
+        let stop =
+            memchr::memchr3(b'"', b'\r', b'\n', &record[at..]).map_or(record.len(), |n| at + n);
+        let run = at;
+        for end in memchr::memchr_iter(delimiter, &record[run..stop]) {
+            cell([at, run + end]);
+            at = run + end + 1;
+        }
+        if record.get(stop) == Some(&b'"') && at == stop {
+            continue;
+        }
+        cell([at, stop]);
+        return record_end(record, stop);
+    }
+}
+
+/// Where a record whose last cell ends at `at` ends, with its line break: `None`
+/// unless a line break or the end of the text comes next.
+fn record_end(record: &[u8], at: usize) -> Option<usize> {
+    match record.get(at) {
+        None => Some(at),
+        Some(b'\n') => Some(at + 1),
+        Some(b'\r') if record.get(at + 1) == Some(&b'\n') => Some(at + 2),
+        Some(_) => None,
     }
 }
 
