@@ -182,7 +182,8 @@ fn table_redline(
     let mut paired = table::compare(key, old, new)?;
     let anchors = std::mem::take(&mut paired.anchors);
     let summary = &mut redline.summary;
-    let (lines, diff) = crate::parallel::join(
+    let (diff, lines) = crate::parallel::join(
+        || paired.diff(summary),
         || {
             text::along_lines(
                 (old.0, old.1.lines(old.0)),
@@ -190,7 +191,6 @@ fn table_redline(
                 &anchors,
             )
         },
-        || paired.diff(summary),
     );
     if diff.rows.is_empty() && redline.from.sha256 != redline.to.sha256 {
         redline.notes.push(
