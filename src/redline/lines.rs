@@ -41,6 +41,7 @@ pub enum Lines<'a> {
 }
 
 impl<'a> Lines<'a> {
+    #[inline]
     pub fn len(self) -> usize {
         match self {
             Lines::Slices(lines) => lines.len(),
@@ -52,6 +53,7 @@ impl<'a> Lines<'a> {
         self.len() == 0
     }
 
+    #[inline]
     pub fn get(self, line: usize) -> &'a str {
         match self {
             Lines::Slices(lines) => lines[line],
@@ -60,6 +62,7 @@ impl<'a> Lines<'a> {
     }
 
     /// Lines `range` as one slice of `text` (the text they are the lines of).
+    #[inline]
     pub fn span(self, text: &'a str, range: std::ops::Range<usize>) -> &'a str {
         if range.is_empty() {
             return "";
@@ -83,6 +86,7 @@ impl<'a> Lines<'a> {
 }
 
 /// Where line `line` starts, of lines ending at `ends`.
+#[inline]
 fn start_of(ends: &[u32], line: usize) -> usize {
     if line == 0 {
         0

@@ -26,10 +26,12 @@ impl Keys {
         }
     }
 
+    #[inline]
     pub(super) fn len(&self) -> usize {
         self.ends.len()
     }
 
+    #[inline]
     pub(super) fn get(&self, row: usize) -> &str {
         key_at(&self.text, &self.ends, row)
     }
@@ -63,6 +65,7 @@ impl Keys {
     }
 
     /// The row with `key`.
+    #[inline]
     pub(super) fn find(&self, key: &str) -> Option<usize> {
         if let Some(index) = &self.index {
             return index
@@ -94,6 +97,7 @@ impl Keys {
 }
 
 /// Row `row`'s key, of keys written one after another and ending at `ends`.
+#[inline]
 fn key_at<'k>(keys: &'k str, ends: &[u32], row: usize) -> &'k str {
     let start = if row == 0 { 0 } else { ends[row - 1] };
     &keys[start as usize..ends[row] as usize]

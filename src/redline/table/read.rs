@@ -71,17 +71,20 @@ impl<'a> Table<'a> {
         }
     }
 
+    #[inline]
     pub(super) fn len(&self) -> usize {
         self.parsed.rows.len()
     }
 
     /// A row as written, without the line breaks around it.
+    #[inline]
     pub(super) fn row(&self, row: usize) -> &'a [u8] {
         let [start, end] = self.parsed.rows[row];
         &self.text[start as usize..end as usize]
     }
 
     /// A row as written, with the lines it is written on.
+    #[inline]
     pub(super) fn written(&self, row: usize) -> Written<'a> {
         let parsed = self.parsed;
         Written::new(
@@ -92,11 +95,13 @@ impl<'a> Table<'a> {
         )
     }
 
+    #[inline]
     pub(super) fn key(&self, row: usize) -> &'a str {
         self.parsed.keys.get(row)
     }
 
     /// The row with `key`.
+    #[inline]
     pub(super) fn find(&self, key: &str) -> Option<usize> {
         self.parsed.keys.find(key)
     }
@@ -118,6 +123,7 @@ pub(super) struct Written<'a> {
 impl<'a> Written<'a> {
     /// The record at `[start, end)`, starting on line `first` of the text whose
     /// lines end at `line_ends`.
+    #[inline]
     fn new(text: &'a [u8], [start, end]: Span, first: u32, line_ends: &[u32]) -> Self {
         // The last line is the one holding the record's last byte: most records
         // end on the line they start on.
@@ -424,6 +430,7 @@ fn breaks_are_quoted(record: &Record, unbroken: &[u8], delimiter: u8) -> bool {
 
 /// A key without the whitespace around it; most keys have none to trim, which
 /// their first and last bytes show without decoding characters.
+#[inline]
 fn trim(key: &str) -> &str {
     match (key.as_bytes().first(), key.as_bytes().last()) {
         (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => key,

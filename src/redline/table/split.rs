@@ -29,6 +29,7 @@ pub(super) struct RecordStarts {
 }
 
 impl RecordStarts {
+    #[inline]
     pub(super) fn at<'a>(&mut self, bytes: &'a [u8], at: usize, delimiter: u8) -> RecordStart<'a> {
         if self.wait > 0 {
             self.wait -= 1;
@@ -50,6 +51,7 @@ impl RecordStarts {
     }
 }
 
+#[inline]
 fn record_start(rest: &[u8], delimiter: u8) -> RecordStart<'_> {
     match memchr::memchr3(b'\n', b'"', b'\r', rest) {
         None => RecordStart::Line(rest),
@@ -71,6 +73,7 @@ fn record_start(rest: &[u8], delimiter: u8) -> RecordStart<'_> {
 /// quotes), so their spans are handed to `cell` in order; returns the bytes the
 /// record takes with its line break, or `None` for any other record, which is
 /// left to the parser (`cell` may have seen some of its cells by then).
+#[inline]
 pub(super) fn simple_record(
     record: &[u8],
     delimiter: u8,
@@ -105,6 +108,7 @@ pub(super) fn simple_record(
 
 /// Where a record whose last cell ends at `at` ends, with its line break: `None`
 /// unless a line break or the end of the text comes next.
+#[inline]
 fn record_end(record: &[u8], at: usize) -> Option<usize> {
     match record.get(at) {
         None => Some(at),
@@ -116,6 +120,7 @@ fn record_end(record: &[u8], at: usize) -> Option<usize> {
 
 /// A plain line's number of cells and its cell in `column`, sliced from the text
 /// (the line starts at `at` in it, and cells split at an ASCII delimiter).
+#[inline]
 pub(super) fn split_plain<'a>(
     text: &'a str,
     line: &[u8],
@@ -141,6 +146,7 @@ pub(super) fn split_plain<'a>(
 
 /// How many times `byte` occurs in `bytes`, counted eight bytes at a time: most
 /// lines are a few dozen bytes, too short for wider vectors to pay.
+#[inline]
 fn count_byte(bytes: &[u8], byte: u8) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const LOW_SEVEN: u64 = 0x7f7f_7f7f_7f7f_7f7f;
