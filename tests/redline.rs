@@ -451,3 +451,61 @@ fn tables_differing_only_in_quoting_say_so() {
         r["notes"]
     );
 }
+
+/// DOC at 0.1 and 0.2 ("The second text."), and its working file changed since
+/// to another text of the same size.
+fn same_size_working_copy() -> Design {
+    let design = Design::with_artefacts();
+    design.write("artefacts/DOC/doc.md", "# 1 Scope\n\nThe second text.\n");
+    design.ok(&["draft", "DOC", "--date", "2023-06-02"]);
+    design.write("artefacts/DOC/doc.md", "# 1 Scope\n\nThe secxnd text.\n");
+    design
+}
+
+#[test]
+fn a_working_copy_of_a_versions_size_is_not_taken_for_it_unchecked() {
+    let design = same_size_working_copy();
+    let redline = design.ok(&["redline", "DOC", "0.1", "0.2", "--format", "json"]);
+    assert!(redline.contains("\"second\""), "{redline}");
+    assert!(!redline.contains("secxnd"), "{redline}");
+    let working = design.ok(&["redline", "DOC", "0.2", "working", "--format", "json"]);
+    assert!(working.contains("\"secxnd\""), "{working}");
+}
+
+#[test]
+fn a_version_whose_stored_content_was_altered_is_refused() {
+    let design = same_size_working_copy();
+    let record = design.read("artefacts/DOC/versions/0.1.toml");
+    let blob = record
+        .lines()
+        .find_map(|line| line.strip_prefix("blob = \""))
+        .and_then(|rest| rest.strip_suffix('"'))
+        .expect("the version record names its blob");
+    let object = design.file(&format!(".git/objects/{}/{}", &blob[..2], &blob[2..]));
+    let original = std::fs::read(&object).unwrap();
+    let content = design.ok(&["cat", "DOC@0.1"]);
+    let altered = content.replacen("first", "fir5t", 1);
+    let mut permissions = std::fs::metadata(&object).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    permissions.set_readonly(false);
+    std::fs::set_permissions(&object, permissions).unwrap();
+    std::fs::write(&object, zlib(&format!("blob {}\0{altered}", altered.len()))).unwrap();
+
+    let out = design.run(&["redline", "DOC", "0.1", "0.2"]);
+    std::fs::write(&object, original).unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("the content of DOC 0.1 does not match its recorded sha256"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("hint:"), "{stderr}");
+}
+
+fn zlib(text: &str) -> Vec<u8> {
+    let mut compressor = libdeflater::Compressor::new(libdeflater::CompressionLvl::default());
+    let mut out = vec![0; compressor.zlib_compress_bound(text.len())];
+    let n = compressor.zlib_compress(text.as_bytes(), &mut out).unwrap();
+    out.truncate(n);
+    out
+}
