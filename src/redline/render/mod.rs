@@ -2,6 +2,7 @@
 //! self-contained HTML page, or as JSON.
 
 mod html;
+mod json;
 mod markdown;
 
 pub use markdown::escape as markdown_escape;
@@ -46,16 +47,7 @@ pub fn render(compared: &Compared, options: &Options, out: &mut dyn Write) -> Re
         Format::Diff => unified::render(compared, options, out),
         Format::Md => markdown::render(compared, options, out),
         Format::Html => html::render(compared, options, out),
-        Format::Json => {
-            // The serializer writes in many small pieces: buffer them here, where
-            // the writer is known, rather than behind `dyn Write`.
-            let mut buffered = std::io::BufWriter::with_capacity(1 << 16, out);
-            serde_json::to_writer_pretty(&mut buffered, &compared.redline)
-                .map_err(std::io::Error::from)?;
-            writeln!(buffered)?;
-            buffered.flush()?;
-            Ok(())
-        }
+        Format::Json => json::render(&compared.redline, out),
     }
 }
 
