@@ -77,5 +77,9 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
             out.flush()?;
         }
     }
+    // The process ends with this command, and its memory with it: two whole
+    // versions and all that was found in them go back faster that way than
+    // freed a piece at a time (0.4 ms of a 10 ms redline of 20,000 rows).
+    std::mem::forget(compared);
     Ok(())
 }
