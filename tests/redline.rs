@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::Design;
+use common::{Design, zlib};
 
 const SCOPE_V1: &str = "# 3 Scope\n\n## 3.2 Retained flows\n\nD379 will be reviewed.\nD0012 is kept.\n\n## 3.3 Testing\n\nNot covered.\n";
 const SCOPE_V2: &str = "# 3 Scope\n\n## 3.2 Retained flows\n\nD379 will be retained.\nD0012 is kept.\n\n## 3.3 Testing\n\nNot covered.\nSIT is out of scope.\n";
@@ -500,12 +500,4 @@ fn a_version_whose_stored_content_was_altered_is_refused() {
         "{stderr}"
     );
     assert!(stderr.contains("hint:"), "{stderr}");
-}
-
-fn zlib(text: &str) -> Vec<u8> {
-    let mut compressor = libdeflater::Compressor::new(libdeflater::CompressionLvl::default());
-    let mut out = vec![0; compressor.zlib_compress_bound(text.len())];
-    let n = compressor.zlib_compress(text.as_bytes(), &mut out).unwrap();
-    out.truncate(n);
-    out
 }

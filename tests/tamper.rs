@@ -6,7 +6,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{baseline_in, git_in};
+use common::{baseline_in, git_in, zlib};
 
 /// A fresh copy of the DAG026 example repository.
 fn example() -> (tempfile::TempDir, PathBuf) {
@@ -444,14 +444,6 @@ fn merged_work_from_two_clones_verifies_clean() {
     let (code, report) = verify(&repo);
     assert_eq!(code, 0, "{report}");
     assert_eq!(report["versions"], 13);
-}
-
-fn zlib(text: &str) -> Vec<u8> {
-    let mut compressor = libdeflater::Compressor::new(libdeflater::CompressionLvl::default());
-    let mut out = vec![0; compressor.zlib_compress_bound(text.len())];
-    let n = compressor.zlib_compress(text.as_bytes(), &mut out).unwrap();
-    out.truncate(n);
-    out
 }
 
 #[test]

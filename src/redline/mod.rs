@@ -51,22 +51,16 @@ pub fn compare(
 ) -> Result<Compared> {
     let artefact = snapshot.require_artefact(artefact_id)?;
     let versions = snapshot.versions(&artefact.id)?;
+    let named = |text| {
+        let selector = parse_side(&artefact.id, text)?.selector;
+        resolve::resolve_among(snapshot, &artefact, &versions, &selector)
+    };
     let to = match to {
-        Some(text) => resolve::resolve_among(
-            snapshot,
-            &artefact,
-            &versions,
-            &parse_side(&artefact.id, text)?.selector,
-        )?,
+        Some(text) => named(text)?,
         None => default_to(snapshot, &artefact, &versions)?,
     };
     let from = match from {
-        Some(text) => resolve::resolve_among(
-            snapshot,
-            &artefact,
-            &versions,
-            &parse_side(&artefact.id, text)?.selector,
-        )?,
+        Some(text) => named(text)?,
         None => default_from(&artefact, &versions, &to)?,
     };
     let (old, new) = resolve::contents_pair(snapshot, &from, &to, &|bytes| {

@@ -33,6 +33,15 @@ pub fn baseline_in(dir: &Path) -> Command {
     cmd
 }
 
+/// `text` compressed as git stores a loose object.
+pub fn zlib(text: &str) -> Vec<u8> {
+    let mut compressor = libdeflater::Compressor::new(libdeflater::CompressionLvl::default());
+    let mut out = vec![0; compressor.zlib_compress_bound(text.len())];
+    let n = compressor.zlib_compress(text.as_bytes(), &mut out).unwrap();
+    out.truncate(n);
+    out
+}
+
 pub fn git_in(dir: &Path, args: &[&str]) -> String {
     let output = std::process::Command::new("git")
         .args(args)
