@@ -4,6 +4,7 @@
 
 mod keys;
 mod read;
+mod records;
 mod split;
 
 use super::model::{CellChange, RowChange, RowKind, Summary, TableDiff};

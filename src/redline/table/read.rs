@@ -8,7 +8,8 @@ use csv_core::ReadRecordResult;
 
 use super::NotComparable;
 use super::keys::Keys;
-use super::split::{RecordStart, RecordStarts, simple_record, split_plain};
+use super::records::{Record, Records};
+use super::split::simple_record;
 use crate::model::Format;
 use crate::redline::lines::Lines;
 
@@ -32,7 +33,7 @@ pub struct Parsed {
 }
 
 /// Where a record is written in its text, in bytes: `[start, end)`.
-type Span = [u32; 2];
+pub(super) type Span = [u32; 2];
 
 impl Parsed {
     /// The lines of `text` (which this was parsed from), each with its line
@@ -205,65 +206,6 @@ impl Cells<'_> {
     }
 }
 
-/// Buffers for reading one record at a time with the CSV parser.
-#[derive(Default)]
-struct Record {
-    output: Vec<u8>,
-    ends: Vec<usize>,
-    written: usize,
-    cells: usize,
-    /// Input bytes consumed by the last `read`.
-    consumed: usize,
-}
-
-impl Record {
-    /// Reads the next record from `input`, growing the buffers as needed.
-    fn read(&mut self, parser: &mut csv_core::Reader, input: &[u8]) -> ReadRecordResult {
-        (self.written, self.cells, self.consumed) = (0, 0, 0);
-        if self.output.len() < input.len().min(1 << 16) {
-            self.output.resize(input.len().min(1 << 16), 0);
-        }
-        if self.ends.is_empty() {
-            self.ends.resize(64, 0);
-        }
-        loop {
-            let (result, read, written, cells) = parser.read_record(
-                &input[self.consumed..],
-                &mut self.output[self.written..],
-                &mut self.ends[self.cells..],
-            );
-            self.consumed += read;
-            self.written += written;
-            self.cells += cells;
-            match result {
-                ReadRecordResult::OutputFull => {
-                    let grown = self.output.len() * 2 + 64;
-                    self.output.resize(grown, 0);
-                }
-                ReadRecordResult::OutputEndsFull => {
-                    let grown = self.ends.len() * 2;
-                    self.ends.resize(grown, 0);
-                }
-                ReadRecordResult::InputEmpty if self.consumed < input.len() => {}
-                // The end of the input ends the last record too: read it again, empty.
-                ReadRecordResult::InputEmpty if read > 0 || written > 0 || cells > 0 => {}
-                other => return other,
-            }
-        }
-    }
-
-    fn cell(&self, n: usize) -> &[u8] {
-        let [start, end] = self.span(n);
-        &self.output[start..end]
-    }
-
-    /// Where cell `n` is in the output.
-    fn span(&self, n: usize) -> [usize; 2] {
-        let start = if n == 0 { 0 } else { self.ends[n - 1] };
-        [start, self.ends[n].min(self.written)]
-    }
-}
-
 /// Reads a table in one pass of the CSV parser: the header, then each row's span,
 /// its key, and a check that it has no more cells than the header. A refusal says
 /// what is wrong with the table, for the caller to say which side it is.
@@ -274,20 +216,8 @@ pub fn parse(format: Format, text: &str, key: &str) -> Result<Parsed, NotCompara
         ));
     }
     let delimiter = if format == Format::Tsv { b'\t' } else { b',' };
-    let bytes = text.as_bytes();
-    let mut parser = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
-    let mut record = Record::default();
-    let mut position = Position {
-        at: text.len() - text.trim_start_matches('\u{feff}').len(),
-    };
-    let mut header = Vec::new();
-    let mut header_row = None;
-    if record.read(&mut parser, &bytes[position.at..]) == ReadRecordResult::Record {
-        header = (0..record.cells)
-            .map(|n| cell(record.cell(n)).trim().to_string())
-            .collect();
-        header_row = Some(position.advance(bytes, record.consumed));
-    }
+    let mut records = Records::new(text, delimiter);
+    let (header, header_row) = records.header();
     if let Some(name) = header
         .iter()
         .enumerate()
@@ -299,7 +229,7 @@ pub fn parse(format: Format, text: &str, key: &str) -> Result<Parsed, NotCompara
         .iter()
         .position(|c| c == key)
         .ok_or_else(|| NotComparable(format!("has no key column \"{key}\"")))?;
-    let line_ends = line_ends(bytes);
+    let line_ends = line_ends(text.as_bytes());
     let expected_rows = line_ends.len() + 1;
     let mut table = Parsed {
         header_row,
@@ -311,84 +241,16 @@ pub fn parse(format: Format, text: &str, key: &str) -> Result<Parsed, NotCompara
         header,
         delimiter,
     };
-    let mut starts = RecordStarts::default();
-    loop {
-        position.skip_breaks(bytes);
-        if position.at >= bytes.len() {
-            break;
-        }
-        let at = position.at;
-        let (cells, value, end, parsed_from) = match starts.at(bytes, at, delimiter) {
-            RecordStart::Line(line) => {
-                let (cells, value) = split_plain(text, line, at, delimiter, column);
-                (cells, value, at + line.len(), None)
-            }
-            start => {
-                let plain = match start {
-                    RecordStart::Quoted(plain) => plain,
-                    _ => &[],
-                };
-                let (before, plain_value) = match plain.split_last() {
-                    None => (0, None),
-                    Some((_, cells)) => split_plain(text, cells, at, delimiter, column),
-                };
-                let wanted = column.checked_sub(before);
-                let from = at + plain.len();
-                let (mut cells, mut wanted_span) = (0, None);
-                let simple = match start {
-                    RecordStart::Quoted(_) => simple_record(&bytes[from..], delimiter, |span| {
-                        if wanted == Some(cells) {
-                            wanted_span = Some(span);
-                        }
-                        cells += 1;
-                    }),
-                    _ => None,
-                };
-                match simple {
-                    Some(consumed) => {
-                        let value = match wanted {
-                            None => plain_value,
-                            Some(_) => wanted_span
-                                .map(|[start, end]| Cow::Borrowed(&text[from + start..from + end])),
-                        };
-                        (before + cells, value, from + consumed, None)
-                    }
-                    // csv-core reads a cell opened by a quote as it would mid-record.
-                    None => {
-                        parser.reset();
-                        if record.read(&mut parser, &bytes[from..]) != ReadRecordResult::Record {
-                            break;
-                        }
-                        let value = match wanted {
-                            None => plain_value,
-                            Some(n) => (n < record.cells).then(|| cell(record.cell(n))),
-                        };
-                        (
-                            before + record.cells,
-                            value,
-                            from + record.consumed,
-                            Some(from),
-                        )
-                    }
-                }
-            }
-        };
-        let mut span = position.advance(bytes, end - at);
-        if let Some(from) = parsed_from
-            && end == bytes.len()
-            && (span[1] as usize) < end
-            && breaks_are_quoted(&record, &bytes[from..span[1] as usize], delimiter)
-        {
-            span[1] = end as u32;
-        }
+    while let Some(record) = records.next(column) {
         let row = table.rows.len() + 1;
-        if cells > table.header.len() {
+        if record.cells > table.header.len() {
             return Err(NotComparable(format!(
-                "row {row} has {cells} cells, more than the header's {}",
+                "row {row} has {} cells, more than the header's {}",
+                record.cells,
                 table.header.len()
             )));
         }
-        let value = value.as_deref().map_or("", trim);
+        let value = record.wanted.as_deref().map_or("", trim);
         if value.is_empty() {
             return Err(NotComparable(format!(
                 "row {row} has no value in the key column \"{key}\""
@@ -400,7 +262,7 @@ pub fn parse(format: Format, text: &str, key: &str) -> Result<Parsed, NotCompara
                 first + 1
             )));
         }
-        table.rows.push(span);
+        table.rows.push(record.span);
     }
     let mut walk = LineWalk {
         ends: &table.line_ends,
@@ -415,19 +277,6 @@ pub fn parse(format: Format, text: &str, key: &str) -> Result<Parsed, NotCompara
     Ok(table)
 }
 
-/// Whether the line breaks after a record that csv-core read to the end of the
-/// text are in its last cell (a quote left open holds them) rather than ending
-/// it: read without them (`unbroken`), the last cell is not the same.
-fn breaks_are_quoted(record: &Record, unbroken: &[u8], delimiter: u8) -> bool {
-    let Some(last) = record.cells.checked_sub(1) else {
-        return false;
-    };
-    let mut parser = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
-    let mut again = Record::default();
-    again.read(&mut parser, unbroken);
-    again.cells != record.cells || again.cell(last) != record.cell(last)
-}
-
 /// A key without the whitespace around it; most keys have none to trim, which
 /// their first and last bytes show without decoding characters.
 #[inline]
@@ -435,39 +284,6 @@ fn trim(key: &str) -> &str {
     match (key.as_bytes().first(), key.as_bytes().last()) {
         (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => key,
         _ => key.trim(),
-    }
-}
-
-/// Where the parser is in the text.
-struct Position {
-    at: usize,
-}
-
-impl Position {
-    /// Skips the line breaks before a record, as the parser does.
-    fn skip_breaks(&mut self, bytes: &[u8]) {
-        while bytes
-            .get(self.at)
-            .is_some_and(|b| *b == b'\n' || *b == b'\r')
-        {
-            self.at += 1;
-        }
-    }
-
-    /// Moves past a record `consumed` bytes long, returning where it is written
-    /// without the line breaks around it (the parser skips blank lines before a
-    /// record and consumes the one that ends it).
-    fn advance(&mut self, bytes: &[u8], consumed: usize) -> Span {
-        let span = &bytes[self.at..self.at + consumed];
-        let is_break = |b: &u8| *b == b'\n' || *b == b'\r';
-        let start = span.iter().position(|b| !is_break(b)).unwrap_or(span.len());
-        let end = span
-            .iter()
-            .rposition(|b| !is_break(b))
-            .map_or(start, |i| i + 1);
-        let written = [(self.at + start) as u32, (self.at + end) as u32];
-        self.at += consumed;
-        written
     }
 }
 

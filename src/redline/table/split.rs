@@ -40,8 +40,8 @@ impl RecordStarts {
         start
     }
 
-    /// Says whether the record just looked at could be read without csv-core after all.
-    pub(super) fn found(&mut self, readable: bool) {
+    /// Notes whether the record just looked at can be read without csv-core.
+    fn found(&mut self, readable: bool) {
         self.backoff = if readable {
             0
         } else {
