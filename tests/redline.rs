@@ -452,19 +452,18 @@ fn tables_differing_only_in_quoting_say_so() {
     );
 }
 
-/// DOC at 0.1 and 0.2 ("The second text."), and its working file changed since
-/// to another text of the same size.
-fn same_size_working_copy() -> Design {
+/// DOC at 0.1 ("The first text.") and 0.2 ("The second text.").
+fn two_drafts() -> Design {
     let design = Design::with_artefacts();
     design.write("artefacts/DOC/doc.md", "# 1 Scope\n\nThe second text.\n");
     design.ok(&["draft", "DOC", "--date", "2023-06-02"]);
-    design.write("artefacts/DOC/doc.md", "# 1 Scope\n\nThe secxnd text.\n");
     design
 }
 
 #[test]
 fn a_working_copy_of_a_versions_size_is_not_taken_for_it_unchecked() {
-    let design = same_size_working_copy();
+    let design = two_drafts();
+    design.write("artefacts/DOC/doc.md", "# 1 Scope\n\nThe secxnd text.\n");
     let redline = design.ok(&["redline", "DOC", "0.1", "0.2", "--format", "json"]);
     assert!(redline.contains("\"second\""), "{redline}");
     assert!(!redline.contains("secxnd"), "{redline}");
@@ -474,7 +473,7 @@ fn a_working_copy_of_a_versions_size_is_not_taken_for_it_unchecked() {
 
 #[test]
 fn a_version_whose_stored_content_was_altered_is_refused() {
-    let design = same_size_working_copy();
+    let design = two_drafts();
     let record = design.read("artefacts/DOC/versions/0.1.toml");
     let blob = record
         .lines()
@@ -492,6 +491,7 @@ fn a_version_whose_stored_content_was_altered_is_refused() {
     std::fs::write(&object, zlib(&format!("blob {}\0{altered}", altered.len()))).unwrap();
 
     let out = design.run(&["redline", "DOC", "0.1", "0.2"]);
+    // Put back for the `git fsck` every test repository gets when it is dropped.
     std::fs::write(&object, original).unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");

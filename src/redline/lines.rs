@@ -33,8 +33,8 @@ pub fn split_lines(text: &str) -> Vec<&str> {
 /// A text's lines, each with its line break, as [`split_lines`] splits them.
 #[derive(Clone, Copy)]
 pub enum Lines<'a> {
-    /// Each line as a slice of the text.
-    Slices(&'a [&'a str]),
+    /// Each line of `text` as a slice of it.
+    Slices { text: &'a str, lines: &'a [&'a str] },
     /// Where each line of `text` ends (after its line feed): four bytes a line,
     /// for a text whose line ends were found already.
     Ends { text: &'a str, ends: &'a [u32] },
@@ -44,7 +44,7 @@ impl<'a> Lines<'a> {
     #[inline]
     pub fn len(self) -> usize {
         match self {
-            Lines::Slices(lines) => lines.len(),
+            Lines::Slices { lines, .. } => lines.len(),
             Lines::Ends { ends, .. } => ends.len(),
         }
     }
@@ -56,25 +56,25 @@ impl<'a> Lines<'a> {
     #[inline]
     pub fn get(self, line: usize) -> &'a str {
         match self {
-            Lines::Slices(lines) => lines[line],
+            Lines::Slices { lines, .. } => lines[line],
             Lines::Ends { text, ends } => &text[start_of(ends, line)..ends[line] as usize],
         }
     }
 
-    /// Lines `range` as one slice of `text` (the text they are the lines of).
+    /// Lines `range` as one slice of the text.
     #[inline]
-    pub fn span(self, text: &'a str, range: std::ops::Range<usize>) -> &'a str {
+    pub fn span(self, range: std::ops::Range<usize>) -> &'a str {
         if range.is_empty() {
             return "";
         }
         match self {
-            Lines::Slices(lines) => {
+            Lines::Slices { text, lines } => {
                 let (first, last) = (lines[range.start], lines[range.end - 1]);
                 let start = first.as_ptr() as usize - text.as_ptr() as usize;
                 let end = last.as_ptr() as usize + last.len() - text.as_ptr() as usize;
                 &text[start..end]
             }
-            Lines::Ends { ends, .. } => {
+            Lines::Ends { text, ends } => {
                 &text[start_of(ends, range.start)..ends[range.end - 1] as usize]
             }
         }

@@ -178,13 +178,7 @@ fn table_redline(
     let summary = &mut redline.summary;
     let (diff, lines) = crate::parallel::join(
         || paired.diff(summary),
-        || {
-            text::along_lines(
-                (old.0, old.1.lines(old.0)),
-                (new.0, new.1.lines(new.0)),
-                &anchors,
-            )
-        },
+        || text::along_lines(old.1.lines(old.0), new.1.lines(new.0), &anchors),
     );
     if diff.rows.is_empty() && redline.from.sha256 != redline.to.sha256 {
         redline.notes.push(

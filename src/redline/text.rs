@@ -51,7 +51,16 @@ pub fn diff(old_text: &str, new_text: &str, detail: Detail) -> TextDiff {
     let (old, new) = (&tokens.old, &tokens.new);
 
     let headings = markdown.then(|| (HeadingPaths::of(old), HeadingPaths::of(new)));
-    let mut builder = Builder::new(old_text, new_text, Lines::Slices(old), Lines::Slices(new));
+    let mut builder = Builder::new(
+        Lines::Slices {
+            text: old_text,
+            lines: old,
+        },
+        Lines::Slices {
+            text: new_text,
+            lines: new,
+        },
+    );
     builder.word_level = detail != Detail::Lines;
     let section_at = |old_line: usize, new_line: Option<usize>| match (&headings, new_line) {
         (Some((_, new_paths)), Some(j)) => new_paths.at(j),
@@ -79,19 +88,21 @@ pub fn diff(old_text: &str, new_text: &str, detail: Detail) -> TextDiff {
 pub fn along(old_text: &str, new_text: &str, anchors: &[(usize, usize)]) -> TextDiff {
     let (old, new) = (split_lines(old_text), split_lines(new_text));
     along_lines(
-        (old_text, Lines::Slices(&old)),
-        (new_text, Lines::Slices(&new)),
+        Lines::Slices {
+            text: old_text,
+            lines: &old,
+        },
+        Lines::Slices {
+            text: new_text,
+            lines: &new,
+        },
         anchors,
     )
 }
 
 /// [`along`], given each text's lines.
-pub fn along_lines<'a>(
-    (old_text, old): (&'a str, Lines<'a>),
-    (new_text, new): (&'a str, Lines<'a>),
-    anchors: &[(usize, usize)],
-) -> TextDiff {
-    let mut builder = Builder::new(old_text, new_text, old, new);
+pub fn along_lines<'a>(old: Lines<'a>, new: Lines<'a>, anchors: &[(usize, usize)]) -> TextDiff {
+    let mut builder = Builder::new(old, new);
     builder.word_level = false;
     let no_section = |_: usize, _: Option<usize>| Vec::new();
     let (mut i, mut j) = (0, 0);
@@ -151,8 +162,6 @@ fn matched(
 }
 
 struct Builder<'a> {
-    old_text: &'a str,
-    new_text: &'a str,
     old: Lines<'a>,
     new: Lines<'a>,
     /// Reused for every block's word diff.
@@ -170,10 +179,8 @@ struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    fn new(old_text: &'a str, new_text: &'a str, old: Lines<'a>, new: Lines<'a>) -> Self {
+    fn new(old: Lines<'a>, new: Lines<'a>) -> Self {
         Self {
-            old_text,
-            new_text,
             old,
             new,
             words: InternedInput::default(),
@@ -246,8 +253,8 @@ impl<'a> Builder<'a> {
         section: Vec<String>,
     ) {
         self.whitespace_end = None;
-        let old_text = self.old.span(self.old_text, old.clone());
-        let new_text = self.new.span(self.new_text, new.clone());
+        let old_text = self.old.span(old.clone());
+        let new_text = self.new.span(new.clone());
         let (kind, words, counts) = if old.is_empty() {
             self.ops.push(Op::Insert {
                 text: new_text.to_string(),
@@ -373,7 +380,7 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// The stretch of `text` that `lines` (consecutive lines of it) cover.
+/// How each side ends its lines: LF, CRLF or mixed.
 fn describe_endings(old: Lines<'_>, new: Lines<'_>) -> String {
     let style = |lines: Lines<'_>| {
         let crlf = lines.iter().filter(|l| l.ends_with("\r\n")).count();
@@ -596,8 +603,16 @@ mod tests {
     fn lines_paired_by_a_colliding_hash_are_still_shown_as_changed() {
         let (old_text, new_text) = ("same\nold\n", "same\nnew\n");
         let (old, new) = (split_lines(old_text), split_lines(new_text));
-        let mut builder =
-            Builder::new(old_text, new_text, Lines::Slices(&old), Lines::Slices(&new));
+        let mut builder = Builder::new(
+            Lines::Slices {
+                text: old_text,
+                lines: &old,
+            },
+            Lines::Slices {
+                text: new_text,
+                lines: &new,
+            },
+        );
         matched(&mut builder, 0..2, 0..2, &|_, _| Vec::new());
         let d = builder.finish();
         assert_eq!(d.hunks.len(), 1);

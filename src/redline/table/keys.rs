@@ -84,7 +84,8 @@ impl Keys {
         None
     }
 
-    /// An index of the keys so far (which are in order, so each is there once).
+    /// An index of the keys so far (which are in order, so each is there once),
+    /// with room for the rows still to come.
     fn hash_all(&self) -> HashTable<u32> {
         let mut index = HashTable::with_capacity(self.ends.capacity());
         for row in 0..self.len() {

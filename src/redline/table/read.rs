@@ -162,7 +162,10 @@ impl Splitter {
 
     fn cells<'b>(&self, bytes: &'b [u8]) -> Cells<'b> {
         let mut spans = Vec::with_capacity(8);
-        if simple_record(bytes, self.delimiter, |span| spans.push(span)).is_some() {
+        let read = simple_record(bytes, self.delimiter, |span| spans.push(span));
+        // A row as parsed is one whole record.
+        debug_assert!(read.is_none_or(|consumed| consumed == bytes.len()));
+        if read.is_some() {
             return Cells {
                 bytes: Cow::Borrowed(bytes),
                 spans,

@@ -83,6 +83,7 @@ impl<'t> Records<'t> {
         };
         let wanted = column.checked_sub(before);
         let from = at + plain.map_or(0, <[u8]>::len);
+        // Counted as the fast read goes: if it gives up, csv-core counts again.
         let (mut cells, mut wanted_span) = (0, None);
         let simple = plain.and_then(|_| {
             simple_record(&bytes[from..], delimiter, |span| {
@@ -106,7 +107,14 @@ impl<'t> Records<'t> {
                 span,
             });
         }
-        // csv-core reads a cell opened by a quote as it would mid-record.
+        if plain.is_some() {
+            // Rows like this one (say, with doubled quotes) are left to csv-core
+            // for a while, rather than tried both ways.
+            self.starts.found(false);
+        }
+        // csv-core reads a cell opened by a quote as it would mid-record; it reads
+        // a record from any text left (there is some), so the end of the text is
+        // the only way it ends the table.
         self.parser.reset();
         let record = &mut self.record;
         if record.read(&mut self.parser, &bytes[from..]) != ReadRecordResult::Record {

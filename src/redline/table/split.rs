@@ -41,7 +41,7 @@ impl RecordStarts {
     }
 
     /// Notes whether the record just looked at can be read without csv-core.
-    fn found(&mut self, readable: bool) {
+    pub(super) fn found(&mut self, readable: bool) {
         self.backoff = if readable {
             0
         } else {
