@@ -484,6 +484,7 @@ fn a_version_whose_stored_content_was_altered_is_refused() {
     let original = std::fs::read(&object).unwrap();
     let content = design.ok(&["cat", "DOC@0.1"]);
     let altered = content.replacen("first", "fir5t", 1);
+    // git writes objects read-only; this one is to be rewritten.
     let mut permissions = std::fs::metadata(&object).unwrap().permissions();
     #[allow(clippy::permissions_set_readonly_false)]
     permissions.set_readonly(false);
