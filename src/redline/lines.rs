@@ -41,6 +41,11 @@ pub enum Lines<'a> {
 }
 
 impl<'a> Lines<'a> {
+    /// The lines of `text`, as `split_lines` split it.
+    pub fn of(text: &'a str, lines: &'a [&'a str]) -> Self {
+        Lines::Slices { text, lines }
+    }
+
     #[inline]
     pub fn len(self) -> usize {
         match self {

@@ -51,16 +51,7 @@ pub fn diff(old_text: &str, new_text: &str, detail: Detail) -> TextDiff {
     let (old, new) = (&tokens.old, &tokens.new);
 
     let headings = markdown.then(|| (HeadingPaths::of(old), HeadingPaths::of(new)));
-    let mut builder = Builder::new(
-        Lines::Slices {
-            text: old_text,
-            lines: old,
-        },
-        Lines::Slices {
-            text: new_text,
-            lines: new,
-        },
-    );
+    let mut builder = Builder::new(Lines::of(old_text, old), Lines::of(new_text, new));
     builder.word_level = detail != Detail::Lines;
     let section_at = |old_line: usize, new_line: Option<usize>| match (&headings, new_line) {
         (Some((_, new_paths)), Some(j)) => new_paths.at(j),
@@ -88,14 +79,8 @@ pub fn diff(old_text: &str, new_text: &str, detail: Detail) -> TextDiff {
 pub fn along(old_text: &str, new_text: &str, anchors: &[(usize, usize)]) -> TextDiff {
     let (old, new) = (split_lines(old_text), split_lines(new_text));
     along_lines(
-        Lines::Slices {
-            text: old_text,
-            lines: &old,
-        },
-        Lines::Slices {
-            text: new_text,
-            lines: &new,
-        },
+        Lines::of(old_text, &old),
+        Lines::of(new_text, &new),
         anchors,
     )
 }
@@ -603,16 +588,7 @@ mod tests {
     fn lines_paired_by_a_colliding_hash_are_still_shown_as_changed() {
         let (old_text, new_text) = ("same\nold\n", "same\nnew\n");
         let (old, new) = (split_lines(old_text), split_lines(new_text));
-        let mut builder = Builder::new(
-            Lines::Slices {
-                text: old_text,
-                lines: &old,
-            },
-            Lines::Slices {
-                text: new_text,
-                lines: &new,
-            },
-        );
+        let mut builder = Builder::new(Lines::of(old_text, &old), Lines::of(new_text, &new));
         matched(&mut builder, 0..2, 0..2, &|_, _| Vec::new());
         let d = builder.finish();
         assert_eq!(d.hunks.len(), 1);
