@@ -1,5 +1,7 @@
 //! Where a line sits in a Markdown document: the path of headings above it.
 
+use super::lines::Lines;
+
 /// The heading path in effect at each line.
 pub struct HeadingPaths {
     /// For each line, an index into `paths`.
@@ -8,13 +10,13 @@ pub struct HeadingPaths {
 }
 
 impl HeadingPaths {
-    pub fn of(lines: &[&str]) -> HeadingPaths {
+    pub fn of(lines: Lines<'_>) -> HeadingPaths {
         let mut paths: Vec<Vec<String>> = vec![Vec::new()];
         let mut stack: Vec<(usize, String)> = Vec::new();
         let mut at_line = Vec::with_capacity(lines.len());
         let mut fence: Option<&str> = None;
-        for line in lines {
-            let trimmed = line.trim_start();
+        for line in lines.iter() {
+            let trimmed = trim_start(line);
             if !trimmed.starts_with(['#', '`', '~']) {
                 at_line.push(paths.len() - 1);
                 continue;
@@ -44,6 +46,16 @@ impl HeadingPaths {
             .copied()
             .unwrap_or(0);
         self.paths[slot].clone()
+    }
+}
+
+/// A line without its leading whitespace; most lines start with a letter, which
+/// their first byte shows without decoding characters.
+#[inline]
+fn trim_start(line: &str) -> &str {
+    match line.as_bytes().first() {
+        Some(b) if b.is_ascii_graphic() => line,
+        _ => line.trim_start(),
     }
 }
 
@@ -82,12 +94,15 @@ mod tests {
             "```\n",
             "more\n",
             "# 2 Other\n",
+            "  ## 2.1 Indented\n",
             "x\n",
         ];
-        let paths = HeadingPaths::of(&lines);
+        let text = lines.concat();
+        let split = crate::redline::lines::split_lines(&text);
+        let paths = HeadingPaths::of(Lines::of(&text, &split));
         assert_eq!(paths.at(1), ["1 Scope"]);
         assert_eq!(paths.at(6), ["1 Scope", "1.1 Flows"]);
-        assert_eq!(paths.at(8), ["2 Other"]);
+        assert_eq!(paths.at(9), ["2 Other", "2.1 Indented"]);
         assert!(heading("#hashtag").is_none());
     }
 }

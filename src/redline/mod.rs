@@ -94,8 +94,8 @@ pub fn compare(
     };
     fill(
         &artefact,
-        (&old_text, old.table),
-        (&new_text, new.table),
+        (&old_text, old.table, old.lines),
+        (&new_text, new.table, new.lines),
         &mut redline,
     );
     Ok(Compared {
@@ -114,6 +114,8 @@ type TableRead = Result<table::Parsed, table::NotComparable>;
 struct Content {
     text: Option<String>,
     table: Option<TableRead>,
+    /// For a text compared line by line, its lines.
+    lines: Option<text::Prepared>,
 }
 
 impl Content {
@@ -121,11 +123,15 @@ impl Content {
         let text = String::from_utf8(bytes)
             .ok()
             .filter(|t| memchr::memchr(0, t.as_bytes()).is_none());
-        let table = match (&text, artefact.format.is_table(), &artefact.key) {
-            (Some(text), true, Some(key)) => Some(table::parse(artefact.format, text, key)),
-            _ => None,
-        };
-        Content { text, table }
+        let (mut table, mut lines) = (None, None);
+        match (&text, artefact.format.is_table(), &artefact.key) {
+            (Some(text), true, Some(key)) => table = Some(table::parse(artefact.format, text, key)),
+            (Some(text), _, _) => {
+                lines = Some(text::Prepared::of(text, artefact.format == Format::Md));
+            }
+            (None, _, _) => {}
+        }
+        Content { text, table, lines }
     }
 }
 
@@ -133,8 +139,8 @@ impl Content {
 /// for a table, the table read from it.
 fn fill(
     artefact: &Artefact,
-    (old, old_table): (&str, Option<TableRead>),
-    (new, new_table): (&str, Option<TableRead>),
+    (old, old_table, old_lines): (&str, Option<TableRead>, Option<text::Prepared>),
+    (new, new_table, new_lines): (&str, Option<TableRead>, Option<text::Prepared>),
     redline: &mut Redline,
 ) {
     if let (Some(key), Some(old_table), Some(new_table)) =
@@ -151,13 +157,13 @@ fn fill(
                 .push(format!("compared as text, not row by row: {why}")),
         }
     }
-    let lines = text::diff(
-        old,
-        new,
-        text::Detail::Words {
-            markdown: artefact.format == Format::Md,
-        },
-    );
+    let detail = text::Detail::Words {
+        markdown: artefact.format == Format::Md,
+    };
+    let lines = match (old_lines, new_lines) {
+        (Some(a), Some(b)) => text::diff_prepared((old, &a), (new, &b), detail),
+        _ => text::diff(old, new, detail),
+    };
     redline.ops = lines.ops;
     redline.notes = lines.notes;
     redline.warnings.extend(lines.warnings);

@@ -3,7 +3,7 @@
 
 use imara_diff::{Algorithm, Diff, IndentHeuristic, IndentLevel, InternedInput};
 
-use super::lines::{Lines, normalized, tokenize};
+use super::lines::{HashedLines, Lines, normalized, tokenize};
 use super::markdown::HeadingPaths;
 use super::model::{Hunk, HunkKind, Op, SectionCount, Summary, Word};
 use super::words;
@@ -33,10 +33,48 @@ pub enum Detail {
     Lines,
 }
 
+/// Texts smaller than this together are not worth a second thread.
+const PARALLEL_BYTES: usize = 256 * 1024;
+
+/// One side of a text redline, prepared on the core that read it: its lines,
+/// hashed, and for Markdown the heading path at each.
+pub struct Prepared {
+    lines: HashedLines,
+    headings: Option<HeadingPaths>,
+}
+
+impl Prepared {
+    pub fn of(text: &str, markdown: bool) -> Self {
+        let lines = HashedLines::of(text);
+        let headings = markdown.then(|| HeadingPaths::of(lines.lines(text)));
+        Prepared { lines, headings }
+    }
+}
+
 /// Compares two texts.
 pub fn diff(old_text: &str, new_text: &str, detail: Detail) -> TextDiff {
     let markdown = detail == Detail::Words { markdown: true };
-    let tokens = tokenize(old_text, new_text);
+    let prepare = |text| Prepared::of(text, markdown);
+    let (old, new) = if old_text.len() + new_text.len() < PARALLEL_BYTES {
+        (prepare(old_text), prepare(new_text))
+    } else {
+        crate::parallel::join(|| prepare(old_text), || prepare(new_text))
+    };
+    diff_prepared((old_text, &old), (new_text, &new), detail)
+}
+
+/// Compares two texts, each prepared already; changes are labelled with heading
+/// paths where both sides were prepared as Markdown.
+pub fn diff_prepared(
+    (old_text, old_side): (&str, &Prepared),
+    (new_text, new_side): (&str, &Prepared),
+    detail: Detail,
+) -> TextDiff {
+    let (old, new) = (
+        old_side.lines.lines(old_text),
+        new_side.lines.lines(new_text),
+    );
+    let tokens = tokenize((old, &old_side.lines), (new, &new_side.lines));
     let mut line_diff = Diff::default();
     line_diff.compute_with(
         Algorithm::Histogram,
@@ -48,10 +86,9 @@ pub fn diff(old_text: &str, new_text: &str, detail: Detail) -> TextDiff {
         IndentLevel::for_ascii_line(tokens.distinct[t.0 as usize].bytes(), 8)
     };
     line_diff.postprocess_with(&tokens.before, &tokens.after, IndentHeuristic::new(indent));
-    let (old, new) = (&tokens.old, &tokens.new);
 
-    let headings = markdown.then(|| (HeadingPaths::of(old), HeadingPaths::of(new)));
-    let mut builder = Builder::new(Lines::of(old_text, old), Lines::of(new_text, new));
+    let headings = old_side.headings.as_ref().zip(new_side.headings.as_ref());
+    let mut builder = Builder::new(old, new);
     builder.word_level = detail != Detail::Lines;
     let section_at = |old_line: usize, new_line: Option<usize>| match (&headings, new_line) {
         (Some((_, new_paths)), Some(j)) => new_paths.at(j),
