@@ -89,17 +89,18 @@ pub fn bytes(snapshot: &Snapshot<'_>, resolved: &Resolved) -> Result<Vec<u8>> {
     }
 }
 
-/// The bytes of two references, each handed to `prepare` on its own core (and
-/// read there too where both are recorded).
+/// The bytes of two references, each with what `prepare` made of it on its own
+/// core (where both are recorded, read there too).
 pub fn contents_pair<T: Send>(
     snapshot: &Snapshot<'_>,
     a: &Resolved,
     b: &Resolved,
-    prepare: &(impl Fn(Vec<u8>) -> T + Sync),
-) -> Result<(T, T)> {
+    prepare: &(impl Fn(&[u8]) -> T + Sync),
+) -> Result<((Vec<u8>, T), (Vec<u8>, T))> {
     if let (Target::Recorded(x), Target::Recorded(y)) = (&a.target, &b.target) {
         return snapshot.repo().version_contents(x, y, prepare);
     }
     let (first, second) = (bytes(snapshot, a)?, bytes(snapshot, b)?);
-    Ok(crate::parallel::join(|| prepare(first), || prepare(second)))
+    let (p, q) = crate::parallel::join(|| prepare(&first), || prepare(&second));
+    Ok(((first, p), (second, q)))
 }

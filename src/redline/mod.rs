@@ -63,9 +63,10 @@ pub fn compare(
         Some(text) => named(text)?,
         None => default_from(&artefact, &versions, &to)?,
     };
-    let (old, new) = resolve::contents_pair(snapshot, &from, &to, &|bytes| {
-        Content::read(bytes, &artefact)
-    })?;
+    let ((old_bytes, old), (new_bytes, new)) =
+        resolve::contents_pair(snapshot, &from, &to, &|bytes| {
+            Content::read(bytes, &artefact)
+        })?;
     let mut redline = Redline {
         artefact: model::ArtefactRef {
             id: artefact.id.clone(),
@@ -82,7 +83,14 @@ pub fn compare(
         ops: Vec::new(),
     };
     header_records(snapshot, &versions, &mut redline)?;
-    let (Some(old_text), Some(new_text)) = (old.text, new.text) else {
+    let texts = (old.is_text && new.is_text)
+        .then(|| {
+            String::from_utf8(old_bytes)
+                .ok()
+                .zip(String::from_utf8(new_bytes).ok())
+        })
+        .flatten();
+    let Some((old_text, new_text)) = texts else {
         redline
             .warnings
             .push("at least one side is not UTF-8 text: only sizes and hashes are compared".into());
@@ -108,19 +116,18 @@ pub fn compare(
 /// A table read on its key column, or why it could not be.
 type TableRead = Result<table::Parsed, table::NotComparable>;
 
-/// One side of a redline, prepared on the core that read it: its text (none when
-/// it is not UTF-8 text) and, for a table with a key column, the table read on
-/// its key.
+/// One side of a redline, prepared on the core that read it: whether it is UTF-8
+/// text and, for a table with a key column, the table read on its key.
 struct Content {
-    text: Option<String>,
+    is_text: bool,
     table: Option<TableRead>,
     /// For a text compared line by line, its lines.
     lines: Option<text::Prepared>,
 }
 
 impl Content {
-    fn read(bytes: Vec<u8>, artefact: &Artefact) -> Self {
-        let text = String::from_utf8(bytes)
+    fn read(bytes: &[u8], artefact: &Artefact) -> Self {
+        let text = std::str::from_utf8(bytes)
             .ok()
             .filter(|t| memchr::memchr(0, t.as_bytes()).is_none());
         let (mut table, mut lines) = (None, None);
@@ -131,7 +138,11 @@ impl Content {
             }
             (None, _, _) => {}
         }
-        Content { text, table, lines }
+        Content {
+            is_text: text.is_some(),
+            table,
+            lines,
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! The design repository: a git repository whose HEAD tree holds the records.
 
 pub mod commit_index;
+mod contents;
 mod index;
 pub mod journal;
 mod lock;
@@ -134,39 +135,6 @@ impl Repo {
         Ok(bytes)
     }
 
-    /// The contents of two versions to compare, each read and then handed to
-    /// `prepare` on its own core; a working copy that holds exactly a version's
-    /// bytes is read instead of its blob. (`verify` reads the object store itself,
-    /// with `version_content`.)
-    pub fn version_contents<T: Send>(
-        &self,
-        a: &crate::model::VersionRecord,
-        b: &crate::model::VersionRecord,
-        prepare: &(impl Fn(Vec<u8>) -> T + Sync),
-    ) -> Result<(T, T)> {
-        let objects = self.git.path().join("objects");
-        let root = self.working_root();
-        // Off the object database (which is not shared between threads); a
-        // version it cannot read this way is read through it below.
-        let read = |version: &crate::model::VersionRecord| {
-            if let Some(bytes) = root.and_then(|root| working_copy(root, version)) {
-                return Some(prepare(bytes));
-            }
-            let bytes = loose::read_blob(&objects, &version.blob, version.size)?;
-            (crate::content::sha256_hex(&bytes) == version.sha256).then(|| prepare(bytes))
-        };
-        let (first, second) = crate::parallel::join(|| read(a), || read(b));
-        let first = match first {
-            Some(prepared) => prepared,
-            None => prepare(self.version_content(a)?),
-        };
-        let second = match second {
-            Some(prepared) => prepared,
-            None => prepare(self.version_content(b)?),
-        };
-        Ok((first, second))
-    }
-
     /// The working tree's root, unless the repository is bare.
     fn working_root(&self) -> Option<&Path> {
         (!self.is_bare()).then_some(self.root.as_path())
@@ -240,15 +208,4 @@ impl Repo {
             )),
         }
     }
-}
-
-/// A version's working copy, where it holds exactly that version's bytes: reading
-/// it spares inflating the blob, as git reads a clean file from the work tree.
-fn working_copy(root: &Path, record: &crate::model::VersionRecord) -> Option<Vec<u8>> {
-    let path = root.join(crate::model::paths::content(&record.artefact, &record.file));
-    if std::fs::metadata(&path).ok()?.len() != record.size {
-        return None;
-    }
-    let bytes = std::fs::read(&path).ok()?;
-    (crate::content::sha256_hex(&bytes) == record.sha256).then_some(bytes)
 }

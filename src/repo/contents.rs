@@ -1,0 +1,168 @@
+//! Reading the two versions a redline compares, on two cores. Each side is fetched
+//! — from its working copy where that holds exactly the version's bytes, else
+//! inflated from its loose object — then prepared, and its bytes checked against
+//! the recorded sha256. A core done with its own side checks the other's too, so
+//! that the side slower to fetch (an inflated blob) does not also wait for its hash.
+
+use std::path::Path;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU8, Ordering};
+
+use super::{Repo, loose};
+use crate::error::Result;
+use crate::model::VersionRecord;
+
+/// A side's check: not ready (its bytes are not fetched), waiting for a core, or taken.
+const NOT_READY: u8 = 0;
+const WAITING: u8 = 1;
+const TAKEN: u8 = 2;
+
+/// Where a side's bytes came from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Source {
+    WorkingCopy,
+    LooseObject,
+}
+
+struct Side<'r> {
+    record: &'r VersionRecord,
+    fetched: OnceLock<(Vec<u8>, Source)>,
+    check: AtomicU8,
+    /// Whether the bytes hash to the recorded sha256, once a core has checked.
+    matches: OnceLock<bool>,
+}
+
+impl<'r> Side<'r> {
+    fn new(record: &'r VersionRecord) -> Self {
+        Side {
+            record,
+            fetched: OnceLock::new(),
+            check: AtomicU8::new(NOT_READY),
+            matches: OnceLock::new(),
+        }
+    }
+
+    /// Fetches and prepares this side, leaving its check to whichever core is free
+    /// first; none where the bytes are not to be had this way.
+    fn fetch_and_prepare<T>(
+        &self,
+        objects: &Path,
+        working_root: Option<&Path>,
+        prepare: &impl Fn(&[u8]) -> T,
+    ) -> Option<T> {
+        let record = self.record;
+        let fetched = working_root
+            .and_then(|root| working_copy(root, record))
+            .map(|bytes| (bytes, Source::WorkingCopy))
+            .or_else(|| {
+                loose::read_blob(objects, &record.blob, record.size)
+                    .map(|bytes| (bytes, Source::LooseObject))
+            })?;
+        let (bytes, _) = self.fetched.get_or_init(|| fetched);
+        self.check.store(WAITING, Ordering::Release);
+        Some(prepare(bytes))
+    }
+
+    /// Checks this side's bytes, unless they are not fetched yet or another core
+    /// has taken the check.
+    fn check_if_waiting(&self) {
+        if self
+            .check
+            .compare_exchange(WAITING, TAKEN, Ordering::AcqRel, Ordering::Acquire)
+            .is_err()
+        {
+            return;
+        }
+        if let Some((bytes, _)) = self.fetched.get() {
+            let _ = self
+                .matches
+                .set(crate::content::sha256_hex(bytes) == self.record.sha256);
+        }
+    }
+
+    /// The bytes and what was prepared from them, if they were fetched and match
+    /// the record; else where they came from, if anywhere.
+    fn finish<T>(self, prepared: Option<T>) -> std::result::Result<(Vec<u8>, T), Option<Source>> {
+        let matches = self.matches.get().copied();
+        match (self.fetched.into_inner(), prepared, matches) {
+            (Some((bytes, _)), Some(prepared), Some(true)) => Ok((bytes, prepared)),
+            (Some((_, source)), _, _) => Err(Some(source)),
+            (None, _, _) => Err(None),
+        }
+    }
+}
+
+impl Repo {
+    /// The contents of two versions to compare, each with what `prepare` made of
+    /// it on the core that read it. A working copy that holds exactly a version's
+    /// bytes is read instead of its blob; a blob that is not a loose object is read
+    /// through libgit2 afterwards. (`verify` reads the object store itself, with
+    /// `version_content`.)
+    pub fn version_contents<T: Send>(
+        &self,
+        a: &VersionRecord,
+        b: &VersionRecord,
+        prepare: &(impl Fn(&[u8]) -> T + Sync),
+    ) -> Result<((Vec<u8>, T), (Vec<u8>, T))> {
+        let objects = self.git.path().join("objects");
+        let root = self.working_root();
+        let sides = [Side::new(a), Side::new(b)];
+        // The object database is not shared between threads: what cannot be read
+        // this way is read through it below.
+        let run = |own: &Side<'_>, other: &Side<'_>| {
+            let prepared = own.fetch_and_prepare(&objects, root, prepare);
+            own.check_if_waiting();
+            other.check_if_waiting();
+            prepared
+        };
+        let (first, second) =
+            crate::parallel::join(|| run(&sides[0], &sides[1]), || run(&sides[1], &sides[0]));
+        let [side_a, side_b] = sides;
+        Ok((
+            self.finish_side(side_a, first, prepare)?,
+            self.finish_side(side_b, second, prepare)?,
+        ))
+    }
+
+    /// A side as read on two cores; or, where that did not give the version's
+    /// bytes, its blob read again (through libgit2 if need be), which says what is wrong.
+    fn finish_side<T>(
+        &self,
+        side: Side<'_>,
+        prepared: Option<T>,
+        prepare: &impl Fn(&[u8]) -> T,
+    ) -> Result<(Vec<u8>, T)> {
+        let record = side.record;
+        match side.finish(prepared) {
+            Ok(done) => Ok(done),
+            Err(source) => {
+                // A working copy of the right size but other bytes is simply not
+                // that version: its blob is.
+                let blob = (source == Some(Source::WorkingCopy))
+                    .then(|| {
+                        let objects = self.git.path().join("objects");
+                        loose::read_blob(&objects, &record.blob, record.size)
+                    })
+                    .flatten()
+                    .filter(|bytes| crate::content::sha256_hex(bytes) == record.sha256);
+                let bytes = match blob {
+                    Some(bytes) => bytes,
+                    None => self.version_content(record)?,
+                };
+                let prepared = prepare(&bytes);
+                Ok((bytes, prepared))
+            }
+        }
+    }
+}
+
+/// A version's working copy, where it is that version's size (its bytes are
+/// checked later): reading it spares inflating the blob, as git reads a clean file
+/// from the work tree.
+fn working_copy(root: &Path, record: &VersionRecord) -> Option<Vec<u8>> {
+    let path = root.join(crate::model::paths::content(&record.artefact, &record.file));
+    if std::fs::metadata(&path).ok()?.len() != record.size {
+        return None;
+    }
+    std::fs::read(&path).ok()
+}
