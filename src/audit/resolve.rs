@@ -3,8 +3,8 @@
 use crate::content;
 use crate::error::{Error, Result};
 use crate::model::{Artefact, Reference, Status, VersionRecord, VersionSelector, paths};
-use crate::repo::Snapshot;
 use crate::repo::snapshot::{find_version, latest_with_status};
+use crate::repo::{Prepared, Snapshot};
 
 /// What a reference names.
 pub enum Target {
@@ -96,7 +96,7 @@ pub fn contents_pair<T: Send>(
     a: &Resolved,
     b: &Resolved,
     prepare: &(impl Fn(&[u8]) -> T + Sync),
-) -> Result<((Vec<u8>, T), (Vec<u8>, T))> {
+) -> Result<(Prepared<T>, Prepared<T>)> {
     if let (Target::Recorded(x), Target::Recorded(y)) = (&a.target, &b.target) {
         return snapshot.repo().version_contents(x, y, prepare);
     }

@@ -12,6 +12,9 @@ use super::{Repo, loose};
 use crate::error::Result;
 use crate::model::VersionRecord;
 
+/// A version's bytes, with what was prepared from them.
+pub type Prepared<T> = (Vec<u8>, T);
+
 /// A side's check: not ready (its bytes are not fetched), waiting for a core, or taken.
 const NOT_READY: u8 = 0;
 const WAITING: u8 = 1;
@@ -82,7 +85,7 @@ impl<'r> Side<'r> {
 
     /// The bytes and what was prepared from them, if they were fetched and match
     /// the record; else where they came from, if anywhere.
-    fn finish<T>(self, prepared: Option<T>) -> std::result::Result<(Vec<u8>, T), Option<Source>> {
+    fn finish<T>(self, prepared: Option<T>) -> std::result::Result<Prepared<T>, Option<Source>> {
         let matches = self.matches.get().copied();
         match (self.fetched.into_inner(), prepared, matches) {
             (Some((bytes, _)), Some(prepared), Some(true)) => Ok((bytes, prepared)),
@@ -103,7 +106,7 @@ impl Repo {
         a: &VersionRecord,
         b: &VersionRecord,
         prepare: &(impl Fn(&[u8]) -> T + Sync),
-    ) -> Result<((Vec<u8>, T), (Vec<u8>, T))> {
+    ) -> Result<(Prepared<T>, Prepared<T>)> {
         let objects = self.git.path().join("objects");
         let root = self.working_root();
         let sides = [Side::new(a), Side::new(b)];
@@ -131,7 +134,7 @@ impl Repo {
         side: Side<'_>,
         prepared: Option<T>,
         prepare: &impl Fn(&[u8]) -> T,
-    ) -> Result<(Vec<u8>, T)> {
+    ) -> Result<Prepared<T>> {
         let record = side.record;
         match side.finish(prepared) {
             Ok(done) => Ok(done),
