@@ -471,6 +471,49 @@ fn a_working_copy_of_a_versions_size_is_not_taken_for_it_unchecked() {
     assert!(working.contains("\"secxnd\""), "{working}");
 }
 
+/// A working copy larger than git's index is trusted on the index's word where
+/// its stat data match; rewritten in place with its old modification time, they
+/// do not (its change time moved), so its bytes are hashed and it is not taken.
+#[test]
+fn a_large_working_copy_rewritten_with_its_old_time_is_not_taken_for_its_version() {
+    let design = Design::with_artefacts();
+    let filler = "Settlement data flows between parties.\n".repeat(1000);
+    design.write(
+        "artefacts/DOC/doc.md",
+        &format!("# 1 Scope\n\nThe second text.\n{filler}"),
+    );
+    design.ok(&["draft", "DOC", "--date", "2023-06-02"]);
+    let path = design.file("artefacts/DOC/doc.md");
+    assert!(
+        std::fs::metadata(&path).unwrap().len()
+            > std::fs::metadata(design.file(".git/index")).unwrap().len(),
+        "the working copy must be larger than the index for the index to be asked"
+    );
+    let clean = design.ok(&["redline", "DOC", "0.1", "0.2", "--format", "json"]);
+    assert!(
+        clean.contains("The second text."),
+        "the redline shows version 0.2"
+    );
+
+    let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+    design.write(
+        "artefacts/DOC/doc.md",
+        &format!("# 1 Scope\n\nThe secxnd text.\n{filler}"),
+    );
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(modified)
+        .unwrap();
+    let redline = design.ok(&["redline", "DOC", "0.1", "0.2", "--format", "json"]);
+    assert!(redline == clean, "the version's own bytes are compared");
+    assert!(
+        !redline.contains("secxnd"),
+        "the rewritten working copy is not shown"
+    );
+}
+
 #[test]
 fn a_version_whose_stored_content_was_altered_is_refused() {
     let design = two_drafts();

@@ -3,6 +3,8 @@
 //! inflated from its loose object — then prepared, and its bytes checked against
 //! the recorded sha256. A core done with its own side checks the other's too, so
 //! that the side slower to fetch (an inflated blob) does not also wait for its hash.
+//! A working copy that git's index says holds the version's blob is not hashed,
+//! as `git status` does not hash it.
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -49,20 +51,24 @@ impl<'r> Side<'r> {
     /// first; none where the bytes are not to be had this way.
     fn fetch_and_prepare<T>(
         &self,
-        objects: &Path,
+        git_dir: &Path,
         working_root: Option<&Path>,
         prepare: &impl Fn(&[u8]) -> T,
     ) -> Option<T> {
         let record = self.record;
-        let fetched = working_root
-            .and_then(|root| working_copy(root, record))
-            .map(|bytes| (bytes, Source::WorkingCopy))
+        let (bytes, source, clean) = working_root
+            .and_then(|root| working_copy(git_dir, root, record))
+            .map(|(bytes, clean)| (bytes, Source::WorkingCopy, clean))
             .or_else(|| {
-                loose::read_blob(objects, &record.blob, record.size)
-                    .map(|bytes| (bytes, Source::LooseObject))
+                loose::read_blob(&git_dir.join("objects"), &record.blob, record.size)
+                    .map(|bytes| (bytes, Source::LooseObject, false))
             })?;
-        let (bytes, _) = self.fetched.get_or_init(|| fetched);
-        self.check.store(WAITING, Ordering::Release);
+        let (bytes, _) = self.fetched.get_or_init(|| (bytes, source));
+        if clean {
+            let _ = self.matches.set(true);
+        } else {
+            self.check.store(WAITING, Ordering::Release);
+        }
         Some(prepare(bytes))
     }
 
@@ -107,13 +113,13 @@ impl Repo {
         b: &VersionRecord,
         prepare: &(impl Fn(&[u8]) -> T + Sync),
     ) -> Result<(Prepared<T>, Prepared<T>)> {
-        let objects = self.git.path().join("objects");
+        let git_dir = self.git.path();
         let root = self.working_root();
         let sides = [Side::new(a), Side::new(b)];
         // The object database is not shared between threads: what cannot be read
         // this way is read through it below.
         let run = |own: &Side<'_>, other: &Side<'_>| {
-            let prepared = own.fetch_and_prepare(&objects, root, prepare);
+            let prepared = own.fetch_and_prepare(git_dir, root, prepare);
             own.check_if_waiting();
             other.check_if_waiting();
             prepared
@@ -159,13 +165,19 @@ impl Repo {
     }
 }
 
-/// A version's working copy, where it is that version's size (its bytes are
-/// checked later): reading it spares inflating the blob, as git reads a clean file
-/// from the work tree.
-fn working_copy(root: &Path, record: &VersionRecord) -> Option<Vec<u8>> {
-    let path = root.join(crate::model::paths::content(&record.artefact, &record.file));
+/// A version's working copy, where it is that version's size, and whether git's
+/// index says it holds the version's blob (else its bytes are checked later):
+/// reading it spares inflating the blob, as git reads a clean file from the work
+/// tree. The index is consulted only for a file larger than it, which costs more
+/// to hash than the index costs to read.
+fn working_copy(git_dir: &Path, root: &Path, record: &VersionRecord) -> Option<(Vec<u8>, bool)> {
+    let relative = crate::model::paths::content(&record.artefact, &record.file);
+    let path = root.join(&relative);
     if std::fs::metadata(&path).ok()?.len() != record.size {
         return None;
     }
-    std::fs::read(&path).ok()
+    let index_size = std::fs::metadata(git_dir.join("index")).map_or(u64::MAX, |m| m.len());
+    let clean = index_size < record.size
+        && super::index::says_clean(git_dir, root, &relative, &record.blob);
+    Some((std::fs::read(&path).ok()?, clean))
 }

@@ -82,6 +82,68 @@ fn stage_with_libgit2(repo: &Repo, files: &[Staged]) -> Result<()> {
     Ok(())
 }
 
+/// Whether git's index says the working file at `path` (relative to the working
+/// tree, `/`-separated) holds blob `blob`, as `git status` decides it: an entry
+/// for that blob whose stat data are the file's, recorded after the file last
+/// changed. Only versions 2 and 3 of the index are read; anything else, or any
+/// doubt, is `false`, and the caller hashes the file instead.
+pub fn says_clean(git_dir: &Path, root: &Path, path: &str, blob: &str) -> bool {
+    // Elsewhere the stat data are a size alone: too little to trust.
+    if !cfg!(unix) {
+        return false;
+    }
+    let Ok(blob) = base16ct::mixed::decode_vec(blob) else {
+        return false;
+    };
+    let index_path = git_dir.join("index");
+    let (Ok(index), Ok(index_meta)) = (std::fs::read(&index_path), std::fs::metadata(&index_path))
+    else {
+        return false;
+    };
+    let (Some(stat), Some(index_mtime)) = (Stat::of(&root.join(path)), Stat::of_meta(&index_meta))
+    else {
+        return false;
+    };
+    let Some(entry) = find_entry(&index, path.as_bytes()) else {
+        return false;
+    };
+    let recorded = |field: usize| be32(entry.bytes, field * 4);
+    let stat_matches = [
+        stat.ctime,
+        stat.ctime_ns,
+        stat.mtime,
+        stat.mtime_ns,
+        stat.dev,
+        stat.ino,
+        FILE_MODE,
+        stat.uid,
+        stat.gid,
+        stat.size,
+    ]
+    .iter()
+    .enumerate()
+    .all(|(field, &value)| recorded(field) == Some(value));
+    // A file changed in the same instant the index was written could change
+    // again unseen: git calls that racily clean, and so does this.
+    let settled = (stat.mtime, stat.mtime_ns) < (index_mtime.mtime, index_mtime.mtime_ns);
+    entry.stage == 0 && entry.bytes.get(40..60) == Some(&blob[..]) && stat_matches && settled
+}
+
+/// The stage-0 entry for `path`, if the index is one this module reads.
+fn find_entry<'a>(index: &'a [u8], path: &[u8]) -> Option<Entry<'a>> {
+    if index.len() < HEADER + CHECKSUM || &index[..4] != b"DIRC" {
+        return None;
+    }
+    let version = be32(index, 4)?;
+    if !(2..=3).contains(&version) {
+        return None;
+    }
+    let (entries, _) = parse_entries(index, version, be32(index, 8)?, index.len() - CHECKSUM)?;
+    entries
+        .into_iter()
+        .find(|entry| entry.path == path && entry.stage == 0)
+}
+
 /// One entry of the index file as it lies on disk.
 struct Entry<'a> {
     bytes: &'a [u8],
@@ -249,10 +311,13 @@ struct Stat {
 }
 
 impl Stat {
-    #[cfg(unix)]
     fn of(path: &Path) -> Option<Stat> {
+        Self::of_meta(&std::fs::metadata(path).ok()?)
+    }
+
+    #[cfg(unix)]
+    fn of_meta(m: &std::fs::Metadata) -> Option<Stat> {
         use std::os::unix::fs::MetadataExt;
-        let m = std::fs::metadata(path).ok()?;
         Some(Stat {
             ctime: m.ctime() as u32,
             ctime_ns: m.ctime_nsec() as u32,
@@ -267,8 +332,8 @@ impl Stat {
     }
 
     #[cfg(not(unix))]
-    fn of(path: &Path) -> Option<Stat> {
-        std::fs::metadata(path).ok().map(|m| Stat {
+    fn of_meta(m: &std::fs::Metadata) -> Option<Stat> {
+        Some(Stat {
             size: m.len() as u32,
             ..Stat::default()
         })
