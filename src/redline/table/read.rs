@@ -9,6 +9,7 @@ use csv_core::ReadRecordResult;
 use super::NotComparable;
 use super::keys::Keys;
 use super::records::{Record, Records};
+use super::scan;
 use super::split::simple_record;
 use crate::model::Format;
 use crate::redline::lines::Lines;
@@ -43,6 +44,41 @@ impl Parsed {
             text,
             ends: &self.line_ends,
         }
+    }
+}
+
+impl Parsed {
+    /// Adds a row as read: its number of cells, its key cell, and where it is
+    /// written; refuses one with more cells than the header, no key, or the key
+    /// of a row before it.
+    fn add_row(
+        &mut self,
+        cells: usize,
+        wanted: Option<&str>,
+        span: Span,
+        key: &str,
+    ) -> Result<(), NotComparable> {
+        let row = self.rows.len() + 1;
+        if cells > self.header.len() {
+            return Err(NotComparable(format!(
+                "row {row} has {cells} cells, more than the header's {}",
+                self.header.len()
+            )));
+        }
+        let value = wanted.map_or("", trim);
+        if value.is_empty() {
+            return Err(NotComparable(format!(
+                "row {row} has no value in the key column \"{key}\""
+            )));
+        }
+        if let Err(first) = self.keys.push(value) {
+            return Err(NotComparable(format!(
+                "has the key \"{value}\" twice (rows {} and {row})",
+                first + 1
+            )));
+        }
+        self.rows.push(span);
+        Ok(())
     }
 }
 
@@ -244,28 +280,22 @@ pub fn parse(format: Format, text: &str, key: &str) -> Result<Parsed, NotCompara
         header,
         delimiter,
     };
-    while let Some(record) = records.next(column) {
-        let row = table.rows.len() + 1;
-        if record.cells > table.header.len() {
-            return Err(NotComparable(format!(
-                "row {row} has {} cells, more than the header's {}",
-                record.cells,
-                table.header.len()
-            )));
+    let mut refused = None;
+    let mut at = records.position();
+    loop {
+        at = scan::simple_records(text, at, delimiter, column, |row| {
+            let added = table.add_row(row.cells, row.wanted, row.span, key);
+            added.map_err(|why| refused = Some(why)).is_ok()
+        });
+        if let Some(why) = refused {
+            return Err(why);
         }
-        let value = record.wanted.as_deref().map_or("", trim);
-        if value.is_empty() {
-            return Err(NotComparable(format!(
-                "row {row} has no value in the key column \"{key}\""
-            )));
-        }
-        if let Err(first) = table.keys.push(value) {
-            return Err(NotComparable(format!(
-                "has the key \"{value}\" twice (rows {} and {row})",
-                first + 1
-            )));
-        }
-        table.rows.push(record.span);
+        records.seek(at);
+        let Some(record) = records.next(column) else {
+            break;
+        };
+        table.add_row(record.cells, record.wanted.as_deref(), record.span, key)?;
+        at = records.position();
     }
     let mut walk = LineWalk {
         ends: &table.line_ends,
