@@ -93,19 +93,29 @@ pub(super) fn simple_records<'t>(
         } else {
             (1u64 << not_simple.trailing_zeros()) - 1
         };
-        let mut events = cell_ends & limit;
-        while events != 0 {
-            let bit = events.trailing_zeros() as usize;
-            events &= events - 1;
-            let pos = base + bit;
-            if classes.line_feeds >> bit & 1 == 0 {
+        let delimiters = classes.delimiters & outside & limit;
+        let mut line_feeds = classes.line_feeds & outside & limit;
+        let mut from = 0;
+        loop {
+            let stop = line_feeds.trailing_zeros();
+            let mut between = delimiters & bits(from, stop);
+            // Cells are followed one by one up to the key; the rest only counted.
+            while current.cells - 1 <= column && between != 0 {
+                let pos = base + between.trailing_zeros() as usize;
+                between &= between - 1;
                 if current.cells - 1 == column {
                     current.wanted = Some([current.cell_start, pos]);
                 }
                 current.cells += 1;
                 current.cell_start = pos + 1;
-                continue;
             }
+            current.cells += between.count_ones() as usize;
+            if stop == 64 {
+                break;
+            }
+            line_feeds &= line_feeds - 1;
+            from = stop + 1;
+            let pos = base + stop as usize;
             // A carriage return before the line feed ends the line with it.
             let end = if pos > current.start && bytes[pos - 1] == b'\r' {
                 pos - 1
@@ -162,6 +172,13 @@ fn unquoted(text: &str, [start, end]: [usize; 2]) -> &str {
         Some(quoted) => quoted.strip_suffix('"').unwrap_or(quoted),
         None => cell,
     }
+}
+
+/// Bits `from` (inclusive) to `to` (exclusive) of a block, either up to 64.
+fn bits(from: u32, to: u32) -> u64 {
+    let below = if to >= 64 { u64::MAX } else { (1 << to) - 1 };
+    let from_on = if from >= 64 { 0 } else { u64::MAX << from };
+    below & from_on
 }
 
 /// Each bit set where an odd number of bits are set up to it (inclusive): where
