@@ -193,9 +193,11 @@ fn table_redline(
     let mut paired = table::compare(key, old, new)?;
     let anchors = std::mem::take(&mut paired.anchors);
     let summary = &mut redline.summary;
-    let (diff, lines) = crate::parallel::join(
-        || paired.diff(summary),
+    // The line operations take the longer: they stay here, where no thread
+    // has to start.
+    let (lines, diff) = crate::parallel::join(
         || text::along_lines(old.1.lines(old.0), new.1.lines(new.0), &anchors),
+        || paired.diff(summary),
     );
     if diff.rows.is_empty() && redline.from.sha256 != redline.to.sha256 {
         redline.notes.push(
