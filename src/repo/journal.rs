@@ -158,6 +158,8 @@ fn create_tag(repo: &Repo, name: &str, target: &str, message: &str) -> Result<()
 
 fn refresh_working_tree(repo: &Repo, files: &[(String, String)], refresh: Refresh) -> Result<()> {
     let mut staged = Vec::with_capacity(files.len());
+    let mut blobs = Vec::new();
+    let mut rewritten = Vec::new();
     for (path, blob_id) in files {
         let blob_id = oid(blob_id)?;
         let blob = repo.git.find_blob(blob_id)?;
@@ -171,14 +173,21 @@ fn refresh_working_tree(repo: &Repo, files: &[(String, String)], refresh: Refres
                 std::fs::create_dir_all(parent).map_err(io_at(parent))?;
             }
             replace_file(&file, blob.content())?;
+            rewritten.push(staged.len());
         }
         staged.push(Staged {
             path: path.clone(),
             blob: blob_id,
             matches_working_file: unchanged || !keep_user_edit,
         });
+        blobs.push(blob);
     }
-    index::stage(repo, &staged)
+    index::stage(repo, &staged)?;
+    let rewritten: Vec<(usize, &[u8])> = rewritten
+        .into_iter()
+        .map(|n| (n, blobs[n].content()))
+        .collect();
+    super::racy::settle(repo, &mut staged, &rewritten)
 }
 
 /// Replaces a file by writing a sibling and renaming it over, so that a reader

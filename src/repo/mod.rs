@@ -6,6 +6,7 @@ mod index;
 pub mod journal;
 mod lock;
 mod loose;
+mod racy;
 pub mod register;
 pub mod snapshot;
 pub mod transaction;
