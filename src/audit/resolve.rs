@@ -4,7 +4,7 @@ use crate::content;
 use crate::error::{Error, Result};
 use crate::model::{Artefact, Reference, Status, VersionRecord, VersionSelector, paths};
 use crate::repo::snapshot::{find_version, latest_with_status};
-use crate::repo::{Prepared, Snapshot};
+use crate::repo::{Decoded, Prepared, Snapshot};
 
 /// What a reference names.
 pub enum Target {
@@ -95,12 +95,15 @@ pub fn contents_pair<T: Send>(
     snapshot: &Snapshot<'_>,
     a: &Resolved,
     b: &Resolved,
-    prepare: &(impl Fn(&[u8]) -> T + Sync),
+    prepare: &(impl Fn(&Decoded) -> T + Sync),
 ) -> Result<(Prepared<T>, Prepared<T>)> {
     if let (Target::Recorded(x), Target::Recorded(y)) = (&a.target, &b.target) {
         return snapshot.repo().version_contents(x, y, prepare);
     }
-    let (first, second) = (bytes(snapshot, a)?, bytes(snapshot, b)?);
+    let (first, second) = (
+        Decoded::of(bytes(snapshot, a)?),
+        Decoded::of(bytes(snapshot, b)?),
+    );
     let (p, q) = crate::parallel::join(|| prepare(&first), || prepare(&second));
     Ok(((first, p), (second, q)))
 }

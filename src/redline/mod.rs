@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::model::{
     Artefact, Format, Reference, Status, VersionNumber, VersionRecord, VersionSelector,
 };
-use crate::repo::Snapshot;
+use crate::repo::{Decoded, Snapshot};
 
 pub use model::Redline;
 
@@ -63,9 +63,9 @@ pub fn compare(
         Some(text) => named(text)?,
         None => default_from(&artefact, &versions, &to)?,
     };
-    let ((old_bytes, old), (new_bytes, new)) =
-        resolve::contents_pair(snapshot, &from, &to, &|bytes| {
-            Content::read(bytes, &artefact)
+    let ((old_content, old), (new_content, new)) =
+        resolve::contents_pair(snapshot, &from, &to, &|content| {
+            Content::read(content, &artefact)
         })?;
     let mut redline = Redline {
         artefact: model::ArtefactRef {
@@ -83,13 +83,10 @@ pub fn compare(
         ops: Vec::new(),
     };
     header_records(snapshot, &versions, &mut redline)?;
-    let texts = (old.is_text && new.is_text)
-        .then(|| {
-            String::from_utf8(old_bytes)
-                .ok()
-                .zip(String::from_utf8(new_bytes).ok())
-        })
-        .flatten();
+    let texts = match (old_content, new_content) {
+        (Decoded::Text(a), Decoded::Text(b)) if old.is_text && new.is_text => Some((a, b)),
+        _ => None,
+    };
     let Some((old_text, new_text)) = texts else {
         redline
             .warnings
@@ -126,9 +123,9 @@ struct Content {
 }
 
 impl Content {
-    fn read(bytes: &[u8], artefact: &Artefact) -> Self {
-        let text = std::str::from_utf8(bytes)
-            .ok()
+    fn read(content: &Decoded, artefact: &Artefact) -> Self {
+        let text = content
+            .text()
             .filter(|t| memchr::memchr(0, t.as_bytes()).is_none());
         let (mut table, mut lines) = (None, None);
         match (&text, artefact.format.is_table(), &artefact.key) {

@@ -14,8 +14,38 @@ use super::{Repo, loose};
 use crate::error::Result;
 use crate::model::VersionRecord;
 
-/// A version's bytes, with what was prepared from them.
-pub type Prepared<T> = (Vec<u8>, T);
+/// A version's content, with what was prepared from it.
+pub type Prepared<T> = (Decoded, T);
+
+/// A version's content: its text where it is UTF-8, else its bytes. Decoded once,
+/// on the core that read it.
+pub enum Decoded {
+    Text(String),
+    Binary(Vec<u8>),
+}
+
+impl Decoded {
+    pub fn of(bytes: Vec<u8>) -> Self {
+        match String::from_utf8(bytes) {
+            Ok(text) => Decoded::Text(text),
+            Err(not_text) => Decoded::Binary(not_text.into_bytes()),
+        }
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        match self {
+            Decoded::Text(text) => text.as_bytes(),
+            Decoded::Binary(bytes) => bytes,
+        }
+    }
+
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Decoded::Text(text) => Some(text),
+            Decoded::Binary(_) => None,
+        }
+    }
+}
 
 /// A side's check: not ready (its bytes are not fetched), waiting for a core, or taken.
 const NOT_READY: u8 = 0;
@@ -31,7 +61,7 @@ enum Source {
 
 struct Side<'r> {
     record: &'r VersionRecord,
-    fetched: OnceLock<(Vec<u8>, Source)>,
+    fetched: OnceLock<(Decoded, Source)>,
     check: AtomicU8,
     /// Whether the bytes hash to the recorded sha256, once a core has checked.
     matches: OnceLock<bool>,
@@ -53,7 +83,7 @@ impl<'r> Side<'r> {
         &self,
         git_dir: &Path,
         working_root: Option<&Path>,
-        prepare: &impl Fn(&[u8]) -> T,
+        prepare: &impl Fn(&Decoded) -> T,
     ) -> Option<T> {
         let record = self.record;
         let (bytes, source, clean) = working_root
@@ -63,13 +93,13 @@ impl<'r> Side<'r> {
                 loose::read_blob(&git_dir.join("objects"), &record.blob, record.size)
                     .map(|bytes| (bytes, Source::LooseObject, false))
             })?;
-        let (bytes, _) = self.fetched.get_or_init(|| (bytes, source));
+        let (content, _) = self.fetched.get_or_init(|| (Decoded::of(bytes), source));
         if clean {
             let _ = self.matches.set(true);
         } else {
             self.check.store(WAITING, Ordering::Release);
         }
-        Some(prepare(bytes))
+        Some(prepare(content))
     }
 
     /// Checks this side's bytes, unless they are not fetched yet or another core
@@ -82,10 +112,10 @@ impl<'r> Side<'r> {
         {
             return;
         }
-        if let Some((bytes, _)) = self.fetched.get() {
+        if let Some((content, _)) = self.fetched.get() {
             let _ = self
                 .matches
-                .set(crate::content::sha256_hex(bytes) == self.record.sha256);
+                .set(crate::content::sha256_hex(content.as_bytes()) == self.record.sha256);
         }
     }
 
@@ -94,7 +124,7 @@ impl<'r> Side<'r> {
     fn finish<T>(self, prepared: Option<T>) -> std::result::Result<Prepared<T>, Option<Source>> {
         let matches = self.matches.get().copied();
         match (self.fetched.into_inner(), prepared, matches) {
-            (Some((bytes, _)), Some(prepared), Some(true)) => Ok((bytes, prepared)),
+            (Some((content, _)), Some(prepared), Some(true)) => Ok((content, prepared)),
             (Some((_, source)), _, _) => Err(Some(source)),
             (None, _, _) => Err(None),
         }
@@ -111,7 +141,7 @@ impl Repo {
         &self,
         a: &VersionRecord,
         b: &VersionRecord,
-        prepare: &(impl Fn(&[u8]) -> T + Sync),
+        prepare: &(impl Fn(&Decoded) -> T + Sync),
     ) -> Result<(Prepared<T>, Prepared<T>)> {
         let git_dir = self.git.path();
         let root = self.working_root();
@@ -139,7 +169,7 @@ impl Repo {
         &self,
         side: Side<'_>,
         prepared: Option<T>,
-        prepare: &impl Fn(&[u8]) -> T,
+        prepare: &impl Fn(&Decoded) -> T,
     ) -> Result<Prepared<T>> {
         let record = side.record;
         match side.finish(prepared) {
@@ -158,8 +188,9 @@ impl Repo {
                     Some(bytes) => bytes,
                     None => self.version_content(record)?,
                 };
-                let prepared = prepare(&bytes);
-                Ok((bytes, prepared))
+                let content = Decoded::of(bytes);
+                let prepared = prepare(&content);
+                Ok((content, prepared))
             }
         }
     }

@@ -15,7 +15,7 @@ mod tree;
 use std::path::{Path, PathBuf};
 
 pub use commit_index::CommitIndex;
-pub use contents::Prepared;
+pub use contents::{Decoded, Prepared};
 
 /// The journal of a write command that did not finish, if there is one.
 pub fn pending_transaction(repo: &Repo) -> Result<Option<journal::Journal>> {

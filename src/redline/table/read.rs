@@ -26,7 +26,8 @@ pub struct Parsed {
     /// The lines the header and each row start on (0-based).
     header_line: Option<u32>,
     first_lines: Vec<u32>,
-    /// Where each line of the text ends, as [`line_ends`] finds them.
+    /// Where each line of the text ends (after its line feed, or at the end of
+    /// the text for a last line without one), as `split_lines` splits it.
     line_ends: Vec<u32>,
     /// Every row's key, trimmed.
     keys: Keys,
@@ -268,25 +269,29 @@ pub fn parse(format: Format, text: &str, key: &str) -> Result<Parsed, NotCompara
         .iter()
         .position(|c| c == key)
         .ok_or_else(|| NotComparable(format!("has no key column \"{key}\"")))?;
-    let line_ends = line_ends(text.as_bytes());
-    let expected_rows = line_ends.len() + 1;
+    // Rows are rarely shorter than this; more are made room for as they come.
+    let expected_rows = text.len() / 32 + 1;
     let mut table = Parsed {
         header_row,
         rows: Vec::with_capacity(expected_rows),
         header_line: None,
         first_lines: Vec::new(),
-        line_ends,
+        line_ends: Vec::with_capacity(expected_rows),
         keys: Keys::with_capacity(expected_rows),
         header,
         delimiter,
     };
-    let mut refused = None;
+    let bytes = text.as_bytes();
     let mut at = records.position();
+    push_line_ends(&mut table.line_ends, bytes, 0..at);
+    let mut refused = None;
     loop {
-        at = scan::simple_records(text, at, delimiter, column, |row| {
+        let mut line_ends = std::mem::take(&mut table.line_ends);
+        at = scan::simple_records(text, at, delimiter, column, &mut line_ends, |row| {
             let added = table.add_row(row.cells, row.wanted, row.span, key);
             added.map_err(|why| refused = Some(why)).is_ok()
         });
+        table.line_ends = line_ends;
         if let Some(why) = refused {
             return Err(why);
         }
@@ -295,7 +300,14 @@ pub fn parse(format: Format, text: &str, key: &str) -> Result<Parsed, NotCompara
             break;
         };
         table.add_row(record.cells, record.wanted.as_deref(), record.span, key)?;
-        at = records.position();
+        let after = records.position();
+        push_line_ends(&mut table.line_ends, bytes, at..after);
+        at = after;
+    }
+    // Line breaks after the last record, and a last line without one.
+    push_line_ends(&mut table.line_ends, bytes, at..bytes.len());
+    if table.line_ends.last().map_or(0, |&end| end as usize) < bytes.len() {
+        table.line_ends.push(bytes.len() as u32);
     }
     let mut walk = LineWalk {
         ends: &table.line_ends,
@@ -341,16 +353,10 @@ impl LineWalk<'_> {
     }
 }
 
-/// Where each line of a text ends (after its line feed, or at the end of the
-/// text for a last line without one), as `split_lines` splits it.
-fn line_ends(bytes: &[u8]) -> Vec<u32> {
-    let mut ends: Vec<u32> = memchr::memchr_iter(b'\n', bytes)
-        .map(|n| n as u32 + 1)
-        .collect();
-    if ends.last().map_or(0, |&end| end as usize) < bytes.len() {
-        ends.push(bytes.len() as u32);
-    }
-    ends
+/// Adds where the lines ending in `range` of a text end (after their line feeds).
+fn push_line_ends(ends: &mut Vec<u32>, bytes: &[u8], range: std::ops::Range<usize>) {
+    let start = range.start;
+    ends.extend(memchr::memchr_iter(b'\n', &bytes[range]).map(|n| (start + n + 1) as u32));
 }
 
 /// A cell's text. The whole file is UTF-8 and cells split at ASCII delimiters

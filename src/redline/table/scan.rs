@@ -47,7 +47,8 @@ impl Current {
 }
 
 /// Reads the simple records of `text` from `at` (where a record starts), handing
-/// each to `record` until it returns `false`. Returns where it stopped: the end of
+/// each to `record` until it returns `false`, and adds where each line it reads
+/// ends (after its line feed) to `line_ends`. Returns where it stopped: the end of
 /// the text, or the start of a record that is not simple, or (when `record`
 /// declined one) just after that record.
 pub(super) fn simple_records<'t>(
@@ -55,8 +56,16 @@ pub(super) fn simple_records<'t>(
     at: usize,
     delimiter: u8,
     column: usize,
+    line_ends: &mut Vec<u32>,
     mut record: impl FnMut(Scanned<'t>) -> bool,
 ) -> usize {
+    let stopped_at = |start: usize, line_ends: &mut Vec<u32>| {
+        // The lines of a record left to the parser are its to add.
+        while line_ends.last().is_some_and(|&end| end as usize > start) {
+            line_ends.pop();
+        }
+        start
+    };
     let bytes = text.as_bytes();
     let mut current = Current::at(at);
     // All ones where a block starts inside a quoted cell.
@@ -93,6 +102,11 @@ pub(super) fn simple_records<'t>(
         } else {
             (1u64 << not_simple.trailing_zeros()) - 1
         };
+        let mut feeds = classes.line_feeds & valid;
+        while feeds != 0 {
+            line_ends.push((base + feeds.trailing_zeros() as usize + 1) as u32);
+            feeds &= feeds - 1;
+        }
         let delimiters = classes.delimiters & outside & limit;
         let mut line_feeds = classes.line_feeds & outside & limit;
         let mut from = 0;
@@ -128,7 +142,7 @@ pub(super) fn simple_records<'t>(
             current = Current::at(pos + 1);
         }
         if not_simple != 0 {
-            return current.start;
+            return stopped_at(current.start, line_ends);
         }
         inside_before = if inside >> 63 & 1 == 1 { u64::MAX } else { 0 };
         cell_ended_before = cell_ends >> 63 & 1 == 1;
@@ -136,7 +150,7 @@ pub(super) fn simple_records<'t>(
     }
     // A quote left open at the end of the text is the parser's to read.
     if inside_before != 0 {
-        return current.start;
+        return stopped_at(current.start, line_ends);
     }
     if current.start < bytes.len() {
         finish(text, &current, bytes.len(), column, &mut record);
@@ -250,7 +264,8 @@ mod tests {
 
     fn scanned(text: &str) -> (Vec<(String, usize, Option<String>)>, usize) {
         let mut rows = Vec::new();
-        let stop = simple_records(text, 0, b',', 0, |r| {
+        let mut line_ends = Vec::new();
+        let stop = simple_records(text, 0, b',', 0, &mut line_ends, |r| {
             let [a, b] = r.span;
             rows.push((
                 text[a as usize..b as usize].to_string(),
