@@ -108,21 +108,11 @@ pub fn says_clean(git_dir: &Path, root: &Path, path: &str, blob: &str) -> bool {
         return false;
     };
     let recorded = |field: usize| be32(entry.bytes, field * 4);
-    let stat_matches = [
-        stat.ctime,
-        stat.ctime_ns,
-        stat.mtime,
-        stat.mtime_ns,
-        stat.dev,
-        stat.ino,
-        FILE_MODE,
-        stat.uid,
-        stat.gid,
-        stat.size,
-    ]
-    .iter()
-    .enumerate()
-    .all(|(field, &value)| recorded(field) == Some(value));
+    let stat_matches = stat
+        .entry_fields()
+        .iter()
+        .enumerate()
+        .all(|(field, &value)| recorded(field) == Some(value));
     // A file changed in the same instant the index was written could change
     // again unseen: git calls that racily clean, and so does this.
     let settled = (stat.mtime, stat.mtime_ns) < (index_mtime.mtime, index_mtime.mtime_ns);
@@ -274,18 +264,7 @@ fn encode_entry(root: &Path, file: &Staged) -> Option<Vec<u8>> {
     };
     let path = file.path.as_bytes();
     let mut bytes = Vec::with_capacity(FIXED + path.len() + 8);
-    for value in [
-        stat.ctime,
-        stat.ctime_ns,
-        stat.mtime,
-        stat.mtime_ns,
-        stat.dev,
-        stat.ino,
-        FILE_MODE,
-        stat.uid,
-        stat.gid,
-        stat.size,
-    ] {
+    for value in stat.entry_fields() {
         bytes.extend_from_slice(&value.to_be_bytes());
     }
     bytes.extend_from_slice(file.blob.as_bytes());
@@ -311,6 +290,23 @@ struct Stat {
 }
 
 impl Stat {
+    /// The ten fields an index entry starts with, in its order (the mode is a
+    /// regular file's).
+    fn entry_fields(&self) -> [u32; 10] {
+        [
+            self.ctime,
+            self.ctime_ns,
+            self.mtime,
+            self.mtime_ns,
+            self.dev,
+            self.ino,
+            FILE_MODE,
+            self.uid,
+            self.gid,
+            self.size,
+        ]
+    }
+
     fn of(path: &Path) -> Option<Stat> {
         Self::of_meta(&std::fs::metadata(path).ok()?)
     }
