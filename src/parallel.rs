@@ -82,12 +82,17 @@ fn start_elsewhere<T>(thread: &std::thread::JoinHandle<T>) {
     // SAFETY: the set is a plain bit mask, which zeroed memory makes empty; the
     // calls read and write it within its size, and the thread is not joined yet.
     unsafe {
-        let here = libc::sched_getcpu();
+        let Some(here) = usize::try_from(libc::sched_getcpu())
+            .ok()
+            .filter(|&cpu| cpu < libc::CPU_SETSIZE as usize)
+        else {
+            return;
+        };
         let mut allowed: libc::cpu_set_t = std::mem::zeroed();
-        if here < 0 || libc::sched_getaffinity(0, size_of::<libc::cpu_set_t>(), &mut allowed) != 0 {
+        if libc::sched_getaffinity(0, size_of::<libc::cpu_set_t>(), &mut allowed) != 0 {
             return;
         }
-        libc::CPU_CLR(here as usize, &mut allowed);
+        libc::CPU_CLR(here, &mut allowed);
         if libc::CPU_COUNT(&allowed) > 0 {
             libc::pthread_setaffinity_np(
                 thread.as_pthread_t(),
