@@ -187,7 +187,8 @@ fn refresh_working_tree(repo: &Repo, files: &[(String, String)], refresh: Refres
         .into_iter()
         .map(|n| (n, blobs[n].content()))
         .collect();
-    super::racy::settle(repo, &mut staged, &rewritten)
+    super::racy::settle(repo, &mut staged, &rewritten);
+    Ok(())
 }
 
 /// Replaces a file by writing a sibling and renaming it over, so that a reader

@@ -17,7 +17,13 @@ const MOST_WAIT: Duration = Duration::from_millis(50);
 /// Stages `files` again once the file clock has passed the ones rewritten (each
 /// with the bytes written to it), if the index written just now cannot vouch for
 /// them; a file that no longer holds those bytes is staged without stat data.
-pub fn settle(repo: &Repo, files: &mut [Staged], rewritten: &[(usize, &[u8])]) -> Result<()> {
+/// The index is right either way, so a failure here (git's index lock held by a
+/// git command, say) leaves it as it is, racily clean, and is not reported.
+pub fn settle(repo: &Repo, files: &mut [Staged], rewritten: &[(usize, &[u8])]) {
+    let _ = stage_again(repo, files, rewritten);
+}
+
+fn stage_again(repo: &Repo, files: &mut [Staged], rewritten: &[(usize, &[u8])]) -> Result<()> {
     let index_path = repo.git().path().join("index");
     let modified = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
     let Some(latest) = rewritten
