@@ -12,9 +12,9 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = baseline::cli::Cli::parse();
-    match baseline::cli::run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) if err.kind == baseline::ErrorKind::OutputClosed => ExitCode::SUCCESS,
+    let code = match baseline::cli::run(cli) {
+        Ok(()) => 0,
+        Err(err) if err.kind == baseline::ErrorKind::OutputClosed => 0,
         Err(err) => {
             let mut stderr = anstream::stderr();
             let _ = writeln!(
@@ -31,7 +31,25 @@ fn main() -> ExitCode {
                 baseline::cli::style::HINT.render_reset(),
                 err.hint
             );
-            ExitCode::from(err.exit_code() as u8)
+            err.exit_code() as u8
         }
-    }
+    };
+    end_now(code)
+}
+
+/// Ends the process at once. Everything is written by now (standard output is
+/// flushed here; standard error is not buffered), and what the exit handlers would
+/// still do — the allocator handing pages back, libgit2 freeing its caches — the
+/// kernel does faster by ending the process: 0.2 ms of a 7 ms redline.
+#[cfg(unix)]
+fn end_now(code: u8) -> ExitCode {
+    let _ = std::io::stdout().flush();
+    // SAFETY: `_exit` does not return; no destructor is owed (the command's values
+    // are dropped), and the output is flushed above.
+    unsafe { libc::_exit(i32::from(code)) }
+}
+
+#[cfg(not(unix))]
+fn end_now(code: u8) -> ExitCode {
+    ExitCode::from(code)
 }
