@@ -16,8 +16,15 @@ pub fn join<A, B: Send>(first: impl FnOnce() -> A, second: impl FnOnce() -> B + 
             .unwrap_or_else(PoisonError::into_inner)
             .take()
     };
+    let placement = Placement::default();
     // Declared after what its work borrows, so dropped (and joined) before it.
-    let helper = Helper::spawn(|| take().map(|second| second()));
+    let helper = Helper::spawn(|| {
+        placement.started();
+        take().map(|second| second())
+    });
+    if let Some(thread) = &helper.thread {
+        placement.pin_away(thread);
+    }
     let a = first();
     let b = match take() {
         Some(second) => second(),
@@ -27,7 +34,7 @@ pub fn join<A, B: Send>(first: impl FnOnce() -> A, second: impl FnOnce() -> B + 
 }
 
 /// A helper thread that may borrow from the caller's stack, as a scoped thread
-/// does, but whose native handle is at hand (see [`start_elsewhere`]). It is
+/// does, but whose native handle is at hand (see [`Placement`]). It is
 /// joined when joined or dropped, so it never outlives what it borrows as long as
 /// it is not leaked: it is private to [`join`], which declares it after
 /// everything its work borrows and never forgets it.
@@ -43,9 +50,6 @@ impl<R: Send> Helper<R> {
         // SAFETY: the thread is joined before the `Helper` is gone (see `Drop`),
         // and `join` keeps the `Helper` no longer than the borrows `work` holds.
         let thread = unsafe { std::thread::Builder::new().spawn_unchecked(work) }.ok();
-        if let Some(thread) = &thread {
-            start_elsewhere(thread);
-        }
         Helper { thread }
     }
 }
@@ -69,42 +73,89 @@ impl<R> Drop for Helper<R> {
     }
 }
 
-/// Lets a new helper thread start only on a core other than the one this thread
-/// runs on. Some virtual machines' schedulers pack a new thread onto the busy core
-/// that spawned it, where it waits milliseconds (often the whole of `first`)
-/// instead of waking an idle core: measured on one, a helper's start went from
-/// 3 ms at the 90th percentile to 0.12 ms. Where there is no other core, nothing
-/// changes.
+/// Where a helper thread may run. Some virtual machines' schedulers pack a new
+/// thread onto the busy core that spawned it, where it waits milliseconds (often
+/// the whole of `first`) instead of waking an idle core: measured on one, a
+/// helper's start went from 3 ms at the 90th percentile to 0.12 ms once it could
+/// start only on another core. Once started it may run anywhere again, so that a
+/// helper whose core is taken from it can move to the one its spawner waits on.
+/// A lock orders the pin and the release: a helper that starts before it is
+/// pinned is never pinned afterwards. Where there is no other core, or off
+/// Linux, nothing changes.
+#[derive(Default)]
+struct Placement {
+    #[cfg(target_os = "linux")]
+    pin: Mutex<Pin>,
+}
+
 #[cfg(target_os = "linux")]
-fn start_elsewhere<T>(thread: &std::thread::JoinHandle<T>) {
-    use std::mem::size_of;
-    use std::os::unix::thread::JoinHandleExt;
-    // SAFETY: the set is a plain bit mask, which zeroed memory makes empty; the
-    // calls read and write it within its size, and the thread is not joined yet.
-    unsafe {
-        let Some(here) = usize::try_from(libc::sched_getcpu())
-            .ok()
-            .filter(|&cpu| cpu < libc::CPU_SETSIZE as usize)
-        else {
-            return;
-        };
-        let mut allowed: libc::cpu_set_t = std::mem::zeroed();
-        if libc::sched_getaffinity(0, size_of::<libc::cpu_set_t>(), &mut allowed) != 0 {
-            return;
+#[derive(Default)]
+enum Pin {
+    #[default]
+    NotStarted,
+    /// Pinned away from its spawner's core; the cores it may run on otherwise.
+    Pinned(libc::cpu_set_t),
+    Started,
+}
+
+#[cfg(target_os = "linux")]
+impl Placement {
+    fn pin_away<T>(&self, thread: &std::thread::JoinHandle<T>) {
+        let mut pin = self.pin.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Pin::NotStarted = *pin
+            && let Some(cores) = pin_elsewhere(thread)
+        {
+            *pin = Pin::Pinned(cores);
         }
-        libc::CPU_CLR(here, &mut allowed);
-        if libc::CPU_COUNT(&allowed) > 0 {
-            libc::pthread_setaffinity_np(
-                thread.as_pthread_t(),
-                size_of::<libc::cpu_set_t>(),
-                &allowed,
-            );
+    }
+
+    /// Called by the helper as it starts.
+    fn started(&self) {
+        let mut pin = self.pin.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Pin::Pinned(cores) = &*pin {
+            // SAFETY: the set is read within its size; 0 names the calling thread.
+            unsafe {
+                libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), cores);
+            }
         }
+        *pin = Pin::Started;
     }
 }
 
 #[cfg(not(target_os = "linux"))]
-fn start_elsewhere<T>(_thread: &std::thread::JoinHandle<T>) {}
+impl Placement {
+    fn pin_away<T>(&self, _thread: &std::thread::JoinHandle<T>) {}
+
+    fn started(&self) {}
+}
+
+/// Lets `thread` run only on cores other than the calling thread's; the cores it
+/// could run on before, if it was pinned.
+#[cfg(target_os = "linux")]
+fn pin_elsewhere<T>(thread: &std::thread::JoinHandle<T>) -> Option<libc::cpu_set_t> {
+    use std::mem::size_of;
+    use std::os::unix::thread::JoinHandleExt;
+    // SAFETY: the sets are plain bit masks, which zeroed memory makes empty; the
+    // calls read and write them within their size, and the thread is not joined yet.
+    unsafe {
+        let here = usize::try_from(libc::sched_getcpu())
+            .ok()
+            .filter(|&cpu| cpu < libc::CPU_SETSIZE as usize)?;
+        let mut cores: libc::cpu_set_t = std::mem::zeroed();
+        if libc::sched_getaffinity(0, size_of::<libc::cpu_set_t>(), &mut cores) != 0 {
+            return None;
+        }
+        let mut elsewhere = cores;
+        libc::CPU_CLR(here, &mut elsewhere);
+        let pinned = libc::CPU_COUNT(&elsewhere) > 0
+            && libc::pthread_setaffinity_np(
+                thread.as_pthread_t(),
+                size_of::<libc::cpu_set_t>(),
+                &elsewhere,
+            ) == 0;
+        pinned.then_some(cores)
+    }
+}
 
 #[cfg(test)]
 mod tests {
