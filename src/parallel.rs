@@ -1,6 +1,7 @@
 //! Two pieces of work on two cores, when the second core is free in time.
 
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::JoinHandle;
 
 /// Runs `first` here and offers `second` to a helper thread; if the helper has
 /// not taken `second` by the time `first` is done, it runs here too. A new
@@ -9,52 +10,86 @@ use std::sync::{Mutex, PoisonError};
 ///
 /// `first` should be the longer piece, so that the helper has time to start.
 pub fn join<A, B: Send>(first: impl FnOnce() -> A, second: impl FnOnce() -> B + Send) -> (A, B) {
-    let offered = Mutex::new(Some(second));
-    let take = || {
-        offered
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take()
-    };
-    let placement = Placement::default();
-    // Declared after what its work borrows, so dropped (and joined) before it.
-    let helper = Helper::spawn(|| {
-        placement.started();
-        take().map(|second| second())
-    });
-    if let Some(thread) = &helper.thread {
-        placement.pin_away(thread);
-    }
+    let helper = Helper::offer(second);
     let a = first();
-    let b = match take() {
+    let b = match helper.shared.take(Taker::Caller) {
         Some(second) => second(),
         None => helper.join().expect("the helper ran the work it took"),
     };
     (a, b)
 }
 
-/// A helper thread that may borrow from the caller's stack, as a scoped thread
-/// does, but whose native handle is at hand (see [`Placement`]). It is
-/// joined when joined or dropped, so it never outlives what it borrows as long as
-/// it is not leaked: it is private to [`join`], which declares it after
-/// everything its work borrows and never forgets it.
-struct Helper<R> {
-    thread: Option<std::thread::JoinHandle<R>>,
+/// The work offered to a helper, and who took it.
+enum Slot<F> {
+    Offered(F),
+    Taken(Taker),
 }
 
-impl<R: Send> Helper<R> {
-    fn spawn<'a>(work: impl FnOnce() -> Option<R> + Send + 'a) -> Helper<Option<R>>
-    where
-        R: 'a,
-    {
-        // SAFETY: the thread is joined before the `Helper` is gone (see `Drop`),
-        // and `join` keeps the `Helper` no longer than the borrows `work` holds.
-        let thread = unsafe { std::thread::Builder::new().spawn_unchecked(work) }.ok();
-        Helper { thread }
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Taker {
+    Helper,
+    Caller,
+}
+
+/// What the caller and its helper share: kept alive by whichever holds it last,
+/// so that a helper left to finish alone touches nothing of the caller's.
+struct Shared<F> {
+    slot: Mutex<Slot<F>>,
+    placement: Placement,
+}
+
+impl<F> Shared<F> {
+    /// The work, if it is still offered; it is then `taker`'s.
+    fn take(&self, taker: Taker) -> Option<F> {
+        let mut slot = self.slot.lock().unwrap_or_else(PoisonError::into_inner);
+        match std::mem::replace(&mut *slot, Slot::Taken(taker)) {
+            Slot::Offered(work) => Some(work),
+            taken => {
+                *slot = taken;
+                None
+            }
+        }
+    }
+
+    fn taken_by(&self, taker: Taker) -> bool {
+        let slot = self.slot.lock().unwrap_or_else(PoisonError::into_inner);
+        matches!(*slot, Slot::Taken(by) if by == taker)
     }
 }
 
-impl<R> Helper<Option<R>> {
+/// A helper thread whose work may borrow from the caller's stack, as a scoped
+/// thread's does, but whose native handle is at hand (see [`Placement`]). Once the
+/// helper has taken the work it is joined before the `Helper` is gone (when
+/// joined, or dropped, even in a panic); until then the work can be withdrawn,
+/// and a helper that finds it gone touches only the shared slot, which it keeps
+/// alive, and ends alone — nobody waits for a helper that has not started.
+/// Private to [`join`], which never forgets a `Helper`.
+struct Helper<F, R> {
+    thread: Option<JoinHandle<Option<R>>>,
+    shared: Arc<Shared<F>>,
+}
+
+impl<F: FnOnce() -> R + Send, R: Send> Helper<F, R> {
+    fn offer(work: F) -> Self {
+        let shared = Arc::new(Shared {
+            slot: Mutex::new(Slot::Offered(work)),
+            placement: Placement::default(),
+        });
+        let its = Arc::clone(&shared);
+        let run = move || {
+            its.placement.started();
+            its.take(Taker::Helper).map(|work| work())
+        };
+        // SAFETY: what the work borrows outlives its run: a helper that takes
+        // the work is joined before the `Helper` is gone (see `Drop`), and one
+        // that does not touches only `Shared`, which its own `Arc` keeps alive.
+        let thread = unsafe { std::thread::Builder::new().spawn_unchecked(run) }.ok();
+        if let Some(thread) = &thread {
+            shared.placement.pin_away(thread);
+        }
+        Helper { thread, shared }
+    }
+
     /// What the helper's work returned (none if it could not be started);
     /// a panic in it is raised here.
     fn join(mut self) -> Option<R> {
@@ -65,9 +100,15 @@ impl<R> Helper<Option<R>> {
     }
 }
 
-impl<R> Drop for Helper<R> {
+impl<F, R> Drop for Helper<F, R> {
     fn drop(&mut self) {
-        if let Some(thread) = self.thread.take() {
+        let Some(thread) = self.thread.take() else {
+            return;
+        };
+        // Withdrawn if still offered (the caller is unwinding): then, as when the
+        // caller ran it, the helper is left to find it gone.
+        drop(self.shared.take(Taker::Caller));
+        if self.shared.taken_by(Taker::Helper) {
             let _ = thread.join();
         }
     }
@@ -100,7 +141,7 @@ enum Pin {
 
 #[cfg(target_os = "linux")]
 impl Placement {
-    fn pin_away<T>(&self, thread: &std::thread::JoinHandle<T>) {
+    fn pin_away<T>(&self, thread: &JoinHandle<T>) {
         let mut pin = self.pin.lock().unwrap_or_else(PoisonError::into_inner);
         if let Pin::NotStarted = *pin
             && let Some(cores) = pin_elsewhere(thread)
@@ -124,7 +165,7 @@ impl Placement {
 
 #[cfg(not(target_os = "linux"))]
 impl Placement {
-    fn pin_away<T>(&self, _thread: &std::thread::JoinHandle<T>) {}
+    fn pin_away<T>(&self, _thread: &JoinHandle<T>) {}
 
     fn started(&self) {}
 }
@@ -132,7 +173,7 @@ impl Placement {
 /// Lets `thread` run only on cores other than the calling thread's; the cores it
 /// could run on before, if it was pinned.
 #[cfg(target_os = "linux")]
-fn pin_elsewhere<T>(thread: &std::thread::JoinHandle<T>) -> Option<libc::cpu_set_t> {
+fn pin_elsewhere<T>(thread: &JoinHandle<T>) -> Option<libc::cpu_set_t> {
     use std::mem::size_of;
     use std::os::unix::thread::JoinHandleExt;
     // SAFETY: the sets are plain bit masks, which zeroed memory makes empty; the

@@ -199,16 +199,21 @@ impl Repo {
 /// A version's working copy, where it is that version's size, and whether git's
 /// index says it holds the version's blob (else its bytes are checked later):
 /// reading it spares inflating the blob, as git reads a clean file from the work
-/// tree. The index is consulted only for a file larger than it, which costs more
-/// to hash than the index costs to read.
+/// tree. The stat data asked about are those of the open file after it was read,
+/// so that a write during the read shows. The index is consulted only for a file
+/// larger than it, which costs more to hash than the index costs to read.
 fn working_copy(git_dir: &Path, root: &Path, record: &VersionRecord) -> Option<(Vec<u8>, bool)> {
     let relative = crate::model::paths::content(&record.artefact, &record.file);
     let path = root.join(&relative);
     if std::fs::metadata(&path).ok()?.len() != record.size {
         return None;
     }
+    let (bytes, stat) = super::index::read_with_metadata(&path)?;
+    if bytes.len() as u64 != record.size {
+        return None;
+    }
     let index_size = std::fs::metadata(git_dir.join("index")).map_or(u64::MAX, |m| m.len());
     let clean = index_size < record.size
-        && super::index::says_clean(git_dir, root, &relative, &record.blob);
-    Some((std::fs::read(&path).ok()?, clean))
+        && super::index::says_clean(git_dir, &relative, &stat, &record.blob);
+    Some((bytes, clean))
 }

@@ -21,6 +21,22 @@ pub struct Staged {
     pub path: String,
     pub blob: git2::Oid,
     pub matches_working_file: bool,
+    /// The working file's metadata as of when it was found to hold the blob, to
+    /// stage as they are; none: they are read when staging.
+    pub checked: Option<std::fs::Metadata>,
+}
+
+impl Staged {
+    /// The stat data to record: none where the working file does not hold the blob.
+    fn stat(&self, root: &Path) -> Option<Stat> {
+        if !self.matches_working_file {
+            return None;
+        }
+        match &self.checked {
+            Some(metadata) => Stat::of_meta(metadata),
+            None => Stat::of(&root.join(&self.path)),
+        }
+    }
 }
 
 const HEADER: usize = 12;
@@ -57,11 +73,7 @@ pub fn stage(repo: &Repo, files: &[Staged]) -> Result<()> {
 fn stage_with_libgit2(repo: &Repo, files: &[Staged]) -> Result<()> {
     let mut index = repo.git.index()?;
     for file in files {
-        let stat = if file.matches_working_file {
-            Stat::of(&repo.root().join(&file.path)).unwrap_or_default()
-        } else {
-            Stat::default()
-        };
+        let stat = file.stat(repo.root()).unwrap_or_default();
         let time = |secs: u32, nanos: u32| git2::IndexTime::new(secs as i32, nanos);
         index.add(&git2::IndexEntry {
             ctime: time(stat.ctime, stat.ctime_ns),
@@ -83,11 +95,11 @@ fn stage_with_libgit2(repo: &Repo, files: &[Staged]) -> Result<()> {
 }
 
 /// Whether git's index says the working file at `path` (relative to the working
-/// tree, `/`-separated) holds blob `blob`, as `git status` decides it: an entry
-/// for that blob whose stat data are the file's, recorded after the file last
-/// changed. Only versions 2 and 3 of the index are read; anything else, or any
-/// doubt, is `false`, and the caller hashes the file instead.
-pub fn says_clean(git_dir: &Path, root: &Path, path: &str, blob: &str) -> bool {
+/// tree, `/`-separated), whose stat data are `file`, holds blob `blob`, as `git
+/// status` decides it: an entry for that blob with those stat data, recorded after
+/// the file last changed. Only versions 2 and 3 of the index are read; anything
+/// else, or any doubt, is `false`, and the caller hashes the file instead.
+pub fn says_clean(git_dir: &Path, path: &str, file: &std::fs::Metadata, blob: &str) -> bool {
     // Elsewhere the stat data are a size alone: too little to trust.
     if !cfg!(unix) {
         return false;
@@ -95,13 +107,11 @@ pub fn says_clean(git_dir: &Path, root: &Path, path: &str, blob: &str) -> bool {
     let Ok(blob) = base16ct::mixed::decode_vec(blob) else {
         return false;
     };
-    let index_path = git_dir.join("index");
-    let (Ok(index), Ok(index_meta)) = (std::fs::read(&index_path), std::fs::metadata(&index_path))
-    else {
+    // The bytes and the time of one index file (git may put another in its place).
+    let Some((index, index_meta)) = read_with_metadata(&git_dir.join("index")) else {
         return false;
     };
-    let (Some(stat), Some(index_mtime)) = (Stat::of(&root.join(path)), Stat::of_meta(&index_meta))
-    else {
+    let (Some(stat), Some(index_stat)) = (Stat::of_meta(file), Stat::of_meta(&index_meta)) else {
         return false;
     };
     let Some(entry) = find_entry(&index, path.as_bytes()) else {
@@ -113,10 +123,31 @@ pub fn says_clean(git_dir: &Path, root: &Path, path: &str, blob: &str) -> bool {
         .iter()
         .enumerate()
         .all(|(field, &value)| recorded(field) == Some(value));
-    // A file changed in the same instant the index was written could change
-    // again unseen: git calls that racily clean, and so does this.
-    let settled = (stat.mtime, stat.mtime_ns) < (index_mtime.mtime, index_mtime.mtime_ns);
-    entry.stage == 0 && entry.bytes.get(40..60) == Some(&blob[..]) && stat_matches && settled
+    entry.stage == 0
+        && entry.bytes.get(40..60) == Some(&blob[..])
+        && stat_matches
+        && settled(&stat, &index_stat)
+}
+
+/// Whether a file's stat data were recorded after it last changed: a file changed
+/// in the same instant the index was written could change again unseen, and git
+/// calls it racily clean.
+fn settled(file: &Stat, index: &Stat) -> bool {
+    (file.mtime, file.mtime_ns) < (index.mtime, index.mtime_ns)
+}
+
+/// A file's bytes and its metadata as it was read, from one open file; none if
+/// it was written while being read (its stat data changed).
+pub(super) fn read_with_metadata(path: &Path) -> Option<(Vec<u8>, std::fs::Metadata)> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).ok()?;
+    let before = file.metadata().ok()?;
+    let mut bytes = Vec::with_capacity(usize::try_from(before.len()).ok()? + 1);
+    file.read_to_end(&mut bytes).ok()?;
+    let after = file.metadata().ok()?;
+    let unchanged = Stat::of_meta(&before).map(|s| s.entry_fields())
+        == Stat::of_meta(&after).map(|s| s.entry_fields());
+    unchanged.then_some((bytes, after))
 }
 
 /// The stage-0 entry for `path`, if the index is one this module reads.
@@ -258,7 +289,7 @@ fn optional_extensions_to_keep(mut extensions: &[u8]) -> Option<Vec<u8>> {
 
 fn encode_entry(root: &Path, file: &Staged) -> Option<Vec<u8>> {
     let stat = if file.matches_working_file {
-        Stat::of(&root.join(&file.path))?
+        file.stat(root)?
     } else {
         Stat::default()
     };
@@ -390,5 +421,51 @@ impl Drop for IndexLock {
         if !self.committed {
             let _ = std::fs::remove_file(&self.lock);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    /// The index vouches for a file only when it was written after the file last
+    /// changed; written in the same instant, the file is racily clean.
+    #[test]
+    fn the_index_vouches_only_for_files_older_than_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repo::open_or_init(dir.path()).unwrap();
+        std::fs::write(dir.path().join("f.txt"), "settlement\n").unwrap();
+        let blob = repo.git().blob(b"settlement\n").unwrap();
+        let file = Staged {
+            path: "f.txt".into(),
+            blob,
+            matches_working_file: true,
+            checked: None,
+        };
+        stage(&repo, &[file]).unwrap();
+        let metadata = std::fs::metadata(dir.path().join("f.txt")).unwrap();
+        let written = metadata.modified().unwrap();
+        let index = repo.git().path().join("index");
+        let index_at = |time| {
+            std::fs::File::options()
+                .write(true)
+                .open(&index)
+                .unwrap()
+                .set_modified(time)
+                .unwrap();
+        };
+        let blob = blob.to_string();
+        let vouches = |metadata| says_clean(repo.git().path(), "f.txt", metadata, &blob);
+        index_at(written + Duration::from_secs(1));
+        assert_eq!(vouches(&metadata), cfg!(unix));
+        index_at(written);
+        assert!(!vouches(&metadata), "racily clean");
+        index_at(written - Duration::from_secs(1));
+        assert!(!vouches(&metadata));
+        index_at(written + Duration::from_secs(1));
+        let other = "0".repeat(40);
+        assert!(!says_clean(repo.git().path(), "f.txt", &metadata, &other));
+        assert!(!says_clean(repo.git().path(), "g.txt", &metadata, &blob));
     }
 }

@@ -179,6 +179,7 @@ fn refresh_working_tree(repo: &Repo, files: &[(String, String)], refresh: Refres
             path: path.clone(),
             blob: blob_id,
             matches_working_file: unchanged || !keep_user_edit,
+            checked: None,
         });
         blobs.push(blob);
     }

@@ -39,10 +39,13 @@ fn stage_again(repo: &Repo, files: &mut [Staged], rewritten: &[(usize, &[u8])]) 
     if !clock_passes(&repo.state_dir()?.join("clock"), latest)? {
         return Ok(());
     }
+    // Staged with the stat data they had as they were found to hold what was
+    // written: a later write shows as other stat data.
     for &(n, bytes) in rewritten {
         let path = repo.root().join(&files[n].path);
-        if std::fs::read(&path).ok().as_deref() != Some(bytes) {
-            files[n].matches_working_file = false;
+        match index::read_with_metadata(&path) {
+            Some((read, metadata)) if read == bytes => files[n].checked = Some(metadata),
+            _ => files[n].matches_working_file = false,
         }
     }
     index::stage(repo, files)
