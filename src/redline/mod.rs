@@ -189,11 +189,12 @@ fn table_redline(
 ) -> Result<(), table::NotComparable> {
     let mut paired = table::compare(key, old, new)?;
     let anchors = std::mem::take(&mut paired.anchors);
+    let identical = std::mem::take(&mut paired.identical);
     let summary = &mut redline.summary;
     // The line operations take the longer: they stay here, where no thread
     // has to start.
     let (lines, diff) = crate::parallel::join(
-        || text::along_lines(old.1.lines(old.0), new.1.lines(new.0), &anchors),
+        || text::along_lines(old.1.lines(old.0), new.1.lines(new.0), &anchors, &identical),
         || paired.diff(summary),
     );
     if diff.rows.is_empty() && redline.from.sha256 != redline.to.sha256 {

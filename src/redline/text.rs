@@ -119,36 +119,50 @@ pub fn along(old_text: &str, new_text: &str, anchors: &[(usize, usize)]) -> Text
         Lines::of(old_text, &old),
         Lines::of(new_text, &new),
         anchors,
+        &[],
     )
 }
 
-/// [`along`], given each text's lines.
-pub fn along_lines<'a>(old: Lines<'a>, new: Lines<'a>, anchors: &[(usize, usize)]) -> TextDiff {
+/// [`along`], given each text's lines, and for each anchor whether its lines are
+/// known to be identical already (those are not compared again; `identical` may
+/// be shorter than `anchors`, even empty).
+pub fn along_lines<'a>(
+    old: Lines<'a>,
+    new: Lines<'a>,
+    anchors: &[(usize, usize)],
+    identical: &[bool],
+) -> TextDiff {
     let mut builder = Builder::new(old, new);
     builder.word_level = false;
     let no_section = |_: usize, _: Option<usize>| Vec::new();
     let (mut i, mut j) = (0, 0);
-    // Runs of anchors on consecutive lines are matched as one block.
-    let mut run: Option<(usize, usize, usize)> = None;
-    for &(a, b) in anchors {
+    // Runs of anchors on consecutive lines, all known identical or not, are
+    // matched as one block.
+    let mut run: Option<(usize, usize, usize, bool)> = None;
+    let flush = |builder: &mut Builder<'a>, run: Option<(usize, usize, usize, bool)>| match run {
+        Some((x, y, n, true)) => builder.unchanged_block(x..x + n, y..y + n, true),
+        Some((x, y, n, false)) => matched(builder, x..x + n, y..y + n, &no_section),
+        None => {}
+    };
+    for (k, &(a, b)) in anchors.iter().enumerate() {
         if a < i || b < j || a >= old.len() || b >= new.len() {
             continue;
         }
+        let known = identical.get(k).copied().unwrap_or(false);
         if a > i || b > j {
-            if let Some((x, y, n)) = run.take() {
-                matched(&mut builder, x..x + n, y..y + n, &no_section);
-            }
+            flush(&mut builder, run.take());
             builder.changed(i..a, j..b, Vec::new());
         }
         match &mut run {
-            Some((_, _, n)) => *n += 1,
-            None => run = Some((a, b, 1)),
+            Some((_, _, n, same)) if *same == known => *n += 1,
+            _ => {
+                flush(&mut builder, run.take());
+                run = Some((a, b, 1, known));
+            }
         }
         (i, j) = (a + 1, b + 1);
     }
-    if let Some((x, y, n)) = run {
-        matched(&mut builder, x..x + n, y..y + n, &no_section);
-    }
+    flush(&mut builder, run);
     if i < old.len() || j < new.len() {
         builder.changed(i..old.len(), j..new.len(), Vec::new());
     }

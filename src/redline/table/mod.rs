@@ -95,6 +95,8 @@ pub struct Paired<'a> {
     /// Pairs of (FROM line, TO line), 0-based, increasing on both sides: anchors
     /// for the line operations that rebuild TO.
     pub anchors: Vec<(usize, usize)>,
+    /// For each anchor, whether its two lines are known to be the same already.
+    pub identical: Vec<bool>,
 }
 
 /// Pairs the rows of two tables on `key`, each parsed from its text by [`parse`].
@@ -125,9 +127,12 @@ pub fn compare<'a>(
             next_old += 1;
         }
     };
-    let mut anchors = Vec::with_capacity(new.len() + 1);
+    let mut anchors = Anchors {
+        pairs: Vec::with_capacity(new.len() + 1),
+        identical: Vec::with_capacity(new.len() + 1),
+    };
     if let (Some(a), Some(b)) = (old.header_row, new.header_row) {
-        anchor(&mut anchors, a, b, a.bytes == b.bytes);
+        anchors.record(a, b, a.bytes == b.bytes);
     }
     for (j, &kept) in kept.iter().enumerate() {
         let Some(i) = pairing.old_of_new(j) else {
@@ -138,7 +143,7 @@ pub fn compare<'a>(
         let same = a.bytes == b.bytes;
         if kept {
             removed_before(i, &mut found);
-            anchor(&mut anchors, a, b, same);
+            anchors.record(a, b, same);
         }
         if !kept || !same_columns || !same {
             found.push(Found::Paired {
@@ -155,7 +160,8 @@ pub fn compare<'a>(
         new: (new_text, new_parsed),
         columns,
         found,
-        anchors,
+        anchors: anchors.pairs,
+        identical: anchors.identical,
     })
 }
 
@@ -225,20 +231,34 @@ impl Paired<'_> {
     }
 }
 
-/// Anchors the lines of a record that kept its place: its first line, and where
-/// it is written the `same` on both sides, each line of a record that spans several.
-fn anchor(anchors: &mut Vec<(usize, usize)>, a: Written<'_>, b: Written<'_>, same: bool) {
-    let mut push = |pair: (usize, usize)| {
-        if anchors
-            .last()
-            .is_none_or(|last| last.0 < pair.0 && last.1 < pair.1)
-        {
-            anchors.push(pair);
+/// Anchors for the line operations, each known to pair identical lines or not.
+struct Anchors {
+    pairs: Vec<(usize, usize)>,
+    identical: Vec<bool>,
+}
+
+impl Anchors {
+    /// Anchors the lines of a record that kept its place: its first line, and
+    /// where it is written the `same` on both sides, each line of a record that
+    /// spans several (lines then known to be identical where what else is on
+    /// them is the same too).
+    fn record(&mut self, a: Written<'_>, b: Written<'_>, same: bool) {
+        let identical = same && a.same_margins(&b);
+        let mut push = |pair: (usize, usize)| {
+            if self
+                .pairs
+                .last()
+                .is_none_or(|last| last.0 < pair.0 && last.1 < pair.1)
+            {
+                self.pairs.push(pair);
+                self.identical.push(identical);
+            }
+        };
+        push((a.first_line, b.first_line));
+        if same {
+            (1..=a.last_line - a.first_line)
+                .for_each(|n| push((a.first_line + n, b.first_line + n)));
         }
-    };
-    push((a.first_line, b.first_line));
-    if same {
-        (1..=a.last_line - a.first_line).for_each(|n| push((a.first_line + n, b.first_line + n)));
     }
 }
 
@@ -404,7 +424,25 @@ mod tests {
         compare_with_anchors(old, new).map(|(d, s, _)| (d, s))
     }
 
-    type Anchors = Vec<(usize, usize)>;
+    /// Anchors, and for each whether its lines are known to be identical.
+    type Anchors = (Vec<(usize, usize)>, Vec<bool>);
+
+    /// The line operations along `anchors`, as a redline makes them.
+    fn ops_along(
+        old: &str,
+        new: &str,
+        (pairs, identical): &Anchors,
+    ) -> Vec<super::super::model::Op> {
+        let lines = super::super::lines::split_lines;
+        let (a, b) = (lines(old), lines(new));
+        super::super::text::along_lines(
+            super::super::lines::Lines::of(old, &a),
+            super::super::lines::Lines::of(new, &b),
+            pairs,
+            identical,
+        )
+        .ops
+    }
 
     fn compare_with_anchors(old: &str, new: &str) -> Result<(TableDiff, Summary, Anchors), String> {
         compare_on("D-Flow", old, new).map_err(|e| e.0)
@@ -419,7 +457,10 @@ mod tests {
         let old_table = parse(Format::Csv, old, key).map_err(|why| why.of("FROM"))?;
         let new_table = parse(Format::Csv, new, key).map_err(|why| why.of("TO"))?;
         let mut paired = super::compare(key, (old, &old_table), (new, &new_table))?;
-        let anchors = std::mem::take(&mut paired.anchors);
+        let anchors = (
+            std::mem::take(&mut paired.anchors),
+            std::mem::take(&mut paired.identical),
+        );
         let mut summary = Summary::default();
         let diff = paired.diff(&mut summary);
         Ok((diff, summary, anchors))
@@ -468,8 +509,11 @@ mod tests {
         let new = "D-Flow,Name\r\nD1,a\r\nD3,c\r\nD2,\"b\nc\"\r\nD4,e\r\n";
         let (_, _, anchors) = compare_with_anchors(old, new).unwrap();
         // Header, D1, D2 (both of its lines; D3 moved), and D4's first line.
-        assert_eq!(anchors, [(0, 0), (1, 1), (3, 3), (4, 4), (6, 5)]);
-        let ops = super::super::text::along(old, new, &anchors).ops;
+        assert_eq!(anchors.0, [(0, 0), (1, 1), (3, 3), (4, 4), (6, 5)]);
+        // The header's line, D1's and D2's two are the same on both sides; D4's
+        // line differs.
+        assert_eq!(anchors.1, [true, true, true, true, false]);
+        let ops = ops_along(old, new, &anchors);
         assert_eq!(super::super::model::apply(old, &ops), new);
     }
 
@@ -704,7 +748,7 @@ mod tests {
         fn line_operations_rebuild_awkward_tables(old in awkward_csv(), new in awkward_csv()) {
             // Where an open quote runs rows together, the redline is a text one.
             let ops = match compare_on("Key", &old, &new) {
-                Ok((_, _, anchors)) => super::super::text::along(&old, &new, &anchors).ops,
+                Ok((_, _, anchors)) => ops_along(&old, &new, &anchors),
                 Err(_) => super::super::text::diff(&old, &new, super::super::text::Detail::Lines).ops,
             };
             prop_assert_eq!(super::super::model::apply(&old, &ops), new);
@@ -736,7 +780,7 @@ mod tests {
                 }
             }
             prop_assert_eq!(rebuilt, as_map(&new));
-            let ops = super::super::text::along(&old_text, &new_text, &anchors).ops;
+            let ops = ops_along(&old_text, &new_text, &anchors);
             prop_assert_eq!(super::super::model::apply(&old_text, &ops), new_text);
         }
     }

@@ -156,6 +156,9 @@ pub(super) struct Written<'a> {
     pub(super) bytes: &'a [u8],
     pub(super) first_line: usize,
     pub(super) last_line: usize,
+    /// What else is written on those lines: before the record on its first, and
+    /// after it on its last (its line break).
+    margins: (&'a [u8], &'a [u8]),
 }
 
 impl<'a> Written<'a> {
@@ -173,11 +176,27 @@ impl<'a> Written<'a> {
         {
             last += 1;
         }
+        let line_start = match first {
+            0 => 0,
+            line => line_ends.get(line as usize - 1).map_or(start, |&end| end),
+        };
+        let line_end = line_ends.get(last).map_or(text.len() as u32, |&end| end);
         Written {
             bytes: &text[start as usize..end as usize],
             first_line: first as usize,
             last_line: last,
+            margins: (
+                &text[line_start as usize..start as usize],
+                &text[end as usize..line_end.max(end) as usize],
+            ),
         }
+    }
+
+    /// Whether what else is on this record's lines is what is on `other`'s: for
+    /// records written the same, whether their lines are the same byte for byte.
+    #[inline]
+    pub(super) fn same_margins(&self, other: &Written<'_>) -> bool {
+        self.margins == other.margins
     }
 }
 
