@@ -14,6 +14,39 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     base16ct::lower::encode_string(&Sha256::digest(bytes))
 }
 
+/// A text that may sit after something that is not part of it (a git object's
+/// header, say): kept where it was read rather than moved to the front of its
+/// buffer, which for a large version costs more than reading it did.
+#[derive(Default)]
+pub struct Text {
+    buffer: String,
+    start: usize,
+}
+
+impl Text {
+    /// The text of `buffer` from byte `start` on; the buffer back if no character
+    /// starts there.
+    pub fn after(buffer: String, start: usize) -> std::result::Result<Self, String> {
+        if buffer.is_char_boundary(start) {
+            Ok(Text { buffer, start })
+        } else {
+            Err(buffer)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.buffer[self.start..]
+    }
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
 /// Reads a content file, refusing what is missing, a folder, or too large.
 pub fn read_file(path: &Path) -> Result<Vec<u8>> {
     let metadata = std::fs::metadata(path).map_err(|err| {

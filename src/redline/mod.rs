@@ -10,7 +10,7 @@ pub mod text;
 pub mod words;
 
 use crate::audit::resolve::{self, Resolved, Target};
-use crate::content;
+use crate::content::{self, Text};
 use crate::error::{Error, Result};
 use crate::model::{
     Artefact, Format, Reference, Status, VersionNumber, VersionRecord, VersionSelector,
@@ -22,8 +22,8 @@ pub use model::Redline;
 /// A redline with the two texts it was made from (the renderers show context).
 pub struct Compared {
     pub redline: Redline,
-    pub old: String,
-    pub new: String,
+    pub old: Text,
+    pub new: Text,
 }
 
 /// Reads one side as given on the command line: `1.0`, `@1.0`, `DES196@1.0`,
@@ -93,8 +93,8 @@ pub fn compare(
             .push("at least one side is not UTF-8 text: only sizes and hashes are compared".into());
         return Ok(Compared {
             redline,
-            old: String::new(),
-            new: String::new(),
+            old: Text::default(),
+            new: Text::default(),
         });
     };
     fill(

@@ -11,6 +11,7 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU8, Ordering};
 
 use super::{Repo, loose};
+use crate::content::Text;
 use crate::error::Result;
 use crate::model::VersionRecord;
 
@@ -20,16 +21,25 @@ pub type Prepared<T> = (Decoded, T);
 /// A version's content: its text where it is UTF-8, else its bytes. Decoded once,
 /// on the core that read it.
 pub enum Decoded {
-    Text(String),
+    Text(Text),
     Binary(Vec<u8>),
 }
 
 impl Decoded {
     pub fn of(bytes: Vec<u8>) -> Self {
-        match String::from_utf8(bytes) {
-            Ok(text) => Decoded::Text(text),
-            Err(not_text) => Decoded::Binary(not_text.into_bytes()),
-        }
+        Self::after(bytes, 0)
+    }
+
+    /// The content of `buffer` from byte `start` on (an ASCII header before it).
+    fn after(buffer: Vec<u8>, start: usize) -> Self {
+        let not_text = match String::from_utf8(buffer).map(|text| Text::after(text, start)) {
+            Ok(Ok(text)) => return Decoded::Text(text),
+            Ok(Err(buffer)) => buffer.into_bytes(),
+            Err(not_utf8) => not_utf8.into_bytes(),
+        };
+        let mut bytes = not_text;
+        bytes.drain(..start);
+        Decoded::Binary(bytes)
     }
 
     pub fn as_bytes(&self) -> &[u8] {
@@ -86,14 +96,15 @@ impl<'r> Side<'r> {
         prepare: &impl Fn(&Decoded) -> T,
     ) -> Option<T> {
         let record = self.record;
-        let (bytes, source, clean) = working_root
+        let (content, source, clean) = working_root
             .and_then(|root| working_copy(git_dir, root, record))
-            .map(|(bytes, clean)| (bytes, Source::WorkingCopy, clean))
+            .map(|(bytes, clean)| (Decoded::of(bytes), Source::WorkingCopy, clean))
             .or_else(|| {
-                loose::read_blob(&git_dir.join("objects"), &record.blob, record.size)
-                    .map(|bytes| (bytes, Source::LooseObject, false))
+                loose::read_object(&git_dir.join("objects"), &record.blob, record.size).map(
+                    |(object, start)| (Decoded::after(object, start), Source::LooseObject, false),
+                )
             })?;
-        let (content, _) = self.fetched.get_or_init(|| (Decoded::of(bytes), source));
+        let (content, _) = self.fetched.get_or_init(|| (content, source));
         if clean {
             let _ = self.matches.set(true);
         } else {

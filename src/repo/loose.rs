@@ -6,6 +6,14 @@ use std::path::Path;
 
 /// The content of blob `id` of `size` bytes, if it is stored loose and intact.
 pub fn read_blob(objects: &Path, id: &str, size: u64) -> Option<Vec<u8>> {
+    let (mut object, start) = read_object(objects, id, size)?;
+    object.drain(..start);
+    Some(object)
+}
+
+/// Blob `id` of `size` bytes as stored loose, with where its content starts (after
+/// the object's header), if it is stored loose and intact.
+pub fn read_object(objects: &Path, id: &str, size: u64) -> Option<(Vec<u8>, usize)> {
     if id.len() != 40
         || !id.bytes().all(|b| b.is_ascii_hexdigit())
         || size > crate::content::MAX_CONTENT_BYTES
@@ -21,6 +29,5 @@ pub fn read_blob(objects: &Path, id: &str, size: u64) -> Option<Vec<u8>> {
     if written != object.len() || !object.starts_with(header.as_bytes()) {
         return None;
     }
-    object.drain(..header.len());
-    Some(object)
+    Some((object, header.len()))
 }
