@@ -166,8 +166,9 @@ impl Record {
     /// Reads the next record from `input`, growing the buffers as needed.
     pub(super) fn read(&mut self, parser: &mut csv_core::Reader, input: &[u8]) -> ReadRecordResult {
         (self.written, self.cells, self.consumed) = (0, 0, 0);
-        if self.output.len() < input.len().min(1 << 16) {
-            self.output.resize(input.len().min(1 << 16), 0);
+        // Most records are short, and a buffer is grown below for one that is not.
+        if self.output.len() < input.len().min(1 << 12) {
+            self.output.resize(input.len().min(1 << 12), 0);
         }
         if self.ends.is_empty() {
             self.ends.resize(64, 0);
