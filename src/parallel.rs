@@ -1,5 +1,6 @@
 //! Two pieces of work on two cores, when the second core is free in time.
 
+use std::cell::RefCell;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 
@@ -10,11 +11,33 @@ use std::thread::JoinHandle;
 ///
 /// `first` should be the longer piece, so that the helper has time to start.
 pub fn join<A, B: Send>(first: impl FnOnce() -> A, second: impl FnOnce() -> B + Send) -> (A, B) {
+    join_claimable(|_| first(), second)
+}
+
+/// As [`join`], for a `first` that needs something `second` makes before it can
+/// go on: `first` is handed `claim`, which runs `second` here at once if the
+/// helper has not taken it yet, and says whether `second` has run here (if not,
+/// the helper has it, and `first` may wait for what it makes).
+pub fn join_claimable<A, B: Send>(
+    first: impl FnOnce(&dyn Fn() -> bool) -> A,
+    second: impl FnOnce() -> B + Send,
+) -> (A, B) {
     let helper = Helper::offer(second);
-    let a = first();
-    let b = match helper.shared.take(Taker::Caller) {
-        Some(second) => second(),
-        None => helper.join().expect("the helper ran the work it took"),
+    let ran_here = RefCell::new(None);
+    let claim = || {
+        if let Some(second) = helper.shared.take(Taker::Caller) {
+            let b = second();
+            *ran_here.borrow_mut() = Some(b);
+        }
+        ran_here.borrow().is_some()
+    };
+    let a = first(&claim);
+    let b = match ran_here.into_inner() {
+        Some(b) => b,
+        None => match helper.shared.take(Taker::Caller) {
+            Some(second) => second(),
+            None => helper.join().expect("the helper ran the work it took"),
+        },
     };
     (a, b)
 }
@@ -221,6 +244,28 @@ mod tests {
             );
         }
         assert_eq!(runs.load(Ordering::SeqCst), 5);
+    }
+
+    #[test]
+    fn a_claimed_second_piece_runs_here_once_and_its_result_comes_back() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let runs = AtomicUsize::new(0);
+        for n in 0..50 {
+            let (ran_here, b) = join_claimable(
+                |claim| {
+                    let first_claim = claim();
+                    // A second claim changes nothing: the piece ran once, somewhere.
+                    assert_eq!(claim(), first_claim);
+                    first_claim
+                },
+                || {
+                    runs.fetch_add(1, Ordering::SeqCst);
+                    n * 3
+                },
+            );
+            assert_eq!(b, n * 3, "claimed here: {ran_here}");
+        }
+        assert_eq!(runs.load(Ordering::SeqCst), 50);
     }
 
     #[test]

@@ -3,6 +3,8 @@
 
 mod common;
 
+use std::path::PathBuf;
+
 use common::{Design, zlib};
 
 const SCOPE_V1: &str = "# 3 Scope\n\n## 3.2 Retained flows\n\nD379 will be reviewed.\nD0012 is kept.\n\n## 3.3 Testing\n\nNot covered.\n";
@@ -544,10 +546,15 @@ fn a_draft_from_another_file_leaves_an_index_newer_than_the_copy_it_wrote() {
     );
 }
 
-#[test]
-fn a_version_whose_stored_content_was_altered_is_refused() {
-    let design = two_drafts();
-    let record = design.read("artefacts/DOC/versions/0.1.toml");
+/// Rewrites the loose object of DOC's `version` with `from` replaced by `to`;
+/// returns the object's path and its bytes, to be put back.
+fn alter_stored_content(
+    design: &Design,
+    version: &str,
+    from: &str,
+    to: &str,
+) -> (PathBuf, Vec<u8>) {
+    let record = design.read(&format!("artefacts/DOC/versions/{version}.toml"));
     let blob = record
         .lines()
         .find_map(|line| line.strip_prefix("blob = \""))
@@ -555,23 +562,45 @@ fn a_version_whose_stored_content_was_altered_is_refused() {
         .expect("the version record names its blob");
     let object = design.file(&format!(".git/objects/{}/{}", &blob[..2], &blob[2..]));
     let original = std::fs::read(&object).unwrap();
-    let content = design.ok(&["cat", "DOC@0.1"]);
-    let altered = content.replacen("first", "fir5t", 1);
+    let content = design.ok(&["cat", &format!("DOC@{version}")]);
+    let altered = content.replacen(from, to, 1);
+    assert_ne!(altered, content);
     // git writes objects read-only; this one is to be rewritten.
     let mut permissions = std::fs::metadata(&object).unwrap().permissions();
     #[allow(clippy::permissions_set_readonly_false)]
     permissions.set_readonly(false);
     std::fs::set_permissions(&object, permissions).unwrap();
     std::fs::write(&object, zlib(&format!("blob {}\0{altered}", altered.len()))).unwrap();
+    (object, original)
+}
 
-    let out = design.run(&["redline", "DOC", "0.1", "0.2"]);
-    // Put back for the `git fsck` every test repository gets when it is dropped.
-    std::fs::write(&object, original).unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(
-        stderr.contains("the content of DOC 0.1 does not match its recorded sha256"),
-        "{stderr}"
-    );
-    assert!(stderr.contains("hint:"), "{stderr}");
+/// Each side's bytes are checked against its record on whichever core is free,
+/// while the comparison is already being made: an altered side, FROM or TO, is
+/// refused and nothing of the comparison is printed.
+#[test]
+fn a_version_whose_stored_content_was_altered_is_refused() {
+    for (version, from, to) in [("0.1", "first", "fir5t"), ("0.2", "second", "sec0nd")] {
+        let design = two_drafts();
+        // The working file is neither version: both are read from their blobs.
+        design.write("artefacts/DOC/doc.md", "# 1 Scope\n\nA third text.\n");
+        let (object, original) = alter_stored_content(&design, version, from, to);
+
+        let out = design.run(&["redline", "DOC", "0.1", "0.2", "--format", "json"]);
+        // Put back for the `git fsck` every test repository gets when it is dropped.
+        std::fs::write(&object, original).unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "the content of DOC {version} does not match its recorded sha256"
+            )),
+            "{stderr}"
+        );
+        assert!(stderr.contains("hint:"), "{stderr}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            "",
+            "version {version}"
+        );
+    }
 }

@@ -90,20 +90,24 @@ pub fn bytes(snapshot: &Snapshot<'_>, resolved: &Resolved) -> Result<Vec<u8>> {
 }
 
 /// The bytes of two references, each with what `prepare` made of it on its own
-/// core (where both are recorded, read there too).
-pub fn contents_pair<T: Send>(
+/// core (where both are recorded, read there too), and what `then` made of both
+/// (none if it is to be made again from the contents returned: see
+/// [`Repo::version_contents`](crate::repo::Repo::version_contents)).
+pub fn contents_pair<T: Send + Sync, R>(
     snapshot: &Snapshot<'_>,
     a: &Resolved,
     b: &Resolved,
     prepare: &(impl Fn(&Decoded) -> T + Sync),
-) -> Result<(Prepared<T>, Prepared<T>)> {
+    then: impl FnOnce((&Decoded, &T), (&Decoded, &T)) -> R,
+) -> Result<(Prepared<T>, Prepared<T>, Option<R>)> {
     if let (Target::Recorded(x), Target::Recorded(y)) = (&a.target, &b.target) {
-        return snapshot.repo().version_contents(x, y, prepare);
+        return snapshot.repo().version_contents(x, y, prepare, then);
     }
     let (first, second) = (
         Decoded::of(bytes(snapshot, a)?),
         Decoded::of(bytes(snapshot, b)?),
     );
     let (p, q) = crate::parallel::join(|| prepare(&first), || prepare(&second));
-    Ok(((first, p), (second, q)))
+    let made = then((&first, &p), (&second, &q));
+    Ok(((first, p), (second, q), Some(made)))
 }

@@ -63,10 +63,16 @@ pub fn compare(
         Some(text) => named(text)?,
         None => default_from(&artefact, &versions, &to)?,
     };
-    let ((old_content, old), (new_content, new)) =
-        resolve::contents_pair(snapshot, &from, &to, &|content| {
-            Content::read(content, &artefact)
-        })?;
+    let prepare = |content: &Decoded| Content::read(content, &artefact);
+    let compare_both = |old: (&Decoded, &Content), new: (&Decoded, &Content)| {
+        compare_contents(&artefact, old, new)
+    };
+    // The comparison is made while the other core may still be checking the
+    // bytes against the record; it is kept only if they prove to be the versions'.
+    let ((old_content, old), (new_content, new), compared) =
+        resolve::contents_pair(snapshot, &from, &to, &prepare, compare_both)?;
+    let comparison = compared
+        .unwrap_or_else(|| compare_contents(&artefact, (&old_content, &old), (&new_content, &new)));
     let mut redline = Redline {
         artefact: model::ArtefactRef {
             id: artefact.id.clone(),
@@ -76,38 +82,49 @@ pub fn compare(
         to: side(&to),
         decisions: Vec::new(),
         changes: Vec::new(),
-        summary: model::Summary::default(),
-        warnings: Vec::new(),
-        notes: Vec::new(),
-        body: model::Body::Binary,
-        ops: Vec::new(),
+        summary: comparison.summary,
+        warnings: comparison.warnings,
+        notes: comparison.notes,
+        body: comparison.body,
+        ops: comparison.ops,
     };
     header_records(snapshot, &versions, &mut redline)?;
-    let texts = match (old_content, new_content) {
-        (Decoded::Text(a), Decoded::Text(b)) if old.is_text && new.is_text => Some((a, b)),
-        _ => None,
+    let (old, new) = match (old_content, new_content) {
+        (Decoded::Text(a), Decoded::Text(b)) if old.is_text && new.is_text => (a, b),
+        _ => (Text::default(), Text::default()),
     };
-    let Some((old_text, new_text)) = texts else {
-        redline
-            .warnings
-            .push("at least one side is not UTF-8 text: only sizes and hashes are compared".into());
-        return Ok(Compared {
-            redline,
-            old: Text::default(),
-            new: Text::default(),
-        });
-    };
-    fill(
-        &artefact,
-        (&old_text, old.table, old.lines),
-        (&new_text, new.table, new.lines),
-        &mut redline,
-    );
-    Ok(Compared {
-        redline,
-        old: old_text,
-        new: new_text,
-    })
+    Ok(Compared { redline, old, new })
+}
+
+/// What comparing two contents found: the redline's counts, warnings and notes,
+/// its body, and the operations that rebuild TO.
+struct Comparison {
+    summary: model::Summary,
+    warnings: Vec<String>,
+    notes: Vec<String>,
+    body: model::Body,
+    ops: Vec<model::Op>,
+}
+
+/// Compares the two sides as text or as tables, or, where either is not text,
+/// says that only their sizes and hashes are compared.
+fn compare_contents(
+    artefact: &Artefact,
+    (old_content, old): (&Decoded, &Content),
+    (new_content, new): (&Decoded, &Content),
+) -> Comparison {
+    match (old_content.text(), new_content.text()) {
+        (Some(a), Some(b)) if old.is_text && new.is_text => fill(artefact, (a, old), (b, new)),
+        _ => Comparison {
+            summary: model::Summary::default(),
+            warnings: vec![
+                "at least one side is not UTF-8 text: only sizes and hashes are compared".into(),
+            ],
+            notes: Vec::new(),
+            body: model::Body::Binary,
+            ops: Vec::new(),
+        },
+    }
 }
 
 /// A table read on its key column, or why it could not be.
@@ -143,40 +160,44 @@ impl Content {
     }
 }
 
-/// The comparison proper, by the artefact's format: each side is its text and,
-/// for a table, the table read from it.
+/// The comparison proper, by the artefact's format: each side is its text and
+/// what was prepared from it (for a table, the table read from it).
 fn fill(
     artefact: &Artefact,
-    (old, old_table, old_lines): (&str, Option<TableRead>, Option<text::Prepared>),
-    (new, new_table, new_lines): (&str, Option<TableRead>, Option<text::Prepared>),
-    redline: &mut Redline,
-) {
+    (old, old_read): (&str, &Content),
+    (new, new_read): (&str, &Content),
+) -> Comparison {
+    let mut warnings = Vec::new();
     if let (Some(key), Some(old_table), Some(new_table)) =
-        (artefact.key.as_deref(), old_table, new_table)
+        (artefact.key.as_deref(), &old_read.table, &new_read.table)
     {
-        let compared = old_table.map_err(|why| why.of("FROM")).and_then(|a| {
-            let b = new_table.map_err(|why| why.of("TO"))?;
-            table_redline(key, (old, &a), (new, &b), redline)
-        });
+        let compared = match (old_table, new_table) {
+            (Err(why), _) => Err(why.of("FROM")),
+            (_, Err(why)) => Err(why.of("TO")),
+            (Ok(a), Ok(b)) => table_redline(key, (old, a), (new, b)),
+        };
         match compared {
-            Ok(()) => return,
-            Err(table::NotComparable(why)) => redline
-                .warnings
-                .push(format!("compared as text, not row by row: {why}")),
+            Ok(comparison) => return comparison,
+            Err(table::NotComparable(why)) => {
+                warnings.push(format!("compared as text, not row by row: {why}"));
+            }
         }
     }
     let detail = text::Detail::Words {
         markdown: artefact.format == Format::Md,
     };
-    let lines = match (old_lines, new_lines) {
-        (Some(a), Some(b)) => text::diff_prepared((old, &a), (new, &b), detail),
+    let lines = match (&old_read.lines, &new_read.lines) {
+        (Some(a), Some(b)) => text::diff_prepared((old, a), (new, b), detail),
         _ => text::diff(old, new, detail),
     };
-    redline.ops = lines.ops;
-    redline.notes = lines.notes;
-    redline.warnings.extend(lines.warnings);
-    redline.summary = lines.summary;
-    redline.body = model::Body::Text { hunks: lines.hunks };
+    warnings.extend(lines.warnings);
+    Comparison {
+        summary: lines.summary,
+        warnings,
+        notes: lines.notes,
+        body: model::Body::Text { hunks: lines.hunks },
+        ops: lines.ops,
+    }
 }
 
 /// A table's redline: its rows compared cell by cell, beside the line operations
@@ -185,28 +206,32 @@ fn table_redline(
     key: &str,
     old: (&str, &table::Parsed),
     new: (&str, &table::Parsed),
-    redline: &mut Redline,
-) -> Result<(), table::NotComparable> {
+) -> Result<Comparison, table::NotComparable> {
     let mut paired = table::compare(key, old, new)?;
     let anchors = std::mem::take(&mut paired.anchors);
     let identical = std::mem::take(&mut paired.identical);
-    let summary = &mut redline.summary;
+    let mut summary = model::Summary::default();
     // The line operations take the longer: they stay here, where no thread
     // has to start.
     let (lines, diff) = crate::parallel::join(
         || text::along_lines(old.1.lines(old.0), new.1.lines(new.0), &anchors, &identical),
-        || paired.diff(summary),
+        || paired.diff(&mut summary),
     );
-    if diff.rows.is_empty() && redline.from.sha256 != redline.to.sha256 {
-        redline.notes.push(
+    let mut notes = Vec::new();
+    if diff.rows.is_empty() && old.0 != new.0 {
+        notes.push(
             "the tables hold the same cells; the files differ only in how they are written (quoting, spacing or line endings)".into(),
         );
     }
-    redline.ops = lines.ops;
-    redline.notes.extend(lines.notes);
-    redline.summary.lines_whitespace_only = lines.summary.lines_whitespace_only;
-    redline.body = model::Body::Table(diff);
-    Ok(())
+    notes.extend(lines.notes);
+    summary.lines_whitespace_only = lines.summary.lines_whitespace_only;
+    Ok(Comparison {
+        summary,
+        warnings: Vec::new(),
+        notes,
+        body: model::Body::Table(diff),
+        ops: lines.ops,
+    })
 }
 
 fn side(resolved: &Resolved) -> model::Side {

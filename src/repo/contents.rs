@@ -2,7 +2,9 @@
 //! — from its working copy where that holds exactly the version's bytes, else
 //! inflated from its loose object — then prepared, and its bytes checked against
 //! the recorded sha256. A core done with its own side checks the other's too, so
-//! that the side slower to fetch (an inflated blob) does not also wait for its hash.
+//! that the side slower to fetch (an inflated blob) does not also wait for its hash;
+//! and the caller's comparison starts as soon as both sides are prepared, beside
+//! the checks, and is kept only once they pass.
 //! A working copy that git's index says holds the version's blob is not hashed,
 //! as `git status` does not hash it.
 
@@ -69,19 +71,23 @@ enum Source {
     LooseObject,
 }
 
-struct Side<'r> {
+struct Side<'r, T> {
     record: &'r VersionRecord,
     fetched: OnceLock<(Decoded, Source)>,
+    /// What was prepared from the bytes, or none if they could not be fetched:
+    /// set once the core reading this side is done with it, even in a panic.
+    prepared: OnceLock<Option<T>>,
     check: AtomicU8,
     /// Whether the bytes hash to the recorded sha256, once a core has checked.
     matches: OnceLock<bool>,
 }
 
-impl<'r> Side<'r> {
+impl<'r, T> Side<'r, T> {
     fn new(record: &'r VersionRecord) -> Self {
         Side {
             record,
             fetched: OnceLock::new(),
+            prepared: OnceLock::new(),
             check: AtomicU8::new(NOT_READY),
             matches: OnceLock::new(),
         }
@@ -89,28 +95,45 @@ impl<'r> Side<'r> {
 
     /// Fetches and prepares this side, leaving its check to whichever core is free
     /// first; none where the bytes are not to be had this way.
-    fn fetch_and_prepare<T>(
+    fn fetch_and_prepare(
         &self,
         git_dir: &Path,
         working_root: Option<&Path>,
         prepare: &impl Fn(&Decoded) -> T,
-    ) -> Option<T> {
+    ) {
+        // Whoever waits for this side is not left waiting if preparing it panics.
+        struct Settled<'a, T>(&'a OnceLock<Option<T>>);
+        impl<T> Drop for Settled<'_, T> {
+            fn drop(&mut self) {
+                let _ = self.0.set(None);
+            }
+        }
+        let settled = Settled(&self.prepared);
         let record = self.record;
-        let (content, source, clean) = working_root
+        let fetched = working_root
             .and_then(|root| working_copy(git_dir, root, record))
             .map(|(bytes, clean)| (Decoded::of(bytes), Source::WorkingCopy, clean))
             .or_else(|| {
                 loose::read_object(&git_dir.join("objects"), &record.blob, record.size).map(
                     |(object, start)| (Decoded::after(object, start), Source::LooseObject, false),
                 )
-            })?;
-        let (content, _) = self.fetched.get_or_init(|| (content, source));
-        if clean {
-            let _ = self.matches.set(true);
-        } else {
-            self.check.store(WAITING, Ordering::Release);
+            });
+        if let Some((content, source, clean)) = fetched {
+            let (content, _) = self.fetched.get_or_init(|| (content, source));
+            if clean {
+                let _ = self.matches.set(true);
+            } else {
+                self.check.store(WAITING, Ordering::Release);
+            }
+            let _ = self.prepared.set(Some(prepare(content)));
         }
-        Some(prepare(content))
+        drop(settled);
+    }
+
+    /// The bytes and what was prepared from them, once both are there.
+    fn ready(&self) -> Option<(&Decoded, &T)> {
+        let prepared = self.prepared.get()?.as_ref()?;
+        Some((&self.fetched.get()?.0, prepared))
     }
 
     /// Checks this side's bytes, unless they are not fetched yet or another core
@@ -132,8 +155,9 @@ impl<'r> Side<'r> {
 
     /// The bytes and what was prepared from them, if they were fetched and match
     /// the record; else where they came from, if anywhere.
-    fn finish<T>(self, prepared: Option<T>) -> std::result::Result<Prepared<T>, Option<Source>> {
+    fn finish(self) -> std::result::Result<Prepared<T>, Option<Source>> {
         let matches = self.matches.get().copied();
+        let prepared = self.prepared.into_inner().flatten();
         match (self.fetched.into_inner(), prepared, matches) {
             (Some((content, _)), Some(prepared), Some(true)) => Ok((content, prepared)),
             (Some((_, source)), _, _) => Err(Some(source)),
@@ -144,33 +168,56 @@ impl<'r> Side<'r> {
 
 impl Repo {
     /// The contents of two versions to compare, each with what `prepare` made of
-    /// it on the core that read it. A working copy that holds exactly a version's
-    /// bytes is read instead of its blob; a blob that is not a loose object is read
-    /// through libgit2 afterwards. (`verify` reads the object store itself, with
-    /// `version_content`.)
-    pub fn version_contents<T: Send>(
+    /// it on the core that read it, and what `then` made of both. A working copy
+    /// that holds exactly a version's bytes is read instead of its blob; a blob
+    /// that is not a loose object is read through libgit2 afterwards. (`verify`
+    /// reads the object store itself, with `version_content`.)
+    ///
+    /// `then` runs as soon as both sides are prepared, while their bytes may still
+    /// be being checked against the record on the other core; what it made is
+    /// kept only if both sides then prove to be the versions' bytes, and is none
+    /// otherwise (the caller makes it again from the contents returned).
+    pub fn version_contents<T: Send + Sync, R>(
         &self,
         a: &VersionRecord,
         b: &VersionRecord,
         prepare: &(impl Fn(&Decoded) -> T + Sync),
-    ) -> Result<(Prepared<T>, Prepared<T>)> {
+        then: impl FnOnce((&Decoded, &T), (&Decoded, &T)) -> R,
+    ) -> Result<(Prepared<T>, Prepared<T>, Option<R>)> {
         let git_dir = self.git.path();
         let root = self.working_root();
         let sides = [Side::new(a), Side::new(b)];
+        let [here, there] = &sides;
         // The object database is not shared between threads: what cannot be read
         // this way is read through it below.
-        let run = |own: &Side<'_>, other: &Side<'_>| {
-            let prepared = own.fetch_and_prepare(git_dir, root, prepare);
-            own.check_if_waiting();
-            other.check_if_waiting();
-            prepared
-        };
-        let (first, second) =
-            crate::parallel::join(|| run(&sides[0], &sides[1]), || run(&sides[1], &sides[0]));
+        let (made, ()) = crate::parallel::join_claimable(
+            |claim| {
+                here.fetch_and_prepare(git_dir, root, prepare);
+                // The other side, prepared there or, if the helper has not
+                // started, here; either way it is settled once `claim` returns
+                // or the wait ends.
+                claim();
+                let made = match (here.ready(), there.prepared.wait()) {
+                    (Some(here), Some(_)) => there.ready().map(|there| then(here, there)),
+                    _ => None,
+                };
+                here.check_if_waiting();
+                there.check_if_waiting();
+                made
+            },
+            || {
+                there.fetch_and_prepare(git_dir, root, prepare);
+                there.check_if_waiting();
+                here.check_if_waiting();
+            },
+        );
         let [side_a, side_b] = sides;
+        let (first, second) = (side_a.finish(), side_b.finish());
+        let kept = first.is_ok() && second.is_ok();
         Ok((
-            self.finish_side(side_a, first, prepare)?,
-            self.finish_side(side_b, second, prepare)?,
+            self.finish_side(a, first, prepare)?,
+            self.finish_side(b, second, prepare)?,
+            made.filter(|_| kept),
         ))
     }
 
@@ -178,12 +225,11 @@ impl Repo {
     /// bytes, its blob read again (through libgit2 if need be), which says what is wrong.
     fn finish_side<T>(
         &self,
-        side: Side<'_>,
-        prepared: Option<T>,
+        record: &VersionRecord,
+        side: std::result::Result<Prepared<T>, Option<Source>>,
         prepare: &impl Fn(&Decoded) -> T,
     ) -> Result<Prepared<T>> {
-        let record = side.record;
-        match side.finish(prepared) {
+        match side {
             Ok(done) => Ok(done),
             Err(source) => {
                 // A working copy of the right size but other bytes is simply not

@@ -17,7 +17,7 @@ pub struct NotComparable(pub String);
 
 impl NotComparable {
     /// The same reason, said of one side ("FROM" or "TO").
-    pub fn of(self, side: &str) -> Self {
+    pub fn of(&self, side: &str) -> Self {
         NotComparable(format!("{side} {}", self.0))
     }
 }
