@@ -1,6 +1,6 @@
 //! Redline benchmark: whole-process time of `baseline redline` against
 //! `git diff --no-index --word-diff=porcelain` on the same two files, in the same
-//! run, interleaved (21 runs each, median) — for two 5 MB / 100,000-line texts
+//! run, interleaved (41 runs each, median) — for two 5 MB / 100,000-line texts
 //! with 1 % of lines edited word-wise, and
 //! two 20,000-row CSV tables with 1 % of cells changed.
 //!
@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const RUNS: usize = 21;
+const RUNS: usize = 41;
 const LINES: usize = 100_000;
 const ROWS: usize = 20_000;
 
