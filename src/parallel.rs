@@ -184,21 +184,19 @@ impl Placement {
     fn pin_away<T>(&self, thread: &JoinHandle<T>) {
         use std::os::unix::thread::JoinHandleExt;
         let mut pin = self.pin.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Pin::NotStarted(cores) = std::mem::take(&mut *pin) {
-            // SAFETY: the set is read within its size, and the thread is not
-            // joined yet.
-            let pinned = unsafe {
-                libc::pthread_setaffinity_np(
-                    thread.as_pthread_t(),
-                    std::mem::size_of::<libc::cpu_set_t>(),
-                    &cores.elsewhere,
-                )
-            } == 0;
-            *pin = if pinned {
-                Pin::Pinned(cores)
-            } else {
-                Pin::NotStarted(cores)
-            };
+        let Pin::NotStarted(cores) = &*pin else {
+            return;
+        };
+        // SAFETY: the set is read within its size, and the thread is not joined yet.
+        let pinned = unsafe {
+            libc::pthread_setaffinity_np(
+                thread.as_pthread_t(),
+                std::mem::size_of::<libc::cpu_set_t>(),
+                &cores.elsewhere,
+            )
+        } == 0;
+        if pinned && let Pin::NotStarted(cores) = std::mem::take(&mut *pin) {
+            *pin = Pin::Pinned(cores);
         }
     }
 
@@ -309,6 +307,27 @@ mod tests {
             assert_eq!(b, n * 3, "claimed here: {ran_here}");
         }
         assert_eq!(runs.load(Ordering::SeqCst), 50);
+    }
+
+    /// As `version_contents` does: claim the other piece, or, if the helper has
+    /// it, wait for what it makes. However late the claim, the wait ends.
+    #[test]
+    fn a_caller_waiting_for_the_helpers_piece_gets_it() {
+        use std::sync::OnceLock;
+        for micros in [0, 0, 50, 1000, 20_000] {
+            let made = OnceLock::new();
+            let (seen, ()) = join_claimable(
+                |claim| {
+                    std::thread::sleep(std::time::Duration::from_micros(micros));
+                    claim();
+                    *made.wait()
+                },
+                || {
+                    made.set(micros * 2).expect("made once");
+                },
+            );
+            assert_eq!(seen, micros * 2);
+        }
     }
 
     #[test]

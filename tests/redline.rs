@@ -546,15 +546,15 @@ fn a_draft_from_another_file_leaves_an_index_newer_than_the_copy_it_wrote() {
     );
 }
 
-/// Rewrites the loose object of DOC's `version` with `from` replaced by `to`;
+/// Rewrites the loose object of `id`'s `version` with `from` replaced by `to`;
 /// returns the object's path and its bytes, to be put back.
 fn alter_stored_content(
     design: &Design,
-    version: &str,
+    (id, version): (&str, &str),
     from: &str,
     to: &str,
 ) -> (PathBuf, Vec<u8>) {
-    let record = design.read(&format!("artefacts/DOC/versions/{version}.toml"));
+    let record = design.read(&format!("artefacts/{id}/versions/{version}.toml"));
     let blob = record
         .lines()
         .find_map(|line| line.strip_prefix("blob = \""))
@@ -562,7 +562,7 @@ fn alter_stored_content(
         .expect("the version record names its blob");
     let object = design.file(&format!(".git/objects/{}/{}", &blob[..2], &blob[2..]));
     let original = std::fs::read(&object).unwrap();
-    let content = design.ok(&["cat", &format!("DOC@{version}")]);
+    let content = design.ok(&["cat", &format!("{id}@{version}")]);
     let altered = content.replacen(from, to, 1);
     assert_ne!(altered, content);
     // git writes objects read-only; this one is to be rewritten.
@@ -575,32 +575,59 @@ fn alter_stored_content(
 }
 
 /// Each side's bytes are checked against its record on whichever core is free,
-/// while the comparison is already being made: an altered side, FROM or TO, is
-/// refused and nothing of the comparison is printed.
+/// while the comparison is already being made: an altered side, FROM or TO, of a
+/// text or a table, is refused and nothing of the comparison is printed.
 #[test]
 fn a_version_whose_stored_content_was_altered_is_refused() {
-    for (version, from, to) in [("0.1", "first", "fir5t"), ("0.2", "second", "sec0nd")] {
-        let design = two_drafts();
-        // The working file is neither version: both are read from their blobs.
-        design.write("artefacts/DOC/doc.md", "# 1 Scope\n\nA third text.\n");
-        let (object, original) = alter_stored_content(&design, version, from, to);
+    let cases = [
+        ("DOC", "0.1", "first", "fir5t"),
+        ("DOC", "0.2", "second", "sec0nd"),
+        ("TAB", "0.1", "Scenario", "Scenari0"),
+    ];
+    for (id, version, from, to) in cases {
+        let design = if id == "DOC" {
+            let design = two_drafts();
+            // The working file is neither version: both are read from their blobs.
+            design.write("artefacts/DOC/doc.md", "# 1 Scope\n\nA third text.\n");
+            design
+        } else {
+            table_design(TABLE_V2)
+        };
+        let (object, original) = alter_stored_content(&design, (id, version), from, to);
 
-        let out = design.run(&["redline", "DOC", "0.1", "0.2", "--format", "json"]);
+        let out = design.run(&["redline", id, "0.1", "0.2", "--format", "json"]);
         // Put back for the `git fsck` every test repository gets when it is dropped.
         std::fs::write(&object, original).unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{stderr}");
         assert!(
             stderr.contains(&format!(
-                "the content of DOC {version} does not match its recorded sha256"
+                "the content of {id} {version} does not match its recorded sha256"
             )),
             "{stderr}"
         );
         assert!(stderr.contains("hint:"), "{stderr}");
-        assert_eq!(
-            String::from_utf8_lossy(&out.stdout),
-            "",
-            "version {version}"
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "", "{id} {version}");
+    }
+}
+
+/// Versions whose blobs git has packed are read through libgit2 (the comparison
+/// made beside the checks is then made again): the redline is the same.
+#[test]
+fn a_redline_of_packed_versions_is_the_redline_of_loose_ones() {
+    for design in [two_drafts(), table_design(TABLE_V2)] {
+        let id = if design.path().join("artefacts/DOC").exists() {
+            "DOC"
+        } else {
+            "TAB"
+        };
+        let loose = design.ok(&["redline", id, "0.1", "0.2", "--format", "json"]);
+        design.git(&["gc", "--quiet"]);
+        assert!(
+            design.git(&["count-objects", "-v"]).contains("count: 0"),
+            "every object is packed"
         );
+        let packed = design.ok(&["redline", id, "0.1", "0.2", "--format", "json"]);
+        assert_eq!(packed, loose, "{id}");
     }
 }

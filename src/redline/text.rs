@@ -136,8 +136,13 @@ pub fn along_lines<'a>(
     builder.word_level = false;
     // Each anchor not known identical, and each line no anchor covers, may start
     // a hunk of an op or three: made room for at once, not doubled into.
-    let unsettled = identical.iter().filter(|&&same| !same).count()
-        + (old.len() + new.len()).saturating_sub(2 * anchors.len());
+    let known_identical = identical
+        .iter()
+        .take(anchors.len())
+        .filter(|&&same| same)
+        .count();
+    let unsettled =
+        anchors.len() - known_identical + (old.len() + new.len()).saturating_sub(2 * anchors.len());
     builder.hunks.reserve(unsettled);
     builder.ops.reserve(2 * unsettled + 1);
     let no_section = |_: usize, _: Option<usize>| Vec::new();

@@ -274,3 +274,61 @@ fn working_copy(git_dir: &Path, root: &Path, record: &VersionRecord) -> Option<(
         && super::index::says_clean(git_dir, &relative, &stat, &record.blob);
     Some((bytes, clean))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(size: u64) -> VersionRecord {
+        toml::from_str(&format!(
+            "artefact = \"DOC\"\nversion = \"0.1\"\nstatus = \"draft\"\ndate = \"2023-06-01\"\n\
+             recorded_by = \"T <t@example.invalid>\"\nrecorded_at = \"2023-06-01T00:00:00Z\"\n\
+             sha256 = \"{}\"\nblob = \"{}\"\nfile = \"doc.md\"\nsize = {size}\n",
+            "0".repeat(64),
+            "0".repeat(40)
+        ))
+        .expect("a version record")
+    }
+
+    /// The caller of `version_contents` waits for the other side to be settled:
+    /// it is, as not prepared, when preparing it panics or its bytes are not to
+    /// be had.
+    #[test]
+    fn a_side_is_settled_even_when_it_cannot_be_prepared() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let working = root.join(crate::model::paths::content("DOC", "doc.md"));
+        std::fs::create_dir_all(working.parent().unwrap()).unwrap();
+        std::fs::write(&working, "text").unwrap();
+        // No index and no objects: the working copy is read, and left to be checked.
+        let git_dir = root.join(".git");
+        let record = record(4);
+
+        let side = Side::new(&record);
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            side.fetch_and_prepare(&git_dir, Some(root), &|_: &Decoded| -> u8 {
+                panic!("preparing")
+            });
+        }));
+        assert!(panicked.is_err());
+        assert!(matches!(side.prepared.get(), Some(None)));
+        assert!(side.ready().is_none());
+
+        let side = Side::new(&record);
+        side.fetch_and_prepare(&git_dir, None, &|_: &Decoded| 1u8);
+        assert!(matches!(side.prepared.get(), Some(None)), "no blob to read");
+
+        let side = Side::new(&record);
+        side.fetch_and_prepare(&git_dir, Some(root), &|content: &Decoded| {
+            content.as_bytes().len()
+        });
+        assert_eq!(side.ready().map(|(_, &len)| len), Some(4));
+        side.check_if_waiting();
+        assert_eq!(
+            side.matches.get(),
+            Some(&false),
+            "the bytes are not the record's"
+        );
+        assert!(matches!(side.finish(), Err(Some(Source::WorkingCopy))));
+    }
+}
