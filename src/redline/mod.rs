@@ -211,11 +211,13 @@ fn table_redline(
     let anchors = std::mem::take(&mut paired.anchors);
     let identical = std::mem::take(&mut paired.identical);
     let mut summary = model::Summary::default();
-    // The line operations take the longer: they stay here, where no thread
-    // has to start.
-    let (lines, diff) = crate::parallel::join(
-        || text::along_lines(old.1.lines(old.0), new.1.lines(new.0), &anchors, &identical),
+    // Describing the changed rows takes the longer (splitting and comparing
+    // their cells: 0.3 ms for 945 rows, against 0.2 ms for the line operations
+    // along anchors mostly known identical): it stays here, where no thread has
+    // to start.
+    let (diff, lines) = crate::parallel::join(
         || paired.diff(&mut summary),
+        || text::along_lines(old.1.lines(old.0), new.1.lines(new.0), &anchors, &identical),
     );
     let mut notes = Vec::new();
     if diff.rows.is_empty() && old.0 != new.0 {
