@@ -1,8 +1,6 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
-
 // mimalloc backs large blocks with transparent huge pages: a redline touches tens
 // of megabytes once, and 4 KB page faults were a fifth of its time. Its version 2
 // starts faster than version 3 (0.3 ms) and redlines faster (a 20,000-row CSV in
@@ -11,7 +9,7 @@ use clap::Parser;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = baseline::cli::Cli::parse();
+    let cli = baseline::cli::Cli::from_env();
     let code = match baseline::cli::run(cli) {
         Ok(()) => 0,
         Err(err) if err.kind == baseline::ErrorKind::OutputClosed => 0,
