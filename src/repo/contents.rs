@@ -74,6 +74,8 @@ enum Source {
 struct Side<'r, T> {
     record: &'r VersionRecord,
     fetched: OnceLock<(Decoded, Source)>,
+    /// Set once the bytes were fetched or could not be, even in a panic.
+    fetch_settled: OnceLock<()>,
     /// What was prepared from the bytes, or none if they could not be fetched:
     /// set once the core reading this side is done with it, even in a panic.
     prepared: OnceLock<Option<T>>,
@@ -87,6 +89,7 @@ impl<'r, T> Side<'r, T> {
         Side {
             record,
             fetched: OnceLock::new(),
+            fetch_settled: OnceLock::new(),
             prepared: OnceLock::new(),
             check: AtomicU8::new(NOT_READY),
             matches: OnceLock::new(),
@@ -102,13 +105,14 @@ impl<'r, T> Side<'r, T> {
         prepare: &impl Fn(&Decoded) -> T,
     ) {
         // Whoever waits for this side is not left waiting if preparing it panics.
-        struct Settled<'a, T>(&'a OnceLock<Option<T>>);
-        impl<T> Drop for Settled<'_, T> {
+        struct Settled<'s, 'r, T>(&'s Side<'r, T>);
+        impl<T> Drop for Settled<'_, '_, T> {
             fn drop(&mut self) {
-                let _ = self.0.set(None);
+                let _ = self.0.fetch_settled.set(());
+                let _ = self.0.prepared.set(None);
             }
         }
-        let settled = Settled(&self.prepared);
+        let settled = Settled(self);
         let record = self.record;
         let fetched = working_root
             .and_then(|root| working_copy(git_dir, root, record))
@@ -125,6 +129,7 @@ impl<'r, T> Side<'r, T> {
             } else {
                 self.check.store(WAITING, Ordering::Release);
             }
+            let _ = self.fetch_settled.set(());
             let _ = self.prepared.set(Some(prepare(content)));
         }
         drop(settled);
@@ -208,6 +213,10 @@ impl Repo {
             || {
                 there.fetch_and_prepare(git_dir, root, prepare);
                 there.check_if_waiting();
+                // The other side's bytes, once that core has them, are checked
+                // here while it reads them: otherwise a helper done before that
+                // core has inflated them leaves their check to it, after all else.
+                here.fetch_settled.wait();
                 here.check_if_waiting();
             },
         );
@@ -290,9 +299,9 @@ mod tests {
         .expect("a version record")
     }
 
-    /// The caller of `version_contents` waits for the other side to be settled:
-    /// it is, as not prepared, when preparing it panics or its bytes are not to
-    /// be had.
+    /// The caller of `version_contents` waits for the other side to be prepared,
+    /// and the helper for the caller's side to be fetched: both are settled when
+    /// preparing panics or the bytes are not to be had.
     #[test]
     fn a_side_is_settled_even_when_it_cannot_be_prepared() {
         let dir = tempfile::tempdir().unwrap();
@@ -312,17 +321,20 @@ mod tests {
         }));
         assert!(panicked.is_err());
         assert!(matches!(side.prepared.get(), Some(None)));
+        assert!(side.fetch_settled.get().is_some());
         assert!(side.ready().is_none());
 
         let side = Side::new(&record);
         side.fetch_and_prepare(&git_dir, None, &|_: &Decoded| 1u8);
         assert!(matches!(side.prepared.get(), Some(None)), "no blob to read");
+        assert!(side.fetch_settled.get().is_some());
 
         let side = Side::new(&record);
         side.fetch_and_prepare(&git_dir, Some(root), &|content: &Decoded| {
             content.as_bytes().len()
         });
         assert_eq!(side.ready().map(|(_, &len)| len), Some(4));
+        assert!(side.fetch_settled.get().is_some());
         side.check_if_waiting();
         assert_eq!(
             side.matches.get(),
