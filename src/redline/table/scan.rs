@@ -59,12 +59,27 @@ pub(super) fn simple_records<'t>(
     line_ends: &mut Vec<u32>,
     record: impl FnMut(Scanned<'t>) -> bool,
 ) -> usize {
+    let start = Start {
+        text,
+        at,
+        delimiter,
+        column,
+    };
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("popcnt") {
         // SAFETY: the CPU has POPCNT, as just checked.
-        return unsafe { simple_records_popcnt(text, at, delimiter, column, line_ends, record) };
+        return unsafe { simple_records_popcnt(start, line_ends, record) };
     }
-    scan(text, at, delimiter, column, line_ends, record)
+    scan(start, line_ends, record)
+}
+
+/// Where a scan starts: its text, where in it a record starts, the delimiter,
+/// and the column whose cell each record is to be handed over with.
+struct Start<'t> {
+    text: &'t str,
+    at: usize,
+    delimiter: u8,
+    column: usize,
 }
 
 /// The scan compiled to count bits in one instruction: counted in software,
@@ -73,26 +88,26 @@ pub(super) fn simple_records<'t>(
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "popcnt")]
 fn simple_records_popcnt<'t>(
-    text: &'t str,
-    at: usize,
-    delimiter: u8,
-    column: usize,
+    start: Start<'t>,
     line_ends: &mut Vec<u32>,
     record: impl FnMut(Scanned<'t>) -> bool,
 ) -> usize {
-    scan(text, at, delimiter, column, line_ends, record)
+    scan(start, line_ends, record)
 }
 
 /// [`simple_records`], to be compiled for the CPU at hand.
 #[inline(always)]
 fn scan<'t>(
-    text: &'t str,
-    at: usize,
-    delimiter: u8,
-    column: usize,
+    start: Start<'t>,
     line_ends: &mut Vec<u32>,
     mut record: impl FnMut(Scanned<'t>) -> bool,
 ) -> usize {
+    let Start {
+        text,
+        at,
+        delimiter,
+        column,
+    } = start;
     let stopped_at = |start: usize, line_ends: &mut Vec<u32>| {
         // The lines of a record left to the parser are its to add.
         while line_ends.last().is_some_and(|&end| end as usize > start) {
@@ -342,7 +357,15 @@ mod tests {
                     &text,
                 );
                 let portable = read_with(
-                    |text, ends, record| scan(text, 0, b',', column, ends, record),
+                    |text, ends, record| {
+                        let start = Start {
+                            text,
+                            at: 0,
+                            delimiter: b',',
+                            column,
+                        };
+                        scan(start, ends, record)
+                    },
                     &text,
                 );
                 assert_eq!(
