@@ -16,13 +16,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use baseline::content::sha256_hex;
+use baseline::model::sha256_hex;
+use baseline::model::trailers::{self, CommitMessage};
 use baseline::model::{
     Artefact, Change, ChangeKind, ChangeState, ChangeStep, Config, Date, Decision, Format, Outcome,
     Status, Timestamp, VersionNumber, VersionRecord, paths,
 };
-use baseline::repo::CommitMessage;
-use baseline::repo::commit_index::{ARTEFACT_TRAILER, DECISION_TRAILER, VERSION_TRAILER};
 use baseline::repo::transaction::record_text;
 
 const WARMUP: usize = 2;
@@ -375,8 +374,8 @@ fn write_draft<W: Write>(stream: &mut Stream<W>, id: &str, round: u32) {
     let message = CommitMessage::new(format!("Draft {id} v{}", record.version))
         .line(record.note.clone().unwrap_or_default())
         .trailer("Baseline-Command", "draft")
-        .trailer(ARTEFACT_TRAILER, id)
-        .trailer(VERSION_TRAILER, &record.version)
+        .trailer(trailers::ARTEFACT, id)
+        .trailer(trailers::VERSION, &record.version)
         .trailer("Baseline-Status", "draft")
         .trailer("Baseline-Sha256", &record.sha256);
     let files = [
@@ -442,12 +441,12 @@ fn write_baseline<W: Write>(stream: &mut Stream<W>, id: &str, decision: &str) {
             draft.version
         ))
         .trailer("Baseline-Command", "approve")
-        .trailer(ARTEFACT_TRAILER, id)
-        .trailer(VERSION_TRAILER, &record.version)
+        .trailer(trailers::ARTEFACT, id)
+        .trailer(trailers::VERSION, &record.version)
         .trailer("Baseline-Status", "baselined")
         .trailer("Baseline-Promotes", &draft.version)
         .trailer("Baseline-Sha256", &record.sha256)
-        .trailer(DECISION_TRAILER, decision);
+        .trailer(trailers::DECISION, decision);
     let files = [(
         paths::version(id, &record.version),
         record_text(&record).into_bytes(),
@@ -530,7 +529,7 @@ fn change_step_message(change: &Change, decision: Option<&str>) -> CommitMessage
             "Baseline-Change-Step",
             format!("{} {}", change.id, change.state()),
         )
-        .trailers(DECISION_TRAILER, decision)
+        .trailers(trailers::DECISION, decision)
 }
 
 fn write_change<W: Write>(

@@ -3,13 +3,14 @@
 //! The library holds all behaviour; the `baseline` binary only parses the command
 //! line, runs [`cli::run`], and prints an error with its hint.
 
+#![forbid(unsafe_code)]
+
 pub mod audit;
 pub mod cli;
-pub mod content;
 pub mod error;
 pub mod import;
 pub mod model;
-pub mod parallel;
+pub mod ops;
 pub mod redline;
 pub mod repo;
 pub mod rules;

@@ -532,6 +532,28 @@ fn short(sha256: &str) -> &str {
     sha256.get(..12).unwrap_or(sha256)
 }
 
+/// Refuses a one-line field (a title, an authority) that holds a line break or
+/// another control character: it would break the register, commit messages and
+/// the headers of diffs.
+pub fn check_one_line(what: &str, text: &str) -> Result<()> {
+    if text.trim().is_empty() {
+        return Err(Error::usage(
+            format!("{what} is empty"),
+            format!("give the {what}"),
+        ));
+    }
+    if text.chars().any(char::is_control) {
+        return Err(Error::usage(
+            format!(
+                "{what} \"{}\" holds a line break or another control character",
+                text.escape_debug()
+            ),
+            format!("write the {what} on one line"),
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,6 +2,5 @@
 
 mod history;
 pub mod register;
-pub mod resolve;
 pub mod trace;
 pub mod verify;

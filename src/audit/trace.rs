@@ -178,8 +178,8 @@ pub fn trace(snapshot: &Snapshot<'_>, what: &str) -> Result<Trace> {
 }
 
 fn trace_version(snapshot: &Snapshot<'_>, reference: &crate::model::Reference) -> Result<Trace> {
-    let resolved = super::resolve::resolve(snapshot, reference)?;
-    let super::resolve::Target::Recorded(record) = resolved.target else {
+    let resolved = crate::repo::resolve::resolve(snapshot, reference)?;
+    let crate::repo::resolve::Target::Recorded(record) = resolved.target else {
         return Err(Error::usage(
             format!("{reference} is the working file, which has no history to trace"),
             format!(

@@ -1,8 +1,9 @@
 use std::io::Write;
 
 use crate::error::{Error, Result};
+use crate::model::trailers::{self, CommitMessage};
 use crate::model::{Action, ActionState, ActionStep, Date, date, paths};
-use crate::repo::{CommitMessage, Repo};
+use crate::repo::Repo;
 
 use super::output::{Format, FormatArg, Table, cell, clip, paint, print_json, stdout};
 use super::style;
@@ -207,8 +208,8 @@ fn close(repo: &Repo, args: CloseArgs) -> Result<()> {
     tx.commit(
         &CommitMessage::new(format!("Close action {}", action.id))
             .line(args.note.trim().to_string())
-            .trailer("Baseline-Command", "action close")
-            .trailer("Baseline-Action", &action.id),
+            .trailer(trailers::COMMAND, "action close")
+            .trailer(trailers::ACTION, &action.id),
     )?;
     writeln!(stdout(), "Closed action {} on {date}", action.id)?;
     Ok(())

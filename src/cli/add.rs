@@ -1,10 +1,10 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::content;
 use crate::error::{Error, Result};
+use crate::model::trailers::{self, CommitMessage};
 use crate::model::{Artefact, IdKind, date, id, paths};
-use crate::repo::{CommitMessage, Repo};
+use crate::repo::Repo;
 
 /// Register a design artefact and its working content.
 ///
@@ -33,21 +33,21 @@ pub struct Args {
 pub fn run(repo: &Repo, dir: &Path, args: Args) -> Result<()> {
     let source = dir.join(&args.file);
     let file_name = file_name_of(&args.file)?;
-    let format = content::format_of(&file_name)?;
+    let format = crate::redline::check::format_of(&file_name)?;
     if args.key.is_some() && !format.is_table() {
         return Err(Error::usage(
             format!("--key applies to CSV and TSV tables, and {file_name} is not one"),
             "leave out --key, or register the table's .csv or .tsv file",
         ));
     }
-    content::check_one_line("title", &args.title)?;
+    crate::rules::check_one_line("title", &args.title)?;
     for (what, value) in [("kind", &args.kind), ("owner", &args.owner)] {
         if let Some(value) = value {
-            content::check_one_line(what, value)?;
+            crate::rules::check_one_line(what, value)?;
         }
     }
-    let bytes = content::read_file(&source)?;
-    content::check(&file_name, format, args.key.as_deref(), &bytes)?;
+    let bytes = crate::repo::files::read_file(&source)?;
+    crate::redline::check::check(&file_name, format, args.key.as_deref(), &bytes)?;
 
     let mut tx = repo.begin(format!("add {}", args.id))?;
     let config = tx.config()?;
@@ -83,8 +83,8 @@ pub fn run(repo: &Repo, dir: &Path, args: Args) -> Result<()> {
     tx.write(&paths::content(&artefact.id, &file_name), &bytes)?;
     tx.commit(
         &CommitMessage::new(format!("Register {} {}", artefact.id, artefact.title))
-            .trailer("Baseline-Command", "add")
-            .trailer("Baseline-Registered", &artefact.id),
+            .trailer(trailers::COMMAND, "add")
+            .trailer(trailers::REGISTERED, &artefact.id),
     )?;
     writeln!(
         super::output::stdout(),

@@ -1,11 +1,9 @@
 use std::io::Write;
 
 use crate::error::Result;
+use crate::model::trailers::{self, CommitMessage};
 use crate::model::{Date, Status, VersionNumber, VersionRecord, date, paths};
-use crate::repo::commit_index::{
-    ARTEFACT_TRAILER, CHANGE_TRAILER, DECISION_TRAILER, VERSION_TRAILER,
-};
-use crate::repo::{CommitMessage, Repo};
+use crate::repo::Repo;
 use crate::rules::{self, BaselineRequest};
 
 use super::output::{paint, short_sha};
@@ -106,14 +104,14 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
     }
     tx.commit(
         &message
-            .trailer("Baseline-Command", "approve")
-            .trailer(ARTEFACT_TRAILER, &artefact.id)
-            .trailer(VERSION_TRAILER, &version)
-            .trailer("Baseline-Status", "baselined")
-            .trailer("Baseline-Promotes", &draft.version)
-            .trailer("Baseline-Sha256", &record.sha256)
-            .trailers(DECISION_TRAILER, &args.decisions)
-            .trailers(CHANGE_TRAILER, &args.changes),
+            .trailer(trailers::COMMAND, "approve")
+            .trailer(trailers::ARTEFACT, &artefact.id)
+            .trailer(trailers::VERSION, &version)
+            .trailer(trailers::STATUS, "baselined")
+            .trailer(trailers::PROMOTES, &draft.version)
+            .trailer(trailers::SHA256, &record.sha256)
+            .trailers(trailers::DECISION, &args.decisions)
+            .trailers(trailers::CHANGE, &args.changes),
     )?;
     writeln!(
         super::output::stdout(),

@@ -1,9 +1,9 @@
 use std::io::Write;
 
-use crate::audit::resolve;
 use crate::error::Result;
 use crate::model::{Reference, VersionSelector};
 use crate::repo::Repo;
+use crate::repo::resolve;
 
 /// Print the exact content of a version (or of the working file) to standard output.
 #[derive(Debug, clap::Args)]

@@ -1,8 +1,9 @@
 use std::io::Write;
 
 use crate::error::{Error, Result};
+use crate::model::trailers::{self, CommitMessage};
 use crate::model::{Change, ChangeKind, ChangeState, ChangeStep, Date, IdKind, date, paths};
-use crate::repo::{CommitMessage, Repo};
+use crate::repo::Repo;
 use crate::rules;
 
 use super::output::{
@@ -86,7 +87,7 @@ pub fn run(repo: &Repo, command: Command) -> Result<()> {
 }
 
 fn add(repo: &Repo, args: AddArgs) -> Result<()> {
-    crate::content::check_one_line("title", &args.title)?;
+    crate::rules::check_one_line("title", &args.title)?;
     let mut tx = repo.begin(format!("change add {}", args.id))?;
     tx.config()?.pattern(IdKind::Change)?.check(&args.id)?;
     let snapshot = tx.snapshot();
@@ -126,8 +127,8 @@ fn add(repo: &Repo, args: AddArgs) -> Result<()> {
             "Raise {} {}: {}",
             change.kind, change.id, change.title
         ))
-        .trailer("Baseline-Command", "change add")
-        .trailer("Baseline-Change-Recorded", &change.id),
+        .trailer(trailers::COMMAND, "change add")
+        .trailer(trailers::CHANGE_RECORDED, &change.id),
     )?;
     writeln!(
         stdout(),
@@ -212,16 +213,16 @@ fn set(repo: &Repo, args: SetArgs) -> Result<()> {
     }
     tx.commit(
         &CommitMessage::new(subject)
-            .trailer("Baseline-Command", "change set")
+            .trailer(trailers::COMMAND, "change set")
             .trailer(
-                "Baseline-Change-Step",
+                trailers::CHANGE_STEP,
                 format!("{} {}", change.id, args.state),
             )
             .trailers(
-                "Baseline-Change-Step",
+                trailers::CHANGE_STEP,
                 rejected.iter().map(|c| format!("{} rejected", c.id)),
             )
-            .trailers("Baseline-Decision", &args.decision),
+            .trailers(trailers::DECISION, &args.decision),
     )?;
     let mut out = stdout();
     writeln!(

@@ -1,8 +1,9 @@
 use std::io::Write;
 
 use crate::error::{Error, Result};
+use crate::model::trailers::{self, CommitMessage};
 use crate::model::{Date, Decision, IdKind, Outcome, date, paths};
-use crate::repo::{CommitMessage, Repo};
+use crate::repo::Repo;
 
 use super::output::{self, Format, FormatArg, Table, cell, clip, paint, print_json, stdout};
 use super::style;
@@ -72,10 +73,10 @@ fn add(repo: &Repo, args: AddArgs) -> Result<()> {
         ));
     }
     if let Some(authority) = &args.authority {
-        crate::content::check_one_line("authority", authority)?;
+        crate::rules::check_one_line("authority", authority)?;
     }
     if let Some(area) = &args.area {
-        crate::content::check_one_line("area", area)?;
+        crate::rules::check_one_line("area", area)?;
     }
     let mut tx = repo.begin(format!("decision add {}", args.id))?;
     let config = tx.config()?;
@@ -117,8 +118,8 @@ fn add(repo: &Repo, args: AddArgs) -> Result<()> {
             decision.id, decision.outcome
         ))
         .line(decision.text.clone())
-        .trailer("Baseline-Command", "decision add")
-        .trailer("Baseline-Decision-Recorded", &decision.id),
+        .trailer(trailers::COMMAND, "decision add")
+        .trailer(trailers::DECISION_RECORDED, &decision.id),
     )?;
     writeln!(
         stdout(),

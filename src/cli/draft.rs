@@ -1,10 +1,10 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::content;
 use crate::error::Result;
+use crate::model::trailers::{self, CommitMessage};
 use crate::model::{Date, Status, VersionNumber, VersionRecord, date, paths};
-use crate::repo::{CommitMessage, Repo};
+use crate::repo::Repo;
 use crate::rules;
 
 use super::output::{paint, short_sha};
@@ -39,7 +39,7 @@ pub fn run(repo: &Repo, dir: &Path, args: Args) -> Result<()> {
     let new_content = args
         .file
         .as_ref()
-        .map(|f| content::read_file(&dir.join(f)))
+        .map(|f| crate::repo::files::read_file(&dir.join(f)))
         .transpose()?;
     let mut tx = repo.begin(format!("draft {}", args.id))?;
     let snapshot = tx.snapshot();
@@ -47,14 +47,14 @@ pub fn run(repo: &Repo, dir: &Path, args: Args) -> Result<()> {
     let content_path = paths::content(&artefact.id, &artefact.file);
     let bytes = match new_content {
         Some(bytes) => bytes,
-        None => content::read_file(&repo.root().join(&content_path))?,
+        None => crate::repo::files::read_file(&repo.root().join(&content_path))?,
     };
     let shown = args
         .file
         .as_ref()
         .map_or(content_path.clone(), |f| f.display().to_string());
-    content::check_for(&artefact, &shown, &bytes)?;
-    let sha256 = content::sha256_hex(&bytes);
+    crate::redline::check::check_for(&artefact, &shown, &bytes)?;
+    let sha256 = crate::model::sha256_hex(&bytes);
     let versions = snapshot.versions(&artefact.id)?;
     rules::check_draft_changed(&artefact.id, &versions, &sha256)?;
     let date = args.date.unwrap_or_else(date::today);
@@ -96,12 +96,12 @@ pub fn run(repo: &Repo, dir: &Path, args: Args) -> Result<()> {
     }
     tx.commit(
         &message
-            .trailer("Baseline-Command", "draft")
-            .trailer(crate::repo::commit_index::ARTEFACT_TRAILER, &artefact.id)
-            .trailer(crate::repo::commit_index::VERSION_TRAILER, &version)
-            .trailer("Baseline-Status", "draft")
-            .trailer("Baseline-Sha256", &sha256)
-            .trailers(crate::repo::commit_index::CHANGE_TRAILER, &args.changes),
+            .trailer(trailers::COMMAND, "draft")
+            .trailer(trailers::ARTEFACT, &artefact.id)
+            .trailer(trailers::VERSION, &version)
+            .trailer(trailers::STATUS, "draft")
+            .trailer(trailers::SHA256, &sha256)
+            .trailers(trailers::CHANGE, &args.changes),
     )?;
     writeln!(
         super::output::stdout(),

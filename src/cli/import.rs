@@ -59,7 +59,7 @@ pub fn run(repo: &Repo, dir: &Path, command: Command) -> Result<()> {
 
 fn report(repo: &Repo, dir: &Path, args: ReportArgs) -> Result<()> {
     let path = dir.join(&args.file);
-    let bytes = crate::content::read_file(&path)?;
+    let bytes = crate::repo::files::read_file(&path)?;
     let file = args.file.file_name().map_or_else(
         || args.file.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
@@ -134,7 +134,7 @@ fn report(repo: &Repo, dir: &Path, args: ReportArgs) -> Result<()> {
 fn source(file: &str, bytes: &[u8], report: &import::Report) -> ReportSource {
     ReportSource {
         file: file.to_string(),
-        sha256: crate::content::sha256_hex(bytes),
+        sha256: crate::model::sha256_hex(bytes),
         issued: report.meeting.issued,
     }
 }

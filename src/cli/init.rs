@@ -3,7 +3,8 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::model::config::{CONFIG_FILE, Config};
-use crate::repo::{CommitMessage, Repo};
+use crate::model::trailers::{self, CommitMessage};
+use crate::repo::Repo;
 
 /// Create a design repository here (in a new or an existing git repository).
 ///
@@ -47,7 +48,7 @@ pub fn run(dir: &Path, args: Args) -> Result<()> {
     tx.write(CONFIG_FILE, text.as_bytes())?;
     let commit = tx.commit(
         &CommitMessage::new(format!("Initialise the design repository for {programme}"))
-            .trailer("Baseline-Command", "init"),
+            .trailer(trailers::COMMAND, "init"),
     )?;
     writeln!(
         super::output::stdout(),

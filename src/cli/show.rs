@@ -2,11 +2,10 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::audit::resolve::{self, Target};
-use crate::content;
 use crate::error::Result;
 use crate::model::{Artefact, Reference, VersionRecord, VersionSelector};
 use crate::repo::Repo;
+use crate::repo::resolve::{self, Target};
 
 use super::output::{Format, FormatArg, or_dash, paint, print_json, status_style, stdout};
 use super::style;
@@ -63,7 +62,7 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
                 version,
             },
             Target::Working { bytes, latest } => {
-                let sha256 = content::sha256_hex(&bytes);
+                let sha256 = crate::model::sha256_hex(&bytes);
                 Shown::Working {
                     working: WorkingFile {
                         file: resolved.artefact.file.clone(),

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::id::{IdKind, IdPattern};
 use crate::error::Result;
 
-pub const CONFIG_FILE: &str = "baseline.toml";
+pub const CONFIG_FILE: &str = super::paths::CONFIG;
 pub const FORMAT_VERSION: u32 = 1;
 
 /// The repository's configuration, `baseline.toml` at its root.

@@ -2,14 +2,18 @@
 
 pub mod config;
 pub mod date;
+pub mod digest;
 pub mod id;
 pub mod meeting;
+pub mod paths;
 pub mod records;
 pub mod reference;
+pub mod trailers;
 pub mod version;
 
 pub use config::Config;
 pub use date::{Date, Timestamp};
+pub use digest::sha256_hex;
 pub use id::IdKind;
 pub use meeting::{Action, ActionState, ActionStep, Due, Meeting};
 pub use records::*;

@@ -300,39 +300,3 @@ impl Change {
         self.affects.iter().any(|a| a == artefact)
     }
 }
-
-/// Paths of records inside the repository.
-pub mod paths {
-    use super::VersionNumber;
-
-    pub fn artefact_dir(id: &str) -> String {
-        format!("artefacts/{id}")
-    }
-    pub fn artefact(id: &str) -> String {
-        format!("artefacts/{id}/artefact.toml")
-    }
-    pub fn content(id: &str, file: &str) -> String {
-        format!("artefacts/{id}/{file}")
-    }
-    pub fn versions_dir(id: &str) -> String {
-        format!("artefacts/{id}/versions")
-    }
-    pub fn version(id: &str, version: &VersionNumber) -> String {
-        format!("artefacts/{id}/versions/{version}.toml")
-    }
-    pub fn decision(id: &str) -> String {
-        format!("decisions/{id}.toml")
-    }
-    pub fn change(id: &str) -> String {
-        format!("changes/{id}.toml")
-    }
-    pub fn meeting(id: &str) -> String {
-        format!("meetings/{id}.toml")
-    }
-    pub fn action(id: &str) -> String {
-        format!("actions/{id}.toml")
-    }
-    pub fn tag(artefact: &str, version: &VersionNumber) -> String {
-        format!("{artefact}/v{version}")
-    }
-}

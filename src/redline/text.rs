@@ -33,18 +33,15 @@ pub enum Detail {
     Lines,
 }
 
-/// Texts smaller than this together are not worth a second thread.
-const PARALLEL_BYTES: usize = 256 * 1024;
-
-/// One side of a text redline, prepared on the core that read it: its lines,
-/// hashed, and for Markdown the heading path at each.
-pub struct Prepared {
+/// One side of a text redline: its lines, hashed, and for Markdown the heading
+/// path at each.
+struct Prepared {
     lines: HashedLines,
     headings: Option<HeadingPaths>,
 }
 
 impl Prepared {
-    pub fn of(text: &str, markdown: bool) -> Self {
+    fn of(text: &str, markdown: bool) -> Self {
         let lines = HashedLines::of(text);
         let headings = markdown.then(|| HeadingPaths::of(lines.lines(text)));
         Prepared { lines, headings }
@@ -54,18 +51,14 @@ impl Prepared {
 /// Compares two texts.
 pub fn diff(old_text: &str, new_text: &str, detail: Detail) -> TextDiff {
     let markdown = detail == Detail::Words { markdown: true };
-    let prepare = |text| Prepared::of(text, markdown);
-    let (old, new) = if old_text.len() + new_text.len() < PARALLEL_BYTES {
-        (prepare(old_text), prepare(new_text))
-    } else {
-        crate::parallel::join(|| prepare(old_text), || prepare(new_text))
-    };
+    let old = Prepared::of(old_text, markdown);
+    let new = Prepared::of(new_text, markdown);
     diff_prepared((old_text, &old), (new_text, &new), detail)
 }
 
 /// Compares two texts, each prepared already; changes are labelled with heading
 /// paths where both sides were prepared as Markdown.
-pub fn diff_prepared(
+fn diff_prepared(
     (old_text, old_side): (&str, &Prepared),
     (new_text, new_side): (&str, &Prepared),
     detail: Detail,

@@ -10,14 +10,9 @@ use std::path::Path;
 
 use super::Repo;
 use crate::error::Result;
-use crate::model::{VersionNumber, paths};
+use crate::model::{VersionNumber, paths, trailers};
 
 const INDEX_FILE: &str = "commits.idx";
-pub const ARTEFACT_TRAILER: &str = "Baseline-Artefact";
-pub const VERSION_TRAILER: &str = "Baseline-Version";
-/// The trailers naming what a version cites.
-pub const DECISION_TRAILER: &str = "Baseline-Decision";
-pub const CHANGE_TRAILER: &str = "Baseline-Change";
 
 pub struct CommitIndex {
     head: Option<git2::Oid>,
@@ -152,22 +147,13 @@ fn read(path: &Path) -> Option<CommitIndex> {
 
 /// The index line for a commit whose trailers say it recorded a version.
 fn index_line(commit: git2::Oid, message: &str) -> Option<String> {
-    // Trailers are the last paragraph; text a user wrote (a note, a decision's
-    // text) stands earlier in the body and can never pose as one.
-    let trailers = message.trim_end().rsplit("\n\n").next().unwrap_or("");
-    let values = |key: &str| -> Vec<&str> {
-        trailers
-            .lines()
-            .filter_map(|line| line.strip_prefix(key)?.strip_prefix(": ").map(str::trim))
-            .filter(|v| !v.is_empty() && !v.contains([' ', ',']))
-            .collect()
-    };
-    let artefact = *values(ARTEFACT_TRAILER).first()?;
-    let version: VersionNumber = values(VERSION_TRAILER).first()?.parse().ok()?;
+    let values = |key: &str| trailers::values(message, key);
+    let artefact = *values(trailers::ARTEFACT).first()?;
+    let version: VersionNumber = values(trailers::VERSION).first()?.parse().ok()?;
     Some(format!(
         "{commit} {artefact} {version} {} {}\n",
-        values(DECISION_TRAILER).join(","),
-        values(CHANGE_TRAILER).join(",")
+        values(trailers::DECISION).join(","),
+        values(trailers::CHANGE).join(",")
     ))
 }
 

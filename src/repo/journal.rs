@@ -12,7 +12,6 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::Repo;
-use super::index::{self, Staged};
 use crate::error::{Error, Result, io_at};
 
 const JOURNAL_FILE: &str = "journal.json";
@@ -157,9 +156,7 @@ fn create_tag(repo: &Repo, name: &str, target: &str, message: &str) -> Result<()
 }
 
 fn refresh_working_tree(repo: &Repo, files: &[(String, String)], refresh: Refresh) -> Result<()> {
-    let mut staged = Vec::with_capacity(files.len());
-    let mut blobs = Vec::new();
-    let mut rewritten = Vec::new();
+    let mut index = repo.git.index()?;
     for (path, blob_id) in files {
         let blob_id = oid(blob_id)?;
         let blob = repo.git.find_blob(blob_id)?;
@@ -173,22 +170,47 @@ fn refresh_working_tree(repo: &Repo, files: &[(String, String)], refresh: Refres
                 std::fs::create_dir_all(parent).map_err(io_at(parent))?;
             }
             replace_file(&file, blob.content())?;
-            rewritten.push(staged.len());
         }
-        staged.push(Staged {
-            path: path.clone(),
-            blob: blob_id,
-            matches_working_file: unchanged || !keep_user_edit,
-            checked: None,
-        });
-        blobs.push(blob);
+        if keep_user_edit && !unchanged {
+            stage_without_stat(&mut index, path, blob_id)?;
+        } else {
+            stage_working_file(&mut index, path, blob_id)?;
+        }
     }
-    index::stage(repo, &staged)?;
-    let rewritten: Vec<(usize, &[u8])> = rewritten
-        .into_iter()
-        .map(|n| (n, blobs[n].content()))
-        .collect();
-    super::racy::settle(repo, &mut staged, &rewritten);
+    index.write()?;
+    Ok(())
+}
+
+/// Stages a working file that holds the committed blob, with its stat data, as
+/// `git add` would. Where git's filters (line endings, say) would stage other
+/// bytes than those committed, the committed blob is staged without stat data.
+fn stage_working_file(index: &mut git2::Index, path: &str, blob: git2::Oid) -> Result<()> {
+    index.add_path(Path::new(path))?;
+    let staged = index.get_path(Path::new(path), 0).map(|entry| entry.id);
+    if staged != Some(blob) {
+        stage_without_stat(index, path, blob)?;
+    }
+    Ok(())
+}
+
+/// Stages `blob` at `path` with no stat data, so that git compares the working
+/// file's content with it (a user's edit to the file shows as a change).
+fn stage_without_stat(index: &mut git2::Index, path: &str, blob: git2::Oid) -> Result<()> {
+    let unknown = git2::IndexTime::new(0, 0);
+    index.add(&git2::IndexEntry {
+        ctime: unknown,
+        mtime: unknown,
+        dev: 0,
+        ino: 0,
+        mode: 0o100644,
+        uid: 0,
+        gid: 0,
+        file_size: 0,
+        id: blob,
+        flags: path.len().min(0xfff) as u16,
+        flags_extended: 0,
+        path: path.as_bytes().to_vec(),
+    })?;
     Ok(())
 }
 

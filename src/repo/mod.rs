@@ -1,13 +1,11 @@
 //! The design repository: a git repository whose HEAD tree holds the records.
 
 pub mod commit_index;
-mod contents;
-mod index;
+pub mod files;
 pub mod journal;
 mod lock;
-mod loose;
-mod racy;
 pub mod register;
+pub mod resolve;
 pub mod snapshot;
 pub mod transaction;
 mod tree;
@@ -15,14 +13,13 @@ mod tree;
 use std::path::{Path, PathBuf};
 
 pub use commit_index::CommitIndex;
-pub use contents::{Decoded, Prepared};
 
 /// The journal of a write command that did not finish, if there is one.
 pub fn pending_transaction(repo: &Repo) -> Result<Option<journal::Journal>> {
     journal::pending(repo)
 }
 pub use snapshot::Snapshot;
-pub use transaction::{CommitMessage, Transaction};
+pub use transaction::Transaction;
 
 use crate::error::{Error, Result};
 use crate::model::config::CONFIG_FILE;
@@ -103,29 +100,23 @@ impl Repo {
     /// The content of a recorded version as the object store holds it, checked
     /// against its sha256.
     pub fn version_content(&self, record: &crate::model::VersionRecord) -> Result<Vec<u8>> {
-        let bytes =
-            match loose::read_blob(&self.git.path().join("objects"), &record.blob, record.size) {
-                Some(bytes) => bytes,
-                None => {
-                    let id = git2::Oid::from_str(&record.blob).map_err(|_| {
-                        Error::failed(
-                            format!(
-                                "{} {} records blob `{}`, which is not an object id",
-                                record.artefact, record.version, record.blob
-                            ),
-                            "run `git log -p` on the version record to see how it changed",
-                        )
-                    })?;
-                    let blob = self.git.find_blob(id).map_err(|err| {
-                        Error::from(err).context(format!(
-                            "the content of {} {} (blob {})",
-                            record.artefact, record.version, record.blob
-                        ))
-                    })?;
-                    blob.content().to_vec()
-                }
-            };
-        if crate::content::sha256_hex(&bytes) != record.sha256 {
+        let id = git2::Oid::from_str(&record.blob).map_err(|_| {
+            Error::failed(
+                format!(
+                    "{} {} records blob `{}`, which is not an object id",
+                    record.artefact, record.version, record.blob
+                ),
+                "run `git log -p` on the version record to see how it changed",
+            )
+        })?;
+        let blob = self.git.find_blob(id).map_err(|err| {
+            Error::from(err).context(format!(
+                "the content of {} {} (blob {})",
+                record.artefact, record.version, record.blob
+            ))
+        })?;
+        let bytes = blob.content().to_vec();
+        if crate::model::sha256_hex(&bytes) != record.sha256 {
             return Err(Error::failed(
                 format!(
                     "the content of {} {} does not match its recorded sha256 {}",
@@ -135,11 +126,6 @@ impl Repo {
             ));
         }
         Ok(bytes)
-    }
-
-    /// The working tree's root, unless the repository is bare.
-    fn working_root(&self) -> Option<&Path> {
-        (!self.is_bare()).then_some(self.root.as_path())
     }
 
     /// Where the repository lock lives: shared by every worktree of the repository,

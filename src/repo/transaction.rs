@@ -1,7 +1,5 @@
 //! A write command's single transaction: lock, load, check, write objects, move refs.
 
-use std::fmt;
-
 use serde::Serialize;
 
 use super::Repo;
@@ -11,64 +9,7 @@ use super::snapshot::Snapshot;
 use super::tree::TreeEdit;
 use crate::error::{Error, Result};
 use crate::model::Config;
-
-/// A commit message: a subject that says what happened, a body, and trailers a
-/// machine can read (`Baseline-Artefact: DES196`).
-#[derive(Debug, Default)]
-pub struct CommitMessage {
-    pub subject: String,
-    pub body: Vec<String>,
-    pub trailers: Vec<(&'static str, String)>,
-}
-
-impl CommitMessage {
-    pub fn new(subject: impl Into<String>) -> Self {
-        Self {
-            subject: subject.into(),
-            ..Self::default()
-        }
-    }
-
-    pub fn line(mut self, line: impl Into<String>) -> Self {
-        self.body.push(line.into());
-        self
-    }
-
-    pub fn trailer(mut self, key: &'static str, value: impl fmt::Display) -> Self {
-        self.trailers.push((key, value.to_string()));
-        self
-    }
-
-    pub fn trailers<I: IntoIterator<Item = T>, T: fmt::Display>(
-        mut self,
-        key: &'static str,
-        values: I,
-    ) -> Self {
-        for value in values {
-            self = self.trailer(key, value);
-        }
-        self
-    }
-}
-
-impl fmt::Display for CommitMessage {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "{}", self.subject)?;
-        if !self.body.is_empty() {
-            writeln!(f)?;
-            for line in &self.body {
-                writeln!(f, "{line}")?;
-            }
-        }
-        if !self.trailers.is_empty() {
-            writeln!(f)?;
-            for (key, value) in &self.trailers {
-                writeln!(f, "{key}: {value}")?;
-            }
-        }
-        Ok(())
-    }
-}
+use crate::model::trailers::CommitMessage;
 
 pub struct Transaction<'r> {
     repo: &'r Repo,
@@ -284,8 +225,14 @@ pub fn record_text<T: Serialize>(record: &T) -> String {
 
 /// Dies on the spot when BASELINE_FAILPOINT names this point: how the tests prove
 /// that a process killed between two steps leaves a repository that recovers.
+/// Only debug builds (those the tests run) have it; a release binary ignores the
+/// variable.
+#[cfg(debug_assertions)]
 fn failpoint(name: &str) {
     if std::env::var_os("BASELINE_FAILPOINT").is_some_and(|v| v == name) {
         std::process::abort();
     }
 }
+
+#[cfg(not(debug_assertions))]
+fn failpoint(_name: &str) {}

@@ -35,11 +35,10 @@ pub fn baseline_in(dir: &Path) -> Command {
 
 /// `text` compressed as git stores a loose object.
 pub fn zlib(text: &str) -> Vec<u8> {
-    let mut compressor = libdeflater::Compressor::new(libdeflater::CompressionLvl::default());
-    let mut out = vec![0; compressor.zlib_compress_bound(text.len())];
-    let n = compressor.zlib_compress(text.as_bytes(), &mut out).unwrap();
-    out.truncate(n);
-    out
+    use std::io::Write;
+    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(text.as_bytes()).unwrap();
+    encoder.finish().unwrap()
 }
 
 pub fn git_in(dir: &Path, args: &[&str]) -> String {

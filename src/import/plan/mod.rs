@@ -7,10 +7,11 @@ use serde::Serialize;
 use super::{Report, Warning};
 use crate::error::{Error, Result};
 use crate::model::meeting::Report as ReportSource;
+use crate::model::trailers::{self, CommitMessage};
 use crate::model::{
     Action, ActionStep, Change, ChangeStep, Config, Decision, IdKind, Meeting, Timestamp, paths,
 };
-use crate::repo::{CommitMessage, Snapshot, Transaction};
+use crate::repo::{Snapshot, Transaction};
 
 mod actions;
 mod changes;
@@ -271,9 +272,9 @@ pub fn apply(mut tx: Transaction<'_>, plan: &Plan) -> Result<git2::Oid> {
         "Report {} (sha256 {}).",
         plan.report.file, plan.report.sha256
     ))
-    .trailer("Baseline-Command", "import report")
-    .trailer("Baseline-Meeting-Recorded", &meeting.id)
-    .trailers("Baseline-Decision-Recorded", new_decisions);
+    .trailer(trailers::COMMAND, "import report")
+    .trailer(trailers::MEETING_RECORDED, &meeting.id)
+    .trailers(trailers::DECISION_RECORDED, new_decisions);
     tx.commit(&message)
 }
 

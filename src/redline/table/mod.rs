@@ -5,7 +5,6 @@
 mod keys;
 mod read;
 mod records;
-mod scan;
 mod split;
 
 use super::model::{CellChange, RowChange, RowKind, Summary, TableDiff};

@@ -9,7 +9,6 @@ use csv_core::ReadRecordResult;
 use super::NotComparable;
 use super::keys::Keys;
 use super::records::{Record, Records};
-use super::scan;
 use super::split::simple_record;
 use crate::model::Format;
 use crate::redline::lines::Lines;
@@ -303,21 +302,7 @@ pub fn parse(format: Format, text: &str, key: &str) -> Result<Parsed, NotCompara
     let bytes = text.as_bytes();
     let mut at = records.position();
     push_line_ends(&mut table.line_ends, bytes, 0..at);
-    let mut refused = None;
-    loop {
-        let mut line_ends = std::mem::take(&mut table.line_ends);
-        at = scan::simple_records(text, at, delimiter, column, &mut line_ends, |row| {
-            let added = table.add_row(row.cells, row.wanted, row.span, key);
-            added.map_err(|why| refused = Some(why)).is_ok()
-        });
-        table.line_ends = line_ends;
-        if let Some(why) = refused {
-            return Err(why);
-        }
-        records.seek(at);
-        let Some(record) = records.next(column) else {
-            break;
-        };
+    while let Some(record) = records.next(column) {
         table.add_row(record.cells, record.wanted.as_deref(), record.span, key)?;
         let after = records.position();
         push_line_ends(&mut table.line_ends, bytes, at..after);

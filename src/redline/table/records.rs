@@ -61,11 +61,6 @@ impl<'t> Records<'t> {
         self.position.at
     }
 
-    /// Reads on from `at`, where a record starts (or line breaks before one).
-    pub(super) fn seek(&mut self, at: usize) {
-        self.position.at = at;
-    }
-
     /// The next record, with its cell in `column`; none at the end of the text.
     pub(super) fn next(&mut self, column: usize) -> Option<Read<'_>> {
         let (text, bytes, delimiter) = (self.text, self.text.as_bytes(), self.delimiter);

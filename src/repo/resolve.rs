@@ -1,10 +1,9 @@
 //! Turning a REF (`DES196@baseline`) into the version or working file it means.
 
-use crate::content;
 use crate::error::{Error, Result};
 use crate::model::{Artefact, Reference, Status, VersionRecord, VersionSelector, paths};
+use crate::repo::Snapshot;
 use crate::repo::snapshot::{find_version, latest_with_status};
-use crate::repo::{Decoded, Prepared, Snapshot};
 
 /// What a reference names.
 pub enum Target {
@@ -70,7 +69,7 @@ pub fn resolve_among(
         VersionSelector::Working => {
             let path = snapshot.repo().root().join(paths::content(id, &artefact.file));
             Target::Working {
-                bytes: content::read_file(&path)?,
+                bytes: crate::repo::files::read_file(&path)?,
                 latest: versions.last().cloned(),
             }
         }
@@ -87,27 +86,4 @@ pub fn bytes(snapshot: &Snapshot<'_>, resolved: &Resolved) -> Result<Vec<u8>> {
         Target::Recorded(record) => snapshot.repo().version_content(record),
         Target::Working { bytes, .. } => Ok(bytes.clone()),
     }
-}
-
-/// The bytes of two references, each with what `prepare` made of it on its own
-/// core (where both are recorded, read there too), and what `then` made of both
-/// (none if it is to be made again from the contents returned: see
-/// [`Repo::version_contents`](crate::repo::Repo::version_contents)).
-pub fn contents_pair<T: Send + Sync, R>(
-    snapshot: &Snapshot<'_>,
-    a: &Resolved,
-    b: &Resolved,
-    prepare: &(impl Fn(&Decoded) -> T + Sync),
-    then: impl FnOnce((&Decoded, &T), (&Decoded, &T)) -> R,
-) -> Result<(Prepared<T>, Prepared<T>, Option<R>)> {
-    if let (Target::Recorded(x), Target::Recorded(y)) = (&a.target, &b.target) {
-        return snapshot.repo().version_contents(x, y, prepare, then);
-    }
-    let (first, second) = (
-        Decoded::of(bytes(snapshot, a)?),
-        Decoded::of(bytes(snapshot, b)?),
-    );
-    let (p, q) = crate::parallel::join(|| prepare(&first), || prepare(&second));
-    let made = then((&first, &p), (&second, &q));
-    Ok(((first, p), (second, q), Some(made)))
 }

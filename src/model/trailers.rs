@@ -1,0 +1,110 @@
+//! Commit messages and their trailers: what a commit says it recorded, in words
+//! for people and in trailers (`Baseline-Artefact: DES196`) for the tool.
+
+use std::fmt;
+
+pub const COMMAND: &str = "Baseline-Command";
+pub const ARTEFACT: &str = "Baseline-Artefact";
+pub const VERSION: &str = "Baseline-Version";
+pub const STATUS: &str = "Baseline-Status";
+pub const SHA256: &str = "Baseline-Sha256";
+pub const PROMOTES: &str = "Baseline-Promotes";
+pub const REGISTERED: &str = "Baseline-Registered";
+/// The trailers naming what a version cites, or what a command touched.
+pub const DECISION: &str = "Baseline-Decision";
+pub const CHANGE: &str = "Baseline-Change";
+pub const MEETING: &str = "Baseline-Meeting";
+pub const ACTION: &str = "Baseline-Action";
+/// The trailers naming the records a command made.
+pub const DECISION_RECORDED: &str = "Baseline-Decision-Recorded";
+pub const CHANGE_RECORDED: &str = "Baseline-Change-Recorded";
+pub const CHANGE_STEP: &str = "Baseline-Change-Step";
+pub const MEETING_RECORDED: &str = "Baseline-Meeting-Recorded";
+
+/// A commit message: a subject that says what happened, a body, and trailers a
+/// machine can read (`Baseline-Artefact: DES196`).
+#[derive(Debug, Default)]
+pub struct CommitMessage {
+    pub subject: String,
+    pub body: Vec<String>,
+    pub trailers: Vec<(&'static str, String)>,
+}
+
+impl CommitMessage {
+    pub fn new(subject: impl Into<String>) -> Self {
+        Self {
+            subject: subject.into(),
+            ..Self::default()
+        }
+    }
+
+    pub fn line(mut self, line: impl Into<String>) -> Self {
+        self.body.push(line.into());
+        self
+    }
+
+    pub fn trailer(mut self, key: &'static str, value: impl fmt::Display) -> Self {
+        self.trailers.push((key, value.to_string()));
+        self
+    }
+
+    pub fn trailers<I: IntoIterator<Item = T>, T: fmt::Display>(
+        mut self,
+        key: &'static str,
+        values: I,
+    ) -> Self {
+        for value in values {
+            self = self.trailer(key, value);
+        }
+        self
+    }
+}
+
+impl fmt::Display for CommitMessage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{}", self.subject)?;
+        if !self.body.is_empty() {
+            writeln!(f)?;
+            for line in &self.body {
+                writeln!(f, "{line}")?;
+            }
+        }
+        if !self.trailers.is_empty() {
+            writeln!(f)?;
+            for (key, value) in &self.trailers {
+                writeln!(f, "{key}: {value}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The values of trailer `key` in a commit message, in order. Trailers are the
+/// message's last paragraph: text a user wrote (a note, a decision's text) stands
+/// earlier in the body and can never pose as one. A value with a space or comma
+/// is not an id and is left out.
+pub fn values<'m>(message: &'m str, key: &str) -> Vec<&'m str> {
+    let trailers = message.trim_end().rsplit("\n\n").next().unwrap_or("");
+    trailers
+        .lines()
+        .filter_map(|line| line.strip_prefix(key)?.strip_prefix(": ").map(str::trim))
+        .filter(|v| !v.is_empty() && !v.contains([' ', ',']))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trailers_written_read_back_and_the_body_cannot_pose_as_one() {
+        let message = CommitMessage::new("Draft DES196 v0.2")
+            .line("Baseline-Artefact: FORGED")
+            .trailer(ARTEFACT, "DES196")
+            .trailers(CHANGE, ["CR017", "CR027"])
+            .to_string();
+        assert_eq!(values(&message, ARTEFACT), ["DES196"]);
+        assert_eq!(values(&message, CHANGE), ["CR017", "CR027"]);
+        assert!(values(&message, DECISION).is_empty());
+    }
+}

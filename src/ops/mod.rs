@@ -1,0 +1,5 @@
+//! The workflows: one file per command that does something, each a function
+//! taking typed options and returning a typed outcome. Nothing here prints;
+//! warnings and hints are returned for `cli` to show.
+
+pub mod redline;
