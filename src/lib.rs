@@ -17,9 +17,3 @@ pub mod rules;
 pub mod schema;
 
 pub use error::{Error, ErrorKind, Result};
-
-/// Tells the user something on standard error that is not the command's output.
-pub fn notice(message: &str) {
-    use std::io::Write;
-    let _ = writeln!(anstream::stderr(), "note: {message}");
-}

@@ -17,9 +17,13 @@ pub struct Args {
     pub programme: Option<String>,
 }
 
-pub fn run(dir: &Path, args: Args) -> Result<()> {
+/// The git repository at `dir`, made (with the folder) if there is none.
+pub fn open_or_create(dir: &Path) -> Result<Repo> {
     std::fs::create_dir_all(dir).map_err(crate::error::io_at(dir))?;
-    let repo = Repo::open_or_init(dir)?;
+    Repo::open_or_init(dir)
+}
+
+pub fn run(repo: &Repo, args: Args) -> Result<()> {
     let programme = match args.programme {
         Some(name) if name.trim().is_empty() => {
             return Err(Error::usage(

@@ -164,36 +164,41 @@ pub enum Command {
     Verify(verify::Args),
 }
 
-/// Runs one parsed command line.
+/// Runs one parsed command line, then shows what the repository had to say
+/// beside the command's outcome (whether or not it succeeded).
 pub fn run(cli: Cli) -> Result<()> {
     let dir = match cli.global.dir {
         Some(dir) => dir,
         None => std::env::current_dir()?,
     };
-    match cli.command {
-        Command::Init(args) => init::run(&dir, args),
-        command => {
-            let repo = Repo::discover(&dir)?;
-            match command {
-                Command::Init(_) => unreachable!("handled above"),
-                Command::Add(args) => add::run(&repo, &dir, args),
-                Command::Draft(args) => draft::run(&repo, &dir, args),
-                Command::Approve(args) => approve::run(&repo, args),
-                Command::Decision(command) => decision::run(&repo, command),
-                Command::Change(command) => change::run(&repo, command),
-                Command::Import(command) => import::run(&repo, &dir, command),
-                Command::Meeting(command) => meeting::run(&repo, command),
-                Command::Action(command) => action::run(&repo, command),
-                Command::List(args) => list::run(&repo, args),
-                Command::Show(args) => show::run(&repo, args),
-                Command::Cat(args) => cat::run(&repo, args),
-                Command::Log(args) => log::run(&repo, args),
-                Command::Status(args) => status::run(&repo, args),
-                Command::Trace(args) => trace::run(&repo, args),
-                Command::Redline(args) => redline::run(&repo, args),
-                Command::Verify(args) => verify::run(&repo, args),
-            }
-        }
+    let repo = match &cli.command {
+        Command::Init(_) => init::open_or_create(&dir)?,
+        _ => Repo::discover(&dir)?,
+    };
+    let outcome = run_command(&repo, &dir, cli.command);
+    output::print_notices(&repo.notices().take());
+    outcome
+}
+
+fn run_command(repo: &Repo, dir: &std::path::Path, command: Command) -> Result<()> {
+    match command {
+        Command::Init(args) => init::run(repo, args),
+        Command::Add(args) => add::run(repo, dir, args),
+        Command::Draft(args) => draft::run(repo, dir, args),
+        Command::Approve(args) => approve::run(repo, args),
+        Command::Decision(command) => decision::run(repo, command),
+        Command::Change(command) => change::run(repo, command),
+        Command::Import(command) => import::run(repo, dir, command),
+        Command::Meeting(command) => meeting::run(repo, command),
+        Command::Action(command) => action::run(repo, command),
+        Command::List(args) => list::run(repo, args),
+        Command::Show(args) => show::run(repo, args),
+        Command::Cat(args) => cat::run(repo, args),
+        Command::Log(args) => log::run(repo, args),
+        Command::Status(args) => status::run(repo, args),
+        Command::Trace(args) => trace::run(repo, args),
+        Command::Redline(args) => redline::run(repo, args),
+        Command::Verify(args) => verify::run(repo, args),
     }
 }
 

@@ -143,3 +143,11 @@ pub fn or_dash(items: &[String]) -> String {
         items.join(", ")
     }
 }
+
+/// Shows notices on standard error, each as `note: …`, apart from the output.
+pub fn print_notices(notices: &[String]) {
+    let mut stderr = anstream::stderr();
+    for notice in notices {
+        let _ = writeln!(stderr, "note: {notice}");
+    }
+}

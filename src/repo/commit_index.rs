@@ -85,7 +85,8 @@ impl CommitIndex {
         }
         index.head = Some(head);
         if let Err(err) = index.save(&path) {
-            crate::notice(&format!("could not save the commit index: {}", err.message));
+            repo.notices()
+                .push(format!("could not save the commit index: {}", err.message));
         }
         Ok(index)
     }

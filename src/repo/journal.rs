@@ -114,19 +114,19 @@ pub enum Refresh {
 pub fn finish(repo: &Repo, journal: &Journal, refresh: Refresh) {
     for (name, target) in &journal.tags {
         if let Err(problem) = create_tag(repo, name, target, &journal.description) {
-            crate::notice(&problem);
+            repo.notices().push(problem);
         }
     }
     if let Err(err) = refresh_working_tree(repo, &journal.files, refresh) {
         let paths: Vec<&str> = journal.files.iter().map(|(p, _)| p.as_str()).collect();
-        crate::notice(&format!(
+        repo.notices().push(format!(
             "the change is committed, but the working files or git's index could not be updated ({}); bring them up to date with `git reset -q -- {paths} && git checkout -- {paths}`",
             err.message,
             paths = paths.join(" ")
         ));
     }
     if let Err(err) = clear(repo) {
-        crate::notice(&format!(
+        repo.notices().push(format!(
             "could not remove the transaction journal: {}",
             err.message
         ));

@@ -10,7 +10,9 @@ pub mod snapshot;
 pub mod transaction;
 mod tree;
 
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 pub use commit_index::CommitIndex;
 
@@ -28,6 +30,24 @@ pub struct Repo {
     git: git2::Repository,
     root: PathBuf,
     state_dir: PathBuf,
+    notices: Notices,
+}
+
+/// What a command has to tell the user beside its outcome (a killed command's
+/// work completed, a cache that could not be saved): collected while it runs,
+/// shown by the command line.
+#[derive(Clone, Default)]
+pub struct Notices(Rc<RefCell<Vec<String>>>);
+
+impl Notices {
+    pub fn push(&self, notice: impl Into<String>) {
+        self.0.borrow_mut().push(notice.into());
+    }
+
+    /// The notices so far, in order; they are then no longer held.
+    pub fn take(&self) -> Vec<String> {
+        self.0.take()
+    }
 }
 
 impl Repo {
@@ -75,7 +95,13 @@ impl Repo {
             git,
             root,
             state_dir,
+            notices: Notices::default(),
         })
+    }
+
+    /// What the command has to tell the user beside its outcome.
+    pub fn notices(&self) -> &Notices {
+        &self.notices
     }
 
     pub fn git(&self) -> &git2::Repository {
@@ -149,7 +175,7 @@ impl Repo {
             ));
         }
         if journal::pending(self)?.is_some() {
-            crate::notice(
+            self.notices.push(
                 "an interrupted baseline command left work to finish; the next write command completes it",
             );
         }

@@ -46,7 +46,7 @@ pub fn summaries(snapshot: &Snapshot<'_>) -> Result<Vec<ArtefactSummary>> {
             _ => {
                 stale = true;
                 let Some(artefact) = snapshot.artefact(&id)? else {
-                    crate::notice(&format!(
+                    repo.notices().push(format!(
                         "artefacts/{id} holds no artefact.toml, so it is not in the register (move it out, or register it under another id)"
                     ));
                     continue;
@@ -64,7 +64,7 @@ pub fn summaries(snapshot: &Snapshot<'_>) -> Result<Vec<ArtefactSummary>> {
     if stale {
         let bytes = serde_json::to_vec(&summaries).expect("summaries serialise");
         if let Err(err) = super::journal::replace_file(&path, &bytes) {
-            crate::notice(&format!(
+            repo.notices().push(format!(
                 "could not save the register cache: {}",
                 err.message
             ));

@@ -36,14 +36,14 @@ impl Repo {
         }
         let mut acquired = Lock::acquire(&self.shared_state_dir()?.join("lock"), &description)?;
         if let Some(holder) = &acquired.stale_holder {
-            crate::notice(&format!(
+            self.notices().push(format!(
                 "the previous baseline command was killed before it finished ({})",
                 holder.replace('\n', "; ")
             ));
             self.remove_locks_left_by_the_dead(holder)?;
         }
         if let Some(what) = journal::recover(self)? {
-            crate::notice(&what);
+            self.notices().push(what);
         }
         if acquired.stale_holder.is_some() {
             acquired.lock.settle()?;
@@ -97,11 +97,11 @@ impl Repo {
             };
             if started.is_some_and(|started| modified >= started) {
                 std::fs::remove_file(&path).map_err(crate::error::io_at(&path))?;
-                crate::notice(&format!(
+                self.notices().push(format!(
                     "removed {candidate}, left behind by the killed command"
                 ));
             } else {
-                crate::notice(&format!(
+                self.notices().push(format!(
                     "{} exists and is older than the killed command: if no git command is running, remove it",
                     path.display()
                 ));
