@@ -29,7 +29,7 @@ pub struct ListArgs {
     #[arg(long)]
     pub overdue: bool,
     /// The date "overdue" is judged on, YYYY-MM-DD (default: today).
-    #[arg(long, value_parser = date::date_arg, value_name = "DATE")]
+    #[arg(long, value_parser = super::values::date, value_name = "DATE")]
     pub as_of: Option<Date>,
     #[command(flatten)]
     pub format: FormatArg,
@@ -51,7 +51,7 @@ pub struct CloseArgs {
     #[arg(long)]
     pub note: String,
     /// The date it was closed, YYYY-MM-DD (default: today).
-    #[arg(long, value_parser = date::date_arg)]
+    #[arg(long, value_parser = super::values::date)]
     pub date: Option<Date>,
 }
 

@@ -38,13 +38,13 @@ pub struct AddArgs {
     #[arg(long, value_name = "ID", required = true, num_args = 1..)]
     pub affects: Vec<String>,
     /// cr (change request) or din (design issue notice).
-    #[arg(long, value_enum, default_value_t = ChangeKind::Cr)]
+    #[arg(long, value_parser = super::values::choice::<ChangeKind>(), default_value = "cr")]
     pub kind: ChangeKind,
     /// A change that cannot also be approved (repeatable): approving this one rejects it.
     #[arg(long, value_name = "CR")]
     pub excludes: Vec<String>,
     /// The date it was raised, YYYY-MM-DD (default: today).
-    #[arg(long, value_parser = date::date_arg)]
+    #[arg(long, value_parser = super::values::date)]
     pub date: Option<Date>,
 }
 
@@ -53,13 +53,13 @@ pub struct SetArgs {
     /// The change's id.
     pub id: String,
     /// The new state.
-    #[arg(value_enum)]
+    #[arg(value_parser = super::values::choice::<ChangeState>())]
     pub state: ChangeState,
     /// The decision that made this step (required to approve or reject).
     #[arg(long, value_name = "DEC")]
     pub decision: Option<String>,
     /// The step's date, YYYY-MM-DD (default: today).
-    #[arg(long, value_parser = date::date_arg)]
+    #[arg(long, value_parser = super::values::date)]
     pub date: Option<Date>,
     /// The release it is scheduled for, e.g. IR3.
     #[arg(long, value_name = "R")]

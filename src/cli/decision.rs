@@ -2,7 +2,7 @@ use std::io::Write;
 
 use crate::error::{Error, Result};
 use crate::model::trailers::{self, CommitMessage};
-use crate::model::{Date, Decision, IdKind, Outcome, date, paths};
+use crate::model::{Date, Decision, IdKind, Outcome, paths};
 use crate::repo::Repo;
 
 use super::output::{self, Format, FormatArg, Table, cell, clip, paint, print_json, stdout};
@@ -24,10 +24,10 @@ pub struct AddArgs {
     /// The decision's id, e.g. DAG-DEC57.
     pub id: String,
     /// The date it was taken, YYYY-MM-DD.
-    #[arg(long, value_parser = date::date_arg)]
+    #[arg(long, value_parser = super::values::date)]
     pub date: Date,
     /// What was decided.
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = super::values::choice::<Outcome>())]
     pub outcome: Outcome,
     /// The decision's text, as minuted.
     #[arg(long)]

@@ -2,10 +2,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::error::Result;
-use crate::model::trailers::{self, CommitMessage};
-use crate::model::{Date, Status, VersionNumber, VersionRecord, date, paths};
+use crate::model::{Date, VersionNumber};
+use crate::ops::draft::{DraftOptions, draft};
 use crate::repo::Repo;
-use crate::rules;
 
 use super::output::{paint, short_sha};
 use super::style;
@@ -28,7 +27,7 @@ pub struct Args {
     #[arg(long = "change", value_name = "CR")]
     pub changes: Vec<String>,
     /// The draft's date, YYYY-MM-DD (default: today).
-    #[arg(long, value_parser = date::date_arg)]
+    #[arg(long, value_parser = super::values::date)]
     pub date: Option<Date>,
     /// The version number to record, if not the next minor; must be higher than every recorded one.
     #[arg(long)]
@@ -36,81 +35,26 @@ pub struct Args {
 }
 
 pub fn run(repo: &Repo, dir: &Path, args: Args) -> Result<()> {
-    let new_content = args
-        .file
-        .as_ref()
-        .map(|f| crate::repo::files::read_file(&dir.join(f)))
-        .transpose()?;
-    let mut tx = repo.begin(format!("draft {}", args.id))?;
-    let snapshot = tx.snapshot();
-    let artefact = snapshot.require_artefact(&args.id)?;
-    let content_path = paths::content(&artefact.id, &artefact.file);
-    let bytes = match new_content {
-        Some(bytes) => bytes,
-        None => crate::repo::files::read_file(&repo.root().join(&content_path))?,
-    };
-    let shown = args
-        .file
-        .as_ref()
-        .map_or(content_path.clone(), |f| f.display().to_string());
-    crate::redline::check::check_for(&artefact, &shown, &bytes)?;
-    let sha256 = crate::model::sha256_hex(&bytes);
-    let versions = snapshot.versions(&artefact.id)?;
-    rules::check_draft_changed(&artefact.id, &versions, &sha256)?;
-    let date = args.date.unwrap_or_else(date::today);
-    rules::check_date_order(&artefact.id, &versions, date)?;
-    let changes = args
-        .changes
-        .iter()
-        .map(|id| Ok((id.clone(), snapshot.change(id)?)))
-        .collect::<Result<Vec<_>>>()?;
-    rules::check_cited_changes(&artefact.id, &changes)?;
-    let version = rules::new_version_number(
-        &artefact.id,
-        &versions,
-        args.version.as_ref(),
-        VersionNumber::next_minor,
-    )?;
-
-    let blob = tx.write(&content_path, &bytes)?;
-    let record = VersionRecord {
-        artefact: artefact.id.clone(),
-        version: version.clone(),
-        status: Status::Draft,
-        date,
-        recorded_by: repo.identity()?,
-        recorded_at: crate::model::date::now(),
-        sha256: sha256.clone(),
-        blob: blob.to_string(),
-        file: artefact.file.clone(),
-        size: bytes.len() as u64,
-        promotes: None,
-        decisions: Vec::new(),
-        changes: args.changes.clone(),
-        note: args.message.clone(),
-    };
-    tx.create_record(&paths::version(&artefact.id, &version), &record)?;
-    let mut message = CommitMessage::new(format!("Draft {} v{version}", artefact.id));
-    if let Some(note) = &args.message {
-        message = message.line(note.clone());
-    }
-    tx.commit(
-        &message
-            .trailer(trailers::COMMAND, "draft")
-            .trailer(trailers::ARTEFACT, &artefact.id)
-            .trailer(trailers::VERSION, &version)
-            .trailer(trailers::STATUS, "draft")
-            .trailer(trailers::SHA256, &sha256)
-            .trailers(trailers::CHANGE, &args.changes),
+    let record = draft(
+        repo,
+        dir,
+        &DraftOptions {
+            artefact: &args.id,
+            file: args.file.as_deref(),
+            message: args.message.as_deref(),
+            changes: &args.changes,
+            date: args.date,
+            version: args.version.as_ref(),
+        },
     )?;
     writeln!(
         super::output::stdout(),
         "Recorded {} {} ({}), {} bytes, sha256 {}",
-        artefact.id,
-        paint(&version, style::HEADING),
+        record.artefact,
+        paint(&record.version, style::HEADING),
         paint("draft", style::DRAFT),
-        bytes.len(),
-        short_sha(&sha256)
+        record.size,
+        short_sha(&record.sha256)
     )?;
     Ok(())
 }

@@ -19,6 +19,7 @@ mod show;
 mod status;
 pub mod style;
 mod trace;
+mod values;
 mod verify;
 
 use std::path::PathBuf;

@@ -25,7 +25,7 @@ pub struct Args {
     /// The newer side (default: the latest version, or the working file if it differs).
     pub to: Option<String>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Term)]
+    #[arg(long, value_parser = super::values::choice::<Format>(), default_value = "term")]
     pub format: Format,
     /// Write to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
@@ -60,9 +60,7 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
                 std::io::BufWriter::new(std::fs::File::create(path).map_err(io_at(path))?);
             render::render(&compared, &options, &mut file)?;
             file.flush().map_err(io_at(path))?;
-            let format = clap::ValueEnum::to_possible_value(&args.format)
-                .map(|v| v.get_name().to_string())
-                .unwrap_or_default();
+            let format = super::values::Choice::name(args.format);
             writeln!(
                 super::output::stdout(),
                 "Wrote the {format} redline of {} to {}",

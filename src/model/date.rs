@@ -20,11 +20,6 @@ pub fn today() -> Date {
     jiff::Zoned::now().date()
 }
 
-/// clap value parser for `--date`.
-pub fn date_arg(text: &str) -> Result<Date, String> {
-    parse_date(text).map_err(|err| format!("{}\nhint: {}", err.message, err.hint))
-}
-
 /// The current time to the second, as records stamp it.
 pub fn now() -> Timestamp {
     let now = Timestamp::now();

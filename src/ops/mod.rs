@@ -2,4 +2,8 @@
 //! taking typed options and returning a typed outcome. Nothing here prints;
 //! warnings and hints are returned for `cli` to show.
 
+pub mod add;
+pub mod approve;
+pub mod draft;
+pub mod init;
 pub mod redline;

@@ -15,7 +15,8 @@ use super::Compared;
 use super::model::{Redline, RowChange, RowKind, Summary};
 use crate::error::Result;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+/// What a redline is rendered as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// For reading in a terminal (coloured on a terminal, marked [-…-]{+…+} otherwise).
     Term,

@@ -1,0 +1,146 @@
+//! How the command line reads values of the model: dates, and the words that
+//! name an outcome, a change's kind or state, or a redline's format.
+
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+
+use crate::model::{ChangeKind, ChangeState, Date, Outcome, date};
+use crate::redline::render;
+
+/// A value the command line names by a word (`approved`, `impact-assessment`).
+pub trait Choice: Copy + Send + Sync + 'static {
+    const ALL: &'static [Self];
+    /// The word that names it on the command line.
+    fn name(self) -> &'static str;
+    /// What it means, for the help's list of possible values.
+    fn help(self) -> Option<&'static str> {
+        None
+    }
+}
+
+/// A clap parser for a [`Choice`], listing the possible values in the help.
+pub fn choice<T: Choice>() -> impl TypedValueParser<Value = T> {
+    let values = T::ALL.iter().map(|v| {
+        let value = PossibleValue::new(v.name());
+        match v.help() {
+            Some(help) => value.help(help),
+            None => value,
+        }
+    });
+    PossibleValuesParser::new(values).try_map(|name: String| {
+        T::ALL
+            .iter()
+            .copied()
+            .find(|v| v.name() == name)
+            .ok_or("not one of the possible values")
+    })
+}
+
+/// clap value parser for `--date`.
+pub fn date(text: &str) -> Result<Date, String> {
+    date::parse_date(text).map_err(|err| format!("{}\nhint: {}", err.message, err.hint))
+}
+
+impl Choice for Outcome {
+    const ALL: &'static [Self] = &[
+        Outcome::Approved,
+        Outcome::Rejected,
+        Outcome::Deferred,
+        Outcome::Noted,
+    ];
+    fn name(self) -> &'static str {
+        match self {
+            Outcome::Approved => "approved",
+            Outcome::Rejected => "rejected",
+            Outcome::Deferred => "deferred",
+            Outcome::Noted => "noted",
+        }
+    }
+}
+
+impl Choice for ChangeKind {
+    const ALL: &'static [Self] = &[ChangeKind::Cr, ChangeKind::Din];
+    fn name(self) -> &'static str {
+        match self {
+            ChangeKind::Cr => "cr",
+            ChangeKind::Din => "din",
+        }
+    }
+    fn help(self) -> Option<&'static str> {
+        Some(match self {
+            ChangeKind::Cr => "A change request",
+            ChangeKind::Din => "A design issue notice",
+        })
+    }
+}
+
+impl Choice for ChangeState {
+    const ALL: &'static [Self] = &[
+        ChangeState::Raised,
+        ChangeState::ImpactAssessment,
+        ChangeState::Approved,
+        ChangeState::Rejected,
+        ChangeState::Withdrawn,
+        ChangeState::Deferred,
+    ];
+    fn name(self) -> &'static str {
+        match self {
+            ChangeState::Raised => "raised",
+            ChangeState::ImpactAssessment => "impact-assessment",
+            ChangeState::Approved => "approved",
+            ChangeState::Rejected => "rejected",
+            ChangeState::Withdrawn => "withdrawn",
+            ChangeState::Deferred => "deferred",
+        }
+    }
+}
+
+impl Choice for render::Format {
+    const ALL: &'static [Self] = &[
+        render::Format::Term,
+        render::Format::Diff,
+        render::Format::Md,
+        render::Format::Html,
+        render::Format::Json,
+    ];
+    fn name(self) -> &'static str {
+        match self {
+            render::Format::Term => "term",
+            render::Format::Diff => "diff",
+            render::Format::Md => "md",
+            render::Format::Html => "html",
+            render::Format::Json => "json",
+        }
+    }
+    fn help(self) -> Option<&'static str> {
+        Some(match self {
+            render::Format::Term => {
+                "For reading in a terminal (coloured on a terminal, marked [-…-]{+…+} otherwise)"
+            }
+            render::Format::Diff => "A unified diff that `git apply` and `patch` accept",
+            render::Format::Md => "Markdown, for a pull request or a wiki",
+            render::Format::Html => "One self-contained, printable HTML page",
+            render::Format::Json => {
+                "The redline as JSON, with operations that rebuild TO from FROM"
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every value's word is the one its records and output use.
+    #[test]
+    fn each_word_names_its_value_as_records_write_it() {
+        for v in Outcome::ALL {
+            assert_eq!(v.name(), v.to_string());
+        }
+        for v in ChangeState::ALL {
+            assert_eq!(v.name(), v.to_string());
+        }
+        for v in ChangeKind::ALL {
+            assert_eq!(v.name(), v.to_string().to_lowercase());
+        }
+    }
+}
