@@ -1,8 +1,7 @@
 use std::io::Write;
 
-use crate::error::{Error, Result};
-use crate::model::trailers::{self, CommitMessage};
-use crate::model::{Action, ActionState, ActionStep, Date, date, paths};
+use crate::error::Result;
+use crate::model::{Action, ActionState, Date, date};
 use crate::repo::Repo;
 
 use super::output::{Format, FormatArg, Table, cell, clip, paint, print_json, stdout};
@@ -171,46 +170,13 @@ fn show(repo: &Repo, args: ShowArgs) -> Result<()> {
 }
 
 fn close(repo: &Repo, args: CloseArgs) -> Result<()> {
-    if args.note.trim().is_empty() {
-        return Err(Error::usage(
-            "--note is empty",
-            "say what was done, e.g. --note \"CR024 v2.0 provided to the Programme\"",
-        ));
-    }
-    let mut tx = repo.begin(format!("action close {}", args.id))?;
-    let mut action = tx.snapshot().require_action(&args.id)?;
-    if action.state() == ActionState::Closed {
-        return Err(Error::refused(
-            format!("action {} is already closed", args.id),
-            format!("see how with `baseline action show {}`", args.id),
-        ));
-    }
-    let date = args.date.unwrap_or_else(date::today);
-    if let Some(last) = action.history.last().filter(|last| date < last.date) {
-        return Err(Error::refused(
-            format!(
-                "action {}: the date {date} is before its last step ({} on {})",
-                args.id, last.state, last.date
-            ),
-            format!("use --date {} or later", last.date),
-        ));
-    }
-    action.history.push(ActionStep {
-        state: ActionState::Closed,
-        date,
-        meeting: None,
-        due: None,
-        note: Some(args.note.trim().to_string()),
-        recorded_by: repo.identity()?,
-        recorded_at: date::now(),
-    });
-    tx.append_record(&paths::action(&action.id), &action)?;
-    tx.commit(
-        &CommitMessage::new(format!("Close action {}", action.id))
-            .line(args.note.trim().to_string())
-            .trailer(trailers::COMMAND, "action close")
-            .trailer(trailers::ACTION, &action.id),
+    let action = crate::ops::action::close(repo, &args.id, &args.note, args.date)?;
+    let date = action.history.last().map(|step| step.date.to_string());
+    writeln!(
+        stdout(),
+        "Closed action {} on {}",
+        action.id,
+        date.unwrap_or_default()
     )?;
-    writeln!(stdout(), "Closed action {} on {date}", action.id)?;
     Ok(())
 }

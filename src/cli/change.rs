@@ -1,10 +1,8 @@
 use std::io::Write;
 
-use crate::error::{Error, Result};
-use crate::model::trailers::{self, CommitMessage};
-use crate::model::{Change, ChangeKind, ChangeState, ChangeStep, Date, IdKind, date, paths};
+use crate::error::Result;
+use crate::model::{Change, ChangeKind, ChangeState, Date};
 use crate::repo::Repo;
-use crate::rules;
 
 use super::output::{
     Format, FormatArg, Table, cell, clip, or_dash, paint, print_json, state_style, stdout,
@@ -87,48 +85,16 @@ pub fn run(repo: &Repo, command: Command) -> Result<()> {
 }
 
 fn add(repo: &Repo, args: AddArgs) -> Result<()> {
-    crate::rules::check_one_line("title", &args.title)?;
-    let mut tx = repo.begin(format!("change add {}", args.id))?;
-    tx.config()?.pattern(IdKind::Change)?.check(&args.id)?;
-    let snapshot = tx.snapshot();
-    snapshot.refuse_case_clash("change", "changes", &args.id)?;
-    if snapshot.change(&args.id)?.is_some() {
-        return Err(Error::refused(
-            format!("change {} is already recorded", args.id),
-            format!("move it on with `baseline change set {} STATE`", args.id),
-        ));
-    }
-    for artefact in &args.affects {
-        snapshot.require_artefact(artefact)?;
-    }
-    for other in &args.excludes {
-        if other == &args.id {
-            return Err(Error::usage(
-                format!("{} cannot exclude itself", args.id),
-                "name the other change",
-            ));
-        }
-        snapshot.require_change(other)?;
-    }
-    let date = args.date.unwrap_or_else(date::today);
-    let who = repo.identity()?;
-    let change = Change {
-        id: args.id.clone(),
-        kind: args.kind,
-        title: args.title.trim().to_string(),
-        affects: args.affects,
-        excludes: args.excludes,
-        recorded_by: who.clone(),
-        history: vec![step(ChangeState::Raised, date, None, None, None, &who)],
-    };
-    tx.create_record(&paths::change(&change.id), &change)?;
-    tx.commit(
-        &CommitMessage::new(format!(
-            "Raise {} {}: {}",
-            change.kind, change.id, change.title
-        ))
-        .trailer(trailers::COMMAND, "change add")
-        .trailer(trailers::CHANGE_RECORDED, &change.id),
+    let change = crate::ops::change::add(
+        repo,
+        &crate::ops::change::NewChange {
+            id: &args.id,
+            title: &args.title,
+            affects: &args.affects,
+            kind: args.kind,
+            excludes: &args.excludes,
+            date: args.date,
+        },
     )?;
     writeln!(
         stdout(),
@@ -140,104 +106,39 @@ fn add(repo: &Repo, args: AddArgs) -> Result<()> {
     Ok(())
 }
 
-fn step(
-    state: ChangeState,
-    date: Date,
-    decision: Option<String>,
-    release: Option<String>,
-    note: Option<String>,
-    who: &str,
-) -> ChangeStep {
-    ChangeStep {
-        state,
-        date,
-        decision,
-        release,
-        note,
-        recorded_by: who.to_string(),
-        recorded_at: crate::model::date::now(),
-    }
-}
-
 fn set(repo: &Repo, args: SetArgs) -> Result<()> {
-    let mut tx = repo.begin(format!("change set {} {}", args.id, args.state))?;
-    let snapshot = tx.snapshot();
-    let mut change = snapshot.require_change(&args.id)?;
-    let decision = args
-        .decision
-        .as_ref()
-        .map(|id| snapshot.require_decision(id))
-        .transpose()?;
-    let date = args.date.unwrap_or_else(date::today);
-    rules::check_transition(&change, args.state, date, decision.as_ref())?;
-    let who = repo.identity()?;
-    let rejected = if args.state == ChangeState::Approved {
-        rules::reject_excluded(
-            &change,
-            &snapshot.changes()?,
-            date,
-            args.decision.as_deref(),
-            &who,
-            crate::model::date::now(),
-        )?
-    } else {
-        Vec::new()
-    };
-    change.history.push(step(
-        args.state,
-        date,
-        args.decision.clone(),
-        args.release.clone(),
-        args.note.clone(),
-        &who,
-    ));
-    tx.append_record(&paths::change(&change.id), &change)?;
-    for other in &rejected {
-        tx.append_record(&paths::change(&other.id), other)?;
-    }
-    let by = args
+    let moved = crate::ops::change::set(
+        repo,
+        &crate::ops::change::Step {
+            id: &args.id,
+            state: args.state,
+            decision: args.decision.as_deref(),
+            date: args.date,
+            release: args.release.as_deref(),
+            note: args.note.as_deref(),
+        },
+    )?;
+    let step = &moved.step;
+    let by = step
         .decision
         .as_ref()
         .map(|d| format!(" by {d}"))
         .unwrap_or_default();
-    let mut subject = format!("{} {}{by}", change.id, args.state);
-    if !rejected.is_empty() {
-        subject.push_str(&format!(
-            "; {} rejected",
-            rejected
-                .iter()
-                .map(|c| c.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
-    }
-    tx.commit(
-        &CommitMessage::new(subject)
-            .trailer(trailers::COMMAND, "change set")
-            .trailer(
-                trailers::CHANGE_STEP,
-                format!("{} {}", change.id, args.state),
-            )
-            .trailers(
-                trailers::CHANGE_STEP,
-                rejected.iter().map(|c| format!("{} rejected", c.id)),
-            )
-            .trailers(trailers::DECISION, &args.decision),
-    )?;
     let mut out = stdout();
     writeln!(
         out,
-        "{} is now {}{by} on {date}",
-        change.id,
-        paint(args.state, state_style(args.state))
+        "{} is now {}{by} on {}",
+        moved.change.id,
+        paint(args.state, state_style(args.state)),
+        step.date
     )?;
-    for other in &rejected {
+    for other in &moved.rejected {
         writeln!(
             out,
             "{} is now {} (mutually exclusive with {})",
             other.id,
             paint("rejected", style::BAD),
-            change.id
+            moved.change.id
         )?;
     }
     Ok(())

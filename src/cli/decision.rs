@@ -1,8 +1,7 @@
 use std::io::Write;
 
-use crate::error::{Error, Result};
-use crate::model::trailers::{self, CommitMessage};
-use crate::model::{Date, Decision, IdKind, Outcome, paths};
+use crate::error::Result;
+use crate::model::{Date, Decision, Outcome};
 use crate::repo::Repo;
 
 use super::output::{self, Format, FormatArg, Table, cell, clip, paint, print_json, stdout};
@@ -66,60 +65,19 @@ pub fn run(repo: &Repo, command: Command) -> Result<()> {
 }
 
 fn add(repo: &Repo, args: AddArgs) -> Result<()> {
-    if args.text.trim().is_empty() {
-        return Err(Error::usage(
-            "--text is empty",
-            "give the decision's text as minuted",
-        ));
-    }
-    if let Some(authority) = &args.authority {
-        crate::rules::check_one_line("authority", authority)?;
-    }
-    if let Some(area) = &args.area {
-        crate::rules::check_one_line("area", area)?;
-    }
-    let mut tx = repo.begin(format!("decision add {}", args.id))?;
-    let config = tx.config()?;
-    config.pattern(IdKind::Decision)?.check(&args.id)?;
-    if let Some(meeting) = &args.meeting {
-        config.pattern(IdKind::Meeting)?.check(meeting)?;
-    }
-    let snapshot = tx.snapshot();
-    snapshot.refuse_case_clash("decision", "decisions", &args.id)?;
-    if snapshot.decision(&args.id)?.is_some() {
-        return Err(Error::refused(
-            format!("decision {} is already recorded", args.id),
-            "decisions are never edited; record a new decision that supersedes it",
-        ));
-    }
-    for artefact in &args.artefacts {
-        snapshot.require_artefact(artefact)?;
-    }
-    for change in &args.changes {
-        snapshot.require_change(change)?;
-    }
-    let decision = Decision {
-        id: args.id.clone(),
-        date: args.date,
-        outcome: args.outcome,
-        text: args.text.trim().to_string(),
-        meeting: args.meeting,
-        area: args.area,
-        authority: args.authority,
-        artefacts: args.artefacts,
-        changes: args.changes,
-        recorded_by: repo.identity()?,
-        recorded_at: crate::model::date::now(),
-    };
-    tx.create_record(&paths::decision(&decision.id), &decision)?;
-    tx.commit(
-        &CommitMessage::new(format!(
-            "Record decision {} ({})",
-            decision.id, decision.outcome
-        ))
-        .line(decision.text.clone())
-        .trailer(trailers::COMMAND, "decision add")
-        .trailer(trailers::DECISION_RECORDED, &decision.id),
+    let decision = crate::ops::decision::add(
+        repo,
+        &crate::ops::decision::NewDecision {
+            id: &args.id,
+            date: args.date,
+            outcome: args.outcome,
+            text: &args.text,
+            meeting: args.meeting.as_deref(),
+            authority: args.authority.as_deref(),
+            area: args.area.as_deref(),
+            artefacts: &args.artefacts,
+            changes: &args.changes,
+        },
     )?;
     writeln!(
         stdout(),

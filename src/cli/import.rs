@@ -3,10 +3,10 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::error::{Error, Result};
-use crate::import::plan::{Stamp, Status};
-use crate::import::{self, Patterns, Plan};
-use crate::model::meeting::Report as ReportSource;
+use crate::error::Result;
+use crate::import::Plan;
+use crate::import::plan::Status;
+use crate::ops::import::Imported;
 use crate::repo::Repo;
 
 use super::output::{Format, FormatArg, paint, print_json, short_sha, stdout};
@@ -58,40 +58,8 @@ pub fn run(repo: &Repo, dir: &Path, command: Command) -> Result<()> {
 }
 
 fn report(repo: &Repo, dir: &Path, args: ReportArgs) -> Result<()> {
-    let path = dir.join(&args.file);
-    let bytes = crate::repo::files::read_file(&path)?;
-    let file = args.file.file_name().map_or_else(
-        || args.file.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
-    let in_file = |err: Error| Error::refused(format!("{file}: {}", err.message), err.hint);
-    let stamp = Stamp {
-        who: repo.identity()?,
-        at: crate::model::date::now(),
-    };
-    let (plan, commit) = if args.dry_run {
-        let snapshot = repo.snapshot()?;
-        let config = snapshot.config()?;
-        let report = import::parse(&bytes, &Patterns::new(&config.import)?).map_err(in_file)?;
-        let source = source(&file, &bytes, &report);
-        (
-            import::plan(&snapshot, &config, &report, source, &stamp).map_err(in_file)?,
-            None,
-        )
-    } else {
-        let tx = repo.begin(format!("import report {file}"))?;
-        let config = tx.config()?;
-        let report = import::parse(&bytes, &Patterns::new(&config.import)?).map_err(in_file)?;
-        let source = source(&file, &bytes, &report);
-        let plan =
-            import::plan(tx.snapshot(), &config, &report, source, &stamp).map_err(in_file)?;
-        let commit = if plan.is_unchanged() {
-            None
-        } else {
-            Some(import::apply(tx, &plan)?)
-        };
-        (plan, commit)
-    };
+    let Imported { plan, commit } =
+        crate::ops::import::report(repo, dir, &args.file, args.dry_run)?;
     if args.format.format == Format::Json {
         return print_json(&Outcome {
             dry_run: args.dry_run,
@@ -129,14 +97,6 @@ fn report(repo: &Repo, dir: &Path, args: ReportArgs) -> Result<()> {
         )?,
     }
     Ok(())
-}
-
-fn source(file: &str, bytes: &[u8], report: &import::Report) -> ReportSource {
-    ReportSource {
-        file: file.to_string(),
-        sha256: crate::model::sha256_hex(bytes),
-        issued: report.meeting.issued,
-    }
 }
 
 fn summary(plan: &Plan) -> String {
