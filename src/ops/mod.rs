@@ -11,3 +11,4 @@ pub mod draft;
 pub mod import;
 pub mod init;
 pub mod redline;
+pub mod status;

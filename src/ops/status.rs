@@ -1,0 +1,90 @@
+//! `baseline status`: what needs attention — working files changed since their
+//! latest version, drafts awaiting a baseline, artefacts with nothing recorded
+//! yet, and overdue actions.
+
+use serde::Serialize;
+
+use crate::error::Result;
+use crate::model::{Status, VersionNumber, paths};
+use crate::repo::Repo;
+
+/// The JSON shape of `baseline status`.
+#[derive(Debug, Serialize)]
+pub struct StatusReport {
+    pub programme: String,
+    pub artefacts: Vec<ArtefactStatus>,
+    /// Open actions due before today.
+    pub overdue_actions: Vec<OverdueAction>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OverdueAction {
+    pub id: String,
+    pub owner: Option<String>,
+    pub due: crate::model::Due,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ArtefactStatus {
+    pub id: String,
+    pub latest: Option<VersionNumber>,
+    pub latest_status: Option<Status>,
+    pub baseline: Option<VersionNumber>,
+    pub working: WorkingState,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WorkingState {
+    /// Identical to the latest recorded version.
+    Unchanged,
+    /// Changed since the latest recorded version.
+    Modified,
+    /// No version recorded yet.
+    Unrecorded,
+    /// The working file is missing.
+    Missing,
+}
+
+/// What needs attention in the repository now.
+pub fn status(repo: &Repo) -> Result<StatusReport> {
+    let snapshot = repo.snapshot()?;
+    let mut artefacts = Vec::new();
+    for summary in crate::repo::register::summaries(&snapshot)? {
+        let (artefact, latest, baseline) = (summary.artefact, summary.latest, summary.baseline);
+        let id = artefact.id.clone();
+        let file = repo.root().join(paths::content(&id, &artefact.file));
+        let working = match (git2::Oid::hash_file(git2::ObjectType::Blob, &file), &latest) {
+            (Err(_), _) => WorkingState::Missing,
+            (Ok(_), None) => WorkingState::Unrecorded,
+            (Ok(oid), Some(latest)) if oid.to_string() == latest.blob => WorkingState::Unchanged,
+            (Ok(_), Some(_)) => WorkingState::Modified,
+        };
+        artefacts.push(ArtefactStatus {
+            id,
+            latest_status: latest.as_ref().map(|v| v.status),
+            latest: latest.map(|v| v.version),
+            baseline: baseline.map(|v| v.version),
+            working,
+        });
+    }
+    let today = crate::model::date::today();
+    let mut overdue_actions: Vec<OverdueAction> = snapshot
+        .actions()?
+        .into_iter()
+        .filter(|a| a.is_overdue(today))
+        .filter_map(|a| {
+            Some(OverdueAction {
+                due: a.current_due()?,
+                id: a.id,
+                owner: a.owner,
+            })
+        })
+        .collect();
+    overdue_actions.sort_by_key(|a| (a.due.date(), a.id.clone()));
+    Ok(StatusReport {
+        programme: snapshot.config()?.programme,
+        artefacts,
+        overdue_actions,
+    })
+}
