@@ -1,0 +1,169 @@
+//! The history walk: every commit from oldest to newest, noting where each record
+//! file was added and catching any later edit or deletion. Records are written
+//! once, so the first commit that holds one is the one that vouches for it.
+
+use std::collections::HashMap;
+
+use crate::audit::history::{Change, Delta, Differ};
+use crate::error::Result;
+use crate::model::paths;
+
+use super::{Audit, FindingKind, Range, version_of};
+
+/// Walks the commits of `range` (or all of history up to `head`), oldest first.
+pub(super) fn walk(
+    audit: &mut Audit<'_>,
+    range: Option<Range>,
+    head: git2::Oid,
+    progress: &dyn Fn(usize, usize),
+) -> Result<()> {
+    let git = audit.repo.git();
+    let commits = oldest_first(git, range, head)?;
+    audit.report.commits = commits.len();
+    let odb = git.odb()?;
+    let mut differ = Differ::new(&odb);
+    for (n, id) in commits.iter().enumerate() {
+        progress(n, commits.len());
+        let commit = git.find_commit(*id)?;
+        let parents: Vec<git2::Oid> = commit.parent_ids().collect();
+        for delta in merged_deltas(&mut differ, git, &parents, commit.tree_id())? {
+            note_draft_content(audit, &mut differ, commit.tree_id(), &delta)?;
+            record_change(audit, &delta, *id)?;
+        }
+    }
+    progress(commits.len(), commits.len());
+    Ok(())
+}
+
+fn oldest_first(
+    git: &git2::Repository,
+    range: Option<Range>,
+    head: git2::Oid,
+) -> Result<Vec<git2::Oid>> {
+    let mut walk = git.revwalk()?;
+    walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)?;
+    match range {
+        Some((old, new)) => {
+            walk.push(new)?;
+            if let Some(old) = old {
+                walk.hide(old)?;
+            }
+        }
+        None => walk.push(head)?,
+    }
+    Ok(walk.collect::<std::result::Result<_, _>>()?)
+}
+
+/// Where a version record is added, notes the content its commit held at the
+/// artefact's file: a draft records the working content of its own commit.
+fn note_draft_content(
+    audit: &mut Audit<'_>,
+    differ: &mut Differ<'_>,
+    tree: git2::Oid,
+    delta: &Delta,
+) -> Result<()> {
+    if let (Change::Added, Some((artefact, _))) = (delta.change, version_of(&delta.path))
+        && let Some(file) = audit.content_files.get(&artefact)
+    {
+        let blob = differ.blob_at(tree, &paths::content(&artefact, file))?;
+        audit.content_at.insert(delta.path.clone(), blob);
+    }
+    Ok(())
+}
+
+fn record_change(audit: &mut Audit<'_>, delta: &Delta, commit: git2::Oid) -> Result<()> {
+    let path = delta.path.as_str();
+    match (delta.change, delta.old, delta.new) {
+        (Change::Added, _, Some(new)) => {
+            audit.added.insert(path.to_string(), (commit, new));
+            if let Some((artefact, version)) = version_of(path) {
+                audit
+                    .order
+                    .entry(artefact)
+                    .or_default()
+                    .push((version, commit));
+            }
+        }
+        (Change::Deleted, ..) => audit.find(FindingKind::RecordDeleted, path, Some(commit)),
+        // No old blob: a merge edited a record one side brought in (see
+        // `merged_deltas`).
+        (Change::Modified, None, _) => {
+            audit.find(FindingKind::RecordEditedInMerge, path, Some(commit))
+        }
+        (Change::Modified, Some(old), Some(new)) if may_grow(path) => {
+            audit.grown.insert(path.to_string());
+            if !only_grew(audit, old, new)? {
+                audit.find(FindingKind::HistoryRewritten, path, Some(commit));
+            }
+        }
+        // The policy file is changed by `policy set`; each baseline is checked
+        // against the policy in force when it was recorded.
+        (Change::Modified, ..) if path == "baseline.toml" => {}
+        _ => audit.find(FindingKind::RecordEdited, path, Some(commit)),
+    }
+    Ok(())
+}
+
+/// Records whose history may gain steps; every other record is written once.
+fn may_grow(path: &str) -> bool {
+    path.starts_with("changes/") || path.starts_with("actions/")
+}
+
+/// Whether a change or action record only grew: the same fields, and its old
+/// history as the start of its new one. A record that does not parse is left to
+/// the checks that read records.
+fn only_grew(audit: &Audit<'_>, old: git2::Oid, new: git2::Oid) -> Result<bool> {
+    let parse = |id: git2::Oid| -> Result<Option<toml::Table>> {
+        let blob = audit.repo.git().find_blob(id)?;
+        Ok(std::str::from_utf8(blob.content())
+            .ok()
+            .and_then(|text| text.parse::<toml::Table>().ok()))
+    };
+    let (Some(mut before), Some(mut after)) = (parse(old)?, parse(new)?) else {
+        return Ok(true);
+    };
+    let steps = |table: &mut toml::Table| match table.remove("history") {
+        Some(toml::Value::Array(steps)) => steps,
+        _ => Vec::new(),
+    };
+    let (old_steps, new_steps) = (steps(&mut before), steps(&mut after));
+    Ok(before == after && new_steps.starts_with(&old_steps))
+}
+
+/// What a commit changed among the records, against all its parents: a merge
+/// adds a record only if no parent had it, edits one only if it differs from every
+/// parent that had it, and deletes one a parent had. A record a merge brings in
+/// unchanged from one parent was checked where that parent's history made it.
+fn merged_deltas(
+    differ: &mut Differ<'_>,
+    git: &git2::Repository,
+    parents: &[git2::Oid],
+    tree: git2::Oid,
+) -> Result<Vec<Delta>> {
+    let parent_tree = |id: &git2::Oid| -> Result<git2::Oid> { Ok(git.find_commit(*id)?.tree_id()) };
+    match parents {
+        [] => differ.diff(None, tree),
+        [only] => differ.diff(Some(parent_tree(only)?), tree),
+        [first, rest @ ..] => {
+            let mut deltas = differ.diff(Some(parent_tree(first)?), tree)?;
+            for other in rest {
+                let against: HashMap<String, Change> = differ
+                    .diff(Some(parent_tree(other)?), tree)?
+                    .into_iter()
+                    .map(|d| (d.path, d.change))
+                    .collect();
+                deltas.retain_mut(|d| match against.get(&d.path) {
+                    // Unchanged from this parent: it brought the record in.
+                    None => false,
+                    // This parent had it too: an edit, not an addition.
+                    Some(Change::Modified) if d.change == Change::Added => {
+                        d.change = Change::Modified;
+                        true
+                    }
+                    Some(_) => true,
+                });
+            }
+            Ok(deltas)
+        }
+    }
+}
