@@ -59,3 +59,62 @@ fn is_record(path: &str) -> bool {
         || in_folder("meetings/")
         || in_folder("actions/")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::Design;
+    use super::*;
+
+    #[test]
+    fn record_files_left_uncommitted_or_changed_are_found() {
+        let design = Design::with_baseline();
+        design.write("decisions/DEC2.toml", "id = \"DEC2\"\n");
+        let edited = design.read("decisions/DEC1.toml") + "note = \"half\"\n";
+        design.write("decisions/DEC1.toml", &edited);
+        let report = design.verify();
+        let found: Vec<(&str, &str, bool)> = report
+            .findings
+            .iter()
+            .map(|f| (f.code(), f.record.as_str(), f.repairable()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("leftover-modified", "decisions/DEC1.toml", true),
+                ("leftover-uncommitted", "decisions/DEC2.toml", true),
+            ]
+        );
+    }
+
+    /// The working content is the user's to change; only records are judged.
+    #[test]
+    fn working_content_and_other_files_are_not_leftovers() {
+        let design = Design::with_baseline();
+        design.write("artefacts/DOC/doc.md", "# Scope\n\nBeing edited.\n");
+        design.write("notes/todo.txt", "ask the DAG\n");
+        design.write("decisions/README.md", "what lives here\n");
+        assert_eq!(design.findings(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn records_are_told_from_other_files_by_path() {
+        for record in [
+            "baseline.toml",
+            "artefacts/DOC/artefact.toml",
+            "artefacts/DOC/versions/1.0.toml",
+            "decisions/DEC1.toml",
+            "changes/CR1.toml",
+            "meetings/DAG026.toml",
+            "actions/DAG26-01.toml",
+        ] {
+            assert!(is_record(record), "{record}");
+        }
+        for other in [
+            "artefacts/DOC/doc.md",
+            "decisions/README.md",
+            "notes/a.toml",
+        ] {
+            assert!(!is_record(other), "{other}");
+        }
+    }
+}

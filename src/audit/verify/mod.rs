@@ -169,3 +169,61 @@ fn version_of(path: &str) -> Option<(String, VersionNumber)> {
         file.strip_suffix(".toml")?.parse().ok()?,
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::testing::{Design, codes};
+    use super::*;
+
+    #[test]
+    fn a_repository_built_by_the_tool_verifies_clean() {
+        let design = Design::with_baseline();
+        let report = design.verify();
+        assert_eq!(codes(&report), Vec::<String>::new());
+        assert_eq!((report.versions, report.baselines), (2, 1));
+        // init, add, draft, decision, approve
+        assert_eq!(report.commits, 5);
+    }
+
+    #[test]
+    fn a_range_is_old_dot_dot_new_and_old_may_be_left_out() {
+        let design = Design::with_baseline();
+        let repo = design.repo();
+        let head = repo.git().revparse_single("HEAD").unwrap().id();
+        let parent = repo.git().revparse_single("HEAD~1").unwrap().id();
+        assert_eq!(
+            parse_range(&repo, "HEAD~1..HEAD").unwrap(),
+            (Some(parent), head)
+        );
+        assert_eq!(parse_range(&repo, "..HEAD").unwrap(), (None, head));
+        let not_a_range = parse_range(&repo, "HEAD").unwrap_err();
+        assert_eq!(not_a_range.kind, crate::ErrorKind::Usage);
+        assert!(parse_range(&repo, "HEAD..no-such-branch").is_err());
+    }
+
+    /// A range checks only what its commits added: an edit before it is not its
+    /// business, an edit in it is.
+    #[test]
+    fn a_range_checks_only_what_its_commits_did() {
+        let design = Design::with_baseline();
+        let text = design
+            .read("decisions/DEC1.toml")
+            .replace("Approved.", "Edited.");
+        design.commit_by_hand("decisions/DEC1.toml", &text);
+        design.run(&[
+            "decision",
+            "add",
+            "DEC2",
+            "--date",
+            "2023-06-05",
+            "--outcome",
+            "noted",
+            "--text",
+            "Noted.",
+        ]);
+        let repo = design.repo();
+        let range = |r: &str| codes(&verify(&repo, Some(r), &|_, _| {}).unwrap());
+        assert_eq!(range("HEAD~1..HEAD"), Vec::<String>::new());
+        assert_eq!(range("HEAD~2..HEAD"), ["record-edited decisions/DEC1.toml"]);
+    }
+}

@@ -171,3 +171,97 @@ fn approved_exclusive_by(changes: &[Change], change: &Change, id: &str) -> bool 
                 .any(|s| s.state == ChangeState::Approved && s.decision.as_deref() == Some(id))
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::Design;
+
+    const WHO: &str = "recorded_by = \"Test Designer <designer@example.org>\"\n";
+
+    fn messages(design: &Design, code: &str) -> Vec<String> {
+        design
+            .verify()
+            .findings
+            .iter()
+            .filter(|f| f.code() == code)
+            .map(|f| format!("{}: {}", f.record, f.message()))
+            .collect()
+    }
+
+    #[test]
+    fn a_decision_naming_what_does_not_exist_is_found() {
+        let design = Design::with_draft();
+        design.commit_by_hand(
+            "decisions/DEC2.toml",
+            &format!(
+                "id = \"DEC2\"\ndate = \"2023-06-05\"\noutcome = \"approved\"\ntext = \"Yes.\"\n\
+                 artefacts = [\"DOC\", \"NOPE\"]\nchanges = [\"CR9\"]\n{WHO}\
+                 recorded_at = \"2023-06-05T00:00:00Z\"\n"
+            ),
+        );
+        assert_eq!(
+            messages(&design, "dangling-reference"),
+            [
+                "decisions/DEC2.toml: names artefact NOPE, which is not registered",
+                "decisions/DEC2.toml: names change CR9, which is not recorded",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_change_affecting_an_unregistered_artefact_is_found() {
+        let design = Design::with_draft();
+        design.run(&[
+            "change",
+            "add",
+            "CR1",
+            "--title",
+            "A change",
+            "--affects",
+            "DOC",
+            "--date",
+            "2023-06-04",
+        ]);
+        let text = design
+            .read("changes/CR1.toml")
+            .replace("CR1", "CR2")
+            .replace("[\"DOC\"]", "[\"NOPE\"]");
+        design.commit_by_hand("changes/CR2.toml", &text);
+        assert_eq!(
+            messages(&design, "dangling-reference"),
+            ["changes/CR2.toml: affects artefact NOPE, which is not registered"]
+        );
+    }
+
+    #[test]
+    fn a_change_approved_without_a_decision_breaks_its_lifecycle() {
+        let design = Design::with_draft();
+        design.run(&[
+            "change",
+            "add",
+            "CR1",
+            "--title",
+            "A change",
+            "--affects",
+            "DOC",
+            "--date",
+            "2023-06-04",
+        ]);
+        let mut text = design.read("changes/CR1.toml");
+        text.push_str(&format!(
+            "\n[[history]]\nstate = \"approved\"\ndate = \"2023-06-05\"\n{WHO}\
+             recorded_at = \"2023-06-05T00:00:00Z\"\n"
+        ));
+        // Only grown, so the walk lets it be; its lifecycle does not.
+        design.commit_by_hand("changes/CR1.toml", &text);
+        let findings = design.findings();
+        assert_eq!(findings, ["lifecycle-broken changes/CR1.toml"]);
+    }
+
+    #[test]
+    fn a_decision_record_that_does_not_parse_is_found() {
+        let design = Design::with_draft();
+        design.commit_by_hand("decisions/DEC2.toml", "id = \"DEC2\"\ndate = [not toml\n");
+        assert_eq!(design.findings(), ["record-unparsable decisions/DEC2.toml"]);
+    }
+}

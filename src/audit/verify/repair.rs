@@ -92,3 +92,72 @@ fn restore_as_committed(repo: &Repo, snapshot: &Snapshot<'_>, record: &str) -> R
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{Design, codes};
+    use super::*;
+
+    #[test]
+    fn repair_makes_missing_tags_and_rolls_back_half_written_records() {
+        let design = Design::with_baseline();
+        let recorded = design.git(&["rev-parse", "DOC/v1.0^{commit}"]);
+        let committed = design.read("decisions/DEC1.toml");
+        design.git(&["tag", "-d", "DOC/v1.0"]);
+        design.write("decisions/DEC2.toml", "id = \"DEC2\"\n");
+        design.write(
+            "decisions/DEC1.toml",
+            &format!("{committed}note = \"half\"\n"),
+        );
+        let repo = design.repo();
+        let report = design.verify();
+        assert_eq!(report.findings.len(), 3, "{:?}", codes(&report));
+
+        let done = repair(&repo, &report).unwrap();
+        assert_eq!(done.len(), 3, "{done:?}");
+        assert_eq!(design.findings(), Vec::<String>::new());
+        assert_eq!(design.git(&["rev-parse", "DOC/v1.0^{commit}"]), recorded);
+        assert_eq!(design.read("decisions/DEC1.toml"), committed);
+        assert!(!design.path().join("decisions/DEC2.toml").exists());
+    }
+
+    /// An edited record needs a trusted clone: repair leaves it, and says nothing.
+    #[test]
+    fn repair_leaves_what_it_cannot_put_right() {
+        let design = Design::with_baseline();
+        let text = design
+            .read("decisions/DEC1.toml")
+            .replace("Approved.", "Edited.");
+        design.commit_by_hand("decisions/DEC1.toml", &text);
+        let report = design.verify();
+        assert!(codes(&report).contains(&"record-edited decisions/DEC1.toml".to_string()));
+        assert_eq!(
+            repair(&design.repo(), &report).unwrap(),
+            Vec::<String>::new()
+        );
+        assert_eq!(codes(&design.verify()), codes(&report));
+    }
+
+    /// A baseline no commit recorded has no commit to tag: not repairable.
+    #[test]
+    fn a_missing_tag_with_no_recording_commit_is_not_repaired() {
+        let design = Design::with_baseline();
+        let report = Report {
+            findings: vec![Finding::new(
+                FindingKind::TagMissing {
+                    tag: "DOC/v1.0".into(),
+                    recorded: false,
+                },
+                "artefacts/DOC/versions/1.0.toml",
+                None,
+            )],
+            ..Report::default()
+        };
+        design.git(&["tag", "-d", "DOC/v1.0"]);
+        assert_eq!(
+            repair(&design.repo(), &report).unwrap(),
+            Vec::<String>::new()
+        );
+        assert_eq!(design.git(&["tag", "-l", "DOC/v1.0"]), "");
+    }
+}

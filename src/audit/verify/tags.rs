@@ -93,3 +93,60 @@ pub(super) fn check_stray_tags(audit: &mut Audit<'_>, snapshot: &Snapshot<'_>) -
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::Design;
+
+    #[test]
+    fn a_deleted_tag_is_found_and_can_be_made_on_the_commit_that_recorded_it() {
+        let design = Design::with_baseline();
+        let recorded = design.git(&["rev-parse", "DOC/v1.0^{commit}"]);
+        design.git(&["tag", "-d", "DOC/v1.0"]);
+        let report = design.verify();
+        assert_eq!(report.findings.len(), 1, "{:?}", report.findings);
+        let missing = &report.findings[0];
+        assert_eq!(missing.code(), "tag-missing");
+        assert_eq!(missing.record, "artefacts/DOC/versions/1.0.toml");
+        assert_eq!(missing.commit.as_deref(), Some(recorded.trim()));
+        assert!(missing.repairable());
+    }
+
+    #[test]
+    fn a_lightweight_tag_in_place_of_the_annotated_one_is_found() {
+        let design = Design::with_baseline();
+        design.git(&["tag", "-d", "DOC/v1.0"]);
+        design.git(&["tag", "DOC/v1.0", "HEAD"]);
+        assert_eq!(design.findings(), ["tag-not-annotated DOC/v1.0"]);
+    }
+
+    #[test]
+    fn a_tag_moved_to_another_commit_with_another_message_is_found() {
+        let design = Design::with_baseline();
+        design.run(&[
+            "decision",
+            "add",
+            "DEC2",
+            "--date",
+            "2023-06-05",
+            "--outcome",
+            "noted",
+            "--text",
+            "Noted.",
+        ]);
+        design.git(&["tag", "-f", "-a", "DOC/v1.0", "-m", "moved", "HEAD"]);
+        assert_eq!(
+            design.findings(),
+            ["tag-message-mismatch DOC/v1.0", "tag-moved DOC/v1.0"]
+        );
+    }
+
+    #[test]
+    fn a_baseline_tag_on_a_draft_is_stray() {
+        let design = Design::with_baseline();
+        design.git(&["tag", "-a", "DOC/v0.1", "-m", "not a baseline", "HEAD"]);
+        // A tag of something that is not an artefact is not ours to judge.
+        design.git(&["tag", "-a", "OTHER/v1.0", "-m", "someone else's", "HEAD"]);
+        assert_eq!(design.findings(), ["stray-tag DOC/v0.1"]);
+    }
+}

@@ -246,3 +246,80 @@ fn check_rules(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::Design;
+
+    /// Draft 0.1's record, rewritten as `version` with `edit` applied.
+    fn copy_of_draft(design: &Design, version: &str, edit: &dyn Fn(String) -> String) -> String {
+        let text = design
+            .read("artefacts/DOC/versions/0.1.toml")
+            .replace("version = \"0.1\"", &format!("version = \"{version}\""));
+        edit(text)
+    }
+
+    #[test]
+    fn a_version_whose_content_does_not_hash_to_its_record_is_found() {
+        let design = Design::with_draft();
+        let text = copy_of_draft(&design, "0.2", &|text| {
+            let sha = text.split("sha256 = \"").nth(1).unwrap()[..64].to_string();
+            text.replace(&sha, &"0".repeat(64))
+        });
+        design.commit_by_hand("artefacts/DOC/versions/0.2.toml", &text);
+        assert_eq!(
+            design.findings(),
+            ["content-mismatch artefacts/DOC/versions/0.2.toml"]
+        );
+    }
+
+    #[test]
+    fn a_version_recorded_after_a_higher_one_is_found() {
+        let design = Design::with_draft();
+        design.write("artefacts/DOC/doc.md", "# Scope\n\nThe second text.\n");
+        design.run(&["draft", "DOC", "--date", "2023-06-02"]);
+        let text = copy_of_draft(&design, "0.1.5", &|text| text);
+        design.commit_by_hand("artefacts/DOC/versions/0.1.5.toml", &text);
+        let report = design.verify();
+        let order = report
+            .findings
+            .iter()
+            .find(|f| f.code() == "version-order")
+            .expect("the order is found");
+        assert_eq!(order.record, "artefacts/DOC/versions/0.1.5.toml");
+        assert_eq!(
+            order.message(),
+            "version 0.1.5 was recorded after 0.2; version numbers only increase"
+        );
+    }
+
+    #[test]
+    fn a_version_file_named_for_another_version_is_found() {
+        let design = Design::with_draft();
+        let text = design.read("artefacts/DOC/versions/0.1.toml");
+        design.commit_by_hand("artefacts/DOC/versions/0.3.toml", &text);
+        assert!(
+            design
+                .findings()
+                .contains(&"file-name-mismatch artefacts/DOC/versions/0.3.toml".to_string()),
+            "{:?}",
+            design.findings()
+        );
+    }
+
+    /// A baseline written by hand never went through `approve`'s rules.
+    #[test]
+    fn a_baseline_citing_no_recorded_decision_breaks_a_rule() {
+        let design = Design::with_draft();
+        let text = copy_of_draft(&design, "1.0", &|text| {
+            text.replace("\"draft\"", "\"baselined\"")
+                + "promotes = \"0.1\"\ndecisions = [\"DEC9\"]\n"
+        });
+        design.commit_by_hand("artefacts/DOC/versions/1.0.toml", &text);
+        let findings = design.findings();
+        assert!(
+            findings.contains(&"rule-broken artefacts/DOC/versions/1.0.toml".to_string()),
+            "{findings:?}"
+        );
+    }
+}

@@ -167,3 +167,112 @@ fn merged_deltas(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::Design;
+
+    const DEC2: &str = "id = \"DEC2\"\ndate = \"2023-06-05\"\noutcome = \"noted\"\ntext = \"Noted.\"\n\
+                        recorded_by = \"Test Designer <designer@example.org>\"\n\
+                        recorded_at = \"2023-06-05T00:00:00Z\"\n";
+
+    #[test]
+    fn a_record_edited_after_its_commit_is_found_at_the_editing_commit() {
+        let design = Design::with_baseline();
+        let text = design
+            .read("decisions/DEC1.toml")
+            .replace("Approved.", "Approved, as amended.");
+        design.commit_by_hand("decisions/DEC1.toml", &text);
+        let head = design.git(&["rev-parse", "HEAD"]);
+        let report = design.verify();
+        let edited = report
+            .findings
+            .iter()
+            .find(|f| f.code() == "record-edited")
+            .expect("the edit is found");
+        assert_eq!(edited.record, "decisions/DEC1.toml");
+        assert_eq!(edited.commit.as_deref(), Some(head.trim()));
+        assert!(!edited.repairable());
+    }
+
+    #[test]
+    fn a_deleted_record_is_found() {
+        let design = Design::with_baseline();
+        design.git(&["rm", "--quiet", "artefacts/DOC/versions/0.1.toml"]);
+        design.git(&["commit", "--quiet", "-m", "Remove a draft"]);
+        assert!(
+            design
+                .findings()
+                .contains(&"record-deleted artefacts/DOC/versions/0.1.toml".to_string()),
+            "{:?}",
+            design.findings()
+        );
+    }
+
+    /// A change's history grows through `change set`; rewriting its fields does not.
+    #[test]
+    fn a_change_may_gain_steps_but_not_be_rewritten() {
+        let design = Design::with_draft();
+        design.run(&[
+            "change",
+            "add",
+            "CR1",
+            "--title",
+            "A change",
+            "--affects",
+            "DOC",
+            "--date",
+            "2023-06-04",
+        ]);
+        design.run(&[
+            "change",
+            "set",
+            "CR1",
+            "impact-assessment",
+            "--date",
+            "2023-06-05",
+        ]);
+        assert_eq!(design.findings(), Vec::<String>::new());
+
+        let text = design
+            .read("changes/CR1.toml")
+            .replace("A change", "Another change");
+        design.commit_by_hand("changes/CR1.toml", &text);
+        assert_eq!(design.findings(), ["history-rewritten changes/CR1.toml"]);
+    }
+
+    /// Merges `side`, which added decision DEC2, into the default branch;
+    /// `resolve` may change the merge's result before it is committed.
+    fn merge_a_side_branch(design: &Design, resolve: &dyn Fn(&Design)) {
+        let main = design.git(&["branch", "--show-current"]);
+        design.git(&["checkout", "--quiet", "-b", "side"]);
+        design.commit_by_hand("decisions/DEC2.toml", DEC2);
+        design.git(&["checkout", "--quiet", main.trim()]);
+        design.git(&["merge", "--quiet", "--no-ff", "--no-commit", "side"]);
+        resolve(design);
+        design.git(&["add", "--all"]);
+        design.git(&["commit", "--quiet", "-m", "Merge side"]);
+    }
+
+    #[test]
+    fn a_merge_that_brings_in_a_record_unchanged_is_clean() {
+        let design = Design::with_baseline();
+        merge_a_side_branch(&design, &|_| {});
+        assert_eq!(design.findings(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_merge_that_changes_a_record_one_side_committed_is_found() {
+        let design = Design::with_baseline();
+        merge_a_side_branch(&design, &|design| {
+            design.write(
+                "decisions/DEC2.toml",
+                &DEC2.replace("Noted.", "Noted, differently."),
+            );
+        });
+        assert_eq!(
+            design.findings(),
+            ["record-edited-in-merge decisions/DEC2.toml"]
+        );
+    }
+}
