@@ -15,18 +15,21 @@ pub fn repair(repo: &Repo, report: &Report) -> Result<Vec<String>> {
     let mut done = Vec::new();
     // Beginning a transaction finishes (or rolls back) the interrupted one.
     let tx = repo.begin("verify --repair")?;
-    let kinds = || report.findings.iter().map(|f| &f.kind);
-    if kinds().any(|kind| *kind == FindingKind::LeftoverJournal) {
+    if report
+        .findings
+        .iter()
+        .any(|f| f.kind == FindingKind::LeftoverJournal)
+    {
         done.push("finished the interrupted command's tags and working files".to_string());
     }
     let snapshot = tx.snapshot();
     for finding in report.findings.iter().filter(|f| f.repairable()) {
         match &finding.kind {
             FindingKind::TagMissing { .. } => {
-                done.extend(make_missing_tag(repo, &snapshot, finding)?);
+                done.extend(make_missing_tag(repo, snapshot, finding)?);
             }
             FindingKind::LeftoverUncommitted | FindingKind::LeftoverModified => {
-                done.push(restore_as_committed(repo, &snapshot, &finding.record)?);
+                done.push(restore_as_committed(repo, snapshot, &finding.record)?);
             }
             _ => {}
         }

@@ -69,7 +69,9 @@ impl Design {
     /// Runs a `baseline` command line in the repository; it must succeed.
     pub fn run(&self, args: &[&str]) {
         let path = self.path().to_str().unwrap();
-        let line = ["baseline", "-C", path].into_iter().chain(args.iter().copied());
+        let line = ["baseline", "-C", path]
+            .into_iter()
+            .chain(args.iter().copied());
         let cli = crate::cli::Cli::try_parse_from(line).unwrap();
         crate::cli::run(cli).unwrap_or_else(|err| panic!("{args:?}: {}", err.message));
     }
