@@ -37,7 +37,7 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
         }
     };
     let mut report = verify::verify(repo, args.range.as_deref(), &progress)?;
-    if args.repair && report.findings.iter().any(|f| f.repairable) {
+    if args.repair && report.findings.iter().any(|f| f.repairable()) {
         let repaired = verify::repair(repo, &report)?;
         report = verify::verify(repo, args.range.as_deref(), &progress)?;
         report.repaired = repaired;
@@ -55,7 +55,7 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
     } else {
         Err(Error::refused(
             format!("verify found {} problem(s)", report.findings.len()),
-            if report.findings.iter().any(|f| f.repairable) {
+            if report.findings.iter().any(|f| f.repairable()) {
                 "some can be put right with `baseline verify --repair`; the others need the records restored from a trusted clone"
             } else {
                 "restore the records named from a trusted clone, and find out who changed them with `git log -p`"
@@ -110,9 +110,9 @@ fn print_report(report: &Report) -> Result<()> {
             out,
             "{} {} {}{commit}: {}",
             paint("✗", style::BAD),
-            paint(f.check, style::HEADING),
+            paint(f.check(), style::HEADING),
             f.record,
-            f.message
+            f.message()
         )?;
     }
     Ok(())

@@ -1,0 +1,362 @@
+//! What `verify` can find: one variant per kind of finding, each with a stable
+//! code that scripts and CI may match on, and the sentence a person reads.
+
+use serde::{Serialize, Serializer};
+
+/// One thing wrong, with the record it concerns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub kind: FindingKind,
+    /// The record file or tag concerned.
+    pub record: String,
+    /// The commit where it happened, where one is known.
+    pub commit: Option<String>,
+}
+
+/// Every kind of finding. The code of each (see [`FindingKind::code`]) is stable:
+/// renaming one breaks whoever matches on it, so codes are only ever added.
+///
+/// | code | check | what was found |
+/// |---|---|---|
+/// | `record-deleted` | history | a committed record was deleted |
+/// | `record-edited` | history | a write-once record was edited after it was committed |
+/// | `record-edited-in-merge` | history | a merge changed a record that one side had committed |
+/// | `history-rewritten` | history | a change or action record lost or altered steps instead of only gaining them |
+/// | `version-order` | order | a version was recorded after a higher (or equal) one |
+/// | `config-unreadable` | record | baseline.toml does not parse |
+/// | `versions-unreadable` | record | an artefact's version records do not parse |
+/// | `record-unparsable` | record | a decision or change record does not parse |
+/// | `file-name-mismatch` | record | a version file's name is not the version it holds |
+/// | `wrong-artefact` | record | a version record names another artefact than its folder |
+/// | `content-mismatch` | content | a version's content does not hash to its sha256 or blob, or is missing |
+/// | `commit-content-mismatch` | content | the commit that recorded a draft holds other content at the artefact's file |
+/// | `rule-broken` | rule | a baseline breaks a rule (decisions, changes, dates, numbering) |
+/// | `baseline-not-draft` | rule | a baseline is not byte-identical to the draft it promotes |
+/// | `tag-missing` | tag | a baseline has no tag (repairable when its commit is known) |
+/// | `tag-not-annotated` | tag | a baseline's tag is a lightweight tag |
+/// | `tag-message-mismatch` | tag | a baseline's tag message differs from its record |
+/// | `tag-moved` | tag | a baseline's tag points at another commit than the one that recorded it |
+/// | `baseline-unrecorded` | tag | no commit in history added the baseline's record |
+/// | `stray-tag` | tag | a baseline tag whose version record is missing or not a baseline |
+/// | `dangling-reference` | reference | a record names an artefact, change or decision that does not exist |
+/// | `lifecycle-broken` | lifecycle | a change's or action's history breaks its lifecycle |
+/// | `leftover-journal` | leftover | an interrupted command left its journal (repairable) |
+/// | `leftover-uncommitted` | leftover | a record file in the working tree was never committed (repairable) |
+/// | `leftover-modified` | leftover | a record file in the working tree differs from the commit (repairable) |
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FindingKind {
+    RecordDeleted,
+    RecordEdited,
+    RecordEditedInMerge,
+    HistoryRewritten,
+    VersionOrder {
+        version: String,
+        after: String,
+    },
+    ConfigUnreadable {
+        error: String,
+    },
+    VersionsUnreadable {
+        error: String,
+    },
+    RecordUnparsable {
+        error: String,
+    },
+    FileNameMismatch,
+    WrongArtefact {
+        named: String,
+        folder: String,
+    },
+    ContentMismatch {
+        error: String,
+    },
+    CommitContentMismatch {
+        held: Option<String>,
+        file: String,
+        blob: String,
+    },
+    RuleBroken {
+        error: String,
+    },
+    BaselineNotDraft {
+        draft: String,
+    },
+    /// `recorded`: a commit in history added the baseline's record, so the tag
+    /// can be made on it.
+    TagMissing {
+        tag: String,
+        recorded: bool,
+    },
+    TagNotAnnotated,
+    TagMessageMismatch,
+    TagMoved {
+        points_at: String,
+        recorded_by: String,
+    },
+    BaselineUnrecorded,
+    StrayTag {
+        record: String,
+    },
+    DanglingReference(Dangling),
+    LifecycleBroken {
+        why: String,
+    },
+    LeftoverJournal,
+    LeftoverUncommitted,
+    LeftoverModified,
+}
+
+/// A cross-reference that resolves to nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dangling {
+    /// A decision approves an artefact that is not registered.
+    DecisionArtefact(String),
+    /// A decision decides a change that is not recorded.
+    DecisionChange(String),
+    /// A change affects an artefact that is not registered.
+    ChangeAffects(String),
+    /// A step of a change's history cites a decision that is not recorded.
+    StepDecision(String),
+}
+
+impl FindingKind {
+    /// The stable, kebab-case code of this kind of finding.
+    pub fn code(&self) -> &'static str {
+        use FindingKind::*;
+        match self {
+            RecordDeleted => "record-deleted",
+            RecordEdited => "record-edited",
+            RecordEditedInMerge => "record-edited-in-merge",
+            HistoryRewritten => "history-rewritten",
+            VersionOrder { .. } => "version-order",
+            ConfigUnreadable { .. } => "config-unreadable",
+            VersionsUnreadable { .. } => "versions-unreadable",
+            RecordUnparsable { .. } => "record-unparsable",
+            FileNameMismatch => "file-name-mismatch",
+            WrongArtefact { .. } => "wrong-artefact",
+            ContentMismatch { .. } => "content-mismatch",
+            CommitContentMismatch { .. } => "commit-content-mismatch",
+            RuleBroken { .. } => "rule-broken",
+            BaselineNotDraft { .. } => "baseline-not-draft",
+            TagMissing { .. } => "tag-missing",
+            TagNotAnnotated => "tag-not-annotated",
+            TagMessageMismatch => "tag-message-mismatch",
+            TagMoved { .. } => "tag-moved",
+            BaselineUnrecorded => "baseline-unrecorded",
+            StrayTag { .. } => "stray-tag",
+            DanglingReference(_) => "dangling-reference",
+            LifecycleBroken { .. } => "lifecycle-broken",
+            LeftoverJournal => "leftover-journal",
+            LeftoverUncommitted => "leftover-uncommitted",
+            LeftoverModified => "leftover-modified",
+        }
+    }
+
+    /// The family of checks that found it, as the report has always named them.
+    pub fn check(&self) -> &'static str {
+        use FindingKind::*;
+        match self {
+            RecordDeleted | RecordEdited | RecordEditedInMerge | HistoryRewritten => "history",
+            VersionOrder { .. } => "order",
+            ConfigUnreadable { .. }
+            | VersionsUnreadable { .. }
+            | RecordUnparsable { .. }
+            | FileNameMismatch
+            | WrongArtefact { .. } => "record",
+            ContentMismatch { .. } | CommitContentMismatch { .. } => "content",
+            RuleBroken { .. } | BaselineNotDraft { .. } => "rule",
+            TagMissing { .. }
+            | TagNotAnnotated
+            | TagMessageMismatch
+            | TagMoved { .. }
+            | BaselineUnrecorded
+            | StrayTag { .. } => "tag",
+            DanglingReference(_) => "reference",
+            LifecycleBroken { .. } => "lifecycle",
+            LeftoverJournal | LeftoverUncommitted | LeftoverModified => "leftover",
+        }
+    }
+
+    /// Whether `verify --repair` can put it right: finishing or rolling back
+    /// half-written work, and making a tag on the commit that recorded its
+    /// baseline. Anything else needs the records restored from a trusted clone.
+    pub fn repairable(&self) -> bool {
+        use FindingKind::*;
+        matches!(
+            self,
+            TagMissing { recorded: true, .. }
+                | LeftoverJournal
+                | LeftoverUncommitted
+                | LeftoverModified
+        )
+    }
+
+    /// The sentence the report prints after the record's name.
+    pub fn message(&self) -> String {
+        use FindingKind::*;
+        match self {
+            RecordDeleted => "the record was deleted; records are never removed".into(),
+            RecordEdited => {
+                "the record was edited after it was committed; records are written once".into()
+            }
+            RecordEditedInMerge => "a merge changed the record; records are written once".into(),
+            HistoryRewritten => {
+                "the record was rewritten; its history may only gain new steps".into()
+            }
+            VersionOrder { version, after } => format!(
+                "version {version} was recorded after {after}; version numbers only increase"
+            ),
+            ConfigUnreadable { error } | VersionsUnreadable { error } => error.clone(),
+            RecordUnparsable { error } => format!("the record does not parse: {error}"),
+            FileNameMismatch => "the file's name is not the version it holds".into(),
+            WrongArtefact { named, folder } => {
+                format!("the record names artefact {named}, not {folder}")
+            }
+            ContentMismatch { error } => error.clone(),
+            CommitContentMismatch { held, file, blob } => format!(
+                "the commit that recorded it holds {} at {file}, not blob {blob}",
+                held.as_deref().unwrap_or("nothing")
+            ),
+            RuleBroken { error } => format!("the baseline breaks a rule: {error}"),
+            BaselineNotDraft { draft } => {
+                format!("the baseline is not byte-identical to draft {draft}")
+            }
+            TagMissing { tag, recorded: true } => format!("the baseline has no tag {tag}"),
+            TagMissing {
+                tag,
+                recorded: false,
+            } => format!(
+                "the baseline has no tag {tag} (and no commit in history recorded it)"
+            ),
+            TagNotAnnotated => "the tag is not an annotated tag (it was replaced by hand)".into(),
+            TagMessageMismatch => "the tag's message does not match the version record (decisions, date or hash differ)".into(),
+            TagMoved {
+                points_at,
+                recorded_by,
+            } => format!(
+                "the tag points at {points_at}, but {recorded_by} recorded the baseline: the tag was moved"
+            ),
+            BaselineUnrecorded => "no commit in history added this baseline's record".into(),
+            StrayTag { record } => format!(
+                "the tag names a baseline, but {record} is not a baselined version record"
+            ),
+            DanglingReference(reference) => reference.message(),
+            LifecycleBroken { why } => format!("the history breaks the lifecycle: {why}"),
+            LeftoverJournal => {
+                "an interrupted command left its commit unfinished (tags or working files)".into()
+            }
+            LeftoverUncommitted => "a record file that was never committed (half-written)".into(),
+            LeftoverModified => "the record file differs from the committed one".into(),
+        }
+    }
+}
+
+impl Dangling {
+    fn message(&self) -> String {
+        match self {
+            Dangling::DecisionArtefact(id) => {
+                format!("names artefact {id}, which is not registered")
+            }
+            Dangling::DecisionChange(id) => format!("names change {id}, which is not recorded"),
+            Dangling::ChangeAffects(id) => {
+                format!("affects artefact {id}, which is not registered")
+            }
+            Dangling::StepDecision(id) => {
+                format!("a step cites decision {id}, which is not recorded")
+            }
+        }
+    }
+}
+
+impl Finding {
+    pub fn new(kind: FindingKind, record: impl Into<String>, commit: Option<git2::Oid>) -> Self {
+        Finding {
+            kind,
+            record: record.into(),
+            commit: commit.map(|c| c.to_string()),
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        self.kind.code()
+    }
+
+    pub fn check(&self) -> &'static str {
+        self.kind.check()
+    }
+
+    pub fn message(&self) -> String {
+        self.kind.message()
+    }
+
+    pub fn repairable(&self) -> bool {
+        self.kind.repairable()
+    }
+}
+
+/// The JSON shape of a finding: the fields it has always had, and its code.
+#[derive(Serialize)]
+struct FindingJson<'a> {
+    code: &'static str,
+    check: &'static str,
+    record: &'a str,
+    commit: Option<&'a str>,
+    message: String,
+    repairable: bool,
+}
+
+impl Serialize for Finding {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        FindingJson {
+            code: self.code(),
+            check: self.check(),
+            record: &self.record,
+            commit: self.commit.as_deref(),
+            message: self.message(),
+            repairable: self.repairable(),
+        }
+        .serialize(serializer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The JSON keeps every field readers already use, and adds the code.
+    #[test]
+    fn a_finding_serialises_with_its_code_and_the_old_fields() {
+        let finding = Finding::new(
+            FindingKind::TagMissing {
+                tag: "DOC/v1.0".into(),
+                recorded: true,
+            },
+            "artefacts/DOC/versions/1.0.toml",
+            None,
+        );
+        let json = serde_json::to_value(&finding).unwrap();
+        assert_eq!(json["code"], "tag-missing");
+        assert_eq!(json["check"], "tag");
+        assert_eq!(json["record"], "artefacts/DOC/versions/1.0.toml");
+        assert_eq!(json["commit"], serde_json::Value::Null);
+        assert_eq!(json["message"], "the baseline has no tag DOC/v1.0");
+        assert_eq!(json["repairable"], true);
+    }
+
+    /// A missing tag can be made only where history says which commit recorded it.
+    #[test]
+    fn a_missing_tag_is_repairable_only_when_its_commit_is_known() {
+        let missing = |recorded| FindingKind::TagMissing {
+            tag: "DOC/v1.0".into(),
+            recorded,
+        };
+        assert!(missing(true).repairable());
+        assert!(!missing(false).repairable());
+        assert!(
+            missing(false)
+                .message()
+                .ends_with("(and no commit in history recorded it)")
+        );
+        assert!(!FindingKind::RecordEdited.repairable());
+    }
+}

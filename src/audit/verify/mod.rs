@@ -1,0 +1,229 @@
+//! The audit: proves from the repository alone that every version is exactly what
+//! was recorded and approved, and that no record was altered or removed since.
+//!
+//! It walks history once, oldest commit first, noting where each record file was
+//! added and catching any later edit or deletion ([`walk`]); then checks every
+//! version's content against its hash and the rules ([`versions`]), every
+//! baseline against its tag ([`tags`]), every cross-reference and lifecycle
+//! ([`references`]), and the working tree for half-written work ([`leftovers`]).
+//! `--range OLD..NEW` checks only what those commits added. [`repair`] puts right
+//! what can be put right. Every finding is a [`FindingKind`] with a stable code.
+
+mod findings;
+mod leftovers;
+mod references;
+mod repair;
+mod tags;
+mod versions;
+mod walk;
+
+#[cfg(test)]
+mod testing;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::model::VersionNumber;
+use crate::repo::{Repo, Snapshot};
+
+pub use findings::{Dangling, Finding, FindingKind};
+pub use repair::repair;
+
+/// The JSON shape of `baseline verify --format json`.
+#[derive(Debug, Default, Serialize)]
+pub struct Report {
+    pub head: Option<String>,
+    pub range: Option<String>,
+    pub commits: usize,
+    pub versions: usize,
+    pub baselines: usize,
+    pub findings: Vec<Finding>,
+    /// What `--repair` did.
+    pub repaired: Vec<String>,
+}
+
+/// What the walk learnt of history, shared by the checks that follow it.
+struct Audit<'r> {
+    repo: &'r Repo,
+    report: Report,
+    /// Record path → (commit that added it, blob it added).
+    added: HashMap<String, (git2::Oid, git2::Oid)>,
+    /// Records that gained steps in the commits walked.
+    grown: HashSet<String>,
+    /// Versions in the order history added them, per artefact.
+    order: BTreeMap<String, Vec<(VersionNumber, git2::Oid)>>,
+    /// Each artefact's content file name, from its record.
+    content_files: HashMap<String, String>,
+    /// Version record path → the content blob its commit held.
+    content_at: HashMap<String, Option<git2::Oid>>,
+}
+
+impl Audit<'_> {
+    fn find(&mut self, kind: FindingKind, record: impl Into<String>, commit: Option<git2::Oid>) {
+        self.report
+            .findings
+            .push(Finding::new(kind, record, commit));
+    }
+}
+
+/// A range to check: the commit it starts after (none: from the root) and its
+/// newest commit.
+type Range = (Option<git2::Oid>, git2::Oid);
+
+/// Runs the audit. `range` is `OLD..NEW`; `progress` hears (done, total) commits.
+pub fn verify(repo: &Repo, range: Option<&str>, progress: &dyn Fn(usize, usize)) -> Result<Report> {
+    let range_ids = range.map(|r| parse_range(repo, r)).transpose()?;
+    // A range is checked as of its newest commit (in a pre-receive hook, not yet
+    // the branch's tip).
+    let snapshot = match range_ids {
+        Some((_, new)) => Snapshot::at_commit(repo, new)?,
+        None => repo.snapshot()?,
+    };
+    let head = snapshot.commit().map(|c| c.id()).ok_or_else(|| {
+        Error::refused(
+            "the design repository has no commits",
+            "run `baseline init` first",
+        )
+    })?;
+    let mut audit = Audit {
+        repo,
+        report: Report {
+            head: Some(head.to_string()),
+            range: range.map(str::to_string),
+            ..Report::default()
+        },
+        added: HashMap::new(),
+        grown: HashSet::new(),
+        order: BTreeMap::new(),
+        content_files: content_files(&snapshot)?,
+        content_at: HashMap::new(),
+    };
+    walk::walk(&mut audit, range_ids, head, progress)?;
+    let only_added = range_ids.is_some();
+    if let Some((Some(old), _)) = range_ids {
+        versions::seed_order(&mut audit, &Snapshot::at_commit(repo, old)?)?;
+    }
+    versions::check_order(&mut audit);
+    versions::check_versions(&mut audit, &snapshot, only_added)?;
+    references::check_references(&mut audit, &snapshot, only_added)?;
+    references::check_lifecycles(&mut audit, &snapshot, only_added)?;
+    // Tags and the working tree belong to the repository, not to a range of
+    // commits: a pre-receive hook has neither.
+    if !only_added {
+        tags::check_stray_tags(&mut audit, &snapshot)?;
+        if !repo.is_bare() {
+            leftovers::check_leftovers(&mut audit)?;
+        }
+    }
+    Ok(audit.report)
+}
+
+/// Each artefact's content file name, so the walk can note what content each
+/// draft's commit held.
+fn content_files(snapshot: &Snapshot<'_>) -> Result<HashMap<String, String>> {
+    Ok(snapshot
+        .artefact_ids()?
+        .into_iter()
+        .filter_map(|id| Some((id.clone(), snapshot.artefact(&id).ok()??.file)))
+        .collect())
+}
+
+/// `OLD..NEW`; an empty OLD (`..NEW`) means everything up to NEW.
+fn parse_range(repo: &Repo, text: &str) -> Result<Range> {
+    let bad = || {
+        Error::usage(
+            format!("`{text}` is not a range"),
+            "write OLD..NEW, e.g. origin/main..HEAD or two commit ids",
+        )
+    };
+    let (old, new) = text.split_once("..").ok_or_else(bad)?;
+    let resolve = |spec: &str| -> Result<git2::Oid> {
+        Ok(repo
+            .git()
+            .revparse_single(spec)
+            .map_err(|_| {
+                Error::refused(
+                    format!("`{spec}` names no commit"),
+                    "give a branch, tag or commit id",
+                )
+            })?
+            .peel_to_commit()?
+            .id())
+    };
+    let old = if old.is_empty() {
+        None
+    } else {
+        Some(resolve(old)?)
+    };
+    Ok((old, resolve(new)?))
+}
+
+/// (artefact, version) for a version record's path.
+fn version_of(path: &str) -> Option<(String, VersionNumber)> {
+    let rest = path.strip_prefix("artefacts/")?;
+    let (artefact, file) = rest.split_once("/versions/")?;
+    Some((
+        artefact.to_string(),
+        file.strip_suffix(".toml")?.parse().ok()?,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::{Design, codes};
+    use super::*;
+
+    #[test]
+    fn a_repository_built_by_the_tool_verifies_clean() {
+        let design = Design::with_baseline();
+        let report = design.verify();
+        assert_eq!(codes(&report), Vec::<String>::new());
+        assert_eq!((report.versions, report.baselines), (2, 1));
+        // init, add, draft, decision, approve
+        assert_eq!(report.commits, 5);
+    }
+
+    #[test]
+    fn a_range_is_old_dot_dot_new_and_old_may_be_left_out() {
+        let design = Design::with_baseline();
+        let repo = design.repo();
+        let head = repo.git().revparse_single("HEAD").unwrap().id();
+        let parent = repo.git().revparse_single("HEAD~1").unwrap().id();
+        assert_eq!(
+            parse_range(&repo, "HEAD~1..HEAD").unwrap(),
+            (Some(parent), head)
+        );
+        assert_eq!(parse_range(&repo, "..HEAD").unwrap(), (None, head));
+        let not_a_range = parse_range(&repo, "HEAD").unwrap_err();
+        assert_eq!(not_a_range.kind, crate::ErrorKind::Usage);
+        assert!(parse_range(&repo, "HEAD..no-such-branch").is_err());
+    }
+
+    /// A range checks only what its commits added: an edit before it is not its
+    /// business, an edit in it is.
+    #[test]
+    fn a_range_checks_only_what_its_commits_did() {
+        let design = Design::with_baseline();
+        let text = design
+            .read("decisions/DEC1.toml")
+            .replace("Approved.", "Edited.");
+        design.commit_by_hand("decisions/DEC1.toml", &text);
+        design.run(&[
+            "decision",
+            "add",
+            "DEC2",
+            "--date",
+            "2023-06-05",
+            "--outcome",
+            "noted",
+            "--text",
+            "Noted.",
+        ]);
+        let repo = design.repo();
+        let range = |r: &str| codes(&verify(&repo, Some(r), &|_, _| {}).unwrap());
+        assert_eq!(range("HEAD~1..HEAD"), Vec::<String>::new());
+        assert_eq!(range("HEAD~2..HEAD"), ["record-edited decisions/DEC1.toml"]);
+    }
+}

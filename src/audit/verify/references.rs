@@ -1,0 +1,267 @@
+//! Cross-references and lifecycles: every id a decision or change names resolves,
+//! and every change's and action's history keeps its lifecycle.
+
+use std::collections::HashSet;
+
+use crate::error::Result;
+use crate::model::{Change, ChangeState, Decision, paths};
+use crate::repo::Snapshot;
+use crate::rules;
+
+use super::{Audit, Dangling, FindingKind};
+
+/// Every id a decision or change names resolves. `only_added`: a range is
+/// checked, and only the records its commits added.
+pub(super) fn check_references(
+    audit: &mut Audit<'_>,
+    snapshot: &Snapshot<'_>,
+    only_added: bool,
+) -> Result<()> {
+    let artefacts: HashSet<String> = snapshot.artefact_ids()?.into_iter().collect();
+    let in_scope = |path: &str| !only_added || audit.added.contains_key(path);
+    let mut unparsable = Vec::new();
+    let decisions = read_records(
+        snapshot,
+        "decisions",
+        paths::decision,
+        &in_scope,
+        &mut unparsable,
+        |id| snapshot.decision(id),
+    )?;
+    let changes = read_records(
+        snapshot,
+        "changes",
+        paths::change,
+        &in_scope,
+        &mut unparsable,
+        |id| snapshot.change(id),
+    )?;
+    let mut dangling = Vec::new();
+    for decision in &decisions {
+        dangling.extend(decision_references(snapshot, &artefacts, decision)?);
+    }
+    for change in &changes {
+        dangling.extend(change_references(snapshot, &artefacts, change)?);
+    }
+    for (record, reference) in dangling {
+        audit.find(FindingKind::DanglingReference(reference), record, None);
+    }
+    for (record, error) in unparsable {
+        audit.find(FindingKind::RecordUnparsable { error }, record, None);
+    }
+    Ok(())
+}
+
+/// The records of one folder that are in scope; those that do not parse are
+/// noted in `unparsable` as (path, why).
+fn read_records<T>(
+    snapshot: &Snapshot<'_>,
+    folder: &str,
+    path_of: fn(&str) -> String,
+    in_scope: &dyn Fn(&str) -> bool,
+    unparsable: &mut Vec<(String, String)>,
+    read: impl Fn(&str) -> Result<Option<T>>,
+) -> Result<Vec<T>> {
+    let mut records = Vec::new();
+    for name in snapshot.list(folder)? {
+        let Some(id) = name.strip_suffix(".toml") else {
+            continue;
+        };
+        let path = path_of(id);
+        if !in_scope(&path) {
+            continue;
+        }
+        match read(id) {
+            Ok(Some(record)) => records.push(record),
+            Ok(None) => {}
+            Err(err) => unparsable.push((path, err.message)),
+        }
+    }
+    Ok(records)
+}
+
+/// What a decision names that does not exist: artefacts it approves, changes it
+/// decides.
+fn decision_references(
+    snapshot: &Snapshot<'_>,
+    artefacts: &HashSet<String>,
+    decision: &Decision,
+) -> Result<Vec<(String, Dangling)>> {
+    let path = paths::decision(&decision.id);
+    let mut dangling: Vec<(String, Dangling)> = decision
+        .artefacts
+        .iter()
+        .filter(|a| !artefacts.contains(*a))
+        .map(|a| (path.clone(), Dangling::DecisionArtefact(a.clone())))
+        .collect();
+    for change in &decision.changes {
+        if !snapshot.exists(&paths::change(change))? {
+            dangling.push((path.clone(), Dangling::DecisionChange(change.clone())));
+        }
+    }
+    Ok(dangling)
+}
+
+/// What a change names that does not exist: artefacts it affects, decisions its
+/// steps cite.
+fn change_references(
+    snapshot: &Snapshot<'_>,
+    artefacts: &HashSet<String>,
+    change: &Change,
+) -> Result<Vec<(String, Dangling)>> {
+    let path = paths::change(&change.id);
+    let mut dangling: Vec<(String, Dangling)> = change
+        .affects
+        .iter()
+        .filter(|a| !artefacts.contains(*a))
+        .map(|a| (path.clone(), Dangling::ChangeAffects(a.clone())))
+        .collect();
+    for id in change.history.iter().filter_map(|s| s.decision.as_ref()) {
+        if !snapshot.exists(&paths::decision(id))? {
+            dangling.push((path.clone(), Dangling::StepDecision(id.clone())));
+        }
+    }
+    Ok(dangling)
+}
+
+/// Every change and action history (in a range: those the range added or grew)
+/// keeps its lifecycle: a step approving a change without a decision, say, added
+/// by hand, is found even though the record only grew.
+pub(super) fn check_lifecycles(
+    audit: &mut Audit<'_>,
+    snapshot: &Snapshot<'_>,
+    only_touched: bool,
+) -> Result<()> {
+    let touched =
+        |path: &str| !only_touched || audit.added.contains_key(path) || audit.grown.contains(path);
+    // Records that do not parse are reported by `check_references`.
+    let Ok(changes) = snapshot.changes() else {
+        return Ok(());
+    };
+    let mut broken = Vec::new();
+    for change in changes.iter().filter(|c| touched(&paths::change(&c.id))) {
+        let decision = |id: &str| snapshot.decision(id).ok().flatten();
+        let exclusive = |id: &str| approved_exclusive_by(&changes, change, id);
+        if let Err(why) = rules::check_history(change, &decision, &exclusive) {
+            broken.push((paths::change(&change.id), why));
+        }
+    }
+    for action in snapshot.actions().unwrap_or_default() {
+        let path = paths::action(&action.id);
+        match rules::check_action_history(&action) {
+            Err(why) if touched(&path) => broken.push((path, why)),
+            _ => {}
+        }
+    }
+    for (path, why) in broken {
+        audit.find(FindingKind::LifecycleBroken { why }, path, None);
+    }
+    Ok(())
+}
+
+/// Whether decision `id` approved a change that excludes `change` (or that it
+/// excludes): such a decision rejects `change` with it.
+fn approved_exclusive_by(changes: &[Change], change: &Change, id: &str) -> bool {
+    changes.iter().any(|other| {
+        other.id != change.id
+            && (other.excludes.contains(&change.id) || change.excludes.contains(&other.id))
+            && other
+                .history
+                .iter()
+                .any(|s| s.state == ChangeState::Approved && s.decision.as_deref() == Some(id))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::Design;
+
+    const WHO: &str = "recorded_by = \"Test Designer <designer@example.org>\"\n";
+
+    fn messages(design: &Design, code: &str) -> Vec<String> {
+        design
+            .verify()
+            .findings
+            .iter()
+            .filter(|f| f.code() == code)
+            .map(|f| format!("{}: {}", f.record, f.message()))
+            .collect()
+    }
+
+    #[test]
+    fn a_decision_naming_what_does_not_exist_is_found() {
+        let design = Design::with_draft();
+        design.commit_by_hand(
+            "decisions/DEC2.toml",
+            &format!(
+                "id = \"DEC2\"\ndate = \"2023-06-05\"\noutcome = \"approved\"\ntext = \"Yes.\"\n\
+                 artefacts = [\"DOC\", \"NOPE\"]\nchanges = [\"CR9\"]\n{WHO}\
+                 recorded_at = \"2023-06-05T00:00:00Z\"\n"
+            ),
+        );
+        assert_eq!(
+            messages(&design, "dangling-reference"),
+            [
+                "decisions/DEC2.toml: names artefact NOPE, which is not registered",
+                "decisions/DEC2.toml: names change CR9, which is not recorded",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_change_affecting_an_unregistered_artefact_is_found() {
+        let design = Design::with_draft();
+        design.run(&[
+            "change",
+            "add",
+            "CR1",
+            "--title",
+            "A change",
+            "--affects",
+            "DOC",
+            "--date",
+            "2023-06-04",
+        ]);
+        let text = design
+            .read("changes/CR1.toml")
+            .replace("CR1", "CR2")
+            .replace("[\"DOC\"]", "[\"NOPE\"]");
+        design.commit_by_hand("changes/CR2.toml", &text);
+        assert_eq!(
+            messages(&design, "dangling-reference"),
+            ["changes/CR2.toml: affects artefact NOPE, which is not registered"]
+        );
+    }
+
+    #[test]
+    fn a_change_approved_without_a_decision_breaks_its_lifecycle() {
+        let design = Design::with_draft();
+        design.run(&[
+            "change",
+            "add",
+            "CR1",
+            "--title",
+            "A change",
+            "--affects",
+            "DOC",
+            "--date",
+            "2023-06-04",
+        ]);
+        let mut text = design.read("changes/CR1.toml");
+        text.push_str(&format!(
+            "\n[[history]]\nstate = \"approved\"\ndate = \"2023-06-05\"\n{WHO}\
+             recorded_at = \"2023-06-05T00:00:00Z\"\n"
+        ));
+        // Only grown, so the walk lets it be; its lifecycle does not.
+        design.commit_by_hand("changes/CR1.toml", &text);
+        let findings = design.findings();
+        assert_eq!(findings, ["lifecycle-broken changes/CR1.toml"]);
+    }
+
+    #[test]
+    fn a_decision_record_that_does_not_parse_is_found() {
+        let design = Design::with_draft();
+        design.commit_by_hand("decisions/DEC2.toml", "id = \"DEC2\"\ndate = [not toml\n");
+        assert_eq!(design.findings(), ["record-unparsable decisions/DEC2.toml"]);
+    }
+}

@@ -1,0 +1,152 @@
+//! Baseline tags: each baseline has its annotated tag, with the record's message,
+//! on the commit that recorded it; and no baseline tag stands without its record.
+
+use crate::error::Result;
+use crate::model::{Status, VersionNumber, VersionRecord, paths};
+use crate::repo::Snapshot;
+
+use super::{Audit, FindingKind};
+
+/// The baseline at `path`, added by `commit` (if history shows one), has its tag.
+/// `tag_may_follow`: a range (a push) is checked, whose tags may arrive with it.
+pub(super) fn check_tag(
+    audit: &mut Audit<'_>,
+    path: &str,
+    record: &VersionRecord,
+    commit: Option<git2::Oid>,
+    tag_may_follow: bool,
+    title: &str,
+) {
+    let name = paths::tag(&record.artefact, &record.version);
+    let Ok(reference) = audit
+        .repo
+        .git()
+        .find_reference(&format!("refs/tags/{name}"))
+    else {
+        if !tag_may_follow {
+            let kind = FindingKind::TagMissing {
+                tag: name,
+                recorded: commit.is_some(),
+            };
+            audit.find(kind, path, commit);
+        }
+        return;
+    };
+    match annotation(&reference) {
+        None => audit.find(FindingKind::TagNotAnnotated, &name, commit),
+        // The message names the decisions and the hash: it must be the record's.
+        Some(message) if message.trim_end() != record.tag_message(title).trim_end() => {
+            audit.find(FindingKind::TagMessageMismatch, &name, commit)
+        }
+        Some(_) => {}
+    }
+    let target = reference.peel_to_commit().ok().map(|c| c.id());
+    match (target, commit) {
+        (Some(target), Some(commit)) if target != commit => {
+            let kind = FindingKind::TagMoved {
+                points_at: target.to_string(),
+                recorded_by: commit.to_string(),
+            };
+            audit.find(kind, &name, Some(target))
+        }
+        (_, None) => audit.find(FindingKind::BaselineUnrecorded, &name, target),
+        _ => {}
+    }
+}
+
+/// An annotated tag's message; none for a lightweight tag.
+fn annotation(reference: &git2::Reference<'_>) -> Option<String> {
+    let tag = reference.peel(git2::ObjectType::Tag).ok()?;
+    tag.as_tag()?.message().ok().flatten().map(str::to_string)
+}
+
+/// Tags of baselines whose record is gone, or is not a baseline: a tag is what
+/// people fetch, so one without its record would vouch for nothing.
+pub(super) fn check_stray_tags(audit: &mut Audit<'_>, snapshot: &Snapshot<'_>) -> Result<()> {
+    let names: Vec<String> = audit
+        .repo
+        .git()
+        .tag_names(Some("*/v*"))?
+        .iter()
+        .flatten()
+        .flatten()
+        .map(str::to_string)
+        .collect();
+    for name in names {
+        let Some((artefact, version)) = name.split_once("/v") else {
+            continue;
+        };
+        // Tags of things that are not artefacts are not ours to judge.
+        if !snapshot.exists(&paths::artefact(artefact))? {
+            continue;
+        }
+        let Ok(version) = version.parse::<VersionNumber>() else {
+            continue;
+        };
+        let record = snapshot.version(artefact, &version).ok().flatten();
+        if record.is_none_or(|r| r.status != Status::Baselined) {
+            let kind = FindingKind::StrayTag {
+                record: paths::version(artefact, &version),
+            };
+            audit.find(kind, &name, None);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::Design;
+
+    #[test]
+    fn a_deleted_tag_is_found_and_can_be_made_on_the_commit_that_recorded_it() {
+        let design = Design::with_baseline();
+        let recorded = design.git(&["rev-parse", "DOC/v1.0^{commit}"]);
+        design.git(&["tag", "-d", "DOC/v1.0"]);
+        let report = design.verify();
+        assert_eq!(report.findings.len(), 1, "{:?}", report.findings);
+        let missing = &report.findings[0];
+        assert_eq!(missing.code(), "tag-missing");
+        assert_eq!(missing.record, "artefacts/DOC/versions/1.0.toml");
+        assert_eq!(missing.commit.as_deref(), Some(recorded.trim()));
+        assert!(missing.repairable());
+    }
+
+    #[test]
+    fn a_lightweight_tag_in_place_of_the_annotated_one_is_found() {
+        let design = Design::with_baseline();
+        design.git(&["tag", "-d", "DOC/v1.0"]);
+        design.git(&["tag", "DOC/v1.0", "HEAD"]);
+        assert_eq!(design.findings(), ["tag-not-annotated DOC/v1.0"]);
+    }
+
+    #[test]
+    fn a_tag_moved_to_another_commit_with_another_message_is_found() {
+        let design = Design::with_baseline();
+        design.run(&[
+            "decision",
+            "add",
+            "DEC2",
+            "--date",
+            "2023-06-05",
+            "--outcome",
+            "noted",
+            "--text",
+            "Noted.",
+        ]);
+        design.git(&["tag", "-f", "-a", "DOC/v1.0", "-m", "moved", "HEAD"]);
+        assert_eq!(
+            design.findings(),
+            ["tag-message-mismatch DOC/v1.0", "tag-moved DOC/v1.0"]
+        );
+    }
+
+    #[test]
+    fn a_baseline_tag_on_a_draft_is_stray() {
+        let design = Design::with_baseline();
+        design.git(&["tag", "-a", "DOC/v0.1", "-m", "not a baseline", "HEAD"]);
+        // A tag of something that is not an artefact is not ours to judge.
+        design.git(&["tag", "-a", "OTHER/v1.0", "-m", "someone else's", "HEAD"]);
+        assert_eq!(design.findings(), ["stray-tag DOC/v0.1"]);
+    }
+}

@@ -1,0 +1,325 @@
+//! Version records: each one's content against its sha256 and blob, its file's
+//! name, the order versions were added in, and each baseline against the rules
+//! (and, through [`super::tags`], its tag).
+
+use std::collections::HashSet;
+
+use crate::error::Result;
+use crate::model::config::Policy;
+use crate::model::{Status, VersionRecord, paths};
+use crate::repo::Snapshot;
+use crate::rules::{self, BaselineRequest};
+
+use super::{Audit, FindingKind, tags, version_of};
+
+/// For a range: each artefact's versions continue from the highest one recorded
+/// before it, so a push cannot slip in a number below an existing version.
+pub(super) fn seed_order(audit: &mut Audit<'_>, before: &Snapshot<'_>) -> Result<()> {
+    let Some(commit) = before.commit().map(|c| c.id()) else {
+        return Ok(());
+    };
+    for (artefact, added) in audit.order.iter_mut() {
+        if let Some(highest) = before.version_numbers(artefact)?.into_iter().max() {
+            added.insert(0, (highest, commit));
+        }
+    }
+    Ok(())
+}
+
+/// Versions are added in increasing order: a lower number added later would
+/// rewrite what "the latest version" meant when it was approved.
+pub(super) fn check_order(audit: &mut Audit<'_>) {
+    let mut found = Vec::new();
+    for (artefact, added) in &audit.order {
+        for pair in added.windows(2) {
+            let ((before, _), (version, commit)) = (&pair[0], &pair[1]);
+            if version <= before {
+                let kind = FindingKind::VersionOrder {
+                    version: version.to_string(),
+                    after: before.to_string(),
+                };
+                found.push((kind, paths::version(artefact, version), *commit));
+            }
+        }
+    }
+    for (kind, record, commit) in found {
+        audit.find(kind, record, Some(commit));
+    }
+}
+
+/// Every version's content and, for baselines, tag and rules. `only_added`: a
+/// range is checked, and only the versions its commits added.
+pub(super) fn check_versions(
+    audit: &mut Audit<'_>,
+    snapshot: &Snapshot<'_>,
+    only_added: bool,
+) -> Result<()> {
+    let current = match snapshot.config() {
+        Ok(config) => config.policy,
+        Err(err) => {
+            audit.find(
+                FindingKind::ConfigUnreadable { error: err.message },
+                "baseline.toml",
+                None,
+            );
+            Policy::default()
+        }
+    };
+    let artefacts = if only_added {
+        artefacts_added(audit)
+    } else {
+        snapshot.artefact_ids()?
+    };
+    for id in artefacts {
+        let versions = match snapshot.versions(&id) {
+            Ok(v) => v,
+            Err(err) => {
+                audit.find(
+                    FindingKind::VersionsUnreadable { error: err.message },
+                    paths::versions_dir(&id),
+                    None,
+                );
+                continue;
+            }
+        };
+        check_file_names(audit, snapshot, &id, &versions)?;
+        let title = snapshot
+            .artefact(&id)
+            .ok()
+            .flatten()
+            .map(|a| a.title)
+            .unwrap_or_default();
+        for (n, record) in versions.iter().enumerate() {
+            let path = paths::version(&id, &record.version);
+            let added = audit.added.get(&path).map(|&(commit, _)| commit);
+            if only_added && added.is_none() {
+                continue;
+            }
+            audit.report.versions += 1;
+            check_content(audit, &path, record, added);
+            if record.status == Status::Baselined {
+                audit.report.baselines += 1;
+                tags::check_tag(audit, &path, record, added, only_added, &title);
+                let policy = policy_when_recorded(audit, added, &current)?;
+                check_rules(audit, snapshot, &path, record, &versions[..n], &policy)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The artefacts with a version the walked commits added, each once.
+fn artefacts_added(audit: &Audit<'_>) -> Vec<String> {
+    let mut ids: Vec<String> = audit
+        .added
+        .keys()
+        .filter_map(|p| version_of(p))
+        .map(|(artefact, _)| artefact)
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+/// A baseline answers to the policy in force when it was recorded, not to one
+/// set since.
+fn policy_when_recorded(
+    audit: &Audit<'_>,
+    commit: Option<git2::Oid>,
+    current: &Policy,
+) -> Result<Policy> {
+    Ok(match commit {
+        Some(commit) => Snapshot::at_commit(audit.repo, commit)?
+            .config()
+            .map(|c| c.policy)
+            .unwrap_or_else(|_| current.clone()),
+        None => current.clone(),
+    })
+}
+
+/// Each version file holds the version its name says, of the artefact whose
+/// folder it is in: a record under another name would borrow that version's
+/// commit and tag.
+fn check_file_names(
+    audit: &mut Audit<'_>,
+    snapshot: &Snapshot<'_>,
+    id: &str,
+    versions: &[VersionRecord],
+) -> Result<()> {
+    let expected: HashSet<String> = versions
+        .iter()
+        .map(|v| format!("{}.toml", v.version))
+        .collect();
+    for name in snapshot.list(&paths::versions_dir(id))? {
+        if name.ends_with(".toml") && !expected.contains(&name) {
+            audit.find(
+                FindingKind::FileNameMismatch,
+                format!("{}/{name}", paths::versions_dir(id)),
+                None,
+            );
+        }
+    }
+    for record in versions.iter().filter(|v| v.artefact != id) {
+        let kind = FindingKind::WrongArtefact {
+            named: record.artefact.clone(),
+            folder: id.to_string(),
+        };
+        audit.find(kind, paths::version(id, &record.version), None);
+    }
+    Ok(())
+}
+
+/// The content hashes to the record's sha256 and blob; and a draft's own commit
+/// held that content at the artefact's file, so what was reviewed is what git
+/// shows at that commit.
+fn check_content(
+    audit: &mut Audit<'_>,
+    path: &str,
+    record: &VersionRecord,
+    commit: Option<git2::Oid>,
+) {
+    if let Err(err) = audit.repo.version_content(record) {
+        audit.find(
+            FindingKind::ContentMismatch { error: err.message },
+            path,
+            commit,
+        );
+        return;
+    }
+    if let (Status::Draft, Some(commit)) = (record.status, commit) {
+        let held = audit
+            .content_at
+            .get(path)
+            .copied()
+            .flatten()
+            .map(|id| id.to_string());
+        if held.as_deref() != Some(record.blob.as_str()) {
+            let kind = FindingKind::CommitContentMismatch {
+                held,
+                file: record.file.clone(),
+                blob: record.blob.clone(),
+            };
+            audit.find(kind, path, Some(commit));
+        }
+    }
+}
+
+/// A baseline keeps the rules `approve` enforced when it was made: checked again
+/// here because a record written by hand never went through `approve`.
+fn check_rules(
+    audit: &mut Audit<'_>,
+    snapshot: &Snapshot<'_>,
+    path: &str,
+    record: &VersionRecord,
+    earlier: &[VersionRecord],
+    policy: &Policy,
+) -> Result<()> {
+    let decisions = record
+        .decisions
+        .iter()
+        .map(|id| Ok((id.clone(), snapshot.decision(id)?)))
+        .collect::<Result<Vec<_>>>()?;
+    let changes = record
+        .changes
+        .iter()
+        .map(|id| Ok((id.clone(), snapshot.change(id)?)))
+        .collect::<Result<Vec<_>>>()?;
+    let request = BaselineRequest {
+        artefact: &record.artefact,
+        versions: earlier,
+        draft: record.promotes.as_ref(),
+        version: Some(&record.version),
+        date: record.date,
+        decisions: &decisions,
+        changes: &changes,
+        policy,
+    };
+    match rules::check_baseline(&request) {
+        Err(err) => audit.find(FindingKind::RuleBroken { error: err.message }, path, None),
+        Ok(plan) if plan.promotes.sha256 != record.sha256 || plan.promotes.blob != record.blob => {
+            let kind = FindingKind::BaselineNotDraft {
+                draft: plan.promotes.version.to_string(),
+            };
+            audit.find(kind, path, None)
+        }
+        Ok(_) => {}
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::Design;
+
+    /// Draft 0.1's record, rewritten as `version` with `edit` applied.
+    fn copy_of_draft(design: &Design, version: &str, edit: &dyn Fn(String) -> String) -> String {
+        let text = design
+            .read("artefacts/DOC/versions/0.1.toml")
+            .replace("version = \"0.1\"", &format!("version = \"{version}\""));
+        edit(text)
+    }
+
+    #[test]
+    fn a_version_whose_content_does_not_hash_to_its_record_is_found() {
+        let design = Design::with_draft();
+        let text = copy_of_draft(&design, "0.2", &|text| {
+            let sha = text.split("sha256 = \"").nth(1).unwrap()[..64].to_string();
+            text.replace(&sha, &"0".repeat(64))
+        });
+        design.commit_by_hand("artefacts/DOC/versions/0.2.toml", &text);
+        assert_eq!(
+            design.findings(),
+            ["content-mismatch artefacts/DOC/versions/0.2.toml"]
+        );
+    }
+
+    #[test]
+    fn a_version_recorded_after_a_higher_one_is_found() {
+        let design = Design::with_draft();
+        design.write("artefacts/DOC/doc.md", "# Scope\n\nThe second text.\n");
+        design.run(&["draft", "DOC", "--date", "2023-06-02"]);
+        let text = copy_of_draft(&design, "0.1.5", &|text| text);
+        design.commit_by_hand("artefacts/DOC/versions/0.1.5.toml", &text);
+        let report = design.verify();
+        let order = report
+            .findings
+            .iter()
+            .find(|f| f.code() == "version-order")
+            .expect("the order is found");
+        assert_eq!(order.record, "artefacts/DOC/versions/0.1.5.toml");
+        assert_eq!(
+            order.message(),
+            "version 0.1.5 was recorded after 0.2; version numbers only increase"
+        );
+    }
+
+    #[test]
+    fn a_version_file_named_for_another_version_is_found() {
+        let design = Design::with_draft();
+        let text = design.read("artefacts/DOC/versions/0.1.toml");
+        design.commit_by_hand("artefacts/DOC/versions/0.3.toml", &text);
+        assert!(
+            design
+                .findings()
+                .contains(&"file-name-mismatch artefacts/DOC/versions/0.3.toml".to_string()),
+            "{:?}",
+            design.findings()
+        );
+    }
+
+    /// A baseline written by hand never went through `approve`'s rules.
+    #[test]
+    fn a_baseline_citing_no_recorded_decision_breaks_a_rule() {
+        let design = Design::with_draft();
+        let text = copy_of_draft(&design, "1.0", &|text| {
+            text.replace("\"draft\"", "\"baselined\"")
+                + "promotes = \"0.1\"\ndecisions = [\"DEC9\"]\n"
+        });
+        design.commit_by_hand("artefacts/DOC/versions/1.0.toml", &text);
+        let findings = design.findings();
+        assert!(
+            findings.contains(&"rule-broken artefacts/DOC/versions/1.0.toml".to_string()),
+            "{findings:?}"
+        );
+    }
+}

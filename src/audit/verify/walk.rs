@@ -1,0 +1,278 @@
+//! The history walk: every commit from oldest to newest, noting where each record
+//! file was added and catching any later edit or deletion. Records are written
+//! once, so the first commit that holds one is the one that vouches for it.
+
+use std::collections::HashMap;
+
+use crate::audit::history::{Change, Delta, Differ};
+use crate::error::Result;
+use crate::model::paths;
+
+use super::{Audit, FindingKind, Range, version_of};
+
+/// Walks the commits of `range` (or all of history up to `head`), oldest first.
+pub(super) fn walk(
+    audit: &mut Audit<'_>,
+    range: Option<Range>,
+    head: git2::Oid,
+    progress: &dyn Fn(usize, usize),
+) -> Result<()> {
+    let git = audit.repo.git();
+    let commits = oldest_first(git, range, head)?;
+    audit.report.commits = commits.len();
+    let odb = git.odb()?;
+    let mut differ = Differ::new(&odb);
+    for (n, id) in commits.iter().enumerate() {
+        progress(n, commits.len());
+        let commit = git.find_commit(*id)?;
+        let parents: Vec<git2::Oid> = commit.parent_ids().collect();
+        for delta in merged_deltas(&mut differ, git, &parents, commit.tree_id())? {
+            note_draft_content(audit, &mut differ, commit.tree_id(), &delta)?;
+            record_change(audit, &delta, *id)?;
+        }
+    }
+    progress(commits.len(), commits.len());
+    Ok(())
+}
+
+fn oldest_first(
+    git: &git2::Repository,
+    range: Option<Range>,
+    head: git2::Oid,
+) -> Result<Vec<git2::Oid>> {
+    let mut walk = git.revwalk()?;
+    walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)?;
+    match range {
+        Some((old, new)) => {
+            walk.push(new)?;
+            if let Some(old) = old {
+                walk.hide(old)?;
+            }
+        }
+        None => walk.push(head)?,
+    }
+    Ok(walk.collect::<std::result::Result<_, _>>()?)
+}
+
+/// Where a version record is added, notes the content its commit held at the
+/// artefact's file: a draft records the working content of its own commit.
+fn note_draft_content(
+    audit: &mut Audit<'_>,
+    differ: &mut Differ<'_>,
+    tree: git2::Oid,
+    delta: &Delta,
+) -> Result<()> {
+    if let (Change::Added, Some((artefact, _))) = (delta.change, version_of(&delta.path))
+        && let Some(file) = audit.content_files.get(&artefact)
+    {
+        let blob = differ.blob_at(tree, &paths::content(&artefact, file))?;
+        audit.content_at.insert(delta.path.clone(), blob);
+    }
+    Ok(())
+}
+
+fn record_change(audit: &mut Audit<'_>, delta: &Delta, commit: git2::Oid) -> Result<()> {
+    let path = delta.path.as_str();
+    match (delta.change, delta.old, delta.new) {
+        (Change::Added, _, Some(new)) => {
+            audit.added.insert(path.to_string(), (commit, new));
+            if let Some((artefact, version)) = version_of(path) {
+                audit
+                    .order
+                    .entry(artefact)
+                    .or_default()
+                    .push((version, commit));
+            }
+        }
+        (Change::Deleted, ..) => audit.find(FindingKind::RecordDeleted, path, Some(commit)),
+        // No old blob: a merge edited a record one side brought in (see
+        // `merged_deltas`).
+        (Change::Modified, None, _) => {
+            audit.find(FindingKind::RecordEditedInMerge, path, Some(commit))
+        }
+        (Change::Modified, Some(old), Some(new)) if may_grow(path) => {
+            audit.grown.insert(path.to_string());
+            if !only_grew(audit, old, new)? {
+                audit.find(FindingKind::HistoryRewritten, path, Some(commit));
+            }
+        }
+        // The policy file is changed by `policy set`; each baseline is checked
+        // against the policy in force when it was recorded.
+        (Change::Modified, ..) if path == "baseline.toml" => {}
+        _ => audit.find(FindingKind::RecordEdited, path, Some(commit)),
+    }
+    Ok(())
+}
+
+/// Records whose history may gain steps; every other record is written once.
+fn may_grow(path: &str) -> bool {
+    path.starts_with("changes/") || path.starts_with("actions/")
+}
+
+/// Whether a change or action record only grew: the same fields, and its old
+/// history as the start of its new one. A record that does not parse is left to
+/// the checks that read records.
+fn only_grew(audit: &Audit<'_>, old: git2::Oid, new: git2::Oid) -> Result<bool> {
+    let parse = |id: git2::Oid| -> Result<Option<toml::Table>> {
+        let blob = audit.repo.git().find_blob(id)?;
+        Ok(std::str::from_utf8(blob.content())
+            .ok()
+            .and_then(|text| text.parse::<toml::Table>().ok()))
+    };
+    let (Some(mut before), Some(mut after)) = (parse(old)?, parse(new)?) else {
+        return Ok(true);
+    };
+    let steps = |table: &mut toml::Table| match table.remove("history") {
+        Some(toml::Value::Array(steps)) => steps,
+        _ => Vec::new(),
+    };
+    let (old_steps, new_steps) = (steps(&mut before), steps(&mut after));
+    Ok(before == after && new_steps.starts_with(&old_steps))
+}
+
+/// What a commit changed among the records, against all its parents: a merge
+/// adds a record only if no parent had it, edits one only if it differs from every
+/// parent that had it, and deletes one a parent had. A record a merge brings in
+/// unchanged from one parent was checked where that parent's history made it.
+fn merged_deltas(
+    differ: &mut Differ<'_>,
+    git: &git2::Repository,
+    parents: &[git2::Oid],
+    tree: git2::Oid,
+) -> Result<Vec<Delta>> {
+    let parent_tree = |id: &git2::Oid| -> Result<git2::Oid> { Ok(git.find_commit(*id)?.tree_id()) };
+    match parents {
+        [] => differ.diff(None, tree),
+        [only] => differ.diff(Some(parent_tree(only)?), tree),
+        [first, rest @ ..] => {
+            let mut deltas = differ.diff(Some(parent_tree(first)?), tree)?;
+            for other in rest {
+                let against: HashMap<String, Change> = differ
+                    .diff(Some(parent_tree(other)?), tree)?
+                    .into_iter()
+                    .map(|d| (d.path, d.change))
+                    .collect();
+                deltas.retain_mut(|d| match against.get(&d.path) {
+                    // Unchanged from this parent: it brought the record in.
+                    None => false,
+                    // This parent had it too: an edit, not an addition.
+                    Some(Change::Modified) if d.change == Change::Added => {
+                        d.change = Change::Modified;
+                        true
+                    }
+                    Some(_) => true,
+                });
+            }
+            Ok(deltas)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::Design;
+
+    const DEC2: &str = "id = \"DEC2\"\ndate = \"2023-06-05\"\noutcome = \"noted\"\ntext = \"Noted.\"\n\
+                        recorded_by = \"Test Designer <designer@example.org>\"\n\
+                        recorded_at = \"2023-06-05T00:00:00Z\"\n";
+
+    #[test]
+    fn a_record_edited_after_its_commit_is_found_at_the_editing_commit() {
+        let design = Design::with_baseline();
+        let text = design
+            .read("decisions/DEC1.toml")
+            .replace("Approved.", "Approved, as amended.");
+        design.commit_by_hand("decisions/DEC1.toml", &text);
+        let head = design.git(&["rev-parse", "HEAD"]);
+        let report = design.verify();
+        let edited = report
+            .findings
+            .iter()
+            .find(|f| f.code() == "record-edited")
+            .expect("the edit is found");
+        assert_eq!(edited.record, "decisions/DEC1.toml");
+        assert_eq!(edited.commit.as_deref(), Some(head.trim()));
+        assert!(!edited.repairable());
+    }
+
+    #[test]
+    fn a_deleted_record_is_found() {
+        let design = Design::with_baseline();
+        design.git(&["rm", "--quiet", "artefacts/DOC/versions/0.1.toml"]);
+        design.git(&["commit", "--quiet", "-m", "Remove a draft"]);
+        assert!(
+            design
+                .findings()
+                .contains(&"record-deleted artefacts/DOC/versions/0.1.toml".to_string()),
+            "{:?}",
+            design.findings()
+        );
+    }
+
+    /// A change's history grows through `change set`; rewriting its fields does not.
+    #[test]
+    fn a_change_may_gain_steps_but_not_be_rewritten() {
+        let design = Design::with_draft();
+        design.run(&[
+            "change",
+            "add",
+            "CR1",
+            "--title",
+            "A change",
+            "--affects",
+            "DOC",
+            "--date",
+            "2023-06-04",
+        ]);
+        design.run(&[
+            "change",
+            "set",
+            "CR1",
+            "impact-assessment",
+            "--date",
+            "2023-06-05",
+        ]);
+        assert_eq!(design.findings(), Vec::<String>::new());
+
+        let text = design
+            .read("changes/CR1.toml")
+            .replace("A change", "Another change");
+        design.commit_by_hand("changes/CR1.toml", &text);
+        assert_eq!(design.findings(), ["history-rewritten changes/CR1.toml"]);
+    }
+
+    /// Merges `side`, which added decision DEC2, into the default branch;
+    /// `resolve` may change the merge's result before it is committed.
+    fn merge_a_side_branch(design: &Design, resolve: &dyn Fn(&Design)) {
+        let main = design.git(&["branch", "--show-current"]);
+        design.git(&["checkout", "--quiet", "-b", "side"]);
+        design.commit_by_hand("decisions/DEC2.toml", DEC2);
+        design.git(&["checkout", "--quiet", main.trim()]);
+        design.git(&["merge", "--quiet", "--no-ff", "--no-commit", "side"]);
+        resolve(design);
+        design.git(&["add", "--all"]);
+        design.git(&["commit", "--quiet", "-m", "Merge side"]);
+    }
+
+    #[test]
+    fn a_merge_that_brings_in_a_record_unchanged_is_clean() {
+        let design = Design::with_baseline();
+        merge_a_side_branch(&design, &|_| {});
+        assert_eq!(design.findings(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_merge_that_changes_a_record_one_side_committed_is_found() {
+        let design = Design::with_baseline();
+        merge_a_side_branch(&design, &|design| {
+            design.write(
+                "decisions/DEC2.toml",
+                &DEC2.replace("Noted.", "Noted, differently."),
+            );
+        });
+        assert_eq!(
+            design.findings(),
+            ["record-edited-in-merge decisions/DEC2.toml"]
+        );
+    }
+}
