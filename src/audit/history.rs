@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::error::Result;
+use crate::model::paths::{ACTIONS, ARTEFACTS, CHANGES, DECISIONS, MEETINGS, Record, VERSIONS};
 
 /// How a record file changed in a commit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,19 +93,16 @@ fn order(a: &Entry<'_>, b: &Entry<'_>) -> Ordering {
 
 /// Whether a path is, or leads to, a record file.
 fn wanted(path: &str, is_tree: bool) -> bool {
-    let parts: Vec<&str> = path.split('/').collect();
-    match (parts.as_slice(), is_tree) {
-        (["baseline.toml"], false) => true,
-        (["artefacts" | "decisions" | "changes" | "meetings" | "actions"], true) => true,
-        (["decisions" | "changes" | "meetings" | "actions", name], false) => {
-            name.ends_with(".toml")
-        }
-        (["artefacts", _], true) => true,
-        (["artefacts", _, "artefact.toml"], false) => true,
-        (["artefacts", _, "versions"], true) => true,
-        (["artefacts", _, "versions", name], false) => name.ends_with(".toml"),
-        _ => false,
+    if !is_tree {
+        return Record::is_record_place(path);
     }
+    let parts: Vec<&str> = path.split('/').collect();
+    matches!(
+        parts.as_slice(),
+        [ARTEFACTS | DECISIONS | CHANGES | MEETINGS | ACTIONS]
+            | [ARTEFACTS, _]
+            | [ARTEFACTS, _, VERSIONS]
+    )
 }
 
 /// Reads trees once: a commit's unchanged folders are its parent's.

@@ -85,6 +85,20 @@ impl<'p> Record<'p> {
         }
     }
 
+    /// Whether `path` is where a record of some kind would be kept, even one whose
+    /// name does not read (`artefacts/DES196/versions/draft.toml`).
+    pub fn is_record_place(path: &str) -> bool {
+        let parts: Vec<&str> = path.split('/').collect();
+        let toml = |name: &str| name.ends_with(".toml");
+        match parts.as_slice() {
+            [CONFIG] => true,
+            [ARTEFACTS, _, ARTEFACT_RECORD] => true,
+            [ARTEFACTS, _, VERSIONS, name] => toml(name),
+            [DECISIONS | CHANGES | MEETINGS | ACTIONS, name] => toml(name),
+            _ => false,
+        }
+    }
+
     /// Whether the record may gain dated steps after it is written (a change's
     /// lifecycle, an action's progress); every other record is written once.
     pub fn may_grow(&self) -> bool {
@@ -139,6 +153,8 @@ mod tests {
         ] {
             assert_eq!(Record::parse(path), None, "{path}");
         }
+        assert!(Record::is_record_place("artefacts/DES138/versions/x.toml"));
+        assert!(!Record::is_record_place("artefacts/DES138/catalogue.csv"));
         assert!(Record::parse("changes/CR027.toml").unwrap().may_grow());
         assert!(!Record::parse("decisions/D1.toml").unwrap().may_grow());
     }

@@ -2,6 +2,7 @@
 //! the working tree that were never committed or differ from the commit.
 
 use crate::error::Result;
+use crate::model::paths::Record;
 
 use super::{Audit, FindingKind};
 
@@ -50,14 +51,7 @@ fn record_files_changed(git: &git2::Repository) -> Result<Vec<(String, git2::Sta
 }
 
 fn is_record(path: &str) -> bool {
-    let in_folder = |folder: &str| path.starts_with(folder) && path.ends_with(".toml");
-    path == "baseline.toml"
-        || path.ends_with("/artefact.toml")
-        || (in_folder("artefacts/") && path.contains("/versions/"))
-        || in_folder("decisions/")
-        || in_folder("changes/")
-        || in_folder("meetings/")
-        || in_folder("actions/")
+    Record::is_record_place(path)
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ mod walk;
 #[cfg(test)]
 mod testing;
 
+use crate::model::paths::Record;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
@@ -162,12 +163,10 @@ fn parse_range(repo: &Repo, text: &str) -> Result<Range> {
 
 /// (artefact, version) for a version record's path.
 fn version_of(path: &str) -> Option<(String, VersionNumber)> {
-    let rest = path.strip_prefix("artefacts/")?;
-    let (artefact, file) = rest.split_once("/versions/")?;
-    Some((
-        artefact.to_string(),
-        file.strip_suffix(".toml")?.parse().ok()?,
-    ))
+    match Record::parse(path)? {
+        Record::Version(artefact, version) => Some((artefact.to_string(), version)),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! on the commit that recorded it; and no baseline tag stands without its record.
 
 use crate::error::Result;
-use crate::model::{Status, VersionNumber, VersionRecord, paths};
+use crate::model::{Status, VersionRecord, paths};
 use crate::repo::Snapshot;
 
 use super::{Audit, FindingKind};
@@ -73,16 +73,13 @@ pub(super) fn check_stray_tags(audit: &mut Audit<'_>, snapshot: &Snapshot<'_>) -
         .map(str::to_string)
         .collect();
     for name in names {
-        let Some((artefact, version)) = name.split_once("/v") else {
+        let Some((artefact, version)) = paths::parse_tag(&name) else {
             continue;
         };
         // Tags of things that are not artefacts are not ours to judge.
         if !snapshot.exists(&paths::artefact(artefact))? {
             continue;
         }
-        let Ok(version) = version.parse::<VersionNumber>() else {
-            continue;
-        };
         let record = snapshot.version(artefact, &version).ok().flatten();
         if record.is_none_or(|r| r.status != Status::Baselined) {
             let kind = FindingKind::StrayTag {

@@ -106,7 +106,7 @@ fn record_change(audit: &mut Audit<'_>, delta: &Delta, commit: git2::Oid) -> Res
 
 /// Records whose history may gain steps; every other record is written once.
 fn may_grow(path: &str) -> bool {
-    path.starts_with("changes/") || path.starts_with("actions/")
+    crate::model::paths::Record::parse(path).is_some_and(|record| record.may_grow())
 }
 
 /// Whether a change or action record only grew: the same fields, and its old
