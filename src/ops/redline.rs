@@ -33,19 +33,14 @@ pub fn redline(snapshot: &Snapshot<'_>, options: &Options<'_>) -> Result<Compare
         Some(text) => named(text)?,
         None => default_from(&artefact, &versions, &to)?,
     };
-    let (old, new) = (
-        resolve::bytes(snapshot, &from)?,
-        resolve::bytes(snapshot, &to)?,
-    );
+    let (old, new) = resolve::bytes_pair(snapshot, &from, &to)?;
     let read_as = ReadAs {
         format: artefact.format,
         key: artefact.key.as_deref(),
     };
     let comparison = redline::compare(&old, &new, read_as);
-    let texts = match (redline::as_text(&old), redline::as_text(&new)) {
-        (Some(a), Some(b)) if !matches!(comparison.body, redline::model::Body::Binary) => {
-            (a.to_string(), b.to_string())
-        }
+    let texts = match (String::from_utf8(old), String::from_utf8(new)) {
+        (Ok(a), Ok(b)) if !matches!(comparison.body, redline::model::Body::Binary) => (a, b),
         _ => (String::new(), String::new()),
     };
     let mut redline = Redline {
