@@ -153,12 +153,57 @@ fn every_tampering_is_caught_and_named() {
             ],
         ),
         (
+            "break a record's TOML",
+            |repo| {
+                edit(
+                    repo,
+                    "decisions/DAG-DEC58.toml",
+                    "outcome = \"approved\"",
+                    "outcome = approved",
+                );
+                git_in(repo, &["commit", "-qam", "Quick edit"]);
+            },
+            vec![
+                "record decisions/DAG-DEC58.toml",
+                "history decisions/DAG-DEC58.toml",
+            ],
+        ),
+        (
+            "file a record under another version's name",
+            |repo| {
+                std::fs::copy(
+                    repo.join("artefacts/OC/versions/0.1.toml"),
+                    repo.join("artefacts/OC/versions/0.3.toml"),
+                )
+                .unwrap();
+                git_in(repo, &["add", "artefacts/OC/versions/0.3.toml"]);
+                git_in(repo, &["commit", "-qm", "Record 0.3"]);
+            },
+            vec!["record artefacts/OC/versions/0.3.toml"],
+        ),
+        (
             "move a tag",
             |repo| {
                 git_in(
                     repo,
                     &["tag", "-f", "-a", "-m", "moved", "DES196/v1.0", "HEAD"],
                 );
+            },
+            vec!["tag DES196/v1.0"],
+        ),
+        (
+            "re-make a tag on the right commit with a forged message",
+            |repo| {
+                let commit = git_in(repo, &["rev-parse", "DES196/v1.0^{commit}"]);
+                let message = git_in(repo, &["tag", "-l", "--format=%(contents)", "DES196/v1.0"]);
+                let forged = message.replace("Decisions: DAG-DEC57", "Decisions: DAG-DEC56");
+                assert_ne!(forged, message);
+                git_in(repo, &["tag", "-d", "DES196/v1.0"]);
+                git_in(
+                    repo,
+                    &["tag", "-a", "-m", &forged, "DES196/v1.0", commit.trim()],
+                );
+                assert_eq!(git_in(repo, &["rev-parse", "DES196/v1.0^{commit}"]), commit);
             },
             vec!["tag DES196/v1.0"],
         ),
@@ -290,7 +335,11 @@ fn every_tampering_is_caught_and_named() {
     ];
     // Written out, not counted from the list: a tampering dropped from the list
     // by mistake fails here.
-    assert_eq!(tamperings.len(), 11, "the suite has eleven tamperings");
+    assert_eq!(
+        tamperings.len(),
+        14,
+        "the README promises fourteen tamperings"
+    );
     let mut caught = 0;
     let mut missed_all = Vec::new();
     for (name, tamper, expected) in &tamperings {
@@ -302,9 +351,9 @@ fn every_tampering_is_caught_and_named() {
         }
         missed_all.extend(missed);
     }
-    println!("caught {caught} of 11 tamperings");
+    println!("caught {caught} of 14 tamperings");
     assert!(missed_all.is_empty(), "{missed_all:#?}");
-    assert_eq!(caught, 11);
+    assert_eq!(caught, 14);
 }
 
 #[test]
