@@ -298,6 +298,58 @@ fn references_resolve_every_way() {
     assert_eq!(bad.status.code(), Some(2));
 }
 
+/// The terminal columns `text` takes, for the characters the test below uses:
+/// CJK ideographs and the emoji take two, a combining accent none.
+fn columns(text: &str) -> usize {
+    text.chars()
+        .map(|c| match c {
+            '\u{0300}'..='\u{036F}' => 0,
+            '\u{4E00}'..='\u{9FFF}' | '\u{1F300}'..='\u{1FAFF}' => 2,
+            _ => 1,
+        })
+        .sum()
+}
+
+#[test]
+fn register_columns_line_up_whatever_the_script_of_a_title() {
+    let design = Design::new();
+    for (id, title) in [
+        ("CAT", "設計書 Interface Catalogue"),
+        ("DRAW", "📐 Drawings"),
+        ("MENU", "Cafe\u{301} menu"),
+        ("PLAIN", "Plain title"),
+    ] {
+        let file = format!("in/{id}.md");
+        design.write(&file, &format!("# {title}\n"));
+        design.ok(&["add", id, "--title", title, &file]);
+    }
+    let listed = design.ok(&["list"]);
+    let lines: Vec<&str> = listed
+        .lines()
+        .skip_while(|l| !l.starts_with("ARTEFACT"))
+        .take(5)
+        .collect();
+    assert_eq!(lines.len(), 5, "{listed}");
+    // Where each cell starts, in terminal columns (cells are set apart by at
+    // least two spaces; the titles hold single spaces only).
+    let starts = |line: &str| -> Vec<usize> {
+        let mut starts = Vec::new();
+        let mut rest = line;
+        while !rest.is_empty() {
+            starts.push(columns(&line[..line.len() - rest.len()]));
+            let end = rest.find("  ").unwrap_or(rest.len());
+            rest = rest[end..].trim_start_matches(' ');
+        }
+        starts
+    };
+    // ARTEFACT is 8 wide, then 2 spaces; the widest title, 設計書 Interface
+    // Catalogue, takes 3 × 2 + 20 = 26 columns, then 2 spaces: BASELINE at 38.
+    for line in &lines {
+        assert_eq!(starts(line)[..3], [0, 10, 38], "{line:?} in\n{listed}");
+        assert_eq!(starts(line), starts(lines[0]), "{line:?} in\n{listed}");
+    }
+}
+
 #[test]
 fn register_log_and_status_report_the_state() {
     let design = Design::with_artefacts();
