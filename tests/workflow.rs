@@ -433,7 +433,18 @@ fn output_has_no_colour_when_piped_or_under_no_color() {
         .env_remove("NO_COLOR")
         .output()
         .unwrap();
-    assert!(!String::from_utf8_lossy(&out.stdout).contains('\u{1b}'));
+    // A failed command prints nothing, with no colour either: each run must list.
+    let listed = |out: &std::process::Output| {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(text.contains("A document"), "{text}");
+        text
+    };
+    assert!(!listed(&out).contains('\u{1b}'));
     let forced = design
         .cmd()
         .args(["list"])
@@ -441,10 +452,7 @@ fn output_has_no_colour_when_piped_or_under_no_color() {
         .env_remove("NO_COLOR")
         .output()
         .unwrap();
-    assert!(
-        String::from_utf8_lossy(&forced.stdout).contains('\u{1b}'),
-        "colour can be forced"
-    );
+    assert!(listed(&forced).contains('\u{1b}'), "colour can be forced");
     let no_color = design
         .cmd()
         .args(["list"])
@@ -452,10 +460,7 @@ fn output_has_no_colour_when_piped_or_under_no_color() {
         .env("NO_COLOR", "1")
         .output()
         .unwrap();
-    assert!(
-        !String::from_utf8_lossy(&no_color.stdout).contains('\u{1b}'),
-        "NO_COLOR wins"
-    );
+    assert!(!listed(&no_color).contains('\u{1b}'), "NO_COLOR wins");
 }
 
 fn sha256(bytes: &[u8]) -> String {
@@ -563,6 +568,9 @@ fn version_numbers_are_written_one_way() {
     design.ok(&["draft", "DOC", "--version", "0.5.0", "--date", "2023-06-02"]);
     assert!(design.file("artefacts/DOC/versions/0.5.toml").exists());
     assert!(!design.file("artefacts/DOC/versions/0.5.0.toml").exists());
+    let record = design.read("artefacts/DOC/versions/0.5.toml");
+    assert!(record.contains("version = \"0.5\"\n"), "{record}");
+    assert_eq!(design.json(&["log", "DOC"])[0]["version"], "0.5");
 }
 
 #[test]
@@ -580,6 +588,10 @@ fn a_note_cannot_pose_as_a_trailer() {
     let first = design.json(&["trace", "DOC@0.1"]);
     let recorded = design.git(&["rev-list", "-1", "--grep=^Draft DOC v0.1$", "HEAD"]);
     assert_eq!(first["commit"], recorded.trim());
+    let noted = design.json(&["trace", "DOC@0.2"]);
+    assert_eq!(noted["commit"], design.git(&["rev-parse", "HEAD"]).trim());
+    assert_ne!(noted["commit"], first["commit"]);
+    assert_eq!(design.json(&["log", "DOC"])[0]["version"], "0.2");
 }
 
 #[test]
