@@ -26,7 +26,8 @@ fi
 OUT="${1:-$(mktemp -d)}"
 mkdir -p "$OUT"
 REPO="$(mktemp -d)"
-trap 'rm -rf "$REPO"' EXIT
+PROFILES="$(mktemp -d)"  # a fresh browser profile for each run, removed at the end
+trap 'rm -rf "$REPO" "$PROFILES"' EXIT
 cd "$REPO"
 export GIT_AUTHOR_NAME="Browser check" GIT_AUTHOR_EMAIL="check@example.invalid"
 "$B" init --programme "Browser check" >/dev/null
@@ -48,11 +49,11 @@ check() {
     local dom="$OUT/$name.dom.html" log="$OUT/$name.console.txt"
     "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
         --disable-background-networking --disable-component-update --disable-sync \
-        --user-data-dir="$(mktemp -d)" --enable-logging=stderr --v=0 \
+        --user-data-dir="$(mktemp -d "$PROFILES/XXXXXX")" --enable-logging=stderr --v=0 \
         --dump-dom "file://$html" >"$dom" 2>"$log" || true
     "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
         --disable-background-networking --disable-component-update --disable-sync \
-        --user-data-dir="$(mktemp -d)" --window-size=1200,1400 \
+        --user-data-dir="$(mktemp -d "$PROFILES/XXXXXX")" --window-size=1200,1400 \
         --screenshot="$OUT/$name.png" "file://$html" >/dev/null 2>&1 || true
     local title
     title="$(grep -o '<title>[^<]*</title>' "$dom" | head -n 1)"

@@ -530,6 +530,7 @@ fn a_tag_in_the_way_is_reported_and_never_blocks_later_work() {
         "--version",
         "1.1",
     ]);
+    let baselined = design.git(&["rev-parse", "HEAD"]);
     design.ok(&[
         "change",
         "add",
@@ -541,4 +542,18 @@ fn a_tag_in_the_way_is_reported_and_never_blocks_later_work() {
         "--date",
         "2023-07-03",
     ]);
+    let record = design.read("artefacts/DOC/versions/1.1.toml");
+    assert!(record.contains("status = \"baselined\"\n"), "{record}");
+    assert!(!design.file("artefacts/DOC/versions/1.0.toml").exists());
+    assert_eq!(design.git(&["tag", "-l"]), "DOC/v1.0\nDOC/v1.1\n");
+    assert_eq!(
+        design
+            .git(&["tag", "-l", "--format=%(contents)", "DOC/v1.0"])
+            .trim(),
+        "made by hand",
+        "the tag in the way is left as it was"
+    );
+    assert_eq!(design.git(&["rev-parse", "DOC/v1.1^{commit}"]), baselined);
+    assert_tags_match(&design);
+    assert_eq!(design.json(&["change", "show", "CR2"])["id"], "CR2");
 }

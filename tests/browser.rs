@@ -1,5 +1,6 @@
 //! The HTML redline in a real headless browser: nothing from the document runs.
-//! Needs Chromium (`.ci/run` installs it); without one the test says so and passes.
+//! Needs Chromium. Without one the test says so and passes, unless
+//! `BASELINE_REQUIRE_BROWSER=1` is set (as `.ci/run` does): then it fails.
 
 use std::path::Path;
 
@@ -12,7 +13,15 @@ fn hostile_documents_render_as_text_in_chromium() {
             .is_ok_and(|o| o.status.success())
     });
     let Some(chromium) = chromium else {
-        eprintln!("skipped: no chromium on this machine (apt-get install chromium to run it)");
+        assert!(
+            std::env::var_os("BASELINE_REQUIRE_BROWSER").is_none_or(|v| v != "1"),
+            "BASELINE_REQUIRE_BROWSER=1 but no chromium or chromium-browser runs here \
+             (apt-get install chromium)"
+        );
+        eprintln!(
+            "skipped: no chromium on this machine (apt-get install chromium to run it; \
+             BASELINE_REQUIRE_BROWSER=1 makes this a failure)"
+        );
         return;
     };
     let out = tempfile::tempdir().unwrap();

@@ -133,9 +133,17 @@ fn exclusion_works_from_either_side() {
         "--date",
         "2023-07-14",
     ]);
+    let approved = design.json(&["change", "show", "CR017"]);
+    assert_eq!(approved["history"][2]["state"], "approved", "{approved}");
+    let rejected = design.json(&["change", "show", "CR018"]);
+    let step = &rejected["history"][2];
+    assert_eq!(step["state"], "rejected", "{rejected}");
+    assert_eq!(step["decision"], "DEC60", "{rejected}");
+    assert_eq!(step["date"], "2023-07-14", "{rejected}");
     assert_eq!(
-        design.json(&["change", "show", "CR018"])["history"][2]["state"],
-        "rejected"
+        rejected["history"].as_array().unwrap().len(),
+        3,
+        "{rejected}"
     );
 }
 

@@ -3,26 +3,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-
-fn run_example() -> (tempfile::TempDir, PathBuf, String) {
-    let out = tempfile::tempdir().unwrap();
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/dag026/run.sh");
-    let run = std::process::Command::new("bash")
-        .arg(&script)
-        .arg(out.path())
-        .env("BASELINE_BIN", assert_cmd::cargo::cargo_bin("baseline"))
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let repo = out.path().join("dag026");
-    (out, repo, String::from_utf8(run.stdout).unwrap())
-}
+use std::path::Path;
 
 fn json(repo: &Path, args: &[&str]) -> serde_json::Value {
     let out = common::baseline_in(repo)
@@ -40,7 +21,7 @@ fn json(repo: &Path, args: &[&str]) -> serde_json::Value {
 
 #[test]
 fn the_dag026_meeting_is_recorded_as_the_report_says() {
-    let (_dir, repo, printed) = run_example();
+    let (_dir, repo, printed) = common::example();
     assert!(
         printed.contains("(refused as expected)"),
         "the refusal is shown"

@@ -172,6 +172,40 @@ fn change_control_can_be_switched_off_by_policy() {
         "--date",
         "2023-07-03",
     ]);
+
+    // The second baseline was made as any other, citing no change.
+    let record = design.read("artefacts/DOC/versions/2.0.toml");
+    for line in [
+        "version = \"2.0\"\n",
+        "status = \"baselined\"\n",
+        "date = \"2023-07-03\"\n",
+        "promotes = \"1.1\"\n",
+        "decisions = [\"DEC1\"]\n",
+    ] {
+        assert!(record.contains(line), "no `{}` in:\n{record}", line.trim());
+    }
+    assert!(!record.contains("changes"), "a change is cited:\n{record}");
+    assert_eq!(design.git(&["tag", "-l"]), "DOC/v1.0\nDOC/v2.0\n");
+    assert_eq!(design.git(&["cat-file", "-t", "DOC/v2.0"]).trim(), "tag");
+    assert_eq!(
+        design.git(&["rev-parse", "DOC/v2.0^{commit}"]),
+        design.git(&["rev-parse", "HEAD"]),
+        "the tag is on the commit that recorded the baseline"
+    );
+    assert_eq!(
+        design.git(&["log", "-1", "--format=%s"]).trim(),
+        "Baseline DOC v2.0 (DEC1)"
+    );
+    let tag = design.git(&["tag", "-l", "--format=%(contents)", "DOC/v2.0"]);
+    assert!(tag.contains("Decisions: DEC1\n"), "{tag}");
+    let trace = design.json(&["trace", "DOC@2.0"]);
+    assert_eq!(trace["tag"]["matches"], true, "{trace}");
+    assert_eq!(trace["changes"], serde_json::json!([]), "{trace}");
+    assert_eq!(trace["promoted_draft"]["identical"], true, "{trace}");
+    // verify judges the baseline by the policy of its day: no finding.
+    let report = design.json(&["verify"]);
+    assert_eq!(report["findings"], serde_json::json!([]), "{report}");
+    assert_eq!(report["baselines"], 2, "{report}");
 }
 
 #[test]

@@ -54,21 +54,7 @@ fn schema_for(path: &str) -> Option<&'static str> {
 
 #[test]
 fn every_record_of_the_example_validates() {
-    let out = tempfile::tempdir().unwrap();
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/dag026/run.sh");
-    let run = std::process::Command::new("bash")
-        .arg(&script)
-        .arg(out.path())
-        .env("BASELINE_BIN", assert_cmd::cargo::cargo_bin("baseline"))
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let repo = out.path().join("dag026");
+    let (_dir, repo, _) = common::example();
     let files = common::git_in(&repo, &["ls-files"]);
     let mut checked = std::collections::BTreeMap::<&str, usize>::new();
     for path in files.lines() {

@@ -298,6 +298,58 @@ fn references_resolve_every_way() {
     assert_eq!(bad.status.code(), Some(2));
 }
 
+/// The terminal columns `text` takes, for the characters the test below uses:
+/// CJK ideographs and the emoji take two, a combining accent none.
+fn columns(text: &str) -> usize {
+    text.chars()
+        .map(|c| match c {
+            '\u{0300}'..='\u{036F}' => 0,
+            '\u{4E00}'..='\u{9FFF}' | '\u{1F300}'..='\u{1FAFF}' => 2,
+            _ => 1,
+        })
+        .sum()
+}
+
+#[test]
+fn register_columns_line_up_whatever_the_script_of_a_title() {
+    let design = Design::new();
+    for (id, title) in [
+        ("CAT", "設計書 Interface Catalogue"),
+        ("DRAW", "📐 Drawings"),
+        ("MENU", "Cafe\u{301} menu"),
+        ("PLAIN", "Plain title"),
+    ] {
+        let file = format!("in/{id}.md");
+        design.write(&file, &format!("# {title}\n"));
+        design.ok(&["add", id, "--title", title, &file]);
+    }
+    let listed = design.ok(&["list"]);
+    let lines: Vec<&str> = listed
+        .lines()
+        .skip_while(|l| !l.starts_with("ARTEFACT"))
+        .take(5)
+        .collect();
+    assert_eq!(lines.len(), 5, "{listed}");
+    // Where each cell starts, in terminal columns (cells are set apart by at
+    // least two spaces; the titles hold single spaces only).
+    let starts = |line: &str| -> Vec<usize> {
+        let mut starts = Vec::new();
+        let mut rest = line;
+        while !rest.is_empty() {
+            starts.push(columns(&line[..line.len() - rest.len()]));
+            let end = rest.find("  ").unwrap_or(rest.len());
+            rest = rest[end..].trim_start_matches(' ');
+        }
+        starts
+    };
+    // ARTEFACT is 8 wide, then 2 spaces; the widest title, 設計書 Interface
+    // Catalogue, takes 3 × 2 + 20 = 26 columns, then 2 spaces: BASELINE at 38.
+    for line in &lines {
+        assert_eq!(starts(line)[..3], [0, 10, 38], "{line:?} in\n{listed}");
+        assert_eq!(starts(line), starts(lines[0]), "{line:?} in\n{listed}");
+    }
+}
+
 #[test]
 fn register_log_and_status_report_the_state() {
     let design = Design::with_artefacts();
@@ -381,7 +433,18 @@ fn output_has_no_colour_when_piped_or_under_no_color() {
         .env_remove("NO_COLOR")
         .output()
         .unwrap();
-    assert!(!String::from_utf8_lossy(&out.stdout).contains('\u{1b}'));
+    // A failed command prints nothing, with no colour either: each run must list.
+    let listed = |out: &std::process::Output| {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(text.contains("A document"), "{text}");
+        text
+    };
+    assert!(!listed(&out).contains('\u{1b}'));
     let forced = design
         .cmd()
         .args(["list"])
@@ -389,10 +452,7 @@ fn output_has_no_colour_when_piped_or_under_no_color() {
         .env_remove("NO_COLOR")
         .output()
         .unwrap();
-    assert!(
-        String::from_utf8_lossy(&forced.stdout).contains('\u{1b}'),
-        "colour can be forced"
-    );
+    assert!(listed(&forced).contains('\u{1b}'), "colour can be forced");
     let no_color = design
         .cmd()
         .args(["list"])
@@ -400,10 +460,7 @@ fn output_has_no_colour_when_piped_or_under_no_color() {
         .env("NO_COLOR", "1")
         .output()
         .unwrap();
-    assert!(
-        !String::from_utf8_lossy(&no_color.stdout).contains('\u{1b}'),
-        "NO_COLOR wins"
-    );
+    assert!(!listed(&no_color).contains('\u{1b}'), "NO_COLOR wins");
 }
 
 fn sha256(bytes: &[u8]) -> String {
@@ -511,6 +568,9 @@ fn version_numbers_are_written_one_way() {
     design.ok(&["draft", "DOC", "--version", "0.5.0", "--date", "2023-06-02"]);
     assert!(design.file("artefacts/DOC/versions/0.5.toml").exists());
     assert!(!design.file("artefacts/DOC/versions/0.5.0.toml").exists());
+    let record = design.read("artefacts/DOC/versions/0.5.toml");
+    assert!(record.contains("version = \"0.5\"\n"), "{record}");
+    assert_eq!(design.json(&["log", "DOC"])[0]["version"], "0.5");
 }
 
 #[test]
@@ -528,6 +588,10 @@ fn a_note_cannot_pose_as_a_trailer() {
     let first = design.json(&["trace", "DOC@0.1"]);
     let recorded = design.git(&["rev-list", "-1", "--grep=^Draft DOC v0.1$", "HEAD"]);
     assert_eq!(first["commit"], recorded.trim());
+    let noted = design.json(&["trace", "DOC@0.2"]);
+    assert_eq!(noted["commit"], design.git(&["rev-parse", "HEAD"]).trim());
+    assert_ne!(noted["commit"], first["commit"]);
+    assert_eq!(design.json(&["log", "DOC"])[0]["version"], "0.2");
 }
 
 #[test]

@@ -5,7 +5,7 @@ use crate::model::{Change, ChangeKind, ChangeState, Date};
 use crate::repo::Repo;
 
 use super::output::{
-    Format, FormatArg, Table, cell, clip, or_dash, paint, print_json, state_style, stdout,
+    Format, FormatArg, Table, cell, clip, or_dash, pad, paint, print_json, state_style, stdout,
 };
 use super::style;
 
@@ -198,7 +198,7 @@ pub fn print_change(out: &mut impl Write, c: &Change, indent: &str) -> Result<()
     }
     writeln!(out, "{indent}  history:")?;
     for s in &c.history {
-        let mut line = format!("{indent}    {}  {:<18}", s.date, s.state.to_string());
+        let mut line = format!("{indent}    {}  {}", s.date, pad(&s.state.to_string(), 18));
         if let Some(d) = &s.decision {
             line.push_str(&format!(" by {d}"));
         }

@@ -4,7 +4,7 @@ use crate::error::Result;
 use crate::repo::Repo;
 
 use super::output::{
-    Format, FormatArg, or_dash, paint, print_json, short_sha, status_style, stdout,
+    Format, FormatArg, or_dash, pad, paint, print_json, short_sha, status_style, stdout,
 };
 use super::style;
 
@@ -45,10 +45,7 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
             out,
             "{} {}  {}  {}  sha256 {}",
             paint(format!("{:>6}", v.version.to_string()), style::HEADING),
-            paint(
-                format!("{:<9}", v.status.to_string()),
-                status_style(v.status)
-            ),
+            paint(pad(&v.status.to_string(), 9), status_style(v.status)),
             v.date,
             v.recorded_by,
             short_sha(&v.sha256)

@@ -8,7 +8,9 @@ use crate::repo::Repo;
 
 use super::action::state_style;
 use super::decision::outcome_style;
-use super::output::{Format, FormatArg, Table, cell, clip, paint, print_json, short_sha, stdout};
+use super::output::{
+    Format, FormatArg, Table, cell, clip, pad, paint, print_json, short_sha, stdout,
+};
 use super::style;
 
 /// The design authority's meetings, as imported from their headline reports.
@@ -111,7 +113,7 @@ fn print(out: &mut impl Write, shown: &Shown) -> Result<()> {
     writeln!(out, "  date:           {when}")?;
     for (label, value) in [("venue", &m.venue), ("classification", &m.classification)] {
         if let Some(value) = value {
-            writeln!(out, "  {:<15} {value}", format!("{label}:"))?;
+            writeln!(out, "  {} {value}", pad(&format!("{label}:"), 15))?;
         }
     }
     if let Some(report) = &m.report {
@@ -138,8 +140,8 @@ fn print(out: &mut impl Write, shown: &Shown) -> Result<()> {
         writeln!(
             out,
             "  {}  {}  {}",
-            paint(format!("{:<10}", d.id), style::HEADING),
-            paint(format!("{:<9}", d.outcome), outcome_style(d.outcome)),
+            paint(pad(&d.id, 10), style::HEADING),
+            paint(pad(&d.outcome.to_string(), 9), outcome_style(d.outcome)),
             clip(&d.text, 90)
         )?;
     }

@@ -3,6 +3,7 @@
 use std::io::Write;
 
 use serde::Serialize;
+use unicode_width::UnicodeWidthStr;
 
 use crate::error::Result;
 use crate::model::{ChangeState, Status};
@@ -79,10 +80,10 @@ impl Table {
     }
 
     pub fn print(&self, out: &mut (impl Write + ?Sized)) -> Result<()> {
-        let mut widths: Vec<usize> = self.header.iter().map(|h| h.chars().count()).collect();
+        let mut widths: Vec<usize> = self.header.iter().map(|h| width(h)).collect();
         for row in &self.rows {
             for (i, (cell, _)) in row.iter().enumerate() {
-                widths[i] = widths[i].max(cell.chars().count());
+                widths[i] = widths[i].max(width(cell));
             }
         }
         let last = self.header.len() - 1;
@@ -94,7 +95,7 @@ impl Table {
                     let pad = if i == last {
                         0
                     } else {
-                        widths[i] - cell.chars().count() + 2
+                        widths[i] - width(&cell) + 2
                     };
                     format!("{}{}", paint(&cell, style), " ".repeat(pad))
                 })
@@ -113,23 +114,40 @@ impl Table {
     }
 }
 
+/// The columns `text` takes on a terminal: two for a CJK character or an emoji,
+/// none for a combining mark. Every column the CLI lines up is measured by this.
+pub fn width(text: &str) -> usize {
+    text.width()
+}
+
+/// `text` followed by spaces to fill `columns` terminal columns (no spaces when
+/// it is as wide or wider).
+pub fn pad(text: &str, columns: usize) -> String {
+    format!("{text}{}", " ".repeat(columns.saturating_sub(width(text))))
+}
+
 /// A cell without style.
 pub fn cell(text: impl Into<String>) -> (String, anstyle::Style) {
     (text.into(), anstyle::Style::new())
 }
 
-/// Shortens text to `max` characters for a table cell.
+/// Puts text on one line and shortens it to `max` terminal columns, ending
+/// with "…" where it was cut (never inside a character or before its marks).
 pub fn clip(text: &str, max: usize) -> String {
     let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if one_line.chars().count() <= max {
-        one_line
-    } else {
-        one_line
-            .chars()
-            .take(max.saturating_sub(1))
-            .collect::<String>()
-            + "…"
+    if width(&one_line) <= max {
+        return one_line;
     }
+    let room = max.saturating_sub(width("…"));
+    let mut end = 0;
+    for (at, c) in one_line.char_indices() {
+        let next = at + c.len_utf8();
+        if width(&one_line[..next]) > room {
+            break;
+        }
+        end = next;
+    }
+    format!("{}…", &one_line[..end])
 }
 
 pub fn short_sha(sha: &str) -> &str {
@@ -149,5 +167,29 @@ pub fn print_notices(notices: &[String]) {
     let mut stderr = anstream::stderr();
     for notice in notices {
         let _ = writeln!(stderr, "note: {notice}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{clip, pad, width};
+
+    #[test]
+    fn widths_count_terminal_columns() {
+        assert_eq!(width("設計書 Interface Catalogue"), 26);
+        assert_eq!(width("Cafe\u{301}"), 4);
+        assert_eq!(width("📐"), 2);
+        assert_eq!(pad("設計書", 8), "設計書  ");
+        assert_eq!(pad("too wide", 3), "too wide");
+    }
+
+    #[test]
+    fn clipping_never_splits_a_character_or_its_marks() {
+        assert_eq!(clip("設計書 Interface", 40), "設計書 Interface");
+        // 9 columns of room before the "…": four ideographs, not four and a half.
+        assert_eq!(clip("設計書設計書", 10), "設計書設…");
+        assert_eq!(clip("Cafe\u{301} menu", 6), "Cafe\u{301} …");
+        assert_eq!(clip("a  b\nc", 10), "a b c");
+        assert!(width(&clip(&"設".repeat(30), 40)) <= 40);
     }
 }

@@ -6,7 +6,7 @@ use crate::repo::Repo;
 
 use super::change::print_change;
 use super::decision::print_decision;
-use super::output::{Format, FormatArg, paint, print_json, state_style, status_style, stdout};
+use super::output::{Format, FormatArg, pad, paint, print_json, state_style, status_style, stdout};
 use super::show::print_version;
 use super::style;
 
@@ -239,10 +239,7 @@ fn print_links(out: &mut impl Write, links: &[VersionLink]) -> Result<()> {
             "  {}@{}  {}  {}  sha256 {}",
             paint(&v.artefact, style::HEADING),
             v.version,
-            paint(
-                format!("{:<9}", v.status.to_string()),
-                status_style(v.status)
-            ),
+            paint(pad(&v.status.to_string(), 9), status_style(v.status)),
             v.date,
             super::output::short_sha(&v.sha256)
         )?;

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
+use std::sync::OnceLock;
 
 use assert_cmd::Command;
 
@@ -31,6 +32,100 @@ pub fn baseline_in(dir: &Path) -> Command {
         .env("NO_COLOR", "1")
         .env_remove("CLICOLOR_FORCE");
     cmd
+}
+
+/// The DAG026 example (examples/dag026/run.sh), built once per test process.
+struct Example {
+    /// The folder run.sh was given; the repository is its `dag026`.
+    base: PathBuf,
+    /// What run.sh printed.
+    printed: String,
+}
+
+static EXAMPLE: OnceLock<Example> = OnceLock::new();
+
+/// A private copy of the DAG026 example repository, in `dag026` inside the
+/// returned directory (removed when it drops), and what run.sh printed.
+///
+/// The script runs once per test process; every caller gets its own copy, so a
+/// test may alter its repository freely. Even tests that only read get a copy:
+/// read commands refresh the caches in `.git/baseline`, so no repository is
+/// truly read-only.
+pub fn example() -> (tempfile::TempDir, PathBuf, String) {
+    let example = EXAMPLE.get_or_init(build_example);
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("dag026");
+    copy_dir(&example.base.join("dag026"), &repo);
+    (dir, repo, example.printed.clone())
+}
+
+fn build_example() -> Example {
+    let base = example_root().join(std::process::id().to_string());
+    if base.exists() {
+        std::fs::remove_dir_all(&base).unwrap();
+    }
+    std::fs::create_dir_all(&base).unwrap();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/dag026/run.sh");
+    let run = std::process::Command::new("bash")
+        .arg(&script)
+        .arg(&base)
+        .env("BASELINE_BIN", assert_cmd::cargo::cargo_bin("baseline"))
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "examples/dag026/run.sh failed:\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    Example {
+        base,
+        printed: String::from_utf8(run.stdout).unwrap(),
+    }
+}
+
+/// Where the built examples live: one folder per test process, named by its id,
+/// in Cargo's scratch folder for integration tests. A static is never dropped,
+/// so instead of removing its own folder at exit each process removes those of
+/// processes that have ended (where `/proc` says which are running).
+fn example_root() -> PathBuf {
+    let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("dag026-examples");
+    std::fs::create_dir_all(&root).unwrap();
+    if Path::new("/proc/self").exists() {
+        for entry in std::fs::read_dir(&root).unwrap().flatten() {
+            let name = entry.file_name();
+            let ended = name
+                .to_str()
+                .and_then(|n| n.parse::<u32>().ok())
+                .is_some_and(|pid| !Path::new("/proc").join(pid.to_string()).exists());
+            if ended {
+                // Another process may be removing it too.
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+    root
+}
+
+/// Copies the folder `from` to `to` (which must not exist), files with their
+/// permissions. A repository the tool made holds no symbolic links.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let (source, target) = (entry.path(), to.join(entry.file_name()));
+        let kind = entry.file_type().unwrap();
+        if kind.is_dir() {
+            copy_dir(&source, &target);
+        } else {
+            assert!(
+                !kind.is_symlink(),
+                "{} is a symbolic link",
+                source.display()
+            );
+            std::fs::copy(&source, &target).unwrap();
+        }
+    }
 }
 
 /// `text` compressed as git stores a loose object.
