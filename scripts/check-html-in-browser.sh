@@ -4,7 +4,7 @@
 # error, and the page's title is still its own.
 #
 # Usage: bash scripts/check-html-in-browser.sh [OUT_DIR]
-#   BASELINE_BIN  the binary to use (default: build the release binary)
+#   BASELINE_BIN  the binary to use (default: build the debug binary with cargo)
 #   CHROMIUM      the browser (default: chromium on the PATH)
 # Exits 0 when every check holds; leaves screenshots in OUT_DIR for a person to look at.
 set -euo pipefail
@@ -13,8 +13,15 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if [ -n "${BASELINE_BIN:-}" ]; then
     B="$BASELINE_BIN"
 else
-    cargo build --release --quiet --manifest-path "$ROOT/Cargo.toml"
-    B="$ROOT/target/release/baseline"
+    # Cargo reports where it put the binary, wherever CARGO_TARGET_DIR sends it.
+    B="$(cargo build --locked --manifest-path "$ROOT/Cargo.toml" --bin baseline \
+        --message-format=json-render-diagnostics |
+        sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -n 1)"
+    if [ -z "$B" ] || [ ! -x "$B" ]; then
+        echo "error: cargo did not say where it put the baseline binary" >&2
+        echo "hint: set BASELINE_BIN=/path/to/baseline" >&2
+        exit 2
+    fi
 fi
 CHROMIUM="${CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}"
 if [ -z "$CHROMIUM" ]; then
