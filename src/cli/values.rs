@@ -48,12 +48,7 @@ impl Choice for Outcome {
         Outcome::Noted,
     ];
     fn name(self) -> &'static str {
-        match self {
-            Outcome::Approved => "approved",
-            Outcome::Rejected => "rejected",
-            Outcome::Deferred => "deferred",
-            Outcome::Noted => "noted",
-        }
+        self.as_str()
     }
 }
 
@@ -83,14 +78,7 @@ impl Choice for ChangeState {
         ChangeState::Deferred,
     ];
     fn name(self) -> &'static str {
-        match self {
-            ChangeState::Raised => "raised",
-            ChangeState::ImpactAssessment => "impact-assessment",
-            ChangeState::Approved => "approved",
-            ChangeState::Rejected => "rejected",
-            ChangeState::Withdrawn => "withdrawn",
-            ChangeState::Deferred => "deferred",
-        }
+        self.as_str()
     }
 }
 
@@ -130,17 +118,40 @@ impl Choice for render::Format {
 mod tests {
     use super::*;
 
-    /// Every value's word is the one its records and output use.
+    /// Reads `word` as the command line would, with `choice::<T>()`.
+    fn read<T: Choice + Clone>(word: &str) -> Result<T, clap::Error> {
+        let command = clap::Command::new("t").arg(
+            clap::Arg::new("v")
+                .value_parser(choice::<T>())
+                .required(true),
+        );
+        let matches = command.try_get_matches_from(["t", word])?;
+        Ok(matches
+            .get_one::<T>("v")
+            .copied()
+            .expect("a required value"))
+    }
+
+    /// Every value is read back from its word, which is the word its records
+    /// hold; anything else is refused.
     #[test]
-    fn each_word_names_its_value_as_records_write_it() {
-        for v in Outcome::ALL {
-            assert_eq!(v.name(), v.to_string());
+    fn each_value_is_read_from_the_word_its_records_hold() {
+        for &v in Outcome::ALL {
+            assert_eq!(read::<Outcome>(v.name()).unwrap(), v);
+            assert_eq!(serde_json::to_value(v).unwrap(), v.name());
         }
-        for v in ChangeState::ALL {
-            assert_eq!(v.name(), v.to_string());
+        for &v in ChangeState::ALL {
+            assert_eq!(read::<ChangeState>(v.name()).unwrap(), v);
+            assert_eq!(serde_json::to_value(v).unwrap(), v.name());
         }
-        for v in ChangeKind::ALL {
-            assert_eq!(v.name(), v.to_string().to_lowercase());
+        for &v in ChangeKind::ALL {
+            assert_eq!(read::<ChangeKind>(v.name()).unwrap(), v);
+            assert_eq!(serde_json::to_value(v).unwrap(), v.name());
         }
+        for &v in render::Format::ALL {
+            assert_eq!(read::<render::Format>(v.name()).unwrap(), v);
+        }
+        assert!(read::<Outcome>("accepted").is_err());
+        assert!(read::<ChangeKind>("CR").is_err());
     }
 }

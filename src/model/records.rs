@@ -146,14 +146,21 @@ pub enum Outcome {
     Noted,
 }
 
-impl fmt::Display for Outcome {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl Outcome {
+    /// The word records and the command line use for it.
+    pub fn as_str(self) -> &'static str {
+        match self {
             Outcome::Approved => "approved",
             Outcome::Rejected => "rejected",
             Outcome::Deferred => "deferred",
             Outcome::Noted => "noted",
-        })
+        }
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -225,16 +232,23 @@ impl ChangeState {
     }
 }
 
-impl fmt::Display for ChangeState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl ChangeState {
+    /// The word records and the command line use for it.
+    pub fn as_str(self) -> &'static str {
+        match self {
             ChangeState::Raised => "raised",
             ChangeState::ImpactAssessment => "impact-assessment",
             ChangeState::Approved => "approved",
             ChangeState::Rejected => "rejected",
             ChangeState::Withdrawn => "withdrawn",
             ChangeState::Deferred => "deferred",
-        })
+        }
+    }
+}
+
+impl fmt::Display for ChangeState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
