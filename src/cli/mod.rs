@@ -62,80 +62,11 @@ pub struct Global {
 }
 
 impl Cli {
-    /// The command line this process was started with. Only the command it names
-    /// is built to read it — clap builds every command's arguments to read any
-    /// one, a quarter of a millisecond at each start — and whatever does not read
-    /// that way (help, the version, a mistake) is read again with every command,
-    /// so that what is printed is what the whole command line prints.
+    /// The command line this process was started with; help, the version and
+    /// mistakes are printed by clap, which then ends the process.
     pub fn from_env() -> Cli {
-        let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-        Cli::read_alone(&args).unwrap_or_else(|| Cli::parse_from(args))
+        Cli::parse()
     }
-
-    fn read_alone(args: &[std::ffi::OsString]) -> Option<Cli> {
-        let command = alone(named_command(args)?)?;
-        let matches = command.try_get_matches_from(args).ok()?;
-        clap::FromArgMatches::from_arg_matches(&matches).ok()
-    }
-}
-
-/// The command named on a command line: its first word that is not an option
-/// (nor `-C`'s value); none if an option comes first.
-fn named_command(args: &[std::ffi::OsString]) -> Option<&str> {
-    let mut words = args.iter().skip(1).map(|arg| arg.to_str());
-    while let Some(word) = words.next()? {
-        match word {
-            "-C" => {
-                words.next()?;
-            }
-            option if option.starts_with('-') => return None,
-            name => return Some(name),
-        }
-    }
-    None
-}
-
-/// The whole command line with only the command `name` in it, built as the
-/// derived [`Cli::command`] builds it (a test holds the two alike).
-fn alone(name: &str) -> Option<clap::Command> {
-    use clap::{Args, Subcommand};
-    fn args<A: Args>(name: &'static str) -> clap::Command {
-        A::augment_args(clap::Command::new(name))
-    }
-    fn commands<S: Subcommand>(name: &'static str) -> clap::Command {
-        S::augment_subcommands(clap::Command::new(name))
-            .subcommand_required(true)
-            .arg_required_else_help(true)
-    }
-    let command = match name {
-        "init" => args::<init::Args>("init"),
-        "add" => args::<add::Args>("add"),
-        "draft" => args::<draft::Args>("draft"),
-        "approve" => args::<approve::Args>("approve"),
-        "decision" => commands::<decision::Command>("decision"),
-        "change" => commands::<change::Command>("change"),
-        "import" => commands::<import::Command>("import"),
-        "meeting" => commands::<meeting::Command>("meeting"),
-        "action" => commands::<action::Command>("action"),
-        "list" | "register" => args::<list::Args>("list").visible_alias("register"),
-        "show" => args::<show::Args>("show"),
-        "cat" => args::<cat::Args>("cat"),
-        "log" => args::<log::Args>("log"),
-        "status" => args::<status::Args>("status"),
-        "trace" => args::<trace::Args>("trace"),
-        "redline" => args::<redline::Args>("redline"),
-        "verify" => args::<verify::Args>("verify"),
-        _ => return None,
-    };
-    Some(
-        Global::augment_args(clap::Command::new("baseline"))
-            .version(env!("CARGO_PKG_VERSION"))
-            .about(ABOUT)
-            .long_about(LONG_ABOUT)
-            .subcommand_required(true)
-            .arg_required_else_help(true)
-            .subcommand(command),
-    )
 }
 
 #[derive(Debug, Subcommand)]
@@ -207,72 +138,9 @@ fn run_command(repo: &Repo, dir: &std::path::Path, command: Command) -> Result<(
 mod tests {
     use clap::CommandFactory;
 
-    use super::*;
-
-    /// Each command built alone is the command the whole command line builds,
-    /// down to its help, and so is the line around it.
+    /// clap's own checks of the whole command line: names, flags and help agree.
     #[test]
-    fn each_command_is_built_alone_as_the_whole_command_line_builds_it() {
-        let mut whole = Cli::command();
-        whole.build();
-        let mut names = Vec::new();
-        // clap's own `help` command is left to the whole command line.
-        for command in whole.get_subcommands().filter(|c| c.get_name() != "help") {
-            let name = command.get_name();
-            let mut line = alone(name).unwrap_or_else(|| panic!("{name} is not built alone"));
-            line.build();
-            let built = line.find_subcommand(name).expect("the command");
-            // Where it is listed is the whole line's business.
-            let listed_first = |c: &clap::Command| format!("{:?}", c.clone().display_order(0));
-            assert_eq!(listed_first(built), listed_first(command), "{name}");
-            for alias in command.get_all_aliases() {
-                assert!(alone(alias).is_some(), "{alias}");
-            }
-            assert_eq!(line.get_name(), whole.get_name());
-            assert_eq!(line.get_version(), whole.get_version());
-            assert_eq!(
-                line.get_about().map(ToString::to_string),
-                whole.get_about().map(ToString::to_string)
-            );
-            assert_eq!(
-                line.get_long_about().map(ToString::to_string),
-                whole.get_long_about().map(ToString::to_string)
-            );
-            let arguments = |c: &clap::Command| {
-                c.get_arguments()
-                    .map(|a| format!("{a:?}"))
-                    .collect::<Vec<_>>()
-            };
-            assert_eq!(arguments(&line), arguments(&whole));
-            assert_eq!(
-                line.is_subcommand_required_set(),
-                whole.is_subcommand_required_set()
-            );
-            assert_eq!(
-                line.is_arg_required_else_help_set(),
-                whole.is_arg_required_else_help_set()
-            );
-            names.push(name.to_string());
-        }
-        assert!(names.len() >= 17, "{names:?}");
-        assert!(alone("nothing").is_none());
-    }
-
-    #[test]
-    fn the_command_is_the_first_word_that_is_not_an_option() {
-        let line =
-            |words: &[&str]| -> Vec<std::ffi::OsString> { words.iter().map(Into::into).collect() };
-        assert_eq!(
-            named_command(&line(&["baseline", "redline", "X"])),
-            Some("redline")
-        );
-        assert_eq!(
-            named_command(&line(&["baseline", "-C", "dir", "list"])),
-            Some("list")
-        );
-        assert_eq!(named_command(&line(&["baseline", "--help"])), None);
-        assert_eq!(named_command(&line(&["baseline", "-Cdir", "list"])), None);
-        assert_eq!(named_command(&line(&["baseline", "-C"])), None);
-        assert_eq!(named_command(&line(&["baseline"])), None);
+    fn the_command_line_is_well_formed() {
+        super::Cli::command().debug_assert();
     }
 }
