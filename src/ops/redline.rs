@@ -33,7 +33,10 @@ pub fn redline(snapshot: &Snapshot<'_>, options: &Options<'_>) -> Result<Compare
         Some(text) => named(text)?,
         None => default_from(&artefact, &versions, &to)?,
     };
-    let (old, new) = resolve::bytes_pair(snapshot, &from, &to)?;
+    let (old, new) = (
+        resolve::bytes(snapshot, &from)?,
+        resolve::bytes(snapshot, &to)?,
+    );
     let read_as = ReadAs {
         format: artefact.format,
         key: artefact.key.as_deref(),

@@ -69,7 +69,10 @@ pub fn as_text(bytes: &[u8]) -> Option<&str> {
 fn compare_texts(old: &str, new: &str, read_as: ReadAs<'_>) -> Comparison {
     let mut warnings = Vec::new();
     if let (true, Some(key)) = (read_as.format.is_table(), read_as.key) {
-        let compared = match both(old, new, |text| table::parse(read_as.format, text, key)) {
+        let compared = match (
+            table::parse(read_as.format, old, key),
+            table::parse(read_as.format, new, key),
+        ) {
             (Err(why), _) => Err(why.of("FROM")),
             (_, Err(why)) => Err(why.of("TO")),
             (Ok(a), Ok(b)) => table_redline(key, (old, &a), (new, &b)),
@@ -122,22 +125,5 @@ fn table_redline(
         notes,
         body: model::Body::Table(diff),
         ops: lines.ops,
-    })
-}
-
-/// `read` of both sides, the newer on a thread of its own: reading a large table
-/// or text is a good part of a redline's time.
-pub(crate) fn both<'t, T: Send>(
-    old: &'t str,
-    new: &'t str,
-    read: impl Fn(&'t str) -> T + Sync,
-) -> (T, T) {
-    std::thread::scope(|scope| {
-        let newer = scope.spawn(|| read(new));
-        let older = read(old);
-        let newer = newer
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (older, newer)
     })
 }

@@ -51,7 +51,8 @@ impl Prepared {
 /// Compares two texts.
 pub fn diff(old_text: &str, new_text: &str, detail: Detail) -> TextDiff {
     let markdown = detail == Detail::Words { markdown: true };
-    let (old, new) = super::both(old_text, new_text, |text| Prepared::of(text, markdown));
+    let old = Prepared::of(old_text, markdown);
+    let new = Prepared::of(new_text, markdown);
     diff_prepared((old_text, &old), (new_text, &new), detail)
 }
 

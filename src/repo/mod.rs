@@ -123,62 +123,6 @@ impl Repo {
         Ok(&self.state_dir)
     }
 
-    /// The contents of two recorded versions, as [`Repo::read_version`] reads
-    /// them: at once, the second on a thread of its own with its own handle on the
-    /// repository (a git2 repository is not shared between threads). Inflating
-    /// and hashing a version is most of a redline's time.
-    pub fn version_contents(
-        &self,
-        first: &crate::model::VersionRecord,
-        second: &crate::model::VersionRecord,
-    ) -> Result<(Vec<u8>, Vec<u8>)> {
-        let git_dir = self.git.path();
-        std::thread::scope(|scope| {
-            let other = scope.spawn(|| Repo::reopen(git_dir)?.read_version(second));
-            let first = self.read_version(first);
-            let second = other
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            Ok((first?, second?))
-        })
-    }
-
-    /// Another handle on the repository whose git folder is `git_dir`, opened as
-    /// [`Repo::discover`] opens it.
-    fn reopen(git_dir: &Path) -> Result<Repo> {
-        if std::env::var_os("GIT_DIR").is_some() {
-            return Self::from_git(git2::Repository::open_from_env()?);
-        }
-        Self::from_git(git2::Repository::open(git_dir)?)
-    }
-
-    /// The content of a recorded version, to be shown: its working file where
-    /// that holds exactly the version's bytes (its sha256 says so; reading a
-    /// file is cheaper than inflating a blob), else the object store's.
-    pub fn read_version(&self, record: &crate::model::VersionRecord) -> Result<Vec<u8>> {
-        match self.working_copy_of(record) {
-            Some(bytes) => Ok(bytes),
-            None => self.version_content(record),
-        }
-    }
-
-    /// The working file of `record`'s artefact, if it is a plain file holding
-    /// exactly the version's bytes.
-    fn working_copy_of(&self, record: &crate::model::VersionRecord) -> Option<Vec<u8>> {
-        if self.is_bare() {
-            return None;
-        }
-        let path = self
-            .root
-            .join(crate::model::paths::content(&record.artefact, &record.file));
-        let metadata = std::fs::symlink_metadata(&path).ok()?;
-        if !metadata.is_file() || metadata.len() != record.size {
-            return None;
-        }
-        let bytes = std::fs::read(&path).ok()?;
-        (crate::model::sha256_hex(&bytes) == record.sha256).then_some(bytes)
-    }
-
     /// The content of a recorded version as the object store holds it, checked
     /// against its sha256.
     pub fn version_content(&self, record: &crate::model::VersionRecord) -> Result<Vec<u8>> {

@@ -83,20 +83,7 @@ pub fn resolve_among(
 /// The exact bytes a resolved reference names.
 pub fn bytes(snapshot: &Snapshot<'_>, resolved: &Resolved) -> Result<Vec<u8>> {
     match &resolved.target {
-        Target::Recorded(record) => snapshot.repo().read_version(record),
+        Target::Recorded(record) => snapshot.repo().version_content(record),
         Target::Working { bytes, .. } => Ok(bytes.clone()),
-    }
-}
-
-/// The exact bytes two resolved references name; two recorded versions are
-/// read at once.
-pub fn bytes_pair(
-    snapshot: &Snapshot<'_>,
-    first: &Resolved,
-    second: &Resolved,
-) -> Result<(Vec<u8>, Vec<u8>)> {
-    match (&first.target, &second.target) {
-        (Target::Recorded(a), Target::Recorded(b)) => snapshot.repo().version_contents(a, b),
-        _ => Ok((bytes(snapshot, first)?, bytes(snapshot, second)?)),
     }
 }
