@@ -105,20 +105,10 @@ fn diff_prepared(
 
 /// Compares two texts along lines paired by the caller (`anchors`, increasing on
 /// both sides; a pair that differs is a change), without a line diff: for tables,
-/// whose rows were already paired by key. Changed lines are not compared word by word.
-pub fn along(old_text: &str, new_text: &str, anchors: &[(usize, usize)]) -> TextDiff {
-    let (old, new) = (split_lines(old_text), split_lines(new_text));
-    along_lines(
-        Lines::of(old_text, &old),
-        Lines::of(new_text, &new),
-        anchors,
-        &[],
-    )
-}
-
-/// [`along`], given each text's lines, and for each anchor whether its lines are
-/// known to be identical already (those are not compared again; `identical` may
-/// be shorter than `anchors`, even empty).
+/// whose rows were already paired by key. Changed lines are not compared word by
+/// word. For each anchor, `identical` says whether its lines are known to be
+/// identical already (those are not compared again; `identical` may be shorter
+/// than `anchors`, even empty).
 pub fn along_lines<'a>(
     old: Lines<'a>,
     new: Lines<'a>,
