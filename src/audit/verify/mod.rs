@@ -173,6 +173,7 @@ fn version_of(path: &str) -> Option<(String, VersionNumber)> {
 mod tests {
     use super::testing::{Design, codes};
     use super::*;
+    use crate::model::Outcome;
 
     #[test]
     fn a_repository_built_by_the_tool_verifies_clean() {
@@ -209,17 +210,7 @@ mod tests {
             .read("decisions/DEC1.toml")
             .replace("Approved.", "Edited.");
         design.commit_by_hand("decisions/DEC1.toml", &text);
-        design.run(&[
-            "decision",
-            "add",
-            "DEC2",
-            "--date",
-            "2023-06-05",
-            "--outcome",
-            "noted",
-            "--text",
-            "Noted.",
-        ]);
+        design.decision("DEC2", "2023-06-05", Outcome::Noted, &[]);
         let repo = design.repo();
         let range = |r: &str| codes(&verify(&repo, Some(r), &|_, _| {}).unwrap());
         assert_eq!(range("HEAD~1..HEAD"), Vec::<String>::new());

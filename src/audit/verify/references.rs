@@ -211,17 +211,7 @@ mod tests {
     #[test]
     fn a_change_affecting_an_unregistered_artefact_is_found() {
         let design = Design::with_draft();
-        design.run(&[
-            "change",
-            "add",
-            "CR1",
-            "--title",
-            "A change",
-            "--affects",
-            "DOC",
-            "--date",
-            "2023-06-04",
-        ]);
+        design.change("CR1", "2023-06-04");
         let text = design
             .read("changes/CR1.toml")
             .replace("CR1", "CR2")
@@ -236,17 +226,7 @@ mod tests {
     #[test]
     fn a_change_approved_without_a_decision_breaks_its_lifecycle() {
         let design = Design::with_draft();
-        design.run(&[
-            "change",
-            "add",
-            "CR1",
-            "--title",
-            "A change",
-            "--affects",
-            "DOC",
-            "--date",
-            "2023-06-04",
-        ]);
+        design.change("CR1", "2023-06-04");
         let mut text = design.read("changes/CR1.toml");
         text.push_str(&format!(
             "\n[[history]]\nstate = \"approved\"\ndate = \"2023-06-05\"\n{WHO}\

@@ -94,6 +94,7 @@ pub(super) fn check_stray_tags(audit: &mut Audit<'_>, snapshot: &Snapshot<'_>) -
 #[cfg(test)]
 mod tests {
     use super::super::testing::Design;
+    use crate::model::Outcome;
 
     #[test]
     fn a_deleted_tag_is_found_and_can_be_made_on_the_commit_that_recorded_it() {
@@ -120,17 +121,7 @@ mod tests {
     #[test]
     fn a_tag_moved_to_another_commit_with_another_message_is_found() {
         let design = Design::with_baseline();
-        design.run(&[
-            "decision",
-            "add",
-            "DEC2",
-            "--date",
-            "2023-06-05",
-            "--outcome",
-            "noted",
-            "--text",
-            "Noted.",
-        ]);
+        design.decision("DEC2", "2023-06-05", Outcome::Noted, &[]);
         design.git(&["tag", "-f", "-a", "DOC/v1.0", "-m", "moved", "HEAD"]);
         assert_eq!(
             design.findings(),

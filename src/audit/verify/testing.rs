@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-use clap::Parser;
-
+use crate::model::{ChangeKind, ChangeState, Date, Outcome};
+use crate::ops;
 use crate::repo::Repo;
 
 use super::Report;
@@ -27,10 +27,19 @@ impl Design {
             &["config", "user.email", "designer@example.org"],
         );
         let design = Design { dir };
-        design.run(&["init", "--programme", "Test"]);
+        let repo = Repo::open_or_init(design.path()).unwrap();
+        ops::init::init(&repo, Some("Test")).unwrap();
         design.write("in/doc.md", "# Scope\n\nThe first text.\n");
-        design.run(&["add", "DOC", "--title", "A document", "in/doc.md"]);
-        design.run(&["draft", "DOC", "--date", "2023-06-01"]);
+        let add = ops::add::AddOptions {
+            id: "DOC",
+            file: Path::new("in/doc.md"),
+            title: "A document",
+            kind: None,
+            owner: None,
+            key: None,
+        };
+        ops::add::add(&repo, design.path(), &add).unwrap();
+        design.draft("2023-06-01");
         design
     }
 
@@ -38,42 +47,80 @@ impl Design {
     /// baselined as 1.0 (tag `DOC/v1.0`).
     pub fn with_baseline() -> Design {
         let design = Design::with_draft();
-        design.run(&[
-            "decision",
-            "add",
-            "DEC1",
-            "--date",
-            "2023-06-02",
-            "--outcome",
-            "approved",
-            "--text",
-            "Approved.",
-            "--artefact",
-            "DOC",
-        ]);
-        design.run(&[
-            "approve",
-            "DOC",
-            "--decision",
-            "DEC1",
-            "--date",
-            "2023-06-03",
-        ]);
+        design.decision("DEC1", "2023-06-02", Outcome::Approved, &["DOC".into()]);
+        let approve = ops::approve::ApproveOptions {
+            artefact: "DOC",
+            decisions: &["DEC1".into()],
+            changes: &[],
+            draft: None,
+            version: None,
+            date: Some(date("2023-06-03")),
+            message: None,
+        };
+        ops::approve::approve(&design.repo(), &approve).unwrap();
         design
+    }
+
+    /// Records the working content of DOC as a draft dated `on`.
+    pub fn draft(&self, on: &str) {
+        let draft = ops::draft::DraftOptions {
+            artefact: "DOC",
+            file: None,
+            message: None,
+            changes: &[],
+            date: Some(date(on)),
+            version: None,
+        };
+        ops::draft::draft(&self.repo(), self.path(), &draft).unwrap();
+    }
+
+    /// Records decision `id`, approving `artefacts` where it is approved; its
+    /// text is its outcome ("Approved.", "Noted.").
+    pub fn decision(&self, id: &str, on: &str, outcome: Outcome, artefacts: &[String]) {
+        let word = outcome.as_str();
+        let text = format!("{}{}.", word[..1].to_uppercase(), &word[1..]);
+        let decision = ops::decision::NewDecision {
+            id,
+            date: date(on),
+            outcome,
+            text: &text,
+            meeting: None,
+            authority: None,
+            area: None,
+            artefacts,
+            changes: &[],
+        };
+        ops::decision::add(&self.repo(), &decision).unwrap();
+    }
+
+    /// Raises change `id` affecting DOC on `on`.
+    pub fn change(&self, id: &str, on: &str) {
+        let change = ops::change::NewChange {
+            id,
+            title: "A change",
+            affects: &["DOC".into()],
+            kind: ChangeKind::Cr,
+            excludes: &[],
+            date: Some(date(on)),
+        };
+        ops::change::add(&self.repo(), &change).unwrap();
+    }
+
+    /// Moves change `id` to `state` on `on`.
+    pub fn change_state(&self, id: &str, state: ChangeState, on: &str) {
+        let step = ops::change::Step {
+            id,
+            state,
+            decision: None,
+            date: Some(date(on)),
+            release: None,
+            note: None,
+        };
+        ops::change::set(&self.repo(), &step).unwrap();
     }
 
     pub fn path(&self) -> &Path {
         self.dir.path()
-    }
-
-    /// Runs a `baseline` command line in the repository; it must succeed.
-    pub fn run(&self, args: &[&str]) {
-        let path = self.path().to_str().unwrap();
-        let line = ["baseline", "-C", path]
-            .into_iter()
-            .chain(args.iter().copied());
-        let cli = crate::cli::Cli::try_parse_from(line).unwrap();
-        crate::cli::run(cli).unwrap_or_else(|err| panic!("{args:?}: {}", err.message));
     }
 
     pub fn git(&self, args: &[&str]) -> String {
@@ -136,4 +183,8 @@ pub(super) fn git_in(dir: &Path, args: &[&str]) -> String {
         String::from_utf8_lossy(&output.stderr)
     );
     String::from_utf8(output.stdout).unwrap()
+}
+
+fn date(text: &str) -> Date {
+    text.parse().unwrap()
 }

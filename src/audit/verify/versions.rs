@@ -277,7 +277,7 @@ mod tests {
     fn a_version_recorded_after_a_higher_one_is_found() {
         let design = Design::with_draft();
         design.write("artefacts/DOC/doc.md", "# Scope\n\nThe second text.\n");
-        design.run(&["draft", "DOC", "--date", "2023-06-02"]);
+        design.draft("2023-06-02");
         let text = copy_of_draft(&design, "0.1.5", &|text| text);
         design.commit_by_hand("artefacts/DOC/versions/0.1.5.toml", &text);
         let report = design.verify();

@@ -171,6 +171,7 @@ fn merged_deltas(
 #[cfg(test)]
 mod tests {
     use super::super::testing::Design;
+    use crate::model::ChangeState;
 
     const DEC2: &str = "id = \"DEC2\"\ndate = \"2023-06-05\"\noutcome = \"noted\"\ntext = \"Noted.\"\n\
                         recorded_by = \"Test Designer <designer@example.org>\"\n\
@@ -213,25 +214,8 @@ mod tests {
     #[test]
     fn a_change_may_gain_steps_but_not_be_rewritten() {
         let design = Design::with_draft();
-        design.run(&[
-            "change",
-            "add",
-            "CR1",
-            "--title",
-            "A change",
-            "--affects",
-            "DOC",
-            "--date",
-            "2023-06-04",
-        ]);
-        design.run(&[
-            "change",
-            "set",
-            "CR1",
-            "impact-assessment",
-            "--date",
-            "2023-06-05",
-        ]);
+        design.change("CR1", "2023-06-04");
+        design.change_state("CR1", ChangeState::ImpactAssessment, "2023-06-05");
         assert_eq!(design.findings(), Vec::<String>::new());
 
         let text = design
