@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Snapshot;
 use crate::error::Result;
-use crate::model::{Artefact, VersionRecord};
+use crate::model::{Artefact, VersionRecord, paths};
 
 const CACHE_FILE: &str = "register.json";
 
@@ -36,7 +36,7 @@ pub fn summaries(snapshot: &Snapshot<'_>) -> Result<Vec<ArtefactSummary>> {
                 .collect()
         })
         .unwrap_or_default();
-    let folders = snapshot.folder_entries("artefacts")?;
+    let folders = snapshot.folder_entries(paths::ARTEFACTS)?;
     let mut stale = cached.len() != folders.len();
     let mut summaries = Vec::with_capacity(folders.len());
     for (id, tree) in folders {
@@ -47,7 +47,9 @@ pub fn summaries(snapshot: &Snapshot<'_>) -> Result<Vec<ArtefactSummary>> {
                 stale = true;
                 let Some(artefact) = snapshot.artefact(&id)? else {
                     repo.notices().push(format!(
-                        "artefacts/{id} holds no artefact.toml, so it is not in the register (move it out, or register it under another id)"
+                        "{} holds no {}, so it is not in the register (move it out, or register it under another id)",
+                        paths::artefact_dir(&id),
+                        paths::ARTEFACT_RECORD
                     ));
                     continue;
                 };

@@ -188,7 +188,7 @@ impl<'r> Snapshot<'r> {
     }
 
     pub fn artefact_ids(&self) -> Result<Vec<String>> {
-        self.list("artefacts")
+        self.list(paths::ARTEFACTS)
     }
 
     /// The numbers of an artefact's recorded versions, lowest first, from the
@@ -297,15 +297,15 @@ impl<'r> Snapshot<'r> {
     }
 
     pub fn decisions(&self) -> Result<Vec<Decision>> {
-        self.all_records("decisions")
+        self.all_records(paths::DECISIONS)
     }
 
     pub fn changes(&self) -> Result<Vec<Change>> {
-        self.all_records("changes")
+        self.all_records(paths::CHANGES)
     }
 
     pub fn meetings(&self) -> Result<Vec<Meeting>> {
-        self.all_records("meetings")
+        self.all_records(paths::MEETINGS)
     }
 
     pub fn require_meeting(&self, id: &str) -> Result<Meeting> {
@@ -318,7 +318,7 @@ impl<'r> Snapshot<'r> {
     }
 
     pub fn actions(&self) -> Result<Vec<Action>> {
-        self.all_records("actions")
+        self.all_records(paths::ACTIONS)
     }
 
     pub fn require_action(&self, id: &str) -> Result<Action> {

@@ -2,7 +2,7 @@
 //! the working tree that were never committed or differ from the commit.
 
 use crate::error::Result;
-use crate::model::paths::Record;
+use crate::model::paths::{self, Record};
 
 use super::{Audit, FindingKind};
 
@@ -11,12 +11,12 @@ pub(super) const JOURNAL: &str = ".git/baseline/journal.json";
 
 /// The folders (and file) that hold records.
 const RECORD_PLACES: [&str; 6] = [
-    "baseline.toml",
-    "artefacts",
-    "decisions",
-    "changes",
-    "meetings",
-    "actions",
+    paths::CONFIG,
+    paths::ARTEFACTS,
+    paths::DECISIONS,
+    paths::CHANGES,
+    paths::MEETINGS,
+    paths::ACTIONS,
 ];
 
 pub(super) fn check_leftovers(audit: &mut Audit<'_>) -> Result<()> {

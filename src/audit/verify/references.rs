@@ -22,7 +22,7 @@ pub(super) fn check_references(
     let mut unparsable = Vec::new();
     let decisions = read_records(
         snapshot,
-        "decisions",
+        paths::DECISIONS,
         paths::decision,
         &in_scope,
         &mut unparsable,
@@ -30,7 +30,7 @@ pub(super) fn check_references(
     )?;
     let changes = read_records(
         snapshot,
-        "changes",
+        paths::CHANGES,
         paths::change,
         &in_scope,
         &mut unparsable,
