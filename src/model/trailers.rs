@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use super::VersionRecord;
+
 pub const COMMAND: &str = "Baseline-Command";
 pub const ARTEFACT: &str = "Baseline-Artefact";
 pub const VERSION: &str = "Baseline-Version";
@@ -60,6 +62,21 @@ impl CommitMessage {
     }
 }
 
+impl CommitMessage {
+    /// The trailers of the commit of `command` that records `version`: what the
+    /// commit index and `trace` read back.
+    pub fn version_trailers(self, command: &str, version: &VersionRecord) -> Self {
+        self.trailer(COMMAND, command)
+            .trailer(ARTEFACT, &version.artefact)
+            .trailer(VERSION, &version.version)
+            .trailer(STATUS, version.status)
+            .trailers(PROMOTES, &version.promotes)
+            .trailer(SHA256, &version.sha256)
+            .trailers(DECISION, &version.decisions)
+            .trailers(CHANGE, &version.changes)
+    }
+}
+
 impl fmt::Display for CommitMessage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "{}", self.subject)?;
@@ -105,6 +122,48 @@ mod tests {
             .to_string();
         assert_eq!(values(&message, ARTEFACT), ["DES196"]);
         assert_eq!(values(&message, CHANGE), ["CR017", "CR027"]);
+        assert!(values(&message, DECISION).is_empty());
+    }
+
+    #[test]
+    fn a_version_commit_says_what_it_recorded() {
+        let baseline = VersionRecord {
+            artefact: "DES196".into(),
+            version: "2.0".parse().unwrap(),
+            status: crate::model::Status::Baselined,
+            date: "2023-07-12".parse().unwrap(),
+            recorded_by: "A <a@example.org>".into(),
+            recorded_at: "2023-07-12T10:00:00Z".parse().unwrap(),
+            sha256: "ab".repeat(32),
+            blob: "cd".repeat(20),
+            file: "des196.csv".into(),
+            size: 10,
+            promotes: Some("1.1".parse().unwrap()),
+            decisions: vec!["DAG-DEC57".into()],
+            changes: vec!["CR027".into(), "CR018".into()],
+            note: None,
+        };
+        let message = CommitMessage::new("Baseline DES196 v2.0 (DAG-DEC57)")
+            .version_trailers("approve", &baseline)
+            .to_string();
+        assert!(message.ends_with(&format!(
+            "\n\nBaseline-Command: approve\nBaseline-Artefact: DES196\nBaseline-Version: 2.0\n\
+             Baseline-Status: baselined\nBaseline-Promotes: 1.1\nBaseline-Sha256: {}\n\
+             Baseline-Decision: DAG-DEC57\nBaseline-Change: CR027\nBaseline-Change: CR018\n",
+            "ab".repeat(32)
+        )));
+        let draft = VersionRecord {
+            status: crate::model::Status::Draft,
+            promotes: None,
+            decisions: Vec::new(),
+            changes: Vec::new(),
+            ..baseline
+        };
+        let message = CommitMessage::new("Draft DES196 v2.0")
+            .version_trailers("draft", &draft)
+            .to_string();
+        assert_eq!(values(&message, STATUS), ["draft"]);
+        assert!(values(&message, PROMOTES).is_empty());
         assert!(values(&message, DECISION).is_empty());
     }
 }

@@ -1,7 +1,7 @@
 //! `baseline approve`: baselines a recorded draft under approving decisions.
 
 use crate::error::Result;
-use crate::model::trailers::{self, CommitMessage};
+use crate::model::trailers::CommitMessage;
 use crate::model::{Date, Status, VersionNumber, VersionRecord, date, paths};
 use crate::repo::Repo;
 use crate::rules::{self, BaselineRequest};
@@ -89,17 +89,7 @@ pub fn approve(repo: &Repo, options: &ApproveOptions<'_>) -> Result<Approved> {
     if let Some(note) = options.message {
         message = message.line(note);
     }
-    tx.commit(
-        &message
-            .trailer(trailers::COMMAND, "approve")
-            .trailer(trailers::ARTEFACT, &artefact.id)
-            .trailer(trailers::VERSION, &version)
-            .trailer(trailers::STATUS, "baselined")
-            .trailer(trailers::PROMOTES, &draft.version)
-            .trailer(trailers::SHA256, &record.sha256)
-            .trailers(trailers::DECISION, options.decisions)
-            .trailers(trailers::CHANGE, options.changes),
-    )?;
+    tx.commit(&message.version_trailers("approve", &record))?;
     Ok(Approved {
         record,
         promoted: draft.version,

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use crate::error::Result;
-use crate::model::trailers::{self, CommitMessage};
+use crate::model::trailers::CommitMessage;
 use crate::model::{Date, Status, VersionNumber, VersionRecord, date, paths, sha256_hex};
 use crate::redline::check;
 use crate::repo::Repo;
@@ -80,14 +80,6 @@ pub fn draft(repo: &Repo, dir: &Path, options: &DraftOptions<'_>) -> Result<Vers
     if let Some(note) = options.message {
         message = message.line(note);
     }
-    tx.commit(
-        &message
-            .trailer(trailers::COMMAND, "draft")
-            .trailer(trailers::ARTEFACT, &artefact.id)
-            .trailer(trailers::VERSION, &version)
-            .trailer(trailers::STATUS, "draft")
-            .trailer(trailers::SHA256, &sha256)
-            .trailers(trailers::CHANGE, options.changes),
-    )?;
+    tx.commit(&message.version_trailers("draft", &record))?;
     Ok(record)
 }
