@@ -183,10 +183,13 @@ fn refresh_working_tree(repo: &Repo, files: &[(String, String)], refresh: Refres
 
 /// Stages a working file that holds the committed blob, with its stat data, as
 /// `git add` would. Where git's filters (line endings, say) would stage other
-/// bytes than those committed, the committed blob is staged without stat data.
+/// bytes than those committed, or the file cannot be staged as it is, the
+/// committed blob is staged without stat data.
 fn stage_working_file(index: &mut git2::Index, path: &str, blob: git2::Oid) -> Result<()> {
-    index.add_path(Path::new(path))?;
-    let staged = index.get_path(Path::new(path), 0).map(|entry| entry.id);
+    let added = index.add_path(Path::new(path)).is_ok();
+    let staged = added
+        .then(|| index.get_path(Path::new(path), 0).map(|entry| entry.id))
+        .flatten();
     if staged != Some(blob) {
         stage_without_stat(index, path, blob)?;
     }
