@@ -1,11 +1,9 @@
 use std::io::Write;
 
-use serde::Serialize;
-
 use crate::error::Result;
-use crate::model::{Artefact, Reference, VersionRecord, VersionSelector};
+use crate::model::{Artefact, VersionRecord, paths};
+use crate::ops::show::{Shown, show};
 use crate::repo::Repo;
-use crate::repo::resolve::{self, Target};
 
 use super::output::{Format, FormatArg, or_dash, paint, print_json, status_style, stdout};
 use super::style;
@@ -23,66 +21,8 @@ pub struct Args {
     pub format: FormatArg,
 }
 
-/// The JSON shape of `baseline show`.
-#[derive(Debug, Serialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
-pub enum Shown {
-    Artefact {
-        artefact: Artefact,
-        versions: Vec<VersionRecord>,
-    },
-    Version {
-        artefact: Artefact,
-        version: VersionRecord,
-    },
-    Working {
-        artefact: Artefact,
-        working: WorkingFile,
-    },
-}
-
-#[derive(Debug, Serialize)]
-pub struct WorkingFile {
-    pub file: String,
-    pub size: u64,
-    pub sha256: String,
-    /// The latest recorded version, if the working file is identical to it.
-    pub same_as: Option<String>,
-    pub latest: Option<String>,
-}
-
 pub fn run(repo: &Repo, args: Args) -> Result<()> {
-    let snapshot = repo.snapshot()?;
-    let shown = if args.reference.contains('@') {
-        let reference = Reference::parse(&args.reference, VersionSelector::Latest)?;
-        let resolved = resolve::resolve(&snapshot, &reference)?;
-        match resolved.target {
-            Target::Recorded(version) => Shown::Version {
-                artefact: resolved.artefact,
-                version,
-            },
-            Target::Working { bytes, latest } => {
-                let sha256 = crate::model::sha256_hex(&bytes);
-                Shown::Working {
-                    working: WorkingFile {
-                        file: resolved.artefact.file.clone(),
-                        size: bytes.len() as u64,
-                        same_as: latest
-                            .as_ref()
-                            .filter(|l| l.sha256 == sha256)
-                            .map(|l| l.version.to_string()),
-                        latest: latest.map(|l| l.version.to_string()),
-                        sha256,
-                    },
-                    artefact: resolved.artefact,
-                }
-            }
-        }
-    } else {
-        let artefact = snapshot.require_artefact(&args.reference)?;
-        let versions = snapshot.versions(&artefact.id)?;
-        Shown::Artefact { artefact, versions }
-    };
+    let shown = show(repo, &args.reference)?;
     if args.format.format == Format::Json {
         return print_json(&shown);
     }
@@ -117,10 +57,9 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
         Shown::Working { artefact, working } => {
             writeln!(
                 out,
-                "{} working file artefacts/{}/{}",
+                "{} working file {}",
                 paint(&artefact.id, style::HEADING),
-                artefact.id,
-                working.file
+                paths::content(&artefact.id, &working.file)
             )?;
             writeln!(out, "  size:    {} bytes", working.size)?;
             writeln!(out, "  sha256:  {}", working.sha256)?;

@@ -11,4 +11,5 @@ pub mod draft;
 pub mod import;
 pub mod init;
 pub mod redline;
+pub mod show;
 pub mod status;
