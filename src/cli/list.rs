@@ -27,7 +27,7 @@ pub struct Args {
 pub enum RegisterFormat {
     /// A table for people.
     Human,
-    /// The register as JSON (see the README).
+    /// The register as JSON (its shape: docs/json-output.md).
     Json,
     /// One row per artefact, for a spreadsheet.
     Csv,

@@ -14,7 +14,7 @@ use super::style;
 pub enum Format {
     /// A readable register for people.
     Human,
-    /// A stable JSON document for other tools (see the README).
+    /// A stable JSON document for other tools (its shapes: docs/json-output.md).
     Json,
 }
 

@@ -37,7 +37,7 @@ pub fn init(repo: &Repo, programme: Option<&str>) -> Result<Initialised> {
     }
     let config = Config::new(programme.clone());
     let text = format!(
-        "# baseline configuration: see the README for every setting.\n{}",
+        "# baseline configuration: each setting is described in baseline's docs/repository.md.\n{}",
         crate::repo::transaction::record_text(&config)
     );
     tx.write(CONFIG_FILE, text.as_bytes())?;

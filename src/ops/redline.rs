@@ -17,7 +17,8 @@ pub struct Options<'a> {
     pub to: Option<&'a str>,
 }
 
-/// Compares FROM and TO of an artefact, with the defaults the README describes.
+/// Compares FROM and TO of an artefact; unnamed, TO is the latest version (or
+/// the working file where it differs) and FROM the latest baseline before it.
 pub fn redline(snapshot: &Snapshot<'_>, options: &Options<'_>) -> Result<Compared> {
     let artefact = snapshot.require_artefact(options.artefact)?;
     let versions = snapshot.versions(&artefact.id)?;
