@@ -1,7 +1,7 @@
 //! The lines of two texts as tokens for the line diff. Equal lines — ignoring line
 //! endings and trailing whitespace — share a token. Each text's lines are found and
-//! hashed on the core that read it; lines are interned by their 64-bit hash alone,
-//! which the caller must confirm by comparing the lines it pairs (see `text::diff`).
+//! hashed once; lines are interned by their 64-bit hash alone, which the caller
+//! must confirm by comparing the lines it pairs (see `text::diff`).
 
 use std::hash::BuildHasher;
 

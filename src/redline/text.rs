@@ -33,41 +33,14 @@ pub enum Detail {
     Lines,
 }
 
-/// One side of a text redline: its lines, hashed, and for Markdown the heading
-/// path at each.
-struct Prepared {
-    lines: HashedLines,
-    headings: Option<HeadingPaths>,
-}
-
-impl Prepared {
-    fn of(text: &str, markdown: bool) -> Self {
-        let lines = HashedLines::of(text);
-        let headings = markdown.then(|| HeadingPaths::of(lines.lines(text)));
-        Prepared { lines, headings }
-    }
-}
-
-/// Compares two texts.
+/// Compares two texts; with Markdown word marks, each change is labelled with
+/// its heading path.
 pub fn diff(old_text: &str, new_text: &str, detail: Detail) -> TextDiff {
-    let markdown = detail == Detail::Words { markdown: true };
-    let old = Prepared::of(old_text, markdown);
-    let new = Prepared::of(new_text, markdown);
-    diff_prepared((old_text, &old), (new_text, &new), detail)
-}
-
-/// Compares two texts, each prepared already; changes are labelled with heading
-/// paths where both sides were prepared as Markdown.
-fn diff_prepared(
-    (old_text, old_side): (&str, &Prepared),
-    (new_text, new_side): (&str, &Prepared),
-    detail: Detail,
-) -> TextDiff {
-    let (old, new) = (
-        old_side.lines.lines(old_text),
-        new_side.lines.lines(new_text),
-    );
-    let tokens = tokenize((old, &old_side.lines), (new, &new_side.lines));
+    let (old_lines, new_lines) = (HashedLines::of(old_text), HashedLines::of(new_text));
+    let (old, new) = (old_lines.lines(old_text), new_lines.lines(new_text));
+    let headings = (detail == Detail::Words { markdown: true })
+        .then(|| (HeadingPaths::of(old), HeadingPaths::of(new)));
+    let tokens = tokenize((old, &old_lines), (new, &new_lines));
     let mut line_diff = Diff::default();
     line_diff.compute_with(
         Algorithm::Histogram,
@@ -80,7 +53,6 @@ fn diff_prepared(
     };
     line_diff.postprocess_with(&tokens.before, &tokens.after, IndentHeuristic::new(indent));
 
-    let headings = old_side.headings.as_ref().zip(new_side.headings.as_ref());
     let mut builder = Builder::new(old, new);
     builder.word_level = detail != Detail::Lines;
     let section_at = |old_line: usize, new_line: Option<usize>| match (&headings, new_line) {

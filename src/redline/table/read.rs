@@ -13,9 +13,8 @@ use super::split::simple_record;
 use crate::model::Format;
 use crate::redline::lines::Lines;
 
-/// A table read on its key column, kept as positions in its text so that it can
-/// be read on the core that read the text and compared later: its header, where
-/// its header and each row are written, and each row's key.
+/// A table read on its key column, kept as positions in its text: its header,
+/// where its header and each row are written, and each row's key.
 /// The other cells are split from a row only when it is compared, since most
 /// rows of a revised table are unchanged.
 pub struct Parsed {
