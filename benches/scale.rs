@@ -315,7 +315,7 @@ fn write_init<W: Write>(stream: &mut Stream<W>) {
         record_text(&Config::new("Bench".into()))
     );
     let message = CommitMessage::new("Initialise the design repository for Bench")
-        .trailer("Baseline-Command", "init");
+        .trailer(trailers::COMMAND, "init");
     stream.commit(
         at,
         &message,
@@ -337,8 +337,8 @@ fn write_register<W: Write>(stream: &mut Stream<W>, id: &str) {
         registered_by: who(),
     };
     let message = CommitMessage::new(format!("Register {id} {}", artefact.title))
-        .trailer("Baseline-Command", "add")
-        .trailer("Baseline-Registered", id);
+        .trailer(trailers::COMMAND, "add")
+        .trailer(trailers::REGISTERED, id);
     let files = [
         (paths::artefact(id), record_text(&artefact).into_bytes()),
         (paths::content(id, FILE), document(id, "registration")),
@@ -373,11 +373,7 @@ fn write_draft<W: Write>(stream: &mut Stream<W>, id: &str, round: u32) {
     let (record, bytes) = draft_record(id, round, at);
     let message = CommitMessage::new(format!("Draft {id} v{}", record.version))
         .line(record.note.clone().unwrap_or_default())
-        .trailer("Baseline-Command", "draft")
-        .trailer(trailers::ARTEFACT, id)
-        .trailer(trailers::VERSION, &record.version)
-        .trailer("Baseline-Status", "draft")
-        .trailer("Baseline-Sha256", &record.sha256);
+        .version_trailers("draft", &record);
     let files = [
         (paths::content(id, FILE), bytes),
         (
@@ -412,8 +408,8 @@ fn write_decision<W: Write>(stream: &mut Stream<W>, mut decision: Decision) {
         decision.id, decision.outcome
     ))
     .line(decision.text.clone())
-    .trailer("Baseline-Command", "decision add")
-    .trailer("Baseline-Decision-Recorded", &decision.id);
+    .trailer(trailers::COMMAND, "decision add")
+    .trailer(trailers::DECISION_RECORDED, &decision.id);
     let files = [(
         paths::decision(&decision.id),
         record_text(&decision).into_bytes(),
@@ -440,13 +436,7 @@ fn write_baseline<W: Write>(stream: &mut Stream<W>, id: &str, decision: &str) {
             "Promotes draft {} of {title} byte for byte.",
             draft.version
         ))
-        .trailer("Baseline-Command", "approve")
-        .trailer(trailers::ARTEFACT, id)
-        .trailer(trailers::VERSION, &record.version)
-        .trailer("Baseline-Status", "baselined")
-        .trailer("Baseline-Promotes", &draft.version)
-        .trailer("Baseline-Sha256", &record.sha256)
-        .trailer(trailers::DECISION, decision);
+        .version_trailers("approve", &record);
     let files = [(
         paths::version(id, &record.version),
         record_text(&record).into_bytes(),
@@ -484,8 +474,8 @@ fn write_approved_change<W: Write>(stream: &mut Stream<W>, id: &str, n: usize) {
         history: vec![step(ChangeState::Raised, change_day(0), None, at)],
     };
     let raise = CommitMessage::new(format!("Raise CR {}: {}", change.id, change.title))
-        .trailer("Baseline-Command", "change add")
-        .trailer("Baseline-Change-Recorded", &change.id);
+        .trailer(trailers::COMMAND, "change add")
+        .trailer(trailers::CHANGE_RECORDED, &change.id);
     write_change(stream, at, raise, &change);
 
     let at = stream.stamp(change_day(1));
@@ -524,9 +514,9 @@ fn write_approved_change<W: Write>(stream: &mut Stream<W>, id: &str, n: usize) {
 fn change_step_message(change: &Change, decision: Option<&str>) -> CommitMessage {
     let by = decision.map(|d| format!(" by {d}")).unwrap_or_default();
     CommitMessage::new(format!("{} {}{by}", change.id, change.state()))
-        .trailer("Baseline-Command", "change set")
+        .trailer(trailers::COMMAND, "change set")
         .trailer(
-            "Baseline-Change-Step",
+            trailers::CHANGE_STEP,
             format!("{} {}", change.id, change.state()),
         )
         .trailers(trailers::DECISION, decision)

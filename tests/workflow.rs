@@ -662,3 +662,26 @@ fn the_register_exports_as_csv_markdown_and_html() {
         "{html}"
     );
 }
+
+/// A working file made executable is recorded as a plain file, and git's index
+/// keeps what was committed: the user's next commit takes no mode change from
+/// baseline's draft.
+#[cfg(unix)]
+#[test]
+fn a_draft_stages_no_mode_the_commit_does_not_hold() {
+    use std::os::unix::fs::PermissionsExt;
+    let design = Design::with_artefacts();
+    design.write("artefacts/DOC/doc.md", "# 1 Scope\n\nSecond.\n");
+    let path = design.file("artefacts/DOC/doc.md");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    design.ok(&["draft", "DOC", "--date", "2023-06-02"]);
+    assert_eq!(
+        design.git(&["diff-index", "--cached", "HEAD"]),
+        "",
+        "nothing staged beyond the commit"
+    );
+    let committed = design.git(&["ls-tree", "HEAD", "artefacts/DOC/doc.md"]);
+    assert!(committed.starts_with("100644 blob "), "{committed}");
+    let staged = design.git(&["ls-files", "-s", "artefacts/DOC/doc.md"]);
+    assert!(staged.starts_with("100644 "), "{staged}");
+}

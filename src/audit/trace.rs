@@ -200,7 +200,7 @@ fn trace_version(snapshot: &Snapshot<'_>, reference: &crate::model::Reference) -
         let name = paths::tag(&record.artefact, &record.version);
         let target = repo
             .git()
-            .find_reference(&format!("refs/tags/{name}"))
+            .find_reference(&paths::tag_ref(&name))
             .ok()
             .and_then(|r| r.peel_to_commit().ok())
             .map(|c| c.id());

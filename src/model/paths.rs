@@ -27,7 +27,7 @@ pub fn versions_dir(id: &str) -> String {
     format!("{ARTEFACTS}/{id}/{VERSIONS}")
 }
 pub fn version(id: &str, version: &VersionNumber) -> String {
-    format!("{ARTEFACTS}/{id}/{VERSIONS}/{version}.toml")
+    format!("{}/{}", versions_dir(id), version_file(version))
 }
 pub fn decision(id: &str) -> String {
     format!("{DECISIONS}/{id}.toml")
@@ -44,6 +44,22 @@ pub fn action(id: &str) -> String {
 /// A baseline's tag name (without `refs/tags/`).
 pub fn tag(artefact: &str, version: &VersionNumber) -> String {
     format!("{artefact}/v{version}")
+}
+
+/// The git reference of a tag named `name`.
+pub fn tag_ref(name: &str) -> String {
+    format!("refs/tags/{name}")
+}
+
+/// The file name of a version's record in its artefact's versions folder.
+pub fn version_file(version: &VersionNumber) -> String {
+    format!("{version}.toml")
+}
+
+/// The id a record file's name gives (`DAG-DEC57.toml` → `DAG-DEC57`); none
+/// for a file that is not a record's.
+pub fn record_id(file_name: &str) -> Option<&str> {
+    file_name.strip_suffix(".toml").filter(|id| !id.is_empty())
 }
 
 /// What a baseline tag's name says: the artefact and version it is for, if it
@@ -73,7 +89,7 @@ impl<'p> Record<'p> {
             return Some(Record::Config);
         }
         let parts: Vec<&str> = path.split('/').collect();
-        let stem = |name: &'p str| name.strip_suffix(".toml").filter(|s| !s.is_empty());
+        let stem = record_id;
         match parts.as_slice() {
             [ARTEFACTS, id, ARTEFACT_RECORD] => Some(Record::Artefact(id)),
             [ARTEFACTS, id, VERSIONS, name] => Some(Record::Version(id, stem(name)?.parse().ok()?)),

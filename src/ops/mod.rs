@@ -1,6 +1,8 @@
-//! The workflows: one file per command that does something, each a function
-//! taking typed options and returning a typed outcome. Nothing here prints;
-//! warnings and hints are returned for `cli` to show.
+//! The workflows: one file per command that does something (and per read that
+//! gathers more than a record or two), each a function taking typed options and
+//! returning a typed outcome. Nothing here prints: refusals are errors with
+//! hints, and notices (a killed command's work completed, a cache not saved)
+//! are collected on the `Repo` for `cli` to show.
 
 pub mod action;
 pub mod add;

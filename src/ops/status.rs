@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::error::Result;
 use crate::model::{Status, VersionNumber, paths};
-use crate::repo::Repo;
+use crate::repo::{Repo, files};
 
 /// The JSON shape of `baseline status`.
 #[derive(Debug, Serialize)]
@@ -54,11 +54,11 @@ pub fn status(repo: &Repo) -> Result<StatusReport> {
         let (artefact, latest, baseline) = (summary.artefact, summary.latest, summary.baseline);
         let id = artefact.id.clone();
         let file = repo.root().join(paths::content(&id, &artefact.file));
-        let working = match (git2::Oid::hash_file(git2::ObjectType::Blob, &file), &latest) {
-            (Err(_), _) => WorkingState::Missing,
-            (Ok(_), None) => WorkingState::Unrecorded,
-            (Ok(oid), Some(latest)) if oid.to_string() == latest.blob => WorkingState::Unchanged,
-            (Ok(_), Some(_)) => WorkingState::Modified,
+        let working = match (files::working_blob(&file), &latest) {
+            (None, _) => WorkingState::Missing,
+            (Some(_), None) => WorkingState::Unrecorded,
+            (Some(oid), Some(latest)) if oid.to_string() == latest.blob => WorkingState::Unchanged,
+            (Some(_), Some(_)) => WorkingState::Modified,
         };
         artefacts.push(ArtefactStatus {
             id,

@@ -53,7 +53,7 @@ pub fn check(where_: &str, format: Format, key: Option<&str>, bytes: &[u8]) -> R
 }
 
 /// The column names of a CSV or TSV table.
-pub fn table_header(format: Format, text: &str) -> Result<Vec<String>> {
+fn table_header(format: Format, text: &str) -> Result<Vec<String>> {
     let delimiter = if format == Format::Tsv { b'\t' } else { b',' };
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)

@@ -7,6 +7,11 @@ use crate::error::{Error, Result, io_at};
 /// Content above this size is refused: a design document this large is a mistake.
 pub const MAX_CONTENT_BYTES: u64 = 512 * 1024 * 1024;
 
+/// The git blob id a working file would have, if it can be read.
+pub fn working_blob(path: &Path) -> Option<git2::Oid> {
+    git2::Oid::hash_file(git2::ObjectType::Blob, path).ok()
+}
+
 /// Reads a content file, refusing what is missing, a folder, or too large.
 pub fn read_file(path: &Path) -> Result<Vec<u8>> {
     let metadata = std::fs::metadata(path).map_err(|err| {

@@ -11,8 +11,9 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::Repo;
+use super::{FILE_MODE, Repo};
 use crate::error::{Error, Result, io_at};
+use crate::model::paths::Record;
 
 const JOURNAL_FILE: &str = "journal.json";
 
@@ -135,7 +136,7 @@ pub fn finish(repo: &Repo, journal: &Journal, refresh: Refresh) {
 
 /// Creates a baseline's tag, unless one is there: an existing tag is never moved.
 fn create_tag(repo: &Repo, name: &str, target: &str, message: &str) -> Result<(), String> {
-    let refname = format!("refs/tags/{name}");
+    let refname = crate::model::paths::tag_ref(name);
     let wanted = oid(target).map_err(|e| e.message)?;
     match repo.git.refname_to_id(&refname) {
         Ok(existing) if existing == wanted => Ok(()),
@@ -163,8 +164,9 @@ fn refresh_working_tree(repo: &Repo, files: &[(String, String)], refresh: Refres
         let file = repo.root.join(path);
         let current = std::fs::read(&file).ok();
         let unchanged = current.as_deref() == Some(blob.content());
-        let keep_user_edit =
-            current.is_some() && refresh == Refresh::KeepUserEdits && !path.ends_with(".toml");
+        let keep_user_edit = current.is_some()
+            && refresh == Refresh::KeepUserEdits
+            && !Record::is_record_place(path);
         if !unchanged && !keep_user_edit {
             if let Some(parent) = file.parent() {
                 std::fs::create_dir_all(parent).map_err(io_at(parent))?;
@@ -188,9 +190,12 @@ fn refresh_working_tree(repo: &Repo, files: &[(String, String)], refresh: Refres
 fn stage_working_file(index: &mut git2::Index, path: &str, blob: git2::Oid) -> Result<()> {
     let added = index.add_path(Path::new(path)).is_ok();
     let staged = added
-        .then(|| index.get_path(Path::new(path), 0).map(|entry| entry.id))
-        .flatten();
-    if staged != Some(blob) {
+        .then(|| index.get_path(Path::new(path), 0))
+        .flatten()
+        .map(|entry| (entry.id, entry.mode));
+    // A mode git would stage from the file (executable, a link) is not the one
+    // committed: the user's next commit would pick it up.
+    if staged != Some((blob, FILE_MODE)) {
         stage_without_stat(index, path, blob)?;
     }
     Ok(())
@@ -205,7 +210,7 @@ fn stage_without_stat(index: &mut git2::Index, path: &str, blob: git2::Oid) -> R
         mtime: unknown,
         dev: 0,
         ino: 0,
-        mode: 0o100644,
+        mode: FILE_MODE,
         uid: 0,
         gid: 0,
         file_size: 0,

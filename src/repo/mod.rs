@@ -26,6 +26,9 @@ pub use transaction::Transaction;
 use crate::error::{Error, Result};
 use crate::model::config::CONFIG_FILE;
 
+/// The mode of every file the tool commits: a regular, non-executable file.
+const FILE_MODE: u32 = 0o100644;
+
 pub struct Repo {
     git: git2::Repository,
     root: PathBuf,

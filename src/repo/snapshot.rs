@@ -197,7 +197,7 @@ impl<'r> Snapshot<'r> {
         let mut numbers: Vec<VersionNumber> = self
             .list(&paths::versions_dir(artefact))?
             .iter()
-            .filter_map(|name| name.strip_suffix(".toml")?.parse().ok())
+            .filter_map(|name| paths::record_id(name)?.parse().ok())
             .collect();
         numbers.sort();
         Ok(numbers)
@@ -232,7 +232,7 @@ impl<'r> Snapshot<'r> {
         let mut versions = self
             .list(&dir)?
             .iter()
-            .filter(|name| name.ends_with(".toml"))
+            .filter(|name| paths::record_id(name).is_some())
             .map(|name| {
                 let path = format!("{dir}/{name}");
                 self.record::<VersionRecord>(&path)?
@@ -249,7 +249,7 @@ impl<'r> Snapshot<'r> {
         let clash = self
             .list(folder)?
             .into_iter()
-            .filter_map(|name| name.strip_suffix(".toml").map(str::to_string))
+            .filter_map(|name| paths::record_id(&name).map(str::to_string))
             .find(|existing| existing != id && existing.eq_ignore_ascii_case(id));
         match clash {
             Some(existing) => Err(Error::refused(
@@ -291,7 +291,7 @@ impl<'r> Snapshot<'r> {
     fn all_records<T: DeserializeOwned>(&self, dir: &str) -> Result<Vec<T>> {
         self.list(dir)?
             .iter()
-            .filter(|name| name.ends_with(".toml"))
+            .filter(|name| paths::record_id(name).is_some())
             .filter_map(|name| self.record(&format!("{dir}/{name}")).transpose())
             .collect()
     }

@@ -8,8 +8,8 @@ use super::lock::Lock;
 use super::snapshot::Snapshot;
 use super::tree::TreeEdit;
 use crate::error::{Error, Result};
-use crate::model::Config;
 use crate::model::trailers::CommitMessage;
+use crate::model::{Config, paths};
 
 pub struct Transaction<'r> {
     repo: &'r Repo,
@@ -87,7 +87,7 @@ impl Repo {
                 pending
                     .tags
                     .iter()
-                    .map(|(name, _)| format!("refs/tags/{name}.lock")),
+                    .map(|(name, _)| format!("{}.lock", paths::tag_ref(name))),
             );
         }
         for candidate in candidates {
@@ -153,7 +153,7 @@ impl<'r> Transaction<'r> {
 
     /// Asks for an annotated tag on the new commit; tags are never moved.
     pub fn tag(&mut self, name: &str, message: String) -> Result<()> {
-        if let Ok(existing) = self.repo.git.refname_to_id(&format!("refs/tags/{name}")) {
+        if let Ok(existing) = self.repo.git.refname_to_id(&paths::tag_ref(name)) {
             return Err(Error::refused(
                 format!("tag {name} already exists (at {existing}), and tags are never moved"),
                 "choose another version number with --version, or investigate who made the tag with `git show`",

@@ -3,9 +3,9 @@
 
 use std::collections::BTreeMap;
 
+use super::FILE_MODE;
 use crate::error::Result;
 
-const FILE_MODE: i32 = 0o100644;
 const TREE_MODE: i32 = 0o040000;
 
 /// A node of the change to make: files to put at this level, folders to descend into.
@@ -37,7 +37,7 @@ impl TreeEdit {
     ) -> Result<git2::Oid> {
         let mut builder = repo.treebuilder(base)?;
         for (name, blob) in &self.files {
-            builder.insert(name, *blob, FILE_MODE)?;
+            builder.insert(name, *blob, FILE_MODE as i32)?;
         }
         for (name, edit) in &self.folders {
             let sub_base = match base.and_then(|tree| tree.get_name(name)) {

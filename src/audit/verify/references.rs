@@ -64,7 +64,7 @@ fn read_records<T>(
 ) -> Result<Vec<T>> {
     let mut records = Vec::new();
     for name in snapshot.list(folder)? {
-        let Some(id) = name.strip_suffix(".toml") else {
+        let Some(id) = paths::record_id(&name) else {
             continue;
         };
         let path = path_of(id);

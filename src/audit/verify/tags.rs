@@ -18,11 +18,7 @@ pub(super) fn check_tag(
     title: &str,
 ) {
     let name = paths::tag(&record.artefact, &record.version);
-    let Ok(reference) = audit
-        .repo
-        .git()
-        .find_reference(&format!("refs/tags/{name}"))
-    else {
+    let Ok(reference) = audit.repo.git().find_reference(&paths::tag_ref(&name)) else {
         if !tag_may_follow {
             let kind = FindingKind::TagMissing {
                 tag: name,

@@ -59,7 +59,7 @@ pub(super) fn check_versions(
         Err(err) => {
             audit.find(
                 FindingKind::ConfigUnreadable { error: err.message },
-                "baseline.toml",
+                paths::CONFIG,
                 None,
             );
             Policy::default()
@@ -148,10 +148,10 @@ fn check_file_names(
 ) -> Result<()> {
     let expected: HashSet<String> = versions
         .iter()
-        .map(|v| format!("{}.toml", v.version))
+        .map(|v| paths::version_file(&v.version))
         .collect();
     for name in snapshot.list(&paths::versions_dir(id))? {
-        if name.ends_with(".toml") && !expected.contains(&name) {
+        if paths::record_id(&name).is_some() && !expected.contains(&name) {
             audit.find(
                 FindingKind::FileNameMismatch,
                 format!("{}/{name}", paths::versions_dir(id)),

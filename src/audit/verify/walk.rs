@@ -98,7 +98,7 @@ fn record_change(audit: &mut Audit<'_>, delta: &Delta, commit: git2::Oid) -> Res
         }
         // The policy file is changed by `policy set`; each baseline is checked
         // against the policy in force when it was recorded.
-        (Change::Modified, ..) if path == "baseline.toml" => {}
+        (Change::Modified, ..) if path == crate::model::paths::CONFIG => {}
         _ => audit.find(FindingKind::RecordEdited, path, Some(commit)),
     }
     Ok(())
