@@ -116,13 +116,25 @@ fn the_header_carries_decisions_and_changes_between_the_versions() {
         all["changes"][0]["versions"],
         serde_json::json!(["1.1", "2.0"])
     );
+    // The decisions behind both versions: DEC1 baselined FROM, DEC2 TO.
     let last = design.json(&["redline", "DOC", "1.0", "2.0"]);
+    let decisions: Vec<(&str, &serde_json::Value)> = last["decisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["id"].as_str().unwrap(), &d["versions"]))
+        .collect();
     assert_eq!(
-        last["decisions"].as_array().unwrap().len(),
-        1,
-        "FROM is exclusive"
+        decisions,
+        [
+            ("DEC1", &serde_json::json!(["1.0"])),
+            ("DEC2", &serde_json::json!(["2.0"]))
+        ]
     );
-    assert_eq!(last["decisions"][0]["id"], "DEC2");
+    // A draft after a baseline is headed by the decision behind that baseline.
+    let draft = design.json(&["redline", "DOC", "1.0", "1.1"]);
+    assert_eq!(draft["decisions"][0]["id"], "DEC1");
+    assert_eq!(draft["changes"][0]["id"], "CR1");
     assert_eq!(last["from"]["status"], "baselined");
     assert_eq!(last["to"]["date"], "2023-08-03");
     assert_eq!(last["to"]["sha256"].as_str().unwrap().len(), 64);

@@ -11,7 +11,8 @@ use crate::repo::Repo;
 /// changed block (Markdown changes are labelled with their heading path); CSV/TSV
 /// tables with a key column are compared row by row and cell by cell. Every redline
 /// is headed by both versions (status, date, sha256), the decisions and change
-/// requests recorded on the versions after FROM up to TO, and summary counts.
+/// requests behind both (recorded on FROM, TO and the versions between), and
+/// summary counts.
 ///
 /// FROM defaults to the latest baseline; TO to the latest recorded version, or the
 /// working file where it differs. Each side may be written 1.0, @1.0 or DES196@1.0,

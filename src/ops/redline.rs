@@ -178,8 +178,8 @@ fn side_name(resolved: &Resolved) -> String {
     }
 }
 
-/// The decisions and changes cited by the versions after FROM, up to and
-/// including TO (the working file counts as after every version).
+/// The decisions and changes cited by FROM, TO and the versions between them
+/// (the working file counts as after every version).
 fn header_records(
     snapshot: &Snapshot<'_>,
     versions: &[VersionRecord],
@@ -191,8 +191,11 @@ fn header_records(
         (Some(a), Some(b)) if b < a => (Some(b), Some(a)),
         other => other,
     };
+    // Both sides' own decisions and changes count: those that baselined FROM
+    // as well as those after it, up to and including TO.
     let between = versions.iter().filter(|v| {
-        low.as_ref().is_none_or(|l| &v.version > l) && high.as_ref().is_none_or(|h| &v.version <= h)
+        low.as_ref().is_none_or(|l| &v.version >= l)
+            && high.as_ref().is_none_or(|h| &v.version <= h)
     });
     for v in between {
         for id in &v.decisions {
