@@ -13,7 +13,8 @@ use crate::repo::Repo;
 pub struct Args {
     /// The artefact's id, e.g. DES196.
     pub id: String,
-    /// The working content: a .md, .txt, .csv or .tsv file.
+    /// The working content: a .md, .txt, .csv, .tsv, .yaml, .json, .docx, .xlsx,
+    /// .xlsm, .ods or .pdf file, whose content must be what its name says.
     pub file: PathBuf,
     /// The artefact's title, e.g. "D-Flow and Interface Mapping".
     #[arg(long)]

@@ -88,8 +88,9 @@ pub fn print_artefact(out: &mut impl Write, a: &Artefact) -> Result<()> {
     }
     writeln!(
         out,
-        "  file:       artefacts/{}/{} ({:?})",
-        a.id, a.file, a.format
+        "  file:       {} ({})",
+        paths::content(&a.id, &a.file),
+        a.format.name()
     )?;
     if let Some(key) = &a.key {
         writeln!(out, "  key column: {key}")?;

@@ -37,10 +37,22 @@ pub enum Format {
     Txt,
     Csv,
     Tsv,
+    Yaml,
+    Json,
+    /// A Word document.
+    Docx,
+    /// An Excel workbook.
+    Xlsx,
+    /// An Excel workbook with macros.
+    Xlsm,
+    /// An OpenDocument spreadsheet.
+    Ods,
+    Pdf,
 }
 
 impl Format {
-    pub const EXTENSIONS: &'static str = ".md, .markdown, .txt, .csv, .tsv";
+    pub const EXTENSIONS: &'static str =
+        ".md, .markdown, .txt, .csv, .tsv, .yaml, .yml, .json, .docx, .xlsx, .xlsm, .ods, .pdf";
 
     pub fn from_extension(extension: &str) -> Option<Format> {
         match extension.to_ascii_lowercase().as_str() {
@@ -48,12 +60,54 @@ impl Format {
             "txt" | "text" => Some(Format::Txt),
             "csv" => Some(Format::Csv),
             "tsv" | "tab" => Some(Format::Tsv),
+            "yaml" | "yml" => Some(Format::Yaml),
+            "json" => Some(Format::Json),
+            "docx" => Some(Format::Docx),
+            "xlsx" => Some(Format::Xlsx),
+            "xlsm" => Some(Format::Xlsm),
+            "ods" => Some(Format::Ods),
+            "pdf" => Some(Format::Pdf),
             _ => None,
         }
     }
 
     pub fn is_table(self) -> bool {
         matches!(self, Format::Csv | Format::Tsv)
+    }
+
+    /// Whether the format is text (UTF-8), rather than a binary package.
+    pub fn is_text(self) -> bool {
+        matches!(
+            self,
+            Format::Md | Format::Txt | Format::Csv | Format::Tsv | Format::Yaml | Format::Json
+        )
+    }
+
+    /// What people call a file of this format.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Md => "Markdown document",
+            Format::Txt => "text document",
+            Format::Csv => "CSV table",
+            Format::Tsv => "TSV table",
+            Format::Yaml => "YAML file",
+            Format::Json => "JSON file",
+            Format::Docx => "Word document",
+            Format::Xlsx => "Excel workbook",
+            Format::Xlsm => "Excel workbook with macros",
+            Format::Ods => "OpenDocument spreadsheet",
+            Format::Pdf => "PDF document",
+        }
+    }
+
+    /// Its name with "a" or "an" before it.
+    pub fn a_name(self) -> String {
+        let name = self.name();
+        let article = match name.as_bytes().first() {
+            Some(b'A' | b'E' | b'I' | b'O' | b'U' | b'a' | b'e' | b'i' | b'o' | b'u') => "an",
+            _ => "a",
+        };
+        format!("{article} {name}")
     }
 }
 

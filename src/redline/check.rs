@@ -20,21 +20,99 @@ pub fn format_of(file_name: &str) -> Result<Format> {
         })
 }
 
-/// Checks that content is what its format says: text, and for a keyed table, a
-/// header that has the key column.
+/// Checks that content is what its format says: for a text format, UTF-8 text
+/// (and for a keyed table, a header that has the key column); for a Word or
+/// Excel file, a zip package holding that kind of document; for a PDF, its
+/// header.
 pub fn check(where_: &str, format: Format, key: Option<&str>, bytes: &[u8]) -> Result<()> {
+    if format.is_text() {
+        check_text(where_, format, key, bytes)
+    } else if holds(bytes, format) {
+        Ok(())
+    } else {
+        Err(Error::refused(
+            format!(
+                "{where_} is named as {}, but its content is {}",
+                format.a_name(),
+                describe(bytes)
+            ),
+            "check that it is the right file; if it is another kind of document, give it that kind's extension",
+        ))
+    }
+}
+
+/// Whether `bytes` are a document of `format` (an Excel workbook with macros is
+/// packaged as one without).
+fn holds(bytes: &[u8], format: Format) -> bool {
+    let expected = match format {
+        Format::Xlsm => Format::Xlsx,
+        other => other,
+    };
+    looks_like(bytes) == Some(expected)
+}
+
+/// The packaged format `bytes` hold, as far as their first bytes and the
+/// package's parts tell.
+fn looks_like(bytes: &[u8]) -> Option<Format> {
+    if is_pdf(bytes) {
+        return Some(Format::Pdf);
+    }
+    let mut package = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
+    let names: Vec<String> = package
+        .file_names()
+        .filter_map(|name| name.ok().map(|name| name.into_owned()))
+        .collect();
+    let has = |part: &str| names.iter().any(|name| name == part);
+    if has("word/document.xml") {
+        return Some(Format::Docx);
+    }
+    if has("xl/workbook.xml") {
+        return Some(Format::Xlsx);
+    }
+    let mut mimetype = String::new();
+    let read = package
+        .by_name("mimetype")
+        .ok()
+        .and_then(|mut part| std::io::Read::read_to_string(&mut part, &mut mimetype).ok());
+    (read.is_some() && mimetype.trim() == ODS_MIMETYPE).then_some(Format::Ods)
+}
+
+const ODS_MIMETYPE: &str = "application/vnd.oasis.opendocument.spreadsheet";
+
+/// A PDF starts with `%PDF-` within its first kilobyte.
+fn is_pdf(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(1024)];
+    head.windows(5).any(|five| five == b"%PDF-")
+}
+
+/// What content is, in words, for a refusal.
+fn describe(bytes: &[u8]) -> String {
+    match looks_like(bytes) {
+        Some(format) => format.a_name(),
+        None if bytes.starts_with(b"PK") => {
+            "a zip archive that holds no Word, Excel or OpenDocument spreadsheet".into()
+        }
+        None if bytes.is_empty() => "empty".into(),
+        None if std::str::from_utf8(bytes).is_ok() => "text".into(),
+        None => "binary data of no kind baseline knows".into(),
+    }
+}
+
+/// Checks that text content is UTF-8 without NUL bytes, and that a keyed table
+/// has its key column.
+fn check_text(where_: &str, format: Format, key: Option<&str>, bytes: &[u8]) -> Result<()> {
     let text = std::str::from_utf8(bytes).map_err(|err| {
         let line = bytes[..err.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
         Error::refused(
             format!("{where_} is not UTF-8 text (line {line}, byte {}): it looks binary or uses another encoding", err.valid_up_to()),
-            "save the document as UTF-8 text (.md, .txt, .csv or .tsv)",
+            "save the document as UTF-8 text",
         )
     })?;
     if let Some(position) = text.find('\0') {
         let line = text[..position].matches('\n').count() + 1;
         return Err(Error::refused(
             format!("{where_} contains a NUL byte at line {line}: it is binary, not text"),
-            "save the document as UTF-8 text (.md, .txt, .csv or .tsv)",
+            "save the document as UTF-8 text",
         ));
     }
     if let (true, Some(key)) = (format.is_table(), key) {

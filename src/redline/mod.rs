@@ -43,15 +43,21 @@ pub struct Comparison {
 
 /// Compares two versions' bytes: as a table on its key, as text (word by word,
 /// Markdown changes labelled with their heading paths), or, where either side
-/// is not text, by size and hash alone.
+/// is not text or the format is not read yet (Word, Excel, PDF), by size and
+/// hash alone.
 pub fn compare(old: &[u8], new: &[u8], read_as: ReadAs<'_>) -> Comparison {
-    match (as_text(old), as_text(new)) {
-        (Some(old), Some(new)) => compare_texts(old, new, read_as),
-        _ => Comparison {
+    let (texts, why_not) = if read_as.format.is_text() {
+        let texts = as_text(old).zip(as_text(new));
+        (texts, "at least one side is not UTF-8 text".to_string())
+    } else {
+        let kind = read_as.format.a_name();
+        (None, format!("the content of {kind} is not read yet"))
+    };
+    match texts {
+        Some((old, new)) => compare_texts(old, new, read_as),
+        None => Comparison {
             summary: model::Summary::default(),
-            warnings: vec![
-                "at least one side is not UTF-8 text: only sizes and hashes are compared".into(),
-            ],
+            warnings: vec![format!("{why_not}: only sizes and hashes are compared")],
             notes: Vec::new(),
             body: model::Body::Binary,
             ops: Vec::new(),
