@@ -205,3 +205,65 @@ fn content_that_is_not_what_its_name_says_is_refused() {
         "{stderr}"
     );
 }
+
+/// A Word document as Word saves it again without edits: the same body, other
+/// document properties, other zip bytes.
+fn docx_saved(text: &str, saved_at: &str) -> Vec<u8> {
+    let document = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:body></w:document>"#
+    );
+    let core = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dcterms="http://purl.org/dc/terms/"><dcterms:modified>{saved_at}</dcterms:modified></cp:coreProperties>"#
+    );
+    package(&[
+        ("[Content_Types].xml", CONTENT_TYPES),
+        ("docProps/core.xml", &core),
+        ("word/document.xml", &document),
+    ])
+}
+
+#[test]
+fn a_document_saved_again_without_edits_is_refused_unless_allowed() {
+    let design = Design::new();
+    write_bytes(
+        &design,
+        "in/icc.docx",
+        &docx_saved("Text", "2023-06-01T10:00:00Z"),
+    );
+    design.ok(&["add", "ICC", "--title", "Code of Connection", "in/icc.docx"]);
+    design.ok(&["draft", "ICC", "--date", "2023-06-01"]);
+
+    let resaved = docx_saved("Text", "2023-06-02T09:30:00Z");
+    write_bytes(&design, "artefacts/ICC/icc.docx", &resaved);
+    let stderr = design.refused(&["draft", "ICC", "--date", "2023-06-02"]);
+    assert!(
+        stderr.contains(
+            "nothing changed in ICC's content: artefacts/ICC/icc.docx differs from version 0.1 only in its packaging or metadata"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--allow-same-content"), "{stderr}");
+
+    let recorded = design.ok(&[
+        "draft",
+        "ICC",
+        "--date",
+        "2023-06-02",
+        "--allow-same-content",
+    ]);
+    assert!(recorded.contains("Recorded ICC 0.2"), "{recorded}");
+    let out = design.cmd().args(["cat", "ICC@0.2"]).output().unwrap();
+    assert_eq!(
+        out.stdout, resaved,
+        "the re-saved bytes are what is recorded"
+    );
+
+    // An edit to the body is a change like any other.
+    write_bytes(
+        &design,
+        "artefacts/ICC/icc.docx",
+        &docx_saved("Text, revised", "2023-06-03T09:30:00Z"),
+    );
+    let edited = design.ok(&["draft", "ICC", "--date", "2023-06-03"]);
+    assert!(edited.contains("Recorded ICC 0.3"), "{edited}");
+}

@@ -32,6 +32,10 @@ pub struct Args {
     /// The version number to record, if not the next minor; must be higher than every recorded one.
     #[arg(long)]
     pub version: Option<VersionNumber>,
+    /// Record a Word, Excel or OpenDocument file whose content is the latest
+    /// version's (saved again: only its packaging or metadata differ).
+    #[arg(long)]
+    pub allow_same_content: bool,
 }
 
 pub fn run(repo: &Repo, dir: &Path, args: Args) -> Result<()> {
@@ -45,6 +49,7 @@ pub fn run(repo: &Repo, dir: &Path, args: Args) -> Result<()> {
             changes: &args.changes,
             date: args.date,
             version: args.version.as_ref(),
+            allow_same_content: args.allow_same_content,
         },
     )?;
     writeln!(

@@ -2,10 +2,10 @@
 
 use std::path::Path;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::trailers::CommitMessage;
-use crate::model::{Date, Status, VersionNumber, VersionRecord, date, paths, sha256_hex};
-use crate::redline::check;
+use crate::model::{Artefact, Date, Status, VersionNumber, VersionRecord, date, paths, sha256_hex};
+use crate::redline::{check, package};
 use crate::repo::Repo;
 use crate::rules;
 
@@ -19,6 +19,9 @@ pub struct DraftOptions<'a> {
     pub changes: &'a [String],
     pub date: Option<Date>,
     pub version: Option<&'a VersionNumber>,
+    /// Record a package whose content is the latest version's (only its
+    /// packaging or metadata differ).
+    pub allow_same_content: bool,
 }
 
 /// Records the working content (or `file`) as the next draft version, refusing
@@ -43,6 +46,9 @@ pub fn draft(repo: &Repo, dir: &Path, options: &DraftOptions<'_>) -> Result<Vers
     let sha256 = sha256_hex(&bytes);
     let versions = snapshot.versions(&artefact.id)?;
     rules::check_draft_changed(&artefact.id, &versions, &sha256)?;
+    if !options.allow_same_content {
+        refuse_same_content(repo, &artefact, versions.last(), &bytes)?;
+    }
     let date = options.date.unwrap_or_else(date::today);
     rules::check_date_order(&artefact.id, &versions, date)?;
     let changes = options
@@ -82,4 +88,36 @@ pub fn draft(repo: &Repo, dir: &Path, options: &DraftOptions<'_>) -> Result<Vers
     }
     tx.commit(&message.version_trailers("draft", &record))?;
     Ok(record)
+}
+
+/// Refuses a package (Word, Excel, OpenDocument) whose content is the latest
+/// version's, saved again: only its zip bytes or document properties differ.
+fn refuse_same_content(
+    repo: &Repo,
+    artefact: &Artefact,
+    latest: Option<&VersionRecord>,
+    bytes: &[u8],
+) -> Result<()> {
+    let Some(latest) = latest else {
+        return Ok(());
+    };
+    let Some(new) = package::content_digest(artefact.format, bytes) else {
+        return Ok(());
+    };
+    let old = package::content_digest(artefact.format, &repo.version_content(latest)?);
+    if old.as_deref() != Some(new.as_str()) {
+        return Ok(());
+    }
+    Err(Error::refused(
+        format!(
+            "nothing changed in {}'s content: {} differs from version {} only in its packaging or metadata (the zip file, document properties such as when it was saved)",
+            artefact.id,
+            paths::content(&artefact.id, &artefact.file),
+            latest.version
+        ),
+        format!(
+            "edit the document before recording a draft, or record it as it is with `baseline draft {} --allow-same-content`",
+            artefact.id
+        ),
+    ))
 }

@@ -7,6 +7,7 @@ pub mod check;
 pub mod lines;
 pub mod markdown;
 pub mod model;
+pub mod package;
 pub mod render;
 pub mod table;
 pub mod text;

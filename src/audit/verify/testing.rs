@@ -70,6 +70,7 @@ impl Design {
             changes: &[],
             date: Some(date(on)),
             version: None,
+            allow_same_content: false,
         };
         ops::draft::draft(&self.repo(), self.path(), &draft).unwrap();
     }
