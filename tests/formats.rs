@@ -267,3 +267,97 @@ fn a_document_saved_again_without_edits_is_refused_unless_allowed() {
     let edited = design.ok(&["draft", "ICC", "--date", "2023-06-03"]);
     assert!(edited.contains("Recorded ICC 0.3"), "{edited}");
 }
+
+/// UTF-16 little-endian with its byte order mark, as Excel saves "Unicode text".
+fn utf16(text: &str) -> Vec<u8> {
+    let mut bytes = vec![0xff, 0xfe];
+    for unit in text.encode_utf16() {
+        bytes.extend(unit.to_le_bytes());
+    }
+    bytes
+}
+
+#[test]
+fn tables_as_excel_writes_them_are_read_and_the_redline_says_how() {
+    let design = Design::new();
+    // Excel's "CSV": Windows-1252, where é is 0xE9 and € is 0x80.
+    write_bytes(
+        &design,
+        "in/des138.csv",
+        b"D-Flow,Name\r\nD0012,R\xe9ading\r\n",
+    );
+    design.ok(&[
+        "add",
+        "DES138",
+        "--title",
+        "Catalogue",
+        "--key",
+        "D-Flow",
+        "in/des138.csv",
+    ]);
+    design.ok(&["draft", "DES138", "--date", "2023-06-01"]);
+    let edited: &[u8] = b"D-Flow,Name\r\nD0012,R\xe9ading \x80\r\n";
+    write_bytes(&design, "artefacts/DES138/des138.csv", edited);
+    design.ok(&["draft", "DES138", "--date", "2023-06-02"]);
+    let out = design.cmd().args(["cat", "DES138@0.2"]).output().unwrap();
+    assert_eq!(out.stdout, edited, "the bytes are kept as they were");
+    let redline = design.json(&["redline", "DES138", "0.1", "0.2"]);
+    let notes: Vec<&str> = redline["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap())
+        .collect();
+    assert!(
+        notes.contains(&"FROM was read as windows-1252 text"),
+        "{notes:?}"
+    );
+    assert!(
+        notes.contains(&"TO was read as windows-1252 text"),
+        "{notes:?}"
+    );
+    let cell = &redline["body"]["rows"][0]["cells"][0];
+    assert_eq!(cell["old"], "Réading", "{redline}");
+    assert_eq!(cell["new"], "Réading €", "{redline}");
+
+    // Excel's "Unicode text": UTF-16 with a byte order mark.
+    write_bytes(
+        &design,
+        "in/des139.tsv",
+        &utf16("D-Flow\tName\nD0300\tDisputé\n"),
+    );
+    design.ok(&[
+        "add",
+        "DES139",
+        "--title",
+        "Tabbed",
+        "--key",
+        "D-Flow",
+        "in/des139.tsv",
+    ]);
+    design.ok(&["draft", "DES139", "--date", "2023-06-01"]);
+    write_bytes(
+        &design,
+        "artefacts/DES139/des139.tsv",
+        &utf16("D-Flow\tName\nD0300\tDisputé\nD0301\tAdded\n"),
+    );
+    design.ok(&["draft", "DES139", "--date", "2023-06-02"]);
+    let redline = design.json(&["redline", "DES139", "0.1", "0.2"]);
+    assert_eq!(redline["summary"]["rows_added"], 1, "{redline}");
+    assert!(
+        redline["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n == "TO was read as UTF-16LE text"),
+        "{redline}"
+    );
+
+    // Markdown and text stay UTF-8.
+    write_bytes(&design, "in/doc.md", b"# Caf\xe9\n");
+    let stderr = design.refused(&["add", "DOC", "--title", "Not UTF-8", "in/doc.md"]);
+    assert!(
+        stderr.contains("is not UTF-8 text (line 1, byte 5)"),
+        "{stderr}"
+    );
+}

@@ -43,10 +43,6 @@ pub fn redline(snapshot: &Snapshot<'_>, options: &Options<'_>) -> Result<Compare
         key: artefact.key.as_deref(),
     };
     let comparison = redline::compare(&old, &new, read_as);
-    let texts = match (String::from_utf8(old), String::from_utf8(new)) {
-        (Ok(a), Ok(b)) if !matches!(comparison.body, redline::model::Body::Binary) => (a, b),
-        _ => (String::new(), String::new()),
-    };
     let mut redline = Redline {
         artefact: redline::model::ArtefactRef {
             id: artefact.id.clone(),
@@ -63,11 +59,8 @@ pub fn redline(snapshot: &Snapshot<'_>, options: &Options<'_>) -> Result<Compare
         ops: comparison.ops,
     };
     header_records(snapshot, &versions, &mut redline)?;
-    Ok(Compared {
-        redline,
-        old: texts.0,
-        new: texts.1,
-    })
+    let (old, new) = comparison.texts;
+    Ok(Compared { redline, old, new })
 }
 
 /// Reads one side as given on the command line: `1.0`, `@1.0`, `DES196@1.0`,

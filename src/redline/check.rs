@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use super::encoding;
 use crate::error::{Error, Result};
 use crate::model::{Artefact, Format};
 
@@ -101,22 +102,11 @@ fn describe(bytes: &[u8]) -> String {
 /// Checks that text content is UTF-8 without NUL bytes, and that a keyed table
 /// has its key column.
 fn check_text(where_: &str, format: Format, key: Option<&str>, bytes: &[u8]) -> Result<()> {
-    let text = std::str::from_utf8(bytes).map_err(|err| {
-        let line = bytes[..err.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
-        Error::refused(
-            format!("{where_} is not UTF-8 text (line {line}, byte {}): it looks binary or uses another encoding", err.valid_up_to()),
-            "save the document as UTF-8 text",
-        )
-    })?;
-    if let Some(position) = text.find('\0') {
-        let line = text[..position].matches('\n').count() + 1;
-        return Err(Error::refused(
-            format!("{where_} contains a NUL byte at line {line}: it is binary, not text"),
-            "save the document as UTF-8 text",
-        ));
-    }
+    let Some(decoded) = encoding::decode(format, bytes) else {
+        return Err(not_text(where_, bytes));
+    };
     if let (true, Some(key)) = (format.is_table(), key) {
-        let header = table_header(format, text).map_err(|err| err.context(where_))?;
+        let header = table_header(format, &decoded.text).map_err(|err| err.context(where_))?;
         if !header.iter().any(|column| column == key) {
             return Err(Error::refused(
                 format!(
@@ -128,6 +118,32 @@ fn check_text(where_: &str, format: Format, key: Option<&str>, bytes: &[u8]) -> 
         }
     }
     Ok(())
+}
+
+/// Why `bytes` are not text: where they stop being UTF-8, or where a NUL byte is.
+fn not_text(where_: &str, bytes: &[u8]) -> Error {
+    let line_at = |end: usize| bytes[..end].iter().filter(|&&b| b == b'\n').count() + 1;
+    let hint = "save the document as UTF-8 text";
+    match std::str::from_utf8(bytes) {
+        Err(err) => Error::refused(
+            format!(
+                "{where_} is not UTF-8 text (line {}, byte {}): it looks binary or uses another encoding",
+                line_at(err.valid_up_to()),
+                err.valid_up_to()
+            ),
+            hint,
+        ),
+        Ok(text) => {
+            let position = text.find('\0').unwrap_or(text.len());
+            Error::refused(
+                format!(
+                    "{where_} contains a NUL byte at line {}: it is binary, not text",
+                    line_at(position)
+                ),
+                hint,
+            )
+        }
+    }
 }
 
 /// The column names of a CSV or TSV table.

@@ -4,6 +4,7 @@
 //! changes) is filled in by the caller.
 
 pub mod check;
+pub mod encoding;
 pub mod lines;
 pub mod markdown;
 pub mod model;
@@ -33,13 +34,15 @@ pub struct ReadAs<'a> {
 }
 
 /// What comparing two contents found: the redline's counts, warnings and notes,
-/// its body, and the operations that rebuild TO.
+/// its body, the operations that rebuild TO, and the two texts compared (empty
+/// where the versions were not read as text).
 pub struct Comparison {
     pub summary: model::Summary,
     pub warnings: Vec<String>,
     pub notes: Vec<String>,
     pub body: model::Body,
     pub ops: Vec<model::Op>,
+    pub texts: (String, String),
 }
 
 /// Compares two versions' bytes: as a table on its key, as text (word by word,
@@ -47,30 +50,40 @@ pub struct Comparison {
 /// is not text or the format is not read yet (Word, Excel, PDF), by size and
 /// hash alone.
 pub fn compare(old: &[u8], new: &[u8], read_as: ReadAs<'_>) -> Comparison {
-    let (texts, why_not) = if read_as.format.is_text() {
-        let texts = as_text(old).zip(as_text(new));
-        (texts, "at least one side is not UTF-8 text".to_string())
-    } else {
-        let kind = read_as.format.a_name();
-        (None, format!("the content of {kind} is not read yet"))
+    let format = read_as.format;
+    let (old, new) = match (encoding::decode(format, old), encoding::decode(format, new)) {
+        (Some(old), Some(new)) => (old, new),
+        _ if format.is_table() => return by_hash("at least one side is not text"),
+        _ if format.is_text() => return by_hash("at least one side is not UTF-8 text"),
+        _ => {
+            return by_hash(&format!(
+                "the content of {} is not read yet",
+                format.a_name()
+            ));
+        }
     };
-    match texts {
-        Some((old, new)) => compare_texts(old, new, read_as),
-        None => Comparison {
-            summary: model::Summary::default(),
-            warnings: vec![format!("{why_not}: only sizes and hashes are compared")],
-            notes: Vec::new(),
-            body: model::Body::Binary,
-            ops: Vec::new(),
-        },
+    let mut comparison = compare_texts(&old.text, &new.text, read_as);
+    for (side, decoded) in [("FROM", &old), ("TO", &new)] {
+        if let Some(encoding) = decoded.encoding {
+            comparison
+                .notes
+                .push(format!("{side} was read as {encoding} text"));
+        }
     }
+    comparison.texts = (old.text.into_owned(), new.text.into_owned());
+    comparison
 }
 
-/// The text of a version, if it is UTF-8 without NUL bytes.
-pub fn as_text(bytes: &[u8]) -> Option<&str> {
-    std::str::from_utf8(bytes)
-        .ok()
-        .filter(|text| !text.contains('\0'))
+/// A comparison of sizes and hashes alone, saying why.
+fn by_hash(why: &str) -> Comparison {
+    Comparison {
+        summary: model::Summary::default(),
+        warnings: vec![format!("{why}: only sizes and hashes are compared")],
+        notes: Vec::new(),
+        body: model::Body::Binary,
+        ops: Vec::new(),
+        texts: Default::default(),
+    }
 }
 
 fn compare_texts(old: &str, new: &str, read_as: ReadAs<'_>) -> Comparison {
@@ -102,6 +115,7 @@ fn compare_texts(old: &str, new: &str, read_as: ReadAs<'_>) -> Comparison {
         notes: lines.notes,
         body: model::Body::Text { hunks: lines.hunks },
         ops: lines.ops,
+        texts: Default::default(),
     }
 }
 
@@ -132,5 +146,6 @@ fn table_redline(
         notes,
         body: model::Body::Table(diff),
         ops: lines.ops,
+        texts: Default::default(),
     })
 }
