@@ -361,3 +361,71 @@ fn tables_as_excel_writes_them_are_read_and_the_redline_says_how() {
         "{stderr}"
     );
 }
+
+#[test]
+fn yaml_and_json_are_redlined_as_text_and_as_structure() {
+    let design = Design::new();
+    design.write(
+        "in/e2e003.yaml",
+        "scenario: E2E003\nsteps:\n  - submit\n  - validate\nowner: DIP\n",
+    );
+    design.ok(&["add", "E2E003", "--title", "Scenario", "in/e2e003.yaml"]);
+    design.ok(&["draft", "E2E003", "--date", "2023-06-01"]);
+    design.write(
+        "artefacts/E2E003/e2e003.yaml",
+        "scenario: E2E003\nsteps:\n  - submit\n  - settle\n  - report\nversion: 2\n",
+    );
+    design.ok(&["draft", "E2E003", "--date", "2023-06-02"]);
+
+    let redline = design.json(&["redline", "E2E003", "0.1", "0.2"]);
+    assert_eq!(redline["body"]["kind"], "text", "{redline}");
+    let structure: Vec<(String, String)> = redline["structure"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["path"].as_str().unwrap().to_string(),
+                c["kind"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("owner", "removed"),
+        ("steps[1]", "changed"),
+        ("steps[2]", "added"),
+        ("version", "added"),
+    ];
+    assert_eq!(
+        structure,
+        expected.map(|(p, k)| (p.to_string(), k.to_string()))
+    );
+    let term = design.ok(&["redline", "E2E003", "0.1", "0.2"]);
+    assert!(
+        term.contains("steps[1]: \"validate\" → \"settle\""),
+        "{term}"
+    );
+    let md = design.ok(&["redline", "E2E003", "0.1", "0.2", "--format", "md"]);
+    assert!(md.contains("### Structure"), "{md}");
+    assert!(md.contains("version added: 2"), "{md}");
+
+    // A side that does not parse leaves the text redline alone.
+    design.write("artefacts/E2E003/e2e003.yaml", "scenario: [unclosed\n");
+    design.ok(&["draft", "E2E003", "--date", "2023-06-03"]);
+    let broken = design.json(&["redline", "E2E003", "0.2", "0.3"]);
+    assert!(broken.get("structure").is_none(), "{broken}");
+    assert_eq!(broken["body"]["kind"], "text");
+
+    design.write("in/api.json", r#"{"flows": {"D0012": "read"}}"#);
+    design.ok(&["add", "API", "--title", "Interface", "in/api.json"]);
+    design.ok(&["draft", "API", "--date", "2023-06-01"]);
+    design.write(
+        "artefacts/API/api.json",
+        r#"{"flows": {"D0012": "meter read"}}"#,
+    );
+    design.ok(&["draft", "API", "--date", "2023-06-02"]);
+    let json = design.json(&["redline", "API", "0.1", "0.2"]);
+    assert_eq!(json["structure"][0]["path"], "flows.D0012");
+    assert_eq!(json["structure"][0]["old"], "\"read\"");
+    assert_eq!(json["structure"][0]["new"], "\"meter read\"");
+}

@@ -56,6 +56,7 @@ pub fn redline(snapshot: &Snapshot<'_>, options: &Options<'_>) -> Result<Compare
         warnings: comparison.warnings,
         notes: comparison.notes,
         body: comparison.body,
+        structure: comparison.structure,
         ops: comparison.ops,
     };
     header_records(snapshot, &versions, &mut redline)?;

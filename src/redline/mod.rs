@@ -10,6 +10,7 @@ pub mod markdown;
 pub mod model;
 pub mod package;
 pub mod render;
+pub mod structure;
 pub mod table;
 pub mod text;
 pub mod words;
@@ -42,6 +43,8 @@ pub struct Comparison {
     pub notes: Vec<String>,
     pub body: model::Body,
     pub ops: Vec<model::Op>,
+    /// For YAML and JSON: the keys added, removed and changed.
+    pub structure: Option<Vec<model::KeyChange>>,
     pub texts: (String, String),
 }
 
@@ -70,6 +73,7 @@ pub fn compare(old: &[u8], new: &[u8], read_as: ReadAs<'_>) -> Comparison {
                 .push(format!("{side} was read as {encoding} text"));
         }
     }
+    comparison.structure = structure::compare(format, &old.text, &new.text);
     comparison.texts = (old.text.into_owned(), new.text.into_owned());
     comparison
 }
@@ -82,6 +86,7 @@ fn by_hash(why: &str) -> Comparison {
         notes: Vec::new(),
         body: model::Body::Binary,
         ops: Vec::new(),
+        structure: None,
         texts: Default::default(),
     }
 }
@@ -115,6 +120,7 @@ fn compare_texts(old: &str, new: &str, read_as: ReadAs<'_>) -> Comparison {
         notes: lines.notes,
         body: model::Body::Text { hunks: lines.hunks },
         ops: lines.ops,
+        structure: None,
         texts: Default::default(),
     }
 }
@@ -146,6 +152,7 @@ fn table_redline(
         notes,
         body: model::Body::Table(diff),
         ops: lines.ops,
+        structure: None,
         texts: Default::default(),
     })
 }

@@ -12,7 +12,7 @@ pub struct Redline {
     pub artefact: ArtefactRef,
     pub from: Side,
     pub to: Side,
-    /// Decisions recorded on the versions after FROM up to and including TO.
+    /// Decisions recorded on FROM, on TO and on the versions between them.
     pub decisions: Vec<DecisionRef>,
     /// Changes recorded on those versions.
     pub changes: Vec<ChangeRef>,
@@ -22,8 +22,31 @@ pub struct Redline {
     /// Changes not shown as marks: line endings, trailing whitespace.
     pub notes: Vec<String>,
     pub body: Body,
+    /// For YAML and JSON whose two sides parse: the keys added, removed and
+    /// changed, by path (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub structure: Option<Vec<KeyChange>>,
     /// Applied in order to FROM's lines, these rebuild TO byte for byte.
     pub ops: Vec<Op>,
+}
+
+/// A key of a YAML or JSON document added, removed or changed.
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyChange {
+    /// Where it is: `steps[2].name`, `["a.b"].c`.
+    pub path: String,
+    pub kind: KeyChangeKind,
+    /// The old and new values, as compact JSON.
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KeyChangeKind {
+    Added,
+    Removed,
+    Changed,
 }
 
 #[derive(Debug, Serialize)]

@@ -88,6 +88,17 @@ pub fn render(compared: &Compared, options: &Options, out: &mut dyn Write) -> Re
                 }
                 (change_list(r))
                 main {
+                    @if let Some(structure) = &r.structure {
+                        section aria-label="Structure" {
+                            h2 { "Structure" }
+                            @if structure.is_empty() { p { "No key was added, removed or changed." } }
+                            ul {
+                                @for change in structure {
+                                    li { (super::key_change_text(change)) }
+                                }
+                            }
+                        }
+                    }
                     @match &r.body {
                         Body::Text { hunks } => (document(compared, hunks, options)),
                         Body::Table(table) => (rows(table)),
@@ -116,7 +127,7 @@ fn header(r: &Redline) -> Markup {
                 }
             }
             h2 { "Decisions" }
-            @if r.decisions.is_empty() { p { "None recorded between these versions." } }
+            @if r.decisions.is_empty() { p { "None recorded on these versions." } }
             ul {
                 @for d in &r.decisions {
                     li { strong { (d.id) } " (" (d.outcome) ", " (d.date)
@@ -126,7 +137,7 @@ fn header(r: &Redline) -> Markup {
                 }
             }
             h2 { "Change requests" }
-            @if r.changes.is_empty() { p { "None recorded between these versions." } }
+            @if r.changes.is_empty() { p { "None recorded on these versions." } }
             ul {
                 @for c in &r.changes { li { strong { (c.id) } " (" (c.state) "): " (c.title) } }
             }

@@ -58,7 +58,7 @@ pub fn render(compared: &Compared, _options: &Options, out: &mut dyn Write) -> R
         out,
         "**Decisions:**{}",
         if r.decisions.is_empty() {
-            " none recorded between these versions"
+            " none recorded on these versions"
         } else {
             ""
         }
@@ -82,7 +82,7 @@ pub fn render(compared: &Compared, _options: &Options, out: &mut dyn Write) -> R
         out,
         "\n**Changes:**{}",
         if r.changes.is_empty() {
-            " none recorded between these versions"
+            " none recorded on these versions"
         } else {
             ""
         }
@@ -105,6 +105,15 @@ pub fn render(compared: &Compared, _options: &Options, out: &mut dyn Write) -> R
     }
     for warning in &r.warnings {
         writeln!(out, "\n> **Warning:** {}", escape(warning))?;
+    }
+    if let Some(structure) = &r.structure {
+        writeln!(out, "\n### Structure\n")?;
+        if structure.is_empty() {
+            writeln!(out, "No key was added, removed or changed.")?;
+        }
+        for change in structure {
+            writeln!(out, "- {}", escape(&super::key_change_text(change)))?;
+        }
     }
     match &r.body {
         Body::Text { hunks } => text(compared, hunks, out),

@@ -12,7 +12,7 @@ mod unified;
 use std::io::Write;
 
 use super::Compared;
-use super::model::{Redline, RowChange, RowKind, Summary};
+use super::model::{KeyChange, KeyChangeKind, Redline, RowChange, RowKind, Summary};
 use crate::error::Result;
 
 /// What a redline is rendered as.
@@ -156,5 +156,20 @@ pub fn line_range(range: [usize; 2]) -> String {
         0 => format!("after line {}", range[0]),
         1 => format!("line {}", range[0] + 1),
         _ => format!("lines {}–{}", range[0] + 1, range[1]),
+    }
+}
+
+/// A structural change in words: `steps[1]: "validate" → "settle"`.
+fn key_change_text(change: &KeyChange) -> String {
+    let value = |v: &Option<String>| v.clone().unwrap_or_default();
+    match change.kind {
+        KeyChangeKind::Added => format!("{} added: {}", change.path, value(&change.new)),
+        KeyChangeKind::Removed => format!("{} removed (was {})", change.path, value(&change.old)),
+        KeyChangeKind::Changed => format!(
+            "{}: {} → {}",
+            change.path,
+            value(&change.old),
+            value(&change.new)
+        ),
     }
 }

@@ -90,7 +90,7 @@ pub fn render(compared: &Compared, options: &Options, out: &mut dyn Write) -> Re
         )?;
     }
     if r.decisions.is_empty() {
-        writeln!(out, "  decisions  none recorded between these versions")?;
+        writeln!(out, "  decisions  none recorded on these versions")?;
     }
     for d in &r.decisions {
         let place = [d.meeting.clone(), d.authority.clone()]
@@ -131,6 +131,20 @@ pub fn render(compared: &Compared, options: &Options, out: &mut dyn Write) -> Re
     }
     for warning in &r.warnings {
         writeln!(out, "  {} {warning}", p.paint("warning:", WARNING))?;
+    }
+    if let Some(structure) = &r.structure {
+        writeln!(
+            out,
+            "  structure  {} key(s) added, removed or changed",
+            structure.len()
+        )?;
+        for change in structure {
+            writeln!(
+                out,
+                "             {}",
+                p.plain(&super::key_change_text(change))
+            )?;
+        }
     }
     match &r.body {
         Body::Text { hunks } => text(compared, hunks, options, &p, out),
