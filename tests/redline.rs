@@ -295,16 +295,30 @@ fn tables_are_compared_row_by_row_and_cell_by_cell() {
             )
         })
         .collect();
+    // D0275 moved, and like every row kept it gained a value in the added
+    // column: each shows it.
     assert_eq!(
         rows,
         [
-            ("D0275".into(), "moved".into(), true),
+            ("D0275".into(), "changed".into(), true),
             ("D0012".into(), "removed".into(), false),
             ("D0300".into(), "changed".into(), false),
             ("D0379".into(), "changed".into(), false),
             ("D0400".into(), "added".into(), false),
         ]
     );
+    for n in [0, 2, 3] {
+        let owner = body["rows"][n]["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["column"] == "Owner")
+            .unwrap_or_else(|| panic!("row {n} shows the added column: {body}"));
+        assert_eq!(
+            (&owner["old"], &owner["new"]),
+            (&"".into(), &"Programme".into())
+        );
+    }
     let cell = &body["rows"][2]["cells"][0];
     assert_eq!(
         (
@@ -316,7 +330,7 @@ fn tables_are_compared_row_by_row_and_cell_by_cell() {
     );
     assert_eq!(r["summary"]["rows_added"], 1);
     assert_eq!(r["summary"]["rows_removed"], 1);
-    assert_eq!(r["summary"]["rows_changed"], 2);
+    assert_eq!(r["summary"]["rows_changed"], 3);
     assert_eq!(r["summary"]["rows_moved"], 1);
     let term = design.ok(&["redline", "TAB", "0.1", "0.2"]);
     assert!(

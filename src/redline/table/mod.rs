@@ -222,8 +222,8 @@ impl Paired<'_> {
         summary.columns_renamed = columns.renamed.len();
         TableDiff {
             key: self.key.to_string(),
-            columns_added: columns.added,
-            columns_removed: columns.removed,
+            columns_added: Columns::names(&columns.added),
+            columns_removed: Columns::names(&columns.removed),
             columns_renamed: columns.renamed,
             rows,
         }
@@ -295,9 +295,16 @@ fn values(table: &Table, row: usize) -> Vec<(String, String)> {
 /// the added, removed and renamed ones.
 struct Columns {
     pairs: Vec<(usize, usize, String)>,
-    added: Vec<String>,
-    removed: Vec<String>,
+    /// Columns only TO has (their index there) and only FROM has (there).
+    added: Vec<(usize, String)>,
+    removed: Vec<(usize, String)>,
     renamed: Vec<(String, String)>,
+}
+
+impl Columns {
+    fn names(columns: &[(usize, String)]) -> Vec<String> {
+        columns.iter().map(|(_, name)| name.clone()).collect()
+    }
 }
 
 /// Columns pair by name; an unpaired old and new column holding the same values
@@ -340,35 +347,46 @@ fn match_columns(old: &Table<'_>, new: &Table<'_>, pairing: &Pairing) -> Columns
         pairs,
         added: new_unpaired
             .iter()
-            .map(|&j| new_header[j].clone())
+            .map(|&j| (j, new_header[j].clone()))
             .collect(),
         removed: old_unpaired
             .iter()
-            .map(|&i| old_header[i].clone())
+            .map(|&i| (i, old_header[i].clone()))
             .collect(),
         renamed,
     }
 }
 
+/// The cells of a row that differ: in columns on both sides, those whose values
+/// differ; in a column added or removed, its value, wherever there is one.
 fn changed_cells(
     columns: &Columns,
     (old, i): (&Table, usize),
     (new, j): (&Table, usize),
 ) -> Vec<CellChange> {
     let (old_cells, new_cells) = (old.cells(i), new.cells(j));
-    columns
+    let in_old = |c: usize| old_cells.get(c).unwrap_or_default();
+    let in_new = |d: usize| new_cells.get(d).unwrap_or_default();
+    let paired = columns
         .pairs
         .iter()
-        .filter_map(|(c, d, name)| {
-            let (a, b) = (
-                old_cells.get(*c).unwrap_or_default(),
-                new_cells.get(*d).unwrap_or_default(),
-            );
-            (a != b).then(|| CellChange {
-                column: name.clone(),
-                old: cell(a).into_owned(),
-                new: cell(b).into_owned(),
-            })
+        .map(|(c, d, name)| (name, in_old(*c), in_new(*d)));
+    let added = columns
+        .added
+        .iter()
+        .map(|(d, name)| (name, &b""[..], in_new(*d)));
+    let removed = columns
+        .removed
+        .iter()
+        .map(|(c, name)| (name, in_old(*c), &b""[..]));
+    paired
+        .chain(added)
+        .chain(removed)
+        .filter(|(_, a, b)| a != b)
+        .map(|(name, a, b)| CellChange {
+            column: name.clone(),
+            old: cell(a).into_owned(),
+            new: cell(b).into_owned(),
         })
         .collect()
 }
@@ -529,6 +547,26 @@ mod tests {
         assert_eq!(d.columns_removed, ["Notes"]);
         assert_eq!(s.rows_moved, 1);
         assert!(d.rows.iter().any(|r| r.key == "D3" && r.moved));
+        // Every row shows what it held in the removed column and holds in the
+        // added one.
+        for row in &d.rows {
+            let cells: Vec<(&str, &str, &str)> = row
+                .cells
+                .iter()
+                .map(|c| (c.column.as_str(), c.old.as_str(), c.new.as_str()))
+                .collect();
+            let notes = match row.key.as_str() {
+                "D1" => "x",
+                "D2" => "y",
+                _ => "z",
+            };
+            assert_eq!(
+                cells,
+                [("Owner", "", "me"), ("Notes", notes, "")],
+                "{}",
+                row.key
+            );
+        }
     }
 
     #[test]
