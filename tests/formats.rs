@@ -139,20 +139,65 @@ fn each_format_is_registered_drafted_and_returned_byte_for_byte() {
     assert_eq!(design.json(&["show", "ICC"])["artefact"]["format"], "docx");
 }
 
+/// A Word document whose paragraphs are `(style, text)`, written as Word
+/// writes them (one run each, the heading styles named Heading1, Heading2).
+fn docx_of(paragraphs: &[(Option<&str>, &str)]) -> Vec<u8> {
+    let body: String = paragraphs
+        .iter()
+        .map(|(style, text)| {
+            let style = style.map_or(String::new(), |s| {
+                format!(r#"<w:pPr><w:pStyle w:val="{s}"/></w:pPr>"#)
+            });
+            format!("<w:p>{style}<w:r><w:t>{text}</w:t></w:r></w:p>")
+        })
+        .collect();
+    let document = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
+    );
+    package(&[
+        ("[Content_Types].xml", CONTENT_TYPES),
+        ("word/document.xml", &document),
+    ])
+}
+
 #[test]
-fn a_word_document_is_compared_by_size_and_hash_until_its_content_is_read() {
+fn a_word_document_is_redlined_word_by_word_under_its_headings() {
     let design = Design::new();
-    write_bytes(&design, "in/icc.docx", &docx("First text"));
+    let v1 = docx_of(&[
+        (Some("Heading1"), "4 Connection"),
+        (Some("Heading2"), "4.2 Certificates"),
+        (None, "Participants renew certificates every two years."),
+    ]);
+    write_bytes(&design, "in/icc.docx", &v1);
     design.ok(&["add", "ICC", "--title", "Code of Connection", "in/icc.docx"]);
     design.ok(&["draft", "ICC", "--date", "2023-06-01"]);
-    write_bytes(&design, "artefacts/ICC/icc.docx", &docx("Second text"));
+    let v2 = docx_of(&[
+        (Some("Heading1"), "4 Connection"),
+        (Some("Heading2"), "4.2 Certificates"),
+        (None, "Participants renew certificates every year."),
+    ]);
+    write_bytes(&design, "artefacts/ICC/icc.docx", &v2);
     design.ok(&["draft", "ICC", "--date", "2023-06-02"]);
-    let redline = design.json(&["redline", "ICC", "0.1", "0.2"]);
-    assert_eq!(
-        redline["warnings"][0],
-        "the content of a Word document is not read yet: only sizes and hashes are compared"
+
+    let term = design.ok(&["redline", "ICC", "0.1", "0.2"]);
+    assert!(
+        term.contains("4 Connection › 4.2 Certificates · modified"),
+        "{term}"
     );
-    assert_ne!(redline["from"]["sha256"], redline["to"]["sha256"]);
+    assert!(
+        term.contains("Participants renew certificates every [-two years-]{+year+}."),
+        "{term}"
+    );
+    let json = design.json(&["redline", "ICC", "0.1", "0.2"]);
+    assert_eq!(json["body"]["kind"], "text");
+    assert_eq!(json["summary"]["words_changed"], 1, "{json}");
+    assert!(
+        json["notes"].as_array().unwrap().iter().any(|n| n
+            .as_str()
+            .unwrap()
+            .starts_with("compared as the documents' text")),
+        "{json}"
+    );
 }
 
 #[test]

@@ -4,6 +4,7 @@
 //! changes) is filled in by the caller.
 
 pub mod check;
+pub mod docx;
 pub mod encoding;
 pub mod lines;
 pub mod markdown;
@@ -14,6 +15,8 @@ pub mod structure;
 pub mod table;
 pub mod text;
 pub mod words;
+
+use std::borrow::Cow;
 
 use crate::model::Format;
 
@@ -54,8 +57,11 @@ pub struct Comparison {
 /// hash alone.
 pub fn compare(old: &[u8], new: &[u8], read_as: ReadAs<'_>) -> Comparison {
     let format = read_as.format;
-    let (old, new) = match (encoding::decode(format, old), encoding::decode(format, new)) {
+    let (old, new) = match (read_side(format, old), read_side(format, new)) {
         (Some(old), Some(new)) => (old, new),
+        _ if format == Format::Docx => {
+            return by_hash("at least one side is not a readable Word document");
+        }
         _ if format.is_table() => return by_hash("at least one side is not text"),
         _ if format.is_text() => return by_hash("at least one side is not UTF-8 text"),
         _ => {
@@ -66,16 +72,43 @@ pub fn compare(old: &[u8], new: &[u8], read_as: ReadAs<'_>) -> Comparison {
         }
     };
     let mut comparison = compare_texts(&old.text, &new.text, read_as);
-    for (side, decoded) in [("FROM", &old), ("TO", &new)] {
-        if let Some(encoding) = decoded.encoding {
-            comparison
-                .notes
-                .push(format!("{side} was read as {encoding} text"));
+    if format == Format::Docx {
+        comparison.notes.push(
+            "compared as the documents' text (paragraphs, headings, list items, table rows, footnotes, headers and footers), not their layout".into(),
+        );
+    }
+    for (side, read) in [("FROM", &old), ("TO", &new)] {
+        if let Some(how) = &read.how {
+            comparison.notes.push(format!("{side} {how}"));
         }
     }
     comparison.structure = structure::compare(format, &old.text, &new.text);
     comparison.texts = (old.text.into_owned(), new.text.into_owned());
     comparison
+}
+
+/// A version read as the text a redline compares, and how it was read where
+/// the reader must know.
+struct Side<'b> {
+    text: Cow<'b, str>,
+    how: Option<String>,
+}
+
+fn read_side(format: Format, bytes: &[u8]) -> Option<Side<'_>> {
+    if format == Format::Docx {
+        let document = docx::read(bytes)?;
+        return Some(Side {
+            text: Cow::Owned(document.text),
+            how: document
+                .tracked_changes
+                .then(|| "holds tracked changes: it is compared with them accepted".into()),
+        });
+    }
+    let decoded = encoding::decode(format, bytes)?;
+    Some(Side {
+        text: decoded.text,
+        how: decoded.encoding.map(|e| format!("was read as {e} text")),
+    })
 }
 
 /// A comparison of sizes and hashes alone, saying why.
@@ -110,7 +143,7 @@ fn compare_texts(old: &str, new: &str, read_as: ReadAs<'_>) -> Comparison {
         }
     }
     let detail = text::Detail::Words {
-        markdown: read_as.format == Format::Md,
+        markdown: matches!(read_as.format, Format::Md | Format::Docx),
     };
     let lines = text::diff(old, new, detail);
     warnings.extend(lines.warnings);
