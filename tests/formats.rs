@@ -474,3 +474,82 @@ fn yaml_and_json_are_redlined_as_text_and_as_structure() {
     assert_eq!(json["structure"][0]["old"], "\"read\"");
     assert_eq!(json["structure"][0]["new"], "\"meter read\"");
 }
+
+/// An Excel workbook written by rust_xlsxwriter: sheet "Catalogue" with these
+/// rows (the first is the header), a total formula under them, and any other
+/// sheets named.
+fn workbook(rows: &[[&str; 2]], other_sheets: &[&str]) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet().set_name("Catalogue").unwrap();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, value) in row.iter().enumerate() {
+            sheet.write_string(r as u32, c as u16, *value).unwrap();
+        }
+    }
+    let count = rows.len() as u32;
+    sheet
+        .write_formula(count, 1, format!("=COUNTA(B2:B{count})").as_str())
+        .unwrap();
+    for name in other_sheets {
+        book.add_worksheet().set_name(*name).unwrap();
+    }
+    book.save_to_buffer().unwrap()
+}
+
+#[test]
+fn a_workbook_is_redlined_sheet_by_sheet_with_rows_aligned_by_content() {
+    let design = Design::new();
+    let v1 = workbook(
+        &[
+            ["D-Flow", "Name"],
+            ["D0012", "Reading"],
+            ["D0300", "Dispute"],
+            ["D0379", "HH data"],
+        ],
+        &[],
+    );
+    write_bytes(&design, "in/des138.xlsx", &v1);
+    design.ok(&[
+        "add",
+        "DES138",
+        "--title",
+        "Interface Catalogue",
+        "in/des138.xlsx",
+    ]);
+    design.ok(&["draft", "DES138", "--date", "2023-06-01"]);
+    let v2 = workbook(
+        &[
+            ["D-Flow", "Name"],
+            ["D0012", "Reading"],
+            ["D0275", "Scenario"],
+            ["D0300", "Dispute raised"],
+            ["D0379", "HH data"],
+        ],
+        &["Notes"],
+    );
+    write_bytes(&design, "artefacts/DES138/des138.xlsx", &v2);
+    design.ok(&["draft", "DES138", "--date", "2023-06-02"]);
+
+    let term = design.ok(&["redline", "DES138", "0.1", "0.2"]);
+    // The row inserted in the middle is added, the cell edited beside it
+    // marked, and the rows below it are not taken for changed.
+    assert!(
+        term.contains("@@ change-1 · Catalogue · modified · line 4 → lines 4–5"),
+        "{term}"
+    );
+    assert!(term.contains("{+D0275 | Scenario |+}"), "{term}");
+    assert!(term.contains("D0300 | Dispute{+ raised+} |"), "{term}");
+    assert!(!term.contains("~ | D0379"), "{term}");
+    // The total's formula stands beside its value, and its change is marked.
+    assert!(term.contains("(=COUNTA(B2:[-B4-]{+B5+}))"), "{term}");
+    // A sheet added is a section added.
+    assert!(term.contains("~ {+# Notes+}"), "{term}");
+    let json = design.json(&["redline", "DES138", "0.1", "0.2"]);
+    assert!(
+        json["notes"].as_array().unwrap().iter().any(|n| n
+            .as_str()
+            .unwrap()
+            .starts_with("compared as the workbooks' cells")),
+        "{json}"
+    );
+}

@@ -15,6 +15,7 @@ pub mod structure;
 pub mod table;
 pub mod text;
 pub mod words;
+pub mod workbook;
 
 use std::borrow::Cow;
 
@@ -72,10 +73,14 @@ pub fn compare(old: &[u8], new: &[u8], read_as: ReadAs<'_>) -> Comparison {
         }
     };
     let mut comparison = compare_texts(&old.text, &new.text, read_as);
-    if format == Format::Docx {
-        comparison.notes.push(
+    match format {
+        Format::Docx => comparison.notes.push(
             "compared as the documents' text (paragraphs, headings, list items, table rows, footnotes, headers and footers), not their layout".into(),
-        );
+        ),
+        Format::Xlsx | Format::Xlsm | Format::Ods => comparison.notes.push(
+            "compared as the workbooks' cells, sheet by sheet (formulas beside their values), with rows aligned by content".into(),
+        ),
+        _ => {}
     }
     for (side, read) in [("FROM", &old), ("TO", &new)] {
         if let Some(how) = &read.how {
@@ -102,6 +107,12 @@ fn read_side(format: Format, bytes: &[u8]) -> Option<Side<'_>> {
             how: document
                 .tracked_changes
                 .then(|| "holds tracked changes: it is compared with them accepted".into()),
+        });
+    }
+    if matches!(format, Format::Xlsx | Format::Xlsm | Format::Ods) {
+        return Some(Side {
+            text: Cow::Owned(workbook::read(format, bytes)?),
+            how: None,
         });
     }
     let decoded = encoding::decode(format, bytes)?;
@@ -143,7 +154,10 @@ fn compare_texts(old: &str, new: &str, read_as: ReadAs<'_>) -> Comparison {
         }
     }
     let detail = text::Detail::Words {
-        markdown: matches!(read_as.format, Format::Md | Format::Docx),
+        markdown: matches!(
+            read_as.format,
+            Format::Md | Format::Docx | Format::Xlsx | Format::Xlsm | Format::Ods
+        ),
     };
     let lines = text::diff(old, new, detail);
     warnings.extend(lines.warnings);
