@@ -75,6 +75,11 @@ impl Format {
         matches!(self, Format::Csv | Format::Tsv)
     }
 
+    /// Whether the format is a spreadsheet workbook.
+    pub fn is_workbook(self) -> bool {
+        matches!(self, Format::Xlsx | Format::Xlsm | Format::Ods)
+    }
+
     /// Whether the format is text (UTF-8), rather than a binary package.
     pub fn is_text(self) -> bool {
         matches!(

@@ -52,16 +52,20 @@ pub struct Comparison {
     pub texts: (String, String),
 }
 
-/// Compares two versions' bytes: as a table on its key, as text (word by word,
-/// Markdown changes labelled with their heading paths), or, where either side
-/// is not text or the format is not read yet (Word, Excel, PDF), by size and
-/// hash alone.
+/// Compares two versions' bytes: as a table on its key, or as text — word by
+/// word, changes labelled with their heading paths (Markdown, and Word
+/// documents and workbooks read as text); YAML and JSON also as structure.
+/// Where either side cannot be read so, or the format is not read yet (PDF),
+/// by size and hash alone.
 pub fn compare(old: &[u8], new: &[u8], read_as: ReadAs<'_>) -> Comparison {
     let format = read_as.format;
     let (old, new) = match (read_side(format, old), read_side(format, new)) {
         (Some(old), Some(new)) => (old, new),
-        _ if format == Format::Docx => {
-            return by_hash("at least one side is not a readable Word document");
+        _ if format == Format::Docx || format.is_workbook() => {
+            return by_hash(&format!(
+                "at least one side is not a readable {}",
+                format.name()
+            ));
         }
         _ if format.is_table() => return by_hash("at least one side is not text"),
         _ if format.is_text() => return by_hash("at least one side is not UTF-8 text"),
@@ -77,7 +81,7 @@ pub fn compare(old: &[u8], new: &[u8], read_as: ReadAs<'_>) -> Comparison {
         Format::Docx => comparison.notes.push(
             "compared as the documents' text (paragraphs, headings, list items, table rows, footnotes, headers and footers), not their layout".into(),
         ),
-        Format::Xlsx | Format::Xlsm | Format::Ods => comparison.notes.push(
+        _ if format.is_workbook() => comparison.notes.push(
             "compared as the workbooks' cells, sheet by sheet (formulas beside their values), with rows aligned by content".into(),
         ),
         _ => {}
@@ -109,7 +113,7 @@ fn read_side(format: Format, bytes: &[u8]) -> Option<Side<'_>> {
                 .then(|| "holds tracked changes: it is compared with them accepted".into()),
         });
     }
-    if matches!(format, Format::Xlsx | Format::Xlsm | Format::Ods) {
+    if format.is_workbook() {
         return Some(Side {
             text: Cow::Owned(workbook::read(format, bytes)?),
             how: None,
@@ -154,10 +158,8 @@ fn compare_texts(old: &str, new: &str, read_as: ReadAs<'_>) -> Comparison {
         }
     }
     let detail = text::Detail::Words {
-        markdown: matches!(
-            read_as.format,
-            Format::Md | Format::Docx | Format::Xlsx | Format::Xlsm | Format::Ods
-        ),
+        markdown: matches!(read_as.format, Format::Md | Format::Docx)
+            || read_as.format.is_workbook(),
     };
     let lines = text::diff(old, new, detail);
     warnings.extend(lines.warnings);

@@ -24,10 +24,7 @@ const MAX_UNPACKED_BYTES: u64 = 4 << 30;
 /// unpacked. None for a format that is not a package, or bytes that do not
 /// unpack.
 pub fn content_digest(format: Format, bytes: &[u8]) -> Option<String> {
-    if !matches!(
-        format,
-        Format::Docx | Format::Xlsx | Format::Xlsm | Format::Ods
-    ) {
+    if format != Format::Docx && !format.is_workbook() {
         return None;
     }
     let mut package = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
