@@ -10,19 +10,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-if [ -n "${BASELINE_BIN:-}" ]; then
-    B="$BASELINE_BIN"
-else
-    # Cargo reports where it put the binary, wherever CARGO_TARGET_DIR sends it.
-    B="$(cargo build --locked --manifest-path "$ROOT/Cargo.toml" --bin baseline \
-        --message-format=json-render-diagnostics |
-        sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -n 1)"
-    if [ -z "$B" ] || [ ! -x "$B" ]; then
-        echo "error: cargo did not say where it put the baseline binary" >&2
-        echo "hint: set BASELINE_BIN=/path/to/baseline" >&2
-        exit 2
-    fi
-fi
+B="$(bash "$ROOT/scripts/baseline-bin.sh")"
 CHROMIUM="${CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}"
 if [ -z "$CHROMIUM" ]; then
     echo "error: no chromium found" >&2

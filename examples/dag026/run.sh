@@ -16,28 +16,10 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 DOCS="$HERE/docs"
 
-# BASELINE_BIN runs an already-built binary instead (the tests use it).
-if [ -n "${BASELINE_BIN:-}" ]; then
-    B="$BASELINE_BIN"
-else
-    if ! command -v cargo >/dev/null; then
-        echo "error: cargo is not on the PATH, and BASELINE_BIN is not set" >&2
-        echo "hint: install Rust (https://rustup.rs), or set BASELINE_BIN=/path/to/baseline" >&2
-        exit 2
-    fi
-    # The same debug build `cargo test` uses. Cargo shows its progress on
-    # standard error and reports on standard output where it put the binary,
-    # wherever CARGO_TARGET_DIR or a cargo config sends the target folder.
-    B="$(cargo build --locked --manifest-path "$ROOT/Cargo.toml" --bin baseline \
-        --message-format=json-render-diagnostics |
-        sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -n 1)"
-    if [ -z "$B" ] || [ ! -x "$B" ]; then
-        echo "error: cargo built baseline but did not say where the binary is" >&2
-        echo "hint: run \`cargo build --locked\` and set BASELINE_BIN=/path/to/target/debug/baseline" >&2
-        exit 1
-    fi
-    echo "Using $B"
-fi
+# BASELINE_BIN runs an already-built binary instead (the tests use it);
+# otherwise cargo builds it, showing its progress.
+B="$(bash "$ROOT/scripts/baseline-bin.sh")"
+[ -n "${BASELINE_BIN:-}" ] || echo "Using $B"
 
 BASE="${1:-$(mktemp -d)}"
 REPO="$BASE/dag026"
