@@ -15,8 +15,9 @@ pub struct DocxText {
     pub tracked_changes: bool,
 }
 
-/// More than this in one part is not a design document but a zip bomb.
-const MAX_PART_BYTES: u64 = 1 << 30;
+/// More than this in one part is not a design document but a zip bomb (a
+/// 300-page document's text part is some 10 MB): such a part is not read.
+const MAX_PART_BYTES: u64 = 256 << 20;
 
 /// Reads a Word document's text; none where it is not a readable package.
 pub fn read(bytes: &[u8]) -> Option<DocxText> {
