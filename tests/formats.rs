@@ -531,18 +531,21 @@ fn a_workbook_is_redlined_sheet_by_sheet_with_rows_aligned_by_content() {
     design.ok(&["draft", "DES138", "--date", "2023-06-02"]);
 
     let term = design.ok(&["redline", "DES138", "0.1", "0.2"]);
-    // The row inserted in the middle is added, the cell edited beside it
-    // marked, and the rows below it are not taken for changed.
+    // The row inserted in the middle is one added row, the cell edited beside
+    // it is marked in its own row, and the rows below are not taken for changed.
     assert!(
-        term.contains("@@ change-1 · Catalogue · modified · line 4 → lines 4–5"),
+        term.contains("@@ change-1 · Catalogue · inserted · after line 3 → line 4"),
         "{term}"
     );
-    assert!(term.contains("{+D0275 | Scenario |+}"), "{term}");
-    assert!(term.contains("D0300 | Dispute{+ raised+} |"), "{term}");
+    assert!(term.contains("+ {+| D0275 | Scenario |+}"), "{term}");
+    assert!(
+        term.contains("@@ change-2 · Catalogue · modified · line 4 → line 5"),
+        "{term}"
+    );
+    assert!(term.contains("~ | D0300 | Dispute {+raised +}|"), "{term}");
     assert!(!term.contains("~ | D0379"), "{term}");
     // The total's formula stands beside its value, and its change is marked.
     assert!(term.contains("(=COUNTA(B2:[-B4-]{+B5+}))"), "{term}");
-    // A sheet added is a section added.
     assert!(term.contains("~ {+# Notes+}"), "{term}");
     let json = design.json(&["redline", "DES138", "0.1", "0.2"]);
     assert!(

@@ -157,9 +157,12 @@ fn compare_texts(old: &str, new: &str, read_as: ReadAs<'_>) -> Comparison {
             }
         }
     }
-    let detail = text::Detail::Words {
-        markdown: matches!(read_as.format, Format::Md | Format::Docx)
-            || read_as.format.is_workbook(),
+    let detail = if read_as.format.is_workbook() {
+        text::Detail::Rows
+    } else {
+        text::Detail::Words {
+            markdown: matches!(read_as.format, Format::Md | Format::Docx),
+        }
     };
     let lines = text::diff(old, new, detail);
     warnings.extend(lines.warnings);

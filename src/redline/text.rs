@@ -31,6 +31,11 @@ pub enum Detail {
     Words { markdown: bool },
     /// Changed lines only: enough for the operations that rebuild the text.
     Lines,
+    /// Rows of cells (`| D0012 | Reading |`) under headings, as a workbook is
+    /// read: word-level marks, and a changed block's rows paired by their first
+    /// cell before their words are compared, so that a row inserted beside an
+    /// edited one is a row added, not words spread over both.
+    Rows,
 }
 
 /// Compares two texts; with Markdown word marks, each change is labelled with
@@ -38,7 +43,7 @@ pub enum Detail {
 pub fn diff(old_text: &str, new_text: &str, detail: Detail) -> TextDiff {
     let (old_lines, new_lines) = (HashedLines::of(old_text), HashedLines::of(new_text));
     let (old, new) = (old_lines.lines(old_text), new_lines.lines(new_text));
-    let headings = (detail == Detail::Words { markdown: true })
+    let headings = matches!(detail, Detail::Words { markdown: true } | Detail::Rows)
         .then(|| (HeadingPaths::of(old), HeadingPaths::of(new)));
     let tokens = tokenize((old, &old_lines), (new, &new_lines));
     let mut line_diff = Diff::default();
@@ -67,12 +72,95 @@ pub fn diff(old_text: &str, new_text: &str, detail: Detail) -> TextDiff {
             h.after.start as usize..h.after.end as usize,
         );
         matched(&mut builder, i..before.start, j..after.start, &section_at);
-        let section = section_at(before.start, (!after.is_empty()).then_some(after.start));
-        builder.changed(before.clone(), after.clone(), section);
+        let blocks = match detail {
+            Detail::Rows => row_blocks(old, new, before.clone(), after.clone()),
+            _ => vec![(before.clone(), after.clone())],
+        };
+        for (b, a) in blocks {
+            if b.len() == 1
+                && a.len() == 1
+                && normalized(old.get(b.start)) == normalized(new.get(a.start))
+            {
+                matched(&mut builder, b, a, &section_at);
+                continue;
+            }
+            let section = section_at(b.start, (!a.is_empty()).then_some(a.start));
+            builder.changed(b, a, section);
+        }
         (i, j) = (before.end, after.end);
     }
     matched(&mut builder, i..old.len(), j..new.len(), &section_at);
     builder.finish()
+}
+
+type Block = (std::ops::Range<usize>, std::ops::Range<usize>);
+
+/// A changed block of rows split where rows pair by their first cell (in
+/// order, as many as can): each pair a block of its own, and the rows between
+/// pairs (added, removed, or both) blocks between them. Blocks too large to
+/// pair cheaply are left whole.
+fn row_blocks(
+    old: Lines<'_>,
+    new: Lines<'_>,
+    before: std::ops::Range<usize>,
+    after: std::ops::Range<usize>,
+) -> Vec<Block> {
+    const MOST_PAIRS_TRIED: usize = 250_000;
+    if before.is_empty() || after.is_empty() || before.len() * after.len() > MOST_PAIRS_TRIED {
+        return vec![(before, after)];
+    }
+    let old_keys: Vec<Option<&str>> = before.clone().map(|i| first_cell(old.get(i))).collect();
+    let new_keys: Vec<Option<&str>> = after.clone().map(|j| first_cell(new.get(j))).collect();
+    let mut blocks = Vec::new();
+    let (mut i, mut j) = (before.start, after.start);
+    for (p, q) in longest_common(&old_keys, &new_keys) {
+        let (p, q) = (before.start + p, after.start + q);
+        if i < p || j < q {
+            blocks.push((i..p, j..q));
+        }
+        blocks.push((p..p + 1, q..q + 1));
+        (i, j) = (p + 1, q + 1);
+    }
+    if i < before.end || j < after.end {
+        blocks.push((i..before.end, j..after.end));
+    }
+    blocks
+}
+
+/// A row's first cell (`| D0012 | Reading |` → `D0012`); none for a line that
+/// is not a row, or a row whose first cell is empty.
+fn first_cell(line: &str) -> Option<&str> {
+    let rest = line.trim_end().strip_prefix("| ")?;
+    let cell = rest.split(" |").next()?.trim();
+    (!cell.is_empty()).then_some(cell)
+}
+
+/// The positions of a longest common subsequence of two lists, where `None`
+/// matches nothing.
+fn longest_common(a: &[Option<&str>], b: &[Option<&str>]) -> Vec<(usize, usize)> {
+    let (m, n) = (a.len(), b.len());
+    // lengths[i][j]: the longest common subsequence of a[i..] and b[j..].
+    let mut lengths = vec![vec![0u32; n + 1]; m + 1];
+    for i in (0..m).rev() {
+        for j in (0..n).rev() {
+            lengths[i][j] = match (a[i], b[j]) {
+                (Some(x), Some(y)) if x == y => lengths[i + 1][j + 1] + 1,
+                _ => lengths[i + 1][j].max(lengths[i][j + 1]),
+            };
+        }
+    }
+    let (mut i, mut j, mut pairs) = (0, 0, Vec::new());
+    while i < m && j < n {
+        match (a[i], b[j]) {
+            (Some(x), Some(y)) if x == y => {
+                pairs.push((i, j));
+                (i, j) = (i + 1, j + 1);
+            }
+            _ if lengths[i + 1][j] >= lengths[i][j + 1] => i += 1,
+            _ => j += 1,
+        }
+    }
+    pairs
 }
 
 /// Compares two texts along lines paired by the caller (`anchors`, increasing on
@@ -626,6 +714,37 @@ mod tests {
         assert_eq!(d.summary.sections[0].words_changed, 1);
     }
 
+    #[test]
+    fn rows_pair_by_their_first_cell_inside_a_changed_block() {
+        let old = "# Catalogue\n| D0012 | Reading |\n| D0300 | Dispute |\n";
+        let new =
+            "# Catalogue\n| D0012 | Reading |\n| D0275 | Scenario |\n| D0300 | Dispute raised |\n";
+        let d = diff(old, new, Detail::Rows);
+        let hunks: Vec<String> = d
+            .hunks
+            .iter()
+            .map(|h| {
+                format!(
+                    "{:?} {:?} {:?} {}",
+                    h.kind,
+                    h.old,
+                    h.new,
+                    h.section.join(" › ")
+                )
+            })
+            .collect();
+        assert_eq!(
+            hunks,
+            [
+                "Inserted [2, 2] [2, 3] Catalogue",
+                "Modified [2, 3] [3, 4] Catalogue",
+            ]
+        );
+        assert_eq!(first_cell("| D0300 | Dispute |"), Some("D0300"));
+        assert_eq!(first_cell("|  | 0 |"), None);
+        assert_eq!(first_cell("# Catalogue"), None);
+    }
+
     use proptest::prelude::*;
 
     /// Texts with the awkward parts: empty, no final newline, CRLF, Unicode,
@@ -634,6 +753,7 @@ mod tests {
         let line = prop_oneof![
             "[a-c ]{0,8}",
             "(D0012|D0379|£|é|漢字|\\t| ){0,4}",
+            "\\| (D0012|D0379|D0300) \\| [a-c]{0,3} \\|",
             Just(String::new())
         ];
         let ending = prop_oneof![Just("\n"), Just("\r\n"), Just("  \n")];
@@ -652,8 +772,12 @@ mod tests {
 
     proptest! {
         #[test]
-        fn the_ops_rebuild_the_new_text(old in text(), new in text(), markdown in any::<bool>(), lines_only in any::<bool>()) {
-            let detail = if lines_only { Detail::Lines } else { Detail::Words { markdown } };
+        fn the_ops_rebuild_the_new_text(old in text(), new in text(), markdown in any::<bool>(), detail in 0..3) {
+            let detail = match detail {
+                0 => Detail::Lines,
+                1 => Detail::Rows,
+                _ => Detail::Words { markdown },
+            };
             let d = diff(&old, &new, detail);
             prop_assert_eq!(apply(&old, &d.ops), new);
         }
