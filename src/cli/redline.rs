@@ -1,7 +1,8 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use crate::error::{Result, io_at};
+use super::values::{Choice, RedlineFormat};
+use crate::error::{Error, Result, io_at};
 use crate::redline::render::{self, Format, Options};
 use crate::repo::Repo;
 
@@ -25,9 +26,9 @@ pub struct Args {
     pub from: Option<String>,
     /// The newer side (default: the latest version, or the working file if it differs).
     pub to: Option<String>,
-    /// Output format.
-    #[arg(long, value_parser = super::values::choice::<Format>(), default_value = "term")]
-    pub format: Format,
+    /// Output format (default: from the extension of -o FILE, else term).
+    #[arg(long, value_parser = super::values::choice::<RedlineFormat>())]
+    pub format: Option<RedlineFormat>,
     /// Write to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -40,6 +41,19 @@ pub struct Args {
 }
 
 pub fn run(repo: &Repo, args: Args) -> Result<()> {
+    let format = args
+        .format
+        .or_else(|| args.output.as_deref().and_then(RedlineFormat::of_file))
+        .unwrap_or(RedlineFormat::Rendered(Format::Term));
+    if format == RedlineFormat::Docx && args.output.is_none() {
+        return Err(Error::usage(
+            "a Word redline is a document, not text for the terminal",
+            format!(
+                "name the file to write: baseline redline {} … --format docx -o FILE.docx",
+                args.id
+            ),
+        ));
+    }
     let snapshot = repo.snapshot()?;
     let compared = crate::ops::redline::redline(
         &snapshot,
@@ -50,26 +64,29 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
         },
     )?;
     let mut options = Options {
-        format: args.format,
+        format: Format::Term,
         colour: false,
         side_by_side: args.side_by_side,
         context: args.context,
     };
-    match &args.output {
-        Some(path) => {
+    match (format, &args.output) {
+        (RedlineFormat::Docx, Some(path)) => {
+            let document = crate::ops::redline::tracked_docx(&snapshot, &compared)?;
+            std::fs::write(path, document).map_err(io_at(path))?;
+            wrote(format, &args.id, path)?;
+        }
+        (RedlineFormat::Rendered(rendered), Some(path)) => {
+            options.format = rendered;
             let mut file =
                 std::io::BufWriter::new(std::fs::File::create(path).map_err(io_at(path))?);
             render::render(&compared, &options, &mut file)?;
             file.flush().map_err(io_at(path))?;
-            let format = super::values::Choice::name(args.format);
-            writeln!(
-                super::output::stdout(),
-                "Wrote the {format} redline of {} to {}",
-                args.id,
-                path.display()
-            )?;
+            wrote(format, &args.id, path)?;
         }
-        None => {
+        (_, None) => {
+            if let RedlineFormat::Rendered(rendered) = format {
+                options.format = rendered;
+            }
             let stdout = std::io::stdout();
             options.colour = stdout.is_terminal()
                 && anstream::AutoStream::choice(&stdout) != anstream::ColorChoice::Never;
@@ -78,5 +95,15 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
             out.flush()?;
         }
     }
+    Ok(())
+}
+
+fn wrote(format: RedlineFormat, id: &str, path: &std::path::Path) -> Result<()> {
+    writeln!(
+        super::output::stdout(),
+        "Wrote the {} redline of {id} to {}",
+        Choice::name(format),
+        path.display()
+    )?;
     Ok(())
 }

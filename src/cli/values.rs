@@ -82,33 +82,64 @@ impl Choice for ChangeState {
     }
 }
 
-impl Choice for render::Format {
+/// What a redline is written as: rendered as text, or as a copy of the
+/// artefact in its own format with the changes tracked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RedlineFormat {
+    Rendered(render::Format),
+    Docx,
+}
+
+impl RedlineFormat {
+    /// The format a file's extension names (`.html`, `.docx` …), if any.
+    pub fn of_file(path: &std::path::Path) -> Option<Self> {
+        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+        let name = match extension.as_str() {
+            "htm" => "html",
+            "markdown" => "md",
+            "patch" => "diff",
+            other => other,
+        };
+        Self::ALL.iter().copied().find(|f| f.name() == name)
+    }
+}
+
+impl Choice for RedlineFormat {
     const ALL: &'static [Self] = &[
-        render::Format::Term,
-        render::Format::Diff,
-        render::Format::Md,
-        render::Format::Html,
-        render::Format::Json,
+        RedlineFormat::Rendered(render::Format::Term),
+        RedlineFormat::Rendered(render::Format::Diff),
+        RedlineFormat::Rendered(render::Format::Md),
+        RedlineFormat::Rendered(render::Format::Html),
+        RedlineFormat::Rendered(render::Format::Json),
+        RedlineFormat::Docx,
     ];
     fn name(self) -> &'static str {
         match self {
-            render::Format::Term => "term",
-            render::Format::Diff => "diff",
-            render::Format::Md => "md",
-            render::Format::Html => "html",
-            render::Format::Json => "json",
+            RedlineFormat::Rendered(render::Format::Term) => "term",
+            RedlineFormat::Rendered(render::Format::Diff) => "diff",
+            RedlineFormat::Rendered(render::Format::Md) => "md",
+            RedlineFormat::Rendered(render::Format::Html) => "html",
+            RedlineFormat::Rendered(render::Format::Json) => "json",
+            RedlineFormat::Docx => "docx",
         }
     }
     fn help(self) -> Option<&'static str> {
         Some(match self {
-            render::Format::Term => {
+            RedlineFormat::Rendered(render::Format::Term) => {
                 "For reading in a terminal (coloured on a terminal, marked [-…-]{+…+} otherwise)"
             }
-            render::Format::Diff => "A unified diff that `git apply` and `patch` accept",
-            render::Format::Md => "Markdown, for a pull request or a wiki",
-            render::Format::Html => "One self-contained, printable HTML page",
-            render::Format::Json => {
+            RedlineFormat::Rendered(render::Format::Diff) => {
+                "A unified diff that `git apply` and `patch` accept"
+            }
+            RedlineFormat::Rendered(render::Format::Md) => "Markdown, for a pull request or a wiki",
+            RedlineFormat::Rendered(render::Format::Html) => {
+                "One self-contained, printable HTML page"
+            }
+            RedlineFormat::Rendered(render::Format::Json) => {
                 "The redline as JSON, with operations that rebuild TO from FROM"
+            }
+            RedlineFormat::Docx => {
+                "A Word artefact's new version with the changes as tracked changes (needs -o FILE)"
             }
         })
     }
@@ -148,9 +179,20 @@ mod tests {
             assert_eq!(read::<ChangeKind>(v.name()).unwrap(), v);
             assert_eq!(serde_json::to_value(v).unwrap(), v.name());
         }
-        for &v in render::Format::ALL {
-            assert_eq!(read::<render::Format>(v.name()).unwrap(), v);
+        for &v in RedlineFormat::ALL {
+            assert_eq!(read::<RedlineFormat>(v.name()).unwrap(), v);
         }
+        let of_file = |name: &str| RedlineFormat::of_file(std::path::Path::new(name));
+        assert_eq!(of_file("red.DOCX"), Some(RedlineFormat::Docx));
+        assert_eq!(
+            of_file("red.htm"),
+            Some(RedlineFormat::Rendered(render::Format::Html))
+        );
+        assert_eq!(
+            of_file("red.patch"),
+            Some(RedlineFormat::Rendered(render::Format::Diff))
+        );
+        assert_eq!(of_file("red.txt"), None);
         assert!(read::<Outcome>("accepted").is_err());
         assert!(read::<ChangeKind>("CR").is_err());
     }

@@ -3,7 +3,7 @@
 
 use crate::error::{Error, Result};
 use crate::model::{
-    Artefact, Reference, Status, VersionNumber, VersionRecord, VersionSelector, sha256_hex,
+    Artefact, Format, Reference, Status, VersionNumber, VersionRecord, VersionSelector, sha256_hex,
 };
 use crate::redline::{self, Compared, ReadAs, Redline};
 use crate::repo::Snapshot;
@@ -60,8 +60,53 @@ pub fn redline(snapshot: &Snapshot<'_>, options: &Options<'_>) -> Result<Compare
         ops: comparison.ops,
     };
     header_records(snapshot, &versions, &mut redline)?;
-    let (old, new) = comparison.texts;
-    Ok(Compared { redline, old, new })
+    let (old_text, new_text) = comparison.texts;
+    Ok(Compared {
+        redline,
+        old: old_text,
+        new: new_text,
+        old_bytes: old,
+        new_bytes: new,
+        format: artefact.format,
+    })
+}
+
+/// The red-lined Word document of a redline of a Word artefact: TO with every
+/// change from FROM tracked, by whoever recorded TO on its date (for the
+/// working file, whoever runs the command, today).
+pub fn tracked_docx(snapshot: &Snapshot<'_>, compared: &Compared) -> Result<Vec<u8>> {
+    let r = &compared.redline;
+    if compared.format != Format::Docx {
+        return Err(Error::usage(
+            format!(
+                "{} is {}, and only a Word document's redline can be written as a Word document",
+                r.artefact.id,
+                compared.format.a_name()
+            ),
+            "write it as --format html (or md, json, diff)",
+        ));
+    }
+    let recorded_by = match &r.to.recorded_by {
+        Some(by) => by.clone(),
+        None => snapshot.repo().identity()?,
+    };
+    let name = recorded_by
+        .split_once(" <")
+        .map_or(recorded_by.as_str(), |(name, _)| name);
+    let date = r.to.date.unwrap_or_else(crate::model::date::today);
+    let author = redline::tracked::Author {
+        name: name.to_string(),
+        date: format!("{date}T00:00:00Z"),
+    };
+    redline::tracked::docx(r, &compared.old_bytes, &compared.new_bytes, &author).map_err(|why| {
+        Error::refused(
+            format!(
+                "the redline of {} cannot be written as a Word document: {why}",
+                r.artefact.id
+            ),
+            "write it as --format html, which compares the documents' text",
+        )
+    })
 }
 
 /// Reads one side as given on the command line: `1.0`, `@1.0`, `DES196@1.0`,
@@ -88,6 +133,7 @@ fn side(resolved: &Resolved) -> redline::model::Side {
             version: Some(v.version.clone()),
             status: v.status.to_string(),
             date: Some(v.date),
+            recorded_by: Some(v.recorded_by.clone()),
             sha256: v.sha256.clone(),
             size: v.size,
             file: v.file.clone(),
@@ -97,6 +143,7 @@ fn side(resolved: &Resolved) -> redline::model::Side {
             version: None,
             status: "working".into(),
             date: None,
+            recorded_by: None,
             sha256: sha256_hex(bytes),
             size: bytes.len() as u64,
             file: resolved.artefact.file.clone(),

@@ -15,6 +15,10 @@ pub struct DocxText {
     pub tracked_changes: bool,
 }
 
+/// The tag of the content control that heads a red-lined copy made by
+/// `redline --format docx`: it is not part of the document, and not read.
+pub const REDLINE_HEADER_TAG: &str = "baseline-redline-header";
+
 /// More than this in one part is not a design document but a zip bomb (a
 /// 300-page document's text part is some 10 MB): such a part is not read.
 const MAX_PART_BYTES: u64 = 256 << 20;
@@ -83,6 +87,8 @@ struct Paragraphs {
     rows: Vec<Vec<String>>,
     /// Footnotes and endnotes that are only separators are left out.
     separator: usize,
+    /// The content controls being read: whether each is a redline's header.
+    controls: Vec<bool>,
 }
 
 impl Paragraphs {
@@ -109,7 +115,7 @@ impl Paragraphs {
     /// Text counts inside a run's `w:t` that is not deleted (the reader sees
     /// text only between `w:t` tags, as set in `start`).
     fn takes_text(&self) -> bool {
-        self.deleted == 0 && self.separator == 0 && self.in_text
+        self.takes_run() && self.in_text
     }
 
     fn start(&mut self, e: &BytesStart<'_>) {
@@ -145,6 +151,12 @@ impl Paragraphs {
                 }
             }
             "footnote" | "endnote" if is_separator(e) => self.separator += 1,
+            "sdt" => self.controls.push(false),
+            "tag" if value(e).as_deref() == Some(REDLINE_HEADER_TAG) => {
+                if let Some(header) = self.controls.last_mut() {
+                    *header = true;
+                }
+            }
             _ => {}
         }
     }
@@ -165,13 +177,16 @@ impl Paragraphs {
                 self.rows.pop();
             }
             "footnote" | "endnote" if self.separator > 0 => self.separator -= 1,
+            "sdt" => {
+                self.controls.pop();
+            }
             _ => {}
         }
     }
 
     /// Text outside `w:t` (tabs, breaks) counts where a run's would.
     fn takes_run(&self) -> bool {
-        self.deleted == 0 && self.separator == 0
+        self.deleted == 0 && self.separator == 0 && !self.controls.contains(&true)
     }
 
     fn end_paragraph(&mut self) {

@@ -14,8 +14,10 @@ pub mod render;
 pub mod structure;
 pub mod table;
 pub mod text;
+pub mod tracked;
 pub mod words;
 pub mod workbook;
+pub mod xml;
 
 use std::borrow::Cow;
 
@@ -23,12 +25,17 @@ use crate::model::Format;
 
 pub use model::Redline;
 
-/// A redline with the two texts it was made from (the renderers show context);
-/// the texts are empty where either side is not text.
+/// A redline with the two texts it was made from (the renderers show context;
+/// the texts are empty where either side is not text), and the two versions'
+/// bytes (a red-lined copy in the artefact's own format patches them).
 pub struct Compared {
     pub redline: Redline,
     pub old: String,
     pub new: String,
+    pub old_bytes: Vec<u8>,
+    pub new_bytes: Vec<u8>,
+    /// The artefact's format.
+    pub format: Format,
 }
 
 /// How both sides are read: the artefact's format and, for a table, its key column.

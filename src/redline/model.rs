@@ -65,6 +65,8 @@ pub struct Side {
     /// "draft", "baselined" or "working".
     pub status: String,
     pub date: Option<Date>,
+    /// Who recorded the version ("Name <email>"); null for the working file.
+    pub recorded_by: Option<String>,
     pub sha256: String,
     pub size: u64,
     pub file: String,

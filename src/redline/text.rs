@@ -588,7 +588,7 @@ fn fold_whitespace(marks: Vec<Word>) -> Vec<Word> {
 }
 
 /// The share of the two blocks' visible characters that the marks keep unchanged.
-fn similarity(marks: &[Word], old: &str, new: &str) -> f64 {
+pub fn similarity(marks: &[Word], old: &str, new: &str) -> f64 {
     let visible = |t: &str| t.chars().filter(|c| !c.is_whitespace()).count();
     let total = visible(old) + visible(new);
     if total == 0 {
