@@ -317,3 +317,27 @@ impl Design {
         self.ok(&args);
     }
 }
+
+/// LibreOffice's `soffice`, where it runs here. Without it the caller's test
+/// says so and passes, unless `BASELINE_REQUIRE_LIBREOFFICE=1` is set (as
+/// `.ci/run` does): then it fails.
+pub fn libreoffice() -> Option<&'static str> {
+    let found = ["soffice", "libreoffice"].into_iter().find(|name| {
+        std::process::Command::new(name)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    });
+    if found.is_none() {
+        assert!(
+            std::env::var_os("BASELINE_REQUIRE_LIBREOFFICE").is_none_or(|v| v != "1"),
+            "BASELINE_REQUIRE_LIBREOFFICE=1 but LibreOffice does not run here \
+             (apt-get install libreoffice-writer-nogui libreoffice-calc-nogui)"
+        );
+        eprintln!(
+            "skipped: no LibreOffice on this machine (apt-get install libreoffice-writer-nogui \
+             to run it; BASELINE_REQUIRE_LIBREOFFICE=1 makes this a failure)"
+        );
+    }
+    found
+}

@@ -85,12 +85,10 @@ fn patch_hunk(olds: &[&Element], news: Vec<Node>, revisions: &mut Revisions) -> 
         })
         .collect();
     let one_for_one = olds.len() == news.len();
-    let pairs = |k: usize, new: &Element| {
-        if one_for_one {
-            olds[k].local() == new.local()
-        } else {
-            alike(olds[k], new)
-        }
+    // A paragraph that replaced one paragraph is that paragraph rewritten.
+    let pairs = |k: usize, new: &Element| match (one_for_one, new.local()) {
+        (true, "p") => olds[k].local() == "p",
+        _ => alike(olds[k], new),
     };
     let mut out = Vec::new();
     let mut next_old = 0;
@@ -136,7 +134,15 @@ fn alike(old: &Element, new: &Element) -> bool {
                 &paragraph::paragraph_text(new),
             ) >= ALIKE
         }
-        "tr" => cells(old).len() == cells(new).len(),
+        // A row is the same row where its first cell is (as a register's key
+        // is), or where it reads much the same.
+        "tr" => {
+            let (old_cells, new_cells) = (cells(old), cells(new));
+            old_cells.len() == new_cells.len()
+                && (old_cells.first().map(|c| plain_text(c))
+                    == new_cells.first().map(|c| plain_text(c))
+                    || paragraph::similarity(&plain_text(old), &plain_text(new)) >= ALIKE)
+        }
         _ => true,
     }
 }
