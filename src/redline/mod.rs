@@ -10,6 +10,7 @@ pub mod lines;
 pub mod markdown;
 pub mod model;
 pub mod package;
+pub mod pdf;
 pub mod render;
 pub mod structure;
 pub mod table;
@@ -61,27 +62,13 @@ pub struct Comparison {
 
 /// Compares two versions' bytes: as a table on its key, or as text — word by
 /// word, changes labelled with their heading paths (Markdown, and Word
-/// documents and workbooks read as text); YAML and JSON also as structure.
-/// Where either side cannot be read so, or the format is not read yet (PDF),
-/// by size and hash alone.
+/// documents, workbooks and PDFs read as text); YAML and JSON also as
+/// structure. Where either side cannot be read so, by size and hash alone.
 pub fn compare(old: &[u8], new: &[u8], read_as: ReadAs<'_>) -> Comparison {
     let format = read_as.format;
     let (old, new) = match (read_side(format, old), read_side(format, new)) {
-        (Some(old), Some(new)) => (old, new),
-        _ if format == Format::Docx || format.is_workbook() => {
-            return by_hash(&format!(
-                "at least one side is not a readable {}",
-                format.name()
-            ));
-        }
-        _ if format.is_table() => return by_hash("at least one side is not text"),
-        _ if format.is_text() => return by_hash("at least one side is not UTF-8 text"),
-        _ => {
-            return by_hash(&format!(
-                "the content of {} is not read yet",
-                format.a_name()
-            ));
-        }
+        (Ok(old), Ok(new)) => (old, new),
+        (old, new) => return by_hash(&not_read(format, [("FROM", old), ("TO", new)])),
     };
     let mut comparison = compare_texts(&old.text, &new.text, read_as);
     match format {
@@ -90,6 +77,9 @@ pub fn compare(old: &[u8], new: &[u8], read_as: ReadAs<'_>) -> Comparison {
         ),
         _ if format.is_workbook() => comparison.notes.push(
             "compared as the workbooks' cells, sheet by sheet (formulas beside their values), with rows aligned by content".into(),
+        ),
+        Format::Pdf => comparison.notes.push(
+            "compared as the documents' extracted text, page by page, not their layout".into(),
         ),
         _ => {}
     }
@@ -110,10 +100,13 @@ struct Side<'b> {
     how: Option<String>,
 }
 
-fn read_side(format: Format, bytes: &[u8]) -> Option<Side<'_>> {
+/// Why a side could not be read, where its reader says (a PDF's does).
+type NotRead = Option<String>;
+
+fn read_side(format: Format, bytes: &[u8]) -> Result<Side<'_>, NotRead> {
     if format == Format::Docx {
-        let document = docx::read(bytes)?;
-        return Some(Side {
+        let document = docx::read(bytes).ok_or(None)?;
+        return Ok(Side {
             text: Cow::Owned(document.text),
             how: document
                 .tracked_changes
@@ -121,16 +114,47 @@ fn read_side(format: Format, bytes: &[u8]) -> Option<Side<'_>> {
         });
     }
     if format.is_workbook() {
-        return Some(Side {
-            text: Cow::Owned(workbook::read(format, bytes)?),
+        return Ok(Side {
+            text: Cow::Owned(workbook::read(format, bytes).ok_or(None)?),
             how: None,
         });
     }
-    let decoded = encoding::decode(format, bytes)?;
-    Some(Side {
+    if format == Format::Pdf {
+        return Ok(Side {
+            text: Cow::Owned(pdf::read(bytes).map_err(Some)?),
+            how: None,
+        });
+    }
+    let decoded = encoding::decode(format, bytes).ok_or(None)?;
+    Ok(Side {
         text: decoded.text,
         how: decoded.encoding.map(|e| format!("was read as {e} text")),
     })
+}
+
+/// Why two versions are compared by size and hash: each side's reason where
+/// its reader gave one, else what the format needs.
+fn not_read<T>(format: Format, sides: [(&str, Result<T, NotRead>); 2]) -> String {
+    let reasons: Vec<String> = sides
+        .into_iter()
+        .filter_map(|(side, read)| {
+            let why = read.err()??;
+            Some(format!(
+                "{side} is not a readable {} ({why})",
+                format.name()
+            ))
+        })
+        .collect();
+    if !reasons.is_empty() {
+        return reasons.join("; ");
+    }
+    if format.is_table() {
+        "at least one side is not text".into()
+    } else if format.is_text() {
+        "at least one side is not UTF-8 text".into()
+    } else {
+        format!("at least one side is not a readable {}", format.name())
+    }
 }
 
 /// A comparison of sizes and hashes alone, saying why.
@@ -168,7 +192,7 @@ fn compare_texts(old: &str, new: &str, read_as: ReadAs<'_>) -> Comparison {
         text::Detail::Rows
     } else {
         text::Detail::Words {
-            markdown: matches!(read_as.format, Format::Md | Format::Docx),
+            markdown: matches!(read_as.format, Format::Md | Format::Docx | Format::Pdf),
         }
     };
     let lines = text::diff(old, new, detail);
