@@ -556,3 +556,181 @@ fn a_workbook_is_redlined_sheet_by_sheet_with_rows_aligned_by_content() {
         "{json}"
     );
 }
+
+/// A workbook of sheets, each a name and rows of cells (a cell starting with
+/// `=` is written as a formula).
+fn sheets_workbook(sheets: &[(&str, &[&[&str]])]) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    for (name, rows) in sheets {
+        let sheet = book.add_worksheet().set_name(*name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, value) in row.iter().enumerate() {
+                if value.starts_with('=') {
+                    sheet.write_formula(r as u32, c as u16, *value).unwrap();
+                } else {
+                    sheet.write_string(r as u32, c as u16, *value).unwrap();
+                }
+            }
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+#[test]
+fn a_keyed_workbook_is_redlined_cell_by_cell_with_sheets_renamed_added_and_removed() {
+    let design = Design::new();
+    let v1 = sheets_workbook(&[
+        (
+            "Interfaces",
+            &[
+                &["Interface ID", "Name", "Status"],
+                &["IF-001", "Registration", "Draft"],
+                &["IF-002", "Readings", "Draft"],
+                &["IF-003", "Disputes", "Baselined"],
+            ],
+        ),
+        (
+            "Flows",
+            &[
+                &["D-Flow", "Name"],
+                &["D0010", "Meter readings"],
+                &["D0300", "Disputes"],
+            ],
+        ),
+        ("Old notes", &[&["Retired"]]),
+    ]);
+    write_bytes(&design, "in/des138.xlsx", &v1);
+    // A key named for a sheet the workbook does not have is refused.
+    let stderr = design.refused(&[
+        "add",
+        "DES138",
+        "--title",
+        "Interface Catalogue",
+        "--key",
+        "Catalogue=Interface ID",
+        "in/des138.xlsx",
+    ]);
+    assert!(
+        stderr.contains(
+            "the workbook has no sheet \"Catalogue\" (its sheets are Interfaces, Flows, Old notes)"
+        ),
+        "{stderr}"
+    );
+    design.ok(&[
+        "add",
+        "DES138",
+        "--title",
+        "Interface Catalogue",
+        "--key",
+        "Interfaces=Interface ID",
+        "in/des138.xlsx",
+    ]);
+    design.ok(&["draft", "DES138", "--date", "2023-06-01"]);
+    let v2 = sheets_workbook(&[
+        (
+            "Interfaces",
+            &[
+                &["Interface ID", "Owner", "Name", "Status"],
+                &["IF-003", "DIP", "Disputes", "Baselined"],
+                &["IF-001", "DIP", "Registration", "Baselined"],
+                &["IF-004", "Supplier", "Settlement", "Draft"],
+            ],
+        ),
+        (
+            "D-Flows",
+            &[
+                &["D-Flow", "Name"],
+                &["D0010", "Meter readings"],
+                &["D0300", "Disputes"],
+                &["D0379", "=LEN(\"HH data\")"],
+            ],
+        ),
+        ("New notes", &[&["Added"]]),
+    ]);
+    write_bytes(&design, "artefacts/DES138/des138.xlsx", &v2);
+    design.ok(&["draft", "DES138", "--date", "2023-06-02"]);
+
+    let json = design.json(&["redline", "DES138", "0.1", "0.2"]);
+    let sheets = json["sheets"].as_array().unwrap();
+    let interfaces = &sheets[0];
+    assert_eq!(interfaces["sheet"], "Interfaces");
+    assert_eq!(interfaces["kind"], "changed");
+    assert_eq!(interfaces["key"], "Interface ID");
+    assert_eq!(interfaces["columns_added"], serde_json::json!(["Owner"]));
+    let rows = interfaces["rows"].as_array().unwrap();
+    // Rows pair by key whatever their order: IF-003 moved up is unchanged
+    // but for its new cell; IF-001's status changed; IF-004 came; IF-002 went.
+    let row = |key: &str| {
+        rows.iter()
+            .find(|r| r["key"] == key)
+            .unwrap_or_else(|| panic!("{key}: {json}"))
+    };
+    assert_eq!(row("IF-001")["kind"], "changed");
+    assert_eq!(row("IF-001")["old_row"], 2);
+    assert_eq!(row("IF-001")["new_row"], 3);
+    assert_eq!(
+        row("IF-001")["cells"],
+        serde_json::json!([
+            {"column": "Owner", "old": "", "new": "DIP"},
+            {"column": "Status", "old": "Draft", "new": "Baselined"}
+        ])
+    );
+    assert_eq!(
+        row("IF-003")["cells"],
+        serde_json::json!([{"column": "Owner", "old": "", "new": "DIP"}])
+    );
+    assert_eq!(row("IF-004")["kind"], "added");
+    assert_eq!(
+        row("IF-004")["values"][1],
+        serde_json::json!(["Owner", "Supplier"])
+    );
+    assert_eq!(row("IF-002")["kind"], "removed");
+    assert_eq!(row("IF-002")["old_row"], 3);
+    // A sheet renamed is the same sheet, aligned by content; its new row
+    // shows its formula beside its value.
+    let flows = &sheets[1];
+    assert_eq!(
+        (flows["sheet"].as_str(), flows["old_name"].as_str()),
+        (Some("D-Flows"), Some("Flows"))
+    );
+    assert_eq!(flows["key"], serde_json::Value::Null);
+    assert_eq!(flows["rows"][0]["kind"], "added");
+    // (rust_xlsxwriter stores 0 as a formula's value until Excel recalculates.)
+    assert_eq!(flows["rows"][0]["values"][1][1], "0 (=LEN(\"HH data\"))");
+    assert_eq!(
+        (sheets[2]["sheet"].as_str(), sheets[2]["kind"].as_str()),
+        (Some("New notes"), Some("added"))
+    );
+    assert_eq!(
+        (sheets[3]["sheet"].as_str(), sheets[3]["kind"].as_str()),
+        (Some("Old notes"), Some("removed"))
+    );
+    assert_eq!(json["summary"]["rows_added"], 2);
+    assert_eq!(json["summary"]["rows_removed"], 1);
+    assert_eq!(json["summary"]["cells_changed"], 3);
+
+    let term = design.ok(&["redline", "DES138", "0.1", "0.2"]);
+    for expected in [
+        "sheets: 2 changed, 1 added, 1 removed; 2 rows added, 1 removed, 2 changed (3 cells)",
+        "  Sheet Interfaces, rows paired by Interface ID",
+        "             columns added: Owner",
+        "             IF-001 (row 2 → 3) changed: Owner: \"\" → \"DIP\"; Status: \"Draft\" → \"Baselined\"",
+        "             IF-002 (row 3) removed: Interface ID = \"IF-002\"; Name = \"Readings\"; Status = \"Draft\"",
+        "  Sheet D-Flows (renamed from Flows)",
+        "  Sheet New notes added",
+        "  Sheet Old notes removed",
+    ] {
+        assert!(term.contains(expected), "{expected:?} not in:\n{term}");
+    }
+    // --key on the redline pairs another sheet's rows for this redline only.
+    let json = design.json(&["redline", "DES138", "0.1", "0.2", "--key", "D-Flow"]);
+    assert_eq!(json["sheets"][1]["key"], "D-Flow");
+    assert_eq!(json["sheets"][0]["key"], serde_json::Value::Null);
+    assert!(
+        json["sheets"][0]["warnings"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("rows are aligned by content, not by key: FROM has no column \"D-Flow\""),
+        "{json}"
+    );
+}

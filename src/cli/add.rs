@@ -25,7 +25,9 @@ pub struct Args {
     /// Who owns it, e.g. "Programme (Design)".
     #[arg(long)]
     pub owner: Option<String>,
-    /// For a CSV/TSV table: the column that identifies a row, e.g. "D-Flow".
+    /// The column that identifies a row: for a CSV/TSV table, e.g. "D-Flow"; for
+    /// a workbook, a column of every sheet, or "Sheet=Column" for one sheet
+    /// (several joined with ";", e.g. "Interfaces=Interface ID;Flows=D-Flow").
     #[arg(long, value_name = "COLUMN")]
     pub key: Option<String>,
 }

@@ -32,6 +32,11 @@ pub struct Args {
     /// Write to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Pair rows by this column instead of the artefact's key: for a table, its
+    /// column; for a workbook, a column of every sheet, or "Sheet=Column" for
+    /// one sheet (several joined with ";").
+    #[arg(long, value_name = "COLUMN")]
+    pub key: Option<String>,
     /// HTML: show old and new side by side instead of inline.
     #[arg(long)]
     pub side_by_side: bool,
@@ -61,6 +66,7 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
             artefact: &args.id,
             from: args.from.as_deref(),
             to: args.to.as_deref(),
+            key: args.key.as_deref(),
         },
     )?;
     let mut options = Options {

@@ -25,10 +25,12 @@ pub struct AddOptions<'a> {
 pub fn add(repo: &Repo, dir: &Path, options: &AddOptions<'_>) -> Result<Artefact> {
     let file_name = file_name_of(options.file)?;
     let format = check::format_of(&file_name)?;
-    if options.key.is_some() && !format.is_table() {
+    if options.key.is_some() && !format.is_table() && !format.is_workbook() {
         return Err(Error::usage(
-            format!("--key applies to CSV and TSV tables, and {file_name} is not one"),
-            "leave out --key, or register the table's .csv or .tsv file",
+            format!(
+                "--key applies to tables and workbooks (CSV, TSV, XLSX, XLSM, ODS), and {file_name} is not one"
+            ),
+            "leave out --key, or register the table's .csv, .tsv or workbook file",
         ));
     }
     rules::check_one_line("title", options.title)?;

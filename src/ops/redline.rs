@@ -15,6 +15,8 @@ pub struct Options<'a> {
     pub artefact: &'a str,
     pub from: Option<&'a str>,
     pub to: Option<&'a str>,
+    /// The key column(s) to pair rows by, instead of the artefact's own.
+    pub key: Option<&'a str>,
 }
 
 /// Compares FROM and TO of an artefact; unnamed, TO is the latest version (or
@@ -40,7 +42,7 @@ pub fn redline(snapshot: &Snapshot<'_>, options: &Options<'_>) -> Result<Compare
     );
     let read_as = ReadAs {
         format: artefact.format,
-        key: artefact.key.as_deref(),
+        key: options.key.or(artefact.key.as_deref()),
     };
     let comparison = redline::compare(&old, &new, read_as);
     let mut redline = Redline {
@@ -57,6 +59,7 @@ pub fn redline(snapshot: &Snapshot<'_>, options: &Options<'_>) -> Result<Compare
         notes: comparison.notes,
         body: comparison.body,
         structure: comparison.structure,
+        sheets: comparison.sheets,
         ops: comparison.ops,
     };
     header_records(snapshot, &versions, &mut redline)?;

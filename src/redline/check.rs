@@ -29,7 +29,10 @@ pub fn check(where_: &str, format: Format, key: Option<&str>, bytes: &[u8]) -> R
     if format.is_text() {
         check_text(where_, format, key, bytes)
     } else if holds(bytes, format) {
-        Ok(())
+        match key {
+            Some(key) if format.is_workbook() => check_sheet_keys(where_, format, key, bytes),
+            _ => Ok(()),
+        }
     } else {
         Err(Error::refused(
             format!(
@@ -40,6 +43,61 @@ pub fn check(where_: &str, format: Format, key: Option<&str>, bytes: &[u8]) -> R
             "check that it is the right file; if it is another kind of document, give it that kind's extension",
         ))
     }
+}
+
+/// Checks that a workbook has the key columns named for it: each sheet named
+/// with `Sheet=Column` has that column in its first row, and a column named
+/// for every sheet is in at least one.
+fn check_sheet_keys(where_: &str, format: Format, key: &str, bytes: &[u8]) -> Result<()> {
+    let Some(sheets) = super::workbook::sheets(format, bytes) else {
+        return Err(Error::refused(
+            format!("{where_}: the workbook cannot be read, so its key columns cannot be checked"),
+            "open and save it again in Excel or LibreOffice, or leave out --key",
+        ));
+    };
+    let header = |name: &str| -> Option<Vec<String>> {
+        let sheet = sheets.iter().find(|s| s.name == name)?;
+        Some(sheet.rows.first()?.iter().map(|c| c.text()).collect())
+    };
+    let keys = super::sheets::KeyColumns::parse(Some(key));
+    for (sheet, column) in keys.sheets() {
+        let names: Vec<&str> = sheets.iter().map(|s| s.name.as_str()).collect();
+        match header(sheet) {
+            None => {
+                return Err(Error::refused(
+                    format!(
+                        "{where_}: the workbook has no sheet \"{sheet}\" (its sheets are {})",
+                        names.join(", ")
+                    ),
+                    "name one of those sheets in --key \"Sheet=Column\"",
+                ));
+            }
+            Some(columns) if !columns.iter().any(|c| c == column) => {
+                return Err(Error::refused(
+                    format!(
+                        "{where_}: sheet \"{sheet}\" has no key column \"{column}\" in its first row (its columns are {})",
+                        columns.join(", ")
+                    ),
+                    "name one of those columns in --key \"Sheet=Column\", or fix the sheet's header row",
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    if let Some(column) = keys.every() {
+        let found = sheets
+            .iter()
+            .any(|s| header(&s.name).is_some_and(|h| h.iter().any(|c| c == column)));
+        if !found {
+            return Err(Error::refused(
+                format!(
+                    "{where_}: no sheet of the workbook has a key column \"{column}\" in its first row"
+                ),
+                "name a column of the sheets' header rows with --key, or one sheet's with --key \"Sheet=Column\"",
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Whether `bytes` are a document of `format` (an Excel workbook with macros is

@@ -12,6 +12,7 @@ pub mod model;
 pub mod package;
 pub mod pdf;
 pub mod render;
+pub mod sheets;
 pub mod structure;
 pub mod table;
 pub mod text;
@@ -57,6 +58,8 @@ pub struct Comparison {
     pub ops: Vec<model::Op>,
     /// For YAML and JSON: the keys added, removed and changed.
     pub structure: Option<Vec<model::KeyChange>>,
+    /// For workbooks: each sheet compared cell by cell.
+    pub sheets: Option<Vec<model::SheetChange>>,
     pub texts: (String, String),
 }
 
@@ -76,7 +79,7 @@ pub fn compare(old: &[u8], new: &[u8], read_as: ReadAs<'_>) -> Comparison {
             "compared as the documents' text (paragraphs, headings, list items, table rows, footnotes, headers and footers), not their layout".into(),
         ),
         _ if format.is_workbook() => comparison.notes.push(
-            "compared as the workbooks' cells, sheet by sheet (formulas beside their values), with rows aligned by content".into(),
+            "compared as the workbooks' cells, sheet by sheet (formulas beside their values), with rows paired by the key column where one is named for the sheet, else aligned by content".into(),
         ),
         Format::Pdf => comparison.notes.push(
             "compared as the documents' extracted text, page by page, not their layout".into(),
@@ -89,6 +92,12 @@ pub fn compare(old: &[u8], new: &[u8], read_as: ReadAs<'_>) -> Comparison {
         }
     }
     comparison.structure = structure::compare(format, &old.text, &new.text);
+    if let (Some(old_sheets), Some(new_sheets)) = (&old.sheets, &new.sheets) {
+        let keys = sheets::KeyColumns::parse(read_as.key);
+        let sheets = sheets::compare(old_sheets, new_sheets, &keys);
+        count_rows(&mut comparison.summary, &sheets);
+        comparison.sheets = Some(sheets);
+    }
     comparison.texts = (old.text.into_owned(), new.text.into_owned());
     comparison
 }
@@ -98,6 +107,8 @@ pub fn compare(old: &[u8], new: &[u8], read_as: ReadAs<'_>) -> Comparison {
 struct Side<'b> {
     text: Cow<'b, str>,
     how: Option<String>,
+    /// A workbook's sheets, compared cell by cell beside the text.
+    sheets: Option<Vec<workbook::Sheet>>,
 }
 
 /// Why a side could not be read, where its reader says (a PDF's does).
@@ -111,24 +122,29 @@ fn read_side(format: Format, bytes: &[u8]) -> Result<Side<'_>, NotRead> {
             how: document
                 .tracked_changes
                 .then(|| "holds tracked changes: it is compared with them accepted".into()),
+            sheets: None,
         });
     }
     if format.is_workbook() {
+        let sheets = workbook::sheets(format, bytes).ok_or(None)?;
         return Ok(Side {
-            text: Cow::Owned(workbook::read(format, bytes).ok_or(None)?),
+            text: Cow::Owned(workbook::text(&sheets)),
             how: None,
+            sheets: Some(sheets),
         });
     }
     if format == Format::Pdf {
         return Ok(Side {
             text: Cow::Owned(pdf::read(bytes).map_err(Some)?),
             how: None,
+            sheets: None,
         });
     }
     let decoded = encoding::decode(format, bytes).ok_or(None)?;
     Ok(Side {
         text: decoded.text,
         how: decoded.encoding.map(|e| format!("was read as {e} text")),
+        sheets: None,
     })
 }
 
@@ -157,6 +173,24 @@ fn not_read<T>(format: Format, sides: [(&str, Result<T, NotRead>); 2]) -> String
     }
 }
 
+/// Adds the rows and cells that changed on a workbook's sheets to its counts.
+fn count_rows(summary: &mut model::Summary, sheets: &[model::SheetChange]) {
+    for row in sheets.iter().flat_map(|s| &s.rows) {
+        match row.kind {
+            model::RowKind::Added => summary.rows_added += 1,
+            model::RowKind::Removed => summary.rows_removed += 1,
+            model::RowKind::Changed | model::RowKind::Moved => {
+                summary.rows_changed += 1;
+                summary.cells_changed += row.cells.len();
+            }
+        }
+    }
+    for sheet in sheets {
+        summary.columns_added += sheet.columns_added.len();
+        summary.columns_removed += sheet.columns_removed.len();
+    }
+}
+
 /// A comparison of sizes and hashes alone, saying why.
 fn by_hash(why: &str) -> Comparison {
     Comparison {
@@ -166,6 +200,7 @@ fn by_hash(why: &str) -> Comparison {
         body: model::Body::Binary,
         ops: Vec::new(),
         structure: None,
+        sheets: None,
         texts: Default::default(),
     }
 }
@@ -204,6 +239,7 @@ fn compare_texts(old: &str, new: &str, read_as: ReadAs<'_>) -> Comparison {
         body: model::Body::Text { hunks: lines.hunks },
         ops: lines.ops,
         structure: None,
+        sheets: None,
         texts: Default::default(),
     }
 }
@@ -236,6 +272,7 @@ fn table_redline(
         body: model::Body::Table(diff),
         ops: lines.ops,
         structure: None,
+        sheets: None,
         texts: Default::default(),
     })
 }

@@ -26,8 +26,38 @@ pub struct Redline {
     /// changed, by path (absent otherwise).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub structure: Option<Vec<KeyChange>>,
+    /// For workbooks: each sheet compared cell by cell (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheets: Option<Vec<SheetChange>>,
     /// Applied in order to FROM's lines, these rebuild TO byte for byte.
     pub ops: Vec<Op>,
+}
+
+/// A sheet of a workbook compared with the same sheet of the other version.
+#[derive(Debug, Clone, Serialize)]
+pub struct SheetChange {
+    /// The sheet's name (in TO; in FROM for a removed sheet).
+    pub sheet: String,
+    /// FROM's name for the sheet, where it was renamed.
+    pub old_name: Option<String>,
+    pub kind: SheetKind,
+    /// The column its rows were paired by; null where they were aligned by content.
+    pub key: Option<String>,
+    pub columns_added: Vec<String>,
+    pub columns_removed: Vec<String>,
+    /// Rows added, removed and changed (cell by cell), with their sheet row
+    /// numbers; none for a sheet added or removed whole.
+    pub rows: Vec<RowChange>,
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SheetKind {
+    Added,
+    Removed,
+    Changed,
+    Unchanged,
 }
 
 /// A key of a YAML or JSON document added, removed or changed.
@@ -213,7 +243,7 @@ pub struct TableDiff {
     pub rows: Vec<RowChange>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct RowChange {
     pub anchor: String,
     pub key: String,
@@ -237,7 +267,7 @@ pub enum RowKind {
     Moved,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct CellChange {
     pub column: String,
     pub old: String,

@@ -99,6 +99,12 @@ pub fn render(compared: &Compared, options: &Options, out: &mut dyn Write) -> Re
                             }
                         }
                     }
+                    @for (heading, lines) in r.sheets.as_deref().map(super::sheet_texts).unwrap_or_default() {
+                        section aria-label=(heading) {
+                            h2 { (heading) }
+                            ul { @for line in &lines { li { (line) } } }
+                        }
+                    }
                     @match &r.body {
                         Body::Text { hunks } => (document(compared, hunks, options)),
                         Body::Table(table) => (rows(table)),

@@ -115,6 +115,17 @@ pub fn render(compared: &Compared, _options: &Options, out: &mut dyn Write) -> R
             writeln!(out, "- {}", escape(&super::key_change_text(change)))?;
         }
     }
+    for (heading, lines) in r
+        .sheets
+        .as_deref()
+        .map(super::sheet_texts)
+        .unwrap_or_default()
+    {
+        writeln!(out, "\n### {}\n", escape(&heading))?;
+        for line in lines {
+            writeln!(out, "- {}", escape(&line))?;
+        }
+    }
     match &r.body {
         Body::Text { hunks } => text(compared, hunks, out),
         Body::Table(table) => rows_table(table, out),

@@ -12,7 +12,9 @@ mod unified;
 use std::io::Write;
 
 use super::Compared;
-use super::model::{KeyChange, KeyChangeKind, Redline, RowChange, RowKind, Summary};
+use super::model::{
+    KeyChange, KeyChangeKind, Redline, RowChange, RowKind, SheetChange, SheetKind, Summary,
+};
 use crate::error::Result;
 
 /// What a redline is rendered as.
@@ -74,7 +76,12 @@ pub fn summary_text(redline: &Redline) -> String {
                 ));
             }
         }
-        super::model::Body::Text { .. } => parts.push(word_counts(s)),
+        super::model::Body::Text { .. } => {
+            parts.push(word_counts(s));
+            if let Some(sheets) = &redline.sheets {
+                parts.push(sheet_counts(sheets, s));
+            }
+        }
         super::model::Body::Binary => parts.push(binary_text(redline)),
     }
     parts.join("; ")
@@ -172,4 +179,73 @@ fn key_change_text(change: &KeyChange) -> String {
             value(&change.new)
         ),
     }
+}
+
+/// A workbook's sheet and row counts, e.g. "sheets: 1 changed, 1 added, 0
+/// removed; rows: 2 added, 0 removed, 1 changed (2 cells)".
+fn sheet_counts(sheets: &[SheetChange], s: &Summary) -> String {
+    let count = |kind| sheets.iter().filter(|x| x.kind == kind).count();
+    format!(
+        "sheets: {} changed, {} added, {} removed; {} added, {} removed, {} changed ({} {})",
+        count(SheetKind::Changed),
+        count(SheetKind::Added),
+        count(SheetKind::Removed),
+        rows(s.rows_added),
+        s.rows_removed,
+        s.rows_changed,
+        s.cells_changed,
+        plural(s.cells_changed, "cell", "cells")
+    )
+}
+
+/// Each sheet that changed as a heading and lines of plain text: its columns
+/// added and removed, its warnings, and each row added, removed or changed
+/// with its cells.
+pub fn sheet_texts(sheets: &[SheetChange]) -> Vec<(String, Vec<String>)> {
+    sheets
+        .iter()
+        .filter(|s| s.kind != SheetKind::Unchanged)
+        .map(|s| (sheet_heading(s), sheet_lines(s)))
+        .collect()
+}
+
+fn sheet_heading(s: &SheetChange) -> String {
+    let mut heading = format!("Sheet {}", s.sheet);
+    match (s.kind, &s.old_name) {
+        (SheetKind::Added, _) => heading.push_str(" added"),
+        (SheetKind::Removed, _) => heading.push_str(" removed"),
+        (_, Some(old)) => heading.push_str(&format!(" (renamed from {old})")),
+        _ => {}
+    }
+    if let Some(key) = &s.key {
+        heading.push_str(&format!(", rows paired by {key}"));
+    }
+    heading
+}
+
+fn sheet_lines(s: &SheetChange) -> Vec<String> {
+    let mut lines = Vec::new();
+    if !s.columns_added.is_empty() {
+        lines.push(format!("columns added: {}", s.columns_added.join(", ")));
+    }
+    if !s.columns_removed.is_empty() {
+        lines.push(format!("columns removed: {}", s.columns_removed.join(", ")));
+    }
+    lines.extend(s.warnings.iter().map(|w| format!("warning: {w}")));
+    for row in &s.rows {
+        let detail: Vec<String> = match row.kind {
+            RowKind::Added | RowKind::Removed => row
+                .values
+                .iter()
+                .map(|(column, value)| format!("{column} = {value:?}"))
+                .collect(),
+            RowKind::Changed | RowKind::Moved => row
+                .cells
+                .iter()
+                .map(|c| format!("{}: {:?} → {:?}", c.column, c.old, c.new))
+                .collect(),
+        };
+        lines.push(format!("{}: {}", row_title(row), detail.join("; ")));
+    }
+    lines
 }

@@ -146,6 +146,17 @@ pub fn render(compared: &Compared, options: &Options, out: &mut dyn Write) -> Re
             )?;
         }
     }
+    for (heading, lines) in r
+        .sheets
+        .as_deref()
+        .map(super::sheet_texts)
+        .unwrap_or_default()
+    {
+        writeln!(out, "  {}", p.paint(&p.plain(&heading), HEADING))?;
+        for line in lines {
+            writeln!(out, "             {}", p.plain(&line))?;
+        }
+    }
     match &r.body {
         Body::Text { hunks } => text(compared, hunks, options, &p, out),
         Body::Table(table) => rows(table, &p, out),

@@ -321,6 +321,7 @@ mod tests {
             notes: Vec::new(),
             body: Body::Binary,
             structure: None,
+            sheets: None,
             ops: Vec::new(),
         }
     }
