@@ -9,8 +9,12 @@ use crate::repo::Repo;
 /// Show what changed between two versions of an artefact.
 ///
 /// Text and Markdown are compared line by line, then word by word inside each
-/// changed block (Markdown changes are labelled with their heading path); CSV/TSV
-/// tables with a key column are compared row by row and cell by cell. Every redline
+/// changed block (Markdown changes are labelled with their heading path); Word
+/// documents and PDFs as their text, under their headings or pages; CSV/TSV
+/// tables with a key column row by row and cell by cell; workbooks sheet by sheet
+/// and cell by cell (rows paired by a key column where one is named); YAML and
+/// JSON also as structure. `--format docx -o FILE.docx` writes a Word artefact's
+/// new version with the changes as tracked changes. Every redline
 /// is headed by both versions (status, date, sha256), the decisions and change
 /// requests behind both (recorded on FROM, TO and the versions between), and
 /// summary counts.
