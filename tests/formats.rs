@@ -734,3 +734,100 @@ fn a_keyed_workbook_is_redlined_cell_by_cell_with_sheets_renamed_added_and_remov
         "{json}"
     );
 }
+
+#[test]
+fn a_workbook_redline_is_written_as_a_workbook_with_its_changes_marked() {
+    use calamine::{Reader, Xlsx};
+    let design = Design::new();
+    let v1 = sheets_workbook(&[
+        (
+            "Interfaces",
+            &[
+                &["Interface ID", "Name", "Status"],
+                &["IF-001", "Registration", "Draft"],
+                &["IF-002", "Readings", "Draft"],
+            ],
+        ),
+        ("Old notes", &[&["Retired"]]),
+    ]);
+    write_bytes(&design, "in/des138.xlsx", &v1);
+    design.ok(&[
+        "add",
+        "DES138",
+        "--title",
+        "Interface Catalogue",
+        "--key",
+        "Interface ID",
+        "in/des138.xlsx",
+    ]);
+    design.ok(&["draft", "DES138", "--date", "2023-06-01"]);
+    let v2 = sheets_workbook(&[(
+        "Interfaces",
+        &[
+            &["Interface ID", "Name", "Status", "Owner"],
+            &["IF-001", "Registration", "Baselined", "DIP"],
+            &["IF-003", "Disputes", "Draft", "DIP"],
+        ],
+    )]);
+    write_bytes(&design, "artefacts/DES138/des138.xlsx", &v2);
+    design.ok(&["draft", "DES138", "--date", "2023-06-02"]);
+    let out = design.ok(&["redline", "DES138", "0.1", "0.2", "-o", "red.xlsx"]);
+    assert_eq!(out, "Wrote the xlsx redline of DES138 to red.xlsx\n");
+
+    let red = std::fs::read(design.file("red.xlsx")).unwrap();
+    let mut book: Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(red.clone())).unwrap();
+    assert_eq!(book.sheet_names(), ["Redline", "Interfaces", "Removed"]);
+    // The sheet holds TO's cells exactly.
+    let mut to: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(v2)).unwrap();
+    assert_eq!(
+        book.worksheet_range("Interfaces").unwrap(),
+        to.worksheet_range("Interfaces").unwrap()
+    );
+    let header = book.worksheet_range("Redline").unwrap();
+    assert_eq!(
+        header.get_value((0, 0)).unwrap().to_string(),
+        "Redline of DES138: Interface Catalogue"
+    );
+    let lines: Vec<String> = header.rows().map(|r| r[0].to_string()).collect();
+    assert!(
+        lines.contains(&"Sheet Interfaces, rows paired by Interface ID".to_string()),
+        "{lines:?}"
+    );
+    let removed = book.worksheet_range("Removed").unwrap();
+    let removed: Vec<Vec<String>> = removed
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(
+        removed[1][..4],
+        ["Interfaces", "row", "3", "Interface ID = IF-002"]
+    );
+    assert_eq!(removed[2][..2], ["Old notes", "the whole sheet"]);
+    // The changed cell carries its old value in a note.
+    let mut package = zip::ZipArchive::new(std::io::Cursor::new(&red[..])).unwrap();
+    let mut notes = String::new();
+    std::io::Read::read_to_string(
+        &mut package.by_name("xl/comments1.xml").unwrap(),
+        &mut notes,
+    )
+    .unwrap();
+    assert!(notes.contains("Was: Draft"), "{notes}");
+
+    if let Some(soffice) = common::libreoffice() {
+        let out = tempfile::tempdir().unwrap();
+        let converted = std::process::Command::new(soffice)
+            .args(["--headless", "--convert-to", "pdf", "--outdir"])
+            .arg(out.path())
+            .arg(design.file("red.xlsx"))
+            .env("HOME", out.path())
+            .output()
+            .unwrap();
+        assert!(
+            converted.status.success(),
+            "{}",
+            String::from_utf8_lossy(&converted.stderr)
+        );
+        assert!(out.path().join("red.pdf").metadata().unwrap().len() > 1000);
+    }
+}

@@ -192,7 +192,7 @@ fn a_word_redline_is_refused_for_other_formats_and_without_a_file() {
     let design = code_of_connection();
     let stderr =
         String::from_utf8(design.run(&["redline", "ICC", "--format", "docx"]).stderr).unwrap();
-    assert!(stderr.starts_with("error: a Word redline is a document, not text for the terminal\nhint: name the file to write"), "{stderr}");
+    assert!(stderr.starts_with("error: a docx redline is a file, not text for the terminal\nhint: name the file to write"), "{stderr}");
     design.write("in/tab.csv", "D-Flow,Name\nD0012,Reading\n");
     design.ok(&["add", "TAB", "--title", "A table", "in/tab.csv"]);
     design.ok(&["draft", "TAB"]);

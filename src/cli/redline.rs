@@ -14,7 +14,8 @@ use crate::repo::Repo;
 /// tables with a key column row by row and cell by cell; workbooks sheet by sheet
 /// and cell by cell (rows paired by a key column where one is named); YAML and
 /// JSON also as structure. `--format docx -o FILE.docx` writes a Word artefact's
-/// new version with the changes as tracked changes. Every redline
+/// new version with the changes as tracked changes, `--format xlsx -o FILE.xlsx` a
+/// workbook's with its changed cells marked. Every redline
 /// is headed by both versions (status, date, sha256), the decisions and change
 /// requests behind both (recorded on FROM, TO and the versions between), and
 /// summary counts.
@@ -54,11 +55,12 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
         .format
         .or_else(|| args.output.as_deref().and_then(RedlineFormat::of_file))
         .unwrap_or(RedlineFormat::Rendered(Format::Term));
-    if format == RedlineFormat::Docx && args.output.is_none() {
+    if let (RedlineFormat::Docx | RedlineFormat::Xlsx, None) = (format, &args.output) {
+        let name = Choice::name(format);
         return Err(Error::usage(
-            "a Word redline is a document, not text for the terminal",
+            format!("a {name} redline is a file, not text for the terminal"),
             format!(
-                "name the file to write: baseline redline {} … --format docx -o FILE.docx",
+                "name the file to write: baseline redline {} … --format {name} -o FILE.{name}",
                 args.id
             ),
         ));
@@ -80,9 +82,13 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
         context: args.context,
     };
     match (format, &args.output) {
-        (RedlineFormat::Docx, Some(path)) => {
-            let document = crate::ops::redline::tracked_docx(&snapshot, &compared)?;
-            std::fs::write(path, document).map_err(io_at(path))?;
+        (RedlineFormat::Docx | RedlineFormat::Xlsx, Some(path)) => {
+            let copy = if format == RedlineFormat::Docx {
+                crate::ops::redline::tracked_docx(&snapshot, &compared)?
+            } else {
+                crate::ops::redline::tracked_xlsx(&compared)?
+            };
+            std::fs::write(path, copy).map_err(io_at(path))?;
             wrote(format, &args.id, path)?;
         }
         (RedlineFormat::Rendered(rendered), Some(path)) => {

@@ -88,6 +88,7 @@ impl Choice for ChangeState {
 pub enum RedlineFormat {
     Rendered(render::Format),
     Docx,
+    Xlsx,
 }
 
 impl RedlineFormat {
@@ -112,6 +113,7 @@ impl Choice for RedlineFormat {
         RedlineFormat::Rendered(render::Format::Html),
         RedlineFormat::Rendered(render::Format::Json),
         RedlineFormat::Docx,
+        RedlineFormat::Xlsx,
     ];
     fn name(self) -> &'static str {
         match self {
@@ -121,6 +123,7 @@ impl Choice for RedlineFormat {
             RedlineFormat::Rendered(render::Format::Html) => "html",
             RedlineFormat::Rendered(render::Format::Json) => "json",
             RedlineFormat::Docx => "docx",
+            RedlineFormat::Xlsx => "xlsx",
         }
     }
     fn help(self) -> Option<&'static str> {
@@ -140,6 +143,9 @@ impl Choice for RedlineFormat {
             }
             RedlineFormat::Docx => {
                 "A Word artefact's new version with the changes as tracked changes (needs -o FILE)"
+            }
+            RedlineFormat::Xlsx => {
+                "A workbook's new version with changed cells marked and old values in notes (needs -o FILE)"
             }
         })
     }

@@ -112,6 +112,40 @@ pub fn tracked_docx(snapshot: &Snapshot<'_>, compared: &Compared) -> Result<Vec<
     })
 }
 
+/// The red-lined workbook of a redline of a workbook artefact: TO's cells with
+/// the changes from FROM marked.
+pub fn tracked_xlsx(compared: &Compared) -> Result<Vec<u8>> {
+    let r = &compared.redline;
+    let refused = |why: String| {
+        Error::refused(
+            format!(
+                "the redline of {} cannot be written as a workbook: {why}",
+                r.artefact.id
+            ),
+            "write it as --format html, which shows the same changes",
+        )
+    };
+    if !compared.format.is_workbook() {
+        return Err(Error::usage(
+            format!(
+                "{} is {}, and only a workbook's redline can be written as a workbook",
+                r.artefact.id,
+                compared.format.a_name()
+            ),
+            "write it as --format html (or md, json, diff)",
+        ));
+    }
+    let (Some(sheets), Some(changes)) = (
+        redline::workbook::sheets(compared.format, &compared.new_bytes),
+        r.sheets.as_deref(),
+    ) else {
+        return Err(refused(
+            "at least one side is not a readable workbook".into(),
+        ));
+    };
+    redline::tracked::xlsx(r, &sheets, changes).map_err(refused)
+}
+
 /// Reads one side as given on the command line: `1.0`, `@1.0`, `DES196@1.0`,
 /// `baseline`, `latest` or `working` (with or without `@` or the id).
 pub fn parse_side(artefact: &str, text: &str) -> Result<Reference> {

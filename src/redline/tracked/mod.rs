@@ -1,13 +1,17 @@
 //! Red-lined copies in the artefact's own format, as the programme publishes
 //! them: the new version of a Word document with every change from the old one
 //! as a real tracked change, so that accepting all gives the new version's text
-//! and rejecting all the old one's. The document's own parts are patched, so
-//! its styles, numbering, comments, headers and footers stay as they were.
+//! and rejecting all the old one's (the document's own parts are patched, so
+//! its styles, numbering, comments, headers and footers stay as they were);
+//! and the new version of a workbook with its changed cells marked.
 
 mod blocks;
 mod header;
 mod paragraph;
 pub mod review;
+mod xlsx;
+
+pub use xlsx::xlsx;
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
