@@ -135,3 +135,186 @@ fn the_dag026_meeting_is_recorded_as_the_report_says() {
         .unwrap();
     assert!(fsck.status.success() && fsck.stdout.is_empty() && fsck.stderr.is_empty());
 }
+
+/// The example's sample documents, as committed.
+fn sample(path: &str) -> Vec<u8> {
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples/dag026/docs")
+            .join(path),
+    )
+    .unwrap()
+}
+
+#[test]
+fn the_word_and_excel_artefacts_are_recorded_and_redlined() {
+    use baseline::redline::docx;
+    use baseline::redline::tracked::review::{Resolve, resolve};
+
+    let (_dir, repo, printed) = common::example();
+    let cat = |reference: &str| {
+        let out = common::baseline_in(&repo)
+            .args(["cat", reference])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "cat {reference}");
+        out.stdout
+    };
+
+    // Each version is the sample file byte for byte: DIP-ICC 1.0 baselined on
+    // DAG-DEC56, 1.1 drafted under CR025; DES138 0.1 and 0.2 drafts.
+    for (reference, file) in [
+        ("DIP-ICC@1.0", "interface-code-of-connections.docx"),
+        ("DIP-ICC@1.1", "cr025/interface-code-of-connections.docx"),
+        (
+            "DES138@0.1",
+            "before-dag026/des138-interface-catalogue.xlsx",
+        ),
+        ("DES138@0.2", "cr025/des138-interface-catalogue.xlsx"),
+    ] {
+        assert!(cat(reference) == sample(file), "{reference} is not {file}");
+    }
+    let register = json(&repo, &["list"]);
+    let row = |id: &str| {
+        register
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    let (icc, des138) = (row("DIP-ICC"), row("DES138"));
+    assert_eq!(icc["format"], "docx");
+    assert_eq!(icc["baseline"]["version"], "1.0");
+    assert_eq!(
+        icc["baseline"]["decisions"],
+        serde_json::json!(["DAG-DEC56"])
+    );
+    assert_eq!(icc["pending_draft"]["version"], "1.1");
+    assert_eq!(
+        icc["pending_draft"]["changes"],
+        serde_json::json!(["CR025"])
+    );
+    assert_eq!(des138["format"], "xlsx");
+    assert!(
+        des138["baseline"].is_null(),
+        "no DAG026 decision baselines DES138"
+    );
+    assert_eq!(des138["pending_draft"]["version"], "0.2");
+    assert_eq!(
+        des138["pending_draft"]["changes"],
+        serde_json::json!(["CR025"])
+    );
+    let version = json(&repo, &["show", "DIP-ICC@1.1"])["version"].clone();
+    assert_eq!(version["status"], "draft");
+    assert_eq!(version["date"], "2023-07-26");
+    assert_eq!(version["file"], "interface-code-of-connections.docx");
+
+    // The red-lined Word copy: 1.1's document with every change from 1.0 as a
+    // tracked change by the example's recorder on 1.1's date.
+    let wrote = "Wrote the docx redline of DIP-ICC to ";
+    let path = printed
+        .lines()
+        .find_map(|l| l.strip_prefix(wrote))
+        .expect("run.sh writes the Word redline");
+    assert!(path.ends_with("/DIP-ICC v1.1 redline.docx"), "{path}");
+    let red = std::fs::read(path).unwrap();
+    let text = |bytes: &[u8]| docx::read(bytes).expect("a readable Word document").text;
+    let (old, new) = (cat("DIP-ICC@1.0"), cat("DIP-ICC@1.1"));
+    assert_eq!(
+        text(&resolve(&red, Resolve::AcceptAll).unwrap()),
+        text(&new)
+    );
+    assert_eq!(
+        text(&resolve(&red, Resolve::RejectAll).unwrap()),
+        text(&old)
+    );
+    let document = {
+        use std::io::Read;
+        let mut package = zip::ZipArchive::new(std::io::Cursor::new(&red)).unwrap();
+        let mut part = package.by_name("word/document.xml").unwrap();
+        let mut xml = String::new();
+        part.read_to_string(&mut xml).unwrap();
+        xml
+    };
+    let by = r#"w:author="MHHS Design Team (example)" w:date="2023-07-26T00:00:00Z""#;
+    let (ins, del) = (
+        document.matches("<w:ins ").count(),
+        document.matches("<w:del ").count(),
+    );
+    assert!(ins >= 4 && del >= 4, "{ins} insertions, {del} deletions");
+    assert_eq!(
+        document.matches(by).count(),
+        ins + del,
+        "every mark is {by}"
+    );
+    for expected in [
+        "<w:delText xml:space=\"preserve\">Update</w:delText>",
+        "<w:t xml:space=\"preserve\">Change Notification</w:t>",
+        "Redline of DIP-ICC: Interface Code of Connections",
+        "From DIP-ICC@1.0 (baselined, 2023-07-12), sha256 ",
+        "To DIP-ICC@1.1 (draft, 2023-07-26), sha256 ",
+        "DAG-DEC56 (approved 2023-07-12, DAG026, SRO)",
+        "CR CR025 (approved): DIP Interface Name Changes",
+    ] {
+        assert!(document.contains(expected), "{expected} not in the redline");
+    }
+
+    // The workbook's redline, sheet by sheet: CR025's column and renames on
+    // Interfaces, a row added to Version History, About unchanged.
+    let redline = json(&repo, &["redline", "DES138", "0.1", "0.2"]);
+    let sections: Vec<&str> = redline["summary"]["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["section"].as_str().unwrap())
+        .collect();
+    assert_eq!(sections, ["Interfaces", "Version History"]);
+    let hunks = redline["body"]["hunks"].as_array().unwrap();
+    let words = |hunk: &serde_json::Value, op: &str| -> Vec<String> {
+        hunk["words"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|w| w["op"] == op)
+            .map(|w| w["text"].as_str().unwrap().trim().to_string())
+            .collect()
+    };
+    let renamed = hunks
+        .iter()
+        .find(|h| words(h, "delete") == ["Update"])
+        .expect("IF-001's old name is deleted");
+    assert_eq!(renamed["section"], serde_json::json!(["Interfaces"]));
+    assert_eq!(
+        words(renamed, "insert"),
+        ["Change Notification", "| Registration Data Notice"]
+    );
+    let added = hunks
+        .iter()
+        .filter(|h| h["section"] == serde_json::json!(["Version History"]))
+        .collect::<Vec<_>>();
+    assert_eq!(added.len(), 1);
+    assert_eq!(added[0]["kind"], "inserted");
+    assert_eq!(
+        added[0]["new"],
+        serde_json::json!([13, 14]),
+        "one row added"
+    );
+    // What the example prints, and the HTML page it writes.
+    for shown in [
+        "| IF-021 | Meter Reading [-Notification-]{+Submission+} |",
+        "+ {+| 0.2 | 26/07/2023 | CR025 DIP Interface Name Changes: ",
+    ] {
+        assert!(printed.contains(shown), "{shown} not printed");
+    }
+    let html = printed
+        .lines()
+        .find_map(|l| l.strip_prefix("Wrote the html redline of DES138 to "))
+        .expect("run.sh writes the workbook's HTML redline");
+    let html = std::fs::read_to_string(html).unwrap();
+    assert!(
+        html.contains(r#"Registration Data <del><span class="sr">deleted: </span>Update </del><ins><span class="sr">inserted: </span>Change Notification </ins>"#),
+        "the HTML redline marks IF-001's new name"
+    );
+}

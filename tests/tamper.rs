@@ -73,7 +73,7 @@ fn a_clean_repository_verifies_clean() {
     let (_dir, repo) = example();
     let (code, report) = verify(&repo);
     assert_eq!(code, 0, "{report}");
-    assert_eq!(report["versions"], 11);
+    assert_eq!(report["versions"], 14);
     assert_eq!(report["baselines"], 4);
     let human = baseline_in(&repo).arg("verify").output().unwrap();
     assert!(String::from_utf8_lossy(&human.stdout).contains("No findings"));
@@ -468,12 +468,12 @@ fn merged_work_from_two_clones_verifies_clean() {
         .success();
     edit(
         &repo,
-        "artefacts/DIP-ICC/interface-code-of-connections.md",
+        "artefacts/DIP-PKI-POL/dip-pki-policy.md",
         "DIP",
         "DIP (revised)",
     );
     baseline_in(&repo)
-        .args(["draft", "DIP-ICC", "--date", "2023-07-21"])
+        .args(["draft", "DIP-PKI-POL", "--date", "2023-07-21"])
         .assert()
         .success();
     git_in(
@@ -494,7 +494,7 @@ fn merged_work_from_two_clones_verifies_clean() {
     );
     let (code, report) = verify(&repo);
     assert_eq!(code, 0, "{report}");
-    assert_eq!(report["versions"], 13);
+    assert_eq!(report["versions"], 16);
 }
 
 #[test]

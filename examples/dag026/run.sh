@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Re-enacts the MHHS Design Advisory Group meeting DAG026 (12 July 2023) with
-# `baseline`: five design artefacts, the change requests discussed, decisions
-# DAG-DEC55 to DAG-DEC60, the baselines they allowed, and the audit trail.
+# `baseline`: six design artefacts (Markdown, CSV, a Word document and an Excel
+# workbook), the change requests discussed, decisions DAG-DEC55 to DAG-DEC60,
+# the baselines they allowed, the redlines (a red-lined Word copy among them)
+# and the audit trail.
 #
 # Source: the real DAG026 headline report (issued 14/07/2023); see README.md.
 # The documents in docs/ are illustrative samples, not the programme's
@@ -44,9 +46,12 @@ git config user.email "design@example.invalid"
 "$B" init --programme "MHHS"
 
 # ---------------------------------------------------------------------------
-step "Register the five design artefacts (working content only, no version yet)"
+step "Register the six design artefacts (working content only, no version yet)"
+# The Interface Code of Connections is a Word document and the DES138 Interface
+# Catalogue an Excel workbook, as the programme's are (docs/make-office-files.sh
+# made them with LibreOffice); the others are Markdown and CSV.
 "$B" add DIP-ICC --title "Interface Code of Connections" \
-    --owner "Programme (DIP)" "$DOCS/interface-code-of-connections.md"
+    --owner "Programme (DIP)" "$DOCS/interface-code-of-connections.docx"
 "$B" add DIP-PKI-CP --title "DIP PKI Certificate Profiles" \
     --owner "Programme (DIP)" "$DOCS/dip-pki-certificate-profiles.md"
 "$B" add DIP-PKI-POL --title "DIP PKI Policy" \
@@ -55,6 +60,8 @@ step "Register the five design artefacts (working content only, no version yet)"
     --owner "Programme (Design)" "$DOCS/before-dag026/des196.csv"
 "$B" add OC --title "Operational Choreography Design Artefact" \
     --owner "Programme (Design)" "$DOCS/before-dag026/operational-choreography.md"
+"$B" add DES138 --title "Interface Catalogue" \
+    --owner "Programme (Design)" "$DOCS/before-dag026/des138-interface-catalogue.xlsx"
 
 # ---------------------------------------------------------------------------
 step "Record the drafts that went out before the meeting"
@@ -65,6 +72,10 @@ step "Record the drafts that went out before the meeting"
 "$B" draft DIP-PKI-POL --date 2023-06-07 -m "Post-consultation draft for DAG approval"
 "$B" draft DES196 --date 2023-06-21 \
     -m "Updated after consultation with DAG members; D0012, D0275, D0300 and D0379 under review"
+# The real DES138 had been baselined long before DAG026; this repository starts
+# with the catalogue as it stood when CR025 came to the meeting.
+"$B" draft DES138 --date 2023-06-21 \
+    -m "Interface Catalogue as it stood when CR025 came to DAG026"
 
 # ---------------------------------------------------------------------------
 step "Raise the change requests discussed at DAG026"
@@ -82,7 +93,9 @@ step "Raise the change requests discussed at DAG026"
 # DES196 is the interface mapping. Replace this if the real scope is known.
 "$B" change add CR024 --kind cr --date 2023-05-03 --affects DES196 \
     --title "RECCo change request CR024 (scope not stated in the DAG026 headline report)"
-"$B" change add CR025 --kind cr --date 2023-05-03 --affects DIP-ICC \
+# CR025 renames DIP interfaces and, as agreed at the meeting, adds a column to
+# the Interface Catalogue for the terms used in code drafting.
+"$B" change add CR025 --kind cr --date 2023-05-03 --affects DIP-ICC --affects DES138 \
     --title "DIP Interface Name Changes"
 "$B" change add CR027 --kind cr --date 2023-06-28 --affects DIP-ICC \
     --title "New DIP flow for e-billing of site specific DUoS charging (raised by UKPN)"
@@ -137,6 +150,15 @@ step "The Programme redlines the OC to implement CR018 and issues it for review"
 "$B" draft OC "$DOCS/agreed-at-dag026/operational-choreography.md" --change CR018 --date 2023-07-20 \
     -m "Redlined OC implementing CR018, issued to DAG for review"
 
+step "The Programme implements CR025 (approved, DAG-DEC59) in the Word and Excel artefacts"
+# CR025 is to be scheduled for an upcoming Interim Release, so these stay drafts
+# until a decision baselines them: DIP-ICC 1.1 after its baseline 1.0, and
+# DES138 0.2 (no DAG026 decision baselines DES138).
+"$B" draft DIP-ICC "$DOCS/cr025/interface-code-of-connections.docx" --change CR025 --date 2023-07-26 \
+    -m "CR025: interfaces named as in the DES138 Interface Catalogue"
+"$B" draft DES138 "$DOCS/cr025/des138-interface-catalogue.xlsx" --change CR025 --date 2023-07-26 \
+    -m "CR025: Code Drafting Term column added; IF-001 and IF-021 renamed"
+
 step "A decision cannot baseline an artefact it does not cover (DAG-DEC57 names only DES196)"
 if ! "$B" approve OC --decision DAG-DEC57 --date 2023-07-20; then
     echo "(refused as expected)"
@@ -181,7 +203,18 @@ step "Redline of DES196: the draft that went to DAG026 against the baseline it a
 step "Redline of the OC: what the CR018 draft changes"
 "$B" redline OC 0.1 0.2
 
+step "Redline of the Interface Code of Connections (Word): baseline 1.0 against the CR025 draft"
+"$B" redline DIP-ICC 1.0 1.1
+# The red-lined Word copy the programme circulates: 1.1 with every change as a
+# tracked change (accept all gives 1.1, reject all 1.0) after a header page.
+"$B" redline DIP-ICC 1.0 1.1 -o "$BASE/DIP-ICC v1.1 redline.docx"
+
+step "Redline of the DES138 Interface Catalogue (Excel): sheet by sheet, rows aligned"
+"$B" redline DES138 0.1 0.2
+"$B" redline DES138 0.1 0.2 --format html -o "$BASE/DES138-redline.html"
+
 step "The audit: every version, tag, rule and record checked from history"
 "$B" verify
 
-printf '\nDone. The design repository is in %s; the HTML redline is %s\n' "$REPO" "$BASE/DES196-redline.html"
+printf '\nDone. The design repository is in %s; the redlines are in %s:\n' "$REPO" "$BASE"
+printf '  %s\n' "DES196-redline.html" "DIP-ICC v1.1 redline.docx" "DES138-redline.html"
