@@ -317,4 +317,43 @@ fn the_word_and_excel_artefacts_are_recorded_and_redlined() {
         html.contains(r#"Registration Data <del><span class="sr">deleted: </span>Update </del><ins><span class="sr">inserted: </span>Change Notification </ins>"#),
         "the HTML redline marks IF-001's new name"
     );
+    // Cell by cell: the Interfaces sheet's rows pair by Interface ID.
+    let interfaces = &redline["sheets"][1];
+    assert_eq!(interfaces["sheet"], "Interfaces");
+    assert_eq!(interfaces["key"], "Interface ID");
+    assert_eq!(
+        interfaces["columns_added"],
+        serde_json::json!(["Code Drafting Term"])
+    );
+    assert_eq!(
+        interfaces["rows"][0]["cells"][0],
+        serde_json::json!({"column": "Interface Name", "old": "Registration Data Update", "new": "Registration Data Change Notification"})
+    );
+    // The red-lined workbook run.sh writes holds 0.2's sheets between the
+    // Redline and Removed sheets, and the old name in a note.
+    let xlsx = printed
+        .lines()
+        .find_map(|l| l.strip_prefix("Wrote the xlsx redline of DES138 to "))
+        .expect("run.sh writes the red-lined workbook");
+    let xlsx = std::fs::read(xlsx).unwrap();
+    let book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(&xlsx[..])).unwrap();
+    assert_eq!(
+        calamine::Reader::sheet_names(&book),
+        [
+            "Redline",
+            "About",
+            "Interfaces",
+            "Version History",
+            "Removed"
+        ]
+    );
+    let mut package = zip::ZipArchive::new(std::io::Cursor::new(&xlsx[..])).unwrap();
+    let mut notes = String::new();
+    std::io::Read::read_to_string(
+        &mut package.by_name("xl/comments1.xml").unwrap(),
+        &mut notes,
+    )
+    .unwrap();
+    assert!(notes.contains("Was: Registration Data Update"), "{notes}");
 }

@@ -60,7 +60,8 @@ step "Register the six design artefacts (working content only, no version yet)"
     --owner "Programme (Design)" "$DOCS/before-dag026/des196.csv"
 "$B" add OC --title "Operational Choreography Design Artefact" \
     --owner "Programme (Design)" "$DOCS/before-dag026/operational-choreography.md"
-"$B" add DES138 --title "Interface Catalogue" \
+# Its Interfaces sheet has a row per interface, keyed by its Interface ID.
+"$B" add DES138 --title "Interface Catalogue" --key "Interfaces=Interface ID" \
     --owner "Programme (Design)" "$DOCS/before-dag026/des138-interface-catalogue.xlsx"
 
 # ---------------------------------------------------------------------------
@@ -209,12 +210,16 @@ step "Redline of the Interface Code of Connections (Word): baseline 1.0 against 
 # tracked change (accept all gives 1.1, reject all 1.0) after a header page.
 "$B" redline DIP-ICC 1.0 1.1 -o "$BASE/DIP-ICC v1.1 redline.docx"
 
-step "Redline of the DES138 Interface Catalogue (Excel): sheet by sheet, rows aligned"
+step "Redline of the DES138 Interface Catalogue (Excel): sheet by sheet, cell by cell"
 "$B" redline DES138 0.1 0.2
 "$B" redline DES138 0.1 0.2 --format html -o "$BASE/DES138-redline.html"
+# The red-lined workbook: 0.2's cells, changed ones filled with the old value in
+# a note, added rows and columns green, a Redline sheet first, a Removed sheet last.
+"$B" redline DES138 0.1 0.2 -o "$BASE/DES138 v0.2 redline.xlsx"
 
 step "The audit: every version, tag, rule and record checked from history"
 "$B" verify
 
 printf '\nDone. The design repository is in %s; the redlines are in %s:\n' "$REPO" "$BASE"
-printf '  %s\n' "DES196-redline.html" "DIP-ICC v1.1 redline.docx" "DES138-redline.html"
+printf '  %s\n' "DES196-redline.html" "DIP-ICC v1.1 redline.docx" "DES138-redline.html" \
+    "DES138 v0.2 redline.xlsx"

@@ -19,7 +19,8 @@ pub struct Args {
     /// The artefact's title, e.g. "D-Flow and Interface Mapping".
     #[arg(long)]
     pub title: String,
-    /// What sort of artefact it is (default: "table" for CSV/TSV, else "document").
+    /// What sort of artefact it is (default: "table" for CSV/TSV, "workbook" for
+    /// XLSX/XLSM/ODS, else "document").
     #[arg(long)]
     pub kind: Option<String>,
     /// Who owns it, e.g. "Programme (Design)".

@@ -56,6 +56,8 @@ pub fn add(repo: &Repo, dir: &Path, options: &AddOptions<'_>) -> Result<Artefact
     }
     let default_kind = if format.is_table() {
         "table"
+    } else if format.is_workbook() {
+        "workbook"
     } else {
         "document"
     };
