@@ -11,6 +11,7 @@ pub mod markdown;
 pub mod model;
 pub mod package;
 pub mod render;
+pub mod scan;
 pub mod structure;
 pub mod table;
 pub mod text;
