@@ -6,7 +6,9 @@ use crate::error::{Error, Result};
 use crate::model::trailers::{self, CommitMessage};
 use crate::model::{Artefact, IdKind, date, id, paths};
 use crate::redline::check;
+use crate::redline::scan::Scan;
 use crate::repo::Repo;
+use crate::repo::files::Document;
 use crate::rules;
 
 /// An artefact to register.
@@ -39,8 +41,10 @@ pub fn add(repo: &Repo, dir: &Path, options: &AddOptions<'_>) -> Result<Artefact
             rules::check_one_line(what, value)?;
         }
     }
-    let bytes = crate::repo::files::read_file(&dir.join(options.file))?;
-    check::check(&file_name, format, options.key, &bytes)?;
+    let mut document = Document::open(&dir.join(options.file))?;
+    let mut scan = Scan::new(format);
+    let stored = document.store(repo, |piece| scan.feed(piece))?;
+    check::check(&file_name, format, options.key, scan, document.file())?;
 
     let mut tx = repo.begin(format!("add {}", options.id))?;
     let config = tx.config()?;
@@ -73,7 +77,11 @@ pub fn add(repo: &Repo, dir: &Path, options: &AddOptions<'_>) -> Result<Artefact
         registered_by: repo.identity()?,
     };
     tx.create_record(&paths::artefact(&artefact.id), &artefact)?;
-    tx.write(&paths::content(&artefact.id, &file_name), &bytes)?;
+    tx.stage_document(
+        &paths::content(&artefact.id, &file_name),
+        stored.blob,
+        document.path(),
+    );
     tx.commit(
         &CommitMessage::new(format!("Register {} {}", artefact.id, artefact.title))
             .trailer(trailers::COMMAND, "add")

@@ -1,12 +1,15 @@
 //! `baseline draft`: records an artefact's working content as a new draft.
 
+use std::io::{Cursor, Read, Seek};
 use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::model::trailers::CommitMessage;
-use crate::model::{Artefact, Date, Status, VersionNumber, VersionRecord, date, paths, sha256_hex};
+use crate::model::{Artefact, Date, Status, VersionNumber, VersionRecord, date, paths};
+use crate::redline::scan::Scan;
 use crate::redline::{check, package};
 use crate::repo::Repo;
+use crate::repo::files::Document;
 use crate::rules;
 
 /// A draft to record.
@@ -29,25 +32,26 @@ pub struct DraftOptions<'a> {
 pub fn draft(repo: &Repo, dir: &Path, options: &DraftOptions<'_>) -> Result<VersionRecord> {
     let new_content = options
         .file
-        .map(|f| crate::repo::files::read_file(&dir.join(f)))
+        .map(|f| Document::open(&dir.join(f)))
         .transpose()?;
     let mut tx = repo.begin(format!("draft {}", options.artefact))?;
     let snapshot = tx.snapshot();
     let artefact = snapshot.require_artefact(options.artefact)?;
     let content_path = paths::content(&artefact.id, &artefact.file);
-    let bytes = match new_content {
-        Some(bytes) => bytes,
-        None => crate::repo::files::read_file(&repo.root().join(&content_path))?,
+    let mut document = match new_content {
+        Some(document) => document,
+        None => Document::open(&repo.root().join(&content_path))?,
     };
     let shown = options
         .file
         .map_or(content_path.clone(), |f| f.display().to_string());
-    check::check_for(&artefact, &shown, &bytes)?;
-    let sha256 = sha256_hex(&bytes);
+    let mut scan = Scan::new(artefact.format);
+    let stored = document.store(repo, |piece| scan.feed(piece))?;
+    check::check_for(&artefact, &shown, scan, document.file())?;
     let versions = snapshot.versions(&artefact.id)?;
-    rules::check_draft_changed(&artefact.id, &versions, &sha256)?;
+    rules::check_draft_changed(&artefact.id, &versions, &stored.sha256)?;
     if !options.allow_same_content {
-        refuse_same_content(repo, &artefact, versions.last(), &bytes)?;
+        refuse_same_content(repo, &artefact, versions.last(), document.file())?;
     }
     let date = options.date.unwrap_or_else(date::today);
     rules::check_date_order(&artefact.id, &versions, date)?;
@@ -64,7 +68,7 @@ pub fn draft(repo: &Repo, dir: &Path, options: &DraftOptions<'_>) -> Result<Vers
         VersionNumber::next_minor,
     )?;
 
-    let blob = tx.write(&content_path, &bytes)?;
+    tx.stage_document(&content_path, stored.blob, document.path());
     let record = VersionRecord {
         artefact: artefact.id.clone(),
         version: version.clone(),
@@ -72,10 +76,10 @@ pub fn draft(repo: &Repo, dir: &Path, options: &DraftOptions<'_>) -> Result<Vers
         date,
         recorded_by: repo.identity()?,
         recorded_at: date::now(),
-        sha256: sha256.clone(),
-        blob: blob.to_string(),
+        sha256: stored.sha256,
+        blob: stored.blob.to_string(),
         file: artefact.file.clone(),
-        size: bytes.len() as u64,
+        size: stored.size,
         promotes: None,
         decisions: Vec::new(),
         changes: options.changes.to_vec(),
@@ -96,15 +100,18 @@ fn refuse_same_content(
     repo: &Repo,
     artefact: &Artefact,
     latest: Option<&VersionRecord>,
-    bytes: &[u8],
+    content: &mut (impl Read + Seek),
 ) -> Result<()> {
     let Some(latest) = latest else {
         return Ok(());
     };
-    let Some(new) = package::content_digest(artefact.format, bytes) else {
+    let Some(new) = package::content_digest(artefact.format, content) else {
         return Ok(());
     };
-    let old = package::content_digest(artefact.format, &repo.version_content(latest)?);
+    let old = package::content_digest(
+        artefact.format,
+        &mut Cursor::new(repo.version_content(latest)?),
+    );
     if old.as_deref() != Some(new.as_str()) {
         return Ok(());
     }

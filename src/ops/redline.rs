@@ -136,7 +136,7 @@ pub fn tracked_xlsx(compared: &Compared) -> Result<Vec<u8>> {
         ));
     }
     let (Some(sheets), Some(changes)) = (
-        redline::workbook::sheets(compared.format, &compared.new_bytes),
+        redline::workbook::sheets(compared.format, std::io::Cursor::new(&compared.new_bytes)),
         r.sheets.as_deref(),
     ) else {
         return Err(refused(

@@ -1,9 +1,10 @@
 //! Whether content is what its format says: an artefact's file is checked
 //! before it is recorded.
 
+use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
-use super::encoding;
+use super::scan::{HEAD_BYTES, Reading, Scan};
 use crate::error::{Error, Result};
 use crate::model::{Artefact, Format};
 
@@ -24,13 +25,20 @@ pub fn format_of(file_name: &str) -> Result<Format> {
 /// Checks that content is what its format says: for a text format, UTF-8 text
 /// (and for a keyed table, a header that has the key column); for a Word or
 /// Excel file, a zip package holding that kind of document; for a PDF, its
-/// header.
-pub fn check(where_: &str, format: Format, key: Option<&str>, bytes: &[u8]) -> Result<()> {
+/// header. `scan` has seen all of the content; a package's parts are read from
+/// `file`, the same content.
+pub fn check(
+    where_: &str,
+    format: Format,
+    key: Option<&str>,
+    scan: Scan,
+    file: &mut (impl Read + Seek),
+) -> Result<()> {
     if format.is_text() {
-        check_text(where_, format, key, bytes)
-    } else if holds(bytes, format) {
+        check_text(where_, format, key, scan)
+    } else if holds(&scan, file, format) {
         match key {
-            Some(key) if format.is_workbook() => check_sheet_keys(where_, format, key, bytes),
+            Some(key) if format.is_workbook() => check_sheet_keys(where_, format, key, file),
             _ => Ok(()),
         }
     } else {
@@ -38,7 +46,7 @@ pub fn check(where_: &str, format: Format, key: Option<&str>, bytes: &[u8]) -> R
             format!(
                 "{where_} is named as {}, but its content is {}",
                 format.a_name(),
-                describe(bytes)
+                describe(&scan, file)
             ),
             "check that it is the right file; if it is another kind of document, give it that kind's extension",
         ))
@@ -48,8 +56,17 @@ pub fn check(where_: &str, format: Format, key: Option<&str>, bytes: &[u8]) -> R
 /// Checks that a workbook has the key columns named for it: each sheet named
 /// with `Sheet=Column` has that column in its first row, and a column named
 /// for every sheet is in at least one.
-fn check_sheet_keys(where_: &str, format: Format, key: &str, bytes: &[u8]) -> Result<()> {
-    let Some(sheets) = super::workbook::sheets(format, bytes) else {
+fn check_sheet_keys(
+    where_: &str,
+    format: Format,
+    key: &str,
+    file: &mut (impl Read + Seek),
+) -> Result<()> {
+    let sheets = file
+        .seek(SeekFrom::Start(0))
+        .ok()
+        .and_then(|_| super::workbook::sheets(format, file));
+    let Some(sheets) = sheets else {
         return Err(Error::refused(
             format!("{where_}: the workbook cannot be read, so its key columns cannot be checked"),
             "open and save it again in Excel or LibreOffice, or leave out --key",
@@ -100,23 +117,24 @@ fn check_sheet_keys(where_: &str, format: Format, key: &str, bytes: &[u8]) -> Re
     Ok(())
 }
 
-/// Whether `bytes` are a document of `format` (an Excel workbook with macros is
-/// packaged as one without).
-fn holds(bytes: &[u8], format: Format) -> bool {
+/// Whether the content is a document of `format` (an Excel workbook with macros
+/// is packaged as one without).
+fn holds(scan: &Scan, file: &mut (impl Read + Seek), format: Format) -> bool {
     let expected = match format {
         Format::Xlsm => Format::Xlsx,
         other => other,
     };
-    looks_like(bytes) == Some(expected)
+    looks_like(scan, file) == Some(expected)
 }
 
-/// The packaged format `bytes` hold, as far as their first bytes and the
+/// The packaged format the content holds, as far as its first bytes and the
 /// package's parts tell.
-fn looks_like(bytes: &[u8]) -> Option<Format> {
-    if is_pdf(bytes) {
+fn looks_like(scan: &Scan, file: &mut (impl Read + Seek)) -> Option<Format> {
+    if is_pdf(scan.head()) {
         return Some(Format::Pdf);
     }
-    let mut package = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
+    file.seek(SeekFrom::Start(0)).ok()?;
+    let mut package = zip::ZipArchive::new(file).ok()?;
     let names: Vec<String> = package
         .file_names()
         .filter_map(|name| name.ok().map(|name| name.into_owned()))
@@ -132,39 +150,47 @@ fn looks_like(bytes: &[u8]) -> Option<Format> {
     let read = package
         .by_name("mimetype")
         .ok()
-        .and_then(|mut part| std::io::Read::read_to_string(&mut part, &mut mimetype).ok());
+        .and_then(|part| part.take(1024).read_to_string(&mut mimetype).ok());
     (read.is_some() && mimetype.trim() == ODS_MIMETYPE).then_some(Format::Ods)
 }
 
 const ODS_MIMETYPE: &str = "application/vnd.oasis.opendocument.spreadsheet";
 
 /// A PDF starts with `%PDF-` within its first kilobyte.
-fn is_pdf(bytes: &[u8]) -> bool {
-    let head = &bytes[..bytes.len().min(1024)];
+fn is_pdf(head: &[u8]) -> bool {
+    let head = &head[..head.len().min(1024)];
     head.windows(5).any(|five| five == b"%PDF-")
 }
 
 /// What content is, in words, for a refusal.
-fn describe(bytes: &[u8]) -> String {
-    match looks_like(bytes) {
+fn describe(scan: &Scan, file: &mut (impl Read + Seek)) -> String {
+    match looks_like(scan, file) {
         Some(format) => format.a_name(),
-        None if bytes.starts_with(b"PK") => {
+        None if scan.head().starts_with(b"PK") => {
             "a zip archive that holds no Word, Excel or OpenDocument spreadsheet".into()
         }
-        None if bytes.is_empty() => "empty".into(),
-        None if std::str::from_utf8(bytes).is_ok() => "text".into(),
+        None if scan.size() == 0 => "empty".into(),
+        None if scan.utf8_error().is_none() => "text".into(),
         None => "binary data of no kind baseline knows".into(),
     }
 }
 
-/// Checks that text content is UTF-8 without NUL bytes, and that a keyed table
-/// has its key column.
-fn check_text(where_: &str, format: Format, key: Option<&str>, bytes: &[u8]) -> Result<()> {
-    let Some(decoded) = encoding::decode(format, bytes) else {
-        return Err(not_text(where_, bytes));
+/// Checks that text content is UTF-8 without NUL bytes (a table may also be
+/// in an encoding Excel writes), and that a keyed table has its key column.
+fn check_text(where_: &str, format: Format, key: Option<&str>, scan: Scan) -> Result<()> {
+    let refusal = not_text(where_, &scan);
+    let head = scan.head().to_vec();
+    let whole = scan.whole_in_head();
+    let Some(encoding) = (match scan.finish() {
+        Reading::Utf8 => Some(encoding_rs::UTF_8),
+        Reading::Other(encoding) => Some(encoding),
+        Reading::NotText => None,
+    }) else {
+        return Err(refusal);
     };
     if let (true, Some(key)) = (format.is_table(), key) {
-        let header = table_header(format, &decoded.text).map_err(|err| err.context(where_))?;
+        let header = table_header(format, &decode_head(encoding, &head), whole)
+            .map_err(|err| err.context(where_))?;
         if !header.iter().any(|column| column == key) {
             return Err(Error::refused(
                 format!(
@@ -178,61 +204,107 @@ fn check_text(where_: &str, format: Format, key: Option<&str>, bytes: &[u8]) -> 
     Ok(())
 }
 
-/// Why `bytes` are not text: where they stop being UTF-8, or where a NUL byte is.
-fn not_text(where_: &str, bytes: &[u8]) -> Error {
-    let line_at = |end: usize| bytes[..end].iter().filter(|&&b| b == b'\n').count() + 1;
+/// The text of a table's first bytes, in its encoding (a character cut off at
+/// the end is left out).
+fn decode_head(encoding: &'static encoding_rs::Encoding, head: &[u8]) -> String {
+    let mut decoder = encoding.new_decoder();
+    let mut text = String::with_capacity(
+        decoder
+            .max_utf8_buffer_length(head.len())
+            .unwrap_or(head.len() * 3),
+    );
+    let _ = decoder.decode_to_string(head, &mut text, false);
+    text
+}
+
+/// Why content is not text: where it stops being UTF-8, or where a NUL byte is.
+fn not_text(where_: &str, scan: &Scan) -> Error {
     let hint = "save the document as UTF-8 text";
-    match std::str::from_utf8(bytes) {
-        Err(err) => Error::refused(
+    match (scan.utf8_error(), scan.first_nul()) {
+        (Some(place), _) => Error::refused(
             format!(
                 "{where_} is not UTF-8 text (line {}, byte {}): it looks binary or uses another encoding",
-                line_at(err.valid_up_to()),
-                err.valid_up_to()
+                place.line, place.offset
             ),
             hint,
         ),
-        Ok(text) => {
-            let position = text.find('\0').unwrap_or(text.len());
-            Error::refused(
-                format!(
-                    "{where_} contains a NUL byte at line {}: it is binary, not text",
-                    line_at(position)
-                ),
-                hint,
-            )
-        }
+        (None, nul) => Error::refused(
+            format!(
+                "{where_} contains a NUL byte at line {}: it is binary, not text",
+                nul.map_or(1, |place| place.line)
+            ),
+            hint,
+        ),
     }
 }
 
-/// The column names of a CSV or TSV table.
-fn table_header(format: Format, text: &str) -> Result<Vec<String>> {
+/// The column names of a CSV or TSV table, from its text or, when `whole` is
+/// false, the text of its first bytes, in which the header row must end.
+fn table_header(format: Format, text: &str, whole: bool) -> Result<Vec<String>> {
     let delimiter = if format == Format::Tsv { b'\t' } else { b',' };
+    let text = text.trim_start_matches('\u{feff}');
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
-        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        .from_reader(text.as_bytes());
     let header = reader.headers().map_err(|err| {
         Error::refused(
             format!("the header row cannot be read as a table: {err}"),
             "check the first line of the file",
         )
     })?;
-    Ok(header.iter().map(|c| c.trim().to_string()).collect())
+    let header: Vec<String> = header.iter().map(|c| c.trim().to_string()).collect();
+    if !whole && reader.position().byte() >= text.len() as u64 {
+        return Err(Error::refused(
+            format!(
+                "the header row does not end within the first {} MiB of the table",
+                HEAD_BYTES >> 20
+            ),
+            "check the first line of the file: a header row this long is a mistake",
+        ));
+    }
+    Ok(header)
 }
 
 /// Checks content against its artefact's format and key.
-pub fn check_for(artefact: &Artefact, where_: &str, bytes: &[u8]) -> Result<()> {
-    check(where_, artefact.format, artefact.key.as_deref(), bytes)
+pub fn check_for(
+    artefact: &Artefact,
+    where_: &str,
+    scan: Scan,
+    file: &mut (impl Read + Seek),
+) -> Result<()> {
+    check(where_, artefact.format, artefact.key.as_deref(), scan, file)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn check_bytes(format: Format, key: Option<&str>, bytes: &[u8]) -> Result<()> {
+        let mut scan = Scan::new(format);
+        scan.feed(bytes);
+        check("x", format, key, scan, &mut std::io::Cursor::new(bytes))
+    }
+
     #[test]
     fn binary_and_missing_keys_are_refused() {
-        assert!(check("x", Format::Txt, None, &[0xff, 0xfe, 0x00]).is_err());
-        assert!(check("x", Format::Txt, None, b"a\0b").is_err());
-        assert!(check("x", Format::Csv, Some("D-Flow"), b"Id,Name\n1,a\n").is_err());
-        assert!(check("x", Format::Csv, Some("D-Flow"), b"D-Flow,Name\nD0012,a\n").is_ok());
+        assert!(check_bytes(Format::Txt, None, &[0xff, 0xfe, 0x00]).is_err());
+        assert!(check_bytes(Format::Txt, None, b"a\0b").is_err());
+        assert!(check_bytes(Format::Csv, Some("D-Flow"), b"Id,Name\n1,a\n").is_err());
+        assert!(check_bytes(Format::Csv, Some("D-Flow"), b"D-Flow,Name\nD0012,a\n").is_ok());
+    }
+
+    #[test]
+    fn a_header_row_must_end_within_the_head() {
+        let mut long = b"D-Flow,".to_vec();
+        long.resize(HEAD_BYTES + 10, b'x');
+        long.extend_from_slice(b"\nD0012,a\n");
+        let refused = check_bytes(Format::Csv, Some("D-Flow"), &long).unwrap_err();
+        assert!(
+            refused.message.contains("does not end within"),
+            "{}",
+            refused.message
+        );
+        let short = b"D-Flow,Name\nD0012,a\n".repeat(HEAD_BYTES / 10);
+        assert!(check_bytes(Format::Csv, Some("D-Flow"), &short).is_ok());
     }
 }

@@ -12,6 +12,7 @@ pub mod model;
 pub mod package;
 pub mod pdf;
 pub mod render;
+pub mod scan;
 pub mod sheets;
 pub mod structure;
 pub mod table;
@@ -126,7 +127,7 @@ fn read_side(format: Format, bytes: &[u8]) -> Result<Side<'_>, NotRead> {
         });
     }
     if format.is_workbook() {
-        let sheets = workbook::sheets(format, bytes).ok_or(None)?;
+        let sheets = workbook::sheets(format, std::io::Cursor::new(bytes)).ok_or(None)?;
         return Ok(Side {
             text: Cow::Owned(workbook::text(&sheets)),
             how: None,

@@ -2,7 +2,7 @@
 //! packed: a document saved again without edits has other zip bytes and other
 //! document properties (last saved, editing time), and the same content.
 
-use std::io::Read;
+use std::io::{Read, Seek, SeekFrom};
 
 use sha2::{Digest, Sha256};
 
@@ -21,13 +21,14 @@ fn is_metadata(part: &str) -> bool {
 const MAX_UNPACKED_BYTES: u64 = 4 << 30;
 
 /// A digest of a package's content: every part but its metadata, by name, as
-/// unpacked. None for a format that is not a package, or bytes that do not
+/// unpacked. None for a format that is not a package, or content that does not
 /// unpack.
-pub fn content_digest(format: Format, bytes: &[u8]) -> Option<String> {
+pub fn content_digest(format: Format, content: &mut (impl Read + Seek)) -> Option<String> {
     if format != Format::Docx && !format.is_workbook() {
         return None;
     }
-    let mut package = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
+    content.seek(SeekFrom::Start(0)).ok()?;
+    let mut package = zip::ZipArchive::new(content).ok()?;
     let mut parts: Vec<(String, [u8; 32])> = Vec::new();
     let mut unpacked = 0;
     for n in 0..package.len() {

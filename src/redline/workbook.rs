@@ -4,7 +4,7 @@
 //! are then aligned by content as lines are, so a row inserted in the middle
 //! is one added row, and changes are labelled with their sheet.
 
-use std::io::Cursor;
+use std::io::{Read, Seek};
 
 use calamine::{Data, Ods, Range, Reader, Xlsx};
 
@@ -46,14 +46,12 @@ impl Cell {
 }
 
 /// The sheets of a workbook; none where it cannot be read as one.
-pub fn sheets(format: Format, bytes: &[u8]) -> Option<Vec<Sheet>> {
+pub fn sheets(format: Format, workbook: impl Read + Seek) -> Option<Vec<Sheet>> {
     match format {
         Format::Xlsx | Format::Xlsm => {
-            read_all(calamine::open_workbook_from_rs::<Xlsx<_>, _>(Cursor::new(bytes)).ok()?)
+            read_all(calamine::open_workbook_from_rs::<Xlsx<_>, _>(workbook).ok()?)
         }
-        Format::Ods => {
-            read_all(calamine::open_workbook_from_rs::<Ods<_>, _>(Cursor::new(bytes)).ok()?)
-        }
+        Format::Ods => read_all(calamine::open_workbook_from_rs::<Ods<_>, _>(workbook).ok()?),
         _ => None,
     }
 }
@@ -75,7 +73,7 @@ pub fn text(sheets: &[Sheet]) -> String {
     text
 }
 
-fn read_all<RS: std::io::Read + std::io::Seek, R: Reader<RS>>(mut book: R) -> Option<Vec<Sheet>> {
+fn read_all<RS: Read + Seek, R: Reader<RS>>(mut book: R) -> Option<Vec<Sheet>> {
     let mut sheets = Vec::new();
     for name in book.sheet_names() {
         let values = book.worksheet_range(&name).ok()?;

@@ -28,6 +28,11 @@ pub struct Journal {
     /// Files of the new commit to bring into the working tree and index, with
     /// their blob ids.
     pub files: Vec<(String, String)>,
+    /// Where the command read a large file's bytes from, to copy them rather
+    /// than unpack its blob. Not kept in the journal: a command completed later
+    /// unpacks the blob, as the source may have changed since.
+    #[serde(skip)]
+    pub sources: std::collections::HashMap<String, std::path::PathBuf>,
 }
 
 fn oid(text: &str) -> Result<git2::Oid> {
@@ -118,7 +123,7 @@ pub fn finish(repo: &Repo, journal: &Journal, refresh: Refresh) {
             repo.notices().push(problem);
         }
     }
-    if let Err(err) = refresh_working_tree(repo, &journal.files, refresh) {
+    if let Err(err) = refresh_working_tree(repo, journal, refresh) {
         let paths: Vec<&str> = journal.files.iter().map(|(p, _)| p.as_str()).collect();
         repo.notices().push(format!(
             "the change is committed, but the working files or git's index could not be updated ({}); bring them up to date with `git reset -q -- {paths} && git checkout -- {paths}`",
@@ -156,10 +161,23 @@ fn create_tag(repo: &Repo, name: &str, target: &str, message: &str) -> Result<()
     }
 }
 
-fn refresh_working_tree(repo: &Repo, files: &[(String, String)], refresh: Refresh) -> Result<()> {
+/// From this size up a file is not staged through `Index::add_path`, which would
+/// hash it and compress it into the object store a second time: a few
+/// megabytes take longer that way than the second write of git's index that
+/// [`refresh_large_files`] costs.
+const LARGE_FILE_BYTES: usize = 4 << 20;
+
+fn refresh_working_tree(repo: &Repo, journal: &Journal, refresh: Refresh) -> Result<()> {
     let mut index = repo.git.index()?;
-    for (path, blob_id) in files {
+    let odb = repo.git.odb()?;
+    let mut large = Vec::new();
+    for (path, blob_id) in &journal.files {
         let blob_id = oid(blob_id)?;
+        if odb.read_header(blob_id)?.0 >= LARGE_FILE_BYTES {
+            stage_without_stat(&mut index, path, blob_id)?;
+            large.push((path.as_str(), blob_id));
+            continue;
+        }
         let blob = repo.git.find_blob(blob_id)?;
         let file = repo.root.join(path);
         let current = std::fs::read(&file).ok();
@@ -180,7 +198,109 @@ fn refresh_working_tree(repo: &Repo, files: &[(String, String)], refresh: Refres
         }
     }
     index.write()?;
+    refresh_large_files(repo, &large, &journal.sources, refresh)
+}
+
+/// Brings large files into the working tree and gives their index entries the
+/// files' stat data, without holding any of them in memory: files that already
+/// hold their blob are found by hashing them once; others are copied from where
+/// the command read them or else written from the object store a piece at a
+/// time, and are then hashed once.
+fn refresh_large_files(
+    repo: &Repo,
+    files: &[(&str, git2::Oid)],
+    sources: &std::collections::HashMap<String, std::path::PathBuf>,
+    refresh: Refresh,
+) -> Result<()> {
+    let differing = record_stat_data(repo, files.iter().map(|(path, _)| *path))?;
+    let mut copied = Vec::new();
+    let mut written = Vec::new();
+    for &(path, blob) in files.iter().filter(|(path, _)| differing.contains(*path)) {
+        let file = repo.root.join(path);
+        let keep_user_edit =
+            refresh == Refresh::KeepUserEdits && file.exists() && !Record::is_record_place(path);
+        if keep_user_edit {
+            continue;
+        }
+        match sources.get(path) {
+            Some(source) if copy_file(source, &file).is_ok() => copied.push((path, blob)),
+            _ => {
+                write_blob(repo, &file, blob)?;
+                written.push(path);
+            }
+        }
+    }
+    // A source changed since it was read no longer holds the blob.
+    let differing = record_stat_data(repo, copied.iter().map(|(path, _)| *path).chain(written))?;
+    let mut rewritten = Vec::new();
+    for &(path, blob) in copied.iter().filter(|(path, _)| differing.contains(*path)) {
+        write_blob(repo, &repo.root.join(path), blob)?;
+        rewritten.push(path);
+    }
+    record_stat_data(repo, rewritten)?;
     Ok(())
+}
+
+/// Copies a file over another as [`replace_file`] does.
+fn copy_file(source: &Path, file: &Path) -> Result<()> {
+    if let Some(parent) = file.parent() {
+        std::fs::create_dir_all(parent).map_err(io_at(parent))?;
+    }
+    let tmp = temporary_sibling(file);
+    std::fs::copy(source, &tmp).map_err(io_at(&tmp))?;
+    std::fs::rename(&tmp, file).map_err(io_at(file))
+}
+
+/// Gives the index entries of `paths` whose working files hold the staged blob
+/// (in the mode staged, through git's filters) the files' stat data, as
+/// `git status` does, and writes the index if it did; returns the paths whose
+/// files differ or are missing, whose entries are left without stat data.
+fn record_stat_data<'p>(
+    repo: &Repo,
+    paths: impl IntoIterator<Item = &'p str>,
+) -> Result<std::collections::HashSet<String>> {
+    let mut options = git2::DiffOptions::new();
+    options.update_index(true).disable_pathspec_match(true);
+    let mut any = false;
+    for path in paths {
+        options.pathspec(path);
+        any = true;
+    }
+    if !any {
+        return Ok(Default::default());
+    }
+    let diff = repo.git.diff_index_to_workdir(None, Some(&mut options))?;
+    Ok(diff
+        .deltas()
+        .filter_map(|delta| delta.old_file().path())
+        .filter_map(|path| path.to_str().map(str::to_string))
+        .collect())
+}
+
+/// Writes a blob to a working file a piece at a time, replacing the file as
+/// [`replace_file`] does.
+fn write_blob(repo: &Repo, file: &Path, blob: git2::Oid) -> Result<()> {
+    if let Some(parent) = file.parent() {
+        std::fs::create_dir_all(parent).map_err(io_at(parent))?;
+    }
+    let tmp = temporary_sibling(file);
+    let mut out = std::fs::File::create(&tmp).map_err(io_at(&tmp))?;
+    let odb = repo.git.odb()?;
+    match odb.reader(blob) {
+        Ok((reader, _, _)) => {
+            std::io::copy(
+                &mut std::io::BufReader::with_capacity(1 << 20, reader),
+                &mut out,
+            )
+            .map_err(io_at(&tmp))?;
+        }
+        // Only loose objects can be read as a stream; a packed one is read whole.
+        Err(_) => out
+            .write_all(repo.git.find_blob(blob)?.content())
+            .map_err(io_at(&tmp))?,
+    }
+    drop(out);
+    std::fs::rename(&tmp, file).map_err(io_at(file))
 }
 
 /// Stages a working file that holds the committed blob, with its stat data, as
@@ -225,13 +345,18 @@ fn stage_without_stat(index: &mut git2::Index, path: &str, blob: git2::Oid) -> R
 /// Replaces a file by writing a sibling and renaming it over, so that a reader
 /// sees the old bytes or the new, never a mix.
 pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = temporary_sibling(path);
+    std::fs::write(&tmp, bytes).map_err(io_at(&tmp))?;
+    std::fs::rename(&tmp, path).map_err(io_at(path))
+}
+
+/// Where a file's new bytes are written before they are renamed over it.
+fn temporary_sibling(path: &Path) -> std::path::PathBuf {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.baseline-tmp"));
-    std::fs::write(&tmp, bytes).map_err(io_at(&tmp))?;
-    std::fs::rename(&tmp, path).map_err(io_at(path))
+    path.with_file_name(format!(".{name}.baseline-tmp"))
 }
 
 fn write_durably(path: &Path, bytes: &[u8]) -> Result<()> {

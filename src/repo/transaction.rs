@@ -17,6 +17,7 @@ pub struct Transaction<'r> {
     snapshot: Snapshot<'r>,
     edit: TreeEdit,
     files: Vec<(String, String)>,
+    sources: std::collections::HashMap<String, std::path::PathBuf>,
     tags: Vec<(String, String)>,
     _lock: Lock,
 }
@@ -54,6 +55,7 @@ impl Repo {
             snapshot: Snapshot::at_head(self)?,
             edit: TreeEdit::default(),
             files: Vec::new(),
+            sources: Default::default(),
             tags: Vec::new(),
             _lock: acquired.lock,
         })
@@ -128,9 +130,23 @@ impl<'r> Transaction<'r> {
     /// Stages a file's new bytes; returns the blob id.
     pub fn write(&mut self, path: &str, bytes: &[u8]) -> Result<git2::Oid> {
         let blob = self.repo.git.blob(bytes)?;
+        self.stage(path, blob);
+        Ok(blob)
+    }
+
+    /// Stages a blob already in the object store (a document stored as it was
+    /// read) as a file's new content.
+    fn stage(&mut self, path: &str, blob: git2::Oid) {
         self.edit.put(path, blob);
         self.files.push((path.to_string(), blob.to_string()));
-        Ok(blob)
+    }
+
+    /// Stages a document stored as it was read from `source` as a file's new
+    /// content; once committed, the working file is copied from `source` if it
+    /// still holds those bytes.
+    pub fn stage_document(&mut self, path: &str, blob: git2::Oid, source: &std::path::Path) {
+        self.stage(path, blob);
+        self.sources.insert(path.to_string(), source.to_path_buf());
     }
 
     /// Stages a record that must not exist yet: records are written once.
@@ -195,6 +211,7 @@ impl<'r> Transaction<'r> {
             new_commit: commit.to_string(),
             tags,
             files: self.files.clone(),
+            sources: self.sources.clone(),
         };
         journal::write(self.repo, &record)?;
         failpoint("before-branch-move");
