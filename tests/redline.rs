@@ -645,3 +645,33 @@ fn a_redline_of_packed_versions_is_the_redline_of_loose_ones() {
         assert_eq!(packed, loose, "{id}");
     }
 }
+
+#[test]
+fn context_lines_are_unchanged_lines_only() {
+    let design = Design::new();
+    design.write(
+        "in/list.txt",
+        "alpha\nbravo team\ncharlie\ndelta team\necho\n",
+    );
+    design.ok(&["add", "LIST", "--title", "A list", "in/list.txt"]);
+    design.ok(&["draft", "LIST"]);
+    design.write(
+        "artefacts/LIST/list.txt",
+        "alpha\nbravo squad\ncharlie\ndelta squad\necho\n",
+    );
+    let term = design.ok(&["redline", "LIST"]);
+    // Each change's context stops where the next change begins: the first
+    // change is followed by "charlie" alone, not by the second change's new
+    // line shown as if it were unchanged.
+    let first = term.split("@@ change-2").next().unwrap();
+    assert!(
+        first.ends_with("~ bravo [-team-]{+squad+}\n  charlie\n\n"),
+        "{term}"
+    );
+    let second = term.split("@@ change-2").nth(1).unwrap();
+    assert!(
+        second.contains("\n  charlie\n~ delta [-team-]{+squad+}\n  echo\n"),
+        "{term}"
+    );
+    assert!(!second.contains("bravo"), "{term}");
+}

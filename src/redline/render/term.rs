@@ -176,7 +176,7 @@ fn text(
     if hunks.is_empty() && compared.redline.from.sha256 == compared.redline.to.sha256 {
         writeln!(out, "\nNo changes: the two sides are identical.")?;
     }
-    for h in hunks {
+    for (k, h) in hunks.iter().enumerate() {
         writeln!(out)?;
         let section = if h.section.is_empty() {
             String::new()
@@ -197,7 +197,11 @@ fn text(
                 HEADING
             )
         )?;
-        let before = h.old[0].saturating_sub(options.context)..h.old[0];
+        // Context is unchanged lines only: it stops where the change before or
+        // after this one begins.
+        let previous_end = k.checked_sub(1).map_or(0, |j| hunks[j].old[1]);
+        let next_start = hunks.get(k + 1).map_or(new.len(), |next| next.new[0]);
+        let before = h.old[0].saturating_sub(options.context).max(previous_end)..h.old[0];
         for line in &old[before] {
             write_line(
                 out,
@@ -216,7 +220,7 @@ fn text(
                 }
             }
         }
-        let after = h.new[1]..(h.new[1] + options.context).min(new.len());
+        let after = h.new[1]..(h.new[1] + options.context).min(next_start);
         for line in &new[after] {
             write_line(
                 out,
