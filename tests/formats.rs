@@ -815,19 +815,7 @@ fn a_workbook_redline_is_written_as_a_workbook_with_its_changes_marked() {
     assert!(notes.contains("Was: Draft"), "{notes}");
 
     if let Some(soffice) = common::libreoffice() {
-        let out = tempfile::tempdir().unwrap();
-        let converted = std::process::Command::new(soffice)
-            .args(["--headless", "--convert-to", "pdf", "--outdir"])
-            .arg(out.path())
-            .arg(design.file("red.xlsx"))
-            .env("HOME", out.path())
-            .output()
-            .unwrap();
-        assert!(
-            converted.status.success(),
-            "{}",
-            String::from_utf8_lossy(&converted.stderr)
-        );
+        let out = common::convert_with_libreoffice(soffice, &design.file("red.xlsx"), "pdf");
         assert!(out.path().join("red.pdf").metadata().unwrap().len() > 1000);
     }
 }

@@ -152,23 +152,10 @@ fn libreoffice_opens_the_word_redline() {
     };
     let design = code_of_connection();
     design.ok(&["redline", "ICC", "--format", "docx", "-o", "red.docx"]);
-    let out = tempfile::tempdir().unwrap();
-    let converted = std::process::Command::new(soffice)
-        .args([
-            "--headless",
-            "--convert-to",
-            "txt:Text (encoded):UTF8",
-            "--outdir",
-        ])
-        .arg(out.path())
-        .arg(design.file("red.docx"))
-        .env("HOME", out.path())
-        .output()
-        .unwrap();
-    assert!(
-        converted.status.success(),
-        "{}",
-        String::from_utf8_lossy(&converted.stderr)
+    let out = common::convert_with_libreoffice(
+        soffice,
+        &design.file("red.docx"),
+        "txt:Text (encoded):UTF8",
     );
     let shown = std::fs::read_to_string(out.path().join("red.txt")).unwrap();
     // LibreOffice shows the document with its changes in place: the header,

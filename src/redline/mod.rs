@@ -16,6 +16,8 @@ pub mod scan;
 pub mod sheets;
 pub mod structure;
 pub mod table;
+#[cfg(test)]
+mod testing;
 pub mod text;
 pub mod tracked;
 pub mod words;

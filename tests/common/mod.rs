@@ -341,3 +341,23 @@ pub fn libreoffice() -> Option<&'static str> {
     }
     found
 }
+
+/// Has LibreOffice convert `file` (`--convert-to TO`, e.g. "pdf") into a new
+/// temporary folder, which is returned; the conversion must succeed.
+pub fn convert_with_libreoffice(soffice: &str, file: &Path, to: &str) -> tempfile::TempDir {
+    let out = tempfile::tempdir().unwrap();
+    let converted = std::process::Command::new(soffice)
+        .args(["--headless", "--convert-to", to, "--outdir"])
+        .arg(out.path())
+        .arg(file)
+        .env("HOME", out.path())
+        .output()
+        .unwrap();
+    assert!(
+        converted.status.success(),
+        "LibreOffice could not convert {}: {}",
+        file.display(),
+        String::from_utf8_lossy(&converted.stderr)
+    );
+    out
+}

@@ -222,26 +222,13 @@ fn write_package(
 
 #[cfg(test)]
 mod tests {
-    use std::io::Write;
-
     use proptest::prelude::*;
 
     use super::review::{Resolve, resolve};
     use super::*;
     use crate::redline::docx;
     use crate::redline::model::{ArtefactRef, Body, Side, Summary};
-
-    const W: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
-
-    fn package(parts: &[(&str, String)]) -> Vec<u8> {
-        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-        for (name, content) in parts {
-            zip.start_file(*name, zip::write::SimpleFileOptions::default())
-                .unwrap();
-            zip.write_all(content.as_bytes()).unwrap();
-        }
-        zip.finish().unwrap().into_inner()
-    }
+    use crate::redline::testing::{W, package};
 
     /// A block of a generated document: a paragraph of runs (text, bold), or
     /// a table of rows of cells.
