@@ -158,6 +158,14 @@ fn libreoffice_opens_the_word_redline() {
         "txt:Text (encoded):UTF8",
     );
     let shown = std::fs::read_to_string(out.path().join("red.txt")).unwrap();
+    // And prints it, as a reviewer would, to PDF: the header page and the document.
+    let printed = common::convert_with_libreoffice(soffice, &design.file("red.docx"), "pdf");
+    let pdf = std::fs::read(printed.path().join("red.pdf")).unwrap();
+    assert!(
+        pdf.starts_with(b"%PDF-") && pdf.len() > 5000,
+        "{} bytes",
+        pdf.len()
+    );
     // LibreOffice shows the document with its changes in place: the header,
     // then both the old and the new text of each change.
     assert!(
