@@ -167,6 +167,10 @@ impl Node {
     }
 }
 
+/// Deeper than this, a part is not a document but an attack on the code that
+/// walks it (Word's own documents nest some 20 levels).
+pub const MAX_DEPTH: usize = 256;
+
 /// A whole part: what precedes the root element (the declaration), and the root.
 #[derive(Debug, Clone)]
 pub struct Part {
@@ -175,7 +179,8 @@ pub struct Part {
 }
 
 impl Part {
-    /// Reads a part; none where it is not well-formed XML with one root.
+    /// Reads a part; none where it is not well-formed XML with one root, or
+    /// nests elements deeper than [`MAX_DEPTH`].
     pub fn parse(xml: &str) -> Option<Part> {
         let mut reader = quick_xml::Reader::from_str(xml);
         let mut prolog = Vec::new();
@@ -183,10 +188,11 @@ impl Part {
         let mut root = None;
         loop {
             let node = match reader.read_event().ok()? {
-                Event::Start(e) => {
+                Event::Start(e) if open.len() < MAX_DEPTH => {
                     open.push(element_of(&e)?);
                     continue;
                 }
+                Event::Start(_) => return None,
                 Event::End(_) => Node::Element(open.pop()?),
                 Event::Empty(e) => Node::Element(element_of(&e)?),
                 Event::Text(t) => Node::Raw(t.to_string()),
@@ -275,5 +281,13 @@ mod tests {
         assert!(Part::parse("<a/><b/>").is_none());
         assert!(Part::parse("<a>").is_none());
         assert!(Part::parse("").is_none());
+        let deep = format!(
+            "{}{}",
+            "<a>".repeat(MAX_DEPTH + 1),
+            "</a>".repeat(MAX_DEPTH + 1)
+        );
+        assert!(Part::parse(&deep).is_none());
+        let deep_enough = format!("{}{}", "<a>".repeat(MAX_DEPTH), "</a>".repeat(MAX_DEPTH));
+        assert!(Part::parse(&deep_enough).is_some());
     }
 }

@@ -148,9 +148,12 @@ fn read_part(package: &mut Package<'_>, name: &str) -> Result<Option<Part>, Stri
     file.take(MAX_PART_BYTES)
         .read_to_string(&mut xml)
         .map_err(|e| format!("{name} cannot be read ({e})"))?;
-    Part::parse(&xml)
-        .map(Some)
-        .ok_or_else(|| format!("{name} is not well-formed XML"))
+    Part::parse(&xml).map(Some).ok_or_else(|| {
+        format!(
+            "{name} is not well-formed XML, or nests more than {} levels",
+            super::xml::MAX_DEPTH
+        )
+    })
 }
 
 /// The highest numeric `w:id` in a part, so that new changes' ids are new.
