@@ -43,6 +43,8 @@ step "Create the design repository for the MHHS programme"
 git init --quiet
 git config user.name "MHHS Design Team (example)"
 git config user.email "design@example.invalid"
+# git's identity variables would override the configuration (CI sets them).
+unset GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL
 "$B" init --programme "MHHS"
 
 # ---------------------------------------------------------------------------
