@@ -559,6 +559,8 @@ fn bad_usage_exits_with_two() {
     for args in [
         vec!["approve", "DOC"],
         vec!["draft", "DOC", "--date", "12/07/2023"],
+        vec!["draft", "DOC", "--date", "1823-07-12"],
+        vec!["draft", "DOC", "--date", "2223-07-12"],
         vec!["frobnicate"],
         vec!["draft", "DOC", "--version", "1"],
     ] {

@@ -109,11 +109,14 @@ pub fn long_date(text: &str) -> Option<Date> {
     Date::strptime("%d %B %Y", &cleaned)
         .or_else(|_| Date::strptime("%d %b %Y", &cleaned))
         .ok()
+        .filter(|d| crate::model::date::in_range(*d))
 }
 
 /// `09/08/2023`: day, month, year, as the programme writes dates.
 pub fn day_month_year(text: &str) -> Option<Date> {
-    Date::strptime("%d/%m/%Y", text.trim()).ok()
+    Date::strptime("%d/%m/%Y", text.trim())
+        .ok()
+        .filter(|d| crate::model::date::in_range(*d))
 }
 
 #[cfg(test)]
