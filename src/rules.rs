@@ -335,6 +335,9 @@ pub fn check_history(
                 before.date
             ));
         }
+        if step.state == before.state && step.date == before.date {
+            return Err(format!("{at} repeats the step before it"));
+        }
         let closing = matches!(step.state, ChangeState::Approved | ChangeState::Rejected);
         let cited = step.decision.as_deref().and_then(decision);
         match (closing, &step.decision, cited) {
@@ -413,6 +416,19 @@ pub fn check_transition(
         ));
     }
     check_step_date(change, date)?;
+    if let Some(last) = change
+        .history
+        .last()
+        .filter(|l| l.state == to && l.date == date)
+    {
+        return Err(Error::refused(
+            format!(
+                "change {} is already {to} on {}: that step is recorded",
+                change.id, last.date
+            ),
+            "record a step only once; a later assessment takes a later --date",
+        ));
+    }
     match (to, decision) {
         (ChangeState::Approved | ChangeState::Rejected, None) => Err(Error::refused(
             format!("change {} can only be {to} by a decision", change.id),
@@ -733,6 +749,28 @@ mod tests {
         assert!(
             check_transition(&assessed, ChangeState::ImpactAssessment, day, None).is_ok(),
             "a second impact assessment"
+        );
+        assert!(
+            check_transition(
+                &assessed,
+                ChangeState::ImpactAssessment,
+                date("2023-06-02"),
+                None
+            )
+            .is_err(),
+            "the same impact assessment again"
+        );
+        let repeated = change(
+            "CR1",
+            &[
+                (ChangeState::Raised, "2023-06-01"),
+                (ChangeState::ImpactAssessment, "2023-06-02"),
+                (ChangeState::ImpactAssessment, "2023-06-02"),
+            ],
+        );
+        assert_eq!(
+            check_history(&repeated, &|_| None, &|_| false),
+            Err("step 3 (impact-assessment on 2023-06-02) repeats the step before it".into())
         );
         let closed = change(
             "CR1",

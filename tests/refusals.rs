@@ -618,3 +618,48 @@ fn a_record_pointing_outside_its_folder_is_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn a_change_step_is_recorded_once() {
+    let design = design();
+    design.ok(&[
+        "change",
+        "add",
+        "CR7",
+        "--title",
+        "Rename",
+        "--affects",
+        "DOC",
+        "--date",
+        "2023-06-01",
+    ]);
+    design.ok(&[
+        "change",
+        "set",
+        "CR7",
+        "impact-assessment",
+        "--date",
+        "2023-07-01",
+    ]);
+    let stderr = design.refused(&[
+        "change",
+        "set",
+        "CR7",
+        "impact-assessment",
+        "--date",
+        "2023-07-01",
+    ]);
+    assert!(
+        stderr.starts_with("error: change CR7 is already impact-assessment on 2023-07-01: that step is recorded\nhint: "),
+        "{stderr}"
+    );
+    // A later assessment is another step.
+    design.ok(&[
+        "change",
+        "set",
+        "CR7",
+        "impact-assessment",
+        "--date",
+        "2023-07-08",
+    ]);
+}
