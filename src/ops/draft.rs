@@ -40,7 +40,7 @@ pub fn draft(repo: &Repo, dir: &Path, options: &DraftOptions<'_>) -> Result<Vers
     let content_path = paths::content(&artefact.id, &artefact.file);
     let mut document = match new_content {
         Some(document) => document,
-        None => Document::open(&repo.root().join(&content_path))?,
+        None => crate::repo::files::open_working(repo.root(), &content_path)?,
     };
     let shown = options
         .file

@@ -53,8 +53,8 @@ pub fn status(repo: &Repo) -> Result<StatusReport> {
     for summary in crate::repo::register::summaries(&snapshot)? {
         let (artefact, latest, baseline) = (summary.artefact, summary.latest, summary.baseline);
         let id = artefact.id.clone();
-        let file = repo.root().join(paths::content(&id, &artefact.file));
-        let working = match (files::working_blob(&file), &latest) {
+        let file = paths::content(&id, &artefact.file);
+        let working = match (files::working_blob(repo.root(), &file), &latest) {
             (None, _) => WorkingState::Missing,
             (Some(_), None) => WorkingState::Unrecorded,
             (Some(oid), Some(latest)) if oid.to_string() == latest.blob => WorkingState::Unchanged,

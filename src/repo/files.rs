@@ -16,9 +16,50 @@ pub const MAX_CONTENT_BYTES: u64 = 512 * 1024 * 1024;
 /// How much of a document is held in memory at once while it is stored.
 const CHUNK_BYTES: usize = 1024 * 1024;
 
-/// The git blob id a working file would have, if it can be read.
-pub fn working_blob(path: &Path) -> Option<git2::Oid> {
-    git2::Oid::hash_file(git2::ObjectType::Blob, path).ok()
+/// The git blob id a working file (`relative` to the repository's `root`)
+/// would have, if it can be read as one of the repository's files.
+pub fn working_blob(root: &Path, relative: &str) -> Option<git2::Oid> {
+    refuse_links(root, relative).ok()?;
+    git2::Oid::hash_file(git2::ObjectType::Blob, root.join(relative)).ok()
+}
+
+/// Refuses a path of the repository (`relative` to its `root`) that passes
+/// through a symbolic link or is a special file (a FIFO, socket or device):
+/// reading or writing it could reach outside the repository, or never end.
+/// A path that does not exist yet is no danger.
+pub fn refuse_links(root: &Path, relative: &str) -> Result<()> {
+    let mut at = root.to_path_buf();
+    for part in Path::new(relative).components() {
+        at.push(part);
+        let Ok(metadata) = std::fs::symlink_metadata(&at) else {
+            return Ok(());
+        };
+        let kind = metadata.file_type();
+        let what = if kind.is_symlink() {
+            "a symbolic link"
+        } else if kind.is_file() || kind.is_dir() {
+            continue;
+        } else {
+            "a special file (a FIFO, socket or device)"
+        };
+        let shown = at.strip_prefix(root).unwrap_or(&at).display().to_string();
+        return Err(Error::refused(
+            format!(
+                "{shown} in the design repository is {what}: baseline reads and writes only the repository's own files"
+            ),
+            format!(
+                "replace {shown} with the document itself (a regular file), e.g. `cp --remove-destination TARGET {shown}`"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Opens a working file of the repository (`relative` to its `root`), refusing
+/// one reached through a symbolic link or that is a special file.
+pub fn open_working(root: &Path, relative: &str) -> Result<Document> {
+    refuse_links(root, relative)?;
+    Document::open(&root.join(relative))
 }
 
 /// Reads a content file, refusing what is missing, a folder, or too large.

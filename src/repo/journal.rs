@@ -246,7 +246,7 @@ fn copy_file(source: &Path, file: &Path) -> Result<()> {
     if let Some(parent) = file.parent() {
         std::fs::create_dir_all(parent).map_err(io_at(parent))?;
     }
-    let tmp = temporary_sibling(file);
+    let tmp = temporary_sibling(file)?;
     std::fs::copy(source, &tmp).map_err(io_at(&tmp))?;
     std::fs::rename(&tmp, file).map_err(io_at(file))
 }
@@ -283,7 +283,7 @@ fn write_blob(repo: &Repo, file: &Path, blob: git2::Oid) -> Result<()> {
     if let Some(parent) = file.parent() {
         std::fs::create_dir_all(parent).map_err(io_at(parent))?;
     }
-    let tmp = temporary_sibling(file);
+    let tmp = temporary_sibling(file)?;
     let mut out = std::fs::File::create(&tmp).map_err(io_at(&tmp))?;
     let odb = repo.git.odb()?;
     match odb.reader(blob) {
@@ -345,18 +345,24 @@ fn stage_without_stat(index: &mut git2::Index, path: &str, blob: git2::Oid) -> R
 /// Replaces a file by writing a sibling and renaming it over, so that a reader
 /// sees the old bytes or the new, never a mix.
 pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = temporary_sibling(path);
+    let tmp = temporary_sibling(path)?;
     std::fs::write(&tmp, bytes).map_err(io_at(&tmp))?;
     std::fs::rename(&tmp, path).map_err(io_at(path))
 }
 
-/// Where a file's new bytes are written before they are renamed over it.
-fn temporary_sibling(path: &Path) -> std::path::PathBuf {
+/// Where a file's new bytes are written before they are renamed over it:
+/// whatever is there is removed first, so that a link planted there is not
+/// written through.
+fn temporary_sibling(path: &Path) -> Result<std::path::PathBuf> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
-    path.with_file_name(format!(".{name}.baseline-tmp"))
+    let tmp = path.with_file_name(format!(".{name}.baseline-tmp"));
+    match std::fs::remove_file(&tmp) {
+        Err(err) if err.kind() != std::io::ErrorKind::NotFound => Err(io_at(&tmp)(err)),
+        _ => Ok(tmp),
+    }
 }
 
 fn write_durably(path: &Path, bytes: &[u8]) -> Result<()> {

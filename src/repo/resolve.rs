@@ -67,9 +67,11 @@ pub fn resolve_among(
                 .clone(),
         ),
         VersionSelector::Working => {
-            let path = snapshot.repo().root().join(paths::content(id, &artefact.file));
+            let root = snapshot.repo().root();
+            let relative = paths::content(id, &artefact.file);
+            crate::repo::files::refuse_links(root, &relative)?;
             Target::Working {
-                bytes: crate::repo::files::read_file(&path)?,
+                bytes: crate::repo::files::read_file(&root.join(&relative))?,
                 latest: versions.last().cloned(),
             }
         }

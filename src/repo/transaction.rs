@@ -181,6 +181,10 @@ impl<'r> Transaction<'r> {
 
     /// Commits everything staged as one commit on the branch, then tags it.
     pub fn commit(self, message: &CommitMessage) -> Result<git2::Oid> {
+        // The working files are written once committed: none may lead outside.
+        for (path, _) in &self.files {
+            super::files::refuse_links(&self.repo.root, path)?;
+        }
         let git = &self.repo.git;
         let branch = self.repo.branch_ref()?;
         let signature = self.repo.signature()?;
