@@ -567,6 +567,15 @@ pub fn check_one_line(what: &str, text: &str) -> Result<()> {
             format!("write the {what} on one line"),
         ));
     }
+    if text.chars().any(crate::model::is_bidi_control) {
+        return Err(Error::usage(
+            format!(
+                "{what} \"{}\" holds a bidirectional override, which makes it read in another order than it is written",
+                text.escape_debug()
+            ),
+            format!("type the {what} again without it"),
+        ));
+    }
     Ok(())
 }
 

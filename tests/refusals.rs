@@ -663,3 +663,44 @@ fn a_change_step_is_recorded_once() {
         "2023-07-08",
     ]);
 }
+
+#[test]
+fn control_characters_in_records_and_names_are_shown_not_obeyed() {
+    let design = design();
+    // A decision committed by hand, by an author whose name clears the screen.
+    let hostile = "Approved.\u{1b}[2J\u{1b}]0;pwned\u{7}\rForged \u{202e}txt.exe";
+    design.write(
+        "decisions/DEC-X.toml",
+        &format!(
+            "id = \"DEC-X\"\ndate = \"2023-07-01\"\noutcome = \"approved\"\ntext = {:?}\nrecorded_by = \"Mallory \\u001b[31m <m@example.org>\"\nrecorded_at = \"2023-07-01T10:00:00Z\"\n",
+            hostile
+        )
+        .replace("\\u{1b}", "\\u001b")
+        .replace("\\u{7}", "\\u0007")
+        .replace("\\u{202e}", "\\u202e"),
+    );
+    design.git(&["add", "-A"]);
+    design.git(&["commit", "-q", "-m", "a decision by hand"]);
+    for args in [
+        &["decision", "show", "DEC-X"][..],
+        &["decision", "list"],
+        &["trace", "DEC-X"],
+    ] {
+        let out = design.ok(args);
+        assert!(
+            !out.contains('\u{1b}') && !out.contains('\r') && !out.contains('\u{7}'),
+            "{args:?}: {out:?}"
+        );
+        assert!(!out.contains('\u{202e}'), "{args:?}: {out:?}");
+        assert!(out.contains("<U+1B>"), "{args:?}: {out}");
+    }
+    let shown = design.ok(&["decision", "show", "DEC-X"]);
+    assert!(
+        shown.contains("Approved.<U+1B>[2J<U+1B>]0;pwned<U+7><U+D>Forged <U+202E>txt.exe"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("by Mallory <U+1B>[31m <m@example.org>"),
+        "{shown}"
+    );
+}

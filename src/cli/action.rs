@@ -4,7 +4,7 @@ use crate::error::Result;
 use crate::model::{Action, ActionState, Date, date};
 use crate::repo::Repo;
 
-use super::output::{Format, FormatArg, Table, cell, clip, paint, print_json, stdout};
+use super::output::{Format, FormatArg, Table, cell, clip, paint, print_json, shown, stdout};
 use super::style;
 
 /// The actions meetings raised, as imported from their headline reports.
@@ -147,11 +147,15 @@ fn show(repo: &Repo, args: ShowArgs) -> Result<()> {
     if let Some(area) = &action.area {
         writeln!(out, "  area:    {area}")?;
     }
-    writeln!(out, "  owner:   {}", action.owner.as_deref().unwrap_or("—"))?;
+    writeln!(
+        out,
+        "  owner:   {}",
+        shown(action.owner.as_deref().unwrap_or("—"))
+    )?;
     if !action.changes.is_empty() {
         writeln!(out, "  changes: {}", action.changes.join(", "))?;
     }
-    writeln!(out, "  text:    {}", action.text)?;
+    writeln!(out, "  text:    {}", shown(&action.text))?;
     writeln!(out, "  history:")?;
     for step in &action.history {
         let mut line = format!("    {}  {}", step.date, step.state);
@@ -162,7 +166,7 @@ fn show(repo: &Repo, args: ShowArgs) -> Result<()> {
             line.push_str(&format!(", due moved to {due}"));
         }
         if let Some(note) = &step.note {
-            line.push_str(&format!(" — {note}"));
+            line.push_str(&format!(" — {}", shown(note)));
         }
         writeln!(out, "{line}")?;
     }

@@ -50,8 +50,8 @@ pub fn run(repo: &Repo, dir: &Path, args: Args) -> Result<()> {
         super::output::stdout(),
         "Registered {} \"{}\" ({}, working content {})",
         artefact.id,
-        artefact.title,
-        artefact.kind,
+        super::output::shown(&artefact.title),
+        super::output::shown(&artefact.kind),
         crate::model::paths::content(&artefact.id, &artefact.file)
     )?;
     Ok(())

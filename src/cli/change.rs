@@ -5,7 +5,8 @@ use crate::model::{Change, ChangeKind, ChangeState, Date};
 use crate::repo::Repo;
 
 use super::output::{
-    Format, FormatArg, Table, cell, clip, or_dash, pad, paint, print_json, state_style, stdout,
+    Format, FormatArg, Table, cell, clip, or_dash, pad, paint, print_json, shown, state_style,
+    stdout,
 };
 use super::style;
 
@@ -189,7 +190,7 @@ pub fn print_change(out: &mut impl Write, c: &Change, indent: &str) -> Result<()
         "{indent}{} {} — {} ({})",
         c.kind,
         paint(&c.id, style::HEADING),
-        c.title,
+        shown(&c.title),
         paint(c.state(), state_style(c.state()))
     )?;
     writeln!(out, "{indent}  affects:  {}", or_dash(&c.affects))?;
@@ -206,7 +207,7 @@ pub fn print_change(out: &mut impl Write, c: &Change, indent: &str) -> Result<()
             line.push_str(&format!(" for release {r}"));
         }
         if let Some(n) = &s.note {
-            line.push_str(&format!(" — {n}"));
+            line.push_str(&format!(" — {}", shown(n)));
         }
         writeln!(out, "{}", line.trim_end())?;
     }

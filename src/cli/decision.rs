@@ -4,7 +4,7 @@ use crate::error::Result;
 use crate::model::{Date, Decision, Outcome};
 use crate::repo::Repo;
 
-use super::output::{self, Format, FormatArg, Table, cell, clip, paint, print_json, stdout};
+use super::output::{self, Format, FormatArg, Table, cell, clip, paint, print_json, shown, stdout};
 use super::style;
 
 /// Record and read the design authority's decisions.
@@ -149,13 +149,13 @@ pub fn print_decision(out: &mut impl Write, d: &Decision, indent: &str) -> Resul
         d.date
     )?;
     if let Some(meeting) = &d.meeting {
-        writeln!(out, "{indent}  meeting:   {meeting}")?;
+        writeln!(out, "{indent}  meeting:   {}", shown(meeting))?;
     }
     if let Some(area) = &d.area {
-        writeln!(out, "{indent}  area:      {area}")?;
+        writeln!(out, "{indent}  area:      {}", shown(area))?;
     }
     if let Some(authority) = &d.authority {
-        writeln!(out, "{indent}  authority: {authority}")?;
+        writeln!(out, "{indent}  authority: {}", shown(authority))?;
     }
     if !d.artefacts.is_empty() {
         writeln!(
@@ -167,11 +167,12 @@ pub fn print_decision(out: &mut impl Write, d: &Decision, indent: &str) -> Resul
     if !d.changes.is_empty() {
         writeln!(out, "{indent}  changes:   {}", output::or_dash(&d.changes))?;
     }
-    writeln!(out, "{indent}  text:      {}", d.text)?;
+    writeln!(out, "{indent}  text:      {}", shown(&d.text))?;
     writeln!(
         out,
         "{indent}  recorded:  by {} at {}",
-        d.recorded_by, d.recorded_at
+        shown(&d.recorded_by),
+        d.recorded_at
     )?;
     Ok(())
 }

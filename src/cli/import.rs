@@ -9,7 +9,7 @@ use crate::import::plan::Status;
 use crate::ops::import::Imported;
 use crate::repo::Repo;
 
-use super::output::{Format, FormatArg, paint, print_json, short_sha, stdout};
+use super::output::{Format, FormatArg, paint, print_json, short_sha, shown, stdout};
 use super::style;
 
 /// Import records from the design authority's documents.
@@ -154,7 +154,7 @@ fn print_plan(out: &mut impl Write, plan: &Plan) -> Result<()> {
     for item in &plan.decisions {
         let d = &item.record;
         let mut facts = vec![d.outcome.to_string(), d.date.to_string()];
-        facts.extend(d.authority.iter().map(|a| format!("by {a}")));
+        facts.extend(d.authority.iter().map(|a| format!("by {}", shown(a))));
         if !d.artefacts.is_empty() {
             facts.push(format!("covers {}", d.artefacts.join(", ")));
         }
@@ -169,9 +169,9 @@ fn print_plan(out: &mut impl Write, plan: &Plan) -> Result<()> {
             facts.join(" · ")
         )?;
         if let Some(area) = &d.area {
-            writeln!(out, "            area: {area}")?;
+            writeln!(out, "            area: {}", shown(area))?;
         }
-        writeln!(out, "            {}", d.text)?;
+        writeln!(out, "            {}", shown(&d.text))?;
     }
     writeln!(out, "\n{}", paint("Actions", style::HEADING))?;
     for item in &plan.actions {
@@ -184,16 +184,16 @@ fn print_plan(out: &mut impl Write, plan: &Plan) -> Result<()> {
             "  {} {}  {} · {}",
             status(item.status),
             paint(&a.id, style::HEADING),
-            a.owner.as_deref().unwrap_or("no owner"),
+            shown(a.owner.as_deref().unwrap_or("no owner")),
             due
         )?;
-        writeln!(out, "            {}", a.text)?;
+        writeln!(out, "            {}", shown(&a.text))?;
         let steps = match item.status {
             Status::New => &a.history[..],
             _ => &item.new_steps[..],
         };
         for note in steps.iter().filter_map(|s| s.note.as_ref()) {
-            writeln!(out, "            note: {note}")?;
+            writeln!(out, "            note: {}", shown(note))?;
         }
     }
     writeln!(out, "\n{}", paint("Changes", style::HEADING))?;

@@ -4,7 +4,7 @@ use crate::error::Result;
 use crate::repo::Repo;
 
 use super::output::{
-    Format, FormatArg, or_dash, pad, paint, print_json, short_sha, status_style, stdout,
+    Format, FormatArg, or_dash, pad, paint, print_json, short_sha, shown, status_style, stdout,
 };
 use super::style;
 
@@ -30,7 +30,7 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
         out,
         "{} — {}",
         paint(&artefact.id, style::HEADING),
-        artefact.title
+        shown(&artefact.title)
     )?;
     if versions.is_empty() {
         writeln!(
@@ -47,7 +47,7 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
             paint(format!("{:>6}", v.version.to_string()), style::HEADING),
             paint(pad(&v.status.to_string(), 9), status_style(v.status)),
             v.date,
-            v.recorded_by,
+            shown(&v.recorded_by),
             short_sha(&v.sha256)
         )?;
         if let Some(promotes) = &v.promotes {
@@ -60,7 +60,7 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
             writeln!(out, "        changes:   {}", or_dash(&v.changes))?;
         }
         if let Some(note) = &v.note {
-            writeln!(out, "        {note}")?;
+            writeln!(out, "        {}", shown(note))?;
         }
     }
     Ok(())

@@ -105,7 +105,12 @@ fn show(repo: &Repo, args: ShowArgs) -> Result<()> {
 fn print(out: &mut impl Write, shown: &Shown) -> Result<()> {
     let m = &shown.meeting;
     let title = m.body.as_deref().unwrap_or("Meeting");
-    writeln!(out, "{} — {title}", paint(&m.id, style::HEADING))?;
+    writeln!(
+        out,
+        "{} — {}",
+        paint(&m.id, style::HEADING),
+        super::output::shown(title)
+    )?;
     let when = match &m.time {
         Some(time) => format!("{} {time}", m.date),
         None => m.date.to_string(),
@@ -113,7 +118,12 @@ fn print(out: &mut impl Write, shown: &Shown) -> Result<()> {
     writeln!(out, "  date:           {when}")?;
     for (label, value) in [("venue", &m.venue), ("classification", &m.classification)] {
         if let Some(value) = value {
-            writeln!(out, "  {} {value}", pad(&format!("{label}:"), 15))?;
+            writeln!(
+                out,
+                "  {} {}",
+                pad(&format!("{label}:"), 15),
+                super::output::shown(value)
+            )?;
         }
     }
     if let Some(report) = &m.report {
@@ -133,7 +143,8 @@ fn print(out: &mut impl Write, shown: &Shown) -> Result<()> {
     writeln!(
         out,
         "  recorded by:    {} at {}",
-        m.recorded_by, m.recorded_at
+        super::output::shown(&m.recorded_by),
+        m.recorded_at
     )?;
     writeln!(out, "\n{}", paint("Decisions", style::HEADING))?;
     for d in &shown.decisions {

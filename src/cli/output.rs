@@ -37,9 +37,32 @@ pub fn print_json<T: Serialize + ?Sized>(value: &T) -> Result<()> {
     Ok(())
 }
 
-/// Writes `text` in `style`.
+/// Writes `text` in `style` (its control characters shown, as [`shown`] does).
 pub fn paint(text: impl std::fmt::Display, style: anstyle::Style) -> String {
-    format!("{}{text}{}", style.render(), style.render_reset())
+    let text = text.to_string();
+    format!("{}{}{}", style.render(), shown(&text), style.render_reset())
+}
+
+/// Text from a record or from git (a title, a decision's text, an author's
+/// name) as it may reach a terminal: control characters (an escape sequence
+/// could restyle, move or rewrite the screen; a carriage return overwrite the
+/// line) and the bidirectional overrides that reorder what is read are shown
+/// as their code points, `<U+1B>`, `<U+202E>`; tabs are kept.
+pub fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| (c.is_control() && c != '\t') || crate::model::is_bidi_control(c);
+    if !text.chars().any(hidden) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .map(|c| {
+            if hidden(c) {
+                format!("<U+{:X}>", u32::from(c))
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
 }
 
 pub fn status_style(status: Status) -> anstyle::Style {
@@ -128,13 +151,13 @@ pub fn pad(text: &str, columns: usize) -> String {
 
 /// A cell without style.
 pub fn cell(text: impl Into<String>) -> (String, anstyle::Style) {
-    (text.into(), anstyle::Style::new())
+    (shown(&text.into()).into_owned(), anstyle::Style::new())
 }
 
 /// Puts text on one line and shortens it to `max` terminal columns, ending
 /// with "…" where it was cut (never inside a character or before its marks).
 pub fn clip(text: &str, max: usize) -> String {
-    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let one_line = shown(text).split_whitespace().collect::<Vec<_>>().join(" ");
     if width(&one_line) <= max {
         return one_line;
     }

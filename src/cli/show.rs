@@ -5,7 +5,7 @@ use crate::model::{Artefact, VersionRecord, paths};
 use crate::ops::show::{Shown, show};
 use crate::repo::Repo;
 
-use super::output::{Format, FormatArg, or_dash, paint, print_json, status_style, stdout};
+use super::output::{Format, FormatArg, or_dash, paint, print_json, shown, status_style, stdout};
 use super::style;
 
 /// Show an artefact, one of its versions, or its working file.
@@ -81,10 +81,15 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
 }
 
 pub fn print_artefact(out: &mut impl Write, a: &Artefact) -> Result<()> {
-    writeln!(out, "{} — {}", paint(&a.id, style::HEADING), a.title)?;
-    writeln!(out, "  kind:       {}", a.kind)?;
+    writeln!(
+        out,
+        "{} — {}",
+        paint(&a.id, style::HEADING),
+        shown(&a.title)
+    )?;
+    writeln!(out, "  kind:       {}", shown(&a.kind))?;
     if let Some(owner) = &a.owner {
-        writeln!(out, "  owner:      {owner}")?;
+        writeln!(out, "  owner:      {}", shown(owner))?;
     }
     writeln!(
         out,
@@ -93,9 +98,14 @@ pub fn print_artefact(out: &mut impl Write, a: &Artefact) -> Result<()> {
         a.format.name()
     )?;
     if let Some(key) = &a.key {
-        writeln!(out, "  key column: {key}")?;
+        writeln!(out, "  key column: {}", shown(key))?;
     }
-    writeln!(out, "  registered: {} by {}", a.registered, a.registered_by)?;
+    writeln!(
+        out,
+        "  registered: {} by {}",
+        a.registered,
+        shown(&a.registered_by)
+    )?;
     Ok(())
 }
 
@@ -110,7 +120,8 @@ pub fn print_version(out: &mut impl Write, v: &VersionRecord, indent: &str) -> R
     writeln!(
         out,
         "{indent}recorded by: {} at {}",
-        v.recorded_by, v.recorded_at
+        shown(&v.recorded_by),
+        v.recorded_at
     )?;
     writeln!(out, "{indent}file:        {} ({} bytes)", v.file, v.size)?;
     writeln!(out, "{indent}sha256:      {}", v.sha256)?;
@@ -125,7 +136,7 @@ pub fn print_version(out: &mut impl Write, v: &VersionRecord, indent: &str) -> R
         writeln!(out, "{indent}changes:     {}", or_dash(&v.changes))?;
     }
     if let Some(note) = &v.note {
-        writeln!(out, "{indent}note:        {note}")?;
+        writeln!(out, "{indent}note:        {}", shown(note))?;
     }
     Ok(())
 }

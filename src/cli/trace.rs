@@ -6,7 +6,9 @@ use crate::repo::Repo;
 
 use super::change::print_change;
 use super::decision::print_decision;
-use super::output::{Format, FormatArg, pad, paint, print_json, state_style, status_style, stdout};
+use super::output::{
+    Format, FormatArg, pad, paint, print_json, shown, state_style, status_style, stdout,
+};
 use super::show::print_version;
 use super::style;
 
@@ -40,7 +42,7 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
                 "{} {} — {}",
                 paint(&t.artefact.id, style::HEADING),
                 paint(&v.version, style::HEADING),
-                t.artefact.title
+                shown(&t.artefact.title)
             )?;
             print_version(&mut out, v, "  ")?;
             writeln!(
@@ -98,7 +100,7 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
                     "  {} {} — {} ({}{approved})",
                     c.kind,
                     paint(&c.id, style::HEADING),
-                    c.title,
+                    shown(&c.title),
                     paint(c.state, state_style(c.state))
                 )?;
             }
@@ -125,7 +127,7 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
                     paint(&s.change, style::HEADING),
                     paint(s.step.state, state_style(s.step.state)),
                     s.step.date,
-                    s.title
+                    shown(&s.title)
                 )?;
             }
         }
@@ -172,8 +174,8 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
                     "  {} {} ({due}) {} — {}",
                     paint(&a.id, style::HEADING),
                     a.state(),
-                    a.owner.as_deref().unwrap_or("—"),
-                    a.text
+                    shown(a.owner.as_deref().unwrap_or("—")),
+                    shown(&a.text)
                 )?;
             }
         }

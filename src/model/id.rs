@@ -110,6 +110,12 @@ impl IdPattern {
     }
 }
 
+/// The bidirectional controls (U+202A–U+202E, U+2066–U+2069) that make text
+/// read in another order than it is stored, as in "Trojan Source" attacks.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,7 +14,7 @@ pub mod version;
 pub use config::Config;
 pub use date::{Date, Timestamp};
 pub use digest::sha256_hex;
-pub use id::IdKind;
+pub use id::{IdKind, is_bidi_control};
 pub use meeting::{Action, ActionState, ActionStep, Due, Meeting};
 pub use records::*;
 pub use reference::{Reference, VersionSelector};
