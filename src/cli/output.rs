@@ -157,7 +157,8 @@ pub fn cell(text: impl Into<String>) -> (String, anstyle::Style) {
 /// Puts text on one line and shortens it to `max` terminal columns, ending
 /// with "…" where it was cut (never inside a character or before its marks).
 pub fn clip(text: &str, max: usize) -> String {
-    let one_line = shown(text).split_whitespace().collect::<Vec<_>>().join(" ");
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let one_line = shown(&one_line).into_owned();
     if width(&one_line) <= max {
         return one_line;
     }
