@@ -36,6 +36,7 @@ pub struct Finding {
 /// | `tag-not-annotated` | tag | a baseline's tag is a lightweight tag |
 /// | `tag-message-mismatch` | tag | a baseline's tag message differs from its record |
 /// | `tag-moved` | tag | a baseline's tag points at another commit than the one that recorded it |
+/// | `tag-not-on-commit` | tag | a baseline's tag points at a tree, a blob or another tag, not at a commit |
 /// | `baseline-unrecorded` | tag | no commit in history added the baseline's record |
 /// | `stray-tag` | tag | a baseline tag whose version record is missing or not a baseline |
 /// | `dangling-reference` | reference | a record names an artefact, change or decision that does not exist |
@@ -93,6 +94,11 @@ pub enum FindingKind {
         points_at: String,
         recorded_by: String,
     },
+    TagNotOnCommit {
+        /// What the tag points at: "tree", "blob" or "tag".
+        kind: String,
+        points_at: String,
+    },
     BaselineUnrecorded,
     StrayTag {
         record: String,
@@ -142,6 +148,7 @@ impl FindingKind {
             TagNotAnnotated => "tag-not-annotated",
             TagMessageMismatch => "tag-message-mismatch",
             TagMoved { .. } => "tag-moved",
+            TagNotOnCommit { .. } => "tag-not-on-commit",
             BaselineUnrecorded => "baseline-unrecorded",
             StrayTag { .. } => "stray-tag",
             DanglingReference(_) => "dangling-reference",
@@ -169,6 +176,7 @@ impl FindingKind {
             | TagNotAnnotated
             | TagMessageMismatch
             | TagMoved { .. }
+            | TagNotOnCommit { .. }
             | BaselineUnrecorded
             | StrayTag { .. } => "tag",
             DanglingReference(_) => "reference",
@@ -235,6 +243,9 @@ impl FindingKind {
                 recorded_by,
             } => format!(
                 "the tag points at {points_at}, but {recorded_by} recorded the baseline: the tag was moved"
+            ),
+            TagNotOnCommit { kind, points_at } => format!(
+                "the tag points at the {kind} {points_at}, not at the commit that recorded the baseline: it was made again by hand"
             ),
             BaselineUnrecorded => "no commit in history added this baseline's record".into(),
             StrayTag { record } => format!(

@@ -36,6 +36,18 @@ pub(super) fn check_tag(
         }
         Some(_) => {}
     }
+    // An annotated tag names its object directly: a baseline's is its commit.
+    let direct = reference
+        .peel(git2::ObjectType::Tag)
+        .ok()
+        .and_then(|t| t.as_tag().map(|t| (t.target_type(), t.target_id())));
+    if let Some((kind, id)) = direct.filter(|(kind, _)| *kind != Some(git2::ObjectType::Commit)) {
+        let kind = FindingKind::TagNotOnCommit {
+            kind: kind.map_or("object", |k| k.str()).to_string(),
+            points_at: id.to_string(),
+        };
+        return audit.find(kind, &name, commit);
+    }
     let target = reference.peel_to_commit().ok().map(|c| c.id());
     match (target, commit) {
         (Some(target), Some(commit)) if target != commit => {
@@ -123,6 +135,30 @@ mod tests {
             design.findings(),
             ["tag-message-mismatch DOC/v1.0", "tag-moved DOC/v1.0"]
         );
+    }
+
+    #[test]
+    fn a_tag_made_again_with_its_message_on_a_tree_blob_or_tag_is_found() {
+        for target in ["DOC/v1.0^{tree}", "DOC/v1.0:baseline.toml", "inner"] {
+            let design = Design::with_baseline();
+            design.git(&["tag", "-a", "inner", "-m", "inner", "DOC/v1.0^{commit}"]);
+            let message = design.git(&["tag", "-l", "--format=%(contents)", "DOC/v1.0"]);
+            let object = design.git(&["rev-parse", target]);
+            design.git(&["tag", "-d", "DOC/v1.0"]);
+            design.git(&[
+                "tag",
+                "-a",
+                "DOC/v1.0",
+                "-m",
+                message.trim_end(),
+                object.trim(),
+            ]);
+            assert_eq!(
+                design.findings(),
+                ["tag-not-on-commit DOC/v1.0"],
+                "{target}"
+            );
+        }
     }
 
     #[test]
