@@ -2,7 +2,7 @@
 //! file was added and catching any later edit or deletion. Records are written
 //! once, so the first commit that holds one is the one that vouches for it.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashSet};
 
 use crate::audit::history::{Change, Delta, Differ};
 use crate::error::Result;
@@ -130,10 +130,14 @@ fn only_grew(audit: &Audit<'_>, old: git2::Oid, new: git2::Oid) -> Result<bool> 
     Ok(before == after && new_steps.starts_with(&old_steps))
 }
 
-/// What a commit changed among the records, against all its parents: a merge
-/// adds a record only if no parent had it, edits one only if it differs from every
-/// parent that had it, and deletes one a parent had. A record a merge brings in
-/// unchanged from one parent was checked where that parent's history made it.
+/// What a commit changed among the records, against all its parents. Records
+/// are append-only across merges too: a merge adds a record only if no parent
+/// had it; a record any parent had must come through — deleted against any
+/// parent, it was dropped; a record written once must be that parent's exactly
+/// (an add/add conflict settled by keeping one side replaced the other's); a
+/// record that grows must have grown from each parent's. A record a merge
+/// brings in unchanged from one parent was checked where that parent's history
+/// made it.
 fn merged_deltas(
     differ: &mut Differ<'_>,
     git: &git2::Repository,
@@ -144,34 +148,60 @@ fn merged_deltas(
     match parents {
         [] => differ.diff(None, tree),
         [only] => differ.diff(Some(parent_tree(only)?), tree),
-        [first, rest @ ..] => {
-            let mut deltas = differ.diff(Some(parent_tree(first)?), tree)?;
-            for other in rest {
-                let against: HashMap<String, Change> = differ
-                    .diff(Some(parent_tree(other)?), tree)?
-                    .into_iter()
-                    .map(|d| (d.path, d.change))
-                    .collect();
-                deltas.retain_mut(|d| match against.get(&d.path) {
-                    // Unchanged from this parent: it brought the record in.
-                    None => false,
-                    // This parent had it too: an edit, not an addition.
-                    Some(Change::Modified) if d.change == Change::Added => {
-                        d.change = Change::Modified;
-                        true
-                    }
-                    Some(_) => true,
-                });
+        _ => {
+            let mut against_each = Vec::with_capacity(parents.len());
+            for parent in parents {
+                against_each.push(differ.diff(Some(parent_tree(parent)?), tree)?);
             }
-            Ok(deltas)
+            Ok(merge_deltas(against_each))
         }
     }
+}
+
+/// A merge's record changes from its changes against each parent (see
+/// [`merged_deltas`]): each path once, except that a growing record is checked
+/// against every parent that had it.
+fn merge_deltas(against_each: Vec<Vec<Delta>>) -> Vec<Delta> {
+    let parents = against_each.len();
+    let mut added: BTreeMap<String, (usize, Delta)> = BTreeMap::new();
+    let mut reported = HashSet::new();
+    let mut deltas = Vec::new();
+    for delta in against_each.into_iter().flatten() {
+        match delta.change {
+            Change::Added => {
+                added
+                    .entry(delta.path.clone())
+                    .and_modify(|(count, _)| *count += 1)
+                    .or_insert((1, delta));
+            }
+            Change::Modified if may_grow(&delta.path) => deltas.push(delta),
+            // Written once: the merge changed what a parent committed.
+            Change::Modified => {
+                if reported.insert(delta.path.clone()) {
+                    deltas.push(Delta { old: None, ..delta });
+                }
+            }
+            Change::Deleted => {
+                if reported.insert(delta.path.clone()) {
+                    deltas.push(delta);
+                }
+            }
+        }
+    }
+    // New to every parent: the merge itself added it.
+    deltas.extend(
+        added
+            .into_values()
+            .filter(|(count, _)| *count == parents)
+            .map(|(_, delta)| delta),
+    );
+    deltas
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::testing::Design;
-    use crate::model::ChangeState;
+    use crate::model::{ChangeState, Outcome};
 
     const DEC2: &str = "id = \"DEC2\"\ndate = \"2023-06-05\"\noutcome = \"noted\"\ntext = \"Noted.\"\n\
                         recorded_by = \"Test Designer <designer@example.org>\"\n\
@@ -258,5 +288,62 @@ mod tests {
             design.findings(),
             ["record-edited-in-merge decisions/DEC2.toml"]
         );
+    }
+
+    /// Makes a branch `other` from HEAD where `on_other` runs, then returns to
+    /// the first branch, where `on_main` runs.
+    fn two_sides(design: &Design, on_other: impl Fn(&Design), on_main: impl Fn(&Design)) {
+        let main = design.git(&["rev-parse", "--abbrev-ref", "HEAD"]);
+        design.git(&["checkout", "-q", "-b", "other"]);
+        on_other(design);
+        design.git(&["checkout", "-q", main.trim()]);
+        on_main(design);
+    }
+
+    #[test]
+    fn a_merge_that_drops_the_other_sides_records_is_found() {
+        let design = Design::with_baseline();
+        two_sides(
+            &design,
+            |d| d.decision("DEC2", "2023-06-05", Outcome::Noted, &[]),
+            |d| d.decision("DEC3", "2023-06-05", Outcome::Noted, &[]),
+        );
+        design.git(&["merge", "-q", "-s", "ours", "other", "-m", "merge, ours"]);
+        assert_eq!(design.findings(), ["record-deleted decisions/DEC2.toml"]);
+    }
+
+    #[test]
+    fn an_add_add_conflict_settled_by_keeping_one_side_is_found() {
+        let design = Design::with_baseline();
+        two_sides(
+            &design,
+            |d| d.decision("DEC2", "2023-06-05", Outcome::Noted, &[]),
+            |d| d.decision("DEC2", "2023-06-06", Outcome::Rejected, &[]),
+        );
+        let conflict = std::process::Command::new("git")
+            .args(["merge", "-q", "other", "-m", "merge"])
+            .current_dir(design.path())
+            .output()
+            .unwrap();
+        assert!(!conflict.status.success(), "the two DEC2 records conflict");
+        design.git(&["checkout", "--ours", "decisions/DEC2.toml"]);
+        design.git(&["add", "-A"]);
+        design.git(&["commit", "-q", "-m", "merge, keeping ours"]);
+        assert_eq!(
+            design.findings(),
+            ["record-edited-in-merge decisions/DEC2.toml"]
+        );
+    }
+
+    #[test]
+    fn a_merge_of_both_sides_records_is_clean() {
+        let design = Design::with_baseline();
+        two_sides(
+            &design,
+            |d| d.decision("DEC2", "2023-06-05", Outcome::Noted, &[]),
+            |d| d.decision("DEC3", "2023-06-05", Outcome::Noted, &[]),
+        );
+        design.git(&["merge", "-q", "other", "-m", "merge"]);
+        assert_eq!(design.findings(), Vec::<String>::new());
     }
 }
