@@ -590,3 +590,71 @@ fn a_pre_receive_hook_refuses_a_tampered_push() {
     assert!(!moved.status.success(), "the moved tag was accepted");
     assert!(String::from_utf8_lossy(&moved.stderr).contains("never moved"));
 }
+
+#[test]
+fn a_shallow_clone_verifies_what_it_has_and_refuses_to_repair() {
+    let (dir, repo) = example();
+    let shallow = dir.path().join("shallow");
+    let url = format!("file://{}", repo.display());
+    let cloned = std::process::Command::new("git")
+        .args(["clone", "-q", "--depth", "3", "--no-single-branch", &url])
+        .arg(&shallow)
+        .output()
+        .unwrap();
+    assert!(
+        cloned.status.success(),
+        "{}",
+        String::from_utf8_lossy(&cloned.stderr)
+    );
+    git_in(
+        &shallow,
+        &[
+            "fetch",
+            "-q",
+            "--depth",
+            "3",
+            "origin",
+            "refs/tags/*:refs/tags/*",
+        ],
+    );
+
+    // No false tampering: what was recorded before the history here begins is
+    // checked as found, and the report says where the history begins.
+    let (code, report) = verify(&shallow);
+    assert_eq!(code, 0, "{report}");
+    let from = report["shallow_from"].as_array().unwrap();
+    assert_eq!(from.len(), 1, "{report}");
+    let printed = baseline_in(&shallow).arg("verify").output().unwrap();
+    let printed = String::from_utf8(printed.stdout).unwrap();
+    assert!(
+        printed.contains("the history here is incomplete (a shallow clone): it begins at commit "),
+        "{printed}"
+    );
+
+    // What its own history changes is still caught.
+    edit(
+        &shallow,
+        "decisions/DAG-DEC57.toml",
+        "outcome = \"approved\"",
+        "outcome = \"rejected\"",
+    );
+    git_in(&shallow, &["commit", "-qam", "Rejected after all"]);
+    assert_caught(
+        &shallow,
+        "edit a decision in a shallow clone",
+        &["history decisions/DAG-DEC57.toml"],
+    );
+
+    let repair = baseline_in(&shallow)
+        .args(["verify", "--repair"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(repair.stderr).unwrap();
+    assert_eq!(repair.status.code(), Some(1));
+    assert!(
+        stderr.starts_with(
+            "error: verify --repair needs the whole history, and this clone is shallow"
+        ),
+        "{stderr}"
+    );
+}

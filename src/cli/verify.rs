@@ -37,7 +37,9 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
         }
     };
     let mut report = verify::verify(repo, args.range.as_deref(), &progress)?;
-    if args.repair && report.findings.iter().any(|f| f.repairable()) {
+    if args.repair
+        && (report.findings.iter().any(|f| f.repairable()) || !report.shallow_from.is_empty())
+    {
         let repaired = verify::repair(repo, &report)?;
         report = verify::verify(repo, args.range.as_deref(), &progress)?;
         report.repaired = repaired;
@@ -90,6 +92,14 @@ fn print_report(report: &Report) -> Result<()> {
         "Checked {} commits of {scope}, {} versions, {} baselines",
         report.commits, report.versions, report.baselines
     )?;
+    if !report.shallow_from.is_empty() {
+        writeln!(
+            out,
+            "{} the history here is incomplete (a shallow clone): it begins at commit {}. Records already there are checked against their content, tags and rules, not against the commits that recorded them; `git fetch --unshallow` fetches the rest.",
+            paint("note:", style::DRAFT),
+            report.shallow_from.join(", ")
+        )?;
+    }
     if report.findings.is_empty() {
         writeln!(
             out,

@@ -38,6 +38,9 @@ pub struct Report {
     pub head: Option<String>,
     pub range: Option<String>,
     pub commits: usize,
+    /// In a shallow clone, the commits where the history present begins
+    /// (empty otherwise): what they hold was recorded by commits not here.
+    pub shallow_from: Vec<String>,
     pub versions: usize,
     pub baselines: usize,
     pub findings: Vec<Finding>,
@@ -53,6 +56,9 @@ struct Audit<'r> {
     added: HashMap<String, (git2::Oid, git2::Oid)>,
     /// Records that gained steps in the commits walked.
     grown: HashSet<String>,
+    /// In a shallow clone, records already there where its history begins:
+    /// the commits that recorded them are not here to check against.
+    before_history: HashSet<String>,
     /// Versions in the order history added them, per artefact.
     order: BTreeMap<String, Vec<(VersionNumber, git2::Oid)>>,
     /// Each artefact's content file name, from its record.
@@ -97,6 +103,7 @@ pub fn verify(repo: &Repo, range: Option<&str>, progress: &dyn Fn(usize, usize))
         },
         added: HashMap::new(),
         grown: HashSet::new(),
+        before_history: HashSet::new(),
         order: BTreeMap::new(),
         content_files: content_files(&snapshot)?,
         content_at: HashMap::new(),

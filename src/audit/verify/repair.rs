@@ -12,6 +12,12 @@ use super::{Finding, FindingKind, Report, version_of};
 /// recorded their baselines, and rolls back record files never committed.
 /// Returns what it did, a line each.
 pub fn repair(repo: &Repo, report: &Report) -> Result<Vec<String>> {
+    if !report.shallow_from.is_empty() {
+        return Err(crate::error::Error::refused(
+            "verify --repair needs the whole history, and this clone is shallow: the commits that recorded some baselines are not here",
+            "fetch the whole history first with `git fetch --unshallow`, then run `baseline verify --repair` again",
+        ));
+    }
     let mut done = Vec::new();
     // Beginning a transaction finishes (or rolls back) the interrupted one.
     let tx = repo.begin("verify --repair")?;

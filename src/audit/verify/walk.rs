@@ -20,6 +20,12 @@ pub(super) fn walk(
     let git = audit.repo.git();
     let commits = oldest_first(git, range, head)?;
     audit.report.commits = commits.len();
+    let shallow = shallow_boundary(git);
+    audit.report.shallow_from = commits
+        .iter()
+        .filter(|id| shallow.contains(id))
+        .map(|id| id.to_string())
+        .collect();
     let odb = git.odb()?;
     let mut differ = Differ::new(&odb);
     for (n, id) in commits.iter().enumerate() {
@@ -27,12 +33,31 @@ pub(super) fn walk(
         let commit = git.find_commit(*id)?;
         let parents: Vec<git2::Oid> = commit.parent_ids().collect();
         for delta in merged_deltas(&mut differ, git, &parents, commit.tree_id())? {
+            // Where a shallow clone's history begins, what is there was
+            // recorded before it: not added by this commit.
+            if shallow.contains(id) {
+                audit.before_history.insert(delta.path);
+                continue;
+            }
             note_draft_content(audit, &mut differ, commit.tree_id(), &delta)?;
             record_change(audit, &delta, *id)?;
         }
     }
     progress(commits.len(), commits.len());
     Ok(())
+}
+
+/// The commits whose parents a shallow clone does not hold (git lists them in
+/// `.git/shallow`); none in a whole clone.
+pub(super) fn shallow_boundary(git: &git2::Repository) -> HashSet<git2::Oid> {
+    if !git.is_shallow() {
+        return HashSet::new();
+    }
+    std::fs::read_to_string(git.path().join("shallow"))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|line| git2::Oid::from_str(line.trim()).ok())
+        .collect()
 }
 
 fn oldest_first(
