@@ -704,3 +704,28 @@ fn control_characters_in_records_and_names_are_shown_not_obeyed() {
         "{shown}"
     );
 }
+
+#[test]
+fn an_index_baseline_cannot_update_is_refused_before_anything_is_written() {
+    let design = design();
+    design.git(&["config", "core.splitIndex", "true"]);
+    design.git(&["update-index", "--split-index"]);
+    design.write("artefacts/DOC/doc.md", "# 1 Scope\n\nThe second text.\n");
+    let stderr = design.refused(&["draft", "DOC"]);
+    assert!(
+        stderr.starts_with("error: git's index in this clone is in a form baseline cannot update (unsupported mandatory extension: 'link')\nhint: a split index (core.splitIndex) is the usual cause"),
+        "{stderr}"
+    );
+    // As the hint says, and the draft is recorded and stays in the next plain commit.
+    design.git(&["config", "core.splitIndex", "false"]);
+    design.git(&["update-index", "--no-split-index"]);
+    design.ok(&["draft", "DOC"]);
+    design.write("notes.txt", "x\n");
+    design.git(&["add", "notes.txt"]);
+    design.git(&["commit", "-q", "-m", "a plain commit"]);
+    assert!(
+        design
+            .git(&["ls-files"])
+            .contains("artefacts/DOC/versions/0.2.toml")
+    );
+}

@@ -23,6 +23,23 @@ pub struct Transaction<'r> {
 }
 
 impl Repo {
+    /// Refuses, before anything is written, an index that libgit2 cannot read
+    /// and so cannot update: a commit made with it left stale would drop the
+    /// new records from the user's next plain `git commit`.
+    fn check_index_writable(&self) -> Result<()> {
+        let readable = self.git.index().and_then(|mut index| index.read(true));
+        match readable {
+            Ok(()) => Ok(()),
+            Err(err) => Err(Error::refused(
+                format!(
+                    "git's index in this clone is in a form baseline cannot update ({})",
+                    err.message()
+                ),
+                "a split index (core.splitIndex) is the usual cause: run `git config core.splitIndex false && git update-index --no-split-index`, then try again",
+            )),
+        }
+    }
+
     /// Takes the lock, finishes or discards any interrupted transaction, and loads HEAD.
     pub fn begin(&self, description: impl Into<String>) -> Result<Transaction<'_>> {
         let description = description.into();
@@ -35,6 +52,7 @@ impl Repo {
                 "run write commands in a clone; a bare repository can be read and verified",
             ));
         }
+        self.check_index_writable()?;
         let mut acquired = Lock::acquire(&self.shared_state_dir()?.join("lock"), &description)?;
         if let Some(holder) = &acquired.stale_holder {
             self.notices().push(format!(
