@@ -557,3 +557,41 @@ fn a_tag_in_the_way_is_reported_and_never_blocks_later_work() {
     assert_tags_match(&design);
     assert_eq!(design.json(&["change", "show", "CR2"])["id"], "CR2");
 }
+
+#[test]
+fn a_journal_naming_a_file_outside_the_repository_is_not_followed() {
+    let design = design();
+    let outside = tempfile::tempdir().unwrap();
+    let target = outside.path().join("planted.txt");
+    let head = design.git(&["rev-parse", "HEAD"]);
+    let blob = design.git(&["rev-parse", "HEAD:baseline.toml"]);
+    let escape = format!(
+        "../{}/planted.txt",
+        outside.path().file_name().unwrap().to_string_lossy()
+    );
+    std::fs::write(
+        design.file(".git/baseline/journal.json"),
+        serde_json::json!({
+            "description": "planted",
+            "branch": "refs/heads/main",
+            "old_commit": null,
+            "new_commit": head.trim(),
+            "tags": [],
+            "files": [[escape, blob.trim()], [target.to_string_lossy(), blob.trim()]],
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let output = design.run(&["draft", "DOC"]);
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("the transaction journal names `../"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("which is not a file baseline writes"),
+        "{stderr}"
+    );
+    assert!(!target.exists());
+}

@@ -46,19 +46,45 @@ fn oid(text: &str) -> Result<git2::Oid> {
 
 pub fn pending(repo: &Repo) -> Result<Option<Journal>> {
     let path = repo.state_dir()?.join(JOURNAL_FILE);
+    let unusable = |why: String| {
+        Error::failed(
+            format!("{}: the transaction journal {why}", path.display()),
+            "remove it if no baseline command is running, then check `git status`",
+        )
+    };
     match std::fs::read(&path) {
-        Ok(bytes) => Ok(Some(serde_json::from_slice(&bytes).map_err(|err| {
-            Error::failed(
-                format!(
-                    "{}: the transaction journal is unreadable: {err}",
-                    path.display()
-                ),
-                "remove it if no baseline command is running, then check `git status`",
-            )
-        })?)),
+        Ok(bytes) => {
+            let journal: Journal = serde_json::from_slice(&bytes)
+                .map_err(|err| unusable(format!("is unreadable: {err}")))?;
+            // Its paths are written to: only the repository's own files may be.
+            if let Some((file, _)) = journal.files.iter().find(|(file, _)| !is_own_file(file)) {
+                return Err(unusable(format!(
+                    "names `{file}`, which is not a file baseline writes"
+                )));
+            }
+            if !journal.branch.starts_with("refs/heads/") {
+                return Err(unusable(format!(
+                    "names `{}`, which is not a branch",
+                    journal.branch
+                )));
+            }
+            Ok(Some(journal))
+        }
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(err) => Err(io_at(&path)(err)),
     }
+}
+
+/// Whether `path` is a file baseline writes: a record, or an artefact's
+/// working content (`artefacts/ID/FILE`), named without `..` or absolute parts.
+fn is_own_file(path: &str) -> bool {
+    let plain = path
+        .split('/')
+        .all(|part| !part.is_empty() && part != "." && part != ".." && !part.contains('\\'));
+    let parts: Vec<&str> = path.split('/').collect();
+    plain
+        && (Record::is_record_place(path)
+            || matches!(parts.as_slice(), [crate::model::paths::ARTEFACTS, _, _]))
 }
 
 pub fn write(repo: &Repo, journal: &Journal) -> Result<()> {
