@@ -39,6 +39,7 @@ pub struct Finding {
 /// | `tag-not-on-commit` | tag | a baseline's tag points at a tree, a blob or another tag, not at a commit |
 /// | `baseline-unrecorded` | tag | no commit in history added the baseline's record |
 /// | `stray-tag` | tag | a baseline tag whose version record is missing or not a baseline |
+/// | `object-replaced` | history | a `git replace` ref makes git show other content than the object recorded (baseline reads the recorded one) |
 /// | `dangling-reference` | reference | a record names an artefact, change or decision that does not exist |
 /// | `lifecycle-broken` | lifecycle | a change's or action's history breaks its lifecycle |
 /// | `leftover-journal` | leftover | an interrupted command left its journal (repairable) |
@@ -100,6 +101,9 @@ pub enum FindingKind {
         points_at: String,
     },
     BaselineUnrecorded,
+    ObjectReplaced {
+        by: String,
+    },
     StrayTag {
         record: String,
     },
@@ -150,6 +154,7 @@ impl FindingKind {
             TagMoved { .. } => "tag-moved",
             TagNotOnCommit { .. } => "tag-not-on-commit",
             BaselineUnrecorded => "baseline-unrecorded",
+            ObjectReplaced { .. } => "object-replaced",
             StrayTag { .. } => "stray-tag",
             DanglingReference(_) => "dangling-reference",
             LifecycleBroken { .. } => "lifecycle-broken",
@@ -163,7 +168,11 @@ impl FindingKind {
     pub fn check(&self) -> &'static str {
         use FindingKind::*;
         match self {
-            RecordDeleted | RecordEdited | RecordEditedInMerge | HistoryRewritten => "history",
+            RecordDeleted
+            | RecordEdited
+            | RecordEditedInMerge
+            | HistoryRewritten
+            | ObjectReplaced { .. } => "history",
             VersionOrder { .. } => "order",
             ConfigUnreadable { .. }
             | VersionsUnreadable { .. }
@@ -248,6 +257,9 @@ impl FindingKind {
                 "the tag points at the {kind} {points_at}, not at the commit that recorded the baseline: it was made again by hand"
             ),
             BaselineUnrecorded => "no commit in history added this baseline's record".into(),
+            ObjectReplaced { by } => format!(
+                "`git replace` makes git show {by} in place of this object: git and baseline read different records"
+            ),
             StrayTag { record } => format!(
                 "the tag names a baseline, but {record} is not a baselined version record"
             ),

@@ -121,11 +121,31 @@ pub fn verify(repo: &Repo, range: Option<&str>, progress: &dyn Fn(usize, usize))
     // commits: a pre-receive hook has neither.
     if !only_added {
         tags::check_stray_tags(&mut audit, &snapshot)?;
+        check_replacements(&mut audit)?;
         if !repo.is_bare() {
             leftovers::check_leftovers(&mut audit)?;
         }
     }
     Ok(audit.report)
+}
+
+/// `git replace` refs: git would show other content in place of a recorded
+/// object than the one baseline reads and checks (libgit2 ignores them).
+fn check_replacements(audit: &mut Audit<'_>) -> Result<()> {
+    let replaced: Vec<(String, String)> = audit
+        .repo
+        .git()
+        .references_glob("refs/replace/*")?
+        .flatten()
+        .filter_map(|r| {
+            let name = r.name().ok()?.strip_prefix("refs/replace/")?.to_string();
+            Some((name, r.target()?.to_string()))
+        })
+        .collect();
+    for (object, by) in replaced {
+        audit.find(FindingKind::ObjectReplaced { by }, object, None);
+    }
+    Ok(())
 }
 
 /// Each artefact's content file name, so the walk can note what content each

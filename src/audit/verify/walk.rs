@@ -371,4 +371,21 @@ mod tests {
         design.git(&["merge", "-q", "other", "-m", "merge"]);
         assert_eq!(design.findings(), Vec::<String>::new());
     }
+
+    #[test]
+    fn a_git_replace_of_a_record_is_found() {
+        let design = Design::with_baseline();
+        let blob = design.git(&["rev-parse", "HEAD:decisions/DEC1.toml"]);
+        let forged = design
+            .read("decisions/DEC1.toml")
+            .replace("Approved.", "Rejected.");
+        design.write("forged.toml", &forged);
+        let by = design.git(&["hash-object", "-w", "forged.toml"]);
+        std::fs::remove_file(design.path().join("forged.toml")).unwrap();
+        design.git(&["replace", blob.trim(), by.trim()]);
+        assert_eq!(
+            design.findings(),
+            [format!("object-replaced {}", blob.trim())]
+        );
+    }
 }
