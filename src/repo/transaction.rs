@@ -27,9 +27,10 @@ impl Repo {
     /// and so cannot update: a commit made with it left stale would drop the
     /// new records from the user's next plain `git commit`.
     fn check_index_writable(&self) -> Result<()> {
-        let readable = self.git.index().and_then(|mut index| index.read(true));
+        // A copy of its own: the repository's cached index is read once the lock is held.
+        let readable = git2::Index::open(&self.git.path().join("index"));
         match readable {
-            Ok(()) => Ok(()),
+            Ok(_) => Ok(()),
             Err(err) => Err(Error::refused(
                 format!(
                     "git's index in this clone is in a form baseline cannot update ({})",
