@@ -480,3 +480,29 @@ fn decision_and_change_registers() {
     let json = design.json(&["change", "list"]);
     assert_eq!(json.as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn trace_believes_only_the_commit_that_recorded_the_version() {
+    let design = Design::with_artefacts();
+    design.decision("DEC1", "2023-07-01", "approved", &["DOC"]);
+    design.ok(&[
+        "approve",
+        "DOC",
+        "--decision",
+        "DEC1",
+        "--date",
+        "2023-07-01",
+    ]);
+    let recorded = design.git(&["rev-parse", "DOC/v1.0^{commit}"]);
+    // A later commit whose trailers claim it recorded DOC 1.0 (it records nothing).
+    design.git(&[
+        "commit",
+        "-q",
+        "--allow-empty",
+        "-m",
+        "Baseline DOC 1.0\n\nBaseline-Command: approve\nBaseline-Artefact: DOC\nBaseline-Version: 1.0\nBaseline-Status: baselined\nBaseline-Decision: DEC-FORGED",
+    ]);
+    let trace = design.json(&["trace", "DOC@1.0"]);
+    assert_eq!(trace["commit"], recorded.trim(), "{trace}");
+    assert_eq!(trace["tag"]["matches"], true, "{trace}");
+}

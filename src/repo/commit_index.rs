@@ -95,8 +95,10 @@ impl CommitIndex {
         self.lines.lines().filter_map(Entry::parse)
     }
 
-    /// The commit that recorded a version; falls back to reading history for a
-    /// version recorded without baseline's trailers.
+    /// The commit that recorded a version: the one that added its record, as
+    /// verify holds. A commit whose trailers claim the version is believed only
+    /// where it did add the record (trailers are text anyone can write); else
+    /// history is read.
     pub fn commit_of(
         &self,
         repo: &Repo,
@@ -104,18 +106,21 @@ impl CommitIndex {
         version: &VersionNumber,
     ) -> Result<Option<git2::Oid>> {
         let version_text = version.to_string();
-        let found = self
+        let path = paths::version(artefact, version);
+        let claimed: Vec<git2::Oid> = self
             .entries()
-            .rev()
-            .find(|e| e.artefact == artefact && e.version == version_text)
-            .and_then(|e| git2::Oid::from_str(e.commit).ok());
-        if found.is_some() {
-            return Ok(found);
+            .filter(|e| e.artefact == artefact && e.version == version_text)
+            .filter_map(|e| git2::Oid::from_str(e.commit).ok())
+            .collect();
+        for commit in claimed {
+            if added(repo, commit, &path)? {
+                return Ok(Some(commit));
+            }
         }
         let Some(head) = self.head else {
             return Ok(None);
         };
-        first_commit_with(repo, head, &paths::version(artefact, version))
+        first_commit_with(repo, head, &path)
     }
 
     /// Every (artefact, version) whose commit says it cites `id` as a decision or change.
@@ -159,6 +164,25 @@ fn index_line(commit: git2::Oid, message: &str) -> Option<String> {
 }
 
 /// Follows first parents back from `head` to the commit that added `path`.
+/// Whether `commit` added the file at `path`: it has it, and no parent had it.
+fn added(repo: &Repo, commit: git2::Oid, path: &str) -> Result<bool> {
+    let has = |commit: &git2::Commit<'_>| -> Result<bool> {
+        Ok(commit.tree()?.get_path(Path::new(path)).is_ok())
+    };
+    let Ok(commit) = repo.git.find_commit(commit) else {
+        return Ok(false);
+    };
+    if !has(&commit)? {
+        return Ok(false);
+    }
+    for parent in commit.parents() {
+        if has(&parent)? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
 fn first_commit_with(repo: &Repo, head: git2::Oid, path: &str) -> Result<Option<git2::Oid>> {
     let has = |commit: &git2::Commit<'_>| -> Result<bool> {
         Ok(commit.tree()?.get_path(Path::new(path)).is_ok())
