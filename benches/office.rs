@@ -2,7 +2,8 @@
 //! `baseline redline` of two large workbooks and two large Word documents,
 //! against the time to read both versions alone and against what people do
 //! today, on the same inputs, in the same run, interleaved (median of
-//! `BENCH_RUNS` runs each, 5 unless told).
+//! `BENCH_RUNS` runs each, 5 unless told, twice as many and one more for the
+//! documents).
 //!
 //! - Workbooks: two .xlsx of 200,000 rows (~20 MB each, written by
 //!   rust_xlsxwriter in constant-memory mode, so strings are inline), the
@@ -151,7 +152,8 @@ fn main() {
             }),
         ),
     ];
-    let document_times = interleaved_medians(&mut document_commands, runs);
+    // The documents' commands take milliseconds (pandoc seconds): more runs.
+    let document_times = interleaved_medians(&mut document_commands, 2 * runs + 1);
     report(
         "Word documents, ~300 pages",
         &document_commands,
@@ -340,7 +342,7 @@ fn workbook_rows(edited: bool) -> Vec<Row> {
                 ["DTN", "DIP"][(rng.next() % 2) as usize].to_string(),
                 ["Yes", "No", "Under review"][(rng.next() % 3) as usize].to_string(),
                 format!("Programme {}", rng.word()),
-                rng.words(14),
+                rng.words(20),
             ],
             quantity: (rng.next() % 10_000) as f64,
             rate: (rng.next() % 1_000) as f64 / 100.0,
@@ -355,7 +357,7 @@ fn workbook_rows(edited: bool) -> Vec<Row> {
         let row = &mut rows[(rng.next() % ROWS as u64) as usize];
         match rng.next() % 3 {
             0 => row.text[0] = rng.words(2),
-            1 => row.text[4] = rng.words(14),
+            1 => row.text[4] = rng.words(20),
             _ => row.quantity += 1.0,
         }
     }
@@ -368,7 +370,7 @@ fn workbook_rows(edited: bool) -> Vec<Row> {
                 "DIP".into(),
                 "Yes".into(),
                 "Programme new".into(),
-                rng.words(14),
+                rng.words(20),
             ],
             quantity: n as f64,
             rate: 1.0,
