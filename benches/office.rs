@@ -5,7 +5,7 @@
 //! `BENCH_RUNS` runs each, 5 unless told, twice as many and one more for the
 //! documents).
 //!
-//! - Workbooks: two .xlsx of 200,000 rows (~20 MB each, written by
+//! - Workbooks: two .xlsx of 200,000 rows (~18 MB each, written by
 //!   rust_xlsxwriter in constant-memory mode, so strings are inline), the
 //!   second with 300 cells changed, 100 rows inserted and 100 removed in the
 //!   middle (the formulas of the 500 rows between move with them, as Excel
@@ -14,8 +14,8 @@
 //!   JSON and for the terminal, and a CSV export of both (values, by calamine
 //!   and the csv crate, inside this process) followed by Python's `daff diff`.
 //! - Word documents: two ~300-page .docx (headings, paragraphs, tables), the
-//!   second with 1 % of paragraphs edited, 10 inserted, 10 removed and table
-//!   cells changed. Timed: reading both as the redline reads them
+//!   second with 1 % of paragraphs edited, 14 inserted, 15 blocks removed and
+//!   table cells changed. Timed: reading both as the redline reads them
 //!   (`baseline::redline::docx::read`), the redline as JSON and for the
 //!   terminal, and `pandoc -t plain` of both followed by
 //!   `git diff --no-index --word-diff`.
@@ -435,8 +435,8 @@ enum Block {
 
 /// FROM's blocks and TO's: per subsection a heading and four paragraphs of about
 /// 100 words, every third one a table of 8 rows; TO with 1 % of paragraphs
-/// given a different word, 10 paragraphs inserted, 10 removed, and a cell
-/// changed in every tenth table.
+/// given a different word, 14 paragraphs inserted, 15 blocks removed, and a
+/// cell changed in every tenth table.
 fn document_blocks() -> (Vec<Block>, Vec<Block>) {
     let mut rng = Lcg(21);
     let mut old = Vec::new();
