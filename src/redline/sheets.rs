@@ -5,6 +5,8 @@
 //! by their first cell; columns paired by their header; and each paired row's
 //! changed cells, values and formulas, old and new.
 
+use std::collections::VecDeque;
+
 use hashbrown::HashMap;
 use imara_diff::{Algorithm, Diff, InternedInput};
 
@@ -336,16 +338,29 @@ fn by_content(old: &Sheet, new: &Sheet) -> RowPairs {
 
 fn pair_by_first_cell(old: &Sheet, new: &Sheet, olds: &[usize], news: &[usize]) -> RowPairs {
     let first = |s: &Sheet, r: usize| s.rows[r].first().map(Cell::text).unwrap_or_default();
+    // Where each first cell comes in FROM's stretch, in order, so that a row of
+    // TO finds the next one after the last row paired without scanning the
+    // stretch again (a stretch can be a whole sheet, as when a column is added).
+    let mut places: HashMap<String, VecDeque<usize>> = HashMap::new();
+    for (at, &i) in olds.iter().enumerate() {
+        let cell = first(old, i);
+        if !cell.is_empty() {
+            places.entry(cell).or_default().push_back(at);
+        }
+    }
     let mut pairs = Vec::new();
     let mut next = 0;
     for &j in news {
-        let found = olds[next..]
-            .iter()
-            .position(|&i| !first(old, i).is_empty() && first(old, i) == first(new, j));
-        if let Some(offset) = found {
-            pairs.extend(olds[next..next + offset].iter().map(|&i| (Some(i), None)));
-            pairs.push((Some(olds[next + offset]), Some(j)));
-            next += offset + 1;
+        let found = places.get_mut(&first(new, j)).and_then(|at| {
+            while at.front().is_some_and(|&a| a < next) {
+                at.pop_front();
+            }
+            at.front().copied()
+        });
+        if let Some(at) = found {
+            pairs.extend(olds[next..at].iter().map(|&i| (Some(i), None)));
+            pairs.push((Some(olds[at]), Some(j)));
+            next = at + 1;
         } else {
             pairs.push((None, Some(j)));
         }
