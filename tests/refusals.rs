@@ -157,11 +157,18 @@ fn change_control_can_be_switched_off_by_policy() {
         "--date",
         "2023-07-01",
     ]);
-    let config = design
-        .read("baseline.toml")
-        .replace("change_control = true", "change_control = false");
-    design.write("baseline.toml", &config);
-    design.git(&["commit", "-qam", "Programme policy: no change control"]);
+    // A recorded policy change: its own commit, citing the decision.
+    design.ok(&[
+        "policy",
+        "set",
+        "change_control",
+        "false",
+        "--decision",
+        "DEC1",
+        "--date",
+        "2023-07-01",
+    ]);
+    assert!(design.read("baseline.toml").contains("change_control = false"));
     design.write("artefacts/DOC/doc.md", "revised\n");
     design.ok(&["draft", "DOC", "--date", "2023-07-02"]);
     design.ok(&[

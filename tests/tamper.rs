@@ -658,3 +658,114 @@ fn a_shallow_clone_verifies_what_it_has_and_refuses_to_repair() {
         "{stderr}"
     );
 }
+
+#[test]
+fn policy_changes_outside_policy_set_are_found_with_the_baselines_made_under_them() {
+    let design = common::Design::new();
+    design.write("in/doc.md", "# Scope\n\nFirst.\n");
+    design.ok(&["add", "DOC", "--title", "A document", "in/doc.md"]);
+    design.ok(&["draft", "DOC", "--date", "2023-06-01"]);
+    design.decision("DEC1", "2023-06-02", "approved", &["DOC"]);
+    design.ok(&[
+        "approve",
+        "DOC",
+        "--decision",
+        "DEC1",
+        "--date",
+        "2023-06-02",
+    ]);
+    // A recorded change is clean.
+    design.decision("DEC2", "2023-06-03", "approved", &[]);
+    let out = design.ok(&[
+        "policy",
+        "set",
+        "ids.change",
+        "(CR|DIN|RFC)[0-9]+",
+        "--decision",
+        "DEC2",
+        "--date",
+        "2023-06-03",
+    ]);
+    assert_eq!(
+        out,
+        "Set ids.change to (CR|DIN|RFC)[0-9]+ under DEC2 on 2023-06-03\n"
+    );
+    let (code, report) = verify(design.path());
+    assert_eq!(code, 0, "{report}");
+    let shown = design.json(&["policy", "show"]);
+    assert_eq!(shown[3]["key"], "ids.change");
+    assert_eq!(shown[3]["changed"]["decision"], "DEC2");
+
+    // Change control switched off by a plain commit, a baseline made without a
+    // change request, and the switch put back.
+    edit(
+        design.path(),
+        "baseline.toml",
+        "change_control = true",
+        "change_control = false",
+    );
+    design.git(&["commit", "-qam", "Pilot: no change control"]);
+    design.write("artefacts/DOC/doc.md", "# Scope\n\nSecond.\n");
+    design.ok(&["draft", "DOC", "--date", "2023-06-10"]);
+    design.decision("DEC3", "2023-06-11", "approved", &["DOC"]);
+    design.ok(&[
+        "approve",
+        "DOC",
+        "--decision",
+        "DEC3",
+        "--date",
+        "2023-06-11",
+    ]);
+    edit(
+        design.path(),
+        "baseline.toml",
+        "change_control = false",
+        "change_control = true",
+    );
+    design.git(&["commit", "-qam", "Back to normal"]);
+
+    let (code, report) = verify(design.path());
+    assert_eq!(code, 1, "{report}");
+    let codes: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}",
+                f["code"].as_str().unwrap(),
+                f["record"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "policy-unrecorded baseline.toml",
+            "policy-unrecorded baseline.toml",
+            "policy-edited-baseline artefacts/DOC/versions/2.0.toml"
+        ],
+        "{report}"
+    );
+    let message = report["findings"][2]["message"].as_str().unwrap();
+    assert!(message.contains("change_control = false"), "{message}");
+
+    // policy set refuses a decision that could not make the change.
+    design.decision("DEC4", "2023-06-20", "rejected", &[]);
+    let stderr = design.refused(&[
+        "policy",
+        "set",
+        "change_control",
+        "false",
+        "--decision",
+        "DEC4",
+        "--date",
+        "2023-06-21",
+    ]);
+    assert!(
+        stderr.contains(
+            "decision DEC4 (rejected on 2023-06-20) cannot change the policy on 2023-06-21"
+        ),
+        "{stderr}"
+    );
+}

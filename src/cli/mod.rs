@@ -14,6 +14,7 @@ mod list;
 mod log;
 mod meeting;
 mod output;
+mod policy;
 mod redline;
 mod show;
 mod status;
@@ -85,6 +86,8 @@ pub enum Command {
     Meeting(meeting::Command),
     #[command(subcommand)]
     Action(action::Command),
+    #[command(subcommand)]
+    Policy(policy::Command),
     #[command(visible_alias = "register")]
     List(list::Args),
     Show(show::Args),
@@ -123,6 +126,7 @@ fn run_command(repo: &Repo, dir: &std::path::Path, command: Command) -> Result<(
         Command::Import(command) => import::run(repo, dir, command),
         Command::Meeting(command) => meeting::run(repo, command),
         Command::Action(command) => action::run(repo, command),
+        Command::Policy(command) => policy::run(repo, command),
         Command::List(args) => list::run(repo, args),
         Command::Show(args) => show::run(repo, args),
         Command::Cat(args) => cat::run(repo, args),

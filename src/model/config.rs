@@ -97,7 +97,40 @@ impl Default for Policy {
     }
 }
 
+/// The settings `baseline policy set` changes, as its KEY names them.
+pub const POLICY_KEYS: [&str; 11] = [
+    "change_control",
+    "ids.artefact",
+    "ids.decision",
+    "ids.change",
+    "ids.meeting",
+    "ids.action",
+    "import.decision",
+    "import.action",
+    "import.change",
+    "import.meeting",
+    "import.footer",
+];
+
 impl Config {
+    /// A policy setting's value as text; none for a key that is not one.
+    pub fn setting(&self, key: &str) -> Option<String> {
+        Some(match key {
+            "change_control" => self.policy.change_control.to_string(),
+            "ids.artefact" => self.ids.artefact.clone(),
+            "ids.decision" => self.ids.decision.clone(),
+            "ids.change" => self.ids.change.clone(),
+            "ids.meeting" => self.ids.meeting.clone(),
+            "ids.action" => self.ids.action.clone(),
+            "import.decision" => self.import.decision.clone(),
+            "import.action" => self.import.action.clone(),
+            "import.change" => self.import.change.clone(),
+            "import.meeting" => self.import.meeting.clone(),
+            "import.footer" => self.import.footer.clone(),
+            _ => return None,
+        })
+    }
+
     pub fn new(programme: String) -> Self {
         Self {
             programme,

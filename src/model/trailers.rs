@@ -22,6 +22,9 @@ pub const DECISION_RECORDED: &str = "Baseline-Decision-Recorded";
 pub const CHANGE_RECORDED: &str = "Baseline-Change-Recorded";
 pub const CHANGE_STEP: &str = "Baseline-Change-Step";
 pub const MEETING_RECORDED: &str = "Baseline-Meeting-Recorded";
+/// The policy setting a `policy set` commit changed, and the date it took effect.
+pub const POLICY: &str = "Baseline-Policy";
+pub const DATE: &str = "Baseline-Date";
 
 /// A commit message: a subject that says what happened, a body, and trailers a
 /// machine can read (`Baseline-Artefact: DES196`).
@@ -94,6 +97,27 @@ impl fmt::Display for CommitMessage {
         }
         Ok(())
     }
+}
+
+/// What a `policy set` commit says it changed: the setting, the decision
+/// that changed it and the date it took effect.
+pub struct PolicySet {
+    pub key: String,
+    pub decision: String,
+    pub date: super::Date,
+}
+
+/// The policy change a commit message records, if it is one (the new value is
+/// in the commit's `baseline.toml`, not in its trailers).
+pub fn policy_set(message: &str) -> Option<PolicySet> {
+    if values(message, COMMAND).first() != Some(&"policy") {
+        return None;
+    }
+    Some(PolicySet {
+        key: values(message, POLICY).first()?.to_string(),
+        decision: values(message, DECISION).first()?.to_string(),
+        date: values(message, DATE).first()?.parse().ok()?,
+    })
 }
 
 /// The values of trailer `key` in a commit message, in order. Trailers are the

@@ -12,6 +12,7 @@ pub mod decision;
 pub mod draft;
 pub mod import;
 pub mod init;
+pub mod policy;
 pub mod redline;
 pub mod show;
 pub mod status;

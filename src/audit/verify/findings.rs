@@ -39,6 +39,8 @@ pub struct Finding {
 /// | `tag-not-on-commit` | tag | a baseline's tag points at a tree, a blob or another tag, not at a commit |
 /// | `baseline-unrecorded` | tag | no commit in history added the baseline's record |
 /// | `stray-tag` | tag | a baseline tag whose version record is missing or not a baseline |
+/// | `policy-unrecorded` | history | baseline.toml was edited by a commit that is not a `policy set` citing an approved decision |
+/// | `policy-edited-baseline` | rule | a baseline was made while such an edit was in force |
 /// | `object-replaced` | history | a `git replace` ref makes git show other content than the object recorded (baseline reads the recorded one) |
 /// | `dangling-reference` | reference | a record names an artefact, change or decision that does not exist |
 /// | `lifecycle-broken` | lifecycle | a change's or action's history breaks its lifecycle |
@@ -104,6 +106,14 @@ pub enum FindingKind {
     ObjectReplaced {
         by: String,
     },
+    PolicyUnrecorded {
+        why: String,
+    },
+    PolicyEditedBaseline {
+        setting: String,
+        value: String,
+        recorded: String,
+    },
     StrayTag {
         record: String,
     },
@@ -155,6 +165,8 @@ impl FindingKind {
             TagNotOnCommit { .. } => "tag-not-on-commit",
             BaselineUnrecorded => "baseline-unrecorded",
             ObjectReplaced { .. } => "object-replaced",
+            PolicyUnrecorded { .. } => "policy-unrecorded",
+            PolicyEditedBaseline { .. } => "policy-edited-baseline",
             StrayTag { .. } => "stray-tag",
             DanglingReference(_) => "dangling-reference",
             LifecycleBroken { .. } => "lifecycle-broken",
@@ -172,7 +184,8 @@ impl FindingKind {
             | RecordEdited
             | RecordEditedInMerge
             | HistoryRewritten
-            | ObjectReplaced { .. } => "history",
+            | ObjectReplaced { .. }
+            | PolicyUnrecorded { .. } => "history",
             VersionOrder { .. } => "order",
             ConfigUnreadable { .. }
             | VersionsUnreadable { .. }
@@ -180,7 +193,7 @@ impl FindingKind {
             | FileNameMismatch
             | WrongArtefact { .. } => "record",
             ContentMismatch { .. } | CommitContentMismatch { .. } => "content",
-            RuleBroken { .. } | BaselineNotDraft { .. } => "rule",
+            RuleBroken { .. } | BaselineNotDraft { .. } | PolicyEditedBaseline { .. } => "rule",
             TagMissing { .. }
             | TagNotAnnotated
             | TagMessageMismatch
@@ -257,6 +270,16 @@ impl FindingKind {
                 "the tag points at the {kind} {points_at}, not at the commit that recorded the baseline: it was made again by hand"
             ),
             BaselineUnrecorded => "no commit in history added this baseline's record".into(),
+            PolicyUnrecorded { why } => format!(
+                "baseline.toml was changed outside `baseline policy set`: {why}"
+            ),
+            PolicyEditedBaseline {
+                setting,
+                value,
+                recorded,
+            } => format!(
+                "made while baseline.toml had {setting} = {value} by an unrecorded edit (the recorded policy says {recorded})"
+            ),
             ObjectReplaced { by } => format!(
                 "`git replace` makes git show {by} in place of this object: git and baseline read different records"
             ),

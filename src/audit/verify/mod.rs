@@ -11,6 +11,7 @@
 
 mod findings;
 mod leftovers;
+mod policy;
 mod references;
 mod repair;
 mod tags;
@@ -56,6 +57,8 @@ struct Audit<'r> {
     added: HashMap<String, (git2::Oid, git2::Oid)>,
     /// Records that gained steps in the commits walked.
     grown: HashSet<String>,
+    /// Commits that edited baseline.toml, oldest first.
+    config_edits: Vec<git2::Oid>,
     /// In a shallow clone, records already there where its history begins:
     /// the commits that recorded them are not here to check against.
     before_history: HashSet<String>,
@@ -104,6 +107,7 @@ pub fn verify(repo: &Repo, range: Option<&str>, progress: &dyn Fn(usize, usize))
         added: HashMap::new(),
         grown: HashSet::new(),
         before_history: HashSet::new(),
+        config_edits: Vec::new(),
         order: BTreeMap::new(),
         content_files: content_files(&snapshot)?,
         content_at: HashMap::new(),
@@ -113,6 +117,7 @@ pub fn verify(repo: &Repo, range: Option<&str>, progress: &dyn Fn(usize, usize))
     if let Some((Some(old), _)) = range_ids {
         versions::seed_order(&mut audit, &Snapshot::at_commit(repo, old)?)?;
     }
+    policy::check_policy(&mut audit, &snapshot)?;
     versions::check_order(&mut audit);
     versions::check_versions(&mut audit, &snapshot, only_added)?;
     references::check_references(&mut audit, &snapshot, only_added)?;

@@ -121,9 +121,11 @@ fn record_change(audit: &mut Audit<'_>, delta: &Delta, commit: git2::Oid) -> Res
                 audit.find(FindingKind::HistoryRewritten, path, Some(commit));
             }
         }
-        // The policy file is changed by `policy set`; each baseline is checked
-        // against the policy in force when it was recorded.
-        (Change::Modified, ..) if path == crate::model::paths::CONFIG => {}
+        // The policy file is changed by `policy set` (checked in `policy`); each
+        // baseline is checked against the policy in force when it was recorded.
+        (Change::Modified, ..) if path == crate::model::paths::CONFIG => {
+            audit.config_edits.push(commit);
+        }
         _ => audit.find(FindingKind::RecordEdited, path, Some(commit)),
     }
     Ok(())
