@@ -168,7 +168,11 @@ fn change_control_can_be_switched_off_by_policy() {
         "--date",
         "2023-07-01",
     ]);
-    assert!(design.read("baseline.toml").contains("change_control = false"));
+    assert!(
+        design
+            .read("baseline.toml")
+            .contains("change_control = false")
+    );
     design.write("artefacts/DOC/doc.md", "revised\n");
     design.ok(&["draft", "DOC", "--date", "2023-07-02"]);
     design.ok(&[

@@ -42,6 +42,8 @@ pub struct Finding {
 /// | `policy-unrecorded` | history | baseline.toml was edited by a commit that is not a `policy set` citing an approved decision |
 /// | `policy-edited-baseline` | rule | a baseline was made while such an edit was in force |
 /// | `object-replaced` | history | a `git replace` ref makes git show other content than the object recorded (baseline reads the recorded one) |
+/// | `text-bidi` | record | a record's text holds a bidirectional override, which makes it read in another order than it is stored |
+/// | `date-out-of-range` | record | a record's date is before 1900 or after 2200 |
 /// | `dangling-reference` | reference | a record names an artefact, change or decision that does not exist |
 /// | `lifecycle-broken` | lifecycle | a change's or action's history breaks its lifecycle |
 /// | `leftover-journal` | leftover | an interrupted command left its journal (repairable) |
@@ -109,6 +111,13 @@ pub enum FindingKind {
     PolicyUnrecorded {
         why: String,
     },
+    TextBidi {
+        field: String,
+    },
+    DateOutOfRange {
+        field: String,
+        date: String,
+    },
     PolicyEditedBaseline {
         setting: String,
         value: String,
@@ -166,6 +175,8 @@ impl FindingKind {
             BaselineUnrecorded => "baseline-unrecorded",
             ObjectReplaced { .. } => "object-replaced",
             PolicyUnrecorded { .. } => "policy-unrecorded",
+            TextBidi { .. } => "text-bidi",
+            DateOutOfRange { .. } => "date-out-of-range",
             PolicyEditedBaseline { .. } => "policy-edited-baseline",
             StrayTag { .. } => "stray-tag",
             DanglingReference(_) => "dangling-reference",
@@ -191,7 +202,9 @@ impl FindingKind {
             | VersionsUnreadable { .. }
             | RecordUnparsable { .. }
             | FileNameMismatch
-            | WrongArtefact { .. } => "record",
+            | WrongArtefact { .. }
+            | TextBidi { .. }
+            | DateOutOfRange { .. } => "record",
             ContentMismatch { .. } | CommitContentMismatch { .. } => "content",
             RuleBroken { .. } | BaselineNotDraft { .. } | PolicyEditedBaseline { .. } => "rule",
             TagMissing { .. }
@@ -270,6 +283,12 @@ impl FindingKind {
                 "the tag points at the {kind} {points_at}, not at the commit that recorded the baseline: it was made again by hand"
             ),
             BaselineUnrecorded => "no commit in history added this baseline's record".into(),
+            TextBidi { field } => format!(
+                "its {field} holds a bidirectional override (U+202A–U+202E, U+2066–U+2069): it reads in another order than it is stored"
+            ),
+            DateOutOfRange { field, date } => format!(
+                "its {field} {date} is outside the dates a record may carry (1900-01-01 to 2200-12-31)"
+            ),
             PolicyUnrecorded { why } => format!(
                 "baseline.toml was changed outside `baseline policy set`: {why}"
             ),

@@ -122,6 +122,7 @@ pub fn verify(repo: &Repo, range: Option<&str>, progress: &dyn Fn(usize, usize))
     versions::check_versions(&mut audit, &snapshot, only_added)?;
     references::check_references(&mut audit, &snapshot, only_added)?;
     references::check_lifecycles(&mut audit, &snapshot, only_added)?;
+    references::check_text(&mut audit, &snapshot)?;
     // Tags and the working tree belong to the repository, not to a range of
     // commits: a pre-receive hook has neither.
     if !only_added {

@@ -172,6 +172,80 @@ fn approved_exclusive_by(changes: &[Change], change: &Change, id: &str) -> bool 
     })
 }
 
+/// The text and dates of every record the walk saw added or grown, as they are
+/// now: no bidirectional override hides in a text, no date is out of range
+/// (the command line refuses both; a record committed by hand may hold them).
+pub(super) fn check_text(audit: &mut Audit<'_>, snapshot: &Snapshot<'_>) -> Result<()> {
+    let mut paths: Vec<String> = audit
+        .added
+        .keys()
+        .chain(audit.grown.iter())
+        .filter(|p| paths::Record::is_record_place(p))
+        .cloned()
+        .collect();
+    paths.sort();
+    paths.dedup();
+    for path in paths {
+        let Some(blob) = snapshot.blob_id(&path)? else {
+            continue;
+        };
+        let bytes = snapshot.blob(blob)?;
+        let Some(table) = std::str::from_utf8(&bytes)
+            .ok()
+            .and_then(|text| text.parse::<toml::Table>().ok())
+        else {
+            continue;
+        };
+        let mut found = Vec::new();
+        scan("", &toml::Value::Table(table), &mut found);
+        for kind in found {
+            audit.find(kind, path.clone(), None);
+        }
+    }
+    Ok(())
+}
+
+/// What is wrong with a record's values, each named by its field.
+fn scan(field: &str, value: &toml::Value, found: &mut Vec<FindingKind>) {
+    match value {
+        toml::Value::String(text) => {
+            if text.chars().any(crate::model::is_bidi_control) {
+                found.push(FindingKind::TextBidi {
+                    field: field.to_string(),
+                });
+            }
+            let looks_like_date = text.len() >= 10 && text.as_bytes()[4] == b'-';
+            if let Some(date) = text
+                .get(..10)
+                .filter(|_| looks_like_date)
+                .and_then(|d| d.parse::<crate::model::Date>().ok())
+                .filter(|d| !crate::model::date::in_range(*d))
+            {
+                found.push(FindingKind::DateOutOfRange {
+                    field: field.to_string(),
+                    date: date.to_string(),
+                });
+            }
+        }
+        toml::Value::Array(items) => {
+            for (n, item) in items.iter().enumerate() {
+                scan(&format!("{field}[{n}]"), item, found);
+            }
+        }
+        toml::Value::Table(table) => {
+            for (key, item) in table {
+                let name = if field.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{field}.{key}")
+                };
+                scan(&name, item, found);
+            }
+        }
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testing::Design;
@@ -243,5 +317,24 @@ mod tests {
         let design = Design::with_draft();
         design.commit_by_hand("decisions/DEC2.toml", "id = \"DEC2\"\ndate = [not toml\n");
         assert_eq!(design.findings(), ["record-unparsable decisions/DEC2.toml"]);
+    }
+
+    #[test]
+    fn hidden_text_and_impossible_dates_in_records_committed_by_hand_are_found() {
+        let design = Design::with_baseline();
+        design.commit_by_hand(
+            "decisions/DEC9.toml",
+            "id = \"DEC9\"\ndate = \"1823-06-05\"\noutcome = \"noted\"\ntext = \"Noted \\u202Eexe.txt\"\n\
+             recorded_by = \"Test Designer <designer@example.org>\"\nrecorded_at = \"2023-06-05T00:00:00Z\"\n",
+        );
+        let findings = design.findings();
+        assert!(
+            findings.contains(&"text-bidi decisions/DEC9.toml".to_string()),
+            "{findings:?}"
+        );
+        assert!(
+            findings.contains(&"date-out-of-range decisions/DEC9.toml".to_string()),
+            "{findings:?}"
+        );
     }
 }
