@@ -98,3 +98,23 @@ fn a_working_file_that_is_a_fifo_is_refused_not_waited_on() {
     let stderr = design.refused(&["draft", "DOC"]);
     assert!(stderr.contains("artefacts/DOC/doc.md in the design repository is a special file (a FIFO, socket or device)"), "{stderr}");
 }
+
+#[test]
+fn an_artefact_record_pointing_its_file_outside_is_refused() {
+    let (design, _outside) = design_and_secret();
+    let record = design.read("artefacts/DOC/artefact.toml");
+    design.write(
+        "artefacts/DOC/artefact.toml",
+        &record.replace("file = \"doc.md\"", "file = \"../../../secret.md\""),
+    );
+    design.git(&["commit", "-qam", "point the working file elsewhere"]);
+    for args in [&["draft", "DOC"][..], &["cat", "DOC@working"]] {
+        let output = design.run(args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("artefacts/DOC/artefact.toml is not a record baseline wrote: it names artefact \"DOC\" and file \"../../../secret.md\""),
+            "{args:?}: {stderr}"
+        );
+    }
+}

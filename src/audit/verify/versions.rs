@@ -214,16 +214,18 @@ fn check_rules(
     earlier: &[VersionRecord],
     policy: &Policy,
 ) -> Result<()> {
-    let decisions = record
+    // A cited record that does not parse is reported where the records are
+    // read (record-unparsable); here it counts as missing, and the audit goes on.
+    let decisions: Vec<_> = record
         .decisions
         .iter()
-        .map(|id| Ok((id.clone(), snapshot.decision(id)?)))
-        .collect::<Result<Vec<_>>>()?;
-    let changes = record
+        .map(|id| (id.clone(), snapshot.decision(id).ok().flatten()))
+        .collect();
+    let changes: Vec<_> = record
         .changes
         .iter()
-        .map(|id| Ok((id.clone(), snapshot.change(id)?)))
-        .collect::<Result<Vec<_>>>()?;
+        .map(|id| (id.clone(), snapshot.change(id).ok().flatten()))
+        .collect();
     let request = BaselineRequest {
         artefact: &record.artefact,
         versions: earlier,

@@ -390,4 +390,32 @@ mod tests {
             [format!("object-replaced {}", blob.trim())]
         );
     }
+
+    #[test]
+    fn an_artefact_folder_renamed_by_hand_is_found() {
+        let design = Design::with_baseline();
+        design.git(&["mv", "artefacts/DOC", "artefacts/DOC2"]);
+        design.git(&["commit", "-q", "-m", "rename"]);
+        let findings = design.findings();
+        assert!(
+            findings.contains(&"record-deleted artefacts/DOC/versions/1.0.toml".to_string()),
+            "{findings:?}"
+        );
+    }
+
+    #[test]
+    fn a_field_slipped_into_a_decision_is_found() {
+        let design = Design::with_baseline();
+        let text = design.read("decisions/DEC1.toml") + "superseded_by = \"DEC-X\"\n";
+        design.commit_by_hand("decisions/DEC1.toml", &text);
+        let findings = design.findings();
+        assert!(
+            findings.contains(&"record-edited decisions/DEC1.toml".to_string()),
+            "{findings:?}"
+        );
+        assert!(
+            findings.contains(&"record-unparsable decisions/DEC1.toml".to_string()),
+            "{findings:?}"
+        );
+    }
 }
