@@ -148,9 +148,6 @@ fn sample(path: &str) -> Vec<u8> {
 
 #[test]
 fn the_word_and_excel_artefacts_are_recorded_and_redlined() {
-    use baseline::redline::docx;
-    use baseline::redline::tracked::review::{Resolve, resolve};
-
     let (_dir, repo, printed) = common::example();
     let cat = |reference: &str| {
         let out = common::baseline_in(&repo)
@@ -220,16 +217,8 @@ fn the_word_and_excel_artefacts_are_recorded_and_redlined() {
         .expect("run.sh writes the Word redline");
     assert!(path.ends_with("/DIP-ICC v1.1 redline.docx"), "{path}");
     let red = std::fs::read(path).unwrap();
-    let text = |bytes: &[u8]| docx::read(bytes).expect("a readable Word document").text;
     let (old, new) = (cat("DIP-ICC@1.0"), cat("DIP-ICC@1.1"));
-    assert_eq!(
-        text(&resolve(&red, Resolve::AcceptAll).unwrap()),
-        text(&new)
-    );
-    assert_eq!(
-        text(&resolve(&red, Resolve::RejectAll).unwrap()),
-        text(&old)
-    );
+    common::assert_accepts_to_new_and_rejects_to_old(&red, &old, &new);
     let document = {
         use std::io::Read;
         let mut package = zip::ZipArchive::new(std::io::Cursor::new(&red)).unwrap();

@@ -8,8 +8,6 @@ mod common;
 use std::io::Read;
 use std::path::Path;
 
-use baseline::redline::docx;
-use baseline::redline::tracked::review::{Resolve, resolve};
 use common::Design;
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -19,10 +17,6 @@ fn fixture(name: &str) -> Vec<u8> {
             .join(name),
     )
     .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    docx::read(bytes).expect("a readable Word document").text
 }
 
 fn parts(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
@@ -85,14 +79,7 @@ fn the_word_redline_accepts_to_the_new_version_and_rejects_to_the_old() {
     let red = std::fs::read(design.file("red.docx")).unwrap();
     let (old, new) = (fixture("icc-1.0.docx"), fixture("icc-1.1.docx"));
 
-    assert_eq!(
-        text(&resolve(&red, Resolve::AcceptAll).unwrap()),
-        text(&new)
-    );
-    assert_eq!(
-        text(&resolve(&red, Resolve::RejectAll).unwrap()),
-        text(&old)
-    );
+    common::assert_accepts_to_new_and_rejects_to_old(&red, &old, &new);
 
     // Every part but the text is the new version's own: styles, numbering,
     // fonts, relationships (the hyperlink's target among them).

@@ -361,3 +361,21 @@ pub fn convert_with_libreoffice(soffice: &str, file: &Path, to: &str) -> tempfil
     );
     out
 }
+
+/// A red-lined Word document holds exactly `new` with every change accepted,
+/// and exactly `old` with every change rejected, as the redline reads text.
+pub fn assert_accepts_to_new_and_rejects_to_old(red: &[u8], old: &[u8], new: &[u8]) {
+    use baseline::redline::docx;
+    use baseline::redline::tracked::review::{Resolve, resolve};
+    let text = |bytes: &[u8]| docx::read(bytes).expect("a readable Word document").text;
+    assert_eq!(
+        text(&resolve(red, Resolve::AcceptAll).unwrap()),
+        text(new),
+        "accept all"
+    );
+    assert_eq!(
+        text(&resolve(red, Resolve::RejectAll).unwrap()),
+        text(old),
+        "reject all"
+    );
+}
