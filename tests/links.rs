@@ -42,6 +42,7 @@ fn a_working_file_that_is_a_link_is_neither_read_nor_recorded() {
     for args in [
         &["cat", "DOC@working"][..],
         &["redline", "DOC", "0.1", "working"],
+        &["redline", "DOC"],
     ] {
         let output = design.run(args);
         let stderr = String::from_utf8_lossy(&output.stderr);

@@ -201,6 +201,12 @@ fn default_to(
     artefact: &Artefact,
     versions: &[VersionRecord],
 ) -> Result<Resolved> {
+    // A working file that is a link is refused, not passed over for the latest
+    // version as a missing one is.
+    crate::repo::files::refuse_links(
+        snapshot.repo().root(),
+        &crate::model::paths::content(&artefact.id, &artefact.file),
+    )?;
     let working = resolve_among(snapshot, artefact, versions, &VersionSelector::Working);
     match (versions.last(), working) {
         (Some(latest), Ok(working)) => {
