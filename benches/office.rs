@@ -36,6 +36,9 @@ use std::time::{Duration, Instant};
 use calamine::{Reader, Xlsx};
 use rust_xlsxwriter::{Formula, Workbook};
 
+mod common;
+use common::run;
+
 const ROWS: usize = 200_000;
 /// Subsections of a document (a heading and four paragraphs, a table in every
 /// third): 405 make the 300 pages LibreOffice lays out (`soffice --convert-to pdf`).
@@ -217,21 +220,6 @@ fn export_csv(workbook: &Path, csv_path: &Path) {
             .expect("write a row");
     }
     out.flush().expect("write the CSV");
-}
-
-fn run(bin: &Path, repo: &Path, args: &[&str]) {
-    let output = Command::new(bin)
-        .args(args)
-        .current_dir(repo)
-        .env("GIT_AUTHOR_NAME", "Bench")
-        .env("GIT_AUTHOR_EMAIL", "bench@example.invalid")
-        .output()
-        .expect("run baseline");
-    assert!(
-        output.status.success(),
-        "baseline {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
 }
 
 fn run_quiet(bin: &Path, repo: &Path, args: &[&str]) {

@@ -15,6 +15,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+mod common;
+use common::run;
+
 const RUNS: usize = 41;
 const LINES: usize = 100_000;
 const ROWS: usize = 20_000;
@@ -189,21 +192,6 @@ fn huge(bin: &Path, repo: &Path, dir: &Path) {
             }
         );
     }
-}
-
-fn run(bin: &Path, repo: &Path, args: &[&str]) {
-    let output = Command::new(bin)
-        .args(args)
-        .current_dir(repo)
-        .env("GIT_AUTHOR_NAME", "Bench")
-        .env("GIT_AUTHOR_EMAIL", "bench@example.invalid")
-        .output()
-        .expect("run baseline");
-    assert!(
-        output.status.success(),
-        "baseline {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
 }
 
 fn run_quiet(bin: &Path, repo: &Path, args: &[&str]) {

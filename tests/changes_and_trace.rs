@@ -485,14 +485,7 @@ fn decision_and_change_registers() {
 fn trace_believes_only_the_commit_that_recorded_the_version() {
     let design = Design::with_artefacts();
     design.decision("DEC1", "2023-07-01", "approved", &["DOC"]);
-    design.ok(&[
-        "approve",
-        "DOC",
-        "--decision",
-        "DEC1",
-        "--date",
-        "2023-07-01",
-    ]);
+    design.approve("DOC", "DEC1", "2023-07-01");
     let recorded = design.git(&["rev-parse", "DOC/v1.0^{commit}"]);
     // A later commit whose trailers claim it recorded DOC 1.0 (it records nothing).
     design.git(&[

@@ -666,14 +666,7 @@ fn policy_changes_outside_policy_set_are_found_with_the_baselines_made_under_the
     design.ok(&["add", "DOC", "--title", "A document", "in/doc.md"]);
     design.ok(&["draft", "DOC", "--date", "2023-06-01"]);
     design.decision("DEC1", "2023-06-02", "approved", &["DOC"]);
-    design.ok(&[
-        "approve",
-        "DOC",
-        "--decision",
-        "DEC1",
-        "--date",
-        "2023-06-02",
-    ]);
+    design.approve("DOC", "DEC1", "2023-06-02");
     // A recorded change is clean.
     design.decision("DEC2", "2023-06-03", "approved", &[]);
     let out = design.ok(&[
@@ -708,14 +701,7 @@ fn policy_changes_outside_policy_set_are_found_with_the_baselines_made_under_the
     design.write("artefacts/DOC/doc.md", "# Scope\n\nSecond.\n");
     design.ok(&["draft", "DOC", "--date", "2023-06-10"]);
     design.decision("DEC3", "2023-06-11", "approved", &["DOC"]);
-    design.ok(&[
-        "approve",
-        "DOC",
-        "--decision",
-        "DEC3",
-        "--date",
-        "2023-06-11",
-    ]);
+    design.approve("DOC", "DEC3", "2023-06-11");
     edit(
         design.path(),
         "baseline.toml",

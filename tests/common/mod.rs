@@ -298,6 +298,11 @@ impl Design {
         );
     }
 
+    /// Baselines `artefact` under `decision` on `date`.
+    pub fn approve(&self, artefact: &str, decision: &str, date: &str) -> String {
+        self.ok(&["approve", artefact, "--decision", decision, "--date", date])
+    }
+
     /// Records a decision approving `artefacts` (none: any) on `date`.
     pub fn decision(&self, id: &str, date: &str, outcome: &str, artefacts: &[&str]) {
         let mut args = vec![
