@@ -414,21 +414,18 @@ fn changed_cells(old: &[Cell], new: &[Cell], columns: &Columns) -> Vec<CellChang
     let width = new.len().max(columns.labels.len());
     let mut cells: Vec<CellChange> = (0..width)
         .filter_map(|c| {
-            let label = columns
-                .labels
-                .get(c)
-                .cloned()
-                .unwrap_or_else(|| column_letters(c as u32));
-            let before = columns
-                .old_of_new
-                .get(c)
-                .copied()
-                .flatten()
-                .map(|o| text(old, o))
-                .unwrap_or_default();
+            let old_cell = columns.old_of_new.get(c).copied().flatten();
+            if old_cell.is_some_and(|o| old.get(o) == new.get(c)) {
+                return None;
+            }
+            let before = old_cell.map(|o| text(old, o)).unwrap_or_default();
             let after = text(new, c);
-            (before != after).then_some(CellChange {
-                column: label,
+            (before != after).then(|| CellChange {
+                column: columns
+                    .labels
+                    .get(c)
+                    .cloned()
+                    .unwrap_or_else(|| column_letters(c as u32)),
                 old: before,
                 new: after,
             })

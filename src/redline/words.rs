@@ -25,17 +25,18 @@ pub fn tokens(text: &str) -> Vec<&str> {
     tokens
 }
 
-/// Whether a token counts as a word (for the summary counts).
-pub fn is_word(token: &str) -> bool {
-    token
-        .chars()
-        .next()
-        .is_some_and(|c| Class::of(c) == Class::Word)
-}
-
-/// The number of words in `text`.
+/// The number of words in `text`: the word tokens, counted where each begins.
 pub fn count(text: &str) -> usize {
-    tokens(text).into_iter().filter(|t| is_word(t)).count()
+    let mut words = 0;
+    let mut in_word = false;
+    for c in text.chars() {
+        let word = Class::of(c) == Class::Word;
+        if word && !in_word {
+            words += 1;
+        }
+        in_word = word;
+    }
+    words
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -75,6 +76,11 @@ mod tests {
         #[test]
         fn tokens_join_back_to_the_text(text in "\\PC*") {
             prop_assert_eq!(tokens(&text).concat(), text);
+        }
+
+        #[test]
+        fn count_is_the_number_of_word_tokens(text in "[a-zé0-9_ ,.\n-]{0,60}") {
+            prop_assert_eq!(count(&text), tokens(&text).iter().filter(|t| t.chars().next().is_some_and(|c| Class::of(c) == Class::Word)).count());
         }
     }
 }

@@ -6,7 +6,7 @@
 
 use std::io::{Read, Seek};
 
-use calamine::{Data, Ods, Range, Reader, Xlsx};
+use calamine::{Data, Ods, Range, Reader, Xlsx, XlsxError};
 
 use crate::model::Format;
 
@@ -19,6 +19,33 @@ pub struct Sheet {
     pub rows: Vec<Vec<Cell>>,
 }
 
+impl Sheet {
+    /// A sheet from its non-empty cells and where each is (row, column), in
+    /// any order: rows from the first used row to the last, each starting at
+    /// the first used column.
+    fn from_cells(name: String, cells: Vec<((u32, u32), Cell)>) -> Sheet {
+        let top = cells.iter().map(|((row, _), _)| *row).min().unwrap_or(0);
+        let left = cells.iter().map(|((_, column), _)| *column).min().unwrap_or(0);
+        let mut rows: Vec<Vec<Cell>> = Vec::new();
+        for ((row, column), cell) in cells {
+            let (r, c) = ((row - top) as usize, (column - left) as usize);
+            if rows.len() <= r {
+                rows.resize_with(r + 1, Vec::new);
+            }
+            let row = &mut rows[r];
+            if row.len() <= c {
+                row.resize(c + 1, Cell::EMPTY);
+            }
+            row[c] = cell;
+        }
+        Sheet {
+            name,
+            origin: (top, left),
+            rows,
+        }
+    }
+}
+
 /// A cell: its value as shown, its formula where it has one.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cell {
@@ -27,6 +54,11 @@ pub struct Cell {
 }
 
 impl Cell {
+    const EMPTY: Cell = Cell {
+        value: Data::Empty,
+        formula: None,
+    };
+
     /// The cell as one line of text: its value, and its formula beside it.
     pub fn text(&self) -> String {
         let shown = match &self.value {
@@ -49,7 +81,7 @@ impl Cell {
 pub fn sheets(format: Format, workbook: impl Read + Seek) -> Option<Vec<Sheet>> {
     match format {
         Format::Xlsx | Format::Xlsm => {
-            read_all(calamine::open_workbook_from_rs::<Xlsx<_>, _>(workbook).ok()?)
+            read_xlsx(calamine::open_workbook_from_rs::<Xlsx<_>, _>(workbook).ok()?)
         }
         Format::Ods => read_all(calamine::open_workbook_from_rs::<Ods<_>, _>(workbook).ok()?),
         _ => None,
@@ -71,6 +103,35 @@ pub fn text(sheets: &[Sheet]) -> String {
     let mut text = lines.join("\n");
     text.push('\n');
     text
+}
+
+/// An Excel workbook's sheets, each read in one pass over its cells (values
+/// and formulas together, where `worksheet_formula` would read it again).
+fn read_xlsx<RS: Read + Seek>(mut book: Xlsx<RS>) -> Option<Vec<Sheet>> {
+    let mut sheets = Vec::new();
+    for name in book.sheet_names() {
+        let mut reader = match book.worksheet_cells_reader(&name) {
+            Ok(reader) => reader,
+            // A chart sheet holds no cells.
+            Err(XlsxError::NotAWorksheet(_)) => {
+                sheets.push(Sheet::from_cells(name, Vec::new()));
+                continue;
+            }
+            Err(_) => return None,
+        };
+        let mut cells = Vec::new();
+        while let Some(read) = reader.next_cell_with_formula().ok()? {
+            let cell = Cell {
+                value: Data::from(read.value),
+                formula: read.formula.filter(|f| !f.is_empty()),
+            };
+            if !cell.is_empty() {
+                cells.push((read.pos, cell));
+            }
+        }
+        sheets.push(Sheet::from_cells(name, cells));
+    }
+    Some(sheets)
 }
 
 fn read_all<RS: Read + Seek, R: Reader<RS>>(mut book: R) -> Option<Vec<Sheet>> {
@@ -117,5 +178,44 @@ fn rows(values: &Range<Data>, formulas: &Range<String>) -> Vec<Vec<Cell>> {
 
 /// Text on one line: line breaks inside a cell or name become spaces.
 fn one_line(text: &str) -> String {
-    text.split(['\n', '\r']).collect::<Vec<_>>().join(" ")
+    text.replace(['\n', '\r'], " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_xlsxwriter::{Formula, Workbook};
+
+    /// Cells from B3, a row left empty, a formula with its value: read in one
+    /// pass, laid out from the first used row and column.
+    #[test]
+    fn a_sheet_is_laid_out_from_its_first_used_cell_with_formulas_beside_values() {
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet().set_name("Interfaces").unwrap();
+        sheet.write(2, 1, "Interface ID").unwrap();
+        sheet.write(2, 2, "Count").unwrap();
+        sheet.write(3, 1, "IF-001").unwrap();
+        sheet.write(3, 2, 2).unwrap();
+        sheet.write(5, 3, Formula::new("=C4*2").set_result("4")).unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+
+        let sheets = sheets(Format::Xlsx, std::io::Cursor::new(bytes)).unwrap();
+        assert_eq!(sheets.len(), 1);
+        let sheet = &sheets[0];
+        assert_eq!((sheet.name.as_str(), sheet.origin), ("Interfaces", (2, 1)));
+        let texts: Vec<Vec<String>> = sheet
+            .rows
+            .iter()
+            .map(|row| row.iter().map(Cell::text).collect())
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                vec!["Interface ID", "Count"],
+                vec!["IF-001", "2"],
+                vec![],
+                vec!["", "", "4 (=C4*2)"],
+            ]
+        );
+    }
 }
