@@ -16,6 +16,11 @@ use super::style;
 /// deleted after it was committed and version numbers only increase; that every
 /// cross-reference resolves; and that no half-written work is left. Exits 0 when
 /// clean, 1 with findings.
+///
+/// A clean check of the whole history is remembered under `.git/` (the commit
+/// it reached and the baseline tags it checked), and the next one checks only
+/// the commits since, as `--range` would, with every tag; `--no-cache` checks
+/// everything again.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Check only what the commits OLD..NEW added (for a pre-receive hook or CI).
@@ -24,6 +29,10 @@ pub struct Args {
     /// Complete or roll back half-written work and make missing tags, then check again.
     #[arg(long)]
     pub repair: bool,
+    /// Check the whole history again, not only the commits since the last clean
+    /// verify (as an auditor checking a repository for the first time would).
+    #[arg(long, conflicts_with = "range")]
+    pub no_cache: bool,
     #[command(flatten)]
     pub format: FormatArg,
 }
@@ -36,12 +45,16 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
             bar.set_position(done as u64);
         }
     };
-    let mut report = verify::verify(repo, args.range.as_deref(), &progress)?;
+    let scope = verify::Scope {
+        range: args.range.as_deref(),
+        use_cache: !args.no_cache,
+    };
+    let mut report = verify::verify(repo, scope, &progress)?;
     if args.repair
         && (report.findings.iter().any(|f| f.repairable()) || !report.shallow_from.is_empty())
     {
         let repaired = verify::repair(repo, &report)?;
-        report = verify::verify(repo, args.range.as_deref(), &progress)?;
+        report = verify::verify(repo, scope, &progress)?;
         report.repaired = repaired;
     }
     if let Some(bar) = &bar {
@@ -92,6 +105,14 @@ fn print_report(report: &Report) -> Result<()> {
         "Checked {} commits of {scope}, {} versions, {} baselines",
         report.commits, report.versions, report.baselines
     )?;
+    if let Some(cached) = &report.cached {
+        writeln!(
+            out,
+            "{} history up to commit {} was found clean by an earlier verify and not read again; `baseline verify --no-cache` checks it all.",
+            paint("note:", style::DRAFT),
+            &cached[..cached.len().min(12)]
+        )?;
+    }
     if !report.shallow_from.is_empty() {
         writeln!(
             out,

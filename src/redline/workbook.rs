@@ -25,7 +25,11 @@ impl Sheet {
     /// the first used column.
     fn from_cells(name: String, cells: Vec<((u32, u32), Cell)>) -> Sheet {
         let top = cells.iter().map(|((row, _), _)| *row).min().unwrap_or(0);
-        let left = cells.iter().map(|((_, column), _)| *column).min().unwrap_or(0);
+        let left = cells
+            .iter()
+            .map(|((_, column), _)| *column)
+            .min()
+            .unwrap_or(0);
         let mut rows: Vec<Vec<Cell>> = Vec::new();
         for ((row, column), cell) in cells {
             let (r, c) = ((row - top) as usize, (column - left) as usize);
@@ -196,7 +200,9 @@ mod tests {
         sheet.write(2, 2, "Count").unwrap();
         sheet.write(3, 1, "IF-001").unwrap();
         sheet.write(3, 2, 2).unwrap();
-        sheet.write(5, 3, Formula::new("=C4*2").set_result("4")).unwrap();
+        sheet
+            .write(5, 3, Formula::new("=C4*2").set_result("4"))
+            .unwrap();
         let bytes = book.save_to_buffer().unwrap();
 
         let sheets = sheets(Format::Xlsx, std::io::Cursor::new(bytes)).unwrap();

@@ -9,6 +9,7 @@
 //! `--range OLD..NEW` checks only what those commits added. [`repair`] puts right
 //! what can be put right. Every finding is a [`FindingKind`] with a stable code.
 
+mod cache;
 mod findings;
 mod leftovers;
 mod policy;
@@ -44,6 +45,9 @@ pub struct Report {
     pub shallow_from: Vec<String>,
     pub versions: usize,
     pub baselines: usize,
+    /// Where an earlier verify's cache was used: the commit it had verified.
+    /// The commits up to it were not checked again (`--no-cache` checks them).
+    pub cached: Option<String>,
     pub findings: Vec<Finding>,
     /// What `--repair` did.
     pub repaired: Vec<String>,
@@ -68,6 +72,10 @@ struct Audit<'r> {
     content_files: HashMap<String, String>,
     /// Version record path → the content blob its commit held.
     content_at: HashMap<String, Option<git2::Oid>>,
+    /// Baseline tags found right, for the cache.
+    checked_tags: BTreeMap<String, cache::CheckedTag>,
+    /// A push is checked: its baselines' tags may arrive with it.
+    tags_may_follow: bool,
 }
 
 impl Audit<'_> {
@@ -82,9 +90,19 @@ impl Audit<'_> {
 /// newest commit.
 type Range = (Option<git2::Oid>, git2::Oid);
 
-/// Runs the audit. `range` is `OLD..NEW`; `progress` hears (done, total) commits.
-pub fn verify(repo: &Repo, range: Option<&str>, progress: &dyn Fn(usize, usize)) -> Result<Report> {
-    let range_ids = range.map(|r| parse_range(repo, r)).transpose()?;
+/// What to check.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Scope<'a> {
+    /// `OLD..NEW`: only what those commits added. None: the whole history.
+    pub range: Option<&'a str>,
+    /// For the whole history: start from what an earlier clean verify proved
+    /// (see [`cache`]), checking only what came since.
+    pub use_cache: bool,
+}
+
+/// Runs the audit; `progress` hears (done, total) commits.
+pub fn verify(repo: &Repo, scope: Scope<'_>, progress: &dyn Fn(usize, usize)) -> Result<Report> {
+    let range_ids = scope.range.map(|r| parse_range(repo, r)).transpose()?;
     // A range is checked as of its newest commit (in a pre-receive hook, not yet
     // the branch's tip).
     let snapshot = match range_ids {
@@ -97,11 +115,18 @@ pub fn verify(repo: &Repo, range: Option<&str>, progress: &dyn Fn(usize, usize))
             "run `baseline init` first",
         )
     })?;
+    let whole = scope.range.is_none();
+    let cached = (whole && scope.use_cache)
+        .then(|| cache::usable(repo, head))
+        .flatten();
+    // Since a cached verify, its commit's descendants are checked as a range.
+    let walked = range_ids.or_else(|| Some((Some(cached.as_ref()?.head_id()?), head)));
     let mut audit = Audit {
         repo,
         report: Report {
             head: Some(head.to_string()),
-            range: range.map(str::to_string),
+            range: scope.range.map(str::to_string),
+            cached: cached.as_ref().map(|c| c.head.clone()),
             ..Report::default()
         },
         added: HashMap::new(),
@@ -111,10 +136,12 @@ pub fn verify(repo: &Repo, range: Option<&str>, progress: &dyn Fn(usize, usize))
         order: BTreeMap::new(),
         content_files: content_files(&snapshot)?,
         content_at: HashMap::new(),
+        checked_tags: BTreeMap::new(),
+        tags_may_follow: !whole,
     };
-    walk::walk(&mut audit, range_ids, head, progress)?;
-    let only_added = range_ids.is_some();
-    if let Some((Some(old), _)) = range_ids {
+    walk::walk(&mut audit, walked, head, progress)?;
+    let only_added = walked.is_some();
+    if let Some((Some(old), _)) = walked {
         versions::seed_order(&mut audit, &Snapshot::at_commit(repo, old)?)?;
     }
     policy::check_policy(&mut audit, &snapshot)?;
@@ -125,14 +152,43 @@ pub fn verify(repo: &Repo, range: Option<&str>, progress: &dyn Fn(usize, usize))
     references::check_text(&mut audit, &snapshot)?;
     // Tags and the working tree belong to the repository, not to a range of
     // commits: a pre-receive hook has neither.
-    if !only_added {
-        tags::check_stray_tags(&mut audit, &snapshot)?;
+    if whole {
+        match &cached {
+            Some(cached) => tags::check_tags_since(&mut audit, &snapshot, cached)?,
+            None => tags::check_stray_tags(&mut audit, &snapshot)?,
+        }
         check_replacements(&mut audit)?;
         if !repo.is_bare() {
             leftovers::check_leftovers(&mut audit)?;
         }
+        // Anything found since a cached verify is checked again from the
+        // start, so that every consequence of it is reported.
+        if cached.is_some() && !audit.report.findings.is_empty() {
+            let again = Scope {
+                use_cache: false,
+                ..scope
+            };
+            return verify(repo, again, progress);
+        }
+        finish_whole(&mut audit, head, cached);
     }
     Ok(audit.report)
+}
+
+/// Adds what the cache proved to the counts, and caches a clean result.
+fn finish_whole(audit: &mut Audit<'_>, head: git2::Oid, cached: Option<cache::Cache>) {
+    let report = &mut audit.report;
+    if let Some(cached) = &cached {
+        report.commits += cached.commits;
+        report.versions += cached.versions;
+        report.baselines += cached.baselines;
+    }
+    if report.findings.is_empty() && !audit.repo.git().is_shallow() {
+        let mut cache =
+            cache::Cache::new(head, (report.commits, report.versions, report.baselines));
+        cache.tags = std::mem::take(&mut audit.checked_tags);
+        cache::store(audit.repo, &cache);
+    }
 }
 
 /// `git replace` refs: git would show other content in place of a recorded
@@ -245,7 +301,13 @@ mod tests {
         design.commit_by_hand("decisions/DEC1.toml", &text);
         design.decision("DEC2", "2023-06-05", Outcome::Noted, &[]);
         let repo = design.repo();
-        let range = |r: &str| codes(&verify(&repo, Some(r), &|_, _| {}).unwrap());
+        let range = |r: &str| {
+            let scope = Scope {
+                range: Some(r),
+                use_cache: false,
+            };
+            codes(&verify(&repo, scope, &|_, _| {}).unwrap())
+        };
         assert_eq!(range("HEAD~1..HEAD"), Vec::<String>::new());
         assert_eq!(range("HEAD~2..HEAD"), ["record-edited decisions/DEC1.toml"]);
     }

@@ -1,14 +1,18 @@
 //! Baseline tags: each baseline has its annotated tag, with the record's message,
 //! on the commit that recorded it; and no baseline tag stands without its record.
 
+use std::collections::HashMap;
+
 use crate::error::Result;
 use crate::model::{Status, VersionRecord, paths};
 use crate::repo::Snapshot;
 
+use super::cache::{Cache, CheckedTag};
 use super::{Audit, FindingKind};
 
 /// The baseline at `path`, added by `commit` (if history shows one), has its tag.
 /// `tag_may_follow`: a range (a push) is checked, whose tags may arrive with it.
+/// A tag found right is noted for the cache.
 pub(super) fn check_tag(
     audit: &mut Audit<'_>,
     path: &str,
@@ -17,7 +21,42 @@ pub(super) fn check_tag(
     tag_may_follow: bool,
     title: &str,
 ) {
+    let found_before = audit.report.findings.len();
     let name = paths::tag(&record.artefact, &record.version);
+    let object = tag_object(audit, &name);
+    find_tag_problems(audit, &name, path, record, commit, tag_may_follow, title);
+    if let (Some(object), Some(commit)) = (object, commit)
+        && audit.report.findings.len() == found_before
+    {
+        let checked = CheckedTag {
+            object: object.to_string(),
+            record: path.to_string(),
+            commit: commit.to_string(),
+        };
+        audit.checked_tags.insert(name, checked);
+    }
+}
+
+/// The object a tag's ref names (the tag object of an annotated tag).
+fn tag_object(audit: &Audit<'_>, name: &str) -> Option<git2::Oid> {
+    audit
+        .repo
+        .git()
+        .find_reference(&paths::tag_ref(name))
+        .ok()?
+        .target()
+}
+
+fn find_tag_problems(
+    audit: &mut Audit<'_>,
+    name: &str,
+    path: &str,
+    record: &VersionRecord,
+    commit: Option<git2::Oid>,
+    tag_may_follow: bool,
+    title: &str,
+) {
+    let name = name.to_string();
     let Ok(reference) = audit.repo.git().find_reference(&paths::tag_ref(&name)) else {
         if !tag_may_follow {
             let kind = FindingKind::TagMissing {
@@ -70,9 +109,8 @@ fn annotation(reference: &git2::Reference<'_>) -> Option<String> {
     tag.as_tag()?.message().ok().flatten().map(str::to_string)
 }
 
-/// Tags of baselines whose record is gone, or is not a baseline: a tag is what
-/// people fetch, so one without its record would vouch for nothing.
-pub(super) fn check_stray_tags(audit: &mut Audit<'_>, snapshot: &Snapshot<'_>) -> Result<()> {
+/// The baseline tags as they are now: name → the object each names.
+fn baseline_tags(audit: &Audit<'_>) -> Result<HashMap<String, Option<git2::Oid>>> {
     let names: Vec<String> = audit
         .repo
         .git()
@@ -82,6 +120,84 @@ pub(super) fn check_stray_tags(audit: &mut Audit<'_>, snapshot: &Snapshot<'_>) -
         .flatten()
         .map(str::to_string)
         .collect();
+    Ok(names
+        .into_iter()
+        .map(|name| {
+            let object = tag_object(audit, &name);
+            (name, object)
+        })
+        .collect())
+}
+
+/// Since a cached verify: each tag it checked is still the same tag object, or
+/// is checked again against its baseline, or is reported missing; a tag it did
+/// not see and no new baseline accounts for is checked for being stray.
+pub(super) fn check_tags_since(
+    audit: &mut Audit<'_>,
+    snapshot: &Snapshot<'_>,
+    cache: &Cache,
+) -> Result<()> {
+    let now = baseline_tags(audit)?;
+    for (name, checked) in &cache.tags {
+        let commit = git2::Oid::from_str(&checked.commit).ok();
+        match now.get(name) {
+            Some(Some(object)) if object.to_string() == checked.object => {
+                audit.checked_tags.insert(name.clone(), checked.clone());
+            }
+            Some(_) => check_again(audit, snapshot, &checked.record, commit)?,
+            None => {
+                let kind = FindingKind::TagMissing {
+                    tag: name.clone(),
+                    recorded: true,
+                };
+                audit.find(kind, &checked.record, commit);
+            }
+        }
+    }
+    let unseen: Vec<String> = now
+        .into_keys()
+        .filter(|name| !audit.checked_tags.contains_key(name) && !cache.tags.contains_key(name))
+        .collect();
+    check_stray(audit, snapshot, unseen)
+}
+
+/// A baseline whose tag changed since the cached verify, checked as a whole
+/// verify checks it.
+fn check_again(
+    audit: &mut Audit<'_>,
+    snapshot: &Snapshot<'_>,
+    path: &str,
+    commit: Option<git2::Oid>,
+) -> Result<()> {
+    let Some((artefact, version)) = super::version_of(path) else {
+        return Ok(());
+    };
+    let Some(record) = snapshot.version(&artefact, &version).ok().flatten() else {
+        return Ok(());
+    };
+    let title = snapshot
+        .artefact(&artefact)
+        .ok()
+        .flatten()
+        .map(|a| a.title)
+        .unwrap_or_default();
+    check_tag(audit, path, &record, commit, false, &title);
+    Ok(())
+}
+
+/// Tags of baselines whose record is gone, or is not a baseline: a tag is what
+/// people fetch, so one without its record would vouch for nothing.
+pub(super) fn check_stray_tags(audit: &mut Audit<'_>, snapshot: &Snapshot<'_>) -> Result<()> {
+    let names = baseline_tags(audit)?.into_keys().collect();
+    check_stray(audit, snapshot, names)
+}
+
+fn check_stray(
+    audit: &mut Audit<'_>,
+    snapshot: &Snapshot<'_>,
+    mut names: Vec<String>,
+) -> Result<()> {
+    names.sort();
     for name in names {
         let Some((artefact, version)) = paths::parse_tag(&name) else {
             continue;

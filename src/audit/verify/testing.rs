@@ -150,7 +150,7 @@ impl Design {
     }
 
     pub fn verify(&self) -> Report {
-        super::verify(&self.repo(), None, &|_, _| {}).unwrap()
+        super::verify(&self.repo(), super::Scope::default(), &|_, _| {}).unwrap()
     }
 
     /// Each finding of a whole-history audit as "code record".

@@ -99,7 +99,7 @@ pub(super) fn check_versions(
             check_content(audit, &path, record, added);
             if record.status == Status::Baselined {
                 audit.report.baselines += 1;
-                tags::check_tag(audit, &path, record, added, only_added, &title);
+                tags::check_tag(audit, &path, record, added, audit.tags_may_follow, &title);
                 let policy = policy_when_recorded(audit, added, &current)?;
                 check_rules(audit, snapshot, &path, record, &versions[..n], &policy)?;
             }
