@@ -49,7 +49,9 @@ const READ_DOCUMENTS: &str = "BENCH_READ_DOCUMENTS";
 
 fn main() {
     if std::env::var_os(READ_DOCUMENTS).is_some() {
-        std::env::args().skip(1).for_each(|path| read_document(Path::new(&path)));
+        std::env::args()
+            .skip(1)
+            .for_each(|path| read_document(Path::new(&path)));
         return;
     }
     let bin = std::env::var_os("BASELINE_BIN").map_or_else(
@@ -131,7 +133,11 @@ fn main() {
     let mut document_commands: Vec<Timed<'_>> = vec![
         (
             "docx::read of both, in this process",
-            Box::new(|| [&old_docx, &new_docx].iter().for_each(|path| read_document(path))),
+            Box::new(|| {
+                [&old_docx, &new_docx]
+                    .iter()
+                    .for_each(|path| read_document(path))
+            }),
         ),
         (
             "docx::read of both, in a process of its own",
