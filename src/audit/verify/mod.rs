@@ -140,39 +140,60 @@ pub fn verify(repo: &Repo, scope: Scope<'_>, progress: &dyn Fn(usize, usize)) ->
         tags_may_follow: !whole,
     };
     walk::walk(&mut audit, walked, head, progress)?;
-    let only_added = walked.is_some();
-    if let Some((Some(old), _)) = walked {
-        versions::seed_order(&mut audit, &Snapshot::at_commit(repo, old)?)?;
-    }
-    policy::check_policy(&mut audit, &snapshot)?;
-    versions::check_order(&mut audit);
-    versions::check_versions(&mut audit, &snapshot, only_added)?;
-    references::check_references(&mut audit, &snapshot, only_added)?;
-    references::check_lifecycles(&mut audit, &snapshot, only_added)?;
-    references::check_text(&mut audit, &snapshot)?;
+    check_records(&mut audit, &snapshot, walked)?;
     // Tags and the working tree belong to the repository, not to a range of
     // commits: a pre-receive hook has neither.
-    if whole {
-        match &cached {
-            Some(cached) => tags::check_tags_since(&mut audit, &snapshot, cached)?,
-            None => tags::check_stray_tags(&mut audit, &snapshot)?,
-        }
-        check_replacements(&mut audit)?;
-        if !repo.is_bare() {
-            leftovers::check_leftovers(&mut audit)?;
-        }
-        // Anything found since a cached verify is checked again from the
-        // start, so that every consequence of it is reported.
-        if cached.is_some() && !audit.report.findings.is_empty() {
-            let again = Scope {
-                use_cache: false,
-                ..scope
-            };
-            return verify(repo, again, progress);
-        }
-        finish_whole(&mut audit, head, cached);
+    if !whole {
+        return Ok(audit.report);
     }
+    check_repository(&mut audit, &snapshot, cached.as_ref())?;
+    // Anything found since a cached verify is checked again from the start,
+    // so that every consequence of it is reported.
+    if cached.is_some() && !audit.report.findings.is_empty() {
+        let again = Scope {
+            use_cache: false,
+            ..scope
+        };
+        return verify(repo, again, progress);
+    }
+    finish_whole(&mut audit, head, cached);
     Ok(audit.report)
+}
+
+/// The records: all of them, or those the `walked` range of commits added.
+fn check_records(
+    audit: &mut Audit<'_>,
+    snapshot: &Snapshot<'_>,
+    walked: Option<Range>,
+) -> Result<()> {
+    let only_added = walked.is_some();
+    if let Some((Some(old), _)) = walked {
+        versions::seed_order(audit, &Snapshot::at_commit(audit.repo, old)?)?;
+    }
+    policy::check_policy(audit, snapshot)?;
+    versions::check_order(audit);
+    versions::check_versions(audit, snapshot, only_added)?;
+    references::check_references(audit, snapshot, only_added)?;
+    references::check_lifecycles(audit, snapshot, only_added)?;
+    references::check_text(audit, snapshot)
+}
+
+/// What belongs to the repository rather than to its commits: tags (each one
+/// since a `cached` verify, else all), git replace refs, the working tree.
+fn check_repository(
+    audit: &mut Audit<'_>,
+    snapshot: &Snapshot<'_>,
+    cached: Option<&cache::Cache>,
+) -> Result<()> {
+    match cached {
+        Some(cached) => tags::check_tags_since(audit, snapshot, cached)?,
+        None => tags::check_stray_tags(audit, snapshot)?,
+    }
+    check_replacements(audit)?;
+    if !audit.repo.is_bare() {
+        leftovers::check_leftovers(audit)?;
+    }
+    Ok(())
 }
 
 /// Adds what the cache proved to the counts, and caches a clean result.
