@@ -26,6 +26,7 @@ pub struct Delta {
 }
 
 /// One entry of a raw tree object.
+#[derive(Clone, Copy)]
 struct Entry<'a> {
     is_tree: bool,
     name: &'a [u8],
@@ -33,24 +34,66 @@ struct Entry<'a> {
     id: &'a [u8],
 }
 
-fn entries(data: &[u8]) -> Vec<Entry<'_>> {
-    let mut out = Vec::with_capacity(data.len() / 40);
+/// The entries of a raw tree, each with the number of bytes it and the
+/// entries after it take.
+fn entries(data: &[u8]) -> impl Iterator<Item = (Entry<'_>, usize)> {
     let mut rest = data;
-    while let Some(space) = memchr::memchr(b' ', rest) {
-        let Some(nul) = memchr::memchr(0, &rest[space..]).map(|n| space + n) else {
-            break;
-        };
-        let Some(id) = rest.get(nul + 1..nul + 21) else {
-            break;
-        };
-        out.push(Entry {
+    std::iter::from_fn(move || {
+        let left = rest.len();
+        let space = memchr::memchr(b' ', rest)?;
+        let nul = space + memchr::memchr(0, &rest[space..])?;
+        let id = rest.get(nul + 1..nul + 21)?;
+        let entry = Entry {
             is_tree: is_folder(&rest[..space]),
             name: &rest[space + 1..nul],
             id,
-        });
+        };
         rest = &rest[nul + 21..];
+        Some((entry, left))
+    })
+}
+
+/// Where the whole entries two raw trees begin with byte for byte end: those
+/// entries are the same in both. Found with one search per entry, where
+/// reading them would take two and a number to parse.
+fn same_entries_before(old: &[u8], new: &[u8]) -> usize {
+    let same = common_len(old.chunks(256), new.chunks(256), old.iter(), new.iter());
+    let mut end = 0;
+    // From an entry's start, its first NUL ends its name; its id follows.
+    while let Some(nul) = memchr::memchr(0, &old[end..same]) {
+        let next = end + nul + 21;
+        if next > same {
+            break;
+        }
+        end = next;
     }
-    out
+    end
+}
+
+/// How many bytes two raw trees end with alike.
+fn same_bytes_after(old: &[u8], new: &[u8]) -> usize {
+    common_len(old.rchunks(256), new.rchunks(256), old.iter().rev(), new.iter().rev())
+}
+
+/// The length of the run two byte strings share, compared a chunk at a time,
+/// then byte by byte from where the chunks first differ.
+fn common_len<'a>(
+    old_chunks: impl Iterator<Item = &'a [u8]>,
+    new_chunks: impl Iterator<Item = &'a [u8]>,
+    old_bytes: impl Iterator<Item = &'a u8>,
+    new_bytes: impl Iterator<Item = &'a u8>,
+) -> usize {
+    let chunked: usize = old_chunks
+        .zip(new_chunks)
+        .take_while(|(a, b)| a == b)
+        .map(|(a, _)| a.len())
+        .sum();
+    let bytes = old_bytes
+        .zip(new_bytes)
+        .skip(chunked)
+        .take_while(|(a, b)| a == b)
+        .count();
+    chunked + bytes
 }
 
 /// Whether a tree entry's mode is a folder's — read as a number, since a padded
@@ -165,30 +208,34 @@ impl<'o> Differ<'o> {
     ) -> Result<()> {
         let old_data = old.map(|id| self.tree(id)).transpose()?;
         let new_data = new.map(|id| self.tree(id)).transpose()?;
-        let old_entries = old_data
-            .as_deref()
-            .map_or_else(Vec::new, |d| entries(d.data()));
-        let new_entries = new_data
-            .as_deref()
-            .map_or_else(Vec::new, |d| entries(d.data()));
-        let (mut i, mut j) = (0, 0);
-        while i < old_entries.len() || j < new_entries.len() {
-            let step = match (old_entries.get(i), new_entries.get(j)) {
-                (Some(a), Some(b)) => order(a, b),
+        let old_bytes = old_data.as_deref().map_or(&[][..], |d| d.data());
+        let new_bytes = new_data.as_deref().map_or(&[][..], |d| d.data());
+        // A commit changes a few entries of a folder of thousands: only the
+        // stretch between what both begin and end with is read entry by entry.
+        let start = same_entries_before(old_bytes, new_bytes);
+        let same_after = same_bytes_after(&old_bytes[start..], &new_bytes[start..]);
+        let mut old_entries = entries(&old_bytes[start..]);
+        let mut new_entries = entries(&new_bytes[start..]);
+        let (mut old_at, mut new_at) = (old_entries.next(), new_entries.next());
+        loop {
+            let step = match (&old_at, &new_at) {
+                (None, None) => break,
+                // Both at an entry, with the same bytes from there on.
+                (Some((_, left)), Some((_, right))) if left == right && *left <= same_after => {
+                    break;
+                }
+                (Some((a, _)), Some((b, _))) => order(a, b),
                 (Some(_), None) => Ordering::Less,
                 _ => Ordering::Greater,
             };
-            let (a, b) = match step {
-                Ordering::Less => (old_entries.get(i), None),
-                Ordering::Greater => (None, new_entries.get(j)),
-                Ordering::Equal => (old_entries.get(i), new_entries.get(j)),
-            };
-            if step != Ordering::Greater {
-                i += 1;
-            }
-            if step != Ordering::Less {
-                j += 1;
-            }
+            let a = (step != Ordering::Greater)
+                .then(|| std::mem::replace(&mut old_at, old_entries.next()))
+                .flatten()
+                .map(|(entry, _)| entry);
+            let b = (step != Ordering::Less)
+                .then(|| std::mem::replace(&mut new_at, new_entries.next()))
+                .flatten()
+                .map(|(entry, _)| entry);
             if let (Some(a), Some(b)) = (a, b)
                 && a.id == b.id
                 && a.is_tree == b.is_tree
@@ -206,7 +253,7 @@ impl<'o> Differ<'o> {
                 e.map(|e| Ok::<_, crate::error::Error>((oid(e.id)?, e.is_tree)))
                     .transpose()
             };
-            self.entry(side(a)?, side(b)?, &path, out)?;
+            self.entry(side(a.as_ref())?, side(b.as_ref())?, &path, out)?;
         }
         Ok(())
     }
