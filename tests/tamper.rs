@@ -772,3 +772,89 @@ fn policy_changes_outside_policy_set_are_found_with_the_baselines_made_under_the
         "{stderr}"
     );
 }
+
+/// Commits no command makes: a record's place holding a symbolic link (to a
+/// file outside the repository) or a submodule, and a decision whose file name
+/// differs from another's only in case (on Windows and macOS a checkout shows
+/// one and hides the other). Each is found, with and without the cache.
+#[test]
+fn records_in_forms_baseline_never_writes_are_found() {
+    type Attack = (&'static str, fn(&Path), &'static str);
+    let attacks: Vec<Attack> = vec![
+        (
+            "a decision committed as a symbolic link",
+            |repo| {
+                let target = git_hash(repo, "../../../etc/passwd");
+                index_entry(repo, "120000", &target, "decisions/DEC-LINK.toml");
+            },
+            "record-not-a-file decisions/DEC-LINK.toml",
+        ),
+        (
+            "a decision committed as a submodule",
+            |repo| {
+                let head = git_in(repo, &["rev-parse", "HEAD"]);
+                index_entry(repo, "160000", head.trim(), "decisions/DEC-SUB.toml");
+            },
+            "record-not-a-file decisions/DEC-SUB.toml",
+        ),
+        (
+            "a decision whose name differs from another's only in case",
+            |repo| {
+                let text = std::fs::read_to_string(repo.join("decisions/DAG-DEC57.toml")).unwrap();
+                let twin = text
+                    .replace("DAG-DEC57", "dag-dec57")
+                    .replace("approved", "rejected");
+                let blob = git_hash(repo, &twin);
+                index_entry(repo, "100644", &blob, "decisions/dag-dec57.toml");
+            },
+            "name-case-clash decisions/dag-dec57.toml",
+        ),
+    ];
+    for (name, attack, wanted) in attacks {
+        for options in [&[][..], &["--no-cache"]] {
+            let (_dir, repo) = example();
+            attack(&repo);
+            let (code, report) = verify_with(&repo, options);
+            assert_eq!(code, 1, "{name} {options:?}: {report}");
+            let codes: Vec<String> = report["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| {
+                    format!(
+                        "{} {}",
+                        f["code"].as_str().unwrap(),
+                        f["record"].as_str().unwrap()
+                    )
+                })
+                .collect();
+            assert!(
+                codes.iter().any(|c| c == wanted),
+                "{name} {options:?}: {codes:?}"
+            );
+        }
+    }
+}
+
+/// Writes `text` to the object store; its blob id.
+fn git_hash(repo: &Path, text: &str) -> String {
+    let file = repo.join(".git/attack-input");
+    std::fs::write(&file, text).unwrap();
+    let id = git_in(repo, &["hash-object", "-w", file.to_str().unwrap()]);
+    std::fs::remove_file(file).unwrap();
+    id.trim().to_string()
+}
+
+/// Commits an index entry of any mode, as `git update-index` makes it.
+fn index_entry(repo: &Path, mode: &str, object: &str, path: &str) {
+    git_in(
+        repo,
+        &[
+            "update-index",
+            "--add",
+            "--cacheinfo",
+            &format!("{mode},{object},{path}"),
+        ],
+    );
+    git_in(repo, &["commit", "-q", "-m", "by hand"]);
+}

@@ -23,12 +23,40 @@ pub struct Delta {
     pub change: Change,
     pub old: Option<git2::Oid>,
     pub new: Option<git2::Oid>,
+    /// What the new entry is when it is not a plain file (a symbolic link, a
+    /// submodule): git keeps it, but it holds no record.
+    pub not_a_file: Option<&'static str>,
+}
+
+/// What a tree entry is, by its mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Folder,
+    File,
+    /// Anything else, named.
+    Other(&'static str),
+}
+
+impl Kind {
+    /// Read as a number, since a padded `040000` is a folder too.
+    fn of(mode: &[u8]) -> Kind {
+        let mode = std::str::from_utf8(mode)
+            .ok()
+            .and_then(|m| u32::from_str_radix(m, 8).ok());
+        match mode.map(|m| m & 0o170000) {
+            Some(0o040000) => Kind::Folder,
+            Some(0o100000) => Kind::File,
+            Some(0o120000) => Kind::Other("symbolic link"),
+            Some(0o160000) => Kind::Other("submodule"),
+            _ => Kind::Other("tree entry of unknown kind"),
+        }
+    }
 }
 
 /// One entry of a raw tree object.
 #[derive(Clone, Copy)]
 struct Entry<'a> {
-    is_tree: bool,
+    kind: Kind,
     name: &'a [u8],
     /// The raw 20-byte object id.
     id: &'a [u8],
@@ -44,7 +72,7 @@ fn entries(data: &[u8]) -> impl Iterator<Item = (Entry<'_>, usize)> {
         let nul = space + memchr::memchr(0, &rest[space..])?;
         let id = rest.get(nul + 1..nul + 21)?;
         let entry = Entry {
-            is_tree: is_folder(&rest[..space]),
+            kind: Kind::of(&rest[..space]),
             name: &rest[space + 1..nul],
             id,
         };
@@ -72,7 +100,12 @@ fn same_entries_before(old: &[u8], new: &[u8]) -> usize {
 
 /// How many bytes two raw trees end with alike.
 fn same_bytes_after(old: &[u8], new: &[u8]) -> usize {
-    common_len(old.rchunks(256), new.rchunks(256), old.iter().rev(), new.iter().rev())
+    common_len(
+        old.rchunks(256),
+        new.rchunks(256),
+        old.iter().rev(),
+        new.iter().rev(),
+    )
 }
 
 /// The length of the run two byte strings share, compared a chunk at a time,
@@ -96,24 +129,16 @@ fn common_len<'a>(
     chunked + bytes
 }
 
-/// Whether a tree entry's mode is a folder's — read as a number, since a padded
-/// `040000` is a folder too.
-fn is_folder(mode: &[u8]) -> bool {
-    std::str::from_utf8(mode)
-        .ok()
-        .and_then(|m| u32::from_str_radix(m, 8).ok())
-        .is_some_and(|m| m & 0o170000 == 0o040000)
-}
-
 /// One named entry of a raw tree, found without parsing the rest.
 fn find_entry<'a>(data: &'a [u8], name: &[u8], is_tree: bool) -> Option<Entry<'a>> {
     let mut rest = data;
     while let Some(space) = memchr::memchr(b' ', rest) {
         let nul = space + memchr::memchr(0, &rest[space..])?;
         let id = rest.get(nul + 1..nul + 21)?;
-        if &rest[space + 1..nul] == name && is_folder(&rest[..space]) == is_tree {
+        let kind = Kind::of(&rest[..space]);
+        if &rest[space + 1..nul] == name && (kind == Kind::Folder) == is_tree {
             return Some(Entry {
-                is_tree,
+                kind,
                 name: &rest[space + 1..nul],
                 id,
             });
@@ -129,8 +154,9 @@ fn oid(raw: &[u8]) -> Result<git2::Oid> {
 
 /// Git's order of tree entries: by name, a folder's name as if it ended in `/`.
 fn order(a: &Entry<'_>, b: &Entry<'_>) -> Ordering {
-    let a_key = a.name.iter().copied().chain(a.is_tree.then_some(b'/'));
-    let b_key = b.name.iter().copied().chain(b.is_tree.then_some(b'/'));
+    let key = |e: &Entry<'_>| (e.kind == Kind::Folder).then_some(b'/');
+    let a_key = a.name.iter().copied().chain(key(a));
+    let b_key = b.name.iter().copied().chain(key(b));
     a_key.cmp(b_key)
 }
 
@@ -238,7 +264,7 @@ impl<'o> Differ<'o> {
                 .map(|(entry, _)| entry);
             if let (Some(a), Some(b)) = (a, b)
                 && a.id == b.id
-                && a.is_tree == b.is_tree
+                && a.kind == b.kind
             {
                 continue;
             }
@@ -250,7 +276,7 @@ impl<'o> Differ<'o> {
                 format!("{prefix}/{name}")
             };
             let side = |e: Option<&Entry<'_>>| {
-                e.map(|e| Ok::<_, crate::error::Error>((oid(e.id)?, e.is_tree)))
+                e.map(|e| Ok::<_, crate::error::Error>((oid(e.id)?, e.kind)))
                     .transpose()
             };
             self.entry(side(a.as_ref())?, side(b.as_ref())?, &path, out)?;
@@ -260,13 +286,14 @@ impl<'o> Differ<'o> {
 
     fn entry(
         &mut self,
-        old: Option<(git2::Oid, bool)>,
-        new: Option<(git2::Oid, bool)>,
+        old: Option<(git2::Oid, Kind)>,
+        new: Option<(git2::Oid, Kind)>,
         path: &str,
         out: &mut Vec<Delta>,
     ) -> Result<()> {
-        let tree = |side: Option<(git2::Oid, bool)>| side.filter(|s| s.1).map(|s| s.0);
-        let blob = |side: Option<(git2::Oid, bool)>| side.filter(|s| !s.1).map(|s| s.0);
+        type Side = Option<(git2::Oid, Kind)>;
+        let tree = |side: Side| side.filter(|s| s.1 == Kind::Folder).map(|s| s.0);
+        let blob = |side: Side| side.filter(|s| s.1 != Kind::Folder).map(|s| s.0);
         let (old_tree, new_tree) = (tree(old), tree(new));
         if (old_tree.is_some() || new_tree.is_some()) && wanted(path, true) {
             self.walk(old_tree, new_tree, path, out)?;
@@ -283,6 +310,10 @@ impl<'o> Differ<'o> {
                 change,
                 old: old_blob,
                 new: new_blob,
+                not_a_file: match new {
+                    Some((_, Kind::Other(what))) => Some(what),
+                    _ => None,
+                },
             });
         }
         Ok(())

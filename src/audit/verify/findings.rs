@@ -26,6 +26,8 @@ pub struct Finding {
 /// | `config-unreadable` | record | baseline.toml does not parse |
 /// | `versions-unreadable` | record | an artefact's version records do not parse |
 /// | `record-unparsable` | record | a decision or change record does not parse |
+/// | `name-case-clash` | record | a record's path differs only in case from another's: on Windows and macOS one hides the other |
+/// | `record-not-a-file` | record | a record's place in a commit holds a symbolic link or a submodule, not a file |
 /// | `file-name-mismatch` | record | a version file's name is not the version it holds |
 /// | `wrong-artefact` | record | a version record names another artefact than its folder |
 /// | `content-mismatch` | content | a version's content does not hash to its sha256 or blob, or is missing |
@@ -55,6 +57,12 @@ pub enum FindingKind {
     RecordEdited,
     RecordEditedInMerge,
     HistoryRewritten,
+    RecordNotAFile {
+        what: String,
+    },
+    NameCaseClash {
+        other: String,
+    },
     VersionOrder {
         version: String,
         after: String,
@@ -157,6 +165,8 @@ impl FindingKind {
             RecordEdited => "record-edited",
             RecordEditedInMerge => "record-edited-in-merge",
             HistoryRewritten => "history-rewritten",
+            RecordNotAFile { .. } => "record-not-a-file",
+            NameCaseClash { .. } => "name-case-clash",
             VersionOrder { .. } => "version-order",
             ConfigUnreadable { .. } => "config-unreadable",
             VersionsUnreadable { .. } => "versions-unreadable",
@@ -201,6 +211,8 @@ impl FindingKind {
             ConfigUnreadable { .. }
             | VersionsUnreadable { .. }
             | RecordUnparsable { .. }
+            | RecordNotAFile { .. }
+            | NameCaseClash { .. }
             | FileNameMismatch
             | WrongArtefact { .. }
             | TextBidi { .. }
@@ -251,6 +263,12 @@ impl FindingKind {
             ),
             ConfigUnreadable { error } | VersionsUnreadable { error } => error.clone(),
             RecordUnparsable { error } => format!("the record does not parse: {error}"),
+            NameCaseClash { other } => format!(
+                "the path differs only in case from {other}: on Windows and macOS they are one file, and a checkout shows only one of them"
+            ),
+            RecordNotAFile { what } => format!(
+                "the commit holds a {what} where the record belongs; baseline writes records only as files"
+            ),
             FileNameMismatch => "the file's name is not the version it holds".into(),
             WrongArtefact { named, folder } => {
                 format!("the record names artefact {named}, not {folder}")

@@ -12,6 +12,7 @@
 mod cache;
 mod findings;
 mod leftovers;
+mod names;
 mod policy;
 mod references;
 mod repair;
@@ -175,7 +176,8 @@ fn check_records(
     versions::check_versions(audit, snapshot, only_added)?;
     references::check_references(audit, snapshot, only_added)?;
     references::check_lifecycles(audit, snapshot, only_added)?;
-    references::check_text(audit, snapshot)
+    references::check_text(audit, snapshot)?;
+    names::check_case_clashes(audit, snapshot)
 }
 
 /// What belongs to the repository rather than to its commits: tags (each one

@@ -98,6 +98,13 @@ fn note_draft_content(
 
 fn record_change(audit: &mut Audit<'_>, delta: &Delta, commit: git2::Oid) -> Result<()> {
     let path = delta.path.as_str();
+    if let Some(what) = delta.not_a_file {
+        let kind = FindingKind::RecordNotAFile {
+            what: what.to_string(),
+        };
+        audit.find(kind, path, Some(commit));
+        return Ok(());
+    }
     match (delta.change, delta.old, delta.new) {
         (Change::Added, _, Some(new)) => {
             audit.added.insert(path.to_string(), (commit, new));
