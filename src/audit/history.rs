@@ -178,13 +178,21 @@ fn wanted(path: &str, is_tree: bool) -> bool {
 pub struct Differ<'o> {
     odb: &'o git2::Odb<'o>,
     cache: HashMap<git2::Oid, Rc<git2::OdbObject<'o>>>,
+    /// The bytes the cache holds: a folder of 10,000 artefacts is a tree of
+    /// 300 KB, and every commit makes a new one.
+    cached_bytes: usize,
 }
+
+/// How much the tree cache may hold before it starts again: the trees of the
+/// last commits, which are the next ones' parents.
+const MAX_CACHED_BYTES: usize = 64 << 20;
 
 impl<'o> Differ<'o> {
     pub fn new(odb: &'o git2::Odb<'o>) -> Self {
         Differ {
             odb,
             cache: HashMap::new(),
+            cached_bytes: 0,
         }
     }
 
@@ -192,10 +200,12 @@ impl<'o> Differ<'o> {
         if let Some(data) = self.cache.get(&id) {
             return Ok(data.clone());
         }
-        if self.cache.len() > 4096 {
-            self.cache.clear();
-        }
         let data = Rc::new(self.odb.read(id)?);
+        if self.cached_bytes + data.len() > MAX_CACHED_BYTES {
+            self.cache.clear();
+            self.cached_bytes = 0;
+        }
+        self.cached_bytes += data.len();
         self.cache.insert(id, data.clone());
         Ok(data)
     }

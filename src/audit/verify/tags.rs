@@ -111,22 +111,18 @@ fn annotation(reference: &git2::Reference<'_>) -> Option<String> {
 
 /// The baseline tags as they are now: name → the object each names.
 fn baseline_tags(audit: &Audit<'_>) -> Result<HashMap<String, Option<git2::Oid>>> {
-    let names: Vec<String> = audit
-        .repo
-        .git()
-        .tag_names(Some("*/v*"))?
-        .iter()
-        .flatten()
-        .flatten()
-        .map(str::to_string)
-        .collect();
-    Ok(names
-        .into_iter()
-        .map(|name| {
-            let object = tag_object(audit, &name);
-            (name, object)
-        })
-        .collect())
+    let mut tags = HashMap::new();
+    for reference in audit.repo.git().references_glob("refs/tags/*/v*")? {
+        let reference = reference?;
+        if let Some(name) = reference
+            .name()
+            .ok()
+            .and_then(|n| n.strip_prefix("refs/tags/"))
+        {
+            tags.insert(name.to_string(), reference.target());
+        }
+    }
+    Ok(tags)
 }
 
 /// Since a cached verify: each tag it checked is still the same tag object, or
