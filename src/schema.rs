@@ -1,7 +1,7 @@
 //! JSON Schemas of the record types, committed under `schemas/` so editors and
 //! other tools can validate records without this program.
 
-use crate::model::{Action, Artefact, Change, Config, Decision, Meeting, VersionRecord};
+use crate::model::{Action, Artefact, Change, Config, Decision, Meeting, Release, VersionRecord};
 
 /// Every record type: its schema file name and the schema as pretty JSON.
 pub fn all() -> Vec<(&'static str, String)> {
@@ -17,5 +17,6 @@ pub fn all() -> Vec<(&'static str, String)> {
         ("change.schema.json", render::<Change>()),
         ("meeting.schema.json", render::<Meeting>()),
         ("action.schema.json", render::<Action>()),
+        ("release.schema.json", render::<Release>()),
     ]
 }

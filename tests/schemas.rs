@@ -47,6 +47,8 @@ fn schema_for(path: &str) -> Option<&'static str> {
         Some("meeting.schema.json")
     } else if path.starts_with("actions/") {
         Some("action.schema.json")
+    } else if path.starts_with("releases/") {
+        Some("release.schema.json")
     } else {
         None
     }

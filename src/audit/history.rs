@@ -7,7 +7,9 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::error::Result;
-use crate::model::paths::{ACTIONS, ARTEFACTS, CHANGES, DECISIONS, MEETINGS, Record, VERSIONS};
+use crate::model::paths::{
+    ACTIONS, ARTEFACTS, CHANGES, DECISIONS, MEETINGS, RELEASES, Record, VERSIONS,
+};
 
 /// How a record file changed in a commit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -168,7 +170,7 @@ fn wanted(path: &str, is_tree: bool) -> bool {
     let parts: Vec<&str> = path.split('/').collect();
     matches!(
         parts.as_slice(),
-        [ARTEFACTS | DECISIONS | CHANGES | MEETINGS | ACTIONS]
+        [ARTEFACTS | DECISIONS | CHANGES | MEETINGS | ACTIONS | RELEASES]
             | [ARTEFACTS, _]
             | [ARTEFACTS, _, VERSIONS]
     )

@@ -16,6 +16,7 @@ mod meeting;
 mod output;
 mod policy;
 mod redline;
+mod release;
 mod show;
 mod status;
 pub mod style;
@@ -88,6 +89,8 @@ pub enum Command {
     Action(action::Command),
     #[command(subcommand)]
     Policy(policy::Command),
+    #[command(subcommand)]
+    Release(release::Command),
     #[command(visible_alias = "register")]
     List(list::Args),
     Show(show::Args),
@@ -127,6 +130,7 @@ fn run_command(repo: &Repo, dir: &std::path::Path, command: Command) -> Result<(
         Command::Meeting(command) => meeting::run(repo, command),
         Command::Action(command) => action::run(repo, command),
         Command::Policy(command) => policy::run(repo, command),
+        Command::Release(command) => release::run(repo, command),
         Command::List(args) => list::run(repo, args),
         Command::Show(args) => show::run(repo, args),
         Command::Cat(args) => cat::run(repo, args),

@@ -36,6 +36,7 @@ pub struct IdPatterns {
     pub change: String,
     pub meeting: String,
     pub action: String,
+    pub release: String,
 }
 
 impl Default for IdPatterns {
@@ -46,6 +47,7 @@ impl Default for IdPatterns {
             change: "(CR|DIN)[0-9]+".into(),
             meeting: "[A-Z][A-Za-z0-9]*[0-9](\\.[0-9]+)?".into(),
             action: "[A-Z][A-Za-z0-9.]*(-[A-Za-z0-9.]+)+".into(),
+            release: "[A-Z][A-Za-z0-9]*[0-9](\\.[0-9]+)*".into(),
         }
     }
 }
@@ -98,13 +100,14 @@ impl Default for Policy {
 }
 
 /// The settings `baseline policy set` changes, as its KEY names them.
-pub const POLICY_KEYS: [&str; 11] = [
+pub const POLICY_KEYS: [&str; 12] = [
     "change_control",
     "ids.artefact",
     "ids.decision",
     "ids.change",
     "ids.meeting",
     "ids.action",
+    "ids.release",
     "import.decision",
     "import.action",
     "import.change",
@@ -122,6 +125,7 @@ impl Config {
             "ids.change" => self.ids.change.clone(),
             "ids.meeting" => self.ids.meeting.clone(),
             "ids.action" => self.ids.action.clone(),
+            "ids.release" => self.ids.release.clone(),
             "import.decision" => self.import.decision.clone(),
             "import.action" => self.import.action.clone(),
             "import.change" => self.import.change.clone(),
@@ -148,6 +152,7 @@ impl Config {
             IdKind::Change => &self.ids.change,
             IdKind::Meeting => &self.ids.meeting,
             IdKind::Action => &self.ids.action,
+            IdKind::Release => &self.ids.release,
         };
         IdPattern::new(kind, source)
     }

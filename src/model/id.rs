@@ -12,6 +12,7 @@ pub enum IdKind {
     Change,
     Meeting,
     Action,
+    Release,
 }
 
 impl fmt::Display for IdKind {
@@ -22,6 +23,7 @@ impl fmt::Display for IdKind {
             IdKind::Change => "change",
             IdKind::Meeting => "meeting",
             IdKind::Action => "action",
+            IdKind::Release => "release",
         })
     }
 }

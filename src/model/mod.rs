@@ -8,6 +8,7 @@ pub mod meeting;
 pub mod paths;
 pub mod records;
 pub mod reference;
+pub mod release;
 pub mod trailers;
 pub mod version;
 
@@ -18,4 +19,5 @@ pub use id::{IdKind, is_bidi_control};
 pub use meeting::{Action, ActionState, ActionStep, Due, Meeting};
 pub use records::*;
 pub use reference::{Reference, VersionSelector};
+pub use release::{Included, Release};
 pub use version::VersionNumber;

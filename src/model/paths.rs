@@ -9,6 +9,7 @@ pub const DECISIONS: &str = "decisions";
 pub const CHANGES: &str = "changes";
 pub const MEETINGS: &str = "meetings";
 pub const ACTIONS: &str = "actions";
+pub const RELEASES: &str = "releases";
 /// An artefact folder's record of what the artefact is.
 pub const ARTEFACT_RECORD: &str = "artefact.toml";
 /// An artefact folder's sub-folder of version records.
@@ -40,6 +41,9 @@ pub fn meeting(id: &str) -> String {
 }
 pub fn action(id: &str) -> String {
     format!("{ACTIONS}/{id}.toml")
+}
+pub fn release(id: &str) -> String {
+    format!("{RELEASES}/{id}.toml")
 }
 /// A baseline's tag name (without `refs/tags/`).
 pub fn tag(artefact: &str, version: &VersionNumber) -> String {
@@ -79,6 +83,7 @@ pub enum Record<'p> {
     Change(&'p str),
     Meeting(&'p str),
     Action(&'p str),
+    Release(&'p str),
 }
 
 impl<'p> Record<'p> {
@@ -97,6 +102,7 @@ impl<'p> Record<'p> {
             [CHANGES, name] => stem(name).map(Record::Change),
             [MEETINGS, name] => stem(name).map(Record::Meeting),
             [ACTIONS, name] => stem(name).map(Record::Action),
+            [RELEASES, name] => stem(name).map(Record::Release),
             _ => None,
         }
     }
@@ -110,7 +116,7 @@ impl<'p> Record<'p> {
             [CONFIG] => true,
             [ARTEFACTS, _, ARTEFACT_RECORD] => true,
             [ARTEFACTS, _, VERSIONS, name] => toml(name),
-            [DECISIONS | CHANGES | MEETINGS | ACTIONS, name] => toml(name),
+            [DECISIONS | CHANGES | MEETINGS | ACTIONS | RELEASES, name] => toml(name),
             _ => false,
         }
     }

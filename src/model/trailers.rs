@@ -22,6 +22,7 @@ pub const DECISION_RECORDED: &str = "Baseline-Decision-Recorded";
 pub const CHANGE_RECORDED: &str = "Baseline-Change-Recorded";
 pub const CHANGE_STEP: &str = "Baseline-Change-Step";
 pub const MEETING_RECORDED: &str = "Baseline-Meeting-Recorded";
+pub const RELEASE_RECORDED: &str = "Baseline-Release-Recorded";
 /// The policy setting a `policy set` commit changed, and the date it took effect.
 pub const POLICY: &str = "Baseline-Policy";
 pub const DATE: &str = "Baseline-Date";

@@ -14,5 +14,6 @@ pub mod import;
 pub mod init;
 pub mod policy;
 pub mod redline;
+pub mod release;
 pub mod show;
 pub mod status;

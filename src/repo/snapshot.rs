@@ -9,7 +9,7 @@ use super::Repo;
 use crate::error::{Error, Result};
 use crate::model::config::CONFIG_FILE;
 use crate::model::{
-    Action, Artefact, Change, Config, Decision, IdKind, Meeting, Status, VersionNumber,
+    Action, Artefact, Change, Config, Decision, IdKind, Meeting, Release, Status, VersionNumber,
     VersionRecord, paths,
 };
 
@@ -313,6 +313,22 @@ impl<'r> Snapshot<'r> {
             Error::refused(
                 format!("no meeting {id} is recorded"),
                 "meetings come from `baseline import report FILE`; check the id with `baseline meeting list`",
+            )
+        })
+    }
+
+    /// Every release, oldest first (by date, then by when it was recorded).
+    pub fn releases(&self) -> Result<Vec<Release>> {
+        let mut releases: Vec<Release> = self.all_records(paths::RELEASES)?;
+        releases.sort_by_key(|r| (r.date, r.recorded_at));
+        Ok(releases)
+    }
+
+    pub fn require_release(&self, id: &str) -> Result<Release> {
+        self.record(&paths::release(id))?.ok_or_else(|| {
+            Error::refused(
+                format!("no release {id} is recorded"),
+                "check the id with `baseline release list`",
             )
         })
     }

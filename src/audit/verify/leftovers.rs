@@ -10,13 +10,14 @@ use super::{Audit, FindingKind};
 pub(super) const JOURNAL: &str = ".git/baseline/journal.json";
 
 /// The folders (and file) that hold records.
-const RECORD_PLACES: [&str; 6] = [
+const RECORD_PLACES: [&str; 7] = [
     paths::CONFIG,
     paths::ARTEFACTS,
     paths::DECISIONS,
     paths::CHANGES,
     paths::MEETINGS,
     paths::ACTIONS,
+    paths::RELEASES,
 ];
 
 pub(super) fn check_leftovers(audit: &mut Audit<'_>) -> Result<()> {

@@ -1,0 +1,304 @@
+//! Interim releases (issue 17, point 1): a release records baselined versions
+//! under an approved decision, with the approved changes it implements; it is
+//! written once, never reuses an id, and verify holds it to that.
+
+mod common;
+
+use common::Design;
+
+/// DOC and TAB baselined (1.0) under DEC1 on 2023-07-01; CR1, affecting DOC,
+/// approved by DEC2 on 2023-07-02; CR2, affecting TAB, only raised.
+fn design() -> Design {
+    let design = Design::with_artefacts();
+    design.decision("DEC1", "2023-07-01", "approved", &["DOC", "TAB"]);
+    design.approve("DOC", "DEC1", "2023-07-01");
+    design.approve("TAB", "DEC1", "2023-07-01");
+    for (cr, affects) in [("CR1", "DOC"), ("CR2", "TAB")] {
+        design.ok(&[
+            "change",
+            "add",
+            cr,
+            "--title",
+            "A change",
+            "--affects",
+            affects,
+            "--date",
+            "2023-07-01",
+        ]);
+    }
+    design.ok(&[
+        "change",
+        "set",
+        "CR1",
+        "impact-assessment",
+        "--date",
+        "2023-07-01",
+    ]);
+    design.ok(&[
+        "decision",
+        "add",
+        "DEC2",
+        "--date",
+        "2023-07-02",
+        "--outcome",
+        "approved",
+        "--text",
+        "CR1 approved.",
+        "--change",
+        "CR1",
+    ]);
+    design.ok(&[
+        "change",
+        "set",
+        "CR1",
+        "approved",
+        "--decision",
+        "DEC2",
+        "--date",
+        "2023-07-02",
+    ]);
+    design
+}
+
+#[test]
+fn a_release_records_its_baselines_decisions_and_changes_in_one_commit() {
+    let design = design();
+    let commits = design.commit_count();
+    let said = design.ok(&[
+        "release",
+        "create",
+        "IR1",
+        "--decision",
+        "DEC2",
+        "--date",
+        "2023-07-03",
+        "--title",
+        "Interim Release 1",
+        "--include",
+        "DOC@1.0",
+        "--change",
+        "CR1",
+    ]);
+    assert_eq!(
+        said,
+        "Recorded release IR1 (2023-07-03): 1 artefact versions, approved by DEC2\n"
+    );
+    assert_eq!(design.commit_count(), commits + 1);
+    let message = design.git(&["log", "-1", "--format=%B"]);
+    assert!(
+        message.contains("Baseline-Command: release create"),
+        "{message}"
+    );
+    assert!(
+        message.contains("Baseline-Release-Recorded: IR1"),
+        "{message}"
+    );
+
+    let shown = design.json(&["release", "show", "IR1"]);
+    assert_eq!(shown["id"], "IR1");
+    assert_eq!(shown["title"], "Interim Release 1");
+    assert_eq!(shown["decisions"], serde_json::json!(["DEC2"]));
+    assert_eq!(shown["changes"], serde_json::json!(["CR1"]));
+    assert_eq!(shown["artefacts"][0]["artefact"], "DOC");
+    assert_eq!(shown["artefacts"][0]["version"], "1.0");
+    let content = design.run(&["cat", "DOC@1.0"]).stdout;
+    assert_eq!(
+        shown["artefacts"][0]["sha256"],
+        baseline::model::sha256_hex(&content)
+    );
+    assert!(shown["previous"].is_null());
+
+    // The next release follows the latest one, and --all-baselined takes
+    // every artefact's latest baseline.
+    design.ok(&[
+        "release",
+        "create",
+        "IR2",
+        "--decision",
+        "DEC1",
+        "--date",
+        "2023-07-04",
+        "--all-baselined",
+    ]);
+    let listed = design.json(&["release", "list"]);
+    let ids: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["IR1", "IR2"]);
+    assert_eq!(listed[1]["previous"], "IR1");
+    let artefacts: Vec<String> = listed[1]["artefacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            format!(
+                "{}@{}",
+                i["artefact"].as_str().unwrap(),
+                i["version"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(artefacts, ["DOC@1.0", "TAB@1.0"]);
+    let table = design.ok(&["release", "list"]);
+    assert!(table.contains("IR2") && table.contains("IR1"), "{table}");
+
+    // A clean repository stays clean.
+    let verified = design.ok(&["verify", "--no-cache"]);
+    assert!(verified.contains("No findings"), "{verified}");
+}
+
+#[test]
+fn a_release_that_breaks_a_rule_is_refused_and_nothing_is_written() {
+    let design = design();
+    design.ok(&[
+        "release",
+        "create",
+        "IR1",
+        "--decision",
+        "DEC1",
+        "--date",
+        "2023-07-03",
+        "--all-baselined",
+    ]);
+    design.write("artefacts/DOC/doc.md", "# 1 Scope\n\nThe next text.\n");
+    design.ok(&["draft", "DOC", "--date", "2023-07-05"]);
+    design.decision("DEC-NOTED", "2023-07-01", "noted", &[]);
+    let refusals: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec!["IR1", "--decision", "DEC1", "--all-baselined"],
+            "release IR1 is already recorded",
+        ),
+        (
+            vec!["ir1", "--decision", "DEC1", "--all-baselined"],
+            "does not match the programme's pattern",
+        ),
+        (
+            vec!["IR2", "--decision", "DEC1", "--include", "DOC@1.1"],
+            "DOC v1.1 is a draft, not a baseline",
+        ),
+        (
+            vec!["IR2", "--decision", "DEC1", "--include", "DOC@7.0"],
+            "DOC has no version 7.0",
+        ),
+        (
+            vec!["IR2", "--decision", "DEC1", "--include", "NOPE@1.0"],
+            "NOPE",
+        ),
+        (
+            vec![
+                "IR2",
+                "--decision",
+                "DEC1",
+                "--include",
+                "DOC@1.0",
+                "--include",
+                "DOC@1.0",
+            ],
+            "DOC is included twice",
+        ),
+        (
+            vec!["IR2", "--decision", "DEC-NOTED", "--all-baselined"],
+            "only an approved decision can approve a release",
+        ),
+        (
+            vec!["IR2", "--decision", "NO-SUCH", "--all-baselined"],
+            "no decision NO-SUCH is recorded",
+        ),
+        (
+            vec![
+                "IR2",
+                "--decision",
+                "DEC2",
+                "--date",
+                "2023-07-01",
+                "--all-baselined",
+            ],
+            "decision DEC2 is dated 2023-07-02, after the release date 2023-07-01",
+        ),
+        (
+            vec![
+                "IR2",
+                "--decision",
+                "DEC1",
+                "--all-baselined",
+                "--change",
+                "CR2",
+            ],
+            "CR2 is raised, and a release implements only approved changes",
+        ),
+        (
+            vec![
+                "IR2",
+                "--decision",
+                "DEC1",
+                "--include",
+                "TAB@1.0",
+                "--change",
+                "CR1",
+            ],
+            "CR1 affects DOC, none of which the release includes",
+        ),
+        (
+            vec![
+                "IR2",
+                "--decision",
+                "DEC1",
+                "--date",
+                "2023-07-02",
+                "--all-baselined",
+            ],
+            "release IR1 is dated 2023-07-03, after this release's date 2023-07-02",
+        ),
+    ];
+    for (args, wanted) in refusals {
+        let mut line = vec!["release", "create"];
+        line.extend(args.iter().copied());
+        if !args.contains(&"--date") {
+            line.extend(["--date", "2023-07-10"]);
+        }
+        let stderr = design.refused(&line);
+        assert!(stderr.contains(wanted), "{line:?}: {stderr}");
+    }
+    // Neither --include nor --all-baselined: a usage error from the parser.
+    let out = design.run(&["release", "create", "IR2", "--decision", "DEC1"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_release_record_edited_by_hand_is_found_by_verify() {
+    let design = design();
+    design.ok(&[
+        "release",
+        "create",
+        "IR1",
+        "--decision",
+        "DEC1",
+        "--date",
+        "2023-07-03",
+        "--all-baselined",
+    ]);
+    let text = design
+        .read("releases/IR1.toml")
+        .replace("2023-07-03", "2023-07-09");
+    design.write("releases/IR1.toml", &text);
+    design.git(&["commit", "-qam", "redate the release"]);
+    let out = design.run(&["verify", "--no-cache", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}",
+                f["code"].as_str().unwrap(),
+                f["record"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(findings, ["record-edited releases/IR1.toml"]);
+}
