@@ -302,3 +302,51 @@ fn a_release_record_edited_by_hand_is_found_by_verify() {
         .collect();
     assert_eq!(findings, ["record-edited releases/IR1.toml"]);
 }
+
+#[test]
+fn trace_follows_a_release_and_names_the_releases_of_a_version() {
+    let design = design();
+    design.ok(&[
+        "release",
+        "create",
+        "IR1",
+        "--decision",
+        "DEC2",
+        "--date",
+        "2023-07-03",
+        "--include",
+        "DOC@1.0",
+        "--change",
+        "CR1",
+    ]);
+    design.ok(&[
+        "release",
+        "create",
+        "IR2",
+        "--decision",
+        "DEC1",
+        "--date",
+        "2023-07-04",
+        "--all-baselined",
+    ]);
+    let traced = design.json(&["trace", "IR1"]);
+    assert_eq!(traced["kind"], "release");
+    assert_eq!(traced["release"]["id"], "IR1");
+    assert_eq!(traced["decisions"][0]["id"], "DEC2");
+    assert_eq!(traced["changes"][0]["id"], "CR1");
+    assert_eq!(traced["changes"][0]["state"], "approved");
+    assert_eq!(traced["versions"][0]["artefact"], "DOC");
+    assert_eq!(traced["versions"][0]["status"], "baselined");
+
+    assert_eq!(
+        design.json(&["trace", "DOC@1.0"])["releases"],
+        serde_json::json!(["IR1", "IR2"])
+    );
+    assert_eq!(
+        design.json(&["trace", "TAB@1.0"])["releases"],
+        serde_json::json!(["IR2"])
+    );
+    let printed = design.ok(&["trace", "IR2"]);
+    assert!(printed.contains("Versions it contains"), "{printed}");
+    assert!(printed.contains("TAB@1.0"), "{printed}");
+}

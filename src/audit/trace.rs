@@ -1,13 +1,13 @@
 //! Traces: from a version to the decisions, meetings, changes, commit and tag
 //! behind it; from a decision, change or meeting to every version and change step
-//! it touched.
+//! it touched; from a release to what it contains and what approved it.
 
 use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::model::{
-    Action, Artefact, Change, ChangeKind, ChangeState, ChangeStep, Decision, Meeting, Status,
-    VersionNumber, VersionRecord, paths,
+    Action, Artefact, Change, ChangeKind, ChangeState, ChangeStep, Decision, Meeting, Release,
+    Status, VersionNumber, VersionRecord, paths,
 };
 use crate::repo::{CommitIndex, Snapshot};
 
@@ -18,6 +18,7 @@ pub enum Trace {
     Decision(DecisionTrace),
     Change(ChangeTrace),
     Meeting(MeetingTrace),
+    Release(ReleaseTrace),
 }
 
 #[derive(Debug, Serialize)]
@@ -53,6 +54,8 @@ pub struct VersionTrace {
     pub changes: Vec<ChangeSummary>,
     pub previous: Option<VersionLink>,
     pub next: Option<VersionLink>,
+    /// The releases that contain this version, oldest first.
+    pub releases: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -149,7 +152,18 @@ pub struct MeetingTrace {
     pub actions: Vec<Action>,
 }
 
-/// Traces a version REF, a decision id, a change id or a meeting id.
+#[derive(Debug, Serialize)]
+pub struct ReleaseTrace {
+    pub release: Release,
+    /// The decisions that approved it.
+    pub decisions: Vec<Decision>,
+    /// The changes it implements.
+    pub changes: Vec<ChangeSummary>,
+    /// The versions it contains, as their records stand.
+    pub versions: Vec<VersionLink>,
+}
+
+/// Traces a version REF, a decision id, a change id, a meeting id or a release id.
 pub fn trace(snapshot: &Snapshot<'_>, what: &str) -> Result<Trace> {
     if what.contains('@') {
         let reference =
@@ -166,14 +180,17 @@ pub fn trace(snapshot: &Snapshot<'_>, what: &str) -> Result<Trace> {
     if let Some(meeting) = snapshot.record::<Meeting>(&paths::meeting(what))? {
         return Ok(Trace::Meeting(trace_meeting(snapshot, meeting)?));
     }
+    if let Some(release) = snapshot.record::<Release>(&paths::release(what))? {
+        return Ok(Trace::Release(trace_release(snapshot, release)?));
+    }
     if snapshot.artefact(what)?.is_some() {
         let reference =
             crate::model::Reference::parse(what, crate::model::VersionSelector::Latest)?;
         return trace_version(snapshot, &reference);
     }
     Err(Error::refused(
-        format!("{what} is not a recorded decision, change, meeting or artefact"),
-        "trace a version (DES196@1.0, DES196@baseline), a decision (DAG-DEC57), a change (CR027) or a meeting (DAG026)",
+        format!("{what} is not a recorded decision, change, meeting, release or artefact"),
+        "trace a version (DES196@1.0, DES196@baseline), a decision (DAG-DEC57), a change (CR027), a meeting (DAG026) or a release (IR8.5)",
     ))
 }
 
@@ -241,6 +258,12 @@ fn trace_version(snapshot: &Snapshot<'_>, reference: &crate::model::Reference) -
             .checked_sub(1)
             .map(|p| VersionLink::from(&versions[p])),
         next: versions.get(position + 1).map(VersionLink::from),
+        releases: snapshot
+            .releases()?
+            .into_iter()
+            .filter(|r| r.contains(&record.artefact, &record.version))
+            .map(|r| r.id)
+            .collect(),
         commit: commit.map(|c| c.to_string()),
         tag,
         promoted_draft,
@@ -325,5 +348,27 @@ fn trace_change(snapshot: &Snapshot<'_>, change: Change) -> Result<ChangeTrace> 
         decisions,
         excluded_by,
         change,
+    })
+}
+
+fn trace_release(snapshot: &Snapshot<'_>, release: Release) -> Result<ReleaseTrace> {
+    let mut decisions = Vec::new();
+    for id in &release.decisions {
+        decisions.extend(snapshot.decision(id)?);
+    }
+    let mut changes = Vec::new();
+    for id in &release.changes {
+        changes.extend(snapshot.change(id)?.map(|c| ChangeSummary::from(&c)));
+    }
+    let mut versions = Vec::new();
+    for included in &release.artefacts {
+        let record = snapshot.version(&included.artefact, &included.version)?;
+        versions.extend(record.as_ref().map(VersionLink::from));
+    }
+    Ok(ReleaseTrace {
+        release,
+        decisions,
+        changes,
+        versions,
     })
 }

@@ -17,11 +17,12 @@ use super::style;
 ///
 /// `trace DES196@1.0` (or @baseline, @latest) follows a version back;
 /// `trace DAG-DEC57`, `trace CR018` and `trace DAG026` follow a decision, a change
-/// or a meeting forward.
+/// or a meeting forward; `trace IR8.5` shows a release, what approved it and
+/// what it contains.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// A version REF (DES196@1.0), a decision (DAG-DEC57), a change (CR027) or a
-    /// meeting (DAG026).
+    /// A version REF (DES196@1.0), a decision (DAG-DEC57), a change (CR027), a
+    /// meeting (DAG026) or a release (IR8.5).
     pub what: String,
     #[command(flatten)]
     pub format: FormatArg,
@@ -107,7 +108,10 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
             writeln!(out, "\n{}", paint("Neighbours", style::HEADING))?;
             writeln!(out, "  previous:    {}", link(t.previous.as_ref()))?;
             writeln!(out, "  next:        {}", link(t.next.as_ref()))?;
+            writeln!(out, "\n{}", paint("Releases", style::HEADING))?;
+            writeln!(out, "  {}", super::output::or_dash(&t.releases))?;
         }
+        Trace::Release(t) => print_release_trace(&mut out, t)?,
         Trace::Decision(t) => {
             print_decision(&mut out, &t.decision, "")?;
             writeln!(
@@ -247,4 +251,37 @@ fn print_links(out: &mut impl Write, links: &[VersionLink]) -> Result<()> {
         )?;
     }
     Ok(())
+}
+
+fn print_release_trace(out: &mut impl Write, t: &trace::ReleaseTrace) -> Result<()> {
+    let r = &t.release;
+    writeln!(out, "{} — {}", paint(&r.id, style::HEADING), r.date)?;
+    if let Some(title) = &r.title {
+        writeln!(out, "  title:     {}", shown(title))?;
+    }
+    writeln!(
+        out,
+        "  previous:  {}",
+        r.previous.as_deref().unwrap_or("— (the first release)")
+    )?;
+    writeln!(out, "\n{}", paint("Approved by", style::HEADING))?;
+    for d in &t.decisions {
+        print_decision(out, d, "  ")?;
+    }
+    writeln!(out, "\n{}", paint("Changes it implements", style::HEADING))?;
+    if t.changes.is_empty() {
+        writeln!(out, "  none")?;
+    }
+    for c in &t.changes {
+        writeln!(
+            out,
+            "  {} {} — {} ({})",
+            c.kind,
+            paint(&c.id, style::HEADING),
+            shown(&c.title),
+            paint(c.state, state_style(c.state))
+        )?;
+    }
+    writeln!(out, "\n{}", paint("Versions it contains", style::HEADING))?;
+    print_links(out, &t.versions)
 }
