@@ -1,6 +1,7 @@
 //! What may happen: pure functions over the model, so every rule is unit-testable
 //! and every refusal says which record broke which rule and how to put it right.
 
+pub mod release;
 use crate::error::{Error, Result};
 use crate::model::config::Policy;
 use crate::model::{

@@ -504,7 +504,7 @@ fn unknown_artefacts_and_changes() {
     assert!(err.contains("no change CR404 is recorded"), "{err}");
     let err = design.refused(&["trace", "NOTHING"]);
     assert!(
-        err.contains("NOTHING is not a recorded decision, change, meeting or artefact"),
+        err.contains("NOTHING is not a recorded decision, change, meeting, release or artefact"),
         "{err}"
     );
 }

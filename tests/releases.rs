@@ -350,3 +350,54 @@ fn trace_follows_a_release_and_names_the_releases_of_a_version() {
     assert!(printed.contains("Versions it contains"), "{printed}");
     assert!(printed.contains("TAB@1.0"), "{printed}");
 }
+
+/// A release committed by hand, not through `release create`, is held to the
+/// same rules: a draft slipped in, a hash that is not the version's, an
+/// unapproved change.
+#[test]
+fn a_release_committed_by_hand_that_breaks_the_rules_is_found() {
+    let design = design();
+    design.write("artefacts/DOC/doc.md", "# 1 Scope\n\nThe next text.\n");
+    design.ok(&["draft", "DOC", "--date", "2023-07-05"]);
+    let doc_draft = design.json(&["show", "DOC@1.1"]);
+    let sha = |v: &serde_json::Value| {
+        v["sha256"]
+            .as_str()
+            .or_else(|| v["version"]["sha256"].as_str())
+            .unwrap()
+            .to_string()
+    };
+    let record = format!(
+        "id = \"IR9\"\ndate = \"2023-07-06\"\ndecisions = [\"DEC1\"]\nchanges = [\"CR2\"]\n\
+         recorded_by = \"Someone <s@example.org>\"\nrecorded_at = \"2023-07-06T09:00:00Z\"\n\n\
+         [[artefacts]]\nartefact = \"DOC\"\nversion = \"1.1\"\nsha256 = \"{}\"\n\n\
+         [[artefacts]]\nartefact = \"TAB\"\nversion = \"1.0\"\nsha256 = \"{}\"\n",
+        sha(&doc_draft),
+        "0".repeat(64)
+    );
+    design.write("releases/IR9.toml", &record);
+    design.git(&["add", "releases/IR9.toml"]);
+    design.git(&["commit", "-qm", "a release by hand"]);
+    for options in [&["--no-cache"][..], &[]] {
+        let mut args = vec!["verify", "--format", "json"];
+        args.extend(options);
+        let out = design.run(&args);
+        assert_eq!(out.status.code(), Some(1), "{options:?}");
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let messages: Vec<String> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["code"] == "rule-broken" && f["record"] == "releases/IR9.toml")
+            .map(|f| f["message"].as_str().unwrap().to_string())
+            .collect();
+        let all = messages.join("\n");
+        for wanted in [
+            "DOC v1.1 is a draft, not a baseline",
+            "the release gives TAB v1.0 the sha256 0000",
+            "CR2 is raised, and a release implements only approved changes",
+        ] {
+            assert!(all.contains(wanted), "{options:?}: no `{wanted}` in\n{all}");
+        }
+    }
+}

@@ -4,9 +4,7 @@
 
 use crate::error::{Error, Result};
 use crate::model::trailers::{self, CommitMessage};
-use crate::model::{
-    ChangeState, Date, IdKind, Included, Outcome, Release, Status, VersionNumber, date, paths,
-};
+use crate::model::{Date, IdKind, Included, Release, VersionNumber, date, paths};
 use crate::repo::{Repo, Snapshot};
 use crate::rules;
 
@@ -93,25 +91,7 @@ fn check_decisions(snapshot: &Snapshot<'_>, decisions: &[String], date: Date) ->
         ));
     }
     for id in decisions {
-        let decision = snapshot.require_decision(id)?;
-        if decision.outcome != Outcome::Approved {
-            return Err(Error::refused(
-                format!(
-                    "decision {id} has outcome `{}`, and only an approved decision can approve a release",
-                    decision.outcome
-                ),
-                "cite the decision that approved the release",
-            ));
-        }
-        if decision.date > date {
-            return Err(Error::refused(
-                format!(
-                    "decision {id} is dated {}, after the release date {date}",
-                    decision.date
-                ),
-                format!("date the release on or after it: --date {}", decision.date),
-            ));
-        }
+        rules::release::check_decision(id, snapshot.decision(id)?.as_ref(), date)?;
     }
     Ok(())
 }
@@ -137,21 +117,8 @@ fn included(snapshot: &Snapshot<'_>, contents: &Contents<'_>) -> Result<Vec<Incl
         Contents::Versions(versions) => {
             for (artefact, number) in *versions {
                 snapshot.require_artefact(artefact)?;
-                let record = snapshot.version(artefact, number)?.ok_or_else(|| {
-                    Error::refused(
-                        format!("{artefact} has no version {number}"),
-                        format!("see its versions with `baseline log {artefact}`"),
-                    )
-                })?;
-                if record.status != Status::Baselined {
-                    return Err(Error::refused(
-                        format!("{artefact} v{number} is a draft, not a baseline"),
-                        format!(
-                            "a release holds baselines only: baseline it with `baseline approve {artefact} --decision …`, or include its latest baseline"
-                        ),
-                    ));
-                }
-                add(record)?;
+                let record = snapshot.version(artefact, number)?;
+                add(rules::release::baseline(artefact, number, record)?)?;
             }
         }
         Contents::AllBaselined => {
@@ -175,28 +142,7 @@ fn included(snapshot: &Snapshot<'_>, contents: &Contents<'_>) -> Result<Vec<Incl
 /// Each change the release implements is approved and affects an included artefact.
 fn check_changes(snapshot: &Snapshot<'_>, changes: &[String], included: &[Included]) -> Result<()> {
     for id in changes {
-        let change = snapshot.require_change(id)?;
-        if change.state() != ChangeState::Approved {
-            return Err(Error::refused(
-                format!(
-                    "{id} is {}, and a release implements only approved changes",
-                    change.state()
-                ),
-                format!("approve it first with `baseline change set {id} approved --decision …`"),
-            ));
-        }
-        if !included
-            .iter()
-            .any(|i| change.affects_artefact(&i.artefact))
-        {
-            return Err(Error::refused(
-                format!(
-                    "{id} affects {}, none of which the release includes",
-                    change.affects.join(", ")
-                ),
-                format!("include the version of the artefact that implements {id}"),
-            ));
-        }
+        rules::release::check_change(&snapshot.require_change(id)?, included)?;
     }
     Ok(())
 }

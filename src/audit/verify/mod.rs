@@ -15,6 +15,7 @@ mod leftovers;
 mod names;
 mod policy;
 mod references;
+mod releases;
 mod repair;
 mod tags;
 mod versions;
@@ -177,6 +178,7 @@ fn check_records(
     references::check_references(audit, snapshot, only_added)?;
     references::check_lifecycles(audit, snapshot, only_added)?;
     references::check_text(audit, snapshot)?;
+    releases::check_releases(audit, snapshot, walked.is_some())?;
     names::check_case_clashes(audit, snapshot)
 }
 
