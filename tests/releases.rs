@@ -60,25 +60,45 @@ fn design() -> Design {
     design
 }
 
+/// Records release `id` under `decision` on `date`, with `more` arguments.
+fn release(design: &Design, id: &str, decision: &str, date: &str, more: &[&str]) -> String {
+    let mut args = vec![
+        "release",
+        "create",
+        id,
+        "--decision",
+        decision,
+        "--date",
+        date,
+    ];
+    args.extend(more);
+    design.ok(&args)
+}
+
+/// Records DOC's next draft, with new text.
+fn revise_doc(design: &Design, text: &str, date: &str) {
+    design.write("artefacts/DOC/doc.md", text);
+    design.ok(&["draft", "DOC", "--date", date]);
+}
+
 #[test]
 fn a_release_records_its_baselines_decisions_and_changes_in_one_commit() {
     let design = design();
     let commits = design.commit_count();
-    let said = design.ok(&[
-        "release",
-        "create",
+    let said = release(
+        &design,
         "IR1",
-        "--decision",
         "DEC2",
-        "--date",
         "2023-07-03",
-        "--title",
-        "Interim Release 1",
-        "--include",
-        "DOC@1.0",
-        "--change",
-        "CR1",
-    ]);
+        &[
+            "--title",
+            "Interim Release 1",
+            "--include",
+            "DOC@1.0",
+            "--change",
+            "CR1",
+        ],
+    );
     assert_eq!(
         said,
         "Recorded release IR1 (2023-07-03): 1 artefact versions, approved by DEC2\n"
@@ -110,16 +130,7 @@ fn a_release_records_its_baselines_decisions_and_changes_in_one_commit() {
 
     // The next release follows the latest one, and --all-baselined takes
     // every artefact's latest baseline.
-    design.ok(&[
-        "release",
-        "create",
-        "IR2",
-        "--decision",
-        "DEC1",
-        "--date",
-        "2023-07-04",
-        "--all-baselined",
-    ]);
+    release(&design, "IR2", "DEC1", "2023-07-04", &["--all-baselined"]);
     let listed = design.json(&["release", "list"]);
     let ids: Vec<&str> = listed
         .as_array()
@@ -153,18 +164,8 @@ fn a_release_records_its_baselines_decisions_and_changes_in_one_commit() {
 #[test]
 fn a_release_that_breaks_a_rule_is_refused_and_nothing_is_written() {
     let design = design();
-    design.ok(&[
-        "release",
-        "create",
-        "IR1",
-        "--decision",
-        "DEC1",
-        "--date",
-        "2023-07-03",
-        "--all-baselined",
-    ]);
-    design.write("artefacts/DOC/doc.md", "# 1 Scope\n\nThe next text.\n");
-    design.ok(&["draft", "DOC", "--date", "2023-07-05"]);
+    release(&design, "IR1", "DEC1", "2023-07-03", &["--all-baselined"]);
+    revise_doc(&design, "# 1 Scope\n\nThe next text.\n", "2023-07-05");
     design.decision("DEC-NOTED", "2023-07-01", "noted", &[]);
     let refusals: Vec<(Vec<&str>, &str)> = vec![
         (
@@ -270,16 +271,7 @@ fn a_release_that_breaks_a_rule_is_refused_and_nothing_is_written() {
 #[test]
 fn a_release_record_edited_by_hand_is_found_by_verify() {
     let design = design();
-    design.ok(&[
-        "release",
-        "create",
-        "IR1",
-        "--decision",
-        "DEC1",
-        "--date",
-        "2023-07-03",
-        "--all-baselined",
-    ]);
+    release(&design, "IR1", "DEC1", "2023-07-03", &["--all-baselined"]);
     let text = design
         .read("releases/IR1.toml")
         .replace("2023-07-03", "2023-07-09");
@@ -306,29 +298,14 @@ fn a_release_record_edited_by_hand_is_found_by_verify() {
 #[test]
 fn trace_follows_a_release_and_names_the_releases_of_a_version() {
     let design = design();
-    design.ok(&[
-        "release",
-        "create",
+    release(
+        &design,
         "IR1",
-        "--decision",
         "DEC2",
-        "--date",
         "2023-07-03",
-        "--include",
-        "DOC@1.0",
-        "--change",
-        "CR1",
-    ]);
-    design.ok(&[
-        "release",
-        "create",
-        "IR2",
-        "--decision",
-        "DEC1",
-        "--date",
-        "2023-07-04",
-        "--all-baselined",
-    ]);
+        &["--include", "DOC@1.0", "--change", "CR1"],
+    );
+    release(&design, "IR2", "DEC1", "2023-07-04", &["--all-baselined"]);
     let traced = design.json(&["trace", "IR1"]);
     assert_eq!(traced["kind"], "release");
     assert_eq!(traced["release"]["id"], "IR1");
@@ -357,8 +334,7 @@ fn trace_follows_a_release_and_names_the_releases_of_a_version() {
 #[test]
 fn a_release_committed_by_hand_that_breaks_the_rules_is_found() {
     let design = design();
-    design.write("artefacts/DOC/doc.md", "# 1 Scope\n\nThe next text.\n");
-    design.ok(&["draft", "DOC", "--date", "2023-07-05"]);
+    revise_doc(&design, "# 1 Scope\n\nThe next text.\n", "2023-07-05");
     let doc_draft = design.json(&["show", "DOC@1.1"]);
     let sha = |v: &serde_json::Value| {
         v["sha256"]
@@ -400,4 +376,68 @@ fn a_release_committed_by_hand_that_breaks_the_rules_is_found() {
             assert!(all.contains(wanted), "{options:?}: no `{wanted}` in\n{all}");
         }
     }
+}
+
+#[test]
+fn a_redline_of_two_releases_lists_each_artefact_and_redlines_the_changed_ones() {
+    let design = design();
+    release(
+        &design,
+        "IR1",
+        "DEC1",
+        "2023-07-03",
+        &["--include", "DOC@1.0"],
+    );
+    revise_doc(&design, "# 1 Scope\n\nThe revised text.\n", "2023-07-05");
+    design.ok(&[
+        "approve",
+        "DOC",
+        "--decision",
+        "DEC1",
+        "--change",
+        "CR1",
+        "--date",
+        "2023-07-06",
+    ]);
+    release(
+        &design,
+        "IR2",
+        "DEC2",
+        "2023-07-07",
+        &["--all-baselined", "--change", "CR1"],
+    );
+
+    let json = design.json(&["redline", "--release", "IR1", "IR2"]);
+    assert_eq!(json["from"]["id"], "IR1");
+    assert_eq!(json["to"]["id"], "IR2");
+    assert_eq!(
+        json["artefacts"],
+        serde_json::json!([
+            {"artefact": "DOC", "change": "changed", "from": "1.0", "to": "2.0"},
+            {"artefact": "TAB", "change": "added", "from": null, "to": "1.0"},
+        ])
+    );
+    assert_eq!(json["changes"], serde_json::json!(["CR1"]));
+    assert_eq!(json["decisions"], serde_json::json!(["DEC2"]));
+    let redlines = json["redlines"].as_array().unwrap();
+    assert_eq!(redlines.len(), 1);
+    assert_eq!(redlines[0]["from"]["version"], "1.0");
+    assert_eq!(redlines[0]["to"]["version"], "2.0");
+
+    let printed = design.ok(&["redline", "--release", "IR1", "IR2"]);
+    assert!(
+        printed.contains("Release IR2 (2023-07-07) against IR1 (2023-07-03)"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("revised"),
+        "the DOC redline is shown: {printed}"
+    );
+    let stderr = design.refused(&["redline", "--release", "IR2", "IR1"]);
+    assert!(
+        stderr.contains("name the older release first: --release IR1 IR2"),
+        "{stderr}"
+    );
+    let out = design.run(&["redline", "--release", "IR1", "IR2", "--format", "html"]);
+    assert_eq!(out.status.code(), Some(2));
 }

@@ -17,6 +17,7 @@ mod output;
 mod policy;
 mod redline;
 mod release;
+mod release_redline;
 mod show;
 mod status;
 pub mod style;

@@ -23,10 +23,18 @@ use crate::repo::Repo;
 /// FROM defaults to the latest baseline; TO to the latest recorded version, or the
 /// working file where it differs. Each side may be written 1.0, @1.0 or DES196@1.0,
 /// and likewise baseline, latest or working.
+///
+/// `redline --release IR8.4 IR8.5` compares two releases: each artefact added,
+/// removed, changed or unchanged, the changes and decisions between them, and
+/// the redline of every changed artefact.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The artefact's id.
-    pub id: String,
+    #[arg(required_unless_present = "release")]
+    pub id: Option<String>,
+    /// Compare two releases instead of two versions of one artefact.
+    #[arg(long, num_args = 2, value_names = ["FROM", "TO"], conflicts_with_all = ["id", "key"])]
+    pub release: Option<Vec<String>>,
     /// The older side (default: the latest baseline).
     pub from: Option<String>,
     /// The newer side (default: the latest version, or the working file if it differs).
@@ -51,6 +59,10 @@ pub struct Args {
 }
 
 pub fn run(repo: &Repo, args: Args) -> Result<()> {
+    if let Some(releases) = &args.release {
+        return super::release_redline::run(repo, releases, &args);
+    }
+    let id = args.id.clone().unwrap_or_default();
     let format = args
         .format
         .or_else(|| args.output.as_deref().and_then(RedlineFormat::of_file))
@@ -61,7 +73,7 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
             format!("a {name} redline is a file, not text for the terminal"),
             format!(
                 "name the file to write: baseline redline {} … --format {name} -o FILE.{name}",
-                args.id
+                id
             ),
         ));
     }
@@ -69,7 +81,7 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
     let compared = crate::ops::redline::redline(
         &snapshot,
         &crate::ops::redline::Options {
-            artefact: &args.id,
+            artefact: &id,
             from: args.from.as_deref(),
             to: args.to.as_deref(),
             key: args.key.as_deref(),
@@ -89,7 +101,7 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
                 crate::ops::redline::tracked_xlsx(&compared)?
             };
             std::fs::write(path, copy).map_err(io_at(path))?;
-            wrote(format, &args.id, path)?;
+            wrote(format, &id, path)?;
         }
         (RedlineFormat::Rendered(rendered), Some(path)) => {
             options.format = rendered;
@@ -97,7 +109,7 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
                 std::io::BufWriter::new(std::fs::File::create(path).map_err(io_at(path))?);
             render::render(&compared, &options, &mut file)?;
             file.flush().map_err(io_at(path))?;
-            wrote(format, &args.id, path)?;
+            wrote(format, &id, path)?;
         }
         (_, None) => {
             if let RedlineFormat::Rendered(rendered) = format {
