@@ -101,7 +101,7 @@ fn a_release_records_its_baselines_decisions_and_changes_in_one_commit() {
     );
     assert_eq!(
         said,
-        "Recorded release IR1 (2023-07-03): 1 artefact versions, approved by DEC2\n"
+        "Recorded release IR1 (2023-07-03): 1 artefact version, approved by DEC2\n"
     );
     assert_eq!(design.commit_count(), commits + 1);
     let message = design.git(&["log", "-1", "--format=%B"]);

@@ -101,12 +101,13 @@ fn create(repo: &Repo, args: CreateArgs) -> Result<()> {
             note: args.note.as_deref(),
         },
     )?;
+    let count = release.artefacts.len();
     writeln!(
         stdout(),
-        "Recorded release {} ({}): {} artefact versions, approved by {}",
+        "Recorded release {} ({}): {count} artefact version{}, approved by {}",
         release.id,
         release.date,
-        release.artefacts.len(),
+        if count == 1 { "" } else { "s" },
         release.decisions.join(", ")
     )?;
     Ok(())

@@ -64,7 +64,7 @@ pub fn create(repo: &Repo, new: &NewRelease<'_>) -> Result<Release> {
     };
     tx.create_record(&paths::release(&release.id), &release)?;
     let mut message = CommitMessage::new(format!(
-        "Record release {}: {} artefact versions ({})",
+        "Record release {}: {} artefact version(s) ({})",
         release.id,
         release.artefacts.len(),
         release.decisions.join(", ")
