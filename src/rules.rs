@@ -203,6 +203,44 @@ fn draft_to_promote<'v>(
     }
 }
 
+/// A decision cited as approving a `what` (a baseline, a release) dated
+/// `date`: recorded, approved, and dated on or before it.
+pub fn approving_decision<'d>(
+    id: &str,
+    decision: Option<&'d Decision>,
+    date: Date,
+    what: &str,
+) -> Result<&'d Decision> {
+    let decision = decision.ok_or_else(|| {
+        Error::refused(
+            format!("no decision {id} is recorded"),
+            format!("record it first with `baseline decision add {id} …`, or check the id with `baseline decision list`"),
+        )
+    })?;
+    if decision.outcome != Outcome::Approved {
+        return Err(Error::refused(
+            format!(
+                "decision {id} has outcome `{}`, and only an approved decision can approve a {what}",
+                decision.outcome
+            ),
+            format!("cite the decision that approved the {what}"),
+        ));
+    }
+    if decision.date > date {
+        return Err(Error::refused(
+            format!(
+                "decision {id} is dated {}, after the {what} date {date}",
+                decision.date
+            ),
+            format!(
+                "date the {what} on or after the decision: --date {}",
+                decision.date
+            ),
+        ));
+    }
+    Ok(decision)
+}
+
 fn check_decisions(
     artefact: &str,
     decisions: &[(String, Option<Decision>)],
@@ -215,33 +253,7 @@ fn check_decisions(
         ));
     }
     for (id, decision) in decisions {
-        let decision = decision.as_ref().ok_or_else(|| {
-            Error::refused(
-                format!("no decision {id} is recorded"),
-                format!("record it first with `baseline decision add {id} …`, or check the id with `baseline decision list`"),
-            )
-        })?;
-        if decision.outcome != Outcome::Approved {
-            return Err(Error::refused(
-                format!(
-                    "decision {id} has outcome `{}`, and only an approved decision can baseline",
-                    decision.outcome
-                ),
-                "cite the decision that approved the baseline",
-            ));
-        }
-        if decision.date > date {
-            return Err(Error::refused(
-                format!(
-                    "decision {id} is dated {}, after the baseline date {date}",
-                    decision.date
-                ),
-                format!(
-                    "baseline on or after the decision: --date {}",
-                    decision.date
-                ),
-            ));
-        }
+        let decision = approving_decision(id, decision.as_ref(), date, "baseline")?;
         if !decision.artefacts.is_empty() && !decision.artefacts.iter().any(|a| a == artefact) {
             return Err(Error::refused(
                 format!(

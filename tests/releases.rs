@@ -277,21 +277,9 @@ fn a_release_record_edited_by_hand_is_found_by_verify() {
         .replace("2023-07-03", "2023-07-09");
     design.write("releases/IR1.toml", &text);
     design.git(&["commit", "-qam", "redate the release"]);
-    let out = design.run(&["verify", "--no-cache", "--format", "json"]);
-    assert_eq!(out.status.code(), Some(1));
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let findings: Vec<String> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            format!(
-                "{} {}",
-                f["code"].as_str().unwrap(),
-                f["record"].as_str().unwrap()
-            )
-        })
-        .collect();
+    let (code, report) = common::verify_report(design.path(), &["--no-cache"]);
+    assert_eq!(code, 1, "{report}");
+    let findings = common::finding_codes(&report);
     assert_eq!(findings, ["record-edited releases/IR1.toml"]);
 }
 

@@ -19,13 +19,7 @@ fn verify(repo: &Path) -> (i32, serde_json::Value) {
 }
 
 fn verify_with(repo: &Path, options: &[&str]) -> (i32, serde_json::Value) {
-    let out = baseline_in(repo)
-        .args(["verify", "--format", "json"])
-        .args(options)
-        .output()
-        .unwrap();
-    let report = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
-    (out.status.code().unwrap_or(-1), report)
+    common::verify_report(repo, options)
 }
 
 /// The findings as "check record" lines.
@@ -729,18 +723,7 @@ fn policy_changes_outside_policy_set_are_found_with_the_baselines_made_under_the
 
     let (code, report) = verify(design.path());
     assert_eq!(code, 1, "{report}");
-    let codes: Vec<String> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            format!(
-                "{} {}",
-                f["code"].as_str().unwrap(),
-                f["record"].as_str().unwrap()
-            )
-        })
-        .collect();
+    let codes = common::finding_codes(&report);
     assert_eq!(
         codes,
         [
@@ -816,18 +799,7 @@ fn records_in_forms_baseline_never_writes_are_found() {
             attack(&repo);
             let (code, report) = verify_with(&repo, options);
             assert_eq!(code, 1, "{name} {options:?}: {report}");
-            let codes: Vec<String> = report["findings"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|f| {
-                    format!(
-                        "{} {}",
-                        f["code"].as_str().unwrap(),
-                        f["record"].as_str().unwrap()
-                    )
-                })
-                .collect();
+            let codes = common::finding_codes(&report);
             assert!(
                 codes.iter().any(|c| c == wanted),
                 "{name} {options:?}: {codes:?}"

@@ -7,34 +7,9 @@ mod common;
 
 use std::path::Path;
 
-use common::{baseline_in, git_in};
+use common::{baseline_in, finding_codes as codes, git_in, verify_report as verify};
 
 const CACHE: &str = ".git/baseline/verify-cache.json";
-
-fn verify(repo: &Path, options: &[&str]) -> (i32, serde_json::Value) {
-    let out = baseline_in(repo)
-        .args(["verify", "--format", "json"])
-        .args(options)
-        .output()
-        .unwrap();
-    let report = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
-    (out.status.code().unwrap_or(-1), report)
-}
-
-fn codes(report: &serde_json::Value) -> Vec<String> {
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            format!(
-                "{} {}",
-                f["code"].as_str().unwrap(),
-                f["record"].as_str().unwrap()
-            )
-        })
-        .collect()
-}
 
 fn head(repo: &Path) -> String {
     git_in(repo, &["rev-parse", "HEAD"]).trim().to_string()

@@ -4,36 +4,12 @@
 
 use crate::error::{Error, Result};
 use crate::model::{
-    Change, ChangeState, Date, Decision, Included, Outcome, Status, VersionNumber, VersionRecord,
+    Change, ChangeState, Date, Decision, Included, Status, VersionNumber, VersionRecord,
 };
 
 /// A decision that approves a release: recorded, approved, dated on or before it.
 pub fn check_decision(id: &str, decision: Option<&Decision>, date: Date) -> Result<()> {
-    let decision = decision.ok_or_else(|| {
-        Error::refused(
-            format!("no decision {id} is recorded"),
-            format!("record it first with `baseline decision add {id} …`, or check the id with `baseline decision list`"),
-        )
-    })?;
-    if decision.outcome != Outcome::Approved {
-        return Err(Error::refused(
-            format!(
-                "decision {id} has outcome `{}`, and only an approved decision can approve a release",
-                decision.outcome
-            ),
-            "cite the decision that approved the release",
-        ));
-    }
-    if decision.date > date {
-        return Err(Error::refused(
-            format!(
-                "decision {id} is dated {}, after the release date {date}",
-                decision.date
-            ),
-            format!("date the release on or after it: --date {}", decision.date),
-        ));
-    }
-    Ok(())
+    super::approving_decision(id, decision, date, "release").map(|_| ())
 }
 
 /// A version a release is to include: recorded, and a baseline.

@@ -384,3 +384,31 @@ pub fn assert_accepts_to_new_and_rejects_to_old(red: &[u8], old: &[u8], new: &[u
         "reject all"
     );
 }
+
+/// `baseline verify --format json` with `options`, in `repo`: its exit code
+/// and its report (null where it printed none).
+pub fn verify_report(repo: &Path, options: &[&str]) -> (i32, serde_json::Value) {
+    let out = baseline_in(repo)
+        .args(["verify", "--format", "json"])
+        .args(options)
+        .output()
+        .unwrap();
+    let report = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+    (out.status.code().unwrap_or(-1), report)
+}
+
+/// A verify report's findings as "code record" lines.
+pub fn finding_codes(report: &serde_json::Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}",
+                f["code"].as_str().unwrap(),
+                f["record"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
