@@ -114,7 +114,7 @@ pub fn row(entry: &RegisterEntry) -> [String; 10] {
 
 /// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@` first) is
 /// written behind a `'`, as spreadsheets expect.
-fn inert(cell: String) -> String {
+pub fn inert(cell: String) -> String {
     if cell.starts_with(['=', '+', '-', '@']) {
         format!("'{cell}")
     } else {

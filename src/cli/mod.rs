@@ -15,6 +15,7 @@ mod log;
 mod meeting;
 mod output;
 mod policy;
+mod publish;
 mod redline;
 mod release;
 mod release_redline;
@@ -92,6 +93,7 @@ pub enum Command {
     Policy(policy::Command),
     #[command(subcommand)]
     Release(release::Command),
+    Publish(publish::Args),
     #[command(visible_alias = "register")]
     List(list::Args),
     Show(show::Args),
@@ -112,6 +114,15 @@ pub fn run(cli: Cli) -> Result<()> {
     };
     let repo = match &cli.command {
         Command::Init(_) => init::open_or_create(&dir)?,
+        Command::Verify(verify::Args {
+            pack: Some(pack),
+            format,
+            ..
+        }) => {
+            // An auditor checks a pack wherever they unzipped it.
+            let repo = Repo::discover(&dir).ok();
+            return verify::run_pack(repo.as_ref(), pack, format.format);
+        }
         _ => Repo::discover(&dir)?,
     };
     let outcome = run_command(&repo, &dir, cli.command);
@@ -132,6 +143,7 @@ fn run_command(repo: &Repo, dir: &std::path::Path, command: Command) -> Result<(
         Command::Action(command) => action::run(repo, command),
         Command::Policy(command) => policy::run(repo, command),
         Command::Release(command) => release::run(repo, command),
+        Command::Publish(args) => publish::run(repo, args),
         Command::List(args) => list::run(repo, args),
         Command::Show(args) => show::run(repo, args),
         Command::Cat(args) => cat::run(repo, args),

@@ -1,6 +1,6 @@
 //! Shared output plumbing: the `--format` flag, JSON printing, styled text, tables.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
@@ -192,6 +192,20 @@ pub fn print_notices(notices: &[String]) {
     for notice in notices {
         let _ = writeln!(stderr, "note: {notice}");
     }
+}
+
+/// A progress bar on standard error when it is a terminal, drawn from
+/// `template` (indicatif's, e.g. "verifying {bar:30} {pos}/{len} commits").
+pub fn progress_bar(template: &str) -> Option<indicatif::ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(template)
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    Some(bar)
 }
 
 #[cfg(test)]

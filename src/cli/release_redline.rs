@@ -5,8 +5,8 @@ use std::io::{IsTerminal, Write};
 
 use super::redline::Args;
 use super::values::RedlineFormat;
+use crate::audit::release_diff::{ArtefactChange, ReleaseDiff};
 use crate::error::{Error, Result, io_at};
-use crate::ops::release::{ArtefactChange, ReleaseDiff};
 use crate::redline::Compared;
 use crate::redline::render::{self, Format, Options};
 use crate::repo::{Repo, Snapshot};
@@ -26,7 +26,7 @@ pub fn run(repo: &Repo, releases: &[String], args: &Args) -> Result<()> {
         }
     };
     let snapshot = repo.snapshot()?;
-    let diff = crate::ops::release::compare(&snapshot, &releases[0], &releases[1])?;
+    let diff = crate::audit::release_diff::compare(&snapshot, &releases[0], &releases[1])?;
     let redlines = redlines(&snapshot, &diff)?;
     let mut options = Options {
         format,

@@ -1,5 +1,6 @@
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
+use crate::audit::pack::check::PackReport;
 use crate::audit::verify::{self, Report};
 use crate::error::{Error, Result};
 use crate::repo::Repo;
@@ -21,6 +22,9 @@ use super::style;
 /// it reached and the baseline tags it checked), and the next one checks only
 /// the commits since, as `--range` would, with every tag; `--no-cache` checks
 /// everything again.
+///
+/// `--pack DIR` checks a publication pack instead, with or without the
+/// repository it came from.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Check only what the commits OLD..NEW added (for a pre-receive hook or CI).
@@ -33,12 +37,18 @@ pub struct Args {
     /// verify (as an auditor checking a repository for the first time would).
     #[arg(long, conflicts_with = "range")]
     pub no_cache: bool,
+    /// Check a publication pack (the folder `baseline publish` wrote, unzipped)
+    /// instead: every file against its manifest, and inside the design
+    /// repository also against the recorded release and versions. Needs no
+    /// repository.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["range", "repair", "no_cache"])]
+    pub pack: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub format: FormatArg,
 }
 
 pub fn run(repo: &Repo, args: Args) -> Result<()> {
-    let bar = progress_bar();
+    let bar = super::output::progress_bar("verifying {bar:30} {pos}/{len} commits");
     let progress = |done: usize, total: usize| {
         if let Some(bar) = &bar {
             bar.set_length(total as u64);
@@ -77,18 +87,6 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
             },
         ))
     }
-}
-
-fn progress_bar() -> Option<indicatif::ProgressBar> {
-    if !std::io::stderr().is_terminal() {
-        return None;
-    }
-    let bar = indicatif::ProgressBar::new(0);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("verifying {bar:30} {pos}/{len} commits")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
-    Some(bar)
 }
 
 fn print_report(report: &Report) -> Result<()> {
@@ -144,6 +142,68 @@ fn print_report(report: &Report) -> Result<()> {
             paint(f.check(), style::HEADING),
             f.record,
             f.message()
+        )?;
+    }
+    Ok(())
+}
+
+/// `verify --pack`: against the records too when `repo` holds a design.
+pub fn run_pack(repo: Option<&Repo>, dir: &std::path::Path, format: Format) -> Result<()> {
+    let snapshot = repo.and_then(|repo| repo.snapshot().ok());
+    let report = crate::audit::pack::check::check(dir, snapshot.as_ref())?;
+    if format == Format::Json {
+        print_json(&report)?;
+    } else {
+        print_pack_report(&report)?;
+    }
+    if report.findings.is_empty() {
+        return Ok(());
+    }
+    Err(Error::refused(
+        format!(
+            "the pack in {} has {} problem(s)",
+            report.pack,
+            report.findings.len()
+        ),
+        "do not rely on the files named; ask the publisher for the pack again, or publish it again with `baseline publish`",
+    ))
+}
+
+fn print_pack_report(report: &PackReport) -> Result<()> {
+    let mut out = stdout();
+    writeln!(
+        out,
+        "Checked the pack of {} release {} in {}: {} file(s) against its manifest (SHA-256 {}), made from commit {}",
+        report.programme,
+        report.release,
+        report.pack,
+        report.files,
+        report.manifest_sha256,
+        &report.commit[..report.commit.len().min(12)]
+    )?;
+    if report.against_repository {
+        writeln!(out, "and against the release and versions recorded here.")?;
+    } else {
+        writeln!(
+            out,
+            "{} not inside its design repository: the files were checked against the manifest only; compare the manifest's SHA-256 with the one announced with the pack.",
+            paint("note:", style::DRAFT)
+        )?;
+    }
+    if report.findings.is_empty() {
+        writeln!(
+            out,
+            "{}",
+            paint("No findings: the pack is as it was published.", style::OK)
+        )?;
+    }
+    for f in &report.findings {
+        writeln!(
+            out,
+            "{} {} {}",
+            paint("✗", style::BAD),
+            paint(f.code, style::HEADING),
+            f.message
         )?;
     }
     Ok(())

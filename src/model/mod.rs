@@ -5,6 +5,7 @@ pub mod date;
 pub mod digest;
 pub mod id;
 pub mod meeting;
+pub mod pack;
 pub mod paths;
 pub mod records;
 pub mod reference;

@@ -13,6 +13,7 @@ pub mod draft;
 pub mod import;
 pub mod init;
 pub mod policy;
+pub mod publish;
 pub mod redline;
 pub mod release;
 pub mod show;

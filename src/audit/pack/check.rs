@@ -1,0 +1,272 @@
+//! `baseline verify --pack DIR`: proves a publication pack is as its manifest
+//! says — every listed file present with its SHA-256, nothing added — and,
+//! inside the repository it came from, that its baselined copies are the
+//! recorded versions of the recorded release.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::error::{Error, Result, io_at};
+use crate::model::pack::{FORMAT, MANIFEST, Manifest, PackedFile};
+use crate::model::sha256_hex;
+use crate::repo::Snapshot;
+
+/// What the check found (the JSON shape of `verify --pack --format json`).
+#[derive(Debug, Serialize)]
+pub struct PackReport {
+    pub pack: String,
+    pub programme: String,
+    pub release: String,
+    pub commit: String,
+    /// The SHA-256 of manifest.json itself, to compare with the one announced
+    /// with the pack.
+    pub manifest_sha256: String,
+    /// How many listed files were read and hashed.
+    pub files: usize,
+    /// Whether the pack was also checked against this repository's records.
+    pub against_repository: bool,
+    pub findings: Vec<PackFinding>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PackFinding {
+    pub code: &'static str,
+    /// The file of the pack it concerns, as the manifest names it.
+    pub file: Option<String>,
+    pub message: String,
+}
+
+impl PackReport {
+    fn find(&mut self, code: &'static str, file: Option<&str>, message: String) {
+        self.findings.push(PackFinding {
+            code,
+            file: file.map(str::to_string),
+            message,
+        });
+    }
+}
+
+/// Checks the pack in `dir`; with `records`, also against the repository.
+pub fn check(dir: &Path, records: Option<&Snapshot<'_>>) -> Result<PackReport> {
+    let (manifest, manifest_sha256) = read_manifest(dir)?;
+    let mut report = PackReport {
+        pack: dir.display().to_string(),
+        programme: manifest.programme.clone(),
+        release: manifest.release.clone(),
+        commit: manifest.commit.clone(),
+        manifest_sha256,
+        files: 0,
+        against_repository: records.is_some(),
+        findings: Vec::new(),
+    };
+    check_files(dir, &manifest, &mut report)?;
+    if let Some(snapshot) = records {
+        check_against_records(snapshot, &manifest, &mut report)?;
+    }
+    Ok(report)
+}
+
+fn read_manifest(dir: &Path) -> Result<(Manifest, String)> {
+    let path = dir.join(MANIFEST);
+    let bytes = std::fs::read(&path).map_err(|err| {
+        Error::refused(
+            format!("cannot read {}: {err}", path.display()),
+            "name the folder `baseline publish` wrote (it holds manifest.json), unzipped",
+        )
+    })?;
+    let manifest: Manifest = serde_json::from_slice(&bytes).map_err(|err| {
+        Error::refused(
+            format!(
+                "{} is not a pack manifest: {err} (line {}, column {})",
+                path.display(),
+                err.line(),
+                err.column()
+            ),
+            "the manifest was altered or is not baseline's; ask the publisher for the pack again",
+        )
+    })?;
+    if manifest.format != FORMAT {
+        return Err(Error::refused(
+            format!(
+                "{} is in format `{}`, and this baseline reads `{FORMAT}`",
+                path.display(),
+                manifest.format
+            ),
+            "check the pack with the baseline version that made it (the manifest's `tool`)",
+        ));
+    }
+    Ok((manifest, sha256_hex(&bytes)))
+}
+
+/// Each listed file is there with its size and hash; no other file is.
+fn check_files(dir: &Path, manifest: &Manifest, report: &mut PackReport) -> Result<()> {
+    let mut listed = BTreeSet::new();
+    for file in &manifest.files {
+        if !is_safe(&file.path) {
+            report.find(
+                "pack-path-unsafe",
+                Some(&file.path),
+                format!(
+                    "the manifest lists `{}`, a path outside the pack",
+                    file.path.escape_debug()
+                ),
+            );
+            continue;
+        }
+        listed.insert(file.path.as_str());
+        check_file(dir, file, report)?;
+    }
+    for path in files_in(dir)? {
+        if path != MANIFEST && !listed.contains(path.as_str()) {
+            let message = format!("{path} is in the pack but not in its manifest");
+            report.find("pack-file-unlisted", Some(&path), message);
+        }
+    }
+    Ok(())
+}
+
+/// A path of the pack: relative, `/`-separated, no `.` or `..` part.
+fn is_safe(path: &str) -> bool {
+    !path.is_empty()
+        && !path.contains(['\\', ':', '\0'])
+        && path.split('/').all(|part| !matches!(part, "" | "." | ".."))
+}
+
+fn check_file(dir: &Path, file: &PackedFile, report: &mut PackReport) -> Result<()> {
+    let path: PathBuf = dir.join(&file.path);
+    let metadata = match std::fs::symlink_metadata(&path) {
+        Ok(metadata) => metadata,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            let message = format!(
+                "{} is listed in the manifest but not in the pack",
+                file.path
+            );
+            report.find("pack-file-missing", Some(&file.path), message);
+            return Ok(());
+        }
+        Err(err) => return Err(io_at(&path)(err)),
+    };
+    if !metadata.is_file() {
+        let message = format!("{} is not a plain file (a link or a folder)", file.path);
+        report.find("pack-file-special", Some(&file.path), message);
+        return Ok(());
+    }
+    let opened = std::fs::File::open(&path).map_err(io_at(&path))?;
+    let (sha256, size) = crate::model::digest::sha256_of_reader(opened).map_err(io_at(&path))?;
+    report.files += 1;
+    if sha256 != file.sha256 || size != file.size {
+        let message = format!(
+            "{} was altered: the manifest says {} bytes, SHA-256 {}; the file has {size} bytes, SHA-256 {sha256}",
+            file.path, file.size, file.sha256
+        );
+        report.find("pack-file-altered", Some(&file.path), message);
+    }
+    Ok(())
+}
+
+/// Every file under `dir` (links and special files included, not followed),
+/// as `/`-separated paths relative to it.
+fn files_in(dir: &Path) -> Result<Vec<String>> {
+    let mut found = Vec::new();
+    let mut pending = vec![(dir.to_path_buf(), String::new())];
+    while let Some((folder, prefix)) = pending.pop() {
+        for entry in std::fs::read_dir(&folder).map_err(io_at(&folder))? {
+            let entry = entry.map_err(io_at(&folder))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let relative = if prefix.is_empty() {
+                name
+            } else {
+                format!("{prefix}/{name}")
+            };
+            if entry.file_type().map_err(io_at(&entry.path()))?.is_dir() {
+                pending.push((entry.path(), relative));
+            } else {
+                found.push(relative);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// The release is recorded here, the pack's commit is in this history, and
+/// each baselined copy is the version the release records, and no version of
+/// the release is missing from the pack.
+fn check_against_records(
+    snapshot: &Snapshot<'_>,
+    manifest: &Manifest,
+    report: &mut PackReport,
+) -> Result<()> {
+    check_commit(snapshot, &manifest.commit, report);
+    let Some(release) = snapshot
+        .releases()?
+        .into_iter()
+        .find(|r| r.id == manifest.release)
+    else {
+        let message = format!(
+            "release {} is not recorded in this repository",
+            manifest.release
+        );
+        report.find("pack-release-unknown", None, message);
+        return Ok(());
+    };
+    for file in &manifest.files {
+        let (Some(artefact), Some(version)) = (&file.artefact, &file.version) else {
+            continue;
+        };
+        let recorded = release
+            .artefacts
+            .iter()
+            .find(|i| &i.artefact == artefact && &i.version == version);
+        match recorded {
+            None => report.find(
+                "pack-version-differs",
+                Some(&file.path),
+                format!("{} holds {artefact} v{version}, which release {} does not contain", file.path, release.id),
+            ),
+            Some(included) if included.sha256 != file.sha256 => report.find(
+                "pack-version-differs",
+                Some(&file.path),
+                format!(
+                    "{} is not {artefact} v{version} as recorded: the record's SHA-256 is {}, the pack's {}",
+                    file.path, included.sha256, file.sha256
+                ),
+            ),
+            Some(_) => {}
+        }
+    }
+    for included in &release.artefacts {
+        let packed = manifest.files.iter().any(|f| {
+            f.artefact.as_deref() == Some(&included.artefact)
+                && f.version.as_ref() == Some(&included.version)
+        });
+        if !packed {
+            report.find(
+                "pack-version-missing",
+                None,
+                format!(
+                    "release {} contains {} v{}, and the pack has no copy of it",
+                    release.id, included.artefact, included.version
+                ),
+            );
+        }
+    }
+    Ok(())
+}
+
+fn check_commit(snapshot: &Snapshot<'_>, commit: &str, report: &mut PackReport) {
+    let git = snapshot.repo().git();
+    let known = git2::Oid::from_str(commit).ok().filter(|id| {
+        let head = snapshot.commit().map(|c| c.id());
+        head == Some(*id)
+            || head.is_some_and(|head| git.graph_descendant_of(head, *id).unwrap_or(false))
+    });
+    if known.is_none() {
+        let message = format!(
+            "the pack was made from commit {commit}, which is not in this repository's history"
+        );
+        report.find("pack-commit-unknown", None, message);
+    }
+}

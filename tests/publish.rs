@@ -1,0 +1,499 @@
+//! Publication packs (issue 17, point 3): `baseline publish` writes a release's
+//! clean files, red-lined copies, register, release note, index and manifest;
+//! `baseline verify --pack` proves a pack is as published, with or without the
+//! repository, and names the file that was altered.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use calamine::Reader;
+use common::{Design, baseline_in};
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/docx")
+            .join(name),
+    )
+    .unwrap()
+}
+
+fn catalogue(rows: &[[&str; 2]]) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet().set_name("Catalogue").unwrap();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, value) in row.iter().enumerate() {
+            sheet.write_string(r as u32, c as u16, *value).unwrap();
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+fn write_bytes(design: &Design, rel: &str, bytes: &[u8]) {
+    let path = design.file(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, bytes).unwrap();
+}
+
+/// IR1 (2024-01-12): DOC, TAB, ICC (Word) and CAT (Excel) at 1.0. IR2
+/// (2024-02-12) under DEC3, implementing CR1: DOC 2.0, ICC 1.0.1, CAT 2.0
+/// revised, TAB unchanged.
+fn two_releases() -> Design {
+    let design = Design::with_artefacts();
+    write_bytes(&design, "in/icc.docx", &fixture("icc-1.0.docx"));
+    write_bytes(
+        &design,
+        "in/cat.xlsx",
+        &catalogue(&[["D-Flow", "Name"], ["D0012", "Reading"]]),
+    );
+    design.ok(&[
+        "add",
+        "ICC",
+        "--title",
+        "DIP Code of Connection",
+        "in/icc.docx",
+    ]);
+    design.ok(&[
+        "add",
+        "CAT",
+        "--title",
+        "Interface Catalogue",
+        "in/cat.xlsx",
+    ]);
+    for id in ["ICC", "CAT"] {
+        design.ok(&["draft", id, "--date", "2024-01-10"]);
+    }
+    design.decision("DEC1", "2024-01-10", "approved", &[]);
+    for id in ["DOC", "TAB", "ICC", "CAT"] {
+        design.approve(id, "DEC1", "2024-01-10");
+    }
+    design.decision("DEC2", "2024-01-12", "approved", &[]);
+    design.ok(&[
+        "release",
+        "create",
+        "IR1",
+        "--decision",
+        "DEC2",
+        "--date",
+        "2024-01-12",
+        "--all-baselined",
+    ]);
+
+    design.ok(&[
+        "change",
+        "add",
+        "CR1",
+        "--title",
+        "Tighter incident reporting",
+        "--affects",
+        "DOC",
+        "ICC",
+        "CAT",
+        "--date",
+        "2024-01-20",
+    ]);
+    design.ok(&[
+        "change",
+        "set",
+        "CR1",
+        "impact-assessment",
+        "--date",
+        "2024-01-21",
+    ]);
+    design.ok(&[
+        "decision",
+        "add",
+        "DEC3",
+        "--date",
+        "2024-02-01",
+        "--outcome",
+        "approved",
+        "--text",
+        "CR1 approved for IR2.",
+        "--change",
+        "CR1",
+    ]);
+    design.ok(&[
+        "change",
+        "set",
+        "CR1",
+        "approved",
+        "--decision",
+        "DEC3",
+        "--date",
+        "2024-02-01",
+    ]);
+    design.write("artefacts/DOC/doc.md", "# 1 Scope\n\nThe revised text.\n");
+    write_bytes(&design, "artefacts/ICC/icc.docx", &fixture("icc-1.1.docx"));
+    write_bytes(
+        &design,
+        "artefacts/CAT/cat.xlsx",
+        &catalogue(&[["D-Flow", "Name"], ["D0012", "Meter reading"]]),
+    );
+    // The Word document's draft is numbered between its baselines (a
+    // programme that baselines 5.6 → 5.6.1 numbers drafts below that).
+    for (id, draft) in [("DOC", "1.1"), ("ICC", "1.0.0.1"), ("CAT", "1.1")] {
+        design.ok(&[
+            "draft",
+            id,
+            "--date",
+            "2024-02-05",
+            "--change",
+            "CR1",
+            "--version",
+            draft,
+        ]);
+    }
+    for (id, version) in [("DOC", "2.0"), ("ICC", "1.0.1"), ("CAT", "2.0")] {
+        design.ok(&[
+            "approve",
+            id,
+            "--decision",
+            "DEC3",
+            "--change",
+            "CR1",
+            "--version",
+            version,
+            "--date",
+            "2024-02-10",
+        ]);
+    }
+    design.ok(&[
+        "release",
+        "create",
+        "IR2",
+        "--decision",
+        "DEC3",
+        "--date",
+        "2024-02-12",
+        "--title",
+        "Interim Release 2",
+        "--all-baselined",
+        "--change",
+        "CR1",
+    ]);
+    design
+}
+
+fn publish(design: &Design, release: &str) -> PathBuf {
+    let pack = design.path().join("packs").join(release);
+    design.ok(&["publish", release, pack.to_str().unwrap()]);
+    pack
+}
+
+/// `verify --pack DIR --format json` run in `dir`: exit code, report, and
+/// findings as "code file" lines.
+fn check_pack(dir: &Path, pack: &Path) -> (i32, serde_json::Value, Vec<String>) {
+    let out = baseline_in(dir)
+        .args([
+            "verify",
+            "--format",
+            "json",
+            "--pack",
+            pack.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("no report: {}", String::from_utf8_lossy(&out.stderr)));
+    let findings = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}",
+                f["code"].as_str().unwrap(),
+                f["file"].as_str().unwrap_or("-")
+            )
+        })
+        .collect();
+    (out.status.code().unwrap(), report, findings)
+}
+
+fn files_under(dir: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if entry.file_type().unwrap().is_dir() {
+            found.extend(
+                files_under(&entry.path())
+                    .into_iter()
+                    .map(|f| format!("{name}/{f}")),
+            );
+        } else {
+            found.push(name);
+        }
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn a_pack_holds_the_release_as_the_programme_publishes_it() {
+    let design = two_releases();
+    let pack = publish(&design, "IR2");
+    assert_eq!(
+        files_under(&pack),
+        [
+            "Baselined Design Artefacts/CAT Interface Catalogue v2.0.xlsx",
+            "Baselined Design Artefacts/DOC A document v2.0.md",
+            "Baselined Design Artefacts/ICC DIP Code of Connection v1.0.1.docx",
+            "Baselined Design Artefacts/TAB A table v1.0.csv",
+            "Red-lined Design Artefacts/CAT Interface Catalogue v2.0 red-lined from v1.0.xlsx",
+            "Red-lined Design Artefacts/DOC A document v2.0 red-lined from v1.0.html",
+            "Red-lined Design Artefacts/ICC DIP Code of Connection v1.0.1 red-lined from v1.0.docx",
+            "index.html",
+            "manifest.json",
+            "register.csv",
+            "register.html",
+            "register.xlsx",
+            "release-note.html",
+            "release-note.md",
+        ]
+    );
+    for (file, version) in [
+        ("CAT Interface Catalogue v2.0.xlsx", "CAT@2.0"),
+        ("DOC A document v2.0.md", "DOC@2.0"),
+        ("ICC DIP Code of Connection v1.0.1.docx", "ICC@1.0.1"),
+        ("TAB A table v1.0.csv", "TAB@1.0"),
+    ] {
+        let copy = std::fs::read(pack.join("Baselined Design Artefacts").join(file)).unwrap();
+        assert_eq!(copy, design.run(&["cat", version]).stdout, "{file}");
+    }
+    let red_word = std::fs::read(pack.join(
+        "Red-lined Design Artefacts/ICC DIP Code of Connection v1.0.1 red-lined from v1.0.docx",
+    ))
+    .unwrap();
+    let document = String::from_utf8_lossy(&zip_part(&red_word, "word/document.xml")).into_owned();
+    assert!(
+        document.contains("<w:ins ") && document.contains("<w:del "),
+        "no tracked changes"
+    );
+    let red_page = std::fs::read_to_string(
+        pack.join("Red-lined Design Artefacts/DOC A document v2.0 red-lined from v1.0.html"),
+    )
+    .unwrap();
+    assert!(red_page.contains("revised"), "{red_page}");
+
+    let head = design.git(&["rev-parse", "HEAD"]).trim().to_string();
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(pack.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["release"], "IR2");
+    assert_eq!(manifest["commit"], head.as_str());
+    let listed = manifest["files"].as_array().unwrap();
+    assert_eq!(listed.len(), 13, "every file but the manifest");
+    for file in listed {
+        let bytes = std::fs::read(pack.join(file["path"].as_str().unwrap())).unwrap();
+        assert_eq!(file["sha256"], baseline::model::sha256_hex(&bytes));
+        assert_eq!(file["size"], bytes.len());
+    }
+    let icc = listed.iter().find(|f| f["artefact"] == "ICC").unwrap();
+    assert_eq!(icc["version"], "1.0.1");
+
+    let (code, report, findings) = check_pack(design.path(), &pack);
+    assert_eq!((code, findings), (0, vec![]));
+    assert_eq!(report["against_repository"], true);
+    assert_eq!(report["files"], 13);
+}
+
+fn zip_part(bytes: &[u8], name: &str) -> Vec<u8> {
+    use std::io::Read;
+    let mut package = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut part = package.by_name(name).unwrap();
+    let mut content = Vec::new();
+    part.read_to_end(&mut content).unwrap();
+    content
+}
+
+#[test]
+fn the_register_and_release_note_say_what_changed_and_where_they_came_from() {
+    let design = two_releases();
+    let pack = publish(&design, "IR2");
+    let head = design.git(&["rev-parse", "HEAD"]).trim().to_string();
+
+    let mut csv = csv::Reader::from_path(pack.join("register.csv")).unwrap();
+    let header: Vec<String> = csv.headers().unwrap().iter().map(str::to_string).collect();
+    assert_eq!(
+        header,
+        [
+            "Short Name",
+            "Doc Number",
+            "Title",
+            "Kind",
+            "Status",
+            "Version",
+            "Date",
+            "Decisions",
+            "Changes",
+            "SHA-256",
+            "File",
+            "Made at",
+            "From commit"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = csv.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 4);
+    let icc = rows.iter().find(|r| &r[1] == "ICC").unwrap();
+    let icc_content = design.run(&["cat", "ICC@1.0.1"]).stdout;
+    assert_eq!(&icc[5], "1.0.1");
+    assert_eq!(&icc[7], "DEC3");
+    assert_eq!(&icc[8], "CR1");
+    assert_eq!(&icc[9], baseline::model::sha256_hex(&icc_content));
+    assert_eq!(&icc[10], "ICC DIP Code of Connection v1.0.1.docx");
+    assert_eq!(&icc[12], head);
+
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(pack.join("register.xlsx")).unwrap();
+    let register = book.worksheet_range("Register").unwrap();
+    assert_eq!(register.height(), 5);
+    assert_eq!(register.get((0, 1)).unwrap().to_string(), "Doc Number");
+    let about = book.worksheet_range("About").unwrap();
+    let about: Vec<String> = about
+        .rows()
+        .map(|r| format!("{}: {}", r[0], r[1]))
+        .collect();
+    assert!(about.contains(&"Release: IR2".to_string()), "{about:?}");
+    assert!(about.contains(&format!("From commit: {head}")), "{about:?}");
+
+    let note = std::fs::read_to_string(pack.join("release-note.md")).unwrap();
+    for expected in [
+        "# Test Programme release IR2 — Interim Release 2",
+        "approved by DEC3, contains 4 baselined artefact version(s). It follows IR1 (2024-01-12).",
+        "- **DEC3** (approved, 2024-02-01): CR1 approved for IR2.",
+        "## What changed (since IR1)",
+        "| ICC | DIP Code of Connection | changed | v1.0 → v1.0.1 | DEC3 | CR1 |",
+        "- **CR1** (CR, approved): Tighter incident reporting — in CAT, DOC, ICC",
+    ] {
+        assert!(note.contains(expected), "{expected:?} not in:\n{note}");
+    }
+    assert!(!note.contains("| TAB |"), "TAB did not change:\n{note}");
+    let index = std::fs::read_to_string(pack.join("index.html")).unwrap();
+    assert!(index.contains("href=\"Baselined%20Design%20Artefacts/ICC%20DIP%20Code%20of%20Connection%20v1.0.1.docx\""), "{index}");
+    assert!(index.contains("href=\"release-note.html\""));
+}
+
+#[test]
+fn one_changed_byte_is_named_with_or_without_the_repository() {
+    let design = two_releases();
+    let pack = publish(&design, "IR2");
+    // An auditor who received the zip, far from any repository.
+    let received = tempfile::tempdir().unwrap();
+    let copy = received.path().join("IR2");
+    common::copy_dir(&pack, &copy);
+    let (code, report, findings) = check_pack(received.path(), &copy);
+    assert_eq!((code, findings), (0, vec![]));
+    assert_eq!(report["against_repository"], false);
+
+    let doc = copy.join("Baselined Design Artefacts/DOC A document v2.0.md");
+    let mut bytes = std::fs::read(&doc).unwrap();
+    bytes[3] ^= 1;
+    std::fs::write(&doc, &bytes).unwrap();
+    std::fs::write(
+        copy.join("Red-lined Design Artefacts/extra.html"),
+        "<p>added</p>",
+    )
+    .unwrap();
+    std::fs::remove_file(copy.join("register.html")).unwrap();
+    let (code, _, findings) = check_pack(received.path(), &copy);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings,
+        [
+            "pack-file-altered Baselined Design Artefacts/DOC A document v2.0.md",
+            "pack-file-missing register.html",
+            "pack-file-unlisted Red-lined Design Artefacts/extra.html",
+        ]
+    );
+
+    // Whoever edits a file and its manifest line both fools the manifest
+    // alone, not the repository's records.
+    let manifest_path = copy.join("manifest.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&manifest_path).unwrap()).unwrap();
+    for file in manifest["files"].as_array_mut().unwrap() {
+        if file["artefact"] == "DOC" {
+            file["sha256"] = baseline::model::sha256_hex(&bytes).into();
+        }
+    }
+    manifest["files"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|f| f["path"] != "register.html");
+    std::fs::remove_file(copy.join("Red-lined Design Artefacts/extra.html")).unwrap();
+    std::fs::write(
+        &manifest_path,
+        serde_json::to_vec_pretty(&manifest).unwrap(),
+    )
+    .unwrap();
+    let (code, _, findings) = check_pack(received.path(), &copy);
+    assert_eq!((code, findings), (0, vec![]));
+    let (code, _, findings) = check_pack(design.path(), &copy);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings,
+        ["pack-version-differs Baselined Design Artefacts/DOC A document v2.0.md"]
+    );
+}
+
+#[test]
+fn a_manifest_cannot_send_the_check_outside_the_pack() {
+    let design = two_releases();
+    let pack = publish(&design, "IR2");
+    std::fs::write(design.file("secret.txt"), "outside").unwrap();
+    let manifest_path = pack.join("manifest.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&manifest_path).unwrap()).unwrap();
+    manifest["files"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({
+            "path": "../../secret.txt", "size": 7, "sha256": "0".repeat(64)
+        }));
+    std::fs::write(&manifest_path, serde_json::to_vec(&manifest).unwrap()).unwrap();
+    let (code, _, findings) = check_pack(design.path(), &pack);
+    assert_eq!(code, 1);
+    assert_eq!(findings, ["pack-path-unsafe ../../secret.txt"]);
+
+    std::fs::write(&manifest_path, "{ not json").unwrap();
+    let out = baseline_in(design.path())
+        .args(["verify", "--pack", pack.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr.contains("manifest.json is not a pack manifest") && stderr.contains("\nhint: "),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_pack_is_written_whole_into_a_new_folder_or_not_at_all() {
+    let design = two_releases();
+    let used = design.path().join("packs/used");
+    std::fs::create_dir_all(&used).unwrap();
+    std::fs::write(used.join("keep.txt"), "mine").unwrap();
+    let stderr = design.refused(&["publish", "IR2", used.to_str().unwrap()]);
+    assert!(
+        stderr.contains("already exists and is not empty"),
+        "{stderr}"
+    );
+    assert_eq!(files_under(&used), ["keep.txt"]);
+    let stderr = design.refused(&["publish", "IR9", "packs/IR9"]);
+    assert!(stderr.contains("IR9"), "{stderr}");
+    assert_eq!(files_under(&design.path().join("packs")), ["used/keep.txt"]);
+
+    // The first release has no previous one: nothing is red-lined.
+    let pack = publish(&design, "IR1");
+    let files = files_under(&pack);
+    assert!(
+        !files.iter().any(|f| f.starts_with("Red-lined")),
+        "{files:?}"
+    );
+    let note = std::fs::read_to_string(pack.join("release-note.md")).unwrap();
+    assert!(note.contains("It is the first release."), "{note}");
+    let (code, _, findings) = check_pack(design.path(), &pack);
+    assert_eq!((code, findings), (0, vec![]));
+}
