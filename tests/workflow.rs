@@ -649,8 +649,23 @@ fn the_register_exports_as_csv_markdown_and_html() {
         (&rows[1][0], &rows[1][4], &rows[1][5], &rows[1][6]),
         ("TAB", "1.0", "2023-07-01", "DEC1")
     );
-    assert_eq!(&rows[0][8], "0.1", "DOC's pending draft");
+    assert_eq!(&rows[0][9], "0.1", "DOC's pending draft");
+    // Every export says what each baseline's content hashes to, and when and
+    // from which commit it was made.
+    let head = design.git(&["rev-parse", "HEAD"]).trim().to_string();
+    let tab = design.run(&["cat", "TAB@1.0"]).stdout;
+    assert_eq!(&rows[1][8], baseline::model::sha256_hex(&tab));
+    assert_eq!(&header[11..], ["Made at", "From commit"]);
+    assert_eq!(&rows[1][12], head);
+    assert!(
+        rows[1][11].ends_with('Z') && rows[1][11].contains('T'),
+        "{rows:?}"
+    );
+    let json = design.json(&["list"]);
+    assert_eq!(json[1]["commit"], head.as_str());
+    assert_eq!(json[1]["made_at"], &rows[1][11]);
     let md = design.ok(&["list", "--format", "md"]);
+    assert!(md.contains(&format!("from commit {head}.")), "{md}");
     assert!(
         md.contains("| TAB | A table | table |  | 1.0 | 2023-07-01 | DEC1 |"),
         "{md}"
@@ -661,6 +676,7 @@ fn the_register_exports_as_csv_markdown_and_html() {
         html.starts_with("<!DOCTYPE html>") && html.contains("<th scope=\"row\">TAB</th>"),
         "{html}"
     );
+    assert!(html.contains(&format!("from commit {head}.")), "{html}");
 }
 
 /// A working file made executable is recorded as a plain file, and git's index

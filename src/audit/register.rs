@@ -7,7 +7,9 @@ use maud::{DOCTYPE, PreEscaped, html};
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::model::{Date, Format as ContentFormat, Status, VersionNumber, VersionRecord};
+use crate::model::{
+    Date, Format as ContentFormat, Status, Timestamp, VersionNumber, VersionRecord,
+};
 use crate::repo::Snapshot;
 
 /// One row of the register (the JSON shape of `baseline list --format json`).
@@ -78,8 +80,37 @@ pub fn entries(snapshot: &Snapshot<'_>) -> Result<Vec<RegisterEntry>> {
     Ok(register)
 }
 
+/// When, by whom and from which commit an export was made: every export of
+/// the register says so, so that a copy found later can be dated and checked.
+pub struct Provenance {
+    pub at: Timestamp,
+    pub by: String,
+    pub commit: String,
+}
+
+impl Provenance {
+    /// Now, by whoever runs the command, from the snapshot's commit.
+    pub fn of(snapshot: &Snapshot<'_>) -> Result<Provenance> {
+        Ok(Provenance {
+            at: crate::model::date::now(),
+            by: snapshot.repo().identity()?,
+            commit: snapshot
+                .commit()
+                .map(|c| c.id().to_string())
+                .unwrap_or_default(),
+        })
+    }
+
+    fn sentence(&self) -> String {
+        format!(
+            "Made {} by {} from commit {}.",
+            self.at, self.by, self.commit
+        )
+    }
+}
+
 /// The columns every export shares, as text.
-pub const COLUMNS: [&str; 10] = [
+pub const COLUMNS: [&str; 11] = [
     "Artefact",
     "Title",
     "Kind",
@@ -88,11 +119,12 @@ pub const COLUMNS: [&str; 10] = [
     "Baseline date",
     "Decisions",
     "Changes",
+    "Baseline SHA-256",
     "Draft",
     "Open changes",
 ];
 
-pub fn row(entry: &RegisterEntry) -> [String; 10] {
+pub fn row(entry: &RegisterEntry) -> [String; 11] {
     let baseline = entry.baseline.as_ref();
     [
         entry.id.clone(),
@@ -103,6 +135,7 @@ pub fn row(entry: &RegisterEntry) -> [String; 10] {
         baseline.map(|b| b.date.to_string()).unwrap_or_default(),
         baseline.map(|b| b.decisions.join(" ")).unwrap_or_default(),
         baseline.map(|b| b.changes.join(" ")).unwrap_or_default(),
+        baseline.map(|b| b.sha256.clone()).unwrap_or_default(),
         entry
             .pending_draft
             .as_ref()
@@ -122,7 +155,9 @@ pub fn inert(cell: String) -> String {
     }
 }
 
-pub fn write_csv(register: &[RegisterEntry], out: &mut dyn Write) -> Result<()> {
+/// The register as CSV; every row ends with when and from which commit it was
+/// made, so that a row copied elsewhere still says so.
+pub fn write_csv(register: &[RegisterEntry], made: &Provenance, out: &mut dyn Write) -> Result<()> {
     let mut writer = csv::Writer::from_writer(out);
     let failed = |err: csv::Error| {
         crate::error::Error::failed(
@@ -130,9 +165,14 @@ pub fn write_csv(register: &[RegisterEntry], out: &mut dyn Write) -> Result<()> 
             "check where the output goes",
         )
     };
-    writer.write_record(COLUMNS).map_err(failed)?;
+    let header = COLUMNS.iter().chain(&["Made at", "From commit"]);
+    writer.write_record(header).map_err(failed)?;
+    let made = [made.at.to_string(), made.commit.clone()];
     for entry in register {
-        writer.write_record(row(entry).map(inert)).map_err(failed)?;
+        let cells = row(entry).map(inert);
+        writer
+            .write_record(cells.iter().chain(&made))
+            .map_err(failed)?;
     }
     writer.flush()?;
     Ok(())
@@ -141,10 +181,12 @@ pub fn write_csv(register: &[RegisterEntry], out: &mut dyn Write) -> Result<()> 
 pub fn write_markdown(
     programme: &str,
     register: &[RegisterEntry],
+    made: &Provenance,
     out: &mut dyn Write,
 ) -> Result<()> {
     let escape = crate::redline::render::markdown_escape;
     writeln!(out, "# {} design register\n", escape(programme))?;
+    writeln!(out, "{}\n", escape(&made.sentence()))?;
     writeln!(out, "| {} |", COLUMNS.join(" | "))?;
     writeln!(out, "|{}", "---|".repeat(COLUMNS.len()))?;
     for entry in register {
@@ -154,7 +196,12 @@ pub fn write_markdown(
     Ok(())
 }
 
-pub fn write_html(programme: &str, register: &[RegisterEntry], out: &mut dyn Write) -> Result<()> {
+pub fn write_html(
+    programme: &str,
+    register: &[RegisterEntry],
+    made: &Provenance,
+    out: &mut dyn Write,
+) -> Result<()> {
     let page = html! {
         (DOCTYPE)
         html lang="en" {
@@ -166,7 +213,7 @@ pub fn write_html(programme: &str, register: &[RegisterEntry], out: &mut dyn Wri
             }
             body {
                 h1 { (programme) " design register" }
-                p { (register.len()) " artefacts" }
+                p { (register.len()) " artefacts. " (made.sentence()) }
                 table {
                     thead { tr { @for c in COLUMNS { th scope="col" { (c) } } } }
                     tbody {

@@ -12,7 +12,9 @@ use super::style;
 ///
 /// Shows each artefact's id, title, kind and owner, its current baseline (version,
 /// date, decisions), its latest draft if newer, and the open changes affecting it;
-/// exports it as CSV, JSON, Markdown or a printable HTML page.
+/// exports it as CSV, JSON, Markdown or a printable HTML page. Each export
+/// gives every baseline's SHA-256 and says when, by whom and from which commit
+/// it was made.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Output format.
@@ -41,11 +43,12 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
     let snapshot = repo.snapshot()?;
     let entries = register::entries(&snapshot)?;
     let programme = snapshot.config()?.programme;
+    let made = register::Provenance::of(&snapshot)?;
     match &args.output {
         Some(path) => {
             let mut file =
                 std::io::BufWriter::new(std::fs::File::create(path).map_err(io_at(path))?);
-            write(args.format, &programme, &entries, &mut file)?;
+            write(args.format, &programme, &entries, &made, &mut file)?;
             file.flush().map_err(io_at(path))?;
             writeln!(
                 stdout(),
@@ -55,7 +58,7 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
             )?;
             Ok(())
         }
-        None => write(args.format, &programme, &entries, &mut stdout()),
+        None => write(args.format, &programme, &entries, &made, &mut stdout()),
     }
 }
 
@@ -63,17 +66,34 @@ fn write(
     format: RegisterFormat,
     programme: &str,
     entries: &[RegisterEntry],
+    made: &register::Provenance,
     out: &mut dyn Write,
 ) -> Result<()> {
     match format {
         RegisterFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, entries).map_err(std::io::Error::from)?;
+            /// Each entry says when and from which commit it was exported.
+            #[derive(serde::Serialize)]
+            struct Row<'a> {
+                #[serde(flatten)]
+                entry: &'a RegisterEntry,
+                made_at: String,
+                commit: &'a str,
+            }
+            let rows: Vec<Row> = entries
+                .iter()
+                .map(|entry| Row {
+                    entry,
+                    made_at: made.at.to_string(),
+                    commit: &made.commit,
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut *out, &rows).map_err(std::io::Error::from)?;
             writeln!(out)?;
             Ok(())
         }
-        RegisterFormat::Csv => register::write_csv(entries, out),
-        RegisterFormat::Md => register::write_markdown(programme, entries, out),
-        RegisterFormat::Html => register::write_html(programme, entries, out),
+        RegisterFormat::Csv => register::write_csv(entries, made, out),
+        RegisterFormat::Md => register::write_markdown(programme, entries, made, out),
+        RegisterFormat::Html => register::write_html(programme, entries, made, out),
         RegisterFormat::Human => human(programme, entries, out),
     }
 }

@@ -9,7 +9,7 @@ use crate::audit::pack::{self, ChangeSummary, PackArtefact, PackContents, Proven
 use crate::audit::release_diff::{self, ArtefactChange};
 use crate::error::{Error, Result, io_at};
 use crate::model::pack::{BASELINED, FORMAT, MANIFEST, Manifest, PackedFile, REDLINED};
-use crate::model::{Format, Release, VersionNumber, date, sha256_hex};
+use crate::model::{Format, Release, VersionNumber, sha256_hex};
 use crate::redline::render;
 use crate::repo::{Repo, Snapshot};
 
@@ -138,17 +138,9 @@ fn gather(snapshot: &Snapshot<'_>, release: Release) -> Result<PackContents> {
             })
         })
         .collect::<Result<_>>()?;
-    let commit = snapshot
-        .commit()
-        .map(|c| c.id().to_string())
-        .unwrap_or_default();
     Ok(PackContents {
         programme: snapshot.config()?.programme,
-        made: Provenance {
-            at: date::now(),
-            by: snapshot.repo().identity()?,
-            commit,
-        },
+        made: Provenance::of(snapshot)?,
         release,
         previous,
         artefacts,

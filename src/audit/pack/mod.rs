@@ -11,8 +11,10 @@ pub use index::index_html;
 pub use note::{note_html, note_markdown};
 pub use register::{register_csv, register_html, register_xlsx};
 
+pub use crate::audit::register::Provenance;
+
 use crate::audit::release_diff::ArtefactChange;
-use crate::model::{ChangeKind, ChangeState, Date, Decision, Release, Timestamp, VersionNumber};
+use crate::model::{ChangeKind, ChangeState, Date, Decision, Release, VersionNumber};
 
 /// Everything the pack's pages show, gathered once from the records.
 pub struct PackContents {
@@ -29,13 +31,6 @@ pub struct PackContents {
     pub decisions: Vec<Decision>,
     /// The changes the release implements.
     pub changes: Vec<ChangeSummary>,
-}
-
-/// When, by whom and from which commit an export was made.
-pub struct Provenance {
-    pub at: Timestamp,
-    pub by: String,
-    pub commit: String,
 }
 
 /// One version in the pack.
