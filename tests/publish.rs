@@ -497,3 +497,42 @@ fn a_pack_is_written_whole_into_a_new_folder_or_not_at_all() {
     let (code, _, findings) = check_pack(design.path(), &pack);
     assert_eq!((code, findings), (0, vec![]));
 }
+
+#[test]
+fn a_redline_of_two_releases_is_one_html_page_with_a_contents_list() {
+    let design = two_releases();
+    let page = design.ok(&["redline", "--release", "IR1", "IR2", "--format", "html"]);
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert_eq!(page.matches("<!DOCTYPE").count(), 1, "one page");
+    for id in ["CAT", "DOC", "ICC"] {
+        assert!(
+            page.contains(&format!("<a href=\"#artefact-{id}\">{id}</a>")),
+            "{id} in the contents"
+        );
+        assert!(
+            page.contains(&format!(" id=\"artefact-{id}\"")),
+            "{id}'s redline"
+        );
+    }
+    assert!(!page.contains("#artefact-TAB"), "TAB did not change");
+    assert!(page.contains("CR1") && page.contains("DEC3"));
+    // Every anchor is unique on the page, and every link leads to one.
+    let ids: Vec<&str> = page
+        .split(" id=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap())
+        .collect();
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(ids.len(), unique.len(), "{ids:?}");
+    let links: Vec<&str> = page
+        .split("href=\"#")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap())
+        .collect();
+    assert!(links.len() > 6, "{links:?}");
+    for link in links {
+        assert!(ids.contains(&link), "#{link} leads nowhere");
+    }
+}

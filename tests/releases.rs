@@ -426,6 +426,10 @@ fn a_redline_of_two_releases_lists_each_artefact_and_redlines_the_changed_ones()
         stderr.contains("name the older release first: --release IR1 IR2"),
         "{stderr}"
     );
-    let out = design.run(&["redline", "--release", "IR1", "IR2", "--format", "html"]);
-    assert_eq!(out.status.code(), Some(2));
+    let out = design.run(&["redline", "--release", "IR1", "IR2", "--format", "docx"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "one Word file cannot hold a release"
+    );
 }

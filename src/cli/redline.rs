@@ -26,7 +26,8 @@ use crate::repo::Repo;
 ///
 /// `redline --release IR8.4 IR8.5` compares two releases: each artefact added,
 /// removed, changed or unchanged, the changes and decisions between them, and
-/// the redline of every changed artefact.
+/// the redline of every changed artefact (as term, md, json, or html: one page
+/// with a contents list).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The artefact's id.

@@ -17,17 +17,19 @@ pub fn run(repo: &Repo, releases: &[String], args: &Args) -> Result<()> {
         .or_else(|| args.output.as_deref().and_then(RedlineFormat::of_file))
         .unwrap_or(RedlineFormat::Rendered(Format::Term))
     {
-        RedlineFormat::Rendered(format @ (Format::Term | Format::Md | Format::Json)) => format,
+        RedlineFormat::Rendered(
+            format @ (Format::Term | Format::Md | Format::Json | Format::Html),
+        ) => format,
         _ => {
             return Err(Error::usage(
-                "a redline of two releases is written as term, md or json",
-                "use --format term, md or json (an HTML page and red-lined copies come with `baseline publish`)",
+                "a redline of two releases is written as term, md, html or json",
+                "use --format term, md, html or json; `baseline publish` writes each changed artefact's red-lined Word or Excel copy",
             ));
         }
     };
     let snapshot = repo.snapshot()?;
     let diff = crate::audit::release_diff::compare(&snapshot, &releases[0], &releases[1])?;
-    let redlines = redlines(&snapshot, &diff)?;
+    let mut redlines = redlines(&snapshot, &diff)?;
     let mut options = Options {
         format,
         colour: false,
@@ -38,7 +40,7 @@ pub fn run(repo: &Repo, releases: &[String], args: &Args) -> Result<()> {
         Some(path) => {
             let mut file =
                 std::io::BufWriter::new(std::fs::File::create(path).map_err(io_at(path))?);
-            write(&diff, &redlines, &options, &mut file)?;
+            write(&diff, &mut redlines, &options, &mut file)?;
             file.flush().map_err(io_at(path))?;
             writeln!(
                 super::output::stdout(),
@@ -53,7 +55,7 @@ pub fn run(repo: &Repo, releases: &[String], args: &Args) -> Result<()> {
             options.colour = stdout.is_terminal()
                 && anstream::AutoStream::choice(&stdout) != anstream::ColorChoice::Never;
             let mut out = std::io::BufWriter::new(stdout.lock());
-            write(&diff, &redlines, &options, &mut out)?;
+            write(&diff, &mut redlines, &options, &mut out)?;
             out.flush()?;
         }
     }
@@ -87,10 +89,14 @@ fn redlines(snapshot: &Snapshot<'_>, diff: &ReleaseDiff) -> Result<Vec<Compared>
 
 fn write(
     diff: &ReleaseDiff,
-    redlines: &[Compared],
+    redlines: &mut [Compared],
     options: &Options,
     out: &mut dyn Write,
 ) -> Result<()> {
+    if options.format == Format::Html {
+        out.write_all(html_page(diff, redlines, options).as_bytes())?;
+        return Ok(());
+    }
     if options.format == Format::Json {
         #[derive(serde::Serialize)]
         struct Shape<'a> {
@@ -120,12 +126,7 @@ fn write(
         let version = |v: &Option<crate::model::VersionNumber>| {
             v.as_ref().map_or("—".to_string(), |v| format!("v{v}"))
         };
-        let change = match a.change {
-            ArtefactChange::Added => "added",
-            ArtefactChange::Removed => "removed",
-            ArtefactChange::Changed => "changed",
-            ArtefactChange::Unchanged => "unchanged",
-        };
+        let change = a.change.word();
         let bullet = if options.format == Format::Md {
             "- "
         } else {
@@ -159,9 +160,66 @@ fn write(
         diff.from.id,
         list(&diff.decisions)
     )?;
-    for compared in redlines {
+    for compared in redlines.iter() {
         render::render(compared, options, out)?;
         writeln!(out)?;
     }
     Ok(())
+}
+
+/// One self-contained page: the artefacts with a contents list linking each
+/// changed one to its redline further down, the changes and decisions between
+/// the releases, then each redline; j/k move between changes across all of them.
+fn html_page(diff: &ReleaseDiff, redlines: &mut [Compared], options: &Options) -> String {
+    use maud::html;
+    use render::html::{page, section, toolbar};
+    let anchor = |artefact: &str| format!("artefact-{artefact}");
+    let version = |v: &Option<crate::model::VersionNumber>| {
+        v.as_ref().map_or("—".to_string(), |v| format!("v{v}"))
+    };
+    let title = format!(
+        "Release {} ({}) against {} ({})",
+        diff.to.id, diff.to.date, diff.from.id, diff.from.date
+    );
+    let list = |ids: &[String]| {
+        if ids.is_empty() {
+            "none".to_string()
+        } else {
+            ids.join(", ")
+        }
+    };
+    let sections: Vec<maud::Markup> = redlines
+        .iter_mut()
+        .map(|compared| {
+            let id = anchor(&compared.redline.artefact.id);
+            section(compared, &id, options)
+        })
+        .collect();
+    let body = html! {
+        header {
+            h1 { (title) }
+            p { "Changes implemented since " (diff.from.id) ": " (list(&diff.changes)) ". "
+                "Decisions since " (diff.from.id) ": " (list(&diff.decisions)) "." }
+        }
+        (toolbar())
+        nav.contents aria-label="Contents" {
+            h2 { "Contents" }
+            table.sides {
+                thead { tr { th scope="col" { "Artefact" } th scope="col" { "Change" } th scope="col" { (diff.from.id) } th scope="col" { (diff.to.id) } } }
+                tbody {
+                    @for a in &diff.artefacts {
+                        tr {
+                            th scope="row" {
+                                @if a.change == ArtefactChange::Changed { a href={ "#" (anchor(&a.artefact)) } { (a.artefact) } }
+                                @else { (a.artefact) }
+                            }
+                            td { (a.change.word()) } td { (version(&a.from)) } td { (version(&a.to)) }
+                        }
+                    }
+                }
+            }
+        }
+        main { @for s in &sections { (s) } }
+    };
+    page(&title, body)
 }

@@ -69,54 +69,109 @@ const SCRIPT: &str = r#"
 
 pub fn render(compared: &Compared, options: &Options, out: &mut dyn Write) -> Result<()> {
     let r = &compared.redline;
-    let page = html! {
+    let title = format!(
+        "Redline of {}: {} → {}",
+        r.artefact.id, r.from.reference, r.to.reference
+    );
+    let body = html! {
+        (header(r))
+        (toolbar())
+        (change_list(r))
+        main { (content(compared, options)) }
+    };
+    out.write_all(page(&title, body).as_bytes())?;
+    Ok(())
+}
+
+/// A self-contained page: the redline style, and the keys that move between
+/// every change on it.
+pub fn page(title: &str, body: Markup) -> String {
+    html! {
         (DOCTYPE)
         html lang="en" {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'";
-                title { "Redline of " (r.artefact.id) ": " (r.from.reference) " → " (r.to.reference) }
+                title { (title) }
                 style { (PreEscaped(CSS)) }
             }
             body {
-                (header(r))
-                nav.toolbar aria-label="Move between changes" {
-                    button #previous type="button" { "Previous change" } " "
-                    button #next type="button" { "Next change" } " "
-                    small { "Keys: j or n for the next change, k or p for the previous." }
-                }
-                (change_list(r))
-                main {
-                    @if let Some(structure) = &r.structure {
-                        section aria-label="Structure" {
-                            h2 { "Structure" }
-                            @if structure.is_empty() { p { "No key was added, removed or changed." } }
-                            ul {
-                                @for change in structure {
-                                    li { (super::key_change_text(change)) }
-                                }
-                            }
-                        }
-                    }
-                    @for (heading, lines) in r.sheets.as_deref().map(super::sheet_texts).unwrap_or_default() {
-                        section aria-label=(heading) {
-                            h2 { (heading) }
-                            ul { @for line in &lines { li { (line) } } }
-                        }
-                    }
-                    @match &r.body {
-                        Body::Text { hunks } => (document(compared, hunks, options)),
-                        Body::Table(table) => (rows(table)),
-                        Body::Binary => p { "The content is not text: only its size and SHA-256 are compared above." },
-                    }
-                }
+                (body)
                 script { (PreEscaped(SCRIPT)) }
             }
         }
-    };
-    out.write_all(page.into_string().as_bytes())?;
-    Ok(())
+    }
+    .into_string()
+}
+
+pub fn toolbar() -> Markup {
+    html! {
+        nav.toolbar aria-label="Move between changes" {
+            button #previous type="button" { "Previous change" } " "
+            button #next type="button" { "Next change" } " "
+            small { "Keys: j or n for the next change, k or p for the previous." }
+        }
+    }
+}
+
+/// One redline as a section of a longer page (a release's): its header, its
+/// list of changes and its content, its anchors prefixed with `id` so that
+/// they stay unique on the page.
+pub fn section(compared: &mut Compared, id: &str, options: &Options) -> Markup {
+    prefix_anchors(&mut compared.redline.body, id);
+    let r = &compared.redline;
+    html! {
+        section.artefact id=(id) aria-label={ "Redline of " (r.artefact.id) } {
+            (header(r))
+            (change_list(r))
+            (content(compared, options))
+        }
+    }
+}
+
+fn prefix_anchors(body: &mut Body, prefix: &str) {
+    match body {
+        Body::Text { hunks } => {
+            for h in hunks {
+                h.anchor = format!("{prefix}-{}", h.anchor);
+            }
+        }
+        Body::Table(table) => {
+            for row in &mut table.rows {
+                row.anchor = format!("{prefix}-{}", row.anchor);
+            }
+        }
+        Body::Binary => {}
+    }
+}
+
+fn content(compared: &Compared, options: &Options) -> Markup {
+    let r = &compared.redline;
+    html! {
+        @if let Some(structure) = &r.structure {
+            section aria-label="Structure" {
+                h2 { "Structure" }
+                @if structure.is_empty() { p { "No key was added, removed or changed." } }
+                ul {
+                    @for change in structure {
+                        li { (super::key_change_text(change)) }
+                    }
+                }
+            }
+        }
+        @for (heading, lines) in r.sheets.as_deref().map(super::sheet_texts).unwrap_or_default() {
+            section aria-label=(heading) {
+                h2 { (heading) }
+                ul { @for line in &lines { li { (line) } } }
+            }
+        }
+        @match &r.body {
+            Body::Text { hunks } => (document(compared, hunks, options)),
+            Body::Table(table) => (rows(table)),
+            Body::Binary => p { "The content is not text: only its size and SHA-256 are compared above." },
+        }
+    }
 }
 
 fn header(r: &Redline) -> Markup {

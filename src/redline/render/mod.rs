@@ -1,7 +1,7 @@
 //! Rendering a redline: for the terminal, as a unified diff, as Markdown, as one
 //! self-contained HTML page, or as JSON.
 
-mod html;
+pub mod html;
 mod json;
 mod markdown;
 
