@@ -536,3 +536,71 @@ fn a_redline_of_two_releases_is_one_html_page_with_a_contents_list() {
         assert!(ids.contains(&link), "#{link} leads nowhere");
     }
 }
+
+/// Versions of three components (and more) work everywhere a version does:
+/// records, order, tags, REFs, redlines, releases, the register, verify.
+#[test]
+fn three_component_versions_work_everywhere() {
+    let design = two_releases();
+    let log = design.json(&["log", "ICC"]);
+    let versions: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["version"].as_str().unwrap())
+        .collect();
+    assert_eq!(versions, ["1.0.1", "1.0.0.1", "1.0", "0.1"]);
+    let trace = design.json(&["trace", "ICC@1.0.1"]);
+    assert_eq!(trace["tag"]["name"], "ICC/v1.0.1");
+    assert_eq!(trace["tag"]["matches"], true);
+    assert_eq!(trace["releases"], serde_json::json!(["IR2"]));
+    assert_eq!(trace["previous"]["version"], "1.0.0.1");
+    let baseline = design.json(&["show", "ICC@baseline"]);
+    assert_eq!(baseline["version"]["version"], "1.0.1");
+    let redline = design.json(&["redline", "ICC", "1.0", "1.0.1"]);
+    assert_eq!(redline["to"]["reference"], "ICC@1.0.1");
+    assert!(
+        redline["summary"]["words_added"].as_u64().unwrap() > 0,
+        "{}",
+        redline["summary"]
+    );
+    let register = design.json(&["list"]);
+    let icc = register
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == "ICC")
+        .unwrap();
+    assert_eq!(icc["baseline"]["version"], "1.0.1");
+    let release = design.json(&["release", "show", "IR2"]);
+    assert!(
+        release["artefacts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["artefact"] == "ICC" && i["version"] == "1.0.1")
+    );
+    // 1.0.1 and 1.0.10 are different versions, ordered by number, not text.
+    write_bytes(&design, "artefacts/ICC/icc.docx", &fixture("icc-1.0.docx"));
+    design.ok(&[
+        "draft",
+        "ICC",
+        "--date",
+        "2024-03-01",
+        "--version",
+        "1.0.10",
+        "--change",
+        "CR1",
+    ]);
+    assert_eq!(
+        design.json(&["show", "ICC@latest"])["version"]["version"],
+        "1.0.10"
+    );
+    assert!(
+        design
+            .refused(&["draft", "ICC", "--version", "1.0.9", "--allow-same-content"])
+            .contains("1.0.10")
+    );
+    let (code, report) = common::verify_report(design.path(), &["--no-cache"]);
+    assert_eq!((code, common::finding_codes(&report)), (0, vec![]));
+}
