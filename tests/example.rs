@@ -44,8 +44,9 @@ fn the_dag026_meeting_is_recorded_as_the_report_says() {
     assert_eq!(
         baselines,
         [
+            ("DES138".into(), "5.6.1".into(), "DAG-DEC62".into()),
             ("DES196".into(), "1.0".into(), "DAG-DEC57".into()),
-            ("DIP-ICC".into(), "1.0".into(), "DAG-DEC56".into()),
+            ("DIP-ICC".into(), "2.0".into(), "DAG-DEC62".into()),
             ("DIP-PKI-CP".into(), "1.0".into(), "DAG-DEC56".into()),
             ("DIP-PKI-POL".into(), "1.0".into(), "DAG-DEC56".into()),
         ]
@@ -115,7 +116,10 @@ fn the_dag026_meeting_is_recorded_as_the_report_says() {
             "DAG-DEC57",
             "DAG-DEC58",
             "DAG-DEC59",
-            "DAG-DEC60"
+            "DAG-DEC60",
+            "DAG-DEC61",
+            "DAG-DEC62",
+            "DAG-DEC63"
         ]
     );
 
@@ -125,7 +129,7 @@ fn the_dag026_meeting_is_recorded_as_the_report_says() {
 
     assert_eq!(
         common::git_in(&repo, &["tag", "-l"]),
-        "DES196/v1.0\nDIP-ICC/v1.0\nDIP-PKI-CP/v1.0\nDIP-PKI-POL/v1.0\n"
+        "DES138/v5.6.1\nDES196/v1.0\nDIP-ICC/v1.0\nDIP-ICC/v2.0\nDIP-PKI-CP/v1.0\nDIP-PKI-POL/v1.0\n"
     );
     assert_eq!(common::git_in(&repo, &["status", "--porcelain"]), "");
     let fsck = std::process::Command::new("git")
@@ -182,27 +186,19 @@ fn the_word_and_excel_artefacts_are_recorded_and_redlined() {
             .clone()
     };
     let (icc, des138) = (row("DIP-ICC"), row("DES138"));
+    // DAG027's DAG-DEC62 baselined both with CR025's changes.
     assert_eq!(icc["format"], "docx");
-    assert_eq!(icc["baseline"]["version"], "1.0");
+    assert_eq!(icc["baseline"]["version"], "2.0");
     assert_eq!(
         icc["baseline"]["decisions"],
-        serde_json::json!(["DAG-DEC56"])
+        serde_json::json!(["DAG-DEC62"])
     );
-    assert_eq!(icc["pending_draft"]["version"], "1.1");
-    assert_eq!(
-        icc["pending_draft"]["changes"],
-        serde_json::json!(["CR025"])
-    );
+    assert_eq!(icc["baseline"]["changes"], serde_json::json!(["CR025"]));
+    assert!(icc["pending_draft"].is_null());
     assert_eq!(des138["format"], "xlsx");
-    assert!(
-        des138["baseline"].is_null(),
-        "no DAG026 decision baselines DES138"
-    );
-    assert_eq!(des138["pending_draft"]["version"], "0.2");
-    assert_eq!(
-        des138["pending_draft"]["changes"],
-        serde_json::json!(["CR025"])
-    );
+    assert_eq!(des138["baseline"]["version"], "5.6.1");
+    assert_eq!(des138["baseline"]["changes"], serde_json::json!(["CR025"]));
+    assert!(des138["pending_draft"].is_null());
     let version = json(&repo, &["show", "DIP-ICC@1.1"])["version"].clone();
     assert_eq!(version["status"], "draft");
     assert_eq!(version["date"], "2023-07-26");
@@ -345,4 +341,69 @@ fn the_word_and_excel_artefacts_are_recorded_and_redlined() {
     )
     .unwrap();
     assert!(notes.contains("Was: Registration Data Update"), "{notes}");
+}
+
+/// DAG027 (an illustrative report) approves Interim Release IR3; its pack
+/// holds every version byte for byte and DIP-ICC red-lined from IR2's 1.0 as
+/// a Word document, and checks clean offline and in the repository.
+#[test]
+fn the_example_publishes_interim_release_ir3_and_its_pack_checks_clean() {
+    let (dir, repo, printed) = common::example();
+    let meeting = json(&repo, &["meeting", "show", "DAG027"]);
+    assert_eq!(meeting["meeting"]["date"], "2023-08-09");
+    let release = json(&repo, &["release", "show", "IR3"]);
+    assert_eq!(release["previous"], "IR2");
+    assert_eq!(release["decisions"], serde_json::json!(["DAG-DEC63"]));
+    assert_eq!(release["changes"], serde_json::json!(["CR025"]));
+    assert!(printed.contains("Published release IR3 to "), "{printed}");
+    assert!(printed.contains("No findings: the pack is as it was published."));
+
+    // run.sh wrote the pack beside the repository it was given; this copy of
+    // the repository is elsewhere, so publish it again here.
+    let pack = dir.path().join("IR3 pack");
+    let out = common::baseline_in(&repo)
+        .args(["publish", "IR3", pack.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let red = std::fs::read(pack.join(
+        "Red-lined Design Artefacts/DIP-ICC Interface Code of Connections v2.0 red-lined from v1.0.docx",
+    ))
+    .unwrap();
+    let (old, new) = (
+        common::baseline_in(&repo)
+            .args(["cat", "DIP-ICC@1.0"])
+            .output()
+            .unwrap()
+            .stdout,
+        common::baseline_in(&repo)
+            .args(["cat", "DIP-ICC@2.0"])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    common::assert_accepts_to_new_and_rejects_to_old(&red, &old, &new);
+    let catalogue = std::fs::read(
+        pack.join("Baselined Design Artefacts/DES138 Interface Catalogue v5.6.1.xlsx"),
+    )
+    .unwrap();
+    assert!(catalogue == sample("cr025/des138-interface-catalogue.xlsx"));
+    let check = common::baseline_in(&repo)
+        .args([
+            "verify",
+            "--pack",
+            pack.to_str().unwrap(),
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    assert_eq!(report["findings"], serde_json::json!([]));
+    assert_eq!(report["against_repository"], true);
+    assert_eq!(report["files"], 12);
 }

@@ -3,7 +3,8 @@
 # `baseline`: six design artefacts (Markdown, CSV, a Word document and an Excel
 # workbook), the change requests discussed, decisions DAG-DEC55 to DAG-DEC60,
 # the baselines they allowed, the redlines (a red-lined Word copy among them)
-# and the audit trail.
+# and the audit trail; then an illustrative second meeting, DAG027, approving
+# Interim Release IR3, its publication pack and the auditor's check of it.
 #
 # Source: the real DAG026 headline report (issued 14/07/2023); see README.md.
 # The documents in docs/ are illustrative samples, not the programme's
@@ -219,9 +220,43 @@ step "Redline of the DES138 Interface Catalogue (Excel): sheet by sheet, cell by
 # a note, added rows and columns green, a Redline sheet first, a Removed sheet last.
 "$B" redline DES138 0.1 0.2 -o "$BASE/DES138 v0.2 redline.xlsx"
 
+# ---------------------------------------------------------------------------
+step "The Programme publishes what DAG026 baselined as Interim Release IR2"
+# The release numbering is illustrative: IR2 holds the four artefacts DAG-DEC56
+# and DAG-DEC57 baselined.
+"$B" release create IR2 --decision DAG-DEC56 --decision DAG-DEC57 --date 2023-07-14 \
+    --title "Interim Release 2: DIP design documents and DES196" --all-baselined
+
+# ---------------------------------------------------------------------------
+step "DAG027, 9 August 2023 (an illustrative report in the same layout): import it"
+# DAG027-headline-report-illustrative.txt was written for this example; it is
+# not a report of the DAG. DAG-DEC62 baselines DES138 and the Interface Code of
+# Connections with CR025's changes; DAG-DEC63 approves Interim Release IR3.
+"$B" import report "$HERE/DAG027-headline-report-illustrative.txt"
+
+step "Baseline the CR025 versions (DAG-DEC62); DIP-ICC is under change control, so it cites CR025"
+"$B" approve DIP-ICC --decision DAG-DEC62 --change CR025 --date 2023-08-09 \
+    -m "CR025 DIP Interface Name Changes"
+# The programme numbers the catalogue 5.6.1, as it had been baselined long
+# before this repository began.
+"$B" approve DES138 --decision DAG-DEC62 --change CR025 --version 5.6.1 --date 2023-08-09
+
+step "Record Interim Release IR3 (DAG-DEC63), implementing CR025"
+"$B" release create IR3 --decision DAG-DEC63 --date 2023-08-09 \
+    --title "Interim Release 3: DIP interface names" --all-baselined --change CR025
+"$B" redline --release IR2 IR3 --format html -o "$BASE/IR3 against IR2.html"
+"$B" trace IR3
+
+step "Publish IR3: the pack the programme sends out"
+"$B" publish IR3 "$BASE/IR3 pack"
+
+step "What an auditor runs on the pack received: offline, then inside the repository"
+(cd "$BASE" && "$B" verify --pack "IR3 pack")
+"$B" verify --pack "$BASE/IR3 pack"
+
 step "The audit: every version, tag, rule and record checked from history"
 "$B" verify
 
 printf '\nDone. The design repository is in %s; the redlines are in %s:\n' "$REPO" "$BASE"
 printf '  %s\n' "DES196-redline.html" "DIP-ICC v1.1 redline.docx" "DES138-redline.html" \
-    "DES138 v0.2 redline.xlsx"
+    "DES138 v0.2 redline.xlsx" "IR3 against IR2.html" "IR3 pack/ (open index.html)"

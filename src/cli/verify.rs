@@ -182,7 +182,11 @@ fn print_pack_report(report: &PackReport) -> Result<()> {
         &report.commit[..report.commit.len().min(12)]
     )?;
     if report.against_repository {
-        writeln!(out, "and against the release and versions recorded here.")?;
+        writeln!(
+            out,
+            "Checked too against release {} and its versions as recorded in this repository.",
+            report.release
+        )?;
     } else {
         writeln!(
             out,
