@@ -456,6 +456,21 @@ fn a_manifest_cannot_send_the_check_outside_the_pack() {
     assert_eq!(code, 1);
     assert_eq!(findings, ["pack-path-unsafe ../../secret.txt"]);
 
+    // A listed file replaced by a link is reported, never followed.
+    #[cfg(unix)]
+    {
+        let listed = pack.join("Baselined Design Artefacts/TAB A table v1.0.csv");
+        std::fs::remove_file(&listed).unwrap();
+        std::os::unix::fs::symlink(design.file("artefacts/TAB/tab.csv"), &listed).unwrap();
+        let (_, _, findings) = check_pack(design.path(), &pack);
+        assert!(
+            findings.contains(
+                &"pack-file-special Baselined Design Artefacts/TAB A table v1.0.csv".to_string()
+            ),
+            "{findings:?}"
+        );
+    }
+
     std::fs::write(&manifest_path, "{ not json").unwrap();
     let out = baseline_in(design.path())
         .args(["verify", "--pack", pack.to_str().unwrap()])
