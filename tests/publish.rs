@@ -178,6 +178,7 @@ fn two_releases() -> Design {
 
 fn publish(design: &Design, release: &str) -> PathBuf {
     let pack = design.path().join("packs").join(release);
+    std::fs::create_dir_all(pack.parent().unwrap()).unwrap();
     design.ok(&["publish", release, pack.to_str().unwrap()]);
     pack
 }
@@ -488,6 +489,7 @@ fn a_manifest_cannot_send_the_check_outside_the_pack() {
 fn a_pack_is_written_whole_into_a_new_folder_or_not_at_all() {
     let design = two_releases();
     let used = design.path().join("packs/used");
+    std::fs::create_dir_all(design.path().join("packs")).unwrap();
     std::fs::create_dir_all(&used).unwrap();
     std::fs::write(used.join("keep.txt"), "mine").unwrap();
     let stderr = design.refused(&["publish", "IR2", used.to_str().unwrap()]);
@@ -521,15 +523,15 @@ fn a_redline_of_two_releases_is_one_html_page_with_a_contents_list() {
     assert_eq!(page.matches("<!DOCTYPE").count(), 1, "one page");
     for id in ["CAT", "DOC", "ICC"] {
         assert!(
-            page.contains(&format!("<a href=\"#artefact-{id}\">{id}</a>")),
+            page.contains(&format!("<a href=\"#artefact/{id}\">{id}</a>")),
             "{id} in the contents"
         );
         assert!(
-            page.contains(&format!(" id=\"artefact-{id}\"")),
+            page.contains(&format!(" id=\"artefact/{id}\"")),
             "{id}'s redline"
         );
     }
-    assert!(!page.contains("#artefact-TAB"), "TAB did not change");
+    assert!(!page.contains("#artefact/TAB"), "TAB did not change");
     assert!(page.contains("CR1") && page.contains("DEC3"));
     // Every anchor is unique on the page, and every link leads to one.
     let ids: Vec<&str> = page
@@ -616,6 +618,192 @@ fn three_component_versions_work_everywhere() {
             .refused(&["draft", "ICC", "--version", "1.0.9", "--allow-same-content"])
             .contains("1.0.10")
     );
+    let (code, report) = common::verify_report(design.path(), &["--no-cache"]);
+    assert_eq!((code, common::finding_codes(&report)), (0, vec![]));
+}
+
+/// Rewrites the pack's manifest with `edit`.
+fn edit_manifest(pack: &Path, edit: impl FnOnce(&mut serde_json::Value)) {
+    let path = pack.join("manifest.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    edit(&mut manifest);
+    std::fs::write(&path, serde_json::to_vec_pretty(&manifest).unwrap()).unwrap();
+}
+
+#[test]
+fn a_baselined_copy_swapped_for_another_file_is_found_in_the_repository() {
+    let design = two_releases();
+    let pack = publish(&design, "IR2");
+    // Tampered bytes at DOC's name, the genuine copy moved to another name
+    // that claims to be DOC v2.0, and the manifest rewritten to match.
+    let doc = "Baselined Design Artefacts/DOC A document v2.0.md";
+    let moved = "Baselined Design Artefacts/DOC genuine.md";
+    std::fs::rename(pack.join(doc), pack.join(moved)).unwrap();
+    std::fs::write(pack.join(doc), "# 1 Scope\n\nTampered.\n").unwrap();
+    let tampered = baseline::model::sha256_hex(b"# 1 Scope\n\nTampered.\n");
+    edit_manifest(&pack, |manifest| {
+        let files = manifest["files"].as_array_mut().unwrap();
+        let genuine = files.iter_mut().find(|f| f["path"] == doc).unwrap();
+        genuine["path"] = moved.into();
+        files.push(serde_json::json!({"path": doc, "size": 21, "sha256": tampered}));
+        files.sort_by_key(|f| f["path"].as_str().unwrap().to_string());
+    });
+    let received = tempfile::tempdir().unwrap();
+    let (code, _, findings) = check_pack(received.path(), &pack);
+    assert_eq!(
+        (code, findings),
+        (0, vec![]),
+        "the manifest alone is satisfied"
+    );
+    let (code, _, findings) = check_pack(design.path(), &pack);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings,
+        [
+            format!("pack-version-differs {doc}"),
+            format!("pack-version-differs {moved}")
+        ]
+    );
+}
+
+#[test]
+fn a_hostile_manifest_is_refused_or_reported_never_followed() {
+    let design = two_releases();
+    let pack = publish(&design, "IR2");
+    let received = tempfile::tempdir().unwrap();
+    // The same file listed twice (in another case, as Windows sees it).
+    edit_manifest(&pack, |manifest| {
+        let files = manifest["files"].as_array_mut().unwrap();
+        let mut twice = files
+            .iter()
+            .find(|f| f["path"] == "index.html")
+            .unwrap()
+            .clone();
+        twice["path"] = "INDEX.html".into();
+        files.push(twice);
+    });
+    let (code, _, findings) = check_pack(received.path(), &pack);
+    assert_eq!(code, 1);
+    assert_eq!(findings, ["pack-path-duplicate INDEX.html"]);
+
+    // A commit that is not a commit id (it would be printed, and cut).
+    edit_manifest(&pack, |manifest| {
+        manifest["commit"] = "aaaaaaaaaaa\u{e9}\u{1b}[2J".into()
+    });
+    let out = baseline_in(received.path())
+        .args(["verify", "--pack", pack.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("is not a commit id") && stderr.contains("\nhint: "),
+        "{stderr}"
+    );
+    assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+
+    // A manifest that is a link (to an endless file) is not read.
+    #[cfg(unix)]
+    {
+        std::fs::remove_file(pack.join("manifest.json")).unwrap();
+        std::os::unix::fs::symlink("/dev/zero", pack.join("manifest.json")).unwrap();
+        let out = baseline_in(received.path())
+            .args(["verify", "--pack", pack.to_str().unwrap()])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        assert!(stderr.contains("it is not a plain file"), "{stderr}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_folder_of_the_pack_replaced_by_a_link_is_not_followed() {
+    let design = two_releases();
+    let pack = publish(&design, "IR2");
+    let outside = tempfile::tempdir().unwrap();
+    let folder = pack.join("Red-lined Design Artefacts");
+    let copy = outside.path().join("red-lined");
+    common::copy_dir(&folder, &copy);
+    std::fs::remove_dir_all(&folder).unwrap();
+    std::os::unix::fs::symlink(&copy, &folder).unwrap();
+    let (code, report, findings) = check_pack(design.path(), &pack);
+    assert_eq!(code, 1);
+    assert_eq!(
+        report["files"], 10,
+        "the three files behind the link are not read"
+    );
+    assert_eq!(
+        findings
+            .iter()
+            .filter(|f| f.starts_with("pack-file-missing Red-lined"))
+            .count(),
+        3,
+        "{findings:?}"
+    );
+    assert!(
+        findings.contains(&"pack-file-unlisted Red-lined Design Artefacts".to_string()),
+        "{findings:?}"
+    );
+}
+
+#[test]
+fn the_register_gives_each_version_its_own_decisions_and_packs_stay_out_of_the_records() {
+    let design = two_releases();
+    let stderr = design.refused(&["publish", "IR2", ".git/IR2"]);
+    assert!(
+        stderr.contains("inside the repository's .git folder"),
+        "{stderr}"
+    );
+    let stderr = design.refused(&["publish", "IR2", "artefacts/IR2"]);
+    assert!(
+        stderr.contains("inside the repository's artefacts folder"),
+        "{stderr}"
+    );
+    let stderr = design.refused(&["publish", "IR2", "no/such/folder/IR2"]);
+    assert!(
+        stderr.contains("no/such/folder to write the pack in"),
+        "{stderr}"
+    );
+    assert!(!design.path().join("no").exists());
+
+    // Run from elsewhere with -C: the folder is the repository's packs/IR2.
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(design.path().join("packs")).unwrap();
+    let out = baseline_in(elsewhere.path())
+        .args([
+            "-C",
+            design.path().to_str().unwrap(),
+            "publish",
+            "IR2",
+            "packs/IR2",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pack = design.path().join("packs/IR2");
+    let mut csv = csv::Reader::from_path(pack.join("register.csv")).unwrap();
+    let tab = csv
+        .records()
+        .map(Result::unwrap)
+        .find(|r| &r[1] == "TAB")
+        .unwrap();
+    assert_eq!(
+        (&tab[5], &tab[7], &tab[8]),
+        ("1.0", "DEC1", ""),
+        "unchanged TAB keeps its decision"
+    );
+    let names: Vec<String> = std::fs::read_dir(design.path().join("packs"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["IR2"], "no hidden folder is left");
     let (code, report) = common::verify_report(design.path(), &["--no-cache"]);
     assert_eq!((code, common::finding_codes(&report)), (0, vec![]));
 }

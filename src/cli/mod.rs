@@ -120,8 +120,8 @@ pub fn run(cli: Cli) -> Result<()> {
             ..
         }) => {
             // An auditor checks a pack wherever they unzipped it.
-            let repo = Repo::discover(&dir).ok();
-            return verify::run_pack(repo.as_ref(), pack, format.format);
+            let repo = Repo::discover_design(&dir)?;
+            return verify::run_pack(repo.as_ref(), &dir.join(pack), format.format);
         }
         _ => Repo::discover(&dir)?,
     };
@@ -143,7 +143,7 @@ fn run_command(repo: &Repo, dir: &std::path::Path, command: Command) -> Result<(
         Command::Action(command) => action::run(repo, command),
         Command::Policy(command) => policy::run(repo, command),
         Command::Release(command) => release::run(repo, command),
-        Command::Publish(args) => publish::run(repo, args),
+        Command::Publish(args) => publish::run(repo, dir, args),
         Command::List(args) => list::run(repo, args),
         Command::Show(args) => show::run(repo, args),
         Command::Cat(args) => cat::run(repo, args),

@@ -28,7 +28,7 @@ pub struct Args {
     pub format: FormatArg,
 }
 
-pub fn run(repo: &Repo, args: Args) -> Result<()> {
+pub fn run(repo: &Repo, dir: &std::path::Path, args: Args) -> Result<()> {
     let bar = super::output::progress_bar("publishing {bar:30} {pos}/{len} artefacts");
     let progress = |done: usize, total: usize| {
         if let Some(bar) = &bar {
@@ -36,7 +36,8 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
             bar.set_position(done as u64);
         }
     };
-    let published = crate::ops::publish::publish(repo, &args.release, &args.folder, &progress)?;
+    let published =
+        crate::ops::publish::publish(repo, &args.release, &dir.join(&args.folder), &progress)?;
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }

@@ -29,7 +29,7 @@ pub fn run(repo: &Repo, releases: &[String], args: &Args) -> Result<()> {
     };
     let snapshot = repo.snapshot()?;
     let diff = crate::audit::release_diff::compare(&snapshot, &releases[0], &releases[1])?;
-    let mut redlines = redlines(&snapshot, &diff)?;
+    let redlines = redlines(&snapshot, &diff)?;
     let mut options = Options {
         format,
         colour: false,
@@ -40,7 +40,7 @@ pub fn run(repo: &Repo, releases: &[String], args: &Args) -> Result<()> {
         Some(path) => {
             let mut file =
                 std::io::BufWriter::new(std::fs::File::create(path).map_err(io_at(path))?);
-            write(&diff, &mut redlines, &options, &mut file)?;
+            write(&diff, redlines, &options, &mut file)?;
             file.flush().map_err(io_at(path))?;
             writeln!(
                 super::output::stdout(),
@@ -55,7 +55,7 @@ pub fn run(repo: &Repo, releases: &[String], args: &Args) -> Result<()> {
             options.colour = stdout.is_terminal()
                 && anstream::AutoStream::choice(&stdout) != anstream::ColorChoice::Never;
             let mut out = std::io::BufWriter::new(stdout.lock());
-            write(&diff, &mut redlines, &options, &mut out)?;
+            write(&diff, redlines, &options, &mut out)?;
             out.flush()?;
         }
     }
@@ -89,7 +89,7 @@ fn redlines(snapshot: &Snapshot<'_>, diff: &ReleaseDiff) -> Result<Vec<Compared>
 
 fn write(
     diff: &ReleaseDiff,
-    redlines: &mut [Compared],
+    redlines: Vec<Compared>,
     options: &Options,
     out: &mut dyn Write,
 ) -> Result<()> {
@@ -160,7 +160,7 @@ fn write(
         diff.from.id,
         list(&diff.decisions)
     )?;
-    for compared in redlines.iter() {
+    for compared in &redlines {
         render::render(compared, options, out)?;
         writeln!(out)?;
     }
@@ -170,10 +170,10 @@ fn write(
 /// One self-contained page: the artefacts with a contents list linking each
 /// changed one to its redline further down, the changes and decisions between
 /// the releases, then each redline; j/k move between changes across all of them.
-fn html_page(diff: &ReleaseDiff, redlines: &mut [Compared], options: &Options) -> String {
+fn html_page(diff: &ReleaseDiff, redlines: Vec<Compared>, options: &Options) -> String {
     use maud::html;
     use render::html::{page, section, toolbar};
-    let anchor = |artefact: &str| format!("artefact-{artefact}");
+    let anchor = |artefact: &str| format!("artefact/{artefact}");
     let version = |v: &Option<crate::model::VersionNumber>| {
         v.as_ref().map_or("—".to_string(), |v| format!("v{v}"))
     };
@@ -189,7 +189,7 @@ fn html_page(diff: &ReleaseDiff, redlines: &mut [Compared], options: &Options) -
         }
     };
     let sections: Vec<maud::Markup> = redlines
-        .iter_mut()
+        .into_iter()
         .map(|compared| {
             let id = anchor(&compared.redline.artefact.id);
             section(compared, &id, options)

@@ -5,7 +5,7 @@ use crate::audit::verify::{self, Report};
 use crate::error::{Error, Result};
 use crate::repo::Repo;
 
-use super::output::{Format, FormatArg, paint, print_json, stdout};
+use super::output::{Format, FormatArg, paint, print_json, shown, stdout};
 use super::style;
 
 /// The audit: prove that nothing was altered since it was recorded.
@@ -149,7 +149,7 @@ fn print_report(report: &Report) -> Result<()> {
 
 /// `verify --pack`: against the records too when `repo` holds a design.
 pub fn run_pack(repo: Option<&Repo>, dir: &std::path::Path, format: Format) -> Result<()> {
-    let snapshot = repo.and_then(|repo| repo.snapshot().ok());
+    let snapshot = repo.map(Repo::snapshot).transpose()?;
     let report = crate::audit::pack::check::check(dir, snapshot.as_ref())?;
     if format == Format::Json {
         print_json(&report)?;
@@ -174,18 +174,18 @@ fn print_pack_report(report: &PackReport) -> Result<()> {
     writeln!(
         out,
         "Checked the pack of {} release {} in {}: {} file(s) against its manifest (SHA-256 {}), made from commit {}",
-        report.programme,
-        report.release,
-        report.pack,
+        shown(&report.programme),
+        shown(&report.release),
+        shown(&report.pack),
         report.files,
         report.manifest_sha256,
-        &report.commit[..report.commit.len().min(12)]
+        &report.commit[..12]
     )?;
     if report.against_repository {
         writeln!(
             out,
             "Checked too against release {} and its versions as recorded in this repository.",
-            report.release
+            shown(&report.release)
         )?;
     } else {
         writeln!(
@@ -207,7 +207,7 @@ fn print_pack_report(report: &PackReport) -> Result<()> {
             "{} {} {}",
             paint("✗", style::BAD),
             paint(f.code, style::HEADING),
-            f.message
+            shown(&f.message)
         )?;
     }
     Ok(())

@@ -50,6 +50,17 @@ pub struct PackedFile {
     pub version: Option<VersionNumber>,
 }
 
+/// Where a pack holds the clean copy of a version: "Baselined Design
+/// Artefacts/DES138 Interface Catalogue v5.6.1.xlsx", the extension the
+/// version's file has.
+pub fn baselined_path(artefact: &str, title: &str, version: &VersionNumber, file: &str) -> String {
+    let extension = std::path::Path::new(file)
+        .extension()
+        .map_or(String::new(), |e| format!(".{}", e.to_string_lossy()));
+    let name = file_name_part(&format!("{artefact} {title} v{version}"));
+    format!("{BASELINED}/{name}{extension}")
+}
+
 /// A name safe as one file name on Windows, macOS and Linux: what these systems
 /// forbid or treat specially becomes `-`, runs of spaces become one, and the
 /// ends are trimmed of dots and spaces.
@@ -57,7 +68,8 @@ pub fn file_name_part(text: &str) -> String {
     let replaced: String = text
         .chars()
         .map(|c| {
-            if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+            let forbidden = matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|');
+            if c.is_control() || super::is_bidi_control(c) || forbidden {
                 '-'
             } else {
                 c
@@ -65,7 +77,15 @@ pub fn file_name_part(text: &str) -> String {
         })
         .collect();
     let joined = replaced.split_whitespace().collect::<Vec<_>>().join(" ");
-    joined.trim_matches(['.', ' ']).to_string()
+    // Well under the 255 bytes a name may take, with room for " red-lined from v…".
+    let mut shortened = String::new();
+    for c in joined.chars() {
+        if shortened.len() >= 150 {
+            break;
+        }
+        shortened.push(c);
+    }
+    shortened.trim_matches(['.', ' ']).to_string()
 }
 
 #[cfg(test)]

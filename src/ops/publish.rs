@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use crate::audit::pack::{self, ChangeSummary, PackArtefact, PackContents, Provenance};
 use crate::audit::release_diff::{self, ArtefactChange};
 use crate::error::{Error, Result, io_at};
-use crate::model::pack::{BASELINED, FORMAT, MANIFEST, Manifest, PackedFile, REDLINED};
-use crate::model::{Format, Release, VersionNumber, sha256_hex};
+use crate::model::pack::{FORMAT, MANIFEST, Manifest, PackedFile, REDLINED};
+use crate::model::{Format, Release, VersionNumber, paths, sha256_hex};
 use crate::redline::render;
 use crate::repo::{Repo, Snapshot};
 
@@ -33,6 +33,7 @@ pub fn publish(
     let snapshot = repo.snapshot()?;
     let release = snapshot.require_release(id)?;
     refuse_used_folder(dir)?;
+    refuse_record_folders(repo, dir)?;
     let mut pack = Pack::new(dir)?;
     let mut contents = gather(&snapshot, release)?;
     let total = contents.artefacts.len();
@@ -78,6 +79,42 @@ fn refuse_used_folder(dir: &Path) -> Result<()> {
         return Err(Error::refused(
             format!("{} already exists and is not empty", dir.display()),
             "name a new folder for the pack; a pack is written whole, never over another",
+        ));
+    }
+    Ok(())
+}
+
+/// A pack is never written among the records or into git's own folder, where
+/// its files would be taken for records or lost.
+fn refuse_record_folders(repo: &Repo, dir: &Path) -> Result<()> {
+    let (Some(parent), Some(name)) = (dir.parent(), dir.file_name()) else {
+        return Ok(());
+    };
+    let parent = if parent.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        parent
+    };
+    let (Ok(parent), Ok(root)) = (parent.canonicalize(), repo.root().canonicalize()) else {
+        return Ok(()); // a parent that does not exist is refused as such
+    };
+    let target = parent.join(name);
+    let folders = [
+        ".git",
+        paths::ARTEFACTS,
+        paths::DECISIONS,
+        paths::CHANGES,
+        paths::MEETINGS,
+        paths::ACTIONS,
+        paths::RELEASES,
+    ];
+    if let Some(folder) = folders.iter().find(|f| target.starts_with(root.join(f))) {
+        return Err(Error::refused(
+            format!(
+                "{} is inside the repository's {folder} folder",
+                dir.display()
+            ),
+            "write the pack outside the repository, or in a folder of its own such as `packs/`",
         ));
     }
     Ok(())
@@ -170,31 +207,27 @@ fn artefact(
                 "run `baseline verify`: the release names a version that is not recorded",
             )
         })?;
-    let mut decisions: Vec<String> = Vec::new();
-    let mut changes: Vec<String> = Vec::new();
+    let mut decisions_since: Vec<String> = Vec::new();
+    let mut changes_since: Vec<String> = Vec::new();
     let since = versions
         .iter()
         .filter(|v| &v.version <= version && previous.as_ref().is_none_or(|p| &v.version > p))
         .filter(|v| previous.is_some() || &v.version == version);
     for v in since {
         for d in &v.decisions {
-            if !decisions.contains(d) {
-                decisions.push(d.clone());
+            if !decisions_since.contains(d) {
+                decisions_since.push(d.clone());
             }
         }
         for c in &v.changes {
-            if !changes.contains(c) {
-                changes.push(c.clone());
+            if !changes_since.contains(c) {
+                changes_since.push(c.clone());
             }
         }
     }
-    let extension = Path::new(&this.file)
-        .extension()
-        .map_or(String::new(), |e| format!(".{}", e.to_string_lossy()));
-    let name = crate::model::pack::file_name_part(&format!("{id} {} v{version}", record.title));
     Ok(PackArtefact {
         id: id.to_string(),
-        file: format!("{BASELINED}/{name}{extension}"),
+        file: crate::model::pack::baselined_path(id, &record.title, version, &this.file),
         title: record.title,
         kind: record.kind,
         version: version.clone(),
@@ -202,8 +235,10 @@ fn artefact(
         sha256: this.sha256.clone(),
         change,
         previous,
-        decisions,
-        changes,
+        decisions: this.decisions.clone(),
+        changes: this.changes.clone(),
+        decisions_since,
+        changes_since,
         redline: None,
     })
 }
@@ -296,30 +331,42 @@ fn red_lined_html(compared: &crate::redline::Compared) -> Result<Vec<u8>> {
 /// it once every file and the manifest are written, and removed if anything
 /// fails first.
 struct Pack {
-    staging: PathBuf,
+    staging: tempfile::TempDir,
     destination: PathBuf,
     files: Vec<PackedFile>,
-    finished: bool,
 }
 
 impl Pack {
     fn new(destination: &Path) -> Result<Self> {
-        let name = destination
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .ok_or_else(|| {
-                Error::usage(
-                    format!("{} does not name a folder", destination.display()),
-                    "name the new folder for the pack, e.g. `packs/IR8.5`",
-                )
-            })?;
-        let staging = destination.with_file_name(format!(".{name}.partial-{}", std::process::id()));
-        std::fs::create_dir_all(&staging).map_err(io_at(&staging))?;
+        let unusable = || {
+            Error::usage(
+                format!("{} does not name a new folder", destination.display()),
+                "name the new folder for the pack, e.g. `packs/IR8.5`",
+            )
+        };
+        let name = destination.file_name().ok_or_else(unusable)?;
+        let parent = match destination.parent() {
+            Some(parent) if parent.as_os_str().is_empty() => Path::new("."),
+            Some(parent) => parent,
+            None => return Err(unusable()),
+        };
+        if !parent.is_dir() {
+            return Err(Error::refused(
+                format!(
+                    "there is no folder {} to write the pack in",
+                    parent.display()
+                ),
+                "create it first, or name a folder that exists",
+            ));
+        }
+        let staging = tempfile::Builder::new()
+            .prefix(&format!(".{}.partial-", name.to_string_lossy()))
+            .tempdir_in(parent)
+            .map_err(io_at(parent))?;
         Ok(Self {
             staging,
             destination: destination.to_path_buf(),
             files: Vec::new(),
-            finished: false,
         })
     }
 
@@ -329,7 +376,7 @@ impl Pack {
         bytes: &[u8],
         version: Option<(&str, &VersionNumber)>,
     ) -> Result<()> {
-        let target = self.staging.join(path);
+        let target = self.staging.path().join(path);
         if let Some(folder) = target.parent() {
             std::fs::create_dir_all(folder).map_err(io_at(folder))?;
         }
@@ -359,21 +406,16 @@ impl Pack {
         };
         let mut json = serde_json::to_vec_pretty(&manifest).map_err(std::io::Error::from)?;
         json.push(b'\n');
-        let path = self.staging.join(MANIFEST);
+        let path = self.staging.path().join(MANIFEST);
         std::fs::write(&path, json).map_err(io_at(&path))?;
         if self.destination.exists() {
             std::fs::remove_dir(&self.destination).map_err(io_at(&self.destination))?;
         }
-        std::fs::rename(&self.staging, &self.destination).map_err(io_at(&self.destination))?;
-        self.finished = true;
+        let staging = self.staging.keep();
+        std::fs::rename(&staging, &self.destination).map_err(|err| {
+            let _ = std::fs::remove_dir_all(&staging);
+            io_at(&self.destination)(err)
+        })?;
         Ok(manifest)
-    }
-}
-
-impl Drop for Pack {
-    fn drop(&mut self) {
-        if !self.finished {
-            let _ = std::fs::remove_dir_all(&self.staging);
-        }
     }
 }

@@ -74,6 +74,19 @@ impl Repo {
         Self::from_git(git)
     }
 
+    /// The design repository `start` is in, if it is in one: `None` only when
+    /// there is no git repository there, or one that holds no design; any
+    /// other failure (an unreadable or unsafe repository) is an error.
+    pub fn discover_design(start: &Path) -> Result<Option<Repo>> {
+        let repo = match git2::Repository::discover(start) {
+            Ok(git) => Self::from_git(git)?,
+            Err(err) if err.code() == git2::ErrorCode::NotFound => return Ok(None),
+            Err(err) => return Err(err.into()),
+        };
+        let holds_design = Snapshot::at_head(&repo)?.exists(CONFIG_FILE)?;
+        Ok(holds_design.then_some(repo))
+    }
+
     /// Opens `dir` as a git repository, creating one (branch `main`) if there is none.
     pub fn open_or_init(dir: &Path) -> Result<Repo> {
         match git2::Repository::open(dir) {

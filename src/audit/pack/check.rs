@@ -9,9 +9,12 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::error::{Error, Result, io_at};
-use crate::model::pack::{FORMAT, MANIFEST, Manifest, PackedFile};
+use crate::model::pack::{BASELINED, FORMAT, MANIFEST, Manifest, PackedFile, baselined_path};
 use crate::model::sha256_hex;
 use crate::repo::Snapshot;
+
+/// Far above any real manifest (a thousand files take about 300 kB).
+const MANIFEST_LIMIT: u64 = 16 << 20;
 
 /// What the check found (the JSON shape of `verify --pack --format json`).
 #[derive(Debug, Serialize)]
@@ -68,41 +71,64 @@ pub fn check(dir: &Path, records: Option<&Snapshot<'_>>) -> Result<PackReport> {
     Ok(report)
 }
 
+/// The manifest is read only if it is a plain file of a sane size, and names
+/// a commit as git writes one.
 fn read_manifest(dir: &Path) -> Result<(Manifest, String)> {
     let path = dir.join(MANIFEST);
-    let bytes = std::fs::read(&path).map_err(|err| {
+    let unreadable = |why: String| {
         Error::refused(
-            format!("cannot read {}: {err}", path.display()),
+            format!("cannot read {}: {why}", path.display()),
             "name the folder `baseline publish` wrote (it holds manifest.json), unzipped",
         )
-    })?;
-    let manifest: Manifest = serde_json::from_slice(&bytes).map_err(|err| {
+    };
+    let metadata = std::fs::symlink_metadata(&path).map_err(|err| unreadable(err.to_string()))?;
+    if !metadata.is_file() || metadata.len() > MANIFEST_LIMIT {
+        return Err(unreadable(format!(
+            "it is not a plain file under {} MB",
+            MANIFEST_LIMIT >> 20
+        )));
+    }
+    let bytes = std::fs::read(&path).map_err(|err| unreadable(err.to_string()))?;
+    let altered = |what: String| {
         Error::refused(
-            format!(
-                "{} is not a pack manifest: {err} (line {}, column {})",
-                path.display(),
-                err.line(),
-                err.column()
-            ),
+            format!("{} is not a pack manifest: {what}", path.display()),
             "the manifest was altered or is not baseline's; ask the publisher for the pack again",
         )
+    };
+    let manifest: Manifest = serde_json::from_slice(&bytes).map_err(|err| {
+        altered(format!(
+            "{err} (line {}, column {})",
+            err.line(),
+            err.column()
+        ))
     })?;
     if manifest.format != FORMAT {
         return Err(Error::refused(
             format!(
                 "{} is in format `{}`, and this baseline reads `{FORMAT}`",
                 path.display(),
-                manifest.format
+                manifest.format.escape_debug()
             ),
             "check the pack with the baseline version that made it (the manifest's `tool`)",
         ));
     }
+    let hex = |c: char| c.is_ascii_digit() || ('a'..='f').contains(&c);
+    if !matches!(manifest.commit.len(), 40 | 64) || !manifest.commit.chars().all(hex) {
+        return Err(altered(format!(
+            "its commit `{}` is not a commit id",
+            manifest.commit.escape_debug()
+        )));
+    }
     Ok((manifest, sha256_hex(&bytes)))
 }
 
-/// Each listed file is there with its size and hash; no other file is.
+/// Each listed file is there, a plain file with its size and hash, listed
+/// once; no other file is there. Only files the walk found (which follows no
+/// link) are read.
 fn check_files(dir: &Path, manifest: &Manifest, report: &mut PackReport) -> Result<()> {
+    let present: BTreeSet<String> = files_in(dir)?.into_iter().collect();
     let mut listed = BTreeSet::new();
+    let mut folded = BTreeSet::new();
     for file in &manifest.files {
         if !is_safe(&file.path) {
             report.find(
@@ -115,13 +141,27 @@ fn check_files(dir: &Path, manifest: &Manifest, report: &mut PackReport) -> Resu
             );
             continue;
         }
+        // Windows and macOS hold `a.txt` and `A.txt` as one file.
+        if !folded.insert(file.path.to_lowercase()) {
+            let message = format!("the manifest lists {} more than once", file.path);
+            report.find("pack-path-duplicate", Some(&file.path), message);
+            continue;
+        }
         listed.insert(file.path.as_str());
-        check_file(dir, file, report)?;
+        if present.contains(&file.path) {
+            check_file(dir, file, report)?;
+        } else {
+            let message = format!(
+                "{} is listed in the manifest but not in the pack",
+                file.path
+            );
+            report.find("pack-file-missing", Some(&file.path), message);
+        }
     }
-    for path in files_in(dir)? {
+    for path in &present {
         if path != MANIFEST && !listed.contains(path.as_str()) {
             let message = format!("{path} is in the pack but not in its manifest");
-            report.find("pack-file-unlisted", Some(&path), message);
+            report.find("pack-file-unlisted", Some(path), message);
         }
     }
     Ok(())
@@ -136,20 +176,12 @@ fn is_safe(path: &str) -> bool {
 
 fn check_file(dir: &Path, file: &PackedFile, report: &mut PackReport) -> Result<()> {
     let path: PathBuf = dir.join(&file.path);
-    let metadata = match std::fs::symlink_metadata(&path) {
-        Ok(metadata) => metadata,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-            let message = format!(
-                "{} is listed in the manifest but not in the pack",
-                file.path
-            );
-            report.find("pack-file-missing", Some(&file.path), message);
-            return Ok(());
-        }
-        Err(err) => return Err(io_at(&path)(err)),
-    };
+    let metadata = std::fs::symlink_metadata(&path).map_err(io_at(&path))?;
     if !metadata.is_file() {
-        let message = format!("{} is not a plain file (a link or a folder)", file.path);
+        let message = format!(
+            "{} is not a plain file (a link or a special file)",
+            file.path
+        );
         report.find("pack-file-special", Some(&file.path), message);
         return Ok(());
     }
@@ -192,8 +224,8 @@ fn files_in(dir: &Path) -> Result<Vec<String>> {
 }
 
 /// The release is recorded here, the pack's commit is in this history, and
-/// each baselined copy is the version the release records, and no version of
-/// the release is missing from the pack.
+/// the baselined copies are exactly the release's versions: each at the name
+/// `publish` gives it, with the recorded SHA-256, and nothing else beside them.
 fn check_against_records(
     snapshot: &Snapshot<'_>,
     manifest: &Manifest,
@@ -212,43 +244,43 @@ fn check_against_records(
         report.find("pack-release-unknown", None, message);
         return Ok(());
     };
-    for file in &manifest.files {
-        let (Some(artefact), Some(version)) = (&file.artefact, &file.version) else {
-            continue;
+    let mut expected = BTreeSet::new();
+    for included in &release.artefacts {
+        let (artefact, version) = (&included.artefact, &included.version);
+        let (Some(record), Some(title)) = (
+            snapshot.version(artefact, version)?,
+            snapshot.artefact(artefact)?.map(|a| a.title),
+        ) else {
+            continue; // verify of the repository reports a release naming what is not recorded
         };
-        let recorded = release
-            .artefacts
-            .iter()
-            .find(|i| &i.artefact == artefact && &i.version == version);
-        match recorded {
+        let path = baselined_path(artefact, &title, version, &record.file);
+        match manifest.files.iter().find(|f| f.path == path) {
             None => report.find(
-                "pack-version-differs",
-                Some(&file.path),
-                format!("{} holds {artefact} v{version}, which release {} does not contain", file.path, release.id),
+                "pack-version-missing",
+                Some(&path),
+                format!("release {} contains {artefact} v{version}, and the pack has no copy of it at {path}", release.id),
             ),
-            Some(included) if included.sha256 != file.sha256 => report.find(
+            Some(file) if file.sha256 != included.sha256 => report.find(
                 "pack-version-differs",
-                Some(&file.path),
+                Some(&path),
                 format!(
-                    "{} is not {artefact} v{version} as recorded: the record's SHA-256 is {}, the pack's {}",
-                    file.path, included.sha256, file.sha256
+                    "{path} is not {artefact} v{version} as recorded: the record's SHA-256 is {}, the pack's {}",
+                    included.sha256, file.sha256
                 ),
             ),
             Some(_) => {}
         }
+        expected.insert(path);
     }
-    for included in &release.artefacts {
-        let packed = manifest.files.iter().any(|f| {
-            f.artefact.as_deref() == Some(&included.artefact)
-                && f.version.as_ref() == Some(&included.version)
-        });
-        if !packed {
+    for file in &manifest.files {
+        let in_baselined = file.path.starts_with(&format!("{BASELINED}/"));
+        if in_baselined && !expected.contains(&file.path) {
             report.find(
-                "pack-version-missing",
-                None,
+                "pack-version-differs",
+                Some(&file.path),
                 format!(
-                    "release {} contains {} v{}, and the pack has no copy of it",
-                    release.id, included.artefact, included.version
+                    "{} is not a version release {} contains",
+                    file.path, release.id
                 ),
             );
         }

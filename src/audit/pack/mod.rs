@@ -45,10 +45,13 @@ pub struct PackArtefact {
     pub change: ArtefactChange,
     /// Its version in the previous release.
     pub previous: Option<VersionNumber>,
-    /// The decisions and changes recorded on its versions since the previous
-    /// release (on this version alone when there is none).
+    /// The decisions and changes recorded on this version.
     pub decisions: Vec<String>,
     pub changes: Vec<String>,
+    /// Those recorded on its versions since the previous release's (on this
+    /// version alone when there is none).
+    pub decisions_since: Vec<String>,
+    pub changes_since: Vec<String>,
     /// Where the pack holds its clean copy and its red-lined copy (paths in the pack).
     pub file: String,
     pub redline: Option<String>,

@@ -8,7 +8,7 @@ use maud::{Markup, html};
 use super::page::{href, page};
 use super::{PackArtefact, PackContents};
 use crate::audit::release_diff::ArtefactChange;
-use crate::redline::render::markdown_escape as escape;
+use crate::redline::render::markdown_escape_cell as escape;
 
 fn heading(pack: &PackContents) -> String {
     let release = &pack.release;
@@ -87,8 +87,8 @@ pub fn note_markdown(pack: &PackContents) -> String {
             escape(&a.title),
             a.change.word(),
             version_change(a),
-            a.decisions.join(", "),
-            a.changes.join(", ")
+            a.decisions_since.join(", "),
+            a.changes_since.join(", ")
         ));
     }
     for (id, version) in &pack.removed {
@@ -181,8 +181,8 @@ fn changed_table(pack: &PackContents) -> Markup {
                         td { a href=(href(&a.file)) { (a.title) } }
                         td { (a.change.word()) }
                         td { (version_change(a)) }
-                        td { (a.decisions.join(", ")) }
-                        td { (a.changes.join(", ")) }
+                        td { (a.decisions_since.join(", ")) }
+                        td { (a.changes_since.join(", ")) }
                         td { @if let Some(r) = &a.redline { a href=(href(r)) { "red-lined" } } @else { "—" } }
                     }
                 }

@@ -116,10 +116,12 @@ pub fn toolbar() -> Markup {
 }
 
 /// One redline as a section of a longer page (a release's): its header, its
-/// list of changes and its content, its anchors prefixed with `id` so that
-/// they stay unique on the page.
-pub fn section(compared: &mut Compared, id: &str, options: &Options) -> Markup {
+/// list of changes and its content, its anchors prefixed with `id` and a `/`
+/// (which no id holds) so that they stay unique on the page. It takes the
+/// redline to rewrite its anchors, once.
+pub fn section(mut compared: Compared, id: &str, options: &Options) -> Markup {
     prefix_anchors(&mut compared.redline.body, id);
+    let compared = &compared;
     let r = &compared.redline;
     html! {
         section.artefact id=(id) aria-label={ "Redline of " (r.artefact.id) } {
@@ -134,12 +136,12 @@ fn prefix_anchors(body: &mut Body, prefix: &str) {
     match body {
         Body::Text { hunks } => {
             for h in hunks {
-                h.anchor = format!("{prefix}-{}", h.anchor);
+                h.anchor = format!("{prefix}/{}", h.anchor);
             }
         }
         Body::Table(table) => {
             for row in &mut table.rows {
-                row.anchor = format!("{prefix}-{}", row.anchor);
+                row.anchor = format!("{prefix}/{}", row.anchor);
             }
         }
         Body::Binary => {}

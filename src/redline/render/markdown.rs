@@ -28,7 +28,7 @@ pub fn escape(text: &str) -> String {
 }
 
 /// Escapes a table cell, whose line breaks would end the Markdown table's row.
-fn escape_cell(text: &str) -> String {
+pub fn escape_cell(text: &str) -> String {
     escape(text)
         .replace("\r\n", "<br>")
         .replace(['\n', '\r'], "<br>")

@@ -6,6 +6,7 @@ mod json;
 mod markdown;
 
 pub use markdown::escape as markdown_escape;
+pub use markdown::escape_cell as markdown_escape_cell;
 mod term;
 mod unified;
 
