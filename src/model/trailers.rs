@@ -164,6 +164,7 @@ mod tests {
             file: "des196.csv".into(),
             size: 10,
             promotes: Some("1.1".parse().unwrap()),
+            adopted: None,
             decisions: vec!["DAG-DEC57".into()],
             changes: vec!["CR027".into(), "CR018".into()],
             note: None,
@@ -180,6 +181,7 @@ mod tests {
         let draft = VersionRecord {
             status: crate::model::Status::Draft,
             promotes: None,
+            adopted: None,
             decisions: Vec::new(),
             changes: Vec::new(),
             ..baseline
