@@ -51,6 +51,10 @@ impl std::fmt::Display for Problem {
 #[derive(Debug)]
 pub struct Register {
     pub sheet: Option<String>,
+    /// The header's own words for the id and file columns, to name them in
+    /// problems found later (an id already registered, a file missing).
+    pub id_column: String,
+    pub file_column: String,
     pub rows: Vec<Row>,
     pub problems: Vec<Problem>,
 }
@@ -303,6 +307,8 @@ fn rows_of(name: &str, sheet: Option<&str>, table: Table) -> Result<Register> {
     let columns = Columns::find(name, sheet, header_row, &header)?;
     let mut register = Register {
         sheet: sheet.map(str::to_string),
+        id_column: columns.header(Field::Id),
+        file_column: columns.header(Field::File),
         rows: Vec::new(),
         problems: Vec::new(),
     };

@@ -163,7 +163,7 @@ pub struct VersionRecord {
     /// register`): where it was read from. Such a baseline promotes no draft,
     /// and only an artefact's first version may be one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub adopted: Option<Adoption>,
+    pub adopted: Option<Box<Adoption>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub decisions: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
