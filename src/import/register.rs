@@ -46,8 +46,9 @@ impl std::fmt::Display for Problem {
     }
 }
 
-/// A register read: the sheet its rows came from (for a workbook), the good
-/// rows, and the problems of the others.
+/// A register read: the sheet its rows came from (for a workbook), every row
+/// whose cells could be read, and the problems of each bad row (a row listed
+/// twice is among the rows, and has a problem).
 #[derive(Debug)]
 pub struct Register {
     pub sheet: Option<String>,
@@ -341,10 +342,8 @@ fn rows_of(name: &str, sheet: Option<&str>, table: Table) -> Result<Register> {
                 );
             }
         }
-        match row {
-            Some(row) if problems.is_empty() => register.rows.push(row),
-            _ => register.problems.extend(problems),
-        }
+        register.problems.extend(problems);
+        register.rows.extend(row);
     }
     Ok(register)
 }
@@ -519,7 +518,7 @@ mod tests {
                 "row 5, Version: `1` is not a version number: it must have two to four parts",
             ]
         );
-        assert_eq!(register.rows.len(), 1);
+        assert_eq!(register.rows.len(), 2, "the row listed again is read");
     }
 
     #[test]

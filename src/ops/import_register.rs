@@ -266,8 +266,9 @@ fn check_rows(
             .map(|e| problem(&register.id_column, e))
             .into_iter()
             .collect();
+        let read_bad = register.problems.iter().any(|p| p.row == Some(row.number));
         match read_content(files, row, store) {
-            Ok(content) if problems.is_empty() => {
+            Ok(content) if problems.is_empty() && !read_bad => {
                 adopted.artefacts.push(content.planned.clone());
                 good.push(content);
             }
