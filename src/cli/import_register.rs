@@ -79,7 +79,7 @@ pub fn run(repo: &Repo, dir: &Path, args: Args) -> Result<()> {
 /// Every bad row, in one refusal: nothing was recorded.
 fn refusal(adopted: &Adopted) -> Error {
     let bad_rows = {
-        let mut rows: Vec<_> = adopted.problems.iter().filter_map(|p| p.row).collect();
+        let mut rows: Vec<_> = adopted.problems.iter().map(|p| p.row).collect();
         rows.dedup();
         rows.len()
     };

@@ -27,22 +27,19 @@ pub struct Row {
     pub file: String,
 }
 
-/// What is wrong with one row (or, with no row, with the register itself).
+/// What is wrong with one cell of a row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {
-    pub row: Option<usize>,
+    /// The row as the spreadsheet numbers it.
+    pub row: usize,
     /// The column concerned, by the register's own header.
-    pub column: Option<String>,
+    pub column: String,
     pub message: String,
 }
 
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match (&self.row, &self.column) {
-            (Some(row), Some(column)) => write!(f, "row {row}, {column}: {}", self.message),
-            (Some(row), None) => write!(f, "row {row}: {}", self.message),
-            (None, _) => f.write_str(&self.message),
-        }
+        write!(f, "row {}, {}: {}", self.row, self.column, self.message)
     }
 }
 
@@ -322,8 +319,8 @@ fn rows_of(name: &str, sheet: Option<&str>, table: Table) -> Result<Register> {
         let mut problems = Vec::new();
         let mut problem = |field: Field, message: String| {
             problems.push(Problem {
-                row: Some(number),
-                column: Some(columns.header(field)),
+                row: number,
+                column: columns.header(field),
                 message,
             });
         };
@@ -565,7 +562,7 @@ mod tests {
         let register = read("r.xlsx", &bytes).unwrap();
         assert_eq!(register.sheet.as_deref(), Some("Register"));
         assert_eq!(register.rows[0].number, 4);
-        assert_eq!(register.problems[0].row, Some(5));
+        assert_eq!(register.problems[0].row, 5);
         assert!(register.problems[0].message.contains("as the number 1.1"));
     }
 }

@@ -245,8 +245,8 @@ fn check_rows(
     let mut good = Vec::new();
     for row in &register.rows {
         let problem = |column: &str, err: Error| Problem {
-            row: Some(row.number),
-            column: Some(column.to_string()),
+            row: row.number,
+            column: column.to_string(),
             message: err.message,
         };
         let id_ok = pattern
@@ -266,7 +266,7 @@ fn check_rows(
             .map(|e| problem(&register.id_column, e))
             .into_iter()
             .collect();
-        let read_bad = register.problems.iter().any(|p| p.row == Some(row.number));
+        let read_bad = register.problems.iter().any(|p| p.row == row.number);
         match read_content(files, row, store) {
             Ok(content) if problems.is_empty() && !read_bad => {
                 adopted.artefacts.push(content.planned.clone());
