@@ -43,7 +43,8 @@ pub enum Command {
     ///   Doc Number   the artefact's id, e.g. DES138 (required; "Document Number" too)
     ///   Short Name   its title (required; "Title" too)
     ///   Version      the version it is at, e.g. 5.6.1 or v5.6.1 (required)
-    ///   File         its file in the --files folder, e.g. "DES138 Interface Catalogue v5.6.1.xlsx" (required; "File Name" too)
+    ///   File         its file in the --files folder (required; "File Name" too),
+    ///                e.g. "DES138 Interface Catalogue v5.6.1.xlsx"
     ///   Sub Type     what sort of artefact it is (optional; "Kind" too)
     ///   Status       where present, each row must be Baselined, Approved or Published
     ///   Owner        who owns it (optional)
@@ -58,10 +59,12 @@ pub enum Command {
     /// is missing or outside the folder, an id listed twice, already registered
     /// or not matching the programme's id pattern, a version that is not a
     /// dotted number, a status that is not baselined — is reported with its row
-    /// number as the spreadsheet shows it (the header being row 1) and its
-    /// column, and all bad rows are reported together. The decision must be
+    /// number as the spreadsheet shows it (in a CSV file the header is row 1)
+    /// and its column, and all bad rows are reported together. The decision must be
     /// recorded, approved, dated on or before --date and, where it lists
-    /// artefacts, list every one adopted. Use --dry-run first.
+    /// artefacts, list every one adopted. Use --dry-run first, e.g.
+    ///
+    ///   baseline import register register.xlsx --files Published --decision DAG-DEC64 --dry-run
     #[command(verbatim_doc_comment)]
     Register(super::import_register::Args),
 }

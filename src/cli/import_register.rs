@@ -92,7 +92,7 @@ fn refusal(adopted: &Adopted) -> Error {
     }
     Error::refused(
         message,
-        "correct those rows in the register (rows are numbered as the spreadsheet shows them, the header being row 1) or take them out, then run again; --dry-run checks without recording",
+        "correct those rows in the register (rows are numbered as the spreadsheet shows them; in a CSV file the header is row 1) or take them out, then run again; --dry-run checks without recording",
     )
 }
 

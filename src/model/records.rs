@@ -88,6 +88,17 @@ impl Format {
         )
     }
 
+    /// The kind an artefact of this format is given when none is named.
+    pub fn default_kind(self) -> &'static str {
+        if self.is_table() {
+            "table"
+        } else if self.is_workbook() {
+            "workbook"
+        } else {
+            "document"
+        }
+    }
+
     /// What people call a file of this format.
     pub fn name(self) -> &'static str {
         match self {

@@ -321,7 +321,10 @@ fn read_content(files: &Path, row: &Row, store: Option<&Repo>) -> Result<Good> {
             row: row.number,
             id: row.id.clone(),
             title: row.title.clone(),
-            kind: row.kind.clone().unwrap_or_else(|| default_kind(format)),
+            kind: row
+                .kind
+                .clone()
+                .unwrap_or_else(|| format.default_kind().to_string()),
             owner: row.owner.clone(),
             register_status: row.status.clone(),
             version: row.version.clone(),
@@ -335,18 +338,6 @@ fn read_content(files: &Path, row: &Row, store: Option<&Repo>) -> Result<Good> {
         blob,
         source,
     })
-}
-
-/// The kind `add` gives an artefact of this format when none is named.
-fn default_kind(format: Format) -> String {
-    if format.is_table() {
-        "table"
-    } else if format.is_workbook() {
-        "workbook"
-    } else {
-        "document"
-    }
-    .to_string()
 }
 
 /// The file `name` inside the folder `files`: a relative path ('/' or '\'
