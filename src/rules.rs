@@ -1,6 +1,7 @@
 //! What may happen: pure functions over the model, so every rule is unit-testable
 //! and every refusal says which record broke which rule and how to put it right.
 
+pub mod adoption;
 pub mod release;
 use crate::error::{Error, Result};
 use crate::model::config::Policy;
@@ -614,6 +615,7 @@ mod tests {
             file: "doc.md".into(),
             size: 1,
             promotes: None,
+            adopted: None,
             decisions: vec![],
             changes: vec![],
             note: None,

@@ -267,6 +267,7 @@ pub fn draft_record(id: &str, round: u32, at: Timestamp) -> (VersionRecord, Vec<
         file: FILE.into(),
         size: bytes.len() as u64,
         promotes: None,
+        adopted: None,
         decisions: Vec::new(),
         changes: Vec::new(),
         note: Some(format!("Revision {round} after review")),
@@ -332,6 +333,7 @@ pub fn write_baseline<W: Write>(stream: &mut Stream<W>, id: &str, decision: &str
         status: Status::Baselined,
         date: baseline_day(),
         promotes: Some(draft.version.clone()),
+        adopted: None,
         decisions: vec![decision.to_string()],
         note: None,
         ..draft

@@ -27,6 +27,46 @@ pub enum Command {
     /// [import] in baseline.toml. What the parser cannot place is listed as a
     /// warning with its line number.
     Report(ReportArgs),
+    /// Adopt a programme's existing artefacts from its own register, at the
+    /// versions the register gives, in one commit.
+    ///
+    /// For a programme that already keeps its design artefacts elsewhere: every
+    /// row of REGISTER is registered as an artefact whose first version is a
+    /// baseline at the row's version (5.6.1 stays 5.6.1), with its file's exact
+    /// bytes, citing the approved decision that adopts them (--decision) and
+    /// tagged ID/vVERSION as any baseline is. Later versions continue as usual
+    /// with `draft` and `approve`.
+    ///
+    /// The register's header row names its columns (in any order; case, spaces
+    /// and punctuation do not matter; other columns are ignored):
+    ///
+    ///   Doc Number   the artefact's id, e.g. DES138 (required; "Document Number" too)
+    ///   Short Name   its title (required; "Title" too)
+    ///   Version      the version it is at, e.g. 5.6.1 or v5.6.1 (required)
+    ///   File         its file in the --files folder (required; "File Name" too),
+    ///                e.g. "DES138 Interface Catalogue v5.6.1.xlsx"
+    ///   Sub Type     what sort of artefact it is (optional; "Kind" too)
+    ///   Status       where present, each row must be Baselined, Approved or Published
+    ///   Owner        who owns it (optional)
+    ///
+    /// The file is kept in the repository as artefacts/ID/id.ext (e.g.
+    /// artefacts/DES138/des138.xlsx); its name in the register is kept in the
+    /// version record. In a workbook the rows come from the first sheet that
+    /// has those columns. A version in a workbook must be text, not a number
+    /// (Excel keeps 1.10 typed as a number as 1.1).
+    ///
+    /// Nothing is recorded unless every row is good. A bad row — a file that
+    /// is missing or outside the folder, an id listed twice, already registered
+    /// or not matching the programme's id pattern, a version that is not a
+    /// dotted number, a status that is not baselined — is reported with its row
+    /// number as the spreadsheet shows it (in a CSV file the header is row 1)
+    /// and its column, and all bad rows are reported together. The decision must be
+    /// recorded, approved, dated on or before --date and, where it lists
+    /// artefacts, list every one adopted. Use --dry-run first, e.g.
+    ///
+    ///   baseline import register register.xlsx --files Published --decision DAG-DEC64 --dry-run
+    #[command(verbatim_doc_comment)]
+    Register(super::import_register::Args),
 }
 
 #[derive(Debug, clap::Args)]
@@ -54,6 +94,7 @@ struct Outcome<'p> {
 pub fn run(repo: &Repo, dir: &Path, command: Command) -> Result<()> {
     match command {
         Command::Report(args) => report(repo, dir, args),
+        Command::Register(args) => super::import_register::run(repo, dir, args),
     }
 }
 

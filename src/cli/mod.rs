@@ -9,6 +9,7 @@ mod change;
 mod decision;
 mod draft;
 mod import;
+mod import_register;
 mod init;
 mod list;
 mod log;

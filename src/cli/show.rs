@@ -129,6 +129,19 @@ pub fn print_version(out: &mut impl Write, v: &VersionRecord, indent: &str) -> R
     if let Some(promotes) = &v.promotes {
         writeln!(out, "{indent}promotes:    draft {promotes}")?;
     }
+    if let Some(adopted) = &v.adopted {
+        let sheet = adopted
+            .sheet
+            .as_ref()
+            .map_or_else(String::new, |s| format!(" sheet \"{}\"", shown(s)));
+        writeln!(
+            out,
+            "{indent}adopted:     from {}{sheet} row {}, file \"{}\"",
+            shown(&adopted.register),
+            adopted.row,
+            shown(&adopted.source_file)
+        )?;
+    }
     if !v.decisions.is_empty() {
         writeln!(out, "{indent}decisions:   {}", or_dash(&v.decisions))?;
     }

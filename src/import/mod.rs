@@ -10,6 +10,7 @@ mod header;
 pub mod infer;
 mod lines;
 pub mod plan;
+pub mod register;
 
 use serde::Serialize;
 

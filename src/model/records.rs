@@ -88,6 +88,17 @@ impl Format {
         )
     }
 
+    /// The kind an artefact of this format is given when none is named.
+    pub fn default_kind(self) -> &'static str {
+        if self.is_table() {
+            "table"
+        } else if self.is_workbook() {
+            "workbook"
+        } else {
+            "document"
+        }
+    }
+
     /// What people call a file of this format.
     pub fn name(self) -> &'static str {
         match self {
@@ -159,12 +170,37 @@ pub struct VersionRecord {
     /// For a baseline: the draft it promotes, byte for byte.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promotes: Option<VersionNumber>,
+    /// For a baseline adopted from the programme's existing register (`import
+    /// register`): where it was read from. Such a baseline promotes no draft,
+    /// and only an artefact's first version may be one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adopted: Option<Box<Adoption>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub decisions: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub changes: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+/// Where an adopted baseline came from: the row of the programme's own register
+/// that gave its id, title and version number, and the file it named.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Adoption {
+    /// The register's file name, as it was read.
+    pub register: String,
+    /// SHA-256 of the register's exact bytes, lower-case hex.
+    #[schemars(regex(pattern = r"^[0-9a-f]{64}$"))]
+    pub register_sha256: String,
+    /// For a workbook: the sheet the row is on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    /// The row, numbered as the spreadsheet shows it (the header is row 1).
+    pub row: usize,
+    /// The content file's name as the register gave it, e.g.
+    /// "DES138 Interface Catalogue v5.6.1.xlsx".
+    pub source_file: String,
 }
 
 impl VersionRecord {
@@ -181,15 +217,22 @@ impl VersionRecord {
             text.push_str(&format!("Changes: {}\n", self.changes.join(", ")));
         }
         text.push_str(&format!(
-            "Date: {}\nPromotes: {}\nSha256: {}\nBlob: {}\nFile: {}\n",
+            "Date: {}\nPromotes: {}\n",
             self.date,
             self.promotes
                 .as_ref()
                 .map(|v| v.to_string())
                 .unwrap_or_default(),
-            self.sha256,
-            self.blob,
-            self.file
+        ));
+        if let Some(adopted) = &self.adopted {
+            text.push_str(&format!(
+                "Adopted: {} row {} ({})\n",
+                adopted.register, adopted.row, adopted.source_file
+            ));
+        }
+        text.push_str(&format!(
+            "Sha256: {}\nBlob: {}\nFile: {}\n",
+            self.sha256, self.blob, self.file
         ));
         text
     }

@@ -12,6 +12,9 @@ pub const STATUS: &str = "Baseline-Status";
 pub const SHA256: &str = "Baseline-Sha256";
 pub const PROMOTES: &str = "Baseline-Promotes";
 pub const REGISTERED: &str = "Baseline-Registered";
+/// A version adopted from a register (`DES138@5.6.1`), one per version: an
+/// adoption commit records many.
+pub const ADOPTED: &str = "Baseline-Adopted";
 /// The trailers naming what a version cites, or what a command touched.
 pub const DECISION: &str = "Baseline-Decision";
 pub const CHANGE: &str = "Baseline-Change";
@@ -164,6 +167,7 @@ mod tests {
             file: "des196.csv".into(),
             size: 10,
             promotes: Some("1.1".parse().unwrap()),
+            adopted: None,
             decisions: vec!["DAG-DEC57".into()],
             changes: vec!["CR027".into(), "CR018".into()],
             note: None,
@@ -180,6 +184,7 @@ mod tests {
         let draft = VersionRecord {
             status: crate::model::Status::Draft,
             promotes: None,
+            adopted: None,
             decisions: Vec::new(),
             changes: Vec::new(),
             ..baseline

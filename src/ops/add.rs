@@ -58,17 +58,10 @@ pub fn add(repo: &Repo, dir: &Path, options: &AddOptions<'_>) -> Result<Artefact
             ),
         ));
     }
-    let default_kind = if format.is_table() {
-        "table"
-    } else if format.is_workbook() {
-        "workbook"
-    } else {
-        "document"
-    };
     let artefact = Artefact {
         id: options.id.to_string(),
         title: options.title.trim().to_string(),
-        kind: options.kind.unwrap_or(default_kind).to_string(),
+        kind: options.kind.unwrap_or(format.default_kind()).to_string(),
         owner: options.owner.map(str::to_string),
         file: file_name.clone(),
         format,

@@ -70,6 +70,7 @@ pub fn approve(repo: &Repo, options: &ApproveOptions<'_>) -> Result<Approved> {
         file: draft.file.clone(),
         size: draft.size,
         promotes: Some(draft.version.clone()),
+        adopted: None,
         decisions: options.decisions.to_vec(),
         changes: options.changes.to_vec(),
         note: options.message.map(str::to_string),

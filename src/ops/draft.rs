@@ -81,6 +81,7 @@ pub fn draft(repo: &Repo, dir: &Path, options: &DraftOptions<'_>) -> Result<Vers
         file: artefact.file.clone(),
         size: stored.size,
         promotes: None,
+        adopted: None,
         decisions: Vec::new(),
         changes: options.changes.to_vec(),
         note: options.message.map(str::to_string),

@@ -11,6 +11,7 @@ pub mod change;
 pub mod decision;
 pub mod draft;
 pub mod import;
+pub mod import_register;
 pub mod init;
 pub mod policy;
 pub mod publish;

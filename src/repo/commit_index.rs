@@ -151,14 +151,24 @@ fn read(path: &Path) -> Option<CommitIndex> {
     })
 }
 
-/// The index line for a commit whose trailers say it recorded a version.
+/// The index lines for a commit whose trailers say it recorded a version, or
+/// (an adoption) several.
 fn index_line(commit: git2::Oid, message: &str) -> Option<String> {
     let values = |key: &str| trailers::values(message, key);
+    let decisions = values(trailers::DECISION).join(",");
+    let adopted = values(trailers::ADOPTED);
+    if !adopted.is_empty() {
+        let lines: String = adopted
+            .iter()
+            .filter_map(|value| value.split_once('@'))
+            .map(|(artefact, version)| format!("{commit} {artefact} {version} {decisions} \n"))
+            .collect();
+        return Some(lines);
+    }
     let artefact = *values(trailers::ARTEFACT).first()?;
     let version: VersionNumber = values(trailers::VERSION).first()?.parse().ok()?;
     Some(format!(
-        "{commit} {artefact} {version} {} {}\n",
-        values(trailers::DECISION).join(","),
+        "{commit} {artefact} {version} {decisions} {}\n",
         values(trailers::CHANGE).join(",")
     ))
 }

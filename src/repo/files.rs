@@ -142,6 +142,44 @@ impl Document {
     pub fn store(&mut self, repo: &Repo, mut inspect: impl FnMut(&[u8])) -> Result<Stored> {
         let odb = repo.git.odb()?;
         let mut blob = odb.writer(self.size as usize, git2::ObjectType::Blob)?;
+        let path = self.path.clone();
+        let sha256 = self.read_through(|piece| {
+            blob.write_all(piece).map_err(|err| {
+                Error::failed(
+                    format!(
+                        "could not write {} to git's object store: {err}",
+                        path.display()
+                    ),
+                    "check that the disk has room and that .git/objects is writable",
+                )
+            })?;
+            inspect(piece);
+            Ok(())
+        })?;
+        Ok(Stored {
+            blob: blob.finalize()?,
+            sha256,
+            size: self.size,
+        })
+    }
+
+    /// Reads the document a piece at a time, showing each piece to `inspect`,
+    /// and returns its SHA-256; nothing is written (a dry run).
+    pub fn hash(&mut self, mut inspect: impl FnMut(&[u8])) -> Result<String> {
+        self.read_through(|piece| {
+            inspect(piece);
+            Ok(())
+        })
+    }
+
+    /// The size of the document, as it was when opened.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// Reads the whole document, which must keep the size it had when opened,
+    /// giving each piece to `each`; returns the SHA-256 of what was read.
+    fn read_through(&mut self, mut each: impl FnMut(&[u8]) -> Result<()>) -> Result<String> {
         let mut sha256 = Sha256::new();
         let mut buffer = vec![0; CHUNK_BYTES.min(self.size as usize).max(1)];
         let mut left = self.size;
@@ -157,26 +195,13 @@ impl Document {
             }
             let piece = &buffer[..read];
             sha256.update(piece);
-            blob.write_all(piece).map_err(|err| {
-                Error::failed(
-                    format!(
-                        "could not write {} to git's object store: {err}",
-                        self.path.display()
-                    ),
-                    "check that the disk has room and that .git/objects is writable",
-                )
-            })?;
-            inspect(piece);
+            each(piece)?;
             left -= read as u64;
         }
         if self.file.read(&mut buffer).map_err(io_at(&self.path))? != 0 {
             return Err(self.changed_while_read());
         }
-        Ok(Stored {
-            blob: blob.finalize()?,
-            sha256: base16ct::lower::encode_string(&sha256.finalize()),
-            size: self.size,
-        })
+        Ok(base16ct::lower::encode_string(&sha256.finalize()))
     }
 
     fn changed_while_read(&self) -> Error {

@@ -8,6 +8,7 @@ use crate::error::Result;
 use crate::model::config::Policy;
 use crate::model::{Status, VersionRecord, paths};
 use crate::repo::Snapshot;
+use crate::rules::adoption::{AdoptionRequest, check_adoption};
 use crate::rules::{self, BaselineRequest};
 
 use super::{Audit, FindingKind, tags, version_of};
@@ -204,8 +205,9 @@ fn check_content(
     }
 }
 
-/// A baseline keeps the rules `approve` enforced when it was made: checked again
-/// here because a record written by hand never went through `approve`.
+/// A baseline keeps the rules `approve` (or, for an adopted one, `import
+/// register`) enforced when it was made: checked again here because a record
+/// written by hand never went through either.
 fn check_rules(
     audit: &mut Audit<'_>,
     snapshot: &Snapshot<'_>,
@@ -226,6 +228,19 @@ fn check_rules(
         .iter()
         .map(|id| (id.clone(), snapshot.change(id).ok().flatten()))
         .collect();
+    if record.adopted.is_some() {
+        let request = AdoptionRequest {
+            artefact: &record.artefact,
+            earlier,
+            promotes: record.promotes.as_ref(),
+            date: record.date,
+            decisions: &decisions,
+        };
+        if let Err(err) = check_adoption(&request) {
+            audit.find(FindingKind::RuleBroken { error: err.message }, path, None);
+        }
+        return Ok(());
+    }
     let request = BaselineRequest {
         artefact: &record.artefact,
         versions: earlier,
@@ -322,6 +337,74 @@ mod tests {
         assert!(
             findings.contains(&"rule-broken artefacts/DOC/versions/1.0.toml".to_string()),
             "{findings:?}"
+        );
+    }
+
+    /// A first version written by hand as a baseline of another artefact
+    /// (DOC2), from DOC's draft, citing approved DEC1: `adopted` is added to
+    /// its text when `adopted` is true.
+    fn hand_made_first_baseline(design: &Design, adopted: bool) -> Vec<String> {
+        use crate::model::Outcome;
+        design.decision("DEC1", "2023-06-01", Outcome::Approved, &[]);
+        let mut text = copy_of_draft(design, "1.0", &|text| {
+            text.replace("artefact = \"DOC\"", "artefact = \"DOC2\"")
+                .replace("\"draft\"", "\"baselined\"")
+                + "decisions = [\"DEC1\"]\n"
+        });
+        if adopted {
+            text.push_str(&format!(
+                "\n[adopted]\nregister = \"register.csv\"\nregister_sha256 = \"{}\"\nrow = 2\nsource_file = \"DOC2 v1.0.md\"\n",
+                "0".repeat(64)
+            ));
+        }
+        design.commit_by_hand("artefacts/DOC2/versions/1.0.toml", &text);
+        design.findings()
+    }
+
+    /// Only `import register` may record a baseline that promotes no draft.
+    #[test]
+    fn a_hand_made_baseline_without_a_draft_breaks_a_rule() {
+        let findings = hand_made_first_baseline(&Design::with_draft(), false);
+        assert!(
+            findings.contains(&"rule-broken artefacts/DOC2/versions/1.0.toml".to_string()),
+            "{findings:?}"
+        );
+    }
+
+    /// An adopted first version on an approved decision keeps the rules (its
+    /// tag, made by hand here, is another matter).
+    #[test]
+    fn an_adopted_first_version_keeps_the_rules() {
+        let findings = hand_made_first_baseline(&Design::with_draft(), true);
+        assert!(
+            !findings.iter().any(|f| f.starts_with("rule-broken")),
+            "{findings:?}"
+        );
+    }
+
+    #[test]
+    fn an_adopted_baseline_after_a_draft_breaks_a_rule() {
+        let design = Design::with_baseline();
+        let text = design
+            .read("artefacts/DOC/versions/1.0.toml")
+            .replace("version = \"1.0\"", "version = \"2.0\"")
+            .replace("promotes = \"0.1\"\n", "")
+            + &format!(
+                "\n[adopted]\nregister = \"register.csv\"\nregister_sha256 = \"{}\"\nrow = 2\nsource_file = \"doc.md\"\n",
+                "0".repeat(64)
+            );
+        design.commit_by_hand("artefacts/DOC/versions/2.0.toml", &text);
+        let broken: Vec<_> = design
+            .verify()
+            .findings
+            .into_iter()
+            .filter(|f| f.code() == "rule-broken")
+            .map(|f| f.message())
+            .collect();
+        assert_eq!(broken.len(), 1, "{broken:?}");
+        assert!(
+            broken[0].contains("only an artefact's first version"),
+            "{broken:?}"
         );
     }
 }
