@@ -807,3 +807,61 @@ fn the_register_gives_each_version_its_own_decisions_and_packs_stay_out_of_the_r
     let (code, report) = common::verify_report(design.path(), &["--no-cache"]);
     assert_eq!((code, common::finding_codes(&report)), (0, vec![]));
 }
+
+/// A programme that receives a pack can start its own repository from it:
+/// the pack's register is one `import register` reads, at the same versions
+/// and bytes, and the new repository verifies clean.
+#[test]
+fn a_pack_register_adopts_the_release_into_a_new_repository() {
+    let design = two_releases();
+    let pack = publish(&design, "IR2");
+    let adopter = Design::new();
+    adopter.decision("ADOPT1", "2024-03-01", "approved", &[]);
+    for register in ["register.csv", "register.xlsx"] {
+        let out = adopter.run(&[
+            "import",
+            "register",
+            pack.join(register).to_str().unwrap(),
+            "--files",
+            pack.join("Baselined Design Artefacts").to_str().unwrap(),
+            "--decision",
+            "ADOPT1",
+            "--date",
+            "2024-03-01",
+            "--dry-run",
+        ]);
+        assert!(
+            out.status.success(),
+            "{register}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    adopter.ok(&[
+        "import",
+        "register",
+        pack.join("register.xlsx").to_str().unwrap(),
+        "--files",
+        pack.join("Baselined Design Artefacts").to_str().unwrap(),
+        "--decision",
+        "ADOPT1",
+        "--date",
+        "2024-03-01",
+    ]);
+    for (id, version) in [
+        ("CAT", "2.0"),
+        ("DOC", "2.0"),
+        ("ICC", "1.0.1"),
+        ("TAB", "1.0"),
+    ] {
+        let reference = format!("{id}@{version}");
+        assert_eq!(
+            adopter.run(&["cat", &reference]).stdout,
+            design.run(&["cat", &reference]).stdout,
+            "{reference}"
+        );
+    }
+    let titles = adopter.json(&["list"]);
+    assert_eq!(titles[2]["title"], "DIP Code of Connection");
+    let (code, report) = common::verify_report(adopter.path(), &["--no-cache"]);
+    assert_eq!((code, common::finding_codes(&report)), (0, vec![]));
+}

@@ -217,24 +217,37 @@ impl Columns {
             Some(sheet) => format!("{name}, sheet \"{sheet}\""),
             None => name.to_string(),
         };
-        let mut at = HashMap::new();
+        // Each field's column, and the rank of the header naming it: where two
+        // headers name one field (a pack's register has Short Name and Title),
+        // the first of its names wins; the same name twice is refused.
+        let mut found: HashMap<Field, (usize, usize, String)> = HashMap::new();
         for (index, cell) in header.iter().enumerate() {
             let words = cell.text();
-            let Some((field, _, _)) = FIELDS
-                .iter()
-                .find(|(_, names, _)| names.iter().any(|n| same_header(n, &words)))
-            else {
+            let Some((field, rank)) = FIELDS.iter().find_map(|(field, names, _)| {
+                let rank = names.iter().position(|n| same_header(n, &words))?;
+                Some((*field, rank))
+            }) else {
                 continue;
             };
-            if let Some((_, earlier)) = at.insert(*field, (index, words.clone())) {
-                return Err(Error::refused(
-                    format!(
-                        "{place}: the header has both \"{earlier}\" and \"{words}\", which name the same thing"
-                    ),
-                    "keep one of the two columns (rename or delete the other) and run again",
-                ));
+            match found.get(&field) {
+                Some((_, earlier, _)) if *earlier < rank => continue,
+                Some((_, earlier, _)) if *earlier > rank => {}
+                None => {}
+                Some((_, _, earlier)) => {
+                    return Err(Error::refused(
+                        format!(
+                            "{place}: the header has both \"{earlier}\" and \"{words}\", which name the same thing"
+                        ),
+                        "keep one of the two columns (rename or delete the other) and run again",
+                    ));
+                }
             }
+            found.insert(field, (index, rank, words));
         }
+        let at: HashMap<Field, (usize, String)> = found
+            .into_iter()
+            .map(|(field, (index, _, words))| (field, (index, words)))
+            .collect();
         let missing: Vec<&str> = FIELDS
             .iter()
             .filter(|(field, _, required)| *required && !at.contains_key(field))
@@ -527,8 +540,21 @@ mod tests {
             "{}",
             err.message
         );
-        let err = read("r.csv", b"Doc Number,Title,Short Name,Version,File\n").unwrap_err();
-        assert!(err.message.contains("both \"Title\" and \"Short Name\""));
+        let err = read("r.csv", b"Doc Number,Title,title,Version,File\n").unwrap_err();
+        assert!(
+            err.message.contains("both \"Title\" and \"title\""),
+            "{}",
+            err.message
+        );
+        let both = read(
+            "r.csv",
+            b"Title,Doc Number,Short Name,Version,File\nLong,D1,Short,1.0,d.md\n",
+        );
+        assert_eq!(
+            both.unwrap().rows[0].title,
+            "Short",
+            "Short Name wins over Title"
+        );
         assert!(read("r.txt", b"x").is_err());
         assert!(read("r.csv", b"").is_err());
     }
