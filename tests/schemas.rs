@@ -78,11 +78,12 @@ fn every_record_of_the_example_validates() {
     }
     assert_eq!(checked["config.schema.json"], 1);
     assert_eq!(checked["artefact.schema.json"], 6);
-    assert_eq!(checked["version.schema.json"], 14);
-    assert_eq!(checked["decision.schema.json"], 6);
+    assert_eq!(checked["version.schema.json"], 16);
+    assert_eq!(checked["decision.schema.json"], 9);
     assert_eq!(checked["change.schema.json"], 5);
-    assert_eq!(checked["meeting.schema.json"], 1);
-    assert_eq!(checked["action.schema.json"], 8);
+    assert_eq!(checked["meeting.schema.json"], 2);
+    assert_eq!(checked["action.schema.json"], 9);
+    assert_eq!(checked["release.schema.json"], 2);
 }
 
 #[test]
