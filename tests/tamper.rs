@@ -95,8 +95,8 @@ fn a_clean_repository_verifies_clean() {
     let (_dir, repo) = example();
     let (code, report) = verify(&repo);
     assert_eq!(code, 0, "{report}");
-    assert_eq!(report["versions"], 14);
-    assert_eq!(report["baselines"], 4);
+    assert_eq!(report["versions"], 16);
+    assert_eq!(report["baselines"], 6);
     let human = baseline_in(&repo).arg("verify").output().unwrap();
     assert!(String::from_utf8_lossy(&human.stdout).contains("No findings"));
 }
@@ -544,7 +544,7 @@ fn merged_work_from_two_clones_verifies_clean() {
     );
     let (code, report) = verify(&repo);
     assert_eq!(code, 0, "{report}");
-    assert_eq!(report["versions"], 16);
+    assert_eq!(report["versions"], 18);
 }
 
 #[test]
