@@ -23,6 +23,7 @@ mod release_redline;
 mod show;
 mod status;
 pub mod style;
+mod sync;
 mod trace;
 mod values;
 mod verify;
@@ -95,6 +96,7 @@ pub enum Command {
     #[command(subcommand)]
     Release(release::Command),
     Publish(publish::Args),
+    Sync(sync::Args),
     #[command(visible_alias = "register")]
     List(list::Args),
     Show(show::Args),
@@ -145,6 +147,7 @@ fn run_command(repo: &Repo, dir: &std::path::Path, command: Command) -> Result<(
         Command::Policy(command) => policy::run(repo, command),
         Command::Release(command) => release::run(repo, command),
         Command::Publish(args) => publish::run(repo, dir, args),
+        Command::Sync(args) => sync::run(repo, args),
         Command::List(args) => list::run(repo, args),
         Command::Show(args) => show::run(repo, args),
         Command::Cat(args) => cat::run(repo, args),

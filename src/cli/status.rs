@@ -2,14 +2,15 @@ use std::io::Write;
 
 use crate::error::Result;
 use crate::model::{Status, VersionNumber};
-use crate::ops::status::{OverdueAction, WorkingState, status};
+use crate::ops::status::{OverdueAction, RemoteState, WorkingState, status};
 use crate::repo::Repo;
 
 use super::output::{Format, FormatArg, Table, cell, paint, print_json, stdout};
 use super::style;
 
 /// What needs attention: working files changed since their latest version, drafts
-/// awaiting a baseline, artefacts with nothing recorded yet, and overdue actions.
+/// awaiting a baseline, artefacts with nothing recorded yet, overdue actions, and
+/// how far this clone is ahead of or behind its remote (as last fetched).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(flatten)]
@@ -85,7 +86,32 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
     } else {
         table.print(&mut out)?;
     }
-    print_overdue(&mut out, &report.overdue_actions)
+    print_overdue(&mut out, &report.overdue_actions)?;
+    print_remote(&mut out, report.remote.as_ref())
+}
+
+fn print_remote(out: &mut impl Write, remote: Option<&RemoteState>) -> Result<()> {
+    let Some(r) = remote else {
+        return Ok(());
+    };
+    let place = format!("{}/{}", r.remote, r.branch);
+    let said = match (r.fetched, r.ahead, r.behind) {
+        (false, _, _) => {
+            format!("{place} was never fetched: `baseline sync` shares your records with it")
+        }
+        (true, 0, 0) => format!("Up to date with {place} as last fetched."),
+        (true, ahead, 0) => {
+            format!("{ahead} commit(s) not yet on {place}: `baseline sync` sends them")
+        }
+        (true, 0, behind) => {
+            format!("{behind} commit(s) on {place} not yet here: `baseline sync` brings them")
+        }
+        (true, ahead, behind) => format!(
+            "{ahead} commit(s) not yet on {place}, and {behind} there not yet here: `baseline sync` brings theirs and sends yours"
+        ),
+    };
+    writeln!(out, "{said}")?;
+    Ok(())
 }
 
 fn print_overdue(out: &mut impl Write, overdue: &[OverdueAction]) -> Result<()> {

@@ -19,3 +19,4 @@ pub mod redline;
 pub mod release;
 pub mod show;
 pub mod status;
+pub mod sync;

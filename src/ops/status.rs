@@ -15,6 +15,21 @@ pub struct StatusReport {
     pub artefacts: Vec<ArtefactStatus>,
     /// Open actions due before today.
     pub overdue_actions: Vec<OverdueAction>,
+    /// How far the branch is from its remote, as of the last fetch or sync;
+    /// null in a clone with no remote.
+    pub remote: Option<RemoteState>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RemoteState {
+    pub remote: String,
+    pub branch: String,
+    /// Commits here not yet on the remote.
+    pub ahead: usize,
+    /// Commits on the remote not yet here.
+    pub behind: usize,
+    /// Whether the remote's branch was ever fetched (sync or git fetch).
+    pub fetched: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -83,8 +98,24 @@ pub fn status(repo: &Repo) -> Result<StatusReport> {
         .collect();
     overdue_actions.sort_by_key(|a| (a.due.date(), a.id.clone()));
     Ok(StatusReport {
+        remote: remote_state(repo)?,
         programme: snapshot.config()?.programme,
         artefacts,
         overdue_actions,
     })
+}
+
+/// The branch against its remote-tracking branch; none without a remote.
+fn remote_state(repo: &Repo) -> Result<Option<RemoteState>> {
+    let Ok(upstream) = repo.upstream(None) else {
+        return Ok(None);
+    };
+    let counts = repo.ahead_behind(&upstream)?;
+    Ok(Some(RemoteState {
+        remote: upstream.remote,
+        branch: upstream.branch,
+        ahead: counts.map_or(0, |(ahead, _)| ahead),
+        behind: counts.map_or(0, |(_, behind)| behind),
+        fetched: counts.is_some(),
+    }))
 }

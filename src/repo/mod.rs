@@ -5,6 +5,8 @@ pub mod files;
 pub mod journal;
 mod lock;
 pub mod register;
+pub mod remote;
+pub mod replay;
 pub mod resolve;
 pub mod snapshot;
 pub mod transaction;

@@ -1,0 +1,64 @@
+use std::io::Write;
+
+use crate::error::Result;
+use crate::repo::Repo;
+
+use super::output::{Format, FormatArg, paint, print_json, stdout};
+use super::style;
+
+/// Share records with the team's repository: fetch, integrate, push.
+///
+/// Fetches from REMOTE (default: the branch's upstream, else origin) with your
+/// own git setup, replays your unpublished record commits onto the remote's
+/// branch, moves your unpublished baseline tags onto the replayed commits, and
+/// pushes the branch and the new tags together — all or nothing. A tag already
+/// on the remote is never moved. Two people's records that meet (both made
+/// DES196 v2.0, or the same decision id) are refused, naming both sides, and
+/// nothing changes here or there.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The remote to sync with.
+    pub remote: Option<String>,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+pub fn run(repo: &Repo, args: Args) -> Result<()> {
+    let synced = crate::ops::sync::sync(repo, args.remote.as_deref())?;
+    if args.format.format == Format::Json {
+        return print_json(&synced);
+    }
+    let mut out = stdout();
+    let place = format!("{}/{}", synced.remote, synced.branch);
+    if synced.received == 0
+        && synced.sent == 0
+        && synced.tags_sent.is_empty()
+        && synced.tags_received.is_empty()
+    {
+        writeln!(
+            out,
+            "{} with {place}: nothing to bring or send",
+            paint("Up to date", style::OK)
+        )?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{} with {place}: {} commit(s) received, {} sent; tags sent: {}; tags received: {}; now at {}",
+        paint("Synced", style::OK),
+        synced.received,
+        synced.sent,
+        or_none(&synced.tags_sent),
+        or_none(&synced.tags_received),
+        &synced.head[..12]
+    )?;
+    Ok(())
+}
+
+fn or_none(names: &[String]) -> String {
+    if names.is_empty() {
+        "none".to_string()
+    } else {
+        names.join(", ")
+    }
+}

@@ -1,0 +1,241 @@
+//! Replaying local record commits onto the remote's branch, as `git rebase`
+//! would but in memory: nothing here touches a ref or a file until
+//! [`Repo::move_to`], which moves the branch, the replayed baseline tags and
+//! the working files together, through the transaction journal.
+
+use std::collections::HashMap;
+
+use git2::Oid;
+
+use super::Repo;
+use super::journal::{self, Journal, Refresh};
+use crate::error::{Error, Result};
+
+/// The local commits replayed onto the remote's head.
+pub struct Replayed {
+    pub head: Oid,
+    /// Each local commit and the commit that replays it; a commit whose
+    /// changes the remote already holds maps to none.
+    pub commits: HashMap<Oid, Option<Oid>>,
+}
+
+/// A local commit whose changes meet the remote's on the same files.
+pub struct Collision {
+    pub local: Oid,
+    pub paths: Vec<String>,
+}
+
+impl Repo {
+    /// The commits on `local` that `onto` lacks, oldest first (merges
+    /// included: a merge is replayed as the change it made to its first parent).
+    pub fn unpublished(&self, local: Oid, onto: Option<Oid>) -> Result<Vec<Oid>> {
+        let mut walk = self.git.revwalk()?;
+        walk.push(local)?;
+        if let Some(onto) = onto {
+            walk.hide(onto)?;
+        }
+        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)?;
+        Ok(walk.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// Replays `commits` onto `onto`, keeping each one's author and message;
+    /// stops at the first that collides with what `onto` holds.
+    pub fn replay(
+        &self,
+        commits: &[Oid],
+        onto: Oid,
+    ) -> Result<std::result::Result<Replayed, Collision>> {
+        let committer = self.signature()?;
+        let mut head = self.git.find_commit(onto)?;
+        let mut replayed = HashMap::new();
+        for &id in commits {
+            let commit = self.git.find_commit(id)?;
+            let mainline = u32::from(commit.parent_count() > 1);
+            let mut index = self.git.cherrypick_commit(&commit, &head, mainline, None)?;
+            if index.has_conflicts() {
+                let paths = index
+                    .conflicts()?
+                    .filter_map(|c| c.ok())
+                    .filter_map(|c| c.our.or(c.their).or(c.ancestor))
+                    .map(|entry| String::from_utf8_lossy(&entry.path).into_owned())
+                    .collect();
+                return Ok(Err(Collision { local: id, paths }));
+            }
+            let tree = self.git.find_tree(index.write_tree_to(&self.git)?)?;
+            if tree.id() == head.tree_id() {
+                replayed.insert(id, None);
+                continue;
+            }
+            let message = commit.message_raw().unwrap_or_default();
+            let new =
+                self.git
+                    .commit(None, &commit.author(), &committer, message, &tree, &[&head])?;
+            replayed.insert(id, Some(new));
+            head = self.git.find_commit(new)?;
+        }
+        Ok(Ok(Replayed {
+            head: head.id(),
+            commits: replayed,
+        }))
+    }
+
+    /// An annotated tag like `tag` (same name, message and tagger) on `commit`.
+    pub fn retag(&self, name: &str, tag: Oid, commit: Oid) -> Result<Oid> {
+        let tag = self.git.find_tag(tag)?;
+        let target = self
+            .git
+            .find_object(commit, Some(git2::ObjectType::Commit))?;
+        let tagger = match tag.tagger() {
+            Some(tagger) => tagger.to_owned(),
+            None => self.signature()?,
+        };
+        let message = tag.message().ok().flatten().unwrap_or_default();
+        Ok(self
+            .git
+            .tag_annotation_create(name, &target, &tagger, message)?)
+    }
+
+    /// Moves the branch from `old` to `new` with the baseline tags given
+    /// (name → tag object; an existing local tag of that name is replaced)
+    /// and brings the working files up to date, as one journalled step.
+    pub fn move_to(
+        &self,
+        description: &str,
+        old: Option<Oid>,
+        new: Oid,
+        tags: &[(String, Oid)],
+    ) -> Result<()> {
+        let branch = self.branch_ref()?;
+        let files = self.changed_files(old, new)?;
+        let record = Journal {
+            description: description.to_string(),
+            branch: branch.clone(),
+            old_commit: old.map(|o| o.to_string()),
+            new_commit: new.to_string(),
+            tags: tags
+                .iter()
+                .map(|(n, t)| (n.clone(), t.to_string()))
+                .collect(),
+            files,
+            sources: HashMap::new(),
+        };
+        journal::write(self, &record)?;
+        for (name, _) in tags {
+            if let Ok(mut existing) = self.git.find_reference(&crate::model::paths::tag_ref(name)) {
+                existing.delete()?;
+            }
+        }
+        let moved = match old {
+            Some(old) => self
+                .git
+                .reference_matching(&branch, new, true, old, description),
+            None => self.git.reference(&branch, new, true, description),
+        };
+        if let Err(err) = moved {
+            journal::clear(self)?;
+            return Err(Error::refused(
+                format!(
+                    "{branch} moved while baseline was syncing ({})",
+                    err.message()
+                ),
+                "something other than baseline committed at the same moment; run `baseline sync` again",
+            ));
+        }
+        journal::finish(self, &record, Refresh::Overwrite);
+        Ok(())
+    }
+
+    /// The files `new` adds or changes against `old`, with their blobs.
+    fn changed_files(&self, old: Option<Oid>, new: Oid) -> Result<Vec<(String, String)>> {
+        let old_tree = old.map(|o| self.git.find_commit(o)?.tree()).transpose()?;
+        let new_tree = self.git.find_commit(new)?.tree()?;
+        let diff = self
+            .git
+            .diff_tree_to_tree(old_tree.as_ref(), Some(&new_tree), None)?;
+        Ok(diff
+            .deltas()
+            .filter(|d| d.new_file().exists())
+            .filter_map(|d| {
+                let path = d.new_file().path()?.to_str()?.to_string();
+                Some((path, d.new_file().id().to_string()))
+            })
+            .collect())
+    }
+
+    /// Working files that differ from the commit `at`: edits not yet recorded.
+    pub fn edited_files(&self, at: Oid, paths: &[String]) -> Result<Vec<String>> {
+        let tree = self.git.find_commit(at)?.tree()?;
+        let mut edited = Vec::new();
+        for path in paths {
+            let committed = match tree.get_path(std::path::Path::new(path)) {
+                Ok(entry) => Some(self.git.find_blob(entry.id())?.content().to_vec()),
+                Err(_) => None,
+            };
+            let working = std::fs::read(self.root.join(path)).ok();
+            if working.is_some() && working != committed {
+                edited.push(path.clone());
+            }
+        }
+        Ok(edited)
+    }
+
+    /// The commit HEAD's branch is at.
+    pub fn head_commit(&self) -> Result<Oid> {
+        Ok(self.git.refname_to_id(&self.branch_ref()?)?)
+    }
+
+    /// The annotated baseline tags under `prefix` (`refs/tags/`), by name.
+    pub fn baseline_tags(&self, prefix: &str) -> Result<HashMap<String, Oid>> {
+        let mut tags = HashMap::new();
+        for reference in self.git.references_glob(&format!("{prefix}*"))? {
+            let reference = reference?;
+            let (Ok(name), Some(target)) = (reference.name(), reference.target()) else {
+                continue;
+            };
+            let name = name.trim_start_matches(prefix);
+            let annotated = self.git.find_tag(target).is_ok();
+            if annotated && crate::model::paths::parse_tag(name).is_some() {
+                tags.insert(name.to_string(), target);
+            }
+        }
+        Ok(tags)
+    }
+
+    /// The newest commit from `head` (not reaching `hide`) that changed `path`.
+    pub fn last_commit_touching(
+        &self,
+        head: Oid,
+        hide: Option<Oid>,
+        path: &str,
+    ) -> Result<Option<Oid>> {
+        let mut walk = self.git.revwalk()?;
+        walk.push(head)?;
+        if let Some(hide) = hide {
+            walk.hide(hide)?;
+        }
+        let blob_at = |commit: &git2::Commit<'_>| {
+            commit
+                .tree()
+                .ok()
+                .and_then(|t| t.get_path(std::path::Path::new(path)).ok())
+                .map(|e| e.id())
+        };
+        for id in walk {
+            let commit = self.git.find_commit(id?)?;
+            let before = commit.parent(0).ok().and_then(|p| blob_at(&p));
+            if blob_at(&commit) != before {
+                return Ok(Some(commit.id()));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The paths `new` changes against `old`.
+    pub fn changed_paths(&self, old: Option<Oid>, new: Oid) -> Result<Vec<String>> {
+        Ok(self
+            .changed_files(old, new)?
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect())
+    }
+}

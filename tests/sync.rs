@@ -1,0 +1,355 @@
+//! Many people, one shared repository (issue 18, points 1, 2 and 5): clones of
+//! a bare repository sync through `baseline sync`, which replays local records
+//! onto the remote, moves unpublished baseline tags with them, pushes all or
+//! nothing, and refuses two people's colliding records without changing
+//! anything.
+
+mod common;
+
+use std::path::Path;
+
+use common::{Design, git_in};
+
+/// A bare repository holding A's design (DOC and TAB with drafts 0.1), and
+/// A's clone of it with `origin` set.
+fn team() -> (tempfile::TempDir, Design) {
+    let server = tempfile::tempdir().unwrap();
+    git_in(
+        server.path(),
+        &["init", "--quiet", "--bare", "--initial-branch=main"],
+    );
+    let a = Design::with_artefacts();
+    a.git(&["remote", "add", "origin", server.path().to_str().unwrap()]);
+    a.ok(&["sync"]);
+    (server, a)
+}
+
+/// Another clone of the server.
+fn clone(server: &Path) -> Design {
+    let dir = tempfile::tempdir().unwrap();
+    git_in(
+        dir.path(),
+        &["clone", "--quiet", server.to_str().unwrap(), "."],
+    );
+    Design { dir }
+}
+
+fn refs(repo: &Path) -> String {
+    git_in(
+        repo,
+        &[
+            "for-each-ref",
+            "--format=%(refname) %(objectname)",
+            "refs/heads",
+            "refs/tags",
+        ],
+    )
+}
+
+fn add_decision(design: &Design, id: &str, text: &str) {
+    design.ok(&[
+        "decision",
+        "add",
+        id,
+        "--date",
+        "2023-07-01",
+        "--outcome",
+        "approved",
+        "--text",
+        text,
+    ]);
+}
+
+#[test]
+fn records_and_baseline_tags_go_to_the_server_and_come_back() {
+    let (server, a) = team();
+    add_decision(&a, "DEC1", "DOC approved.");
+    a.approve("DOC", "DEC1", "2023-07-01");
+    let said = a.ok(&["sync"]);
+    assert!(
+        said.contains("Synced with origin/main: 0 commit(s) received, 2 sent; tags sent: DOC/v1.0"),
+        "{said}"
+    );
+    assert!(
+        refs(server.path()).contains("refs/tags/DOC/v1.0 "),
+        "the tag went too"
+    );
+
+    let b = clone(server.path());
+    add_decision(&b, "DEC2", "TAB approved.");
+    b.approve("TAB", "DEC2", "2023-07-02");
+    b.ok(&["sync"]);
+
+    // A records meanwhile, then syncs: B's records arrive, A's are replayed on them.
+    a.ok(&[
+        "change",
+        "add",
+        "CR1",
+        "--title",
+        "A change",
+        "--affects",
+        "DOC",
+        "--date",
+        "2023-07-03",
+    ]);
+    let status = a.json(&["status"]);
+    assert_eq!(status["remote"]["ahead"], 1);
+    let said = a.ok(&["sync"]);
+    assert!(
+        said.contains("2 commit(s) received, 1 sent; tags sent: none; tags received: TAB/v1.0"),
+        "{said}"
+    );
+    let status = a.json(&["status"]);
+    assert_eq!(
+        (
+            status["remote"]["ahead"].as_u64(),
+            status["remote"]["behind"].as_u64()
+        ),
+        (Some(0), Some(0))
+    );
+    assert_eq!(
+        refs(a.path()),
+        refs(server.path()),
+        "A and the server agree"
+    );
+    assert!(
+        a.file("decisions/DEC2.toml").exists(),
+        "B's decision is in A's working tree"
+    );
+    assert_eq!(b.ok(&["sync"]).lines().count(), 1);
+    assert_eq!(refs(b.path()), refs(server.path()));
+
+    let fresh = clone(server.path());
+    let (code, report) = common::verify_report(fresh.path(), &["--no-cache"]);
+    assert_eq!((code, common::finding_codes(&report)), (0, vec![]));
+    let (code, report) = common::verify_report(a.path(), &["--no-cache"]);
+    assert_eq!((code, common::finding_codes(&report)), (0, vec![]));
+}
+
+#[test]
+fn an_unpublished_baseline_is_replayed_and_its_tag_follows_it() {
+    let (server, a) = team();
+    let b = clone(server.path());
+    add_decision(&a, "DEC1", "DOC approved.");
+    a.approve("DOC", "DEC1", "2023-07-01");
+    let recorded_at = a.git(&["rev-parse", "DOC/v1.0^{commit}"]);
+    add_decision(&b, "DEC2", "Another decision.");
+    b.ok(&["sync"]);
+
+    let said = a.ok(&["sync"]);
+    assert!(said.contains("tags sent: DOC/v1.0"), "{said}");
+    let now_at = a.git(&["rev-parse", "DOC/v1.0^{commit}"]);
+    assert_ne!(
+        now_at, recorded_at,
+        "the tag moved with its replayed commit"
+    );
+    assert_eq!(now_at, a.git(&["rev-parse", "HEAD"]));
+    let message = a.git(&["tag", "-l", "--format=%(contents)", "DOC/v1.0"]);
+    assert!(message.contains("DEC1"), "{message}");
+    for repo in [a.path(), clone(server.path()).path()] {
+        let (code, report) = common::verify_report(repo, &["--no-cache"]);
+        assert_eq!((code, common::finding_codes(&report)), (0, vec![]));
+    }
+}
+
+#[test]
+fn two_people_making_the_same_version_collide_and_nothing_changes() {
+    let (server, a) = team();
+    let b = clone(server.path());
+    add_decision(&a, "DEC1", "DOC approved.");
+    add_decision(&b, "DEC1", "DOC approved.");
+    b.git(&["config", "user.name", "Bea"]);
+    b.cmd()
+        .args(["sync"])
+        .env("GIT_AUTHOR_NAME", "Bea")
+        .assert()
+        .success();
+    a.approve("DOC", "DEC1", "2023-07-01");
+    b.cmd()
+        .args([
+            "approve",
+            "DOC",
+            "--decision",
+            "DEC1",
+            "--date",
+            "2023-07-01",
+        ])
+        .env("GIT_AUTHOR_NAME", "Bea")
+        .assert()
+        .success();
+    b.cmd()
+        .args(["sync"])
+        .env("GIT_AUTHOR_NAME", "Bea")
+        .assert()
+        .success();
+
+    let (before_a, before_server) = (refs(a.path()), refs(server.path()));
+    let stderr = a.refused(&["sync"]);
+    assert!(
+        stderr.contains("DOC v1.0 was recorded both here (commit "),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("and on origin (commit ") && stderr.contains("by Bea"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("nothing was changed here or there"),
+        "{stderr}"
+    );
+    assert_eq!(refs(a.path()), before_a);
+    assert_eq!(refs(server.path()), before_server);
+}
+
+#[test]
+fn the_same_decision_id_with_different_content_collides() {
+    let (server, a) = team();
+    let b = clone(server.path());
+    add_decision(&a, "DEC1", "DOC approved.");
+    add_decision(&b, "DEC1", "TAB approved.");
+    b.ok(&["sync"]);
+    let stderr = a.refused(&["sync"]);
+    assert!(
+        stderr.contains("decision DEC1 was recorded both here"),
+        "{stderr}"
+    );
+    // The same record made on both sides, byte for byte, is no collision.
+    let c = clone(server.path());
+    add_decision(&c, "DEC7", "Same.");
+    let d = clone(server.path());
+    d.write("decisions/DEC7.toml", &c.read("decisions/DEC7.toml"));
+    d.git(&["add", "decisions/DEC7.toml"]);
+    d.git(&["commit", "--quiet", "-m", "Record decision DEC7"]);
+    c.ok(&["sync"]);
+    d.ok(&["sync"]);
+    assert_eq!(
+        d.git(&["rev-parse", "HEAD"]),
+        c.git(&["rev-parse", "HEAD"]),
+        "D's copy was already there"
+    );
+}
+
+#[test]
+fn unrecorded_edits_the_remote_would_overwrite_are_refused() {
+    let (server, a) = team();
+    let b = clone(server.path());
+    b.write("artefacts/DOC/doc.md", "# 1 Scope\n\nB's text.\n");
+    b.ok(&["draft", "DOC", "--date", "2023-06-02"]);
+    b.ok(&["sync"]);
+    a.write(
+        "artefacts/DOC/doc.md",
+        "# 1 Scope\n\nA's unrecorded text.\n",
+    );
+    let stderr = a.refused(&["sync"]);
+    assert!(stderr.contains("artefacts/DOC/doc.md"), "{stderr}");
+    assert_eq!(
+        a.read("artefacts/DOC/doc.md"),
+        "# 1 Scope\n\nA's unrecorded text.\n"
+    );
+}
+
+/// `baseline sync` started in `dir`, its output captured.
+fn spawn_sync(dir: &Path) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_baseline"))
+        .arg("sync")
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "Test Designer")
+        .env("GIT_AUTHOR_EMAIL", "designer@example.org")
+        .env("GIT_COMMITTER_NAME", "Test Designer")
+        .env("GIT_COMMITTER_EMAIL", "designer@example.org")
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// `n` clones each register, draft and baseline an artefact of their own and
+/// sync in turns; then each records a decision and all sync at once, again
+/// until each has synced. Every record ends on the server once, every clone
+/// at the server's head with every tag, and a fresh clone verifies clean.
+fn many_clones_sync_in_turns_and_at_once(n: usize) {
+    let (server, a) = team();
+    let clones: Vec<Design> = (0..n).map(|_| clone(server.path())).collect();
+    for (i, c) in clones.iter().enumerate() {
+        let id = format!("ART{i}");
+        c.write(&format!("in/{id}.md"), &format!("# {id}\n\nText {i}.\n"));
+        c.ok(&["add", &id, "--title", "An artefact", &format!("in/{id}.md")]);
+        c.ok(&["draft", &id, "--date", "2023-07-01"]);
+        add_decision(c, &format!("DEC{i}"), &format!("{id} approved."));
+        c.approve(&id, &format!("DEC{i}"), "2023-07-01");
+    }
+    for c in &clones {
+        c.ok(&["sync"]);
+    }
+    for (i, c) in clones.iter().enumerate() {
+        add_decision(c, &format!("LATER{i}"), "Noted.");
+    }
+    let mut pending: Vec<&Design> = clones.iter().collect();
+    let mut failures = Vec::new();
+    for _round in 0..10 {
+        let children: Vec<_> = pending.iter().map(|c| spawn_sync(c.path())).collect();
+        let outputs: Vec<_> = children
+            .into_iter()
+            .map(|child| child.wait_with_output().unwrap())
+            .collect();
+        failures.extend(
+            outputs
+                .iter()
+                .filter(|o| !o.status.success())
+                .map(|o| String::from_utf8_lossy(&o.stderr).into_owned()),
+        );
+        pending = pending
+            .into_iter()
+            .zip(&outputs)
+            .filter(|(_, o)| !o.status.success())
+            .map(|(c, _)| c)
+            .collect();
+        if pending.is_empty() {
+            break;
+        }
+    }
+    assert!(
+        pending.is_empty(),
+        "{} clone(s) never synced: {failures:?}",
+        pending.len()
+    );
+    for c in clones.iter().chain([&a]) {
+        c.ok(&["sync"]);
+    }
+    let head = git_in(server.path(), &["rev-parse", "main"]);
+    let tags = git_in(server.path(), &["tag", "-l"]);
+    assert_eq!(tags.lines().count(), n, "{tags}");
+    for c in clones.iter().chain([&a]) {
+        assert_eq!(c.git(&["rev-parse", "HEAD"]), head);
+        assert_eq!(c.git(&["tag", "-l"]), tags);
+    }
+    let fresh = clone(server.path());
+    let decisions = std::fs::read_dir(fresh.file("decisions")).unwrap().count();
+    assert_eq!(decisions, 2 * n, "each decision once");
+    let log = fresh.git(&["log", "--format=%s"]);
+    assert_eq!(
+        log.lines()
+            .filter(|s| s.starts_with("Baseline ART"))
+            .count(),
+        n,
+        "each baseline once:\n{log}"
+    );
+    let (code, report) = common::verify_report(fresh.path(), &["--no-cache"]);
+    assert_eq!((code, common::finding_codes(&report)), (0, vec![]));
+}
+
+#[test]
+fn two_clones_sync_in_turns_and_at_once() {
+    many_clones_sync_in_turns_and_at_once(2);
+}
+
+#[test]
+fn four_clones_sync_in_turns_and_at_once() {
+    many_clones_sync_in_turns_and_at_once(4);
+}
+
+#[test]
+fn eight_clones_sync_in_turns_and_at_once() {
+    many_clones_sync_in_turns_and_at_once(8);
+}
