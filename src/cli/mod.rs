@@ -8,6 +8,7 @@ mod cat;
 mod change;
 mod decision;
 mod draft;
+mod hook;
 mod import;
 mod import_register;
 mod init;
@@ -106,6 +107,8 @@ pub enum Command {
     Trace(trace::Args),
     Redline(redline::Args),
     Verify(verify::Args),
+    #[command(subcommand)]
+    Hook(hook::Command),
 }
 
 /// Runs one parsed command line, then shows what the repository had to say
@@ -156,6 +159,7 @@ fn run_command(repo: &Repo, dir: &std::path::Path, command: Command) -> Result<(
         Command::Trace(args) => trace::run(repo, args),
         Command::Redline(args) => redline::run(repo, args),
         Command::Verify(args) => verify::run(repo, args),
+        Command::Hook(command) => hook::run(repo, command),
     }
 }
 

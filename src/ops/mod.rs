@@ -10,6 +10,7 @@ pub mod approve;
 pub mod change;
 pub mod decision;
 pub mod draft;
+pub mod hook;
 pub mod import;
 pub mod import_register;
 pub mod init;
