@@ -101,7 +101,7 @@ fn a_change_amended_twice_shows_the_latest_and_keeps_every_amendment() {
     assert!(shown.contains("the impact assessment found TAB"), "{shown}");
 
     // The amended artefacts are the ones rules use: TAB's draft may now cite it.
-    design.write("in/tab.csv", "D-Flow,Name\nD0012,Reading\n");
+    design.write("artefacts/TAB/tab.csv", "D-Flow,Name\nD0012,Reading\n");
     design.ok(&["draft", "TAB", "--change", "CR027", "--date", "2023-06-03"]);
     assert_eq!(findings(&design), Vec::<String>::new());
 }
@@ -327,7 +327,6 @@ fn a_superseded_decision_is_shown_both_ways_and_approves_nothing_new() {
             .contains("superseded by DEC2")
     );
 
-    design.write("in/tab.csv", "D-Flow,Name\nD0012,Reading\n");
     let refused = design.refused(&[
         "approve",
         "TAB",
