@@ -85,9 +85,11 @@ pub fn check_cited_changes(artefact: &str, changes: &[(String, Option<Change>)])
             return Err(Error::refused(
                 format!(
                     "change {id} does not affect {artefact} (it affects {})",
-                    list(&change.affects)
+                    list(change.affects())
                 ),
-                format!("cite a change whose `affects` lists {artefact}"),
+                format!(
+                    "cite a change whose `affects` lists {artefact}, or correct it with `baseline change amend {id} --affects …`"
+                ),
             ));
         }
     }
@@ -255,10 +257,20 @@ fn check_decisions(
     }
     for (id, decision) in decisions {
         let decision = approving_decision(id, decision.as_ref(), date, "baseline")?;
-        if !decision.artefacts.is_empty() && !decision.artefacts.iter().any(|a| a == artefact) {
+        if let Some(newer) = decision.superseded_by() {
+            return Err(Error::refused(
+                format!("decision {id} was superseded by {newer}"),
+                format!("cite {newer}, or the decision that approved {artefact} since"),
+            ));
+        }
+        if !decision.covers(artefact) {
+            let corrected = match decision.corrections.len() {
+                0 => String::new(),
+                n => format!(" since correction {n}"),
+            };
             return Err(Error::refused(
                 format!(
-                    "decision {id} approves {}, not {artefact}",
+                    "decision {id} approves {}{corrected}, not {artefact}",
                     list(&decision.artefacts)
                 ),
                 format!("cite the decision that approved {artefact}"),

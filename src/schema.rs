@@ -1,7 +1,9 @@
 //! JSON Schemas of the record types, committed under `schemas/` so editors and
 //! other tools can validate records without this program.
 
-use crate::model::{Action, Artefact, Change, Config, Decision, Meeting, Release, VersionRecord};
+use crate::model::{
+    Action, Artefact, Change, Config, Correction, Decision, Meeting, Release, VersionRecord,
+};
 
 /// Every record type: its schema file name and the schema as pretty JSON.
 pub fn all() -> Vec<(&'static str, String)> {
@@ -14,6 +16,7 @@ pub fn all() -> Vec<(&'static str, String)> {
         ("artefact.schema.json", render::<Artefact>()),
         ("version.schema.json", render::<VersionRecord>()),
         ("decision.schema.json", render::<Decision>()),
+        ("correction.schema.json", render::<Correction>()),
         ("change.schema.json", render::<Change>()),
         ("meeting.schema.json", render::<Meeting>()),
         ("action.schema.json", render::<Action>()),

@@ -39,6 +39,8 @@ fn schema_for(path: &str) -> Option<&'static str> {
         Some("artefact.schema.json")
     } else if path.contains("/versions/") {
         Some("version.schema.json")
+    } else if path.starts_with("corrections/") {
+        Some("correction.schema.json")
     } else if path.starts_with("decisions/") {
         Some("decision.schema.json")
     } else if path.starts_with("changes/") {

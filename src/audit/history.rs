@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use crate::error::Result;
 use crate::model::paths::{
-    ACTIONS, ARTEFACTS, CHANGES, DECISIONS, MEETINGS, RELEASES, Record, VERSIONS,
+    ACTIONS, ARTEFACTS, CHANGES, CORRECTIONS, DECISIONS, MEETINGS, RELEASES, Record, VERSIONS,
 };
 
 /// How a record file changed in a commit.
@@ -170,8 +170,9 @@ fn wanted(path: &str, is_tree: bool) -> bool {
     let parts: Vec<&str> = path.split('/').collect();
     matches!(
         parts.as_slice(),
-        [ARTEFACTS | DECISIONS | CHANGES | MEETINGS | ACTIONS | RELEASES]
+        [ARTEFACTS | DECISIONS | CHANGES | MEETINGS | ACTIONS | RELEASES | CORRECTIONS]
             | [ARTEFACTS, _]
+            | [CORRECTIONS, _]
             | [ARTEFACTS, _, VERSIONS]
     )
 }

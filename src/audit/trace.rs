@@ -89,7 +89,7 @@ impl From<&Change> for ChangeSummary {
         Self {
             id: c.id.clone(),
             kind: c.kind,
-            title: c.title.clone(),
+            title: c.title().to_string(),
             state: c.state(),
             approved: c.approval().cloned(),
         }
@@ -124,6 +124,10 @@ pub struct DecisionTrace {
     pub versions: Vec<VersionLink>,
     /// Change lifecycle steps the decision made.
     pub change_steps: Vec<ChangeStepLink>,
+    /// The decision that superseded it, if one did.
+    pub superseded_by: Option<String>,
+    /// The decisions it superseded.
+    pub supersedes: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -300,7 +304,7 @@ fn trace_decision(snapshot: &Snapshot<'_>, decision: Decision) -> Result<Decisio
         {
             change_steps.push(ChangeStepLink {
                 change: change.id.clone(),
-                title: change.title.clone(),
+                title: change.title().to_string(),
                 step: step.clone(),
             });
         }
@@ -308,6 +312,8 @@ fn trace_decision(snapshot: &Snapshot<'_>, decision: Decision) -> Result<Decisio
     Ok(DecisionTrace {
         versions: versions_citing(snapshot, &decision.id)?,
         change_steps,
+        superseded_by: decision.superseded_by().map(str::to_string),
+        supersedes: snapshot.decisions_superseded_by(&decision.id)?,
         decision,
     })
 }

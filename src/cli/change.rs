@@ -20,6 +20,9 @@ pub enum Command {
     Add(AddArgs),
     /// Move a change to a new state, on a date and (for approved/rejected) a decision.
     Set(SetArgs),
+    /// Correct a change's title or affected artefacts. The record is never
+    /// edited: an amendment is appended, and the latest one is in force.
+    Amend(AmendArgs),
     /// Every change with its current state.
     List(FormatArg),
     /// One change with its whole history.
@@ -69,6 +72,24 @@ pub struct SetArgs {
 }
 
 #[derive(Debug, clap::Args)]
+pub struct AmendArgs {
+    /// The change's id.
+    pub id: String,
+    /// The title it should have.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// An artefact it affects (repeatable): together, all it affects from now on.
+    #[arg(long, value_name = "ID")]
+    pub affects: Vec<String>,
+    /// Why it is amended, kept with the amendment.
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// The amendment's date, YYYY-MM-DD (default: today).
+    #[arg(long, value_parser = super::values::date)]
+    pub date: Option<Date>,
+}
+
+#[derive(Debug, clap::Args)]
 pub struct ShowArgs {
     /// The change's id.
     pub id: String,
@@ -80,6 +101,7 @@ pub fn run(repo: &Repo, command: Command) -> Result<()> {
     match command {
         Command::Add(args) => add(repo, args),
         Command::Set(args) => set(repo, args),
+        Command::Amend(args) => amend(repo, args),
         Command::List(format) => list(repo, format.format),
         Command::Show(args) => show(repo, args),
     }
@@ -102,7 +124,7 @@ fn add(repo: &Repo, args: AddArgs) -> Result<()> {
         "Raised {} {} affecting {}",
         change.kind,
         change.id,
-        change.affects.join(", ")
+        change.affects().join(", ")
     )?;
     Ok(())
 }
@@ -145,11 +167,34 @@ fn set(repo: &Repo, args: SetArgs) -> Result<()> {
     Ok(())
 }
 
+fn amend(repo: &Repo, args: AmendArgs) -> Result<()> {
+    let change = crate::ops::change::amend(
+        repo,
+        &crate::ops::change::Amend {
+            id: &args.id,
+            title: args.title.as_deref(),
+            affects: &args.affects,
+            reason: args.reason.as_deref(),
+            date: args.date,
+        },
+    )?;
+    writeln!(
+        stdout(),
+        "Amended {} {}: {} (affects {})",
+        change.kind,
+        change.id,
+        shown(change.title()),
+        or_dash(change.affects())
+    )?;
+    Ok(())
+}
+
 fn list(repo: &Repo, format: Format) -> Result<()> {
     let snapshot = repo.snapshot()?;
     let changes = snapshot.changes()?;
     if format == Format::Json {
-        return print_json(&changes);
+        let shown: Vec<ChangeJson<'_>> = changes.iter().map(ChangeJson::of).collect();
+        return print_json(&shown);
     }
     let mut table = Table::new(vec![
         "CHANGE", "KIND", "STATE", "SINCE", "DECISION", "AFFECTS", "TITLE",
@@ -162,8 +207,8 @@ fn list(repo: &Repo, format: Format) -> Result<()> {
             (c.state().to_string(), state_style(c.state())),
             cell(last.map(|s| s.date.to_string()).unwrap_or_default()),
             cell(last.and_then(|s| s.decision.clone()).unwrap_or_default()),
-            cell(c.affects.join(", ")),
-            cell(clip(&c.title, 50)),
+            cell(c.affects().join(", ")),
+            cell(clip(c.title(), 50)),
         ]);
     }
     let mut out = stdout();
@@ -178,9 +223,34 @@ fn show(repo: &Repo, args: ShowArgs) -> Result<()> {
     let snapshot = repo.snapshot()?;
     let change = snapshot.require_change(&args.id)?;
     if args.format.format == Format::Json {
-        return print_json(&change);
+        return print_json(&ChangeJson::of(&change));
     }
     print_change(&mut stdout(), &change, "")
+}
+
+/// A change as `--format json` gives it: its record (title and affects as
+/// raised, and any amendments), and the title and artefacts in force.
+#[derive(serde::Serialize)]
+struct ChangeJson<'c> {
+    #[serde(flatten)]
+    record: &'c Change,
+    current: Current<'c>,
+}
+
+#[derive(serde::Serialize)]
+struct Current<'c> {
+    title: &'c str,
+    affects: &'c [String],
+}
+
+impl<'c> ChangeJson<'c> {
+    fn of(record: &'c Change) -> Self {
+        let current = Current {
+            title: record.title(),
+            affects: record.affects(),
+        };
+        ChangeJson { record, current }
+    }
 }
 
 /// A change and its history as labelled lines, each starting with `indent`.
@@ -190,10 +260,10 @@ pub fn print_change(out: &mut impl Write, c: &Change, indent: &str) -> Result<()
         "{indent}{} {} — {} ({})",
         c.kind,
         paint(&c.id, style::HEADING),
-        shown(&c.title),
+        shown(c.title()),
         paint(c.state(), state_style(c.state()))
     )?;
-    writeln!(out, "{indent}  affects:  {}", or_dash(&c.affects))?;
+    writeln!(out, "{indent}  affects:  {}", or_dash(c.affects()))?;
     if !c.excludes.is_empty() {
         writeln!(out, "{indent}  excludes: {}", or_dash(&c.excludes))?;
     }
@@ -210,6 +280,41 @@ pub fn print_change(out: &mut impl Write, c: &Change, indent: &str) -> Result<()
             line.push_str(&format!(" — {}", shown(n)));
         }
         writeln!(out, "{}", line.trim_end())?;
+    }
+    print_amendments(out, c, indent)
+}
+
+/// A change's amendments, oldest first, each with what it set and why.
+fn print_amendments(out: &mut impl Write, c: &Change, indent: &str) -> Result<()> {
+    if c.amendments.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{indent}  amendments (raised as \"{}\", affecting {}):",
+        shown(&c.title_as_raised),
+        or_dash(&c.affects_as_raised)
+    )?;
+    for a in &c.amendments {
+        let mut set = Vec::new();
+        if let Some(title) = &a.title {
+            set.push(format!("title \"{}\"", shown(title)));
+        }
+        if let Some(affects) = &a.affects {
+            set.push(format!("affects {}", or_dash(affects)));
+        }
+        let reason = a
+            .reason
+            .as_ref()
+            .map(|r| format!(" — {}", shown(r)))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "{indent}    {}  {} by {}{reason}",
+            a.date,
+            set.join(", "),
+            shown(&a.recorded_by)
+        )?;
     }
     Ok(())
 }

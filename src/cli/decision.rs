@@ -1,7 +1,7 @@
 use std::io::Write;
 
 use crate::error::Result;
-use crate::model::{Date, Decision, Outcome};
+use crate::model::{Correction, Date, Decision, Outcome};
 use crate::repo::Repo;
 
 use super::output::{self, Format, FormatArg, Table, cell, clip, paint, print_json, shown, stdout};
@@ -14,8 +14,52 @@ pub enum Command {
     Add(AddArgs),
     /// The decision log: every decision, oldest first.
     List(FormatArg),
-    /// One decision in full.
+    /// One decision in full, with its corrections.
     Show(ShowArgs),
+    /// Correct a decision's text, artefacts or changes. Its record is never
+    /// edited: the correction is a record of its own, and the latest one is in
+    /// force. A baseline made before it stays valid; `verify` reports one the
+    /// correction no longer covers.
+    Correct(CorrectArgs),
+    /// Record that a decision was superseded by a newer one: it can no longer
+    /// approve a baseline.
+    Supersede(SupersedeArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CorrectArgs {
+    /// The decision's id, e.g. DAG-DEC57.
+    pub id: String,
+    /// The text it should have.
+    #[arg(long)]
+    pub text: Option<String>,
+    /// An artefact it approves (repeatable): together, all it approves from now on.
+    #[arg(long = "artefact", value_name = "ID")]
+    pub artefacts: Vec<String>,
+    /// A change request it decides (repeatable): together, all it decides from now on.
+    #[arg(long = "change", value_name = "CR")]
+    pub changes: Vec<String>,
+    /// Why it is corrected, kept with the correction.
+    #[arg(long)]
+    pub reason: String,
+    /// The correction's date, YYYY-MM-DD (default: today).
+    #[arg(long, value_parser = super::values::date)]
+    pub date: Option<Date>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SupersedeArgs {
+    /// The decision superseded, e.g. DAG-DEC57.
+    pub old: String,
+    /// The decision that supersedes it; it must be recorded.
+    #[arg(long, value_name = "NEW")]
+    pub by: String,
+    /// Why (default: "superseded by NEW").
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// The date it took effect, YYYY-MM-DD (default: the newer decision's date).
+    #[arg(long, value_parser = super::values::date)]
+    pub date: Option<Date>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -61,7 +105,47 @@ pub fn run(repo: &Repo, command: Command) -> Result<()> {
         Command::Add(args) => add(repo, args),
         Command::List(format) => list(repo, format.format),
         Command::Show(args) => show(repo, args),
+        Command::Correct(args) => correct(repo, args),
+        Command::Supersede(args) => supersede(repo, args),
     }
+}
+
+fn correct(repo: &Repo, args: CorrectArgs) -> Result<()> {
+    let decision = crate::ops::decision::correct(
+        repo,
+        &crate::ops::decision::Correct {
+            id: &args.id,
+            text: args.text.as_deref(),
+            artefacts: &args.artefacts,
+            changes: &args.changes,
+            reason: &args.reason,
+            date: args.date,
+        },
+    )?;
+    writeln!(
+        stdout(),
+        "Corrected decision {} (correction {})",
+        decision.id,
+        decision.corrections.len()
+    )?;
+    Ok(())
+}
+
+fn supersede(repo: &Repo, args: SupersedeArgs) -> Result<()> {
+    let decision = crate::ops::decision::supersede(
+        repo,
+        &args.old,
+        &args.by,
+        args.reason.as_deref(),
+        args.date,
+    )?;
+    writeln!(
+        stdout(),
+        "Decision {} is superseded by {}",
+        decision.id,
+        args.by
+    )?;
+    Ok(())
 }
 
 fn add(repo: &Repo, args: AddArgs) -> Result<()> {
@@ -125,10 +209,30 @@ fn list(repo: &Repo, format: Format) -> Result<()> {
 fn show(repo: &Repo, args: ShowArgs) -> Result<()> {
     let snapshot = repo.snapshot()?;
     let decision = snapshot.require_decision(&args.id)?;
+    let supersedes = snapshot.decisions_superseded_by(&decision.id)?;
     if args.format.format == Format::Json {
-        return print_json(&decision);
+        return print_json(&DecisionJson {
+            decision: &decision,
+            superseded_by: decision.superseded_by(),
+            supersedes: &supersedes,
+        });
     }
-    print_decision(&mut stdout(), &decision, "")
+    let mut out = stdout();
+    print_decision(&mut out, &decision, "")?;
+    if !supersedes.is_empty() {
+        writeln!(out, "  supersedes: {}", output::or_dash(&supersedes))?;
+    }
+    Ok(())
+}
+
+/// A decision as `decision show --format json` gives it: as it stands now, its
+/// corrections, and the decisions either side of a supersession.
+#[derive(serde::Serialize)]
+struct DecisionJson<'d> {
+    #[serde(flatten)]
+    decision: &'d Decision,
+    superseded_by: Option<&'d str>,
+    supersedes: &'d [String],
 }
 
 pub fn outcome_style(outcome: Outcome) -> anstyle::Style {
@@ -174,5 +278,40 @@ pub fn print_decision(out: &mut impl Write, d: &Decision, indent: &str) -> Resul
         shown(&d.recorded_by),
         d.recorded_at
     )?;
+    if let Some(newer) = d.superseded_by() {
+        writeln!(
+            out,
+            "{indent}  {} by {newer}",
+            paint("superseded", style::BAD)
+        )?;
+    }
+    for c in &d.corrections {
+        print_correction(out, c, indent)?;
+    }
+    Ok(())
+}
+
+/// One correction: when, by whom, why, and what it set.
+fn print_correction(out: &mut impl Write, c: &Correction, indent: &str) -> Result<()> {
+    writeln!(
+        out,
+        "{indent}  correction {} on {} by {} — {}",
+        c.number,
+        c.date,
+        shown(&c.recorded_by),
+        shown(&c.reason)
+    )?;
+    if let Some(text) = &c.text {
+        writeln!(out, "{indent}    text:      {}", shown(text))?;
+    }
+    if let Some(artefacts) = &c.artefacts {
+        writeln!(out, "{indent}    artefacts: {}", output::or_dash(artefacts))?;
+    }
+    if let Some(changes) = &c.changes {
+        writeln!(out, "{indent}    changes:   {}", output::or_dash(changes))?;
+    }
+    if let Some(newer) = &c.superseded_by {
+        writeln!(out, "{indent}    superseded by {newer}")?;
+    }
     Ok(())
 }

@@ -246,7 +246,7 @@ fn print_plan(out: &mut impl Write, plan: &Plan) -> Result<()> {
             status(item.status),
             paint(&c.id, style::HEADING),
             c.state(),
-            c.title
+            c.title()
         )?;
         for step in &item.new_steps {
             let by = step

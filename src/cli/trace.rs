@@ -114,6 +114,10 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
         Trace::Release(t) => print_release_trace(&mut out, t)?,
         Trace::Decision(t) => {
             print_decision(&mut out, &t.decision, "")?;
+            if !t.supersedes.is_empty() {
+                let older = super::output::or_dash(&t.supersedes);
+                writeln!(out, "  supersedes: {older}")?;
+            }
             writeln!(
                 out,
                 "\n{}",

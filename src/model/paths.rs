@@ -10,6 +10,7 @@ pub const CHANGES: &str = "changes";
 pub const MEETINGS: &str = "meetings";
 pub const ACTIONS: &str = "actions";
 pub const RELEASES: &str = "releases";
+pub const CORRECTIONS: &str = "corrections";
 /// An artefact folder's record of what the artefact is.
 pub const ARTEFACT_RECORD: &str = "artefact.toml";
 /// An artefact folder's sub-folder of version records.
@@ -32,6 +33,13 @@ pub fn version(id: &str, version: &VersionNumber) -> String {
 }
 pub fn decision(id: &str) -> String {
     format!("{DECISIONS}/{id}.toml")
+}
+/// The folder of a decision's corrections.
+pub fn corrections_dir(decision: &str) -> String {
+    format!("{CORRECTIONS}/{decision}")
+}
+pub fn correction(decision: &str, number: u32) -> String {
+    format!("{CORRECTIONS}/{decision}/{number}.toml")
 }
 pub fn change(id: &str) -> String {
     format!("{CHANGES}/{id}.toml")
@@ -84,6 +92,8 @@ pub enum Record<'p> {
     Meeting(&'p str),
     Action(&'p str),
     Release(&'p str),
+    /// A decision's correction, by its number.
+    Correction(&'p str, u32),
 }
 
 impl<'p> Record<'p> {
@@ -103,6 +113,7 @@ impl<'p> Record<'p> {
             [MEETINGS, name] => stem(name).map(Record::Meeting),
             [ACTIONS, name] => stem(name).map(Record::Action),
             [RELEASES, name] => stem(name).map(Record::Release),
+            [CORRECTIONS, id, name] => Some(Record::Correction(id, stem(name)?.parse().ok()?)),
             _ => None,
         }
     }
@@ -117,6 +128,7 @@ impl<'p> Record<'p> {
             [ARTEFACTS, _, ARTEFACT_RECORD] => true,
             [ARTEFACTS, _, VERSIONS, name] => toml(name),
             [DECISIONS | CHANGES | MEETINGS | ACTIONS | RELEASES, name] => toml(name),
+            [CORRECTIONS, _, name] => toml(name),
             _ => false,
         }
     }
@@ -159,6 +171,10 @@ mod tests {
         assert_eq!(
             Record::parse(&action("DAG26-01")),
             Some(Record::Action("DAG26-01"))
+        );
+        assert_eq!(
+            Record::parse(&correction("DAG-DEC57", 2)),
+            Some(Record::Correction("DAG-DEC57", 2))
         );
         assert_eq!(parse_tag(&tag("DES138", &v)), Some(("DES138", v)));
     }

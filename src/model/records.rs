@@ -292,6 +292,85 @@ pub struct Decision {
     pub recorded_by: String,
     #[schemars(with = "String", extend("format" = "date-time"))]
     pub recorded_at: Timestamp,
+    /// Not in the file: the corrections recorded since, oldest first (each its
+    /// own record, `corrections/<id>/<n>.toml`). As read, `text`, `artefacts`
+    /// and `changes` above are as the latest correction left them.
+    #[serde(skip_deserializing, skip_serializing_if = "Vec::is_empty")]
+    pub corrections: Vec<Correction>,
+}
+
+impl Decision {
+    /// The decision with `corrections` applied in order: what it says now.
+    pub fn corrected(mut self, corrections: Vec<Correction>) -> Decision {
+        for correction in &corrections {
+            if let Some(text) = &correction.text {
+                self.text.clone_from(text);
+            }
+            if let Some(artefacts) = &correction.artefacts {
+                self.artefacts.clone_from(artefacts);
+            }
+            if let Some(changes) = &correction.changes {
+                self.changes.clone_from(changes);
+            }
+        }
+        self.corrections = corrections;
+        self
+    }
+
+    /// The decision with one more correction applied.
+    pub fn corrected_by(self, correction: Correction) -> Decision {
+        // Corrections replace whole fields, so applying them all again on
+        // the corrected decision gives what applying them to its record would.
+        let mut corrections = self.corrections.clone();
+        corrections.push(correction);
+        self.corrected(corrections)
+    }
+
+    /// Whether it approves baselines of `artefact`: it lists no artefacts, or
+    /// lists this one.
+    pub fn covers(&self, artefact: &str) -> bool {
+        self.artefacts.is_empty() || self.artefacts.iter().any(|a| a == artefact)
+    }
+
+    /// The decision that superseded it, if one did.
+    pub fn superseded_by(&self) -> Option<&str> {
+        self.corrections
+            .iter()
+            .rev()
+            .find_map(|c| c.superseded_by.as_deref())
+    }
+}
+
+/// A correction of a decision: `corrections/<decision>/<n>.toml`, written once.
+/// The decision's own record is never edited; what a correction names replaces
+/// what the decision (or an earlier correction) said.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Correction {
+    /// The decision it corrects.
+    pub decision: String,
+    /// Its place among the decision's corrections: 1, 2, …
+    pub number: u32,
+    /// The business date of the correction.
+    #[schemars(with = "String", extend("format" = "date"))]
+    pub date: Date,
+    /// Why it was corrected.
+    pub reason: String,
+    /// The decision's text from now on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// The artefacts it approves from now on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub artefacts: Option<Vec<String>>,
+    /// The change requests it decides from now on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changes: Option<Vec<String>>,
+    /// The decision that supersedes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub superseded_by: Option<String>,
+    pub recorded_by: String,
+    #[schemars(with = "String", extend("format" = "date-time"))]
+    pub recorded_at: Timestamp,
 }
 
 /// A change request or design issue notice.
@@ -360,15 +439,41 @@ impl fmt::Display for ChangeState {
 pub struct Change {
     pub id: String,
     pub kind: ChangeKind,
-    pub title: String,
-    /// The artefacts it changes.
-    pub affects: Vec<String>,
+    /// The title it was raised with; [`Change::title`] is the one in force.
+    #[serde(rename = "title")]
+    pub title_as_raised: String,
+    /// The artefacts it was raised against; [`Change::affects`] are those in force.
+    #[serde(rename = "affects")]
+    pub affects_as_raised: Vec<String>,
     /// Changes that cannot both be approved with this one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub excludes: Vec<String>,
     pub recorded_by: String,
     /// Every lifecycle step, oldest first; the last is the current state.
     pub history: Vec<ChangeStep>,
+    /// Corrections of its title or affected artefacts, oldest first; like the
+    /// history, this list only grows.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub amendments: Vec<Amendment>,
+}
+
+/// A correction of a change's title or affected artefacts, appended to it.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Amendment {
+    /// The title from now on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The artefacts it affects from now on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub affects: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[schemars(with = "String", extend("format" = "date"))]
+    pub date: Date,
+    pub recorded_by: String,
+    #[schemars(with = "String", extend("format" = "date-time"))]
+    pub recorded_at: Timestamp,
 }
 
 /// One dated step in a change's lifecycle.
@@ -406,7 +511,25 @@ impl Change {
             .find(|step| step.state == ChangeState::Approved)
     }
 
+    /// Its title: the latest amendment's, or the one it was raised with.
+    pub fn title(&self) -> &str {
+        self.amendments
+            .iter()
+            .rev()
+            .find_map(|a| a.title.as_deref())
+            .unwrap_or(&self.title_as_raised)
+    }
+
+    /// The artefacts it affects: the latest amendment's, or those it was raised against.
+    pub fn affects(&self) -> &[String] {
+        self.amendments
+            .iter()
+            .rev()
+            .find_map(|a| a.affects.as_deref())
+            .unwrap_or(&self.affects_as_raised)
+    }
+
     pub fn affects_artefact(&self, artefact: &str) -> bool {
-        self.affects.iter().any(|a| a == artefact)
+        self.affects().iter().any(|a| a == artefact)
     }
 }

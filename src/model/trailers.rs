@@ -24,6 +24,11 @@ pub const ACTION: &str = "Baseline-Action";
 pub const DECISION_RECORDED: &str = "Baseline-Decision-Recorded";
 pub const CHANGE_RECORDED: &str = "Baseline-Change-Recorded";
 pub const CHANGE_STEP: &str = "Baseline-Change-Step";
+pub const CHANGE_AMENDED: &str = "Baseline-Change-Amended";
+/// A decision's correction (`DAG-DEC57/2`), and the decision a supersede
+/// commit names as the newer one.
+pub const DECISION_CORRECTED: &str = "Baseline-Decision-Corrected";
+pub const SUPERSEDED_BY: &str = "Baseline-Superseded-By";
 pub const MEETING_RECORDED: &str = "Baseline-Meeting-Recorded";
 pub const RELEASE_RECORDED: &str = "Baseline-Release-Recorded";
 /// The policy setting a `policy set` commit changed, and the date it took effect.

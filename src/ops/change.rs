@@ -1,9 +1,12 @@
-//! `baseline change add` and `change set`: raises a change request (or DIN) and
-//! moves it through its lifecycle.
+//! `baseline change add`, `change set` and `change amend`: raises a change
+//! request (or DIN), moves it through its lifecycle, and corrects its title or
+//! affected artefacts by appending an amendment.
 
 use crate::error::{Error, Result};
 use crate::model::trailers::{self, CommitMessage};
-use crate::model::{Change, ChangeKind, ChangeState, ChangeStep, Date, IdKind, date, paths};
+use crate::model::{
+    Amendment, Change, ChangeKind, ChangeState, ChangeStep, Date, IdKind, date, paths,
+};
 use crate::repo::Repo;
 use crate::rules;
 
@@ -47,17 +50,20 @@ pub fn add(repo: &Repo, new: &NewChange<'_>) -> Result<Change> {
     let change = Change {
         id: new.id.to_string(),
         kind: new.kind,
-        title: new.title.trim().to_string(),
-        affects: new.affects.to_vec(),
+        title_as_raised: new.title.trim().to_string(),
+        affects_as_raised: new.affects.to_vec(),
         excludes: new.excludes.to_vec(),
         recorded_by: who.clone(),
         history: vec![step(ChangeState::Raised, date, None, None, None, &who)],
+        amendments: Vec::new(),
     };
     tx.create_record(&paths::change(&change.id), &change)?;
     tx.commit(
         &CommitMessage::new(format!(
             "Raise {} {}: {}",
-            change.kind, change.id, change.title
+            change.kind,
+            change.id,
+            change.title()
         ))
         .trailer(trailers::COMMAND, "change add")
         .trailer(trailers::CHANGE_RECORDED, &change.id),
@@ -147,6 +153,71 @@ pub fn set(repo: &Repo, wanted: &Step<'_>) -> Result<Moved> {
         step: new_step,
         rejected,
     })
+}
+
+/// A correction of a change's title or affected artefacts.
+pub struct Amend<'a> {
+    pub id: &'a str,
+    pub title: Option<&'a str>,
+    /// The artefacts it affects from now on; empty leaves them as they are.
+    pub affects: &'a [String],
+    pub reason: Option<&'a str>,
+    pub date: Option<Date>,
+}
+
+/// Appends an amendment to a change; returns the change as it now stands.
+pub fn amend(repo: &Repo, wanted: &Amend<'_>) -> Result<Change> {
+    if let Some(title) = wanted.title {
+        rules::check_one_line("title", title)?;
+    }
+    if let Some(reason) = wanted.reason {
+        rules::check_one_line("reason", reason)?;
+    }
+    let mut tx = repo.begin(format!("change amend {}", wanted.id))?;
+    let snapshot = tx.snapshot();
+    let mut change = snapshot.require_change(wanted.id)?;
+    for artefact in wanted.affects {
+        snapshot.require_artefact(artefact)?;
+    }
+    let title = wanted.title.map(str::trim).filter(|t| *t != change.title());
+    let affects = Some(wanted.affects)
+        .filter(|a| !a.is_empty() && *a != change.affects())
+        .map(<[String]>::to_vec);
+    if title.is_none() && affects.is_none() {
+        return Err(Error::usage(
+            format!(
+                "amending {} changes nothing: its title and affected artefacts are already those",
+                change.id
+            ),
+            "give --title or --affects with the values it should have",
+        ));
+    }
+    let amendment = Amendment {
+        title: title.map(str::to_string),
+        affects,
+        reason: wanted.reason.map(|r| r.trim().to_string()),
+        date: wanted.date.unwrap_or_else(date::today),
+        recorded_by: repo.identity()?,
+        recorded_at: date::now(),
+    };
+    change.amendments.push(amendment);
+    tx.append_record(&paths::change(&change.id), &change)?;
+    let mut message = CommitMessage::new(format!(
+        "Amend {} {}: {}",
+        change.kind,
+        change.id,
+        change.title()
+    ));
+    if let Some(reason) = wanted.reason {
+        message = message.line(format!("Reason: {}", reason.trim()));
+    }
+    tx.commit(
+        &message
+            .trailer(trailers::COMMAND, "change amend")
+            .trailer(trailers::CHANGE_AMENDED, &change.id)
+            .trailer(trailers::CHANGE, &change.id),
+    )?;
+    Ok(change)
 }
 
 fn step(

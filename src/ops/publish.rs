@@ -169,9 +169,9 @@ fn gather(snapshot: &Snapshot<'_>, release: Release) -> Result<PackContents> {
                     .map(|a| a.id.clone())
                     .collect(),
                 state: change.state(),
+                title: change.title().to_string(),
                 id: change.id,
                 kind: change.kind,
-                title: change.title,
             })
         })
         .collect::<Result<_>>()?;

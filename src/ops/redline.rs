@@ -329,9 +329,9 @@ fn add_change(
     if let Some(c) = snapshot.change(id)? {
         redline.changes.push(redline::model::ChangeRef {
             state: c.state(),
+            title: c.title().to_string(),
             id: c.id,
             kind: c.kind,
-            title: c.title,
             versions: vec![version.clone()],
         });
     }

@@ -9,8 +9,8 @@ use super::Repo;
 use crate::error::{Error, Result};
 use crate::model::config::CONFIG_FILE;
 use crate::model::{
-    Action, Artefact, Change, Config, Decision, IdKind, Meeting, Release, Status, VersionNumber,
-    VersionRecord, paths,
+    Action, Artefact, Change, Config, Correction, Decision, IdKind, Meeting, Release, Status,
+    VersionNumber, VersionRecord, paths,
 };
 
 pub struct Snapshot<'r> {
@@ -262,8 +262,32 @@ impl<'r> Snapshot<'r> {
         }
     }
 
+    /// A decision as it stands now: its record with its corrections applied.
     pub fn decision(&self, id: &str) -> Result<Option<Decision>> {
+        let Some(recorded) = self.recorded_decision(id)? else {
+            return Ok(None);
+        };
+        Ok(Some(recorded.corrected(self.corrections(id)?)))
+    }
+
+    /// A decision as its own record says, before any correction.
+    pub fn recorded_decision(&self, id: &str) -> Result<Option<Decision>> {
         self.record(&paths::decision(id))
+    }
+
+    /// A decision's corrections, oldest first.
+    pub fn corrections(&self, decision: &str) -> Result<Vec<Correction>> {
+        let dir = paths::corrections_dir(decision);
+        let mut numbered: Vec<u32> = self
+            .list(&dir)?
+            .iter()
+            .filter_map(|name| paths::record_id(name)?.parse().ok())
+            .collect();
+        numbered.sort_unstable();
+        numbered
+            .into_iter()
+            .filter_map(|n| self.record(&paths::correction(decision, n)).transpose())
+            .collect()
     }
 
     pub fn require_decision(&self, id: &str) -> Result<Decision> {
@@ -296,8 +320,28 @@ impl<'r> Snapshot<'r> {
             .collect()
     }
 
+    /// Every decision as it stands now.
     pub fn decisions(&self) -> Result<Vec<Decision>> {
-        self.all_records(paths::DECISIONS)
+        self.list(paths::DECISIONS)?
+            .iter()
+            .filter_map(|name| paths::record_id(name))
+            .filter_map(|id| self.decision(id).transpose())
+            .collect()
+    }
+
+    /// The decisions `id` superseded: those whose corrections say it superseded them.
+    pub fn decisions_superseded_by(&self, id: &str) -> Result<Vec<String>> {
+        let mut older = Vec::new();
+        for decision in self.list(paths::CORRECTIONS)? {
+            let corrections = self.corrections(&decision)?;
+            if corrections
+                .iter()
+                .any(|c| c.superseded_by.as_deref() == Some(id))
+            {
+                older.push(decision);
+            }
+        }
+        Ok(older)
     }
 
     pub fn changes(&self) -> Result<Vec<Change>> {

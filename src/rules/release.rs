@@ -71,7 +71,7 @@ pub fn check_change(change: &Change, included: &[Included]) -> Result<()> {
         return Err(Error::refused(
             format!(
                 "{id} affects {}, none of which the release includes",
-                change.affects.join(", ")
+                change.affects().join(", ")
             ),
             format!("include the version of the artefact that implements {id}"),
         ));

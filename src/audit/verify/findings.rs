@@ -131,6 +131,13 @@ pub enum FindingKind {
         value: String,
         recorded: String,
     },
+    /// A baseline that `decision`, as it stood when the baseline was made,
+    /// approved; a later correction (`number`) no longer covers its artefact.
+    DecisionCorrectedAfterBaseline {
+        decision: String,
+        number: u32,
+        artefacts: Vec<String>,
+    },
     StrayTag {
         record: String,
     },
@@ -188,6 +195,7 @@ impl FindingKind {
             TextBidi { .. } => "text-bidi",
             DateOutOfRange { .. } => "date-out-of-range",
             PolicyEditedBaseline { .. } => "policy-edited-baseline",
+            DecisionCorrectedAfterBaseline { .. } => "decision-corrected-after-baseline",
             StrayTag { .. } => "stray-tag",
             DanglingReference(_) => "dangling-reference",
             LifecycleBroken { .. } => "lifecycle-broken",
@@ -218,7 +226,10 @@ impl FindingKind {
             | TextBidi { .. }
             | DateOutOfRange { .. } => "record",
             ContentMismatch { .. } | CommitContentMismatch { .. } => "content",
-            RuleBroken { .. } | BaselineNotDraft { .. } | PolicyEditedBaseline { .. } => "rule",
+            RuleBroken { .. }
+            | BaselineNotDraft { .. }
+            | PolicyEditedBaseline { .. }
+            | DecisionCorrectedAfterBaseline { .. } => "rule",
             TagMissing { .. }
             | TagNotAnnotated
             | TagMessageMismatch
@@ -316,6 +327,14 @@ impl FindingKind {
                 recorded,
             } => format!(
                 "made while baseline.toml had {setting} = {value} by an unrecorded edit (the recorded policy says {recorded})"
+            ),
+            DecisionCorrectedAfterBaseline {
+                decision,
+                number,
+                artefacts,
+            } => format!(
+                "approved by {decision} as it stood then; its correction {number}, made since, approves only {}",
+                artefacts.join(", ")
             ),
             ObjectReplaced { by } => format!(
                 "`git replace` makes git show {by} in place of this object: git and baseline read different records"

@@ -10,7 +10,7 @@ use super::{Audit, FindingKind};
 pub(super) const JOURNAL: &str = ".git/baseline/journal.json";
 
 /// The folders (and file) that hold records.
-const RECORD_PLACES: [&str; 7] = [
+const RECORD_PLACES: [&str; 8] = [
     paths::CONFIG,
     paths::ARTEFACTS,
     paths::DECISIONS,
@@ -18,6 +18,7 @@ const RECORD_PLACES: [&str; 7] = [
     paths::MEETINGS,
     paths::ACTIONS,
     paths::RELEASES,
+    paths::CORRECTIONS,
 ];
 
 pub(super) fn check_leftovers(audit: &mut Audit<'_>) -> Result<()> {

@@ -111,7 +111,7 @@ fn change_references(
 ) -> Result<Vec<(String, Dangling)>> {
     let path = paths::change(&change.id);
     let mut dangling: Vec<(String, Dangling)> = change
-        .affects
+        .affects()
         .iter()
         .filter(|a| !artefacts.contains(*a))
         .map(|a| (path.clone(), Dangling::ChangeAffects(a.clone())))

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use crate::error::Result;
 use crate::model::config::Policy;
-use crate::model::{Status, VersionRecord, paths};
+use crate::model::{Decision, Status, VersionRecord, paths};
 use crate::repo::Snapshot;
 use crate::rules::adoption::{AdoptionRequest, check_adoption};
 use crate::rules::{self, BaselineRequest};
@@ -102,7 +102,13 @@ pub(super) fn check_versions(
                 audit.report.baselines += 1;
                 tags::check_tag(audit, &path, record, added, audit.tags_may_follow, &title);
                 let policy = policy_when_recorded(audit, added, &current)?;
-                check_rules(audit, snapshot, &path, record, &versions[..n], &policy)?;
+                let made = Made {
+                    path: &path,
+                    record,
+                    earlier: &versions[..n],
+                    commit: added,
+                };
+                check_rules(audit, snapshot, &made, &policy)?;
             }
         }
     }
@@ -211,18 +217,16 @@ fn check_content(
 fn check_rules(
     audit: &mut Audit<'_>,
     snapshot: &Snapshot<'_>,
-    path: &str,
-    record: &VersionRecord,
-    earlier: &[VersionRecord],
+    made: &Made<'_>,
     policy: &Policy,
 ) -> Result<()> {
-    // A cited record that does not parse is reported where the records are
-    // read (record-unparsable); here it counts as missing, and the audit goes on.
-    let decisions: Vec<_> = record
-        .decisions
-        .iter()
-        .map(|id| (id.clone(), snapshot.decision(id).ok().flatten()))
-        .collect();
+    let Made {
+        path,
+        record,
+        earlier,
+        ..
+    } = *made;
+    let decisions = decisions_when_made(audit, snapshot, made)?;
     let changes: Vec<_> = record
         .changes
         .iter()
@@ -262,6 +266,53 @@ fn check_rules(
         Ok(_) => {}
     }
     Ok(())
+}
+
+/// A baseline being checked: its record's path, the record, the versions
+/// before it, and the commit that added it (when the walk saw it).
+struct Made<'m> {
+    path: &'m str,
+    record: &'m VersionRecord,
+    earlier: &'m [VersionRecord],
+    commit: Option<git2::Oid>,
+}
+
+/// The decisions a baseline cites, as they stood on the commit that made it: a
+/// correction made since does not make it break a rule it kept. One that no
+/// longer covers its artefact is reported all the same. A cited record that
+/// does not parse is reported where the records are read (record-unparsable);
+/// here it counts as missing, and the audit goes on.
+fn decisions_when_made(
+    audit: &mut Audit<'_>,
+    snapshot: &Snapshot<'_>,
+    made: &Made<'_>,
+) -> Result<Vec<(String, Option<Decision>)>> {
+    let mut decisions = Vec::new();
+    let mut then_snapshot = None;
+    for id in &made.record.decisions {
+        let now = snapshot.decision(id).ok().flatten();
+        let corrected = now.as_ref().is_some_and(|d| !d.corrections.is_empty());
+        let (Some(now), Some(commit), true) = (now.clone(), made.commit, corrected) else {
+            decisions.push((id.clone(), now));
+            continue;
+        };
+        let then = match &then_snapshot {
+            Some(then) => then,
+            None => then_snapshot.insert(Snapshot::at_commit(audit.repo, commit)?),
+        };
+        let then = then.decision(id).ok().flatten();
+        let artefact = made.record.artefact.as_str();
+        if then.as_ref().is_some_and(|d| d.covers(artefact)) && !now.covers(artefact) {
+            let kind = FindingKind::DecisionCorrectedAfterBaseline {
+                decision: id.clone(),
+                number: now.corrections.last().map_or(0, |c| c.number),
+                artefacts: now.artefacts.clone(),
+            };
+            audit.find(kind, made.path, None);
+        }
+        decisions.push((id.clone(), then));
+    }
+    Ok(decisions)
 }
 
 #[cfg(test)]

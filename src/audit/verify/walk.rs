@@ -143,9 +143,13 @@ fn may_grow(path: &str) -> bool {
     crate::model::paths::Record::parse(path).is_some_and(|record| record.may_grow())
 }
 
-/// Whether a change or action record only grew: the same fields, and its old
-/// history as the start of its new one. A record that does not parse is left to
-/// the checks that read records.
+/// The lists a growing record may append to: an action's and a change's
+/// history, and a change's amendments.
+const GROWING_LISTS: [&str; 2] = ["history", "amendments"];
+
+/// Whether a change or action record only grew: the same fields, and each old
+/// growing list as the start of its new one. A record that does not parse is
+/// left to the checks that read records.
 fn only_grew(audit: &Audit<'_>, old: git2::Oid, new: git2::Oid) -> Result<bool> {
     let parse = |id: git2::Oid| -> Result<Option<toml::Table>> {
         let blob = audit.repo.git().find_blob(id)?;
@@ -156,12 +160,15 @@ fn only_grew(audit: &Audit<'_>, old: git2::Oid, new: git2::Oid) -> Result<bool> 
     let (Some(mut before), Some(mut after)) = (parse(old)?, parse(new)?) else {
         return Ok(true);
     };
-    let steps = |table: &mut toml::Table| match table.remove("history") {
-        Some(toml::Value::Array(steps)) => steps,
+    let entries = |table: &mut toml::Table, list: &str| match table.remove(list) {
+        Some(toml::Value::Array(entries)) => entries,
         _ => Vec::new(),
     };
-    let (old_steps, new_steps) = (steps(&mut before), steps(&mut after));
-    Ok(before == after && new_steps.starts_with(&old_steps))
+    let appended = GROWING_LISTS.iter().all(|list| {
+        let old_entries = entries(&mut before, list);
+        entries(&mut after, list).starts_with(&old_entries)
+    });
+    Ok(appended && before == after)
 }
 
 /// What a commit changed among the records, against all its parents. Records

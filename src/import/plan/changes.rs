@@ -118,8 +118,10 @@ fn new_change(id: &str, meeting: &str, date: Date, stamp: &Stamp) -> Change {
         } else {
             ChangeKind::Cr
         },
-        title: format!("{id} (named in the {meeting} headline report; title to be confirmed)"),
-        affects: Vec::new(),
+        title_as_raised: format!(
+            "{id} (named in the {meeting} headline report; title to be confirmed)"
+        ),
+        affects_as_raised: Vec::new(),
         excludes: Vec::new(),
         recorded_by: stamp.who.clone(),
         history: vec![change_step(
@@ -129,6 +131,7 @@ fn new_change(id: &str, meeting: &str, date: Date, stamp: &Stamp) -> Change {
             Some(format!("first named in the {meeting} headline report")),
             stamp,
         )],
+        amendments: Vec::new(),
     }
 }
 

@@ -37,6 +37,7 @@ fn decision_record(
         changes,
         recorded_by: stamp.who.clone(),
         recorded_at: stamp.at,
+        corrections: Vec::new(),
     }
 }
 
@@ -94,12 +95,17 @@ pub(super) fn plan_decisions(
                 status: Status::New,
                 record,
             },
+            // The report is compared with the decision as first recorded (the
+            // minutes); a correction made since is ours, not a conflict.
             Some(existing) => {
+                let recorded = snapshot
+                    .recorded_decision(&record.id)?
+                    .unwrap_or_else(|| existing.clone());
                 let what = format!("decision {}", record.id);
                 conflicts.extend(differences(
                     &what,
                     &[
-                        ("text", &existing.text, &record.text),
+                        ("text", &recorded.text, &record.text),
                         ("date", &existing.date.to_string(), &record.date.to_string()),
                         (
                             "outcome",
