@@ -647,6 +647,7 @@ mod tests {
             changes: vec![],
             recorded_by: "T".into(),
             recorded_at: Timestamp::UNIX_EPOCH,
+            corrections: vec![],
         }
     }
 
@@ -654,8 +655,9 @@ mod tests {
         Change {
             id: id.into(),
             kind: ChangeKind::Cr,
-            title: "t".into(),
-            affects: vec!["DOC".into()],
+            title_as_raised: "t".into(),
+            affects_as_raised: vec!["DOC".into()],
+            amendments: vec![],
             excludes: vec![],
             recorded_by: "T".into(),
             history: states

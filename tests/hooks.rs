@@ -200,8 +200,14 @@ impl Daemon {
             .local_addr()
             .unwrap()
             .port();
-        let child = std::process::Command::new("git")
-            .arg("daemon")
+        // git-daemon itself, not `git daemon`: killing the `git` wrapper would
+        // leave the daemon running (and holding whatever it inherited).
+        let exec_path = std::process::Command::new("git")
+            .arg("--exec-path")
+            .output()
+            .expect("git runs");
+        let exec_path = String::from_utf8(exec_path.stdout).unwrap();
+        let child = std::process::Command::new(Path::new(exec_path.trim()).join("git-daemon"))
             .arg("--export-all")
             .arg("--enable=receive-pack")
             .arg(format!("--base-path={}", base.display()))

@@ -305,6 +305,7 @@ pub fn decision_for_baseline(n: usize, id: &str) -> Decision {
         recorded_by: who(),
         // Stamped when the decision is written into history.
         recorded_at: Timestamp::UNIX_EPOCH,
+        corrections: Vec::new(),
     }
 }
 
@@ -375,13 +376,14 @@ pub fn write_approved_change<W: Write>(stream: &mut Stream<W>, id: &str, n: usiz
     let mut change = Change {
         id: change_id(n),
         kind: ChangeKind::Cr,
-        title: format!("Revise {id} for the next release"),
-        affects: vec![id.to_string()],
+        title_as_raised: format!("Revise {id} for the next release"),
+        affects_as_raised: vec![id.to_string()],
+        amendments: Vec::new(),
         excludes: Vec::new(),
         recorded_by: who(),
         history: vec![step(ChangeState::Raised, change_day(0), None, at)],
     };
-    let raise = CommitMessage::new(format!("Raise CR {}: {}", change.id, change.title))
+    let raise = CommitMessage::new(format!("Raise CR {}: {}", change.id, change.title()))
         .trailer(trailers::COMMAND, "change add")
         .trailer(trailers::CHANGE_RECORDED, &change.id);
     write_change(stream, at, raise, &change);

@@ -192,7 +192,7 @@ pub fn supersede(
             ),
         ));
     }
-    refuse_loop(&snapshot, old, &newer)?;
+    refuse_loop(snapshot, old, &newer)?;
     let correction = Correction {
         decision: decision.id.clone(),
         number: next_number(&decision),

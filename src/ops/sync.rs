@@ -81,10 +81,9 @@ fn attempt(repo: &Repo, upstream: &Upstream) -> Result<Option<Synced>> {
             ));
         }
     }
-    if remote != Some(head) || !tags.to_push.is_empty() {
-        if let Pushed::RemoteMoved = repo.push(upstream, head, &tags.to_push)? {
-            return Ok(None);
-        }
+    let to_send = remote != Some(head) || !tags.to_push.is_empty();
+    if to_send && let Pushed::RemoteMoved = repo.push(upstream, head, &tags.to_push)? {
+        return Ok(None);
     }
     if head != local || !tags.to_set.is_empty() {
         let description = format!("sync with {}", upstream.remote);
@@ -223,6 +222,9 @@ fn what(path: &str) -> String {
         Some(Record::Action(id)) => format!("action {id}"),
         Some(Record::Meeting(id)) => format!("meeting {id}"),
         Some(Record::Release(id)) => format!("release {id}"),
+        Some(Record::Correction(decision, number)) => {
+            format!("correction {number} of decision {decision}")
+        }
         Some(Record::Artefact(id)) => format!("artefact {id}"),
         Some(Record::Config) => paths::CONFIG.to_string(),
         None => format!("the file {path}"),

@@ -64,6 +64,7 @@ mod tests {
                 changes: vec![],
                 recorded_by: "T".into(),
                 recorded_at: Timestamp::UNIX_EPOCH,
+                corrections: vec![],
             }),
         )]
     }
