@@ -353,3 +353,109 @@ fn four_clones_sync_in_turns_and_at_once() {
 fn eight_clones_sync_in_turns_and_at_once() {
     many_clones_sync_in_turns_and_at_once(8);
 }
+
+/// `verify --format json` findings as (code, record, repairable).
+fn findings(repo: &Path) -> Vec<(String, String, bool)> {
+    let (_, report) = common::verify_report(repo, &["--no-cache"]);
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["record"].as_str().unwrap().to_string(),
+                f["repairable"].as_bool().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn after_a_plain_pull_rebase_verify_says_what_happened_and_repair_moves_the_unpublished_tag() {
+    let (server, a) = team();
+    let b = clone(server.path());
+    add_decision(&a, "DEC1", "DOC approved.");
+    a.approve("DOC", "DEC1", "2023-07-01");
+    add_decision(&b, "DEC2", "Another decision.");
+    b.ok(&["sync"]);
+    a.git(&["pull", "--quiet", "--rebase", "origin", "main"]);
+    assert_eq!(
+        findings(a.path()),
+        [(
+            "tag-left-by-rewrite".to_string(),
+            "DOC/v1.0".to_string(),
+            true
+        )]
+    );
+    let said = a.ok(&["verify", "--repair"]);
+    assert!(said.contains("moved the tag DOC/v1.0 from "), "{said}");
+    assert_eq!(findings(a.path()), []);
+    assert_eq!(
+        a.git(&["rev-parse", "DOC/v1.0^{commit}"]),
+        a.git(&["rev-parse", "HEAD"])
+    );
+
+    // A published commit rewritten afterwards (an amend after a push): the tag
+    // may be in other clones, so it is reported and never moved.
+    let c = clone(server.path());
+    add_decision(&c, "DEC3", "TAB approved.");
+    c.approve("TAB", "DEC3", "2023-07-02");
+    c.git(&["push", "--quiet", "origin", "main"]);
+    c.git(&[
+        "commit",
+        "--quiet",
+        "--amend",
+        "-m",
+        "Baseline TAB v1.0 (DEC3), reworded",
+    ]);
+    let found = findings(c.path());
+    assert_eq!(
+        found,
+        [(
+            "tag-left-by-rewrite".to_string(),
+            "TAB/v1.0".to_string(),
+            false
+        )]
+    );
+    let before = c.git(&["rev-parse", "TAB/v1.0"]);
+    c.run(&["verify", "--repair"]);
+    assert_eq!(c.git(&["rev-parse", "TAB/v1.0"]), before);
+}
+
+#[test]
+fn a_record_git_left_unmerged_is_reported_and_never_settled_by_repair() {
+    let (server, a) = team();
+    let b = clone(server.path());
+    add_decision(&a, "DEC1", "DOC approved.");
+    add_decision(&b, "DEC1", "TAB approved.");
+    b.ok(&["sync"]);
+    let pull = std::process::Command::new("git")
+        .args([
+            "pull",
+            "--quiet",
+            "--no-rebase",
+            "--no-edit",
+            "origin",
+            "main",
+        ])
+        .current_dir(a.path())
+        .output()
+        .unwrap();
+    assert!(!pull.status.success(), "the two DEC1 records conflict");
+    assert_eq!(
+        findings(a.path()),
+        [(
+            "record-unmerged".to_string(),
+            "decisions/DEC1.toml".to_string(),
+            false
+        )]
+    );
+    a.run(&["verify", "--repair"]);
+    assert!(
+        a.git(&["status", "--porcelain"])
+            .contains("AA decisions/DEC1.toml"),
+        "left for the people to settle"
+    );
+    a.git(&["merge", "--abort"]);
+}

@@ -51,6 +51,8 @@ pub struct Finding {
 /// | `leftover-journal` | leftover | an interrupted command left its journal (repairable) |
 /// | `leftover-uncommitted` | leftover | a record file in the working tree was never committed (repairable) |
 /// | `leftover-modified` | leftover | a record file in the working tree differs from the commit (repairable) |
+/// | `tag-left-by-rewrite` | tag | a baseline's tag points at a commit no longer on the branch that recorded the same record, left behind by a rebase or amend (repairable while that commit is on no remote) |
+/// | `record-unmerged` | leftover | git left a record unmerged: two sides made it with different content (never settled by repair) |
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FindingKind {
     RecordDeleted,
@@ -148,6 +150,14 @@ pub enum FindingKind {
     LeftoverJournal,
     LeftoverUncommitted,
     LeftoverModified,
+    /// `published`: the old commit is on a remote-tracking branch (or this is
+    /// the server), so the tag may be in other clones and is not moved.
+    TagLeftByRewrite {
+        points_at: String,
+        recorded_by: String,
+        published: bool,
+    },
+    RecordUnmerged,
 }
 
 /// A cross-reference that resolves to nothing.
@@ -202,6 +212,8 @@ impl FindingKind {
             LeftoverJournal => "leftover-journal",
             LeftoverUncommitted => "leftover-uncommitted",
             LeftoverModified => "leftover-modified",
+            TagLeftByRewrite { .. } => "tag-left-by-rewrite",
+            RecordUnmerged => "record-unmerged",
         }
     }
 
@@ -236,10 +248,11 @@ impl FindingKind {
             | TagMoved { .. }
             | TagNotOnCommit { .. }
             | BaselineUnrecorded
+            | TagLeftByRewrite { .. }
             | StrayTag { .. } => "tag",
             DanglingReference(_) => "reference",
             LifecycleBroken { .. } => "lifecycle",
-            LeftoverJournal | LeftoverUncommitted | LeftoverModified => "leftover",
+            LeftoverJournal | LeftoverUncommitted | LeftoverModified | RecordUnmerged => "leftover",
         }
     }
 
@@ -254,6 +267,10 @@ impl FindingKind {
                 | LeftoverJournal
                 | LeftoverUncommitted
                 | LeftoverModified
+                | TagLeftByRewrite {
+                    published: false,
+                    ..
+                }
         )
     }
 
@@ -349,6 +366,21 @@ impl FindingKind {
             }
             LeftoverUncommitted => "a record file that was never committed (half-written)".into(),
             LeftoverModified => "the record file differs from the committed one".into(),
+            TagLeftByRewrite {
+                points_at,
+                recorded_by,
+                published: false,
+            } => format!(
+                "the tag points at {points_at}, a commit left behind when history was rewritten here (a `git pull --rebase` or an amend): {recorded_by} now records the same baseline, and the tag was never published; `baseline verify --repair` moves it there"
+            ),
+            TagLeftByRewrite {
+                points_at,
+                recorded_by,
+                published: true,
+            } => format!(
+                "the tag points at {points_at}, which is on a remote, while {recorded_by} on this branch records the same baseline: shared history was rewritten here; go back to the remote's (`git reset --keep origin/main`) and use `baseline sync`"
+            ),
+            RecordUnmerged => "git left the record unmerged: two sides made it with different content. Agree which one stands; `git merge --abort` (or `git rebase --abort`) and `baseline sync` name both sides".into(),
         }
     }
 }

@@ -26,7 +26,9 @@ pub(super) fn check_leftovers(audit: &mut Audit<'_>) -> Result<()> {
         audit.find(FindingKind::LeftoverJournal, JOURNAL, None);
     }
     for (path, status) in record_files_changed(audit.repo.git())? {
-        let kind = if status.contains(git2::Status::WT_NEW) {
+        let kind = if status.contains(git2::Status::CONFLICTED) {
+            FindingKind::RecordUnmerged
+        } else if status.contains(git2::Status::WT_NEW) {
             FindingKind::LeftoverUncommitted
         } else {
             FindingKind::LeftoverModified

@@ -34,6 +34,18 @@ pub fn repair(repo: &Repo, report: &Report) -> Result<Vec<String>> {
             FindingKind::TagMissing { .. } => {
                 done.extend(make_missing_tag(repo, snapshot, finding)?);
             }
+            FindingKind::TagLeftByRewrite {
+                points_at,
+                recorded_by,
+                published: false,
+            } => {
+                done.push(move_left_tag(
+                    repo,
+                    &finding.record,
+                    points_at,
+                    recorded_by,
+                )?);
+            }
             FindingKind::LeftoverUncommitted | FindingKind::LeftoverModified => {
                 done.push(restore_as_committed(repo, snapshot, &finding.record)?);
             }
@@ -74,6 +86,23 @@ fn make_missing_tag(
         false,
     )?;
     Ok(Some(format!("made the missing tag {name} on {commit}")))
+}
+
+/// Moves an unpublished tag a rewrite left behind onto the commit that now
+/// records its baseline: the same tag (message, tagger), made again there.
+fn move_left_tag(repo: &Repo, name: &str, from: &str, to: &str) -> Result<String> {
+    let refname = paths::tag_ref(name);
+    let tag = repo.git().refname_to_id(&refname)?;
+    let moved = repo.retag(name, tag, git2::Oid::from_str(to)?)?;
+    repo.git().reference(
+        &refname,
+        moved,
+        true,
+        "verify --repair: tag left by a rewrite",
+    )?;
+    Ok(format!(
+        "moved the tag {name} from {from}, left behind by a rewrite, to {to}, which records its baseline"
+    ))
 }
 
 /// Puts a record file back as the last commit has it, or removes it if no commit

@@ -90,9 +90,17 @@ fn find_tag_problems(
     let target = reference.peel_to_commit().ok().map(|c| c.id());
     match (target, commit) {
         (Some(target), Some(commit)) if target != commit => {
-            let kind = FindingKind::TagMoved {
-                points_at: target.to_string(),
-                recorded_by: commit.to_string(),
+            let (points_at, recorded_by) = (target.to_string(), commit.to_string());
+            let kind = match left_by_rewrite(audit, path, target, commit) {
+                Some(published) => FindingKind::TagLeftByRewrite {
+                    points_at,
+                    recorded_by,
+                    published,
+                },
+                None => FindingKind::TagMoved {
+                    points_at,
+                    recorded_by,
+                },
             };
             audit.find(kind, &name, Some(target))
         }
@@ -101,6 +109,35 @@ fn find_tag_problems(
         (_, None) => audit.find(FindingKind::BaselineUnrecorded, &name, target),
         _ => {}
     }
+}
+
+/// Whether a tag on `target`, not `commit`, was left behind by a rewrite of
+/// local history rather than moved: `target` is off the branch and holds the
+/// very record `commit` holds at `path`. Some(whether `target` was published:
+/// on a remote-tracking branch, or this is the server); none for a real move.
+fn left_by_rewrite(
+    audit: &Audit<'_>,
+    path: &str,
+    target: git2::Oid,
+    commit: git2::Oid,
+) -> Option<bool> {
+    let git = audit.repo.git();
+    let head = audit.repo.head_commit().ok()?;
+    let reaches =
+        |from: git2::Oid| from == target || git.graph_descendant_of(from, target).unwrap_or(false);
+    if reaches(head) {
+        return None;
+    }
+    let record_at = |id: git2::Oid| {
+        let tree = git.find_commit(id).ok()?.tree().ok()?;
+        Some(tree.get_path(std::path::Path::new(path)).ok()?.id())
+    };
+    if record_at(target)? != record_at(commit)? {
+        return None;
+    }
+    let remotes = git.references_glob("refs/remotes/*").ok()?;
+    let on_a_remote = remotes.filter_map(|r| r.ok()?.target()).any(reaches);
+    Some(audit.repo.is_bare() || on_a_remote)
 }
 
 /// An annotated tag's message; none for a lightweight tag.
