@@ -120,11 +120,6 @@ impl Repo {
             sources: HashMap::new(),
         };
         journal::write(self, &record)?;
-        for (name, _) in tags {
-            if let Ok(mut existing) = self.git.find_reference(&crate::model::paths::tag_ref(name)) {
-                existing.delete()?;
-            }
-        }
         let moved = match old {
             Some(old) => self
                 .git
@@ -140,6 +135,14 @@ impl Repo {
                 ),
                 "something other than baseline committed at the same moment; run `baseline sync` again",
             ));
+        }
+        // Only now are the replaced tags removed, for `finish` to make them
+        // again: killed before, the old tags stay, and verify reports each as
+        // left by the rewrite, which `verify --repair` moves.
+        for (name, _) in tags {
+            if let Ok(mut existing) = self.git.find_reference(&crate::model::paths::tag_ref(name)) {
+                existing.delete()?;
+            }
         }
         journal::finish(self, &record, Refresh::Overwrite);
         Ok(())
