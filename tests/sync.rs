@@ -457,5 +457,25 @@ fn a_record_git_left_unmerged_is_reported_and_never_settled_by_repair() {
             .contains("AA decisions/DEC1.toml"),
         "left for the people to settle"
     );
+    let stderr = a.refused(&["sync"]);
+    assert!(stderr.contains("in the middle of a merge"), "{stderr}");
     a.git(&["merge", "--abort"]);
+}
+
+#[test]
+fn a_branch_tracking_another_name_syncs_with_that_branch() {
+    let (server, a) = team();
+    a.git(&["switch", "--quiet", "-c", "work"]);
+    a.git(&["branch", "--quiet", "--set-upstream-to=origin/main"]);
+    add_decision(&a, "DEC1", "Recorded on work.");
+    let said = a.ok(&["sync"]);
+    assert!(said.contains("Synced with origin/main"), "{said}");
+    assert_eq!(
+        git_in(server.path(), &["rev-parse", "main"]),
+        a.git(&["rev-parse", "HEAD"])
+    );
+    assert!(
+        git_in(server.path(), &["branch", "--list", "work"]).is_empty(),
+        "no stray branch"
+    );
 }

@@ -13,7 +13,7 @@ use git2::Oid;
 use crate::error::{Error, Result};
 use crate::model::paths::{self, Record};
 use crate::repo::Repo;
-use crate::repo::remote::{Pushed, Upstream};
+use crate::repo::remote::{Pushed, Upstream, printable};
 use crate::repo::replay::Collision;
 
 /// How many times the remote may move under a sync before it gives up.
@@ -37,6 +37,12 @@ pub struct Synced {
 }
 
 pub fn sync(repo: &Repo, remote: Option<&str>) -> Result<Synced> {
+    if repo.git().state() != git2::RepositoryState::Clean {
+        return Err(Error::refused(
+            "git is in the middle of a merge, rebase, cherry-pick or revert here",
+            "finish it or abort it (`git merge --abort`, `git rebase --abort`) first, then sync",
+        ));
+    }
     let upstream = repo.upstream(remote)?;
     // Held throughout: no other baseline command writes while the branch is replayed.
     let _lock = repo.begin(format!("sync with {}", upstream.remote))?;
@@ -58,7 +64,12 @@ pub fn sync(repo: &Repo, remote: Option<&str>) -> Result<Synced> {
 /// One fetch-integrate-push; none when the remote moved before the push landed.
 fn attempt(repo: &Repo, upstream: &Upstream) -> Result<Option<Synced>> {
     let git = repo.git();
-    let local = repo.head_commit()?;
+    let local = repo.head_commit().map_err(|_| {
+        Error::refused(
+            "this clone has no commit to share yet",
+            "record something first (`baseline init` makes the first commit), then sync",
+        )
+    })?;
     let remote = git.refname_to_id(&upstream.tracking_ref()).ok();
     let unpublished = repo.unpublished(local, remote)?;
     let received = match remote {
@@ -69,7 +80,7 @@ fn attempt(repo: &Repo, upstream: &Upstream) -> Result<Option<Synced>> {
     let tags = Tags::plan(repo, upstream, &replayed, head)?;
     if head != local {
         let changed = repo.changed_paths(Some(local), head)?;
-        let edited = repo.edited_files(local, &changed)?;
+        let edited = repo.edited_files(&changed)?;
         if !edited.is_empty() {
             return Err(Error::refused(
                 format!(
@@ -150,20 +161,38 @@ impl Tags {
         };
         for (name, &tag) in &local_tags {
             let commit = repo.git().find_tag(tag)?.target_id();
+            let Some(record) = record_of(name) else {
+                continue;
+            };
             match (remote_tags.get(name), replayed.get(&commit)) {
                 (Some(&theirs), _) if theirs == tag => {}
-                // Both sides made it: the replay kept one record, so it is theirs.
-                (Some(&theirs), _) => tags.to_set.push((name.clone(), theirs)),
+                // Both sides made it: only where both record the very same
+                // baseline is the remote's taken; otherwise people must look.
+                (Some(&theirs), _) => {
+                    let their_commit = repo.git().find_tag(theirs)?.target_id();
+                    if repo.blob_at(their_commit, &record)? != repo.blob_at(commit, &record)? {
+                        return Err(Error::refused(
+                            format!(
+                                "tag {name} is on {} at {their_commit} and here at {commit}, over different records",
+                                upstream.remote
+                            ),
+                            "a baseline tag is never moved: find out which is right with `git show` on both before syncing",
+                        ));
+                    }
+                    tags.to_set.push((name.clone(), theirs));
+                    tags.received.push(name.clone());
+                }
                 (None, Some(Some(new))) if *new != commit => {
                     let moved = repo.retag(name, tag, *new)?;
                     tags.to_set.push((name.clone(), moved));
                     tags.to_push.push((name.clone(), moved));
                 }
                 (None, Some(None)) => {}
-                (None, _) if repo.git().graph_descendant_of(head, commit)? || head == commit => {
+                // Sent only where its commit is on the branch and added its record.
+                (None, _) if repo.reaches(head, commit)? && repo.adds(commit, &record)? => {
                     tags.to_push.push((name.clone(), tag));
                 }
-                (None, _) => {} // not on the branch: verify reports it
+                (None, _) => {} // verify reports it
             }
         }
         for (name, &theirs) in &remote_tags {
@@ -214,6 +243,12 @@ fn collision_error(
     )
 }
 
+/// The version record a baseline tag's name stands for.
+fn record_of(tag: &str) -> Option<String> {
+    let (artefact, version) = paths::parse_tag(tag)?;
+    Some(paths::version(artefact, &version))
+}
+
 fn what(path: &str) -> String {
     match Record::parse(path) {
         Some(Record::Version(artefact, version)) => format!("{artefact} v{version}"),
@@ -238,7 +273,7 @@ fn describe_commit(repo: &Repo, id: Oid) -> String {
     let short = &id.to_string()[..10];
     format!(
         "commit {short} by {}: \"{}\"",
-        commit.author().name().unwrap_or("?"),
-        commit.summary().ok().flatten().unwrap_or_default()
+        printable(commit.author().name().unwrap_or("?")),
+        printable(commit.summary().ok().flatten().unwrap_or_default())
     )
 }

@@ -75,16 +75,15 @@ pub fn pending(repo: &Repo) -> Result<Option<Journal>> {
     }
 }
 
-/// Whether `path` is a file baseline writes: a record, or an artefact's
-/// working content (`artefacts/ID/FILE`), named without `..` or absolute parts.
+/// Whether `path` is a file baseline may write: one of the working tree's
+/// (a record, an artefact's content, or any file `sync` brings from the
+/// remote), named without `..` or absolute parts, and never inside `.git`.
 fn is_own_file(path: &str) -> bool {
     let plain = path
         .split('/')
         .all(|part| !part.is_empty() && part != "." && part != ".." && !part.contains('\\'));
-    let parts: Vec<&str> = path.split('/').collect();
-    plain
-        && (Record::is_record_place(path)
-            || matches!(parts.as_slice(), [crate::model::paths::ARTEFACTS, _, _]))
+    let first = path.split('/').next().unwrap_or_default();
+    plain && !first.eq_ignore_ascii_case(".git")
 }
 
 pub fn write(repo: &Repo, journal: &Journal) -> Result<()> {

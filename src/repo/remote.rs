@@ -11,7 +11,8 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone)]
 pub struct Upstream {
     pub remote: String,
-    /// The branch's short name, the same here and on the remote (`main`).
+    /// The remote's branch (`main`): the one this branch tracks, else the
+    /// one of the same name.
     pub branch: String,
 }
 
@@ -44,11 +45,14 @@ impl Repo {
             .strip_prefix("refs/heads/")
             .unwrap_or(&branch_ref)
             .to_string();
-        let configured = self
-            .git
-            .config()?
-            .get_string(&format!("branch.{branch}.remote"))
-            .ok();
+        let config = self.git.config()?;
+        let configured = config.get_string(&format!("branch.{branch}.remote")).ok();
+        // The remote's branch this one tracks, where it is set (`git branch -u`).
+        let branch = config
+            .get_string(&format!("branch.{branch}.merge"))
+            .ok()
+            .and_then(|merge| merge.strip_prefix("refs/heads/").map(str::to_string))
+            .unwrap_or(branch);
         let remote = remote
             .map(str::to_string)
             .or(configured)
@@ -144,10 +148,20 @@ impl Repo {
     }
 }
 
+/// Text from git or from other people's commits, safe to print: control
+/// characters (escape sequences among them) other than line breaks and tabs
+/// are dropped.
+pub fn printable(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+        .filter(|c| !crate::model::is_bidi_control(*c))
+        .collect()
+}
+
 fn git_failed(what: &str, upstream: &Upstream, output: &std::process::Output) -> Error {
     let said = [&output.stderr, &output.stdout]
         .iter()
-        .map(|text| String::from_utf8_lossy(text).trim().to_string())
+        .map(|text| printable(String::from_utf8_lossy(text).trim()))
         .filter(|text| !text.is_empty())
         .collect::<Vec<_>>()
         .join("\n");

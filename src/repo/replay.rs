@@ -165,17 +165,17 @@ impl Repo {
             .collect())
     }
 
-    /// Working files that differ from the commit `at`: edits not yet recorded.
-    pub fn edited_files(&self, at: Oid, paths: &[String]) -> Result<Vec<String>> {
-        let tree = self.git.find_commit(at)?.tree()?;
+    /// Of `paths`, those with changes git sees in the working tree or the
+    /// index (or an untracked file in the way): edits not yet recorded.
+    pub fn edited_files(&self, paths: &[String]) -> Result<Vec<String>> {
         let mut edited = Vec::new();
         for path in paths {
-            let committed = match tree.get_path(std::path::Path::new(path)) {
-                Ok(entry) => Some(self.git.find_blob(entry.id())?.content().to_vec()),
-                Err(_) => None,
+            let status = match self.git.status_file(std::path::Path::new(path)) {
+                Ok(status) => status,
+                Err(err) if err.code() == git2::ErrorCode::NotFound => continue,
+                Err(err) => return Err(err.into()),
             };
-            let working = std::fs::read(self.root.join(path)).ok();
-            if working.is_some() && working != committed {
+            if !status.is_empty() && !status.is_ignored() {
                 edited.push(path.clone());
             }
         }
@@ -231,6 +231,30 @@ impl Repo {
             }
         }
         Ok(None)
+    }
+
+    /// The blob at `path` in commit `at`, if any.
+    pub fn blob_at(&self, at: Oid, path: &str) -> Result<Option<Oid>> {
+        let tree = self.git.find_commit(at)?.tree()?;
+        Ok(tree
+            .get_path(std::path::Path::new(path))
+            .ok()
+            .map(|e| e.id()))
+    }
+
+    /// Whether `commit` is `head` or in its history.
+    pub fn reaches(&self, head: Oid, commit: Oid) -> Result<bool> {
+        Ok(head == commit || self.git.graph_descendant_of(head, commit)?)
+    }
+
+    /// Whether `commit` added `path` (its first parent lacks it).
+    pub fn adds(&self, commit: Oid, path: &str) -> Result<bool> {
+        let parent = self.git.find_commit(commit)?.parent_id(0).ok();
+        let before = match parent {
+            Some(parent) => self.blob_at(parent, path)?,
+            None => None,
+        };
+        Ok(self.blob_at(commit, path)?.is_some() && before.is_none())
     }
 
     /// The paths `new` changes against `old`.

@@ -137,7 +137,13 @@ fn left_by_rewrite(
     }
     let remotes = git.references_glob("refs/remotes/*").ok()?;
     let on_a_remote = remotes.filter_map(|r| r.ok()?.target()).any(reaches);
-    Some(audit.repo.is_bare() || on_a_remote)
+    // A tag sync saw on a remote was published, whatever its commit.
+    let tag_fetched = git
+        .references_glob("refs/baseline/remote-tags/*")
+        .ok()?
+        .filter_map(|r| r.ok()?.peel_to_commit().ok())
+        .any(|c| c.id() == target);
+    Some(audit.repo.is_bare() || on_a_remote || tag_fetched)
 }
 
 /// An annotated tag's message; none for a lightweight tag.
