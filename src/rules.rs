@@ -634,7 +634,7 @@ mod tests {
         }
     }
 
-    fn decision(id: &str, outcome: Outcome, day: &str, artefacts: &[&str]) -> Decision {
+    pub(super) fn decision(id: &str, outcome: Outcome, day: &str, artefacts: &[&str]) -> Decision {
         Decision {
             id: id.into(),
             date: date(day),

@@ -64,14 +64,12 @@ fn a_change_amended_twice_shows_the_latest_and_keeps_every_amendment() {
         commits + 2,
         "one commit per amendment"
     );
-    let message = design.git(&["log", "-1", "--format=%B"]);
-    assert!(
-        message.contains("Baseline-Command: change amend"),
-        "{message}"
-    );
-    assert!(
-        message.contains("Baseline-Change-Amended: CR027"),
-        "{message}"
+    assert_says(
+        &last_message(&design),
+        &[
+            "Baseline-Command: change amend",
+            "Baseline-Change-Amended: CR027",
+        ],
     );
 
     let json = design.json(&["change", "show", "CR027"]);
@@ -151,16 +149,14 @@ fn a_decision_corrected_to_another_artefact_approves_that_one_only() {
         design.git(&["ls-files", "corrections"]).trim(),
         "corrections/DEC1/1.toml"
     );
-    let message = design.git(&["log", "-1", "--format=%B"]);
-    assert!(
-        message.contains("Baseline-Command: decision correct"),
-        "{message}"
+    assert_says(
+        &last_message(&design),
+        &[
+            "Baseline-Command: decision correct",
+            "Baseline-Decision-Corrected: DEC1/1",
+            "Baseline-Decision: DEC1",
+        ],
     );
-    assert!(
-        message.contains("Baseline-Decision-Corrected: DEC1/1"),
-        "{message}"
-    );
-    assert!(message.contains("Baseline-Decision: DEC1"), "{message}");
 
     let old = design.refused(&[
         "approve",
@@ -293,18 +289,17 @@ fn a_superseded_decision_is_shown_both_ways_and_approves_nothing_new() {
     design.approve("DOC", "DEC1", "2023-06-03");
     design.decision("DEC2", "2023-06-10", "approved", &["DOC", "TAB"]);
     design.ok(&["decision", "supersede", "DEC1", "--by", "DEC2"]);
-    let message = design.git(&["log", "-1", "--format=%B"]);
+    let message = last_message(&design);
     assert!(
         message.starts_with("Decision DEC1 superseded by DEC2"),
         "{message}"
     );
-    assert!(
-        message.contains("Baseline-Command: decision supersede"),
-        "{message}"
-    );
-    assert!(
-        message.contains("Baseline-Superseded-By: DEC2"),
-        "{message}"
+    assert_says(
+        &message,
+        &[
+            "Baseline-Command: decision supersede",
+            "Baseline-Superseded-By: DEC2",
+        ],
     );
 
     let old = design.json(&["decision", "show", "DEC1"]);
@@ -366,4 +361,16 @@ fn superseding_by_itself_an_unknown_decision_or_in_a_loop_is_refused() {
         "{looped}"
     );
     assert_eq!(findings(&design), Vec::<String>::new());
+}
+
+/// The last commit's message.
+fn last_message(design: &Design) -> String {
+    design.git(&["log", "-1", "--format=%B"])
+}
+
+/// `message` holds each of `lines`.
+fn assert_says(message: &str, lines: &[&str]) {
+    for line in lines {
+        assert!(message.contains(line), "{line:?} not in:\n{message}");
+    }
 }

@@ -26,7 +26,9 @@ const HEADER: &str = "Doc Number,Short Name,Sub Type,Status,Version,File\n";
 const GOOD_ROWS: &str = "DIP-PKI-POL,DIP PKI Policy,Policy,Baselined,2.1,DIP PKI Policy v2.1.md\n\
      DES196,D-Flow and Interface Mapping,Design Artefact,Approved,v1.0.3,Mappings/DES196 D-Flow Mapping v1.0.3.csv\n";
 
-fn adopt(design: &Design, register: &str, more: &[&str]) -> std::process::Output {
+/// `import register REGISTER --files in/files --decision DAG-DEC64 --date
+/// 2024-03-02`, then `more`.
+fn adopt_args<'a>(register: &'a str, more: &[&'a str]) -> Vec<&'a str> {
     let mut args = vec![
         "import",
         "register",
@@ -39,7 +41,11 @@ fn adopt(design: &Design, register: &str, more: &[&str]) -> std::process::Output
         "2024-03-02",
     ];
     args.extend(more);
-    design.run(&args)
+    args
+}
+
+fn adopt(design: &Design, register: &str, more: &[&str]) -> std::process::Output {
+    design.run(&adopt_args(register, more))
 }
 
 fn adopted(design: &Design, register: &str) -> String {
@@ -226,17 +232,7 @@ fn every_bad_row_is_reported_with_its_row_and_nothing_is_written() {
              bad id,Spaces,,Baselined,1.0,Design Note.md\n"
         ),
     );
-    let stderr = design.refused(&[
-        "import",
-        "register",
-        "in/register.csv",
-        "--files",
-        "in/files",
-        "--decision",
-        "DAG-DEC64",
-        "--date",
-        "2024-03-02",
-    ]);
+    let stderr = design.refused(&adopt_args("in/register.csv", &[]));
     for expected in [
         "register.csv: 8 row(s) cannot be adopted, so nothing was recorded",
         "row 4, File: there is no Not There.md in",
@@ -261,18 +257,7 @@ fn json_lists_the_plan_or_the_problems_and_a_dry_run_writes_nothing() {
     let design = design();
     design.write("in/register.csv", &format!("{HEADER}{GOOD_ROWS}"));
     let before = design.snapshot();
-    let plan = design.json(&[
-        "import",
-        "register",
-        "in/register.csv",
-        "--files",
-        "in/files",
-        "--decision",
-        "DAG-DEC64",
-        "--date",
-        "2024-03-02",
-        "--dry-run",
-    ]);
+    let plan = design.json(&adopt_args("in/register.csv", &["--dry-run"]));
     assert_eq!(before, design.snapshot(), "a dry run writes nothing");
     assert_eq!(plan["dry_run"], true);
     assert_eq!(plan["recorded"], false);
@@ -294,19 +279,7 @@ fn json_lists_the_plan_or_the_problems_and_a_dry_run_writes_nothing() {
     let before = design.snapshot();
     let output = design
         .cmd()
-        .args([
-            "import",
-            "register",
-            "in/bad.csv",
-            "--files",
-            "in/files",
-            "--decision",
-            "DAG-DEC64",
-            "--date",
-            "2024-03-02",
-            "--format",
-            "json",
-        ])
+        .args(adopt_args("in/bad.csv", &["--format", "json"]))
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));

@@ -50,23 +50,8 @@ mod tests {
         day: &str,
         artefacts: &[&str],
     ) -> Vec<(String, Option<Decision>)> {
-        vec![(
-            "DEC1".into(),
-            Some(Decision {
-                id: "DEC1".into(),
-                date: day.parse().unwrap(),
-                outcome,
-                text: "t".into(),
-                meeting: None,
-                area: None,
-                authority: None,
-                artefacts: artefacts.iter().map(|a| a.to_string()).collect(),
-                changes: vec![],
-                recorded_by: "T".into(),
-                recorded_at: Timestamp::UNIX_EPOCH,
-                corrections: vec![],
-            }),
-        )]
+        let decision = crate::rules::tests::decision("DEC1", outcome, day, artefacts);
+        vec![("DEC1".into(), Some(decision))]
     }
 
     fn request<'a>(
