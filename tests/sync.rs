@@ -479,3 +479,198 @@ fn a_branch_tracking_another_name_syncs_with_that_branch() {
         "no stray branch"
     );
 }
+
+/// A and B both drafted DOC 0.2 from the shared 0.1; B synced first.
+fn both_drafted_the_same_number() -> (tempfile::TempDir, Design, Design) {
+    let (server, a) = team();
+    let b = clone(server.path());
+    b.write("artefacts/DOC/doc.md", "# 1 Scope\n\nB's text.\n");
+    b.ok(&["draft", "DOC", "--date", "2023-06-02"]);
+    b.ok(&["sync"]);
+    a.write("artefacts/DOC/doc.md", "# 1 Scope\n\nA's text.\n");
+    a.ok(&["draft", "DOC", "--date", "2023-06-03"]);
+    (server, a, b)
+}
+
+#[test]
+fn renumber_gives_a_colliding_draft_and_what_follows_it_the_next_free_numbers() {
+    let (server, a, b) = both_drafted_the_same_number();
+    let stderr = a.refused(&["sync"]);
+    assert!(
+        stderr.contains("DOC v0.2 was recorded both here") && stderr.contains("sync --renumber"),
+        "{stderr}"
+    );
+    // A baselines its draft meanwhile: the baseline must follow the draft.
+    add_decision(&a, "DEC1", "DOC approved.");
+    a.approve("DOC", "DEC1", "2023-07-01");
+    let a_draft = a.read("artefacts/DOC/versions/0.2.toml");
+
+    let said = a.ok(&["sync", "--renumber"]);
+    assert!(said.contains("tags sent: DOC/v1.0"), "{said}");
+    assert!(
+        said.contains("Renumbered DOC 0.2 is now DOC 0.3: origin already held a DOC 0.2"),
+        "{said}"
+    );
+    let log = a.json(&["log", "DOC"]);
+    let versions: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["version"].as_str().unwrap())
+        .collect();
+    assert_eq!(versions, ["1.0", "0.3", "0.2", "0.1"], "newest first");
+    // B's 0.2 is B's; A's draft is now 0.3, byte for byte the same content.
+    assert_eq!(a.ok(&["cat", "DOC@0.2"]), "# 1 Scope\n\nB's text.\n");
+    assert_eq!(a.ok(&["cat", "DOC@0.3"]), "# 1 Scope\n\nA's text.\n");
+    assert_eq!(a.ok(&["cat", "DOC@1.0"]), "# 1 Scope\n\nA's text.\n");
+    assert_eq!(a.read("artefacts/DOC/doc.md"), "# 1 Scope\n\nA's text.\n");
+    let renumbered = a.read("artefacts/DOC/versions/0.3.toml");
+    assert_eq!(
+        renumbered,
+        a_draft.replace("version = \"0.2\"", "version = \"0.3\""),
+        "only the number changed"
+    );
+    assert!(
+        a.read("artefacts/DOC/versions/1.0.toml")
+            .contains("promotes = \"0.3\"")
+    );
+    let message = a.git(&["log", "-1", "--format=%B", "--grep=^Draft DOC"]);
+    assert!(
+        message.starts_with("Draft DOC v0.3\n\nRenumbered from 0.2 by `baseline sync --renumber`"),
+        "{message}"
+    );
+    assert!(message.contains("Baseline-Version: 0.3\n"), "{message}");
+    let message = a.git(&["log", "-1", "--format=%B", "HEAD"]);
+    assert!(
+        message.contains("Promotes draft 0.3 of") && message.contains("Baseline-Promotes: 0.3\n"),
+        "{message}"
+    );
+    let tag = a.git(&["tag", "-l", "--format=%(contents)", "DOC/v1.0"]);
+    assert!(tag.contains("Promotes: 0.3\n"), "{tag}");
+
+    assert_eq!(refs(a.path()), refs(server.path()));
+    b.ok(&["sync"]);
+    assert_eq!(b.read("artefacts/DOC/doc.md"), "# 1 Scope\n\nA's text.\n");
+    for repo in [a.path(), b.path(), clone(server.path()).path()] {
+        let (code, report) = common::verify_report(repo, &["--no-cache"]);
+        assert_eq!((code, common::finding_codes(&report)), (0, vec![]));
+    }
+}
+
+#[test]
+fn renumber_gives_a_colliding_baseline_the_next_major_and_a_tag_of_that_name() {
+    let (server, a) = team();
+    let b = clone(server.path());
+    add_decision(&a, "DEC1", "DOC approved.");
+    a.ok(&[
+        "policy",
+        "set",
+        "change_control",
+        "false",
+        "--decision",
+        "DEC1",
+        "--date",
+        "2023-07-01",
+    ]);
+    a.ok(&["sync"]);
+    b.ok(&["sync"]);
+    b.approve("DOC", "DEC1", "2023-07-01");
+    b.ok(&["sync"]);
+    a.approve("DOC", "DEC1", "2023-07-02");
+    let ours = a.git(&["rev-parse", "DOC/v1.0^{commit}"]);
+    a.ok(&[
+        "release",
+        "create",
+        "IR1",
+        "--decision",
+        "DEC1",
+        "--date",
+        "2023-07-02",
+        "--include",
+        "DOC@1.0",
+    ]);
+
+    let said = a.ok(&["sync", "--renumber"]);
+    assert!(
+        said.contains("tags sent: DOC/v2.0; tags received: DOC/v1.0"),
+        "{said}"
+    );
+    assert_eq!(
+        a.git(&["rev-parse", "DOC/v1.0"]),
+        b.git(&["rev-parse", "DOC/v1.0"]),
+        "DOC/v1.0 is B's tag, untouched"
+    );
+    assert_ne!(a.git(&["rev-parse", "DOC/v1.0^{commit}"]), ours);
+    assert_eq!(
+        a.git(&["rev-parse", "DOC/v2.0^{commit}"]),
+        a.git(&[
+            "log",
+            "-1",
+            "--format=%H",
+            "--grep=^Baseline DOC v2.0 (DEC1)$"
+        ]),
+        "the new tag is on the replayed baseline"
+    );
+    let tag = a.git(&["tag", "-l", "--format=%(contents)", "DOC/v2.0"]);
+    assert!(tag.starts_with("DOC v2.0 baselined: A document"), "{tag}");
+    assert!(
+        a.read("artefacts/DOC/versions/2.0.toml")
+            .contains("promotes = \"0.1\"")
+    );
+    let release = a.json(&["release", "show", "IR1"]);
+    assert_eq!(
+        release["artefacts"][0]["version"], "2.0",
+        "the release follows its baseline"
+    );
+    let message = a.git(&["log", "-1", "--format=%B", "--grep=IR1"]);
+    assert!(
+        message.contains("Versions renumbered by `baseline sync --renumber`: DOC 1.0 is now 2.0."),
+        "{message}"
+    );
+    assert_eq!(refs(a.path()), refs(server.path()));
+    for repo in [a.path(), clone(server.path()).path()] {
+        let (code, report) = common::verify_report(repo, &["--no-cache"]);
+        assert_eq!((code, common::finding_codes(&report)), (0, vec![]));
+    }
+}
+
+#[test]
+fn a_renumbered_baseline_the_rules_now_refuse_is_refused_before_anything_moves() {
+    let (server, a) = team();
+    let b = clone(server.path());
+    add_decision(&a, "DEC1", "DOC approved.");
+    a.ok(&["sync"]);
+    b.ok(&["sync"]);
+    b.approve("DOC", "DEC1", "2023-07-01");
+    b.ok(&["sync"]);
+    a.approve("DOC", "DEC1", "2023-07-02");
+    let (before_a, before_server) = (refs(a.path()), refs(server.path()));
+    // B's 1.0 put DOC under change control: A's 2.0 would need an approved change.
+    let stderr = a.refused(&["sync", "--renumber"]);
+    assert!(
+        stderr.contains("would break the rules once placed after those on origin")
+            && stderr.contains("artefacts/DOC/versions/2.0.toml")
+            && stderr.contains("change"),
+        "{stderr}"
+    );
+    assert_eq!(refs(a.path()), before_a);
+    assert_eq!(refs(server.path()), before_server);
+}
+
+#[test]
+fn renumber_never_settles_two_records_under_one_id() {
+    let (server, a) = team();
+    let b = clone(server.path());
+    add_decision(&a, "DEC1", "DOC approved.");
+    add_decision(&b, "DEC1", "TAB approved.");
+    b.ok(&["sync"]);
+    let stderr = a.refused(&["sync", "--renumber"]);
+    assert!(
+        stderr.contains("decision DEC1 was recorded both here"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("gives yours the next free number"),
+        "{stderr}"
+    );
+}

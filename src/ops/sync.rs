@@ -10,10 +10,12 @@ use std::collections::HashMap;
 
 use git2::Oid;
 
+use crate::audit::verify::{self, Scope};
 use crate::error::{Error, Result};
 use crate::model::paths::{self, Record};
 use crate::repo::Repo;
 use crate::repo::remote::{Pushed, Upstream, printable};
+use crate::repo::renumber::{Renumbered, Renumbering};
 use crate::repo::replay::Collision;
 
 /// How many times the remote may move under a sync before it gives up.
@@ -32,23 +34,36 @@ pub struct Synced {
     pub tags_sent: Vec<String>,
     /// Baseline tags made here from the remote's.
     pub tags_received: Vec<String>,
+    /// Local versions given the next free number (`--renumber`) because the
+    /// remote already held theirs.
+    pub renumbered: Vec<Renumbered>,
     /// The branch's commit, here and on the remote.
     pub head: String,
 }
 
-pub fn sync(repo: &Repo, remote: Option<&str>) -> Result<Synced> {
+/// How to sync.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SyncOptions<'a> {
+    /// The remote (default: the branch's upstream, else origin).
+    pub remote: Option<&'a str>,
+    /// Give a local version whose number the remote already holds the next
+    /// free one, instead of refusing.
+    pub renumber: bool,
+}
+
+pub fn sync(repo: &Repo, options: SyncOptions<'_>) -> Result<Synced> {
     if repo.git().state() != git2::RepositoryState::Clean {
         return Err(Error::refused(
             "git is in the middle of a merge, rebase, cherry-pick or revert here",
             "finish it or abort it (`git merge --abort`, `git rebase --abort`) first, then sync",
         ));
     }
-    let upstream = repo.upstream(remote)?;
+    let upstream = repo.upstream(options.remote)?;
     // Held throughout: no other baseline command writes while the branch is replayed.
     let _lock = repo.begin(format!("sync with {}", upstream.remote))?;
     for _ in 0..ATTEMPTS {
         repo.fetch(&upstream)?;
-        if let Some(synced) = attempt(repo, &upstream)? {
+        if let Some(synced) = attempt(repo, &upstream, options.renumber)? {
             return Ok(synced);
         }
     }
@@ -62,7 +77,7 @@ pub fn sync(repo: &Repo, remote: Option<&str>) -> Result<Synced> {
 }
 
 /// One fetch-integrate-push; none when the remote moved before the push landed.
-fn attempt(repo: &Repo, upstream: &Upstream) -> Result<Option<Synced>> {
+fn attempt(repo: &Repo, upstream: &Upstream, renumber: bool) -> Result<Option<Synced>> {
     let git = repo.git();
     let local = repo.head_commit().map_err(|_| {
         Error::refused(
@@ -76,8 +91,14 @@ fn attempt(repo: &Repo, upstream: &Upstream) -> Result<Option<Synced>> {
         Some(remote) => git.graph_ahead_behind(local, remote)?.1,
         None => 0,
     };
-    let (head, replayed) = integrate(repo, upstream, local, remote, &unpublished)?;
-    let tags = Tags::plan(repo, upstream, &replayed, head)?;
+    let integrated = integrate(repo, upstream, local, remote, &unpublished, renumber)?;
+    let head = integrated.head;
+    if let Some(remote) = remote
+        && integrated.replayed_any()
+    {
+        check_replayed(repo, upstream, remote, head)?;
+    }
+    let tags = Tags::plan(repo, upstream, &integrated, head)?;
     if head != local {
         let changed = repo.changed_paths(Some(local), head)?;
         let edited = repo.edited_files(&changed)?;
@@ -107,33 +128,98 @@ fn attempt(repo: &Repo, upstream: &Upstream) -> Result<Option<Synced>> {
         sent: unpublished.len(),
         tags_sent: tags.to_push.into_iter().map(|(name, _)| name).collect(),
         tags_received: tags.received,
+        renumbered: integrated.renumbering.list(),
         head: head.to_string(),
     }))
 }
 
-/// The branch's new head, and for each unpublished commit the commit that now
-/// holds its changes (itself, when no replay was needed).
+/// Where integration leaves the branch.
+struct Integrated {
+    head: Oid,
+    /// Each unpublished commit and the commit that now holds its changes
+    /// (itself, when no replay was needed; none when the remote had them).
+    replayed: HashMap<Oid, Option<Oid>>,
+    renumbering: Renumbering,
+}
+
+impl Integrated {
+    fn replayed_any(&self) -> bool {
+        self.replayed.iter().any(|(old, new)| *new != Some(*old))
+    }
+}
+
 fn integrate(
     repo: &Repo,
     upstream: &Upstream,
     local: Oid,
     remote: Option<Oid>,
     unpublished: &[Oid],
-) -> Result<(Oid, HashMap<Oid, Option<Oid>>)> {
-    let unchanged = || unpublished.iter().map(|&c| (c, Some(c))).collect();
+    renumber: bool,
+) -> Result<Integrated> {
+    let unchanged = |head| Integrated {
+        head,
+        replayed: unpublished.iter().map(|&c| (c, Some(c))).collect(),
+        renumbering: Renumbering::default(),
+    };
     let Some(remote) = remote else {
-        return Ok((local, unchanged()));
+        return Ok(unchanged(local));
     };
     if unpublished.is_empty() {
-        return Ok((remote, HashMap::new()));
+        return Ok(unchanged(remote));
     }
     if repo.git().graph_descendant_of(local, remote)? {
-        return Ok((local, unchanged()));
+        return Ok(unchanged(local));
     }
-    match repo.replay(unpublished, remote)? {
-        Ok(replayed) => Ok((replayed.head, replayed.commits)),
-        Err(collision) => Err(collision_error(repo, upstream, local, remote, &collision)),
+    let renumber = renumber.then_some(upstream.remote.as_str());
+    match repo.replay(unpublished, remote, renumber)? {
+        Ok(replayed) => Ok(Integrated {
+            head: replayed.head,
+            replayed: replayed.commits,
+            renumbering: replayed.renumbering,
+        }),
+        Err(collision) => Err(collision_error(
+            repo,
+            upstream,
+            local,
+            remote,
+            &collision,
+            renumber.is_some(),
+        )),
     }
+}
+
+/// Replayed records stand after the remote's, which may break a rule they
+/// kept where they were made (a date before the remote's latest version, a
+/// baseline now under change control): what verify would find in the
+/// replayed commits is refused before anything is pushed. Their tags are
+/// left out: sync moves them itself.
+fn check_replayed(repo: &Repo, upstream: &Upstream, remote: Oid, head: Oid) -> Result<()> {
+    let range = format!("{remote}..{head}");
+    let scope = Scope {
+        range: Some(&range),
+        use_cache: false,
+    };
+    let report = verify::verify(repo, scope, &|_, _| {})?;
+    let problems: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|finding| finding.check() != "tag")
+        .map(|finding| format!("{}: {}", finding.record, finding.message()))
+        .collect();
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(Error::refused(
+        format!(
+            "your records would break the rules once placed after those on {}: {}; nothing was changed here or there",
+            upstream.remote,
+            problems.join("; ")
+        ),
+        format!(
+            "take theirs with `git reset --keep {}/{}` (your commits stay in `git reflog`) and record yours again on top, as the rules now ask (a later date, an approved change once the artefact is under change control)",
+            upstream.remote, upstream.branch
+        ),
+    ))
 }
 
 /// Which baseline tags to push, and which to set here.
@@ -146,12 +232,8 @@ struct Tags {
 }
 
 impl Tags {
-    fn plan(
-        repo: &Repo,
-        upstream: &Upstream,
-        replayed: &HashMap<Oid, Option<Oid>>,
-        head: Oid,
-    ) -> Result<Tags> {
+    fn plan(repo: &Repo, upstream: &Upstream, integrated: &Integrated, head: Oid) -> Result<Tags> {
+        let replayed = &integrated.replayed;
         let remote_tags = repo.baseline_tags(&upstream.tags_namespace())?;
         let local_tags = repo.baseline_tags("refs/tags/")?;
         let mut tags = Tags {
@@ -164,6 +246,20 @@ impl Tags {
             let Some(record) = record_of(name) else {
                 continue;
             };
+            if let Some(renamed) = integrated.renumbering.new_tag_name(name)
+                && let Some(Some(new)) = replayed.get(&commit)
+            {
+                // Its tag is made again under the new name; the old is the remote's.
+                let theirs = *remote_tags
+                    .get(name)
+                    .ok_or_else(|| untagged_remote_baseline(upstream, name))?;
+                let moved = repo.retag(&renamed, tag, *new)?;
+                tags.to_set
+                    .extend([(name.clone(), theirs), (renamed.clone(), moved)]);
+                tags.received.push(name.clone());
+                tags.to_push.push((renamed, moved));
+                continue;
+            }
             match (remote_tags.get(name), replayed.get(&commit)) {
                 (Some(&theirs), _) if theirs == tag => {}
                 // Both sides made it: only where both record the very same
@@ -207,6 +303,21 @@ impl Tags {
     }
 }
 
+/// The remote holds a baseline's record without its tag: a renumbered local
+/// baseline cannot leave that name to it.
+fn untagged_remote_baseline(upstream: &Upstream, name: &str) -> Error {
+    Error::refused(
+        format!(
+            "{} holds the record of {name} but not its baseline tag, so this clone's {name} cannot be renumbered",
+            upstream.remote
+        ),
+        format!(
+            "have whoever made it push its tag (`git push {} tag {name}`), or check the remote with `baseline verify` in a fresh clone; then sync again",
+            upstream.remote
+        ),
+    )
+}
+
 /// A collision named by the records on both sides, the local and the remote
 /// commits that made them, and how to settle it.
 fn collision_error(
@@ -215,6 +326,7 @@ fn collision_error(
     local: Oid,
     remote: Oid,
     collision: &Collision,
+    renumbering: bool,
 ) -> Error {
     let base = repo.git().merge_base(local, remote).ok();
     let ours = describe_commit(repo, collision.local);
@@ -234,10 +346,19 @@ fn collision_error(
             )
         })
         .collect();
+    let versions_collide = collision
+        .paths
+        .iter()
+        .any(|path| matches!(Record::parse(path), Some(Record::Version(..))));
+    let renumber = if versions_collide && !renumbering {
+        "if both versions are to stand, `baseline sync --renumber` gives yours the next free number; otherwise "
+    } else {
+        ""
+    };
     Error::refused(
         format!("{}; nothing was changed here or there", lines.join("; ")),
         format!(
-            "agree with whoever made the other which one stands; to keep theirs, set yours aside with `git reset --keep {}/{}` and record your work again on top (a new version number, or a decision or change under a new id)",
+            "{renumber}agree with whoever made the other which one stands; to keep theirs, set yours aside with `git reset --keep {}/{}` and record your work again on top (a new version number, or a decision or change under a new id)",
             upstream.remote, upstream.branch
         ),
     )

@@ -9,7 +9,10 @@ use git2::Oid;
 
 use super::Repo;
 use super::journal::{self, Journal, Refresh};
+use super::renumber::{Prepared, Renumbering};
+use super::snapshot::Snapshot;
 use crate::error::{Error, Result};
+use crate::model::paths;
 
 /// The local commits replayed onto the remote's head.
 pub struct Replayed {
@@ -17,6 +20,8 @@ pub struct Replayed {
     /// Each local commit and the commit that replays it; a commit whose
     /// changes the remote already holds maps to none.
     pub commits: HashMap<Oid, Option<Oid>>,
+    /// The versions given new numbers on the way.
+    pub renumbering: Renumbering,
 }
 
 /// A local commit whose changes meet the remote's on the same files.
@@ -39,19 +44,32 @@ impl Repo {
     }
 
     /// Replays `commits` onto `onto`, keeping each one's author and message;
-    /// stops at the first that collides with what `onto` holds.
+    /// stops at the first that collides with what `onto` holds. With
+    /// `renumber` (the remote's name), a version whose number `onto` already
+    /// holds takes the next free one instead of colliding.
     pub fn replay(
         &self,
         commits: &[Oid],
         onto: Oid,
+        renumber: Option<&str>,
     ) -> Result<std::result::Result<Replayed, Collision>> {
         let committer = self.signature()?;
         let mut head = self.git.find_commit(onto)?;
         let mut replayed = HashMap::new();
+        let mut renumbering = Renumbering::default();
         for &id in commits {
-            let commit = self.git.find_commit(id)?;
+            let original = self.git.find_commit(id)?;
+            let prepared = match renumber {
+                Some(remote) => self.renumber(&original, head.id(), remote, &mut renumbering)?,
+                None => Prepared {
+                    commit: id,
+                    content_files: Vec::new(),
+                },
+            };
+            let commit = self.git.find_commit(prepared.commit)?;
             let mainline = u32::from(commit.parent_count() > 1);
             let mut index = self.git.cherrypick_commit(&commit, &head, mainline, None)?;
+            keep_replayed_content(&mut index, &prepared.content_files)?;
             if index.has_conflicts() {
                 let paths = index
                     .conflicts()?
@@ -76,23 +94,41 @@ impl Repo {
         Ok(Ok(Replayed {
             head: head.id(),
             commits: replayed,
+            renumbering,
         }))
     }
 
-    /// An annotated tag like `tag` (same name, message and tagger) on `commit`.
+    /// The baseline tag `tag` made again as `name` on `commit` (a replayed
+    /// commit): same tagger, with the message the record there asks for (a
+    /// renumbered baseline's, or one whose promoted draft was renumbered,
+    /// differs from the old).
     pub fn retag(&self, name: &str, tag: Oid, commit: Oid) -> Result<Oid> {
         let tag = self.git.find_tag(tag)?;
-        let target = self
-            .git
-            .find_object(commit, Some(git2::ObjectType::Commit))?;
         let tagger = match tag.tagger() {
             Some(tagger) => tagger.to_owned(),
             None => self.signature()?,
         };
-        let message = tag.message().ok().flatten().unwrap_or_default();
+        let snapshot = Snapshot::at_commit(self, commit)?;
+        let (artefact, version) = paths::parse_tag(name).ok_or_else(|| {
+            Error::failed(
+                format!("{name} is not a baseline tag's name"),
+                "report this: sync renumbers only baseline tags",
+            )
+        })?;
+        let record = snapshot.version(artefact, &version)?.ok_or_else(|| {
+            Error::failed(
+                format!("the replayed commit {commit} holds no record of {artefact} {version}"),
+                "report this: a renumbered baseline's commit holds its record",
+            )
+        })?;
+        let title = snapshot.require_artefact(artefact)?.title;
+        let message = record.tag_message(&title);
+        let target = self
+            .git
+            .find_object(commit, Some(git2::ObjectType::Commit))?;
         Ok(self
             .git
-            .tag_annotation_create(name, &target, &tagger, message)?)
+            .tag_annotation_create(name, &target, &tagger, &message)?)
     }
 
     /// Moves the branch from `old` to `new` with the baseline tags given
@@ -266,3 +302,30 @@ impl Repo {
             .collect())
     }
 }
+
+/// Settles the conflicts on `paths` (working files of renumbered versions)
+/// with the replayed commit's content: its version now comes after the other
+/// clone's, so the working file holds it.
+fn keep_replayed_content(index: &mut git2::Index, paths: &[String]) -> Result<()> {
+    if paths.is_empty() || !index.has_conflicts() {
+        return Ok(());
+    }
+    let conflicts: Vec<git2::IndexConflict> =
+        index.conflicts()?.collect::<std::result::Result<_, _>>()?;
+    for conflict in conflicts {
+        let Some(mut replayed) = conflict.their else {
+            continue;
+        };
+        let path = String::from_utf8_lossy(&replayed.path).into_owned();
+        if paths.contains(&path) {
+            index.conflict_remove(std::path::Path::new(&path))?;
+            // The stage bits mark a conflict's sides; a settled entry has none.
+            replayed.flags &= !STAGE_BITS;
+            index.add(&replayed)?;
+        }
+    }
+    Ok(())
+}
+
+/// The bits of an index entry's flags that hold its merge stage.
+const STAGE_BITS: u16 = 0x3000;
