@@ -363,6 +363,41 @@ fn superseding_by_itself_an_unknown_decision_or_in_a_loop_is_refused() {
     assert_eq!(findings(&design), Vec::<String>::new());
 }
 
+#[test]
+fn a_correction_made_by_hand_naming_an_unrecorded_newer_decision_is_reported() {
+    let design = design();
+    design.decision("DEC2", "2023-06-10", "approved", &[]);
+    design.ok(&["decision", "supersede", "DEC1", "--by", "DEC2"]);
+    let made = design.read("corrections/DEC1/1.toml");
+    assert!(made.contains("superseded_by = \"DEC2\""), "{made}");
+
+    let forged = self::design();
+    forged.write(
+        "corrections/DEC1/1.toml",
+        &made.replace("\"DEC2\"", "\"DEC-GHOST\""),
+    );
+    forged.git(&["add", "corrections"]);
+    forged.git(&["commit", "--quiet", "-m", "Supersede DEC1"]);
+    let (_, report) = verify_report(forged.path(), &["--no-cache"]);
+    assert_eq!(
+        finding_codes(&report),
+        ["dangling-reference decisions/DEC1.toml"]
+    );
+    assert!(
+        report["findings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("superseded by decision DEC-GHOST, which is not recorded"),
+        "{report}"
+    );
+    // A push holding only the correction is checked too.
+    let (_, pushed) = verify_report(forged.path(), &["--range", "HEAD~1..HEAD"]);
+    assert_eq!(
+        finding_codes(&pushed),
+        ["dangling-reference decisions/DEC1.toml"]
+    );
+}
+
 /// The last commit's message.
 fn last_message(design: &Design) -> String {
     design.git(&["log", "-1", "--format=%B"])

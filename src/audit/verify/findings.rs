@@ -171,6 +171,8 @@ pub enum Dangling {
     ChangeAffects(String),
     /// A step of a change's history cites a decision that is not recorded.
     StepDecision(String),
+    /// A decision's correction says it was superseded by one not recorded.
+    SupersededBy(String),
 }
 
 impl FindingKind {
@@ -397,6 +399,9 @@ impl Dangling {
             }
             Dangling::StepDecision(id) => {
                 format!("a step cites decision {id}, which is not recorded")
+            }
+            Dangling::SupersededBy(id) => {
+                format!("is said to be superseded by decision {id}, which is not recorded")
             }
         }
     }
