@@ -140,6 +140,12 @@ pub enum FindingKind {
         number: u32,
         artefacts: Vec<String>,
     },
+    /// A baseline citing `change`, which affected its artefact when the
+    /// baseline was made; a later amendment no longer lists it.
+    ChangeAmendedAfterBaseline {
+        change: String,
+        affects: Vec<String>,
+    },
     StrayTag {
         record: String,
     },
@@ -208,6 +214,7 @@ impl FindingKind {
             DateOutOfRange { .. } => "date-out-of-range",
             PolicyEditedBaseline { .. } => "policy-edited-baseline",
             DecisionCorrectedAfterBaseline { .. } => "decision-corrected-after-baseline",
+            ChangeAmendedAfterBaseline { .. } => "change-amended-after-baseline",
             StrayTag { .. } => "stray-tag",
             DanglingReference(_) => "dangling-reference",
             LifecycleBroken { .. } => "lifecycle-broken",
@@ -243,7 +250,8 @@ impl FindingKind {
             RuleBroken { .. }
             | BaselineNotDraft { .. }
             | PolicyEditedBaseline { .. }
-            | DecisionCorrectedAfterBaseline { .. } => "rule",
+            | DecisionCorrectedAfterBaseline { .. }
+            | ChangeAmendedAfterBaseline { .. } => "rule",
             TagMissing { .. }
             | TagNotAnnotated
             | TagMessageMismatch
@@ -354,6 +362,10 @@ impl FindingKind {
             } => format!(
                 "approved by {decision} as it stood then; its correction {number}, made since, approves only {}",
                 artefacts.join(", ")
+            ),
+            ChangeAmendedAfterBaseline { change, affects } => format!(
+                "made under {change}, which then affected it; an amendment made since says it affects only {}",
+                affects.join(", ")
             ),
             ObjectReplaced { by } => format!(
                 "`git replace` makes git show {by} in place of this object: git and baseline read different records"
