@@ -72,15 +72,12 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
     for moved in &synced.renumbered {
         writeln!(
             out,
-            "  {} {} {} is now {} {}: {} already held a {} {} from another clone",
+            "  {} {} {} is now {} {}, after the records of {place}",
             paint("Renumbered", style::DRAFT),
             moved.artefact,
             moved.from,
             moved.artefact,
             moved.to,
-            synced.remote,
-            moved.artefact,
-            moved.from
         )?;
     }
     Ok(())

@@ -143,38 +143,51 @@ pub fn values<'m>(message: &'m str, key: &str) -> Vec<&'m str> {
 }
 
 /// A version commit's message once `sync --renumber` gave its version (or
-/// the draft it promotes) a new number: the subject, the promoted draft and
-/// the trailers say the new numbers, and `why` stands as its own paragraph
-/// before the trailers, so the history says what happened.
+/// the draft it promotes) a new number: the subject, the sentence `approve`
+/// writes about the promoted draft and the trailers say the new numbers, and
+/// `why` stands as its own paragraph before the trailers. Anything else (a
+/// note that mentions a number) is left as written.
 pub fn renumbered(message: &str, was: &VersionRecord, now: &VersionRecord, why: &str) -> String {
-    let old_name = format!("{} v{}", was.artefact, was.version);
-    let new_name = format!("{} v{}", now.artefact, now.version);
-    let promotes = |record: &VersionRecord| {
-        record
-            .promotes
-            .as_ref()
-            .map_or(String::new(), |v| v.to_string())
-    };
-    let mut lines: Vec<String> = message
-        .trim_end()
-        .lines()
-        .enumerate()
-        .map(|(n, line)| {
-            if n == 0 {
-                line.replacen(&old_name, &new_name, 1)
-            } else if line.starts_with(&format!("{VERSION}: ")) {
-                format!("{VERSION}: {}", now.version)
-            } else if line.starts_with(&format!("{PROMOTES}: ")) {
-                format!("{PROMOTES}: {}", promotes(now))
-            } else {
-                line.replacen(
-                    &format!("Promotes draft {} of ", promotes(was)),
-                    &format!("Promotes draft {} of ", promotes(now)),
-                    1,
-                )
-            }
-        })
-        .collect();
+    let number =
+        |v: &Option<super::VersionNumber>| v.as_ref().map_or(String::new(), |v| v.to_string());
+    let replacements = [
+        (
+            format!("{VERSION}: {}", was.version),
+            format!("{VERSION}: {}", now.version),
+        ),
+        (
+            format!("{PROMOTES}: {}", number(&was.promotes)),
+            format!("{PROMOTES}: {}", number(&now.promotes)),
+        ),
+    ];
+    let mut lines: Vec<String> = message.trim_end().lines().map(String::from).collect();
+    let trailers_start = lines
+        .iter()
+        .rposition(|line| line.is_empty())
+        .map_or(lines.len(), |b| b + 1);
+    for line in &mut lines[trailers_start..] {
+        if let Some((_, new)) = replacements.iter().find(|(old, _)| line == old) {
+            *line = new.clone();
+        }
+    }
+    if let Some(subject) = lines.first_mut() {
+        *subject = subject.replacen(
+            &format!("{} v{}", was.artefact, was.version),
+            &format!("{} v{}", now.artefact, now.version),
+            1,
+        );
+    }
+    let promoted = format!("Promotes draft {} of ", number(&was.promotes));
+    if let Some(line) = lines[..trailers_start]
+        .iter_mut()
+        .find(|line| line.starts_with(&promoted) && line.ends_with(" byte for byte."))
+    {
+        *line = line.replacen(
+            &promoted,
+            &format!("Promotes draft {} of ", number(&now.promotes)),
+            1,
+        );
+    }
     insert_before_trailers(&mut lines, why);
     lines.join("\n") + "\n"
 }
@@ -263,6 +276,7 @@ mod tests {
         };
         let message = CommitMessage::new("Baseline DES196 v1.0 (DAG-DEC57)")
             .line("Promotes draft 0.2 of D-Flow byte for byte.")
+            .line("Baseline-Version: 1.0 was reviewed by QA")
             .version_trailers("approve", &was)
             .to_string();
         let now = VersionRecord {
@@ -272,7 +286,7 @@ mod tests {
         };
         let message = renumbered(&message, &was, &now, "Renumbered.");
         assert!(message.starts_with(
-            "Baseline DES196 v2.0 (DAG-DEC57)\n\nPromotes draft 1.1 of D-Flow byte for byte.\n\nRenumbered.\n\nBaseline-Command: approve\n"
+            "Baseline DES196 v2.0 (DAG-DEC57)\n\nPromotes draft 1.1 of D-Flow byte for byte.\nBaseline-Version: 1.0 was reviewed by QA\n\nRenumbered.\n\nBaseline-Command: approve\n"
         ), "{message}");
         assert_eq!(values(&message, VERSION), ["2.0"]);
         assert_eq!(values(&message, PROMOTES), ["1.1"]);

@@ -6,7 +6,7 @@
 //! people's records that meet on one file are a collision: refused, naming
 //! both sides, with nothing changed here.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use git2::Oid;
 
@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::model::paths::{self, Record};
 use crate::repo::Repo;
 use crate::repo::remote::{Pushed, Upstream, printable};
-use crate::repo::renumber::{Renumbered, Renumbering};
+use crate::repo::renumber::{Explain, Note, Renumbered, Renumbering};
 use crate::repo::replay::Collision;
 
 /// How many times the remote may move under a sync before it gives up.
@@ -117,9 +117,14 @@ fn attempt(repo: &Repo, upstream: &Upstream, renumber: bool) -> Result<Option<Sy
     if to_send && let Pushed::RemoteMoved = repo.push(upstream, head, &tags.to_push)? {
         return Ok(None);
     }
-    if head != local || !tags.to_set.is_empty() {
+    if head != local || !tags.to_set.is_empty() || !tags.dropped.is_empty() {
         let description = format!("sync with {}", upstream.remote);
-        repo.move_to(&description, Some(local), head, &tags.to_set)?;
+        repo.move_to(
+            &description,
+            (Some(local), head),
+            &tags.to_set,
+            &tags.dropped,
+        )?;
     }
     Ok(Some(Synced {
         remote: upstream.remote.clone(),
@@ -128,7 +133,7 @@ fn attempt(repo: &Repo, upstream: &Upstream, renumber: bool) -> Result<Option<Sy
         sent: unpublished.len(),
         tags_sent: tags.to_push.into_iter().map(|(name, _)| name).collect(),
         tags_received: tags.received,
-        renumbered: integrated.renumbering.list(),
+        renumbered: integrated.renumbering.moved().to_vec(),
         head: head.to_string(),
     }))
 }
@@ -170,7 +175,8 @@ fn integrate(
     if repo.git().graph_descendant_of(local, remote)? {
         return Ok(unchanged(local));
     }
-    let renumber = renumber.then_some(upstream.remote.as_str());
+    let explain = |note: Note<'_>| renumber_note(upstream, note);
+    let renumber: Option<&Explain<'_>> = if renumber { Some(&explain) } else { None };
     match repo.replay(unpublished, remote, renumber)? {
         Ok(replayed) => Ok(Integrated {
             head: replayed.head,
@@ -185,6 +191,27 @@ fn integrate(
             &collision,
             renumber.is_some(),
         )),
+    }
+}
+
+/// The paragraph a commit rewritten by `--renumber` gains.
+fn renumber_note(upstream: &Upstream, note: Note<'_>) -> String {
+    let place = format!("{}/{}", upstream.remote, upstream.branch);
+    match note {
+        Note::Version { moved, after } => format!(
+            "Renumbered from {} by `baseline sync --renumber`: once the records of {place} came first, the highest version of {} was {after}.",
+            moved.from, moved.artefact
+        ),
+        Note::Follows(moved) => {
+            let moves: Vec<String> = moved
+                .iter()
+                .map(|m| format!("{} {} is now {}", m.artefact, m.from, m.to))
+                .collect();
+            format!(
+                "Versions renumbered by `baseline sync --renumber` onto {place}: {}.",
+                moves.join(", ")
+            )
+        }
     }
 }
 
@@ -223,11 +250,14 @@ fn check_replayed(repo: &Repo, upstream: &Upstream, remote: Oid, head: Oid) -> R
 }
 
 /// Which baseline tags to push, and which to set here.
+#[derive(Default)]
 struct Tags {
     /// Name → tag object, as the remote must have it.
     to_push: Vec<(String, Oid)>,
     /// Name → tag object, made or replaced here.
     to_set: Vec<(String, Oid)>,
+    /// Local tags left naming no baseline, removed here.
+    dropped: Vec<String>,
     received: Vec<String>,
 }
 
@@ -236,11 +266,13 @@ impl Tags {
         let replayed = &integrated.replayed;
         let remote_tags = repo.baseline_tags(&upstream.tags_namespace())?;
         let local_tags = repo.baseline_tags("refs/tags/")?;
-        let mut tags = Tags {
-            to_push: Vec::new(),
-            to_set: Vec::new(),
-            received: Vec::new(),
-        };
+        let mut tags = Tags::default();
+        let new_names: HashSet<String> = integrated
+            .renumbering
+            .moved()
+            .iter()
+            .map(|m| paths::tag(&m.artefact, &m.to))
+            .collect();
         for (name, &tag) in &local_tags {
             let commit = repo.git().find_tag(tag)?.target_id();
             let Some(record) = record_of(name) else {
@@ -248,16 +280,9 @@ impl Tags {
             };
             if let Some(renamed) = integrated.renumbering.new_tag_name(name)
                 && let Some(Some(new)) = replayed.get(&commit)
+                && repo.records_baseline(commit, name)?
             {
-                // Its tag is made again under the new name; the old is the remote's.
-                let theirs = *remote_tags
-                    .get(name)
-                    .ok_or_else(|| untagged_remote_baseline(upstream, name))?;
-                let moved = repo.retag(&renamed, tag, *new)?;
-                tags.to_set
-                    .extend([(name.clone(), theirs), (renamed.clone(), moved)]);
-                tags.received.push(name.clone());
-                tags.to_push.push((renamed, moved));
+                tags.renumbered(repo, name, (tag, *new), renamed, &remote_tags, &new_names)?;
                 continue;
             }
             match (remote_tags.get(name), replayed.get(&commit)) {
@@ -278,14 +303,18 @@ impl Tags {
                     tags.to_set.push((name.clone(), theirs));
                     tags.received.push(name.clone());
                 }
-                (None, Some(Some(new))) if *new != commit => {
+                (None, Some(Some(new)))
+                    if *new != commit && repo.records_baseline(commit, name)? =>
+                {
                     let moved = repo.retag(name, tag, *new)?;
                     tags.to_set.push((name.clone(), moved));
                     tags.to_push.push((name.clone(), moved));
                 }
                 (None, Some(None)) => {}
                 // Sent only where its commit is on the branch and added its record.
-                (None, _) if repo.reaches(head, commit)? && repo.adds(commit, &record)? => {
+                (None, _)
+                    if repo.reaches(head, commit)? && repo.records_baseline(commit, name)? =>
+                {
                     tags.to_push.push((name.clone(), tag));
                 }
                 (None, _) => {} // verify reports it
@@ -303,19 +332,34 @@ impl Tags {
     }
 }
 
-/// The remote holds a baseline's record without its tag: a renumbered local
-/// baseline cannot leave that name to it.
-fn untagged_remote_baseline(upstream: &Upstream, name: &str) -> Error {
-    Error::refused(
-        format!(
-            "{} holds the record of {name} but not its baseline tag, so this clone's {name} cannot be renumbered",
-            upstream.remote
-        ),
-        format!(
-            "have whoever made it push its tag (`git push {} tag {name}`), or check the remote with `baseline verify` in a fresh clone; then sync again",
-            upstream.remote
-        ),
-    )
+impl Tags {
+    /// A local baseline given a new number: its tag is made again under the
+    /// new name, on its replayed commit, with the message its record now asks
+    /// for. The old name becomes the remote's tag, or another renumbered
+    /// baseline's, or (where the remote's version of that number is a draft)
+    /// no one's.
+    fn renumbered(
+        &mut self,
+        repo: &Repo,
+        name: &str,
+        (tag, commit): (Oid, Oid),
+        new_name: String,
+        remote_tags: &HashMap<String, Oid>,
+        new_names: &HashSet<String>,
+    ) -> Result<()> {
+        let moved = repo.retag(&new_name, tag, commit)?;
+        self.to_set.push((new_name.clone(), moved));
+        self.to_push.push((new_name, moved));
+        match remote_tags.get(name) {
+            Some(&theirs) => {
+                self.to_set.push((name.to_string(), theirs));
+                self.received.push(name.to_string());
+            }
+            None if new_names.contains(name) => {}
+            None => self.dropped.push(name.to_string()),
+        }
+        Ok(())
+    }
 }
 
 /// A collision named by the records on both sides, the local and the remote

@@ -1,10 +1,12 @@
-//! `sync --renumber`: where another clone recorded the same version number
-//! first, a local version is given the next free number as it is replayed,
-//! and what names it later in the replay (a baseline's `promotes`, a
-//! release's entry) follows it. Only version numbers move: a decision, change
-//! or other record made twice under one id still collides.
+//! `sync --renumber`: as local commits are replayed onto the remote's branch,
+//! a local version whose number is not above the highest the branch now holds
+//! for its artefact (the remote took it, or an earlier local version was
+//! itself renumbered past it) takes the next free number, and what names it
+//! later in the replay (a baseline's `promotes`, a release's entry) follows
+//! it. Only version numbers move: a decision, change or other record made
+//! twice under one id still collides.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use git2::build::TreeUpdateBuilder;
 use git2::{Delta, FileMode, Oid};
@@ -12,77 +14,90 @@ use git2::{Delta, FileMode, Oid};
 use super::Repo;
 use super::snapshot::{Snapshot, parse_record};
 use super::transaction::record_text;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::paths::{self, Record};
 use crate::model::trailers;
 use crate::model::{Release, Status, VersionNumber, VersionRecord};
 
 /// A local version given a new number.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Renumbered {
     pub artefact: String,
     pub from: VersionNumber,
     pub to: VersionNumber,
 }
 
-/// The numbers moved so far in one replay: (artefact, old) → new.
-#[derive(Debug, Default)]
+/// What a rewritten commit's message gains, in the caller's words.
+pub enum Note<'n> {
+    /// The commit recorded `moved`, which now comes after version `after`.
+    Version {
+        moved: &'n Renumbered,
+        after: &'n VersionNumber,
+    },
+    /// The commit names versions that were renumbered (a baseline's promoted
+    /// draft, a release's entries).
+    Follows(&'n [Renumbered]),
+}
+
+/// Writes the paragraph a rewritten commit's message gains.
+pub type Explain<'e> = dyn Fn(Note<'_>) -> String + 'e;
+
+/// The renumbering of one replay so far.
+#[derive(Default)]
 pub struct Renumbering {
-    pub moved: BTreeMap<(String, VersionNumber), VersionNumber>,
+    moved: Vec<Renumbered>,
+    /// Each rewritten record's blob → its new path and blob: a merge that
+    /// brings a record already replayed brings the very same rewritten one.
+    rewritten: HashMap<Oid, (String, Oid)>,
 }
 
 impl Renumbering {
+    pub fn moved(&self) -> &[Renumbered] {
+        &self.moved
+    }
+
     fn number_of(&self, artefact: &str, number: &VersionNumber) -> VersionNumber {
         self.moved
-            .get(&(artefact.to_string(), number.clone()))
-            .unwrap_or(number)
+            .iter()
+            .find(|m| m.artefact == artefact && &m.from == number)
+            .map_or(number, |m| &m.to)
             .clone()
     }
 
     /// The new name of the baseline tag `name`, where its version moved.
     pub fn new_tag_name(&self, name: &str) -> Option<String> {
         let (artefact, version) = paths::parse_tag(name)?;
-        let moved = self.moved.get(&(artefact.to_string(), version))?;
-        Some(paths::tag(artefact, moved))
-    }
-
-    pub fn list(&self) -> Vec<Renumbered> {
         self.moved
             .iter()
-            .map(|((artefact, from), to)| Renumbered {
-                artefact: artefact.clone(),
-                from: from.clone(),
-                to: to.clone(),
-            })
-            .collect()
+            .find(|m| m.artefact == artefact && m.from == version)
+            .map(|m| paths::tag(artefact, &m.to))
     }
 }
 
 /// A commit made ready to replay: itself, or a copy whose versions have their
-/// new numbers; and the working files of the versions it renumbered, where
-/// its content stands over the other clone's.
+/// new numbers; and the working files of the versions it renumbered, which
+/// must hold its content whatever the remote's changes to them.
 pub(super) struct Prepared {
     pub commit: Oid,
     pub content_files: Vec<String>,
 }
 
 /// One commit's rewriting, gathered before its tree and message are made.
-struct Rewrite<'m> {
+struct Rewrite {
     update: TreeUpdateBuilder,
     changed: bool,
     message: String,
     content_files: Vec<String>,
-    remote: &'m str,
 }
 
 impl Repo {
-    /// `commit` as it must be replayed onto `onto` so that none of its
-    /// versions takes a number `onto` already holds.
+    /// `commit` as it must be replayed onto `onto` so that each of its
+    /// versions numbers above what `onto` holds.
     pub(super) fn renumber(
         &self,
         commit: &git2::Commit<'_>,
         onto: Oid,
-        remote: &str,
+        explain: &Explain<'_>,
         renumbering: &mut Renumbering,
     ) -> Result<Prepared> {
         let unchanged = Prepared {
@@ -101,7 +116,6 @@ impl Repo {
             changed: false,
             message: commit.message_raw().unwrap_or_default().to_string(),
             content_files: Vec::new(),
-            remote,
         };
         for delta in diff.deltas().filter(|d| d.status() == Delta::Added) {
             let Some(path) = delta.new_file().path().and_then(|p| p.to_str()) else {
@@ -110,10 +124,11 @@ impl Repo {
             let blob = delta.new_file().id();
             match Record::parse(path) {
                 Some(Record::Version(..)) => {
-                    self.renumber_version(&mut rewrite, &onto, path, blob, renumbering)?
+                    let version = (path, blob);
+                    self.renumber_version(&mut rewrite, &onto, version, explain, renumbering)?
                 }
                 Some(Record::Release(_)) => {
-                    self.renumber_release(&mut rewrite, path, blob, renumbering)?
+                    self.renumber_release(&mut rewrite, path, blob, explain, renumbering)?
                 }
                 _ => {}
             }
@@ -123,13 +138,15 @@ impl Repo {
         }
         let tree = rewrite.update.create_updated(&self.git, &commit.tree()?)?;
         let tree = self.git.find_tree(tree)?;
+        let parents: Vec<git2::Commit<'_>> = commit.parents().collect();
+        let parents: Vec<&git2::Commit<'_>> = parents.iter().collect();
         let copy = self.git.commit(
             None,
             &commit.author(),
             &commit.committer(),
             &rewrite.message,
             &tree,
-            &[&parent],
+            &parents,
         )?;
         Ok(Prepared {
             commit: copy,
@@ -139,28 +156,31 @@ impl Repo {
 
     fn renumber_version(
         &self,
-        rewrite: &mut Rewrite<'_>,
+        rewrite: &mut Rewrite,
         onto: &Snapshot<'_>,
-        path: &str,
-        blob: Oid,
+        (path, blob): (&str, Oid),
+        explain: &Explain<'_>,
         renumbering: &mut Renumbering,
     ) -> Result<()> {
+        if let Some((new_path, new_blob)) = renumbering.rewritten.get(&blob) {
+            rewrite.update.remove(path);
+            rewrite.update.upsert(new_path, *new_blob, FileMode::Blob);
+            rewrite.changed = true;
+            return Ok(());
+        }
+        if onto.blob_id(path)? == Some(blob) {
+            return Ok(()); // the remote holds this very record
+        }
         let was: VersionRecord = parse_record(path, self.git.find_blob(blob)?.content())?;
         let mut now = was.clone();
-        let taken = onto.blob_id(path)?.is_some_and(|theirs| theirs != blob);
-        if taken {
-            let highest = onto.version_numbers(&was.artefact)?.into_iter().max();
+        let highest = onto.version_numbers(&was.artefact)?.into_iter().max();
+        let after = highest.filter(|highest| was.version <= *highest);
+        if let Some(after) = &after {
+            refuse_same_content(onto, &was, after)?;
             now.version = match was.status {
-                Status::Draft => VersionNumber::next_minor(highest.as_ref()),
-                _ => VersionNumber::next_major(highest.as_ref()),
+                Status::Draft => VersionNumber::next_minor(Some(after)),
+                _ => VersionNumber::next_major(Some(after)),
             };
-            renumbering.moved.insert(
-                (was.artefact.clone(), was.version.clone()),
-                now.version.clone(),
-            );
-            rewrite
-                .content_files
-                .push(paths::content(&was.artefact, &was.file));
         }
         now.promotes = was
             .promotes
@@ -169,70 +189,102 @@ impl Repo {
         if now.version == was.version && now.promotes == was.promotes {
             return Ok(());
         }
-        let why = if taken {
-            format!(
-                "Renumbered from {} by `baseline sync --renumber`: {} already held a {} {} recorded in another clone.",
-                was.version, rewrite.remote, was.artefact, was.version
-            )
-        } else {
-            format!(
-                "The draft it promotes was renumbered from {} by `baseline sync --renumber`.",
-                was.promotes
-                    .as_ref()
-                    .map(|v| v.to_string())
-                    .unwrap_or_default()
-            )
+        let note = match &after {
+            Some(after) => {
+                let moved = Renumbered {
+                    artefact: was.artefact.clone(),
+                    from: was.version.clone(),
+                    to: now.version.clone(),
+                };
+                let note = explain(Note::Version {
+                    moved: &moved,
+                    after,
+                });
+                renumbering.moved.push(moved);
+                rewrite
+                    .content_files
+                    .push(paths::content(&was.artefact, &was.file));
+                note
+            }
+            None => explain(Note::Follows(&[Renumbered {
+                artefact: was.artefact.clone(),
+                from: was.promotes.clone().unwrap_or_else(|| was.version.clone()),
+                to: now.promotes.clone().unwrap_or_else(|| now.version.clone()),
+            }])),
         };
-        rewrite.message = trailers::renumbered(&rewrite.message, &was, &now, &why);
+        rewrite.message = trailers::renumbered(&rewrite.message, &was, &now, &note);
         let text = self.git.blob(record_text(&now).as_bytes())?;
         let new_path = paths::version(&now.artefact, &now.version);
         if new_path != path {
             rewrite.update.remove(path);
         }
-        rewrite.update.upsert(new_path, text, FileMode::Blob);
+        rewrite.update.upsert(&new_path, text, FileMode::Blob);
+        renumbering.rewritten.insert(blob, (new_path, text));
         rewrite.changed = true;
         Ok(())
     }
 
     fn renumber_release(
         &self,
-        rewrite: &mut Rewrite<'_>,
+        rewrite: &mut Rewrite,
         path: &str,
         blob: Oid,
-        renumbering: &Renumbering,
+        explain: &Explain<'_>,
+        renumbering: &mut Renumbering,
     ) -> Result<()> {
-        let was: Release = parse_record(path, self.git.find_blob(blob)?.content())?;
-        let mut now = was.clone();
-        for included in &mut now.artefacts {
-            included.version = renumbering.number_of(&included.artefact, &included.version);
-        }
-        if now == was {
+        if let Some((_, new_blob)) = renumbering.rewritten.get(&blob) {
+            rewrite.update.upsert(path, *new_blob, FileMode::Blob);
+            rewrite.changed = true;
             return Ok(());
         }
-        let moved: Vec<String> = was
-            .artefacts
-            .iter()
-            .zip(&now.artefacts)
-            .filter(|(was, now)| was.version != now.version)
-            .map(|(was, now)| format!("{} {} is now {}", was.artefact, was.version, now.version))
-            .collect();
-        let mut lines: Vec<String> = rewrite
-            .message
-            .trim_end()
-            .lines()
-            .map(String::from)
-            .collect();
-        trailers::insert_before_trailers(
-            &mut lines,
-            &format!(
-                "Versions renumbered by `baseline sync --renumber`: {}.",
-                moved.join(", ")
-            ),
-        );
+        let was: Release = parse_record(path, self.git.find_blob(blob)?.content())?;
+        let mut now = was.clone();
+        let mut moved = Vec::new();
+        for included in &mut now.artefacts {
+            let number = renumbering.number_of(&included.artefact, &included.version);
+            if number != included.version {
+                moved.push(Renumbered {
+                    artefact: included.artefact.clone(),
+                    from: included.version.clone(),
+                    to: number.clone(),
+                });
+                included.version = number;
+            }
+        }
+        if moved.is_empty() {
+            return Ok(());
+        }
+        let mut lines: Vec<String> = rewrite.message.lines().map(String::from).collect();
+        trailers::insert_before_trailers(&mut lines, &explain(Note::Follows(&moved)));
         rewrite.message = lines.join("\n") + "\n";
         let text = self.git.blob(record_text(&now).as_bytes())?;
         rewrite.update.upsert(path, text, FileMode::Blob);
+        renumbering.rewritten.insert(blob, (path.to_string(), text));
         rewrite.changed = true;
         Ok(())
     }
+}
+
+/// A local draft whose content is the remote's latest version's, byte for
+/// byte, is not a new version: `draft` itself refuses one.
+fn refuse_same_content(
+    onto: &Snapshot<'_>,
+    was: &VersionRecord,
+    after: &VersionNumber,
+) -> Result<()> {
+    let latest = onto.version(&was.artefact, after)?;
+    if was.status == Status::Draft && latest.is_some_and(|latest| latest.sha256 == was.sha256) {
+        return Err(Error::refused(
+            format!(
+                "{} {} recorded here holds the same content as {} {} now on the branch (sha256 {}), so it cannot be renumbered as a new version",
+                was.artefact,
+                was.version,
+                was.artefact,
+                after,
+                &was.sha256[..12]
+            ),
+            "the other clone recorded it already: set yours aside with `git reset --keep` onto the remote branch and go on from theirs",
+        ));
+    }
+    Ok(())
 }

@@ -9,7 +9,7 @@ use git2::Oid;
 
 use super::Repo;
 use super::journal::{self, Journal, Refresh};
-use super::renumber::{Prepared, Renumbering};
+use super::renumber::{Explain, Prepared, Renumbering};
 use super::snapshot::Snapshot;
 use crate::error::{Error, Result};
 use crate::model::paths;
@@ -44,14 +44,15 @@ impl Repo {
     }
 
     /// Replays `commits` onto `onto`, keeping each one's author and message;
-    /// stops at the first that collides with what `onto` holds. With
-    /// `renumber` (the remote's name), a version whose number `onto` already
-    /// holds takes the next free one instead of colliding.
+    /// stops at the first that collides with what `onto` holds. Where
+    /// `renumber` is given (it words the note a rewritten commit gains), a
+    /// version numbered no higher than `onto` holds takes the next free
+    /// number instead of colliding.
     pub fn replay(
         &self,
         commits: &[Oid],
         onto: Oid,
-        renumber: Option<&str>,
+        renumber: Option<&Explain<'_>>,
     ) -> Result<std::result::Result<Replayed, Collision>> {
         let committer = self.signature()?;
         let mut head = self.git.find_commit(onto)?;
@@ -60,7 +61,7 @@ impl Repo {
         for &id in commits {
             let original = self.git.find_commit(id)?;
             let prepared = match renumber {
-                Some(remote) => self.renumber(&original, head.id(), remote, &mut renumbering)?,
+                Some(explain) => self.renumber(&original, head.id(), explain, &mut renumbering)?,
                 None => Prepared {
                     commit: id,
                     content_files: Vec::new(),
@@ -69,7 +70,7 @@ impl Repo {
             let commit = self.git.find_commit(prepared.commit)?;
             let mainline = u32::from(commit.parent_count() > 1);
             let mut index = self.git.cherrypick_commit(&commit, &head, mainline, None)?;
-            keep_replayed_content(&mut index, &prepared.content_files)?;
+            keep_replayed_content(&mut index, &commit.tree()?, &prepared.content_files)?;
             if index.has_conflicts() {
                 let paths = index
                     .conflicts()?
@@ -132,17 +133,19 @@ impl Repo {
     }
 
     /// Moves the branch from `old` to `new` with the baseline tags given
-    /// (name → tag object; an existing local tag of that name is replaced)
-    /// and brings the working files up to date, as one journalled step.
+    /// (name → tag object; an existing local tag of that name is replaced),
+    /// removes the `dropped` tags, and brings the working files up to date,
+    /// as one journalled step.
     pub fn move_to(
         &self,
         description: &str,
-        old: Option<Oid>,
-        new: Oid,
+        (old, new): (Option<Oid>, Oid),
         tags: &[(String, Oid)],
+        dropped: &[String],
     ) -> Result<()> {
         let branch = self.branch_ref()?;
         let files = self.changed_files(old, new)?;
+        let removed_files = self.removed_files(old, new)?;
         let record = Journal {
             description: description.to_string(),
             branch: branch.clone(),
@@ -152,7 +155,9 @@ impl Repo {
                 .iter()
                 .map(|(n, t)| (n.clone(), t.to_string()))
                 .collect(),
+            dropped_tags: dropped.to_vec(),
             files,
+            removed_files,
             sources: HashMap::new(),
         };
         journal::write(self, &record)?;
@@ -174,7 +179,8 @@ impl Repo {
         }
         // Only now are the replaced tags removed, for `finish` to make them
         // again: killed before, the old tags stay, and verify reports each as
-        // left by the rewrite, which `verify --repair` moves.
+        // left by the rewrite, which `verify --repair` moves. `finish` removes
+        // the dropped ones.
         for (name, _) in tags {
             if let Ok(mut existing) = self.git.find_reference(&crate::model::paths::tag_ref(name)) {
                 existing.delete()?;
@@ -283,6 +289,19 @@ impl Repo {
         Ok(head == commit || self.git.graph_descendant_of(head, commit)?)
     }
 
+    /// Whether `commit` added the baseline record a tag named `name` stands
+    /// for: only such a tag is moved or sent; verify reports any other.
+    pub fn records_baseline(&self, commit: Oid, name: &str) -> Result<bool> {
+        let Some((artefact, version)) = paths::parse_tag(name) else {
+            return Ok(false);
+        };
+        if !self.adds(commit, &paths::version(artefact, &version))? {
+            return Ok(false);
+        }
+        let record = Snapshot::at_commit(self, commit)?.version(artefact, &version);
+        Ok(matches!(record, Ok(Some(record)) if record.status == crate::model::Status::Baselined))
+    }
+
     /// Whether `commit` added `path` (its first parent lacks it).
     pub fn adds(&self, commit: Oid, path: &str) -> Result<bool> {
         let parent = self.git.find_commit(commit)?.parent_id(0).ok();
@@ -293,39 +312,64 @@ impl Repo {
         Ok(self.blob_at(commit, path)?.is_some() && before.is_none())
     }
 
-    /// The paths `new` changes against `old`.
+    /// The files `old` has and `new` does not.
+    fn removed_files(&self, old: Option<Oid>, new: Oid) -> Result<Vec<String>> {
+        let Some(old) = old else {
+            return Ok(Vec::new());
+        };
+        let old_tree = self.git.find_commit(old)?.tree()?;
+        let new_tree = self.git.find_commit(new)?.tree()?;
+        let diff = self
+            .git
+            .diff_tree_to_tree(Some(&old_tree), Some(&new_tree), None)?;
+        Ok(diff
+            .deltas()
+            .filter(|d| !d.new_file().exists())
+            .filter_map(|d| Some(d.old_file().path()?.to_str()?.to_string()))
+            .collect())
+    }
+
+    /// The paths `new` adds, changes or removes against `old`.
     pub fn changed_paths(&self, old: Option<Oid>, new: Oid) -> Result<Vec<String>> {
-        Ok(self
+        let mut paths: Vec<String> = self
             .changed_files(old, new)?
             .into_iter()
             .map(|(p, _)| p)
-            .collect())
+            .collect();
+        paths.extend(self.removed_files(old, new)?);
+        Ok(paths)
     }
 }
 
-/// Settles the conflicts on `paths` (working files of renumbered versions)
-/// with the replayed commit's content: its version now comes after the other
-/// clone's, so the working file holds it.
-fn keep_replayed_content(index: &mut git2::Index, paths: &[String]) -> Result<()> {
-    if paths.is_empty() || !index.has_conflicts() {
-        return Ok(());
-    }
-    let conflicts: Vec<git2::IndexConflict> =
-        index.conflicts()?.collect::<std::result::Result<_, _>>()?;
-    for conflict in conflicts {
-        let Some(mut replayed) = conflict.their else {
+/// Puts `tree`'s content (the replayed commit's) at `paths`, the working
+/// files of renumbered versions, conflicting or merged: the version now comes
+/// after the other clone's, so its working file holds exactly what it recorded.
+fn keep_replayed_content(
+    index: &mut git2::Index,
+    tree: &git2::Tree<'_>,
+    paths: &[String],
+) -> Result<()> {
+    for path in paths {
+        let Ok(entry) = tree.get_path(std::path::Path::new(path)) else {
             continue;
         };
-        let path = String::from_utf8_lossy(&replayed.path).into_owned();
-        if paths.contains(&path) {
-            index.conflict_remove(std::path::Path::new(&path))?;
-            // The stage bits mark a conflict's sides; a settled entry has none.
-            replayed.flags &= !STAGE_BITS;
-            index.add(&replayed)?;
+        if index.has_conflicts() {
+            index.conflict_remove(std::path::Path::new(path)).ok();
         }
+        index.add(&git2::IndexEntry {
+            ctime: git2::IndexTime::new(0, 0),
+            mtime: git2::IndexTime::new(0, 0),
+            dev: 0,
+            ino: 0,
+            mode: entry.filemode() as u32,
+            uid: 0,
+            gid: 0,
+            file_size: 0,
+            id: entry.id(),
+            flags: 0,
+            flags_extended: 0,
+            path: path.as_bytes().to_vec(),
+        })?;
     }
     Ok(())
 }
-
-/// The bits of an index entry's flags that hold its merge stage.
-const STAGE_BITS: u16 = 0x3000;

@@ -113,8 +113,9 @@ fn decision_references(
             dangling.push((path.clone(), Dangling::DecisionChange(change.clone())));
         }
     }
+    // A newer decision that does not parse is reported where it is read.
     if let Some(newer) = decision.superseded_by()
-        && !snapshot.exists(&paths::decision(newer))?
+        && matches!(snapshot.decision(newer), Ok(None))
     {
         dangling.push((path, Dangling::SupersededBy(newer.to_string())));
     }
