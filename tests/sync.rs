@@ -559,21 +559,7 @@ fn renumber_gives_a_colliding_draft_and_what_follows_it_the_next_free_numbers() 
 
 #[test]
 fn renumber_gives_a_colliding_baseline_the_next_major_and_a_tag_of_that_name() {
-    let (server, a) = team();
-    let b = clone(server.path());
-    add_decision(&a, "DEC1", "DOC approved.");
-    a.ok(&[
-        "policy",
-        "set",
-        "change_control",
-        "false",
-        "--decision",
-        "DEC1",
-        "--date",
-        "2023-07-01",
-    ]);
-    a.ok(&["sync"]);
-    b.ok(&["sync"]);
+    let (server, a, b) = team_without_change_control();
     b.approve("DOC", "DEC1", "2023-07-01");
     b.ok(&["sync"]);
     a.approve("DOC", "DEC1", "2023-07-02");
