@@ -19,17 +19,18 @@ use super::style;
 ///
 /// With --renumber, a version of yours whose number the remote already holds
 /// (two people both drafted DES196 v0.3, or both baselined v2.0) takes the
-/// next free number instead: its record, its commit message and its baseline
-/// tag say the new number, a later baseline promoting it and a release
-/// naming it follow, and its working file keeps your content. The rules are
+/// next free number instead, and every later version of yours of that
+/// artefact follows it: its record, its commit message and its baseline tag
+/// say the new number, a later baseline promoting it and a release naming it
+/// follow, and its working file keeps exactly your content. The rules are
 /// checked again on the result (a renumbered baseline may now need an
 /// approved change) and anything they refuse is refused before pushing.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The remote to sync with.
     pub remote: Option<String>,
-    /// Give your versions whose numbers the remote already holds the next
-    /// free numbers, instead of refusing.
+    /// Give your versions whose numbers the remote already holds (and your
+    /// later ones) the next free numbers, instead of refusing.
     #[arg(long)]
     pub renumber: bool,
     #[command(flatten)]

@@ -34,8 +34,8 @@ pub struct Synced {
     pub tags_sent: Vec<String>,
     /// Baseline tags made here from the remote's.
     pub tags_received: Vec<String>,
-    /// Local versions given the next free number (`--renumber`) because the
-    /// remote already held theirs.
+    /// Local versions given the next free number (`--renumber`): numbered no
+    /// higher than the remote's branch held once its records came first.
     pub renumbered: Vec<Renumbered>,
     /// The branch's commit, here and on the remote.
     pub head: String,
@@ -46,8 +46,8 @@ pub struct Synced {
 pub struct SyncOptions<'a> {
     /// The remote (default: the branch's upstream, else origin).
     pub remote: Option<&'a str>,
-    /// Give a local version whose number the remote already holds the next
-    /// free one, instead of refusing.
+    /// Give each local version numbered no higher than the remote's branch
+    /// holds the next free number, instead of refusing.
     pub renumber: bool,
 }
 
