@@ -631,6 +631,7 @@ mod tests {
             decisions: vec![],
             changes: vec![],
             note: None,
+            signed_by: None,
         }
     }
 

@@ -180,6 +180,7 @@ pub fn register(repo: &Repo, dir: &Path, options: &RegisterOptions<'_>) -> Resul
             decisions: options.decisions.to_vec(),
             changes: Vec::new(),
             note: None,
+            signed_by: None,
         };
         tx.create_record(&paths::artefact(&artefact.id), &artefact)?;
         tx.create_record(&paths::version(&record.artefact, &record.version), &record)?;

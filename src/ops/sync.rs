@@ -262,6 +262,7 @@ fn what(path: &str) -> String {
         }
         Some(Record::Artefact(id)) => format!("artefact {id}"),
         Some(Record::Config) => paths::CONFIG.to_string(),
+        Some(Record::Approvers) => paths::APPROVERS.to_string(),
         None => format!("the file {path}"),
     }
 }

@@ -8,6 +8,7 @@ pub mod register;
 pub mod remote;
 pub mod replay;
 pub mod resolve;
+pub mod signing;
 pub mod snapshot;
 pub mod transaction;
 mod tree;
