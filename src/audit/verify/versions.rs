@@ -100,7 +100,7 @@ pub(super) fn check_versions(
             check_content(audit, &path, record, added);
             if record.status == Status::Baselined {
                 audit.report.baselines += 1;
-                tags::check_tag(audit, &path, record, added, audit.tags_may_follow, &title);
+                tags::check_tag(audit, &path, record, added, audit.tags_may_follow, &title)?;
                 let policy = policy_when_recorded(audit, added, &current)?;
                 let made = Made {
                     path: &path,
