@@ -199,6 +199,13 @@ pub struct Signer {
     pub key: String,
 }
 
+impl Signer {
+    /// "alice@example.org (dag-chair, key SHA256:…)", as registers list it.
+    pub fn described(&self) -> String {
+        format!("{} ({}, key {})", self.name, self.role, self.key)
+    }
+}
+
 /// Where an adopted baseline came from: the row of the programme's own register
 /// that gave its id, title and version number, and the file it named.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

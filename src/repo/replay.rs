@@ -79,7 +79,8 @@ impl Repo {
         }))
     }
 
-    /// An annotated tag like `tag` (same name, message and tagger) on `commit`.
+    /// An annotated tag like `tag` (same name, message and tagger) on `commit`;
+    /// a signed one is signed again with the same key by the user's setup.
     pub fn retag(&self, name: &str, tag: Oid, commit: Oid) -> Result<Oid> {
         let tag = self.git.find_tag(tag)?;
         let target = self
@@ -89,6 +90,22 @@ impl Repo {
             Some(tagger) => tagger.to_owned(),
             None => self.signature()?,
         };
+        let raw = tag.message_bytes().unwrap_or_default();
+        // A signed tag is signed again, on its new commit, with the same key:
+        // the signature covers the commit it names.
+        if let (message, Some(signature)) = crate::model::approvers::split_signed(raw) {
+            let message = String::from_utf8_lossy(message).into_owned();
+            let key = (signature.format == crate::model::approvers::SignatureFormat::Ssh)
+                .then(|| crate::model::approvers::ssh_signature_key(&signature.armored))
+                .flatten();
+            let Some(key) = key else {
+                return Err(crate::error::Error::refused(
+                    format!("tag {name} carries a signature baseline cannot sign again (not an SSH one)"),
+                    "make the baseline again on the new commit, signed with an approver's SSH key",
+                ));
+            };
+            return self.signed_tag(name, commit, &message, &key);
+        }
         let message = tag.message().ok().flatten().unwrap_or_default();
         Ok(self
             .git

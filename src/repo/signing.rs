@@ -200,6 +200,52 @@ impl Repo {
     }
 }
 
+/// What a baseline tag's signature says, read without checking it (`verify`
+/// checks it).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TagSignatureInfo {
+    pub format: SignatureFormat,
+    /// The SSH key's fingerprint; null for other formats.
+    pub key: Option<String>,
+    /// When the tag was signed (its tagger's time), RFC 3339.
+    pub signed_at: Option<String>,
+    /// Who git says made the tag.
+    pub tagger: Option<String>,
+}
+
+impl Repo {
+    /// The signature of the annotated tag `name`, if it is signed.
+    pub fn tag_signature(&self, name: &str) -> Option<TagSignatureInfo> {
+        let reference = self
+            .git
+            .find_reference(&crate::model::paths::tag_ref(name))
+            .ok()?;
+        let tag = reference.peel(git2::ObjectType::Tag).ok()?.into_tag().ok()?;
+        let (_, signature) = split_signed(tag.message_bytes()?);
+        let signature = signature?;
+        let tagger = tag.tagger();
+        Some(TagSignatureInfo {
+            format: signature.format,
+            key: (signature.format == SignatureFormat::Ssh)
+                .then(|| ssh_signature_key(&signature.armored))
+                .flatten()
+                .map(|k| k.fingerprint),
+            signed_at: tagger.as_ref().and_then(|t| {
+                jiff::Timestamp::from_second(t.when().seconds())
+                    .ok()
+                    .map(|ts| ts.to_string())
+            }),
+            tagger: tagger.map(|t| {
+                format!(
+                    "{} <{}>",
+                    String::from_utf8_lossy(t.name_bytes()),
+                    String::from_utf8_lossy(t.email_bytes())
+                )
+            }),
+        })
+    }
+}
+
 /// Whether `armored`, an SSH signature made by `key`, signs `payload` in git's
 /// namespace: checked by `ssh-keygen -Y verify`.
 pub fn ssh_signature_holds(payload: &[u8], armored: &str, key: &PublicKey) -> Result<bool> {
