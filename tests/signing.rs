@@ -71,8 +71,15 @@ fn fixture() -> &'static Fixture {
         ok(
             &base,
             &[
-                "decision", "add", "DEC1", "--date", "2023-06-01", "--outcome", "approved",
-                "--text", "Decided.",
+                "decision",
+                "add",
+                "DEC1",
+                "--date",
+                "2023-06-01",
+                "--outcome",
+                "approved",
+                "--text",
+                "Decided.",
             ],
         );
         for (who, role, until) in [
@@ -104,12 +111,23 @@ fn fixture() -> &'static Fixture {
         }
         common::git_in(&base, &["config", "gpg.format", "ssh"]);
         let alice = keys.join("alice");
-        common::git_in(&base, &["config", "user.signingkey", alice.to_str().unwrap()]);
+        common::git_in(
+            &base,
+            &["config", "user.signingkey", alice.to_str().unwrap()],
+        );
         let signed = dir.path().join("signed");
         copy_dir(&base, &signed);
         ok(
             &signed,
-            &["approve", "DOC", "--decision", "DEC1", "--date", "2023-07-03", "--sign"],
+            &[
+                "approve",
+                "DOC",
+                "--decision",
+                "DEC1",
+                "--date",
+                "2023-07-03",
+                "--sign",
+            ],
         );
         Fixture {
             _dir: dir,
@@ -183,7 +201,12 @@ fn replace_tag_object(design: &Design, tag: &str, raw: &str) {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(raw.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(raw.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());
     let id = String::from_utf8(out.stdout).unwrap();
@@ -201,7 +224,12 @@ fn a_signed_baseline_says_who_signed_when_and_with_what_meaning() {
         .unwrap()
         .to_string();
     let meaning = format!("Baselined DOC v1.0 under DEC1 on 2023-07-03, sha256 {sha}");
-    assert!(raw.contains(&format!("{meaning}; signed by alice@example.org as dag-chair with key SHA256:")), "{raw}");
+    assert!(
+        raw.contains(&format!(
+            "{meaning}; signed by alice@example.org as dag-chair with key SHA256:"
+        )),
+        "{raw}"
+    );
     // git itself reads the approvers file as its allowed signers.
     design.git(&[
         "-c",
@@ -210,30 +238,65 @@ fn a_signed_baseline_says_who_signed_when_and_with_what_meaning() {
         "DOC/v1.0",
     ]);
     let record = design.read("artefacts/DOC/versions/1.0.toml");
-    assert!(record.contains("[signed_by]\nname = \"alice@example.org\"\nrole = \"dag-chair\"\nkey = \"SHA256:"), "{record}");
+    assert!(
+        record.contains(
+            "[signed_by]\nname = \"alice@example.org\"\nrole = \"dag-chair\"\nkey = \"SHA256:"
+        ),
+        "{record}"
+    );
     // show, trace (text and JSON), the register.
     let shown = design.ok(&["show", "DOC@1.0"]);
-    assert!(shown.contains("signed by:   alice@example.org as dag-chair, key SHA256:"), "{shown}");
-    assert!(shown.contains(&format!("meaning:     {meaning}")), "{shown}");
+    assert!(
+        shown.contains("signed by:   alice@example.org as dag-chair, key SHA256:"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(&format!("meaning:     {meaning}")),
+        "{shown}"
+    );
     let traced = design.ok(&["trace", "DOC@1.0"]);
     assert!(traced.contains("signature:   ssh key SHA256:"), "{traced}");
-    assert!(traced.contains("(the key the record names), signed 20"), "{traced}");
+    assert!(
+        traced.contains("(the key the record names), signed 20"),
+        "{traced}"
+    );
     let json = design.json(&["trace", "DOC@1.0"]);
     assert_eq!(json["meaning"], meaning.as_str());
     assert_eq!(json["tag"]["signature"]["format"], "ssh");
-    assert_eq!(json["tag"]["signature"]["key"], json["version"]["signed_by"]["key"]);
+    assert_eq!(
+        json["tag"]["signature"]["key"],
+        json["version"]["signed_by"]["key"]
+    );
     let csv = design.ok(&["list", "--format", "csv"]);
     assert!(csv.lines().next().unwrap().contains("Signed by"), "{csv}");
-    assert!(csv.contains("alice@example.org (dag-chair, key SHA256:"), "{csv}");
+    assert!(
+        csv.contains("alice@example.org (dag-chair, key SHA256:"),
+        "{csv}"
+    );
     let listed = design.json(&["list"]);
-    assert_eq!(listed[0]["baseline"]["signed_by"]["name"], "alice@example.org");
+    assert_eq!(
+        listed[0]["baseline"]["signed_by"]["name"],
+        "alice@example.org"
+    );
     // The release pack's register names the signer too.
-    design.ok(&["release", "create", "IR1", "--decision", "DEC1", "--date", "2023-07-04", "--all-baselined"]);
+    design.ok(&[
+        "release",
+        "create",
+        "IR1",
+        "--decision",
+        "DEC1",
+        "--date",
+        "2023-07-04",
+        "--all-baselined",
+    ]);
     let packs = tempfile::tempdir().unwrap();
     let pack = packs.path().join("IR1");
     design.ok(&["publish", "IR1", pack.to_str().unwrap()]);
     let register = std::fs::read_to_string(pack.join("register.csv")).unwrap();
-    assert!(register.contains("alice@example.org (dag-chair, key SHA256:"), "{register}");
+    assert!(
+        register.contains("alice@example.org (dag-chair, key SHA256:"),
+        "{register}"
+    );
     assert_eq!(codes(&design), Vec::<String>::new());
 }
 
@@ -241,15 +304,24 @@ fn a_signed_baseline_says_who_signed_when_and_with_what_meaning() {
 fn approvers_are_listed_changed_only_under_a_decision_and_read_by_ssh_keygen() {
     let design = copy_of(&fixture().base);
     let text = design.read("approvers");
-    assert!(text.contains("alice@example.org namespaces=\"git\",valid-after=\"20230101\" ssh-ed25519 "), "{text}");
-    assert!(text.contains(",valid-before=\"20230701\" ssh-ed25519 "), "{text}");
+    assert!(
+        text.contains("alice@example.org namespaces=\"git\",valid-after=\"20230101\" ssh-ed25519 "),
+        "{text}"
+    );
+    assert!(
+        text.contains(",valid-before=\"20230701\" ssh-ed25519 "),
+        "{text}"
+    );
     assert!(text.contains(" role=dag-chair\n"), "{text}");
     let listed = design.json(&["approver", "list"]);
     assert_eq!(listed[2]["name"], "carol@example.org");
     assert_eq!(listed[2]["until"], "2023-06-30");
     assert_eq!(listed[2]["added"]["decision"], "DEC1");
     let human = design.ok(&["approver", "list"]);
-    assert!(human.contains("from 2023-01-01 until 2023-06-30 (not today)"), "{human}");
+    assert!(
+        human.contains("from 2023-01-01 until 2023-06-30 (not today)"),
+        "{human}"
+    );
     // ssh-keygen finds a signer by the file, as it is.
     let payload = design.file("payload");
     std::fs::write(&payload, "hello").unwrap();
@@ -273,25 +345,96 @@ fn approvers_are_listed_changed_only_under_a_decision_and_read_by_ssh_keygen() {
     let mallory = format!("{}.pub", key("mallory"));
     design.decision("DEC2", "2023-06-02", "rejected", &[]);
     let refused = design.refused(&[
-        "approver", "add", "mallory", "--key", &mallory, "--role", "chair", "--decision", "DEC2",
+        "approver",
+        "add",
+        "mallory",
+        "--key",
+        &mallory,
+        "--role",
+        "chair",
+        "--decision",
+        "DEC2",
     ]);
-    assert!(refused.contains("decision DEC2 (rejected on 2023-06-02) cannot change the approvers"), "{refused}");
-    let refused = design.refused(&["approver", "add", "alice@example.org", "--key", &mallory, "--role", "chair", "--decision", "DEC1"]);
-    assert!(refused.contains("alice@example.org is already an approver"), "{refused}");
+    assert!(
+        refused.contains("decision DEC2 (rejected on 2023-06-02) cannot change the approvers"),
+        "{refused}"
+    );
+    let refused = design.refused(&[
+        "approver",
+        "add",
+        "alice@example.org",
+        "--key",
+        &mallory,
+        "--role",
+        "chair",
+        "--decision",
+        "DEC1",
+    ]);
+    assert!(
+        refused.contains("alice@example.org is already an approver"),
+        "{refused}"
+    );
     let alice = format!("{}.pub", key("alice"));
-    let refused = design.refused(&["approver", "add", "eve", "--key", &alice, "--role", "chair", "--decision", "DEC1"]);
-    assert!(refused.contains("is already alice@example.org's"), "{refused}");
-    let refused = design.refused(&["approver", "add", "eve", "--key", &key("mallory"), "--role", "chair", "--decision", "DEC1"]);
+    let refused = design.refused(&[
+        "approver",
+        "add",
+        "eve",
+        "--key",
+        &alice,
+        "--role",
+        "chair",
+        "--decision",
+        "DEC1",
+    ]);
+    assert!(
+        refused.contains("is already alice@example.org's"),
+        "{refused}"
+    );
+    let refused = design.refused(&[
+        "approver",
+        "add",
+        "eve",
+        "--key",
+        &key("mallory"),
+        "--role",
+        "chair",
+        "--decision",
+        "DEC1",
+    ]);
     assert!(refused.contains("is a private key"), "{refused}");
-    let out = design.run(&["approver", "add", "eve smith", "--key", &mallory, "--role", "chair", "--decision", "DEC1"]);
+    let out = design.run(&[
+        "approver",
+        "add",
+        "eve smith",
+        "--key",
+        &mallory,
+        "--role",
+        "chair",
+        "--decision",
+        "DEC1",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     let refused = design.refused(&["approver", "remove", "nobody", "--decision", "DEC1"]);
     assert!(refused.contains("nobody is not an approver"), "{refused}");
     // Removing bob is one commit citing the decision; verify stays clean.
-    design.ok(&["approver", "remove", "bob@example.org", "--decision", "DEC1", "--date", "2023-06-05"]);
+    design.ok(&[
+        "approver",
+        "remove",
+        "bob@example.org",
+        "--decision",
+        "DEC1",
+        "--date",
+        "2023-06-05",
+    ]);
     let message = design.git(&["log", "-1", "--format=%B"]);
-    assert!(message.starts_with("Remove approver bob@example.org (reviewer) under DEC1"), "{message}");
-    assert!(message.contains("Baseline-Approver-Removed: bob@example.org"), "{message}");
+    assert!(
+        message.starts_with("Remove approver bob@example.org (reviewer) under DEC1"),
+        "{message}"
+    );
+    assert!(
+        message.contains("Baseline-Approver-Removed: bob@example.org"),
+        "{message}"
+    );
     assert!(!design.read("approvers").contains("bob@"));
     assert_eq!(codes(&design), Vec::<String>::new());
 }
@@ -300,37 +443,102 @@ fn approvers_are_listed_changed_only_under_a_decision_and_read_by_ssh_keygen() {
 fn approve_refuses_to_sign_with_a_key_that_may_not_and_unsigned_under_the_policy() {
     let design = copy_of(&fixture().base);
     let sign = |date: &str| {
-        vec!["approve", "DOC", "--decision", "DEC1", "--date", date, "--sign"]
-            .into_iter()
-            .map(str::to_string)
-            .collect::<Vec<_>>()
+        vec![
+            "approve",
+            "DOC",
+            "--decision",
+            "DEC1",
+            "--date",
+            date,
+            "--sign",
+        ]
+        .into_iter()
+        .map(str::to_string)
+        .collect::<Vec<_>>()
     };
-    let refused = |args: Vec<String>| {
-        design.refused(&args.iter().map(String::as_str).collect::<Vec<_>>())
-    };
+    let refused =
+        |args: Vec<String>| design.refused(&args.iter().map(String::as_str).collect::<Vec<_>>());
     design.git(&["config", "user.signingkey", &key("mallory")]);
     let said = refused(sign("2023-06-10"));
-    assert!(said.contains("is not an approver's: the approvers file does not list it"), "{said}");
+    assert!(
+        said.contains("is not an approver's: the approvers file does not list it"),
+        "{said}"
+    );
     design.git(&["config", "user.signingkey", &key("carol")]);
     let said = refused(sign("2023-07-10"));
-    assert!(said.contains("carol@example.org's key may sign from 2023-01-01 until 2023-06-30, not on 2023-07-10"), "{said}");
+    assert!(
+        said.contains(
+            "carol@example.org's key may sign from 2023-01-01 until 2023-06-30, not on 2023-07-10"
+        ),
+        "{said}"
+    );
     design.git(&["config", "gpg.format", "openpgp"]);
     let said = refused(sign("2023-06-10"));
-    assert!(said.contains("the approvers file can list only SSH keys"), "{said}");
-    assert!(said.contains("hint: set up git to sign with an SSH key: `git config gpg.format ssh`"), "{said}");
+    assert!(
+        said.contains("the approvers file can list only SSH keys"),
+        "{said}"
+    );
+    assert!(
+        said.contains("hint: set up git to sign with an SSH key: `git config gpg.format ssh`"),
+        "{said}"
+    );
     design.git(&["config", "gpg.format", "ssh"]);
     design.git(&["config", "user.signingkey", &key("bob")]);
-    design.ok(&["policy", "set", "signing_roles", "dag-chair", "--decision", "DEC1", "--date", "2023-06-02"]);
+    design.ok(&[
+        "policy",
+        "set",
+        "signing_roles",
+        "dag-chair",
+        "--decision",
+        "DEC1",
+        "--date",
+        "2023-06-02",
+    ]);
     let said = refused(sign("2023-06-10"));
-    assert!(said.contains("bob@example.org is an approver as reviewer, and the policy lets only dag-chair sign"), "{said}");
-    design.ok(&["policy", "set", "require_signed_baselines", "true", "--decision", "DEC1", "--date", "2023-06-02"]);
-    let said = design.refused(&["approve", "DOC", "--decision", "DEC1", "--date", "2023-06-10"]);
-    assert!(said.contains("the policy requires signed baselines (require_signed_baselines = true)"), "{said}");
-    assert!(said.contains("hint: add --sign; set up git to sign"), "{said}");
+    assert!(
+        said.contains(
+            "bob@example.org is an approver as reviewer, and the policy lets only dag-chair sign"
+        ),
+        "{said}"
+    );
+    design.ok(&[
+        "policy",
+        "set",
+        "require_signed_baselines",
+        "true",
+        "--decision",
+        "DEC1",
+        "--date",
+        "2023-06-02",
+    ]);
+    let said = design.refused(&[
+        "approve",
+        "DOC",
+        "--decision",
+        "DEC1",
+        "--date",
+        "2023-06-10",
+    ]);
+    assert!(
+        said.contains("the policy requires signed baselines (require_signed_baselines = true)"),
+        "{said}"
+    );
+    assert!(
+        said.contains("hint: add --sign; set up git to sign"),
+        "{said}"
+    );
     let shown = design.json(&["policy", "show"]);
     assert!(shown.to_string().contains("\"require_signed_baselines\""));
     design.git(&["config", "user.signingkey", &key("alice")]);
-    design.ok(&["approve", "DOC", "--decision", "DEC1", "--date", "2023-06-10", "--sign"]);
+    design.ok(&[
+        "approve",
+        "DOC",
+        "--decision",
+        "DEC1",
+        "--date",
+        "2023-06-10",
+        "--sign",
+    ]);
     assert_eq!(codes(&design), Vec::<String>::new());
 }
 
@@ -340,7 +548,10 @@ fn a_tag_signed_again_by_another_key_is_found() {
     let design = copy_of(&fixture().signed);
     let message = unsigned_message(&design, "DOC/v1.0");
     remake_tag(&design, "DOC/v1.0", &message, Some("mallory"));
-    assert_eq!(codes(&design), ["signer-unknown DOC/v1.0", "tag-resigned DOC/v1.0"]);
+    assert_eq!(
+        codes(&design),
+        ["signer-unknown DOC/v1.0", "tag-resigned DOC/v1.0"]
+    );
     // By another approver's, valid and in a role that may sign: the record
     // names alice's key.
     remake_tag(&design, "DOC/v1.0", &message, Some("bob"));
@@ -361,7 +572,10 @@ fn a_signature_over_different_content_is_found() {
     replace_tag_object(&design, "DOC/v1.0", &raw.replace(tagger, &forged_tagger));
     assert_eq!(codes(&design), ["signature-bad DOC/v1.0"]);
     // A payload naming other content (another sha256) under the old signature.
-    let sha = design.json(&["show", "DOC@1.0"])["version"]["sha256"].as_str().unwrap().to_string();
+    let sha = design.json(&["show", "DOC@1.0"])["version"]["sha256"]
+        .as_str()
+        .unwrap()
+        .to_string();
     replace_tag_object(&design, "DOC/v1.0", &raw.replace(&sha, &"0".repeat(64)));
     assert_eq!(
         codes(&design),
@@ -396,23 +610,50 @@ fn an_unsigned_tag_where_a_signature_is_required_is_found() {
     // The policy requires signatures; a baseline's record is added by hand
     // beside an unsigned tag.
     let design = copy_of(&fixture().base);
-    design.ok(&["policy", "set", "require_signed_baselines", "true", "--decision", "DEC1", "--date", "2023-06-02"]);
-    design.ok(&["approve", "DOC", "--decision", "DEC1", "--date", "2023-07-03", "--sign"]);
+    design.ok(&[
+        "policy",
+        "set",
+        "require_signed_baselines",
+        "true",
+        "--decision",
+        "DEC1",
+        "--date",
+        "2023-06-02",
+    ]);
+    design.ok(&[
+        "approve",
+        "DOC",
+        "--decision",
+        "DEC1",
+        "--date",
+        "2023-07-03",
+        "--sign",
+    ]);
     let record = design.read("artefacts/DOC/versions/1.0.toml");
     let unsigned = record[..record.find("\n[signed_by]").unwrap()].to_string() + "\n";
     let forged = unsigned.replace("version = \"1.0\"", "version = \"2.0\"");
     design.write("artefacts/DOC/versions/2.0.toml", &forged);
     design.git(&["add", "artefacts/DOC/versions/2.0.toml"]);
     design.git(&["commit", "-q", "-m", "Baseline DOC v2.0 (DEC1)"]);
-    let message = unsigned_message(&design, "DOC/v1.0")
-        .replace("DOC v1.0", "DOC v2.0");
+    let message = unsigned_message(&design, "DOC/v1.0").replace("DOC v1.0", "DOC v2.0");
     let message = message[..message.find("\n\nBaselined").unwrap()].to_string() + "\n";
     design.write("msg.txt", &message);
     let msg = design.file("msg.txt");
-    design.git(&["tag", "-a", "--cleanup=verbatim", "-F", msg.to_str().unwrap(), "DOC/v2.0", "HEAD"]);
+    design.git(&[
+        "tag",
+        "-a",
+        "--cleanup=verbatim",
+        "-F",
+        msg.to_str().unwrap(),
+        "DOC/v2.0",
+        "HEAD",
+    ]);
     std::fs::remove_file(msg).unwrap();
     let found = codes(&design);
-    assert!(found.contains(&"baseline-unsigned DOC/v2.0".to_string()), "{found:?}");
+    assert!(
+        found.contains(&"baseline-unsigned DOC/v2.0".to_string()),
+        "{found:?}"
+    );
 }
 
 #[test]
@@ -429,17 +670,43 @@ fn an_approvers_file_edited_by_a_plain_commit_is_found_and_not_believed() {
     design.write("approvers", &text);
     design.git(&["commit", "-q", "-am", "Add an approver"]);
     design.git(&["config", "user.signingkey", &self::key("mallory")]);
-    design.ok(&["approve", "DOC", "--decision", "DEC1", "--date", "2023-07-03", "--sign"]);
+    design.ok(&[
+        "approve",
+        "DOC",
+        "--decision",
+        "DEC1",
+        "--date",
+        "2023-07-03",
+        "--sign",
+    ]);
     assert_eq!(
         codes(&design),
         ["approvers-unrecorded approvers", "signer-unknown DOC/v1.0"]
     );
     let (_, report) = verify_report(design.path(), &["--no-cache"]);
-    assert!(report.to_string().contains("the commit is not an `approver add` or `approver remove`"));
+    assert!(
+        report
+            .to_string()
+            .contains("the commit is not an `approver add` or `approver remove`")
+    );
     // An `approver add` commit that also changes another line is not believed either.
     let design = copy_of(&fixture().base);
-    design.ok(&["approver", "add", "dave", "--key", &format!("{}.pub", self::key("mallory")), "--role", "reviewer", "--decision", "DEC1", "--date", "2023-06-03"]);
-    let edited = design.read("approvers").replace("role=reviewer\nc", "role=dag-chair\nc");
+    design.ok(&[
+        "approver",
+        "add",
+        "dave",
+        "--key",
+        &format!("{}.pub", self::key("mallory")),
+        "--role",
+        "reviewer",
+        "--decision",
+        "DEC1",
+        "--date",
+        "2023-06-03",
+    ]);
+    let edited = design
+        .read("approvers")
+        .replace("role=reviewer\nc", "role=dag-chair\nc");
     assert_ne!(edited, design.read("approvers"));
     design.write("approvers", &edited);
     let message = design.git(&["log", "-1", "--format=%B"]);
@@ -454,10 +721,17 @@ fn a_missing_signed_tag_is_repaired_only_with_the_signers_key() {
     design.git(&["config", "user.signingkey", &key("bob")]);
     let out = design.run(&["verify", "--repair"]);
     let said = String::from_utf8_lossy(&out.stderr);
-    assert!(said.contains("must be signed by alice@example.org"), "{said}");
+    assert!(
+        said.contains("must be signed by alice@example.org"),
+        "{said}"
+    );
     design.git(&["config", "user.signingkey", &key("alice")]);
     design.ok(&["verify", "--repair"]);
-    assert!(design.git(&["cat-file", "tag", "DOC/v1.0"]).contains("SSH SIGNATURE"));
+    assert!(
+        design
+            .git(&["cat-file", "tag", "DOC/v1.0"])
+            .contains("SSH SIGNATURE")
+    );
     assert_eq!(codes(&design), Vec::<String>::new());
 }
 
@@ -476,18 +750,50 @@ fn openpgp_signatures_cannot_name_an_approver() {
     let home = tempfile::tempdir().unwrap();
     let made = std::process::Command::new("gpg")
         .env("GNUPGHOME", home.path())
-        .args(["--batch", "--passphrase", "", "--quick-gen-key", "Tess <tess@example.org>", "ed25519", "sign", "never"])
+        .args([
+            "--batch",
+            "--passphrase",
+            "",
+            "--quick-gen-key",
+            "Tess <tess@example.org>",
+            "ed25519",
+            "sign",
+            "never",
+        ])
         .output()
         .unwrap();
-    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
     design.git(&["config", "gpg.format", "openpgp"]);
     design.git(&["config", "user.signingkey", "tess@example.org"]);
-    let said = design.refused(&["approve", "DOC", "--decision", "DEC1", "--date", "2023-07-03", "--sign"]);
-    assert!(said.contains("git signs with OpenPGP keys here (gpg.format = openpgp)"), "{said}");
+    let said = design.refused(&[
+        "approve",
+        "DOC",
+        "--decision",
+        "DEC1",
+        "--date",
+        "2023-07-03",
+        "--sign",
+    ]);
+    assert!(
+        said.contains("git signs with OpenPGP keys here (gpg.format = openpgp)"),
+        "{said}"
+    );
     // A baseline's tag signed with gpg by plain git names no approver.
     design.git(&["config", "gpg.format", "ssh"]);
     design.git(&["config", "user.signingkey", &key("alice")]);
-    design.ok(&["approve", "DOC", "--decision", "DEC1", "--date", "2023-07-03", "--sign"]);
+    design.ok(&[
+        "approve",
+        "DOC",
+        "--decision",
+        "DEC1",
+        "--date",
+        "2023-07-03",
+        "--sign",
+    ]);
     let message = unsigned_message(&design, "DOC/v1.0");
     let commit = design.git(&["rev-parse", "DOC/v1.0^{commit}"]);
     design.write("msg.txt", &message);
@@ -495,13 +801,26 @@ fn openpgp_signatures_cannot_name_an_approver() {
     design.git(&["tag", "-d", "DOC/v1.0"]);
     let out = std::process::Command::new("git")
         .env("GNUPGHOME", home.path())
-        .args(["-c", "gpg.format=openpgp", "-c", "user.signingkey=tess@example.org", "tag", "-s", "--cleanup=verbatim", "-F"])
+        .args([
+            "-c",
+            "gpg.format=openpgp",
+            "-c",
+            "user.signingkey=tess@example.org",
+            "tag",
+            "-s",
+            "--cleanup=verbatim",
+            "-F",
+        ])
         .arg(&msg)
         .args(["DOC/v1.0", commit.trim()])
         .current_dir(design.path())
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     std::fs::remove_file(msg).unwrap();
     assert_eq!(codes(&design), ["signer-unknown DOC/v1.0"]);
 }

@@ -94,11 +94,14 @@ impl PublicKey {
                 ),
             ));
         }
-        let blob = decode_base64(base64)
-            .ok_or_else(|| bad_key(what, "its key is not valid base64"))?;
+        let blob =
+            decode_base64(base64).ok_or_else(|| bad_key(what, "its key is not valid base64"))?;
         // The blob begins with its own type: a key pasted under another name is refused.
         if ssh_string(&blob, 0).map(|(s, _)| s) != Some(kind.as_bytes()) {
-            return Err(bad_key(what, "its key's bytes are not a key of the type named"));
+            return Err(bad_key(
+                what,
+                "its key's bytes are not a key of the type named",
+            ));
         }
         Ok(Self::from_blob(kind, &blob))
     }
@@ -318,7 +321,10 @@ pub fn split_signed(raw: &[u8]) -> (&[u8], Option<TagSignature>) {
     let mut found = None;
     let mut at = 0;
     for line in raw.split_inclusive(|&b| b == b'\n') {
-        if let Some((_, format)) = OPENINGS.iter().find(|(o, _)| line.starts_with(o.as_bytes())) {
+        if let Some((_, format)) = OPENINGS
+            .iter()
+            .find(|(o, _)| line.starts_with(o.as_bytes()))
+        {
             found = Some((at, *format));
         }
         at += line.len();
@@ -364,7 +370,11 @@ const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 fn encode_base64(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -398,7 +408,8 @@ fn decode_base64(text: &str) -> Option<Vec<u8>> {
 mod tests {
     use super::*;
 
-    const KEY: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBYmq3tTdbV+HFBgElWGmjgy41YKHPZlsxIw/1HaAlfM alice";
+    const KEY: &str =
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBYmq3tTdbV+HFBgElWGmjgy41YKHPZlsxIw/1HaAlfM alice";
 
     #[test]
     fn base64_round_trips() {
@@ -417,7 +428,13 @@ mod tests {
             key.fingerprint,
             "SHA256:dvJPFZoYt9pzCUqHpTK6gBKFroalZKfEr8Feki7Wgx0"
         );
-        assert!(PublicKey::parse("ssh-rsa AAAAC3NzaC1lZDI1NTE5AAAAIBYmq3tTdbV+HFBgElWGmjgy41YKHPZlsxIw/1HaAlfM", "k").is_err());
+        assert!(
+            PublicKey::parse(
+                "ssh-rsa AAAAC3NzaC1lZDI1NTE5AAAAIBYmq3tTdbV+HFBgElWGmjgy41YKHPZlsxIw/1HaAlfM",
+                "k"
+            )
+            .is_err()
+        );
         assert!(PublicKey::parse("-----BEGIN OPENSSH PRIVATE KEY----- x", "k").is_err());
     }
 
@@ -432,7 +449,10 @@ mod tests {
         };
         let line = approver.line();
         assert!(line.contains("valid-before=\"20250101\""), "{line}");
-        assert_eq!(parse(&render(&[approver.clone()])).unwrap(), [approver.clone()]);
+        assert_eq!(
+            parse(&render(&[approver.clone()])).unwrap(),
+            [approver.clone()]
+        );
         assert!(approver.valid_on("2024-12-31".parse().unwrap()));
         assert!(!approver.valid_on("2025-01-01".parse().unwrap()));
         assert!(!approver.valid_on("2022-12-31".parse().unwrap()));

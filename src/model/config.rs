@@ -90,10 +90,13 @@ pub struct Policy {
     /// change request that affects it.
     pub change_control: bool,
     /// Every baseline's tag must be signed by an approver (see the
-    /// `approvers` file); `approve` refuses an unsigned baseline.
+    /// `approvers` file); `approve` refuses an unsigned baseline. Written only
+    /// once set, so that a repository that never signs keeps its file as it was.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub require_signed_baselines: bool,
     /// The approvers' roles whose signature a baseline may carry, separated
     /// by commas; empty: any role in the `approvers` file.
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub signing_roles: String,
 }
 

@@ -1,13 +1,13 @@
 //! `baseline approve`: baselines a recorded draft under approving decisions.
 
 use crate::error::{Error, Result};
+use crate::model::Signer;
 use crate::model::approvers::{Approver, PublicKey};
 use crate::model::config::Policy;
-use crate::model::Signer;
-use crate::repo::Snapshot;
 use crate::model::trailers::CommitMessage;
 use crate::model::{Date, Status, VersionNumber, VersionRecord, date, paths};
 use crate::repo::Repo;
+use crate::repo::Snapshot;
 use crate::rules::{self, BaselineRequest};
 
 /// A baseline to make.
@@ -124,10 +124,7 @@ fn signer(
         if policy.require_signed_baselines {
             return Err(Error::refused(
                 "the policy requires signed baselines (require_signed_baselines = true), and this one would not be signed",
-                format!(
-                    "add --sign; {}",
-                    crate::repo::signing::SETUP_HINT
-                ),
+                format!("add --sign; {}", crate::repo::signing::SETUP_HINT),
             ));
         }
         return Ok(None);
@@ -158,7 +155,10 @@ fn signer(
             ),
         };
         return Err(Error::refused(
-            format!("your signing key {} cannot sign this baseline: {why}", key.fingerprint),
+            format!(
+                "your signing key {} cannot sign this baseline: {why}",
+                key.fingerprint
+            ),
             "`baseline approver list` shows who may sign and when; an approver's entry is changed with `baseline approver remove` and `approver add … --decision DEC`",
         ));
     };

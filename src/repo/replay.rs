@@ -100,7 +100,9 @@ impl Repo {
                 .flatten();
             let Some(key) = key else {
                 return Err(crate::error::Error::refused(
-                    format!("tag {name} carries a signature baseline cannot sign again (not an SSH one)"),
+                    format!(
+                        "tag {name} carries a signature baseline cannot sign again (not an SSH one)"
+                    ),
                     "make the baseline again on the new commit, signed with an approver's SSH key",
                 ));
             };

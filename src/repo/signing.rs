@@ -112,7 +112,10 @@ impl Repo {
             std::fs::write(dir.join(file), text).map_err(io_at(&dir.join(file)))
         };
         write("HEAD", "ref: refs/heads/main\n")?;
-        write("objects/info/alternates", &format!("{}\n", objects.display()))?;
+        write(
+            "objects/info/alternates",
+            &format!("{}\n", objects.display()),
+        )?;
         write("TAG_MESSAGE", message)?;
         let identity = self.signature()?;
         let config = self.git.config()?.snapshot()?;
@@ -181,7 +184,10 @@ impl Repo {
         let tag = scratch_repo.refname_to_id(&crate::model::paths::tag_ref(name))?;
         let scratch_odb = scratch_repo.odb()?;
         let object = scratch_odb.read(tag)?;
-        let copied = self.git.odb()?.write(git2::ObjectType::Tag, object.data())?;
+        let copied = self
+            .git
+            .odb()?
+            .write(git2::ObjectType::Tag, object.data())?;
         let (_, signature) = split_signed(object.data());
         let signed_with = signature
             .filter(|s| s.format == SignatureFormat::Ssh)
@@ -220,7 +226,11 @@ impl Repo {
             .git
             .find_reference(&crate::model::paths::tag_ref(name))
             .ok()?;
-        let tag = reference.peel(git2::ObjectType::Tag).ok()?.into_tag().ok()?;
+        let tag = reference
+            .peel(git2::ObjectType::Tag)
+            .ok()?
+            .into_tag()
+            .ok()?;
         let (_, signature) = split_signed(tag.message_bytes()?);
         let signature = signature?;
         let tagger = tag.tagger();
@@ -256,8 +266,12 @@ pub fn ssh_signature_holds(payload: &[u8], armored: &str, key: &PublicKey) -> Re
         )
     })?;
     let path = |name: &str| dir.path().join(name);
-    let write = |name: &str, bytes: &[u8]| std::fs::write(path(name), bytes).map_err(io_at(&path(name)));
-    write("allowed", format!("signer namespaces=\"git\" {}\n", key.line()).as_bytes())?;
+    let write =
+        |name: &str, bytes: &[u8]| std::fs::write(path(name), bytes).map_err(io_at(&path(name)));
+    write(
+        "allowed",
+        format!("signer namespaces=\"git\" {}\n", key.line()).as_bytes(),
+    )?;
     write("payload", payload)?;
     write("payload.sig", armored.as_bytes())?;
     let payload = std::fs::File::open(path("payload")).map_err(io_at(&path("payload")))?;

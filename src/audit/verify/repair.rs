@@ -88,7 +88,10 @@ fn make_missing_tag(
                         "the tag {name} must be signed by {} (key {}), and your signing key is {}",
                         signer.name, signer.key, key.fingerprint
                     ),
-                    format!("run `baseline verify --repair` where {}'s key signs, or fetch the tag from a trusted clone", signer.name),
+                    format!(
+                        "run `baseline verify --repair` where {}'s key signs, or fetch the tag from a trusted clone",
+                        signer.name
+                    ),
                 ));
             }
             let tag = repo.signed_tag(&name, target.id(), &record.tag_message(&title), &key)?;

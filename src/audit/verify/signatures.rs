@@ -226,10 +226,7 @@ pub(super) fn check_signature(
     };
     let theirs: Vec<&Approver> = listed.iter().filter(|a| a.key == key).collect();
     let Some(first) = theirs.first() else {
-        let why = format!(
-            "no approver had key {} when it was made",
-            key.fingerprint
-        );
+        let why = format!("no approver had key {} when it was made", key.fingerprint);
         audit.find(FindingKind::SignerUnknown { why }, name, commit);
         return Ok(());
     };
