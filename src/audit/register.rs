@@ -37,7 +37,7 @@ pub struct VersionSummary {
     pub decisions: Vec<String>,
     pub changes: Vec<String>,
     /// For a signed baseline: the approver who signed its tag.
-    pub signed_by: Option<crate::model::Signer>,
+    pub signed_by: Option<Box<crate::model::Signer>>,
 }
 
 impl From<VersionRecord> for VersionSummary {

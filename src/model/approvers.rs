@@ -449,10 +449,8 @@ mod tests {
         };
         let line = approver.line();
         assert!(line.contains("valid-before=\"20250101\""), "{line}");
-        assert_eq!(
-            parse(&render(&[approver.clone()])).unwrap(),
-            [approver.clone()]
-        );
+        let listed = std::slice::from_ref(&approver);
+        assert_eq!(parse(&render(listed)).unwrap(), listed);
         assert!(approver.valid_on("2024-12-31".parse().unwrap()));
         assert!(!approver.valid_on("2025-01-01".parse().unwrap()));
         assert!(!approver.valid_on("2022-12-31".parse().unwrap()));

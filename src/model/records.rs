@@ -184,7 +184,7 @@ pub struct VersionRecord {
     /// For a signed baseline (`approve --sign`): the approver whose key signed
     /// its tag, as the `approvers` file named them when it was made.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signed_by: Option<Signer>,
+    pub signed_by: Option<Box<Signer>>,
 }
 
 /// Who signed a baseline's tag, and in what role.

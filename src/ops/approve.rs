@@ -81,7 +81,7 @@ pub fn approve(repo: &Repo, options: &ApproveOptions<'_>) -> Result<Approved> {
         decisions: options.decisions.to_vec(),
         changes: options.changes.to_vec(),
         note: options.message.map(str::to_string),
-        signed_by: signer.as_ref().map(|(signer, _)| signer.clone()),
+        signed_by: signer.as_ref().map(|(signer, _)| Box::new(signer.clone())),
     };
     tx.create_record(&paths::version(&artefact.id, &version), &record)?;
     let tag = paths::tag(&artefact.id, &version);

@@ -56,7 +56,7 @@ pub struct PackArtefact {
     pub file: String,
     pub redline: Option<String>,
     /// The approver who signed this version's baseline tag, as its record names them.
-    pub signed_by: Option<crate::model::Signer>,
+    pub signed_by: Option<Box<crate::model::Signer>>,
 }
 
 /// A change the release implements, and the artefacts in it whose versions cite it.
