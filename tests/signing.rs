@@ -824,3 +824,95 @@ fn openpgp_signatures_cannot_name_an_approver() {
     std::fs::remove_file(msg).unwrap();
     assert_eq!(codes(&design), ["signer-unknown DOC/v1.0"]);
 }
+
+#[test]
+fn sync_signs_a_replayed_baselines_tag_again_with_the_same_key() {
+    let base = copy_of(&fixture().base);
+    let server = tempfile::tempdir().unwrap();
+    common::git_in(
+        server.path(),
+        &["init", "--quiet", "--bare", "--initial-branch=main"],
+    );
+    base.git(&["remote", "add", "origin", server.path().to_str().unwrap()]);
+    base.ok(&["sync"]);
+    let clone = |who: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let at = server.path().to_str().unwrap();
+        common::git_in(dir.path(), &["clone", "--quiet", at, "."]);
+        let design = Design { dir };
+        design.git(&["config", "gpg.format", "ssh"]);
+        design.git(&["config", "user.signingkey", &key(who)]);
+        design
+    };
+    let (a, b) = (clone("alice"), clone("bob"));
+    a.ok(&[
+        "approve",
+        "DOC",
+        "--decision",
+        "DEC1",
+        "--date",
+        "2023-07-03",
+        "--sign",
+    ]);
+    let signed_at = a.git(&["rev-parse", "DOC/v1.0^{commit}"]);
+    b.decision("DEC2", "2023-07-01", "approved", &[]);
+    b.ok(&["sync"]);
+    a.ok(&["sync"]);
+    assert_ne!(a.git(&["rev-parse", "DOC/v1.0^{commit}"]), signed_at);
+    let raw = a.git(&["cat-file", "tag", "DOC/v1.0"]);
+    assert!(raw.contains("-----BEGIN SSH SIGNATURE-----"), "{raw}");
+    let fresh = clone("bob");
+    for repo in [&a, &fresh] {
+        assert_eq!(codes(repo), Vec::<String>::new());
+        repo.git(&[
+            "-c",
+            "gpg.ssh.allowedSignersFile=approvers",
+            "verify-tag",
+            "DOC/v1.0",
+        ]);
+    }
+    drop(base);
+}
+
+#[test]
+fn a_signature_git_cannot_make_leaves_nothing_behind() {
+    let design = copy_of(&fixture().base);
+    // The public key alone, named in the configuration, with no ssh-agent to
+    // hold its private half.
+    let public = std::fs::read_to_string(format!("{}.pub", key("alice"))).unwrap();
+    design.git(&[
+        "config",
+        "user.signingkey",
+        &format!("key::{}", public.trim()),
+    ]);
+    let said = design
+        .cmd()
+        .env_remove("SSH_AUTH_SOCK")
+        .args([
+            "approve",
+            "DOC",
+            "--decision",
+            "DEC1",
+            "--date",
+            "2023-07-03",
+            "--sign",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(said.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&said.stderr);
+    assert!(
+        stderr.contains("git could not sign the tag DOC/v1.0"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("hint: set up git to sign"), "{stderr}");
+    assert!(!design.file("artefacts/DOC/versions/1.0.toml").exists());
+    assert_eq!(design.git(&["tag", "-l"]), "");
+    let state = std::fs::read_dir(design.file(".git/baseline")).unwrap();
+    let left: Vec<String> = state
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("sign-") || n.starts_with("journal"))
+        .collect();
+    assert_eq!(left, Vec::<String>::new());
+    assert_eq!(codes(&design), Vec::<String>::new());
+}

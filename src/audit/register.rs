@@ -173,13 +173,17 @@ pub fn write_csv(register: &[RegisterEntry], made: &Provenance, out: &mut dyn Wr
             "check where the output goes",
         )
     };
-    let header = COLUMNS.iter().chain(&["Made at", "From commit"]);
+    // Columns added since the first exports go after the provenance, so that
+    // a reader of the first columns by position still reads them.
+    let (first, added) = COLUMNS.split_at(11);
+    let header = first.iter().chain(&["Made at", "From commit"]).chain(added);
     writer.write_record(header).map_err(failed)?;
     let made = [made.at.to_string(), made.commit.clone()];
     for entry in register {
         let cells = row(entry).map(inert);
+        let (first, added) = cells.split_at(11);
         writer
-            .write_record(cells.iter().chain(&made))
+            .write_record(first.iter().chain(&made).chain(added))
             .map_err(failed)?;
     }
     writer.flush()?;

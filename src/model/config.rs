@@ -126,8 +126,6 @@ impl Policy {
 /// The settings `baseline policy set` changes, as its KEY names them.
 pub const POLICY_KEYS: [&str; 14] = [
     "change_control",
-    "require_signed_baselines",
-    "signing_roles",
     "ids.artefact",
     "ids.decision",
     "ids.change",
@@ -139,6 +137,8 @@ pub const POLICY_KEYS: [&str; 14] = [
     "import.change",
     "import.meeting",
     "import.footer",
+    "require_signed_baselines",
+    "signing_roles",
 ];
 
 impl Config {

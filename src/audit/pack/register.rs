@@ -22,9 +22,9 @@ const COLUMNS: [&str; 14] = [
     "Changes",
     "SHA-256",
     "File",
-    "Signed by",
     "Made at",
     "From commit",
+    "Signed by",
 ];
 
 fn row(pack: &PackContents, a: &PackArtefact) -> [String; 14] {
@@ -41,12 +41,12 @@ fn row(pack: &PackContents, a: &PackArtefact) -> [String; 14] {
         a.changes.join(" "),
         a.sha256.clone(),
         file.to_string(),
+        pack.made.at.to_string(),
+        pack.made.commit.clone(),
         a.signed_by
             .as_ref()
             .map(|s| s.described())
             .unwrap_or_default(),
-        pack.made.at.to_string(),
-        pack.made.commit.clone(),
     ]
 }
 
@@ -127,7 +127,7 @@ pub fn register_html(pack: &PackContents) -> String {
             h1 { (title) }
             p.made { "Made " (pack.made.at) " by " (pack.made.by) " from commit " code { (pack.made.commit) } "." }
             table {
-                thead { tr { @for c in &COLUMNS[..12] { th scope="col" { (c) } } } }
+                thead { tr { @for c in COLUMNS[..11].iter().chain(&COLUMNS[13..]) { th scope="col" { (c) } } } }
                 tbody {
                     @for a in &pack.artefacts {
                         @let cells = row(pack, a);
@@ -137,7 +137,7 @@ pub fn register_html(pack: &PackContents) -> String {
                             @for c in &cells[2..9] { td { (c) } }
                             td { code { (cells[9]) } }
                             td { a href=(href(&a.file)) { (cells[10]) } }
-                            td { (cells[11]) }
+                            td { (cells[13]) }
                         }
                     }
                 }
