@@ -871,6 +871,42 @@ fn sync_signs_a_replayed_baselines_tag_again_with_the_same_key() {
             "DOC/v1.0",
         ]);
     }
+    // Two approvers added at once in two clones: the second sync is refused,
+    // naming both, and changes nothing.
+    let mallory = format!("{}.pub", key("mallory"));
+    let dave = format!("{}.pub", key("carol"));
+    a.ok(&[
+        "approver",
+        "remove",
+        "carol@example.org",
+        "--decision",
+        "DEC1",
+    ]);
+    a.ok(&[
+        "approver",
+        "add",
+        "dave",
+        "--key",
+        &dave,
+        "--role",
+        "reviewer",
+        "--decision",
+        "DEC1",
+    ]);
+    a.ok(&["sync"]);
+    b.ok(&[
+        "approver",
+        "add",
+        "mallory",
+        "--key",
+        &mallory,
+        "--role",
+        "reviewer",
+        "--decision",
+        "DEC1",
+    ]);
+    let said = b.refused(&["sync"]);
+    assert!(said.contains("approvers"), "{said}");
     drop(base);
 }
 
