@@ -547,7 +547,13 @@ fn a_tag_signed_again_by_another_key_is_found() {
     // By a key no approver has.
     let design = copy_of(&fixture().signed);
     let message = unsigned_message(&design, "DOC/v1.0");
+    design.ok(&["verify"]);
     remake_tag(&design, "DOC/v1.0", &message, Some("mallory"));
+    // A verify from the cache of a clean one sees the tag changed since.
+    let (_, report) = verify_report(design.path(), &[]);
+    let mut cached = finding_codes(&report);
+    cached.sort();
+    assert_eq!(cached, ["signer-unknown DOC/v1.0", "tag-resigned DOC/v1.0"]);
     assert_eq!(
         codes(&design),
         ["signer-unknown DOC/v1.0", "tag-resigned DOC/v1.0"]

@@ -188,6 +188,9 @@ pub fn list(snapshot: &Snapshot<'_>) -> Result<Vec<Listed>> {
                     commit: commit.id().to_string(),
                 };
                 added.push((change.name, event));
+                if added.len() >= listed.len() {
+                    break;
+                }
             }
         }
     }

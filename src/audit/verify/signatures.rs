@@ -17,6 +17,7 @@ use std::collections::HashMap;
 
 use crate::error::Result;
 use crate::model::approvers::{Approver, SignatureFormat, split_signed, ssh_signature_key};
+use crate::model::config::Policy;
 use crate::model::{Outcome, VersionRecord, paths, trailers};
 use crate::repo::Snapshot;
 use crate::repo::signing::ssh_signature_holds;
@@ -149,6 +150,7 @@ pub(super) fn check_signature(
     tag: git2::Oid,
     record: &VersionRecord,
     commit: Option<git2::Oid>,
+    policy: &Policy,
 ) -> Result<()> {
     let odb = audit.repo.git().odb()?;
     let Ok(object) = odb.read(tag) else {
@@ -159,18 +161,6 @@ pub(super) fn check_signature(
     }
     let raw = object.data().to_vec();
     drop(object);
-    let policy = match commit {
-        Some(commit) => Snapshot::at_commit(audit.repo, commit)?
-            .config()
-            .map(|c| c.policy)
-            .unwrap_or_default(),
-        None => audit
-            .repo
-            .snapshot()?
-            .config()
-            .map(|c| c.policy)
-            .unwrap_or_default(),
-    };
     let (payload, signature) = split_signed(&raw);
     let Some(signature) = signature else {
         let required_by = if record.signed_by.is_some() {

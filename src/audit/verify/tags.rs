@@ -20,13 +20,14 @@ pub(super) fn check_tag(
     commit: Option<git2::Oid>,
     tag_may_follow: bool,
     title: &str,
+    policy: &crate::model::config::Policy,
 ) -> Result<()> {
     let found_before = audit.report.findings.len();
     let name = paths::tag(&record.artefact, &record.version);
     let object = tag_object(audit, &name);
     find_tag_problems(audit, &name, path, record, commit, tag_may_follow, title);
     if let Some(object) = object {
-        super::signatures::check_signature(audit, &name, object, record, commit)?;
+        super::signatures::check_signature(audit, &name, object, record, commit, policy)?;
     }
     if let (Some(object), Some(commit)) = (object, commit)
         && audit.report.findings.len() == found_before
@@ -227,7 +228,9 @@ fn check_again(
         .flatten()
         .map(|a| a.title)
         .unwrap_or_default();
-    check_tag(audit, path, &record, commit, false, &title)
+    let current = snapshot.config().map(|c| c.policy).unwrap_or_default();
+    let policy = super::versions::policy_when_recorded(audit, commit, &current)?;
+    check_tag(audit, path, &record, commit, false, &title, &policy)
 }
 
 /// Tags of baselines whose record is gone, or is not a baseline: a tag is what
