@@ -718,6 +718,12 @@ fn an_approvers_file_edited_by_a_plain_commit_is_found_and_not_believed() {
     let message = design.git(&["log", "-1", "--format=%B"]);
     design.git(&["commit", "-q", "-a", "--amend", "-m", message.trim()]);
     assert_eq!(codes(&design), ["approvers-unrecorded approvers"]);
+    // As a pre-receive hook checks a push: the range that holds the edit.
+    let (code, report) = verify_report(design.path(), &["--range", "HEAD~1..HEAD"]);
+    assert_eq!(
+        (code, finding_codes(&report)),
+        (1, vec!["approvers-unrecorded approvers".to_string()])
+    );
 }
 
 #[test]
