@@ -655,10 +655,13 @@ fn an_unsigned_tag_where_a_signature_is_required_is_found() {
         "HEAD",
     ]);
     std::fs::remove_file(msg).unwrap();
-    let found = codes(&design);
-    assert!(
-        found.contains(&"baseline-unsigned DOC/v2.0".to_string()),
-        "{found:?}"
+    // Also a rule broken: under change control, no change request is cited.
+    assert_eq!(
+        codes(&design),
+        [
+            "baseline-unsigned DOC/v2.0",
+            "rule-broken artefacts/DOC/versions/2.0.toml"
+        ]
     );
 }
 
