@@ -254,6 +254,11 @@ fn a_signed_baseline_says_who_signed_when_and_with_what_meaning() {
         shown.contains(&format!("meaning:     {meaning}")),
         "{shown}"
     );
+    let logged = design.ok(&["log", "DOC"]);
+    assert!(
+        logged.contains("signed by: alice@example.org as dag-chair"),
+        "{logged}"
+    );
     let traced = design.ok(&["trace", "DOC@1.0"]);
     assert!(traced.contains("signature:   ssh key SHA256:"), "{traced}");
     assert!(
