@@ -877,6 +877,14 @@ fn sync_signs_a_replayed_baselines_tag_again_with_the_same_key() {
     let signed_at = a.git(&["rev-parse", "DOC/v1.0^{commit}"]);
     b.decision("DEC2", "2023-07-01", "approved", &[]);
     b.ok(&["sync"]);
+    // The tag is signed again only with the key that signed it.
+    a.git(&["config", "user.signingkey", &key("bob")]);
+    let said = a.refused(&["sync"]);
+    assert!(
+        said.contains("git signed the tag DOC/v1.0 with another key"),
+        "{said}"
+    );
+    a.git(&["config", "user.signingkey", &key("alice")]);
     a.ok(&["sync"]);
     assert_ne!(a.git(&["rev-parse", "DOC/v1.0^{commit}"]), signed_at);
     let raw = a.git(&["cat-file", "tag", "DOC/v1.0"]);

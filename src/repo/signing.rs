@@ -195,11 +195,11 @@ impl Repo {
         if signed_with.as_ref() != Some(key) {
             return Err(Error::refused(
                 format!(
-                    "git signed the tag {name} with another key ({}) than user.signingkey names ({})",
+                    "git signed the tag {name} with another key ({}) than the one it must carry ({})",
                     signed_with.map_or("none".into(), |k| k.fingerprint),
                     key.fingerprint
                 ),
-                SETUP_HINT,
+                "set user.signingkey to that key's file (`baseline approver list` shows whose key it is), then run the command again",
             ));
         }
         Ok(copied)
