@@ -226,6 +226,69 @@ fn a_baseline_made_before_its_decision_was_corrected_away_is_reported() {
 }
 
 #[test]
+fn a_baseline_made_under_a_change_later_amended_away_from_it_is_reported() {
+    let design = design();
+    design.approve("DOC", "DEC1", "2023-06-03");
+    let change = |args: &[&str]| design.ok(&[&["change"][..], args].concat());
+    change(&[
+        "add",
+        "CR1",
+        "--title",
+        "Scope",
+        "--affects",
+        "DOC",
+        "--date",
+        "2023-06-04",
+    ]);
+    design.decision("DEC2", "2023-06-05", "approved", &["DOC"]);
+    change(&["set", "CR1", "impact-assessment", "--date", "2023-06-04"]);
+    change(&[
+        "set",
+        "CR1",
+        "approved",
+        "--decision",
+        "DEC2",
+        "--date",
+        "2023-06-05",
+    ]);
+    design.write("artefacts/DOC/doc.md", "# 1 Scope\n\nThe second text.\n");
+    design.ok(&["draft", "DOC", "--date", "2023-06-05"]);
+    design.ok(&[
+        "approve",
+        "DOC",
+        "--decision",
+        "DEC2",
+        "--change",
+        "CR1",
+        "--date",
+        "2023-06-06",
+    ]);
+    assert_eq!(findings(&design), Vec::<String>::new());
+
+    change(&[
+        "amend",
+        "CR1",
+        "--affects",
+        "TAB",
+        "--reason",
+        "assessed against the wrong artefact",
+    ]);
+    let (code, report) = verify_report(design.path(), &["--no-cache"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        finding_codes(&report),
+        ["change-amended-after-baseline artefacts/DOC/versions/2.0.toml"],
+        "judged by CR1 as it stood, the baseline broke no rule"
+    );
+    assert_eq!(report["findings"][0]["check"], "rule");
+    let message = report["findings"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("CR1") && message.contains("affects only TAB"),
+        "{message}"
+    );
+}
+
+#[test]
 fn hand_editing_a_decision_or_its_correction_is_still_record_edited() {
     let design = design();
     design.ok(&[
@@ -361,6 +424,41 @@ fn superseding_by_itself_an_unknown_decision_or_in_a_loop_is_refused() {
         "{looped}"
     );
     assert_eq!(findings(&design), Vec::<String>::new());
+}
+
+#[test]
+fn a_correction_made_by_hand_naming_an_unrecorded_newer_decision_is_reported() {
+    let design = design();
+    design.decision("DEC2", "2023-06-10", "approved", &[]);
+    design.ok(&["decision", "supersede", "DEC1", "--by", "DEC2"]);
+    let made = design.read("corrections/DEC1/1.toml");
+    assert!(made.contains("superseded_by = \"DEC2\""), "{made}");
+
+    let forged = self::design();
+    forged.write(
+        "corrections/DEC1/1.toml",
+        &made.replace("\"DEC2\"", "\"DEC-GHOST\""),
+    );
+    forged.git(&["add", "corrections"]);
+    forged.git(&["commit", "--quiet", "-m", "Supersede DEC1"]);
+    let (_, report) = verify_report(forged.path(), &["--no-cache"]);
+    assert_eq!(
+        finding_codes(&report),
+        ["dangling-reference decisions/DEC1.toml"]
+    );
+    assert!(
+        report["findings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("superseded by decision DEC-GHOST, which is not recorded"),
+        "{report}"
+    );
+    // A push holding only the correction is checked too.
+    let (_, pushed) = verify_report(forged.path(), &["--range", "HEAD~1..HEAD"]);
+    assert_eq!(
+        finding_codes(&pushed),
+        ["dangling-reference decisions/DEC1.toml"]
+    );
 }
 
 /// The last commit's message.

@@ -479,3 +479,336 @@ fn a_branch_tracking_another_name_syncs_with_that_branch() {
         "no stray branch"
     );
 }
+
+/// A and B both drafted DOC 0.2 from the shared 0.1; B synced first.
+fn both_drafted_the_same_number() -> (tempfile::TempDir, Design, Design) {
+    let (server, a) = team();
+    let b = clone(server.path());
+    b.write("artefacts/DOC/doc.md", "# 1 Scope\n\nB's text.\n");
+    b.ok(&["draft", "DOC", "--date", "2023-06-02"]);
+    b.ok(&["sync"]);
+    a.write("artefacts/DOC/doc.md", "# 1 Scope\n\nA's text.\n");
+    a.ok(&["draft", "DOC", "--date", "2023-06-03"]);
+    (server, a, b)
+}
+
+#[test]
+fn renumber_gives_a_colliding_draft_and_what_follows_it_the_next_free_numbers() {
+    let (server, a, b) = both_drafted_the_same_number();
+    let stderr = a.refused(&["sync"]);
+    assert!(
+        stderr.contains("DOC v0.2 was recorded both here") && stderr.contains("sync --renumber"),
+        "{stderr}"
+    );
+    // A baselines its draft meanwhile: the baseline must follow the draft.
+    add_decision(&a, "DEC1", "DOC approved.");
+    a.approve("DOC", "DEC1", "2023-07-01");
+    let a_draft = a.read("artefacts/DOC/versions/0.2.toml");
+
+    let said = a.ok(&["sync", "--renumber"]);
+    assert!(said.contains("tags sent: DOC/v1.0"), "{said}");
+    assert!(
+        said.contains("Renumbered DOC 0.2 is now DOC 0.3, after the records of origin/main"),
+        "{said}"
+    );
+    let log = a.json(&["log", "DOC"]);
+    let versions: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["version"].as_str().unwrap())
+        .collect();
+    assert_eq!(versions, ["1.0", "0.3", "0.2", "0.1"], "newest first");
+    // B's 0.2 is B's; A's draft is now 0.3, byte for byte the same content.
+    assert_eq!(a.ok(&["cat", "DOC@0.2"]), "# 1 Scope\n\nB's text.\n");
+    assert_eq!(a.ok(&["cat", "DOC@0.3"]), "# 1 Scope\n\nA's text.\n");
+    assert_eq!(a.ok(&["cat", "DOC@1.0"]), "# 1 Scope\n\nA's text.\n");
+    assert_eq!(a.read("artefacts/DOC/doc.md"), "# 1 Scope\n\nA's text.\n");
+    let renumbered = a.read("artefacts/DOC/versions/0.3.toml");
+    assert_eq!(
+        renumbered,
+        a_draft.replace("version = \"0.2\"", "version = \"0.3\""),
+        "only the number changed"
+    );
+    assert!(
+        a.read("artefacts/DOC/versions/1.0.toml")
+            .contains("promotes = \"0.3\"")
+    );
+    let message = a.git(&["log", "-1", "--format=%B", "--grep=^Draft DOC"]);
+    assert!(
+        message.starts_with("Draft DOC v0.3\n\nRenumbered from 0.2 by `baseline sync --renumber`"),
+        "{message}"
+    );
+    assert!(message.contains("Baseline-Version: 0.3\n"), "{message}");
+    let message = a.git(&["log", "-1", "--format=%B", "HEAD"]);
+    assert!(
+        message.contains("Promotes draft 0.3 of") && message.contains("Baseline-Promotes: 0.3\n"),
+        "{message}"
+    );
+    let tag = a.git(&["tag", "-l", "--format=%(contents)", "DOC/v1.0"]);
+    assert!(tag.contains("Promotes: 0.3\n"), "{tag}");
+
+    assert_eq!(refs(a.path()), refs(server.path()));
+    b.ok(&["sync"]);
+    assert_eq!(b.read("artefacts/DOC/doc.md"), "# 1 Scope\n\nA's text.\n");
+    for repo in [a.path(), b.path(), clone(server.path()).path()] {
+        let (code, report) = common::verify_report(repo, &["--no-cache"]);
+        assert_eq!((code, common::finding_codes(&report)), (0, vec![]));
+    }
+}
+
+#[test]
+fn renumber_gives_a_colliding_baseline_the_next_major_and_a_tag_of_that_name() {
+    let (server, a, b) = team_without_change_control();
+    b.approve("DOC", "DEC1", "2023-07-01");
+    b.ok(&["sync"]);
+    a.approve("DOC", "DEC1", "2023-07-02");
+    let ours = a.git(&["rev-parse", "DOC/v1.0^{commit}"]);
+    a.ok(&[
+        "release",
+        "create",
+        "IR1",
+        "--decision",
+        "DEC1",
+        "--date",
+        "2023-07-02",
+        "--include",
+        "DOC@1.0",
+    ]);
+
+    let said = a.ok(&["sync", "--renumber"]);
+    assert!(
+        said.contains("tags sent: DOC/v2.0; tags received: DOC/v1.0"),
+        "{said}"
+    );
+    assert_eq!(
+        a.git(&["rev-parse", "DOC/v1.0"]),
+        b.git(&["rev-parse", "DOC/v1.0"]),
+        "DOC/v1.0 is B's tag, untouched"
+    );
+    assert_ne!(a.git(&["rev-parse", "DOC/v1.0^{commit}"]), ours);
+    assert_eq!(
+        a.git(&["rev-parse", "DOC/v2.0^{commit}"]),
+        a.git(&[
+            "log",
+            "-1",
+            "--format=%H",
+            "--grep=^Baseline DOC v2.0 (DEC1)$"
+        ]),
+        "the new tag is on the replayed baseline"
+    );
+    let tag = a.git(&["tag", "-l", "--format=%(contents)", "DOC/v2.0"]);
+    assert!(tag.starts_with("DOC v2.0 baselined: A document"), "{tag}");
+    assert!(
+        a.read("artefacts/DOC/versions/2.0.toml")
+            .contains("promotes = \"0.1\"")
+    );
+    let release = a.json(&["release", "show", "IR1"]);
+    assert_eq!(
+        release["artefacts"][0]["version"], "2.0",
+        "the release follows its baseline"
+    );
+    let message = a.git(&["log", "-1", "--format=%B", "--grep=IR1"]);
+    assert!(
+        message.contains("Versions renumbered by `baseline sync --renumber` onto origin/main: DOC 1.0 is now 2.0."),
+        "{message}"
+    );
+    assert_eq!(refs(a.path()), refs(server.path()));
+    for repo in [a.path(), clone(server.path()).path()] {
+        let (code, report) = common::verify_report(repo, &["--no-cache"]);
+        assert_eq!((code, common::finding_codes(&report)), (0, vec![]));
+    }
+}
+
+#[test]
+fn a_renumbered_baseline_the_rules_now_refuse_is_refused_before_anything_moves() {
+    let (server, a) = team();
+    let b = clone(server.path());
+    add_decision(&a, "DEC1", "DOC approved.");
+    a.ok(&["sync"]);
+    b.ok(&["sync"]);
+    b.approve("DOC", "DEC1", "2023-07-01");
+    b.ok(&["sync"]);
+    a.approve("DOC", "DEC1", "2023-07-02");
+    let (before_a, before_server) = (refs(a.path()), refs(server.path()));
+    // B's 1.0 put DOC under change control: A's 2.0 would need an approved change.
+    let stderr = a.refused(&["sync", "--renumber"]);
+    assert!(
+        stderr.contains("would break the rules once placed after those on origin")
+            && stderr.contains("artefacts/DOC/versions/2.0.toml")
+            && stderr.contains("change"),
+        "{stderr}"
+    );
+    assert_eq!(refs(a.path()), before_a);
+    assert_eq!(refs(server.path()), before_server);
+}
+
+#[test]
+fn renumber_never_settles_two_records_under_one_id() {
+    let (server, a) = team();
+    let b = clone(server.path());
+    add_decision(&a, "DEC1", "DOC approved.");
+    add_decision(&b, "DEC1", "TAB approved.");
+    b.ok(&["sync"]);
+    let stderr = a.refused(&["sync", "--renumber"]);
+    assert!(
+        stderr.contains("decision DEC1 was recorded both here"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("gives yours the next free number"),
+        "{stderr}"
+    );
+}
+
+/// A's and B's clones with change control off, so that a renumbered baseline
+/// needs no approved change.
+fn team_without_change_control() -> (tempfile::TempDir, Design, Design) {
+    let (server, a) = team();
+    add_decision(&a, "DEC1", "DOC approved.");
+    a.ok(&[
+        "policy",
+        "set",
+        "change_control",
+        "false",
+        "--decision",
+        "DEC1",
+        "--date",
+        "2023-07-01",
+    ]);
+    a.ok(&["sync"]);
+    let b = clone(server.path());
+    (server, a, b)
+}
+
+fn versions_of(design: &Design, artefact: &str) -> Vec<String> {
+    let log = design.json(&["log", artefact]);
+    let mut versions: Vec<String> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["version"].as_str().unwrap().to_string())
+        .collect();
+    versions.reverse();
+    versions
+}
+
+fn assert_verifies_here_and_in_a_fresh_clone(design: &Design, server: &Path) {
+    for repo in [design.path(), clone(server).path()] {
+        let (code, report) = common::verify_report(repo, &["--no-cache"]);
+        assert_eq!((code, common::finding_codes(&report)), (0, vec![]));
+    }
+}
+
+#[test]
+fn renumber_moves_every_later_version_of_the_artefact_past_the_remote() {
+    let (server, a, b) = team_without_change_control();
+    a.approve("DOC", "DEC1", "2023-07-01");
+    a.ok(&["sync"]);
+    b.approve("DOC", "DEC1", "2023-07-02");
+    b.write("artefacts/DOC/doc.md", "# 1 Scope\n\nB's second text.\n");
+    b.ok(&["draft", "DOC", "--date", "2023-07-03"]);
+    b.approve("DOC", "DEC1", "2023-07-04");
+    b.ok(&["sync", "--renumber"]);
+    assert_eq!(versions_of(&b, "DOC"), ["0.1", "1.0", "2.0", "2.1", "3.0"]);
+    assert!(
+        b.read("artefacts/DOC/versions/3.0.toml")
+            .contains("promotes = \"2.1\"")
+    );
+    for (tag, subject) in [
+        ("DOC/v2.0", "Baseline DOC v2.0 (DEC1)"),
+        ("DOC/v3.0", "Baseline DOC v3.0 (DEC1)"),
+    ] {
+        assert_eq!(b.git(&["log", "-1", "--format=%s", tag]).trim(), subject);
+    }
+    assert_eq!(
+        b.git(&["rev-parse", "DOC/v1.0"]),
+        a.git(&["rev-parse", "DOC/v1.0"]),
+        "1.0 is A's"
+    );
+    assert_eq!(refs(b.path()), refs(server.path()));
+    assert_verifies_here_and_in_a_fresh_clone(&b, server.path());
+}
+
+#[test]
+fn renumber_replays_a_merge_once_and_keeps_the_renumbered_content_exactly() {
+    let (server, a, b) = team_without_change_control();
+    let lines = |first: &str, last: &str| format!("{first}\n2\n3\n4\n5\n6\n7\n{last}\n");
+    a.write("artefacts/DOC/doc.md", &lines("1", "8"));
+    a.ok(&["draft", "DOC", "--date", "2023-07-02"]);
+    a.ok(&["sync"]);
+    b.ok(&["sync"]);
+    // A changes the first line, B on a branch the last: git would merge them.
+    a.write("artefacts/DOC/doc.md", &lines("A1", "8"));
+    a.ok(&["draft", "DOC", "--date", "2023-07-03"]);
+    a.ok(&["sync"]);
+    b.git(&["checkout", "--quiet", "-b", "feature"]);
+    b.write("artefacts/DOC/doc.md", &lines("1", "B8"));
+    b.ok(&["draft", "DOC", "--date", "2023-07-03"]);
+    b.git(&["checkout", "--quiet", "main"]);
+    b.write("notes.txt", "notes\n");
+    b.git(&["add", "notes.txt"]);
+    b.git(&["commit", "--quiet", "-m", "Notes"]);
+    b.git(&[
+        "merge",
+        "--quiet",
+        "--no-ff",
+        "feature",
+        "-m",
+        "Merge feature",
+    ]);
+
+    let said = b.ok(&["sync", "--renumber"]);
+    assert!(said.contains("Renumbered DOC 0.3 is now DOC 0.4"), "{said}");
+    assert_eq!(versions_of(&b, "DOC"), ["0.1", "0.2", "0.3", "0.4"]);
+    assert_eq!(b.ok(&["cat", "DOC@0.4"]), lines("1", "B8"));
+    assert_eq!(
+        b.read("artefacts/DOC/doc.md"),
+        lines("1", "B8"),
+        "not git's merge of both"
+    );
+    assert_verifies_here_and_in_a_fresh_clone(&b, server.path());
+}
+
+#[test]
+fn a_baseline_renumbered_past_a_remote_draft_of_its_number_leaves_no_tag_behind() {
+    let (server, a, b) = team_without_change_control();
+    a.write("artefacts/DOC/doc.md", "# 1 Scope\n\nA's text.\n");
+    a.ok(&["draft", "DOC", "--version", "1.0", "--date", "2023-07-01"]);
+    a.ok(&["sync"]);
+    b.approve("DOC", "DEC1", "2023-07-02");
+    b.ok(&["sync", "--renumber"]);
+    assert_eq!(b.git(&["tag", "-l"]).trim(), "DOC/v2.0");
+    assert_eq!(refs(b.path()), refs(server.path()));
+    assert_verifies_here_and_in_a_fresh_clone(&b, server.path());
+}
+
+#[test]
+fn a_renumbered_draft_holding_the_remote_drafts_content_is_refused() {
+    let (_server, a, b) = team_without_change_control();
+    for (design, date) in [(&a, "2023-07-02"), (&b, "2023-07-03")] {
+        design.write("artefacts/DOC/doc.md", "# 1 Scope\n\nThe same text.\n");
+        design.ok(&["draft", "DOC", "--date", date]);
+    }
+    a.ok(&["sync"]);
+    let stderr = b.refused(&["sync", "--renumber"]);
+    assert!(
+        stderr
+            .contains("DOC 0.2 recorded here holds the same content as DOC 0.2 now on the branch"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_tag_made_by_hand_on_a_draft_is_neither_moved_nor_sent() {
+    let (server, a, b) = team_without_change_control();
+    add_decision(&a, "DEC2", "Noted.");
+    a.ok(&["sync"]);
+    b.write("artefacts/DOC/doc.md", "# 1 Scope\n\nB's text.\n");
+    b.ok(&["draft", "DOC", "--date", "2023-07-02"]);
+    b.git(&["tag", "-a", "DOC/v0.2", "-m", "by hand"]);
+    let made = b.git(&["rev-parse", "DOC/v0.2"]);
+    b.ok(&["sync"]);
+    assert_eq!(b.git(&["rev-parse", "DOC/v0.2"]), made, "left where it was");
+    assert!(!refs(server.path()).contains("DOC/v0.2"), "not sent");
+}

@@ -1,6 +1,7 @@
 use std::io::Write;
 
 use crate::error::Result;
+use crate::ops::sync::SyncOptions;
 use crate::repo::Repo;
 
 use super::output::{Format, FormatArg, paint, print_json, stdout};
@@ -15,16 +16,32 @@ use super::style;
 /// on the remote is never moved. Two people's records that meet (both made
 /// DES196 v2.0, or the same decision id) are refused, naming both sides, and
 /// nothing changes here or there.
+///
+/// With --renumber, a version of yours whose number the remote already holds
+/// (two people both drafted DES196 v0.3, or both baselined v2.0) takes the
+/// next free number instead: its record, its commit message and its baseline
+/// tag say the new number, a later baseline promoting it and a release
+/// naming it follow, and its working file keeps your content. The rules are
+/// checked again on the result (a renumbered baseline may now need an
+/// approved change) and anything they refuse is refused before pushing.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The remote to sync with.
     pub remote: Option<String>,
+    /// Give your versions whose numbers the remote already holds the next
+    /// free numbers, instead of refusing.
+    #[arg(long)]
+    pub renumber: bool,
     #[command(flatten)]
     pub format: FormatArg,
 }
 
 pub fn run(repo: &Repo, args: Args) -> Result<()> {
-    let synced = crate::ops::sync::sync(repo, args.remote.as_deref())?;
+    let options = SyncOptions {
+        remote: args.remote.as_deref(),
+        renumber: args.renumber,
+    };
+    let synced = crate::ops::sync::sync(repo, options)?;
     if args.format.format == Format::Json {
         return print_json(&synced);
     }
@@ -52,6 +69,17 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
         or_none(&synced.tags_received),
         &synced.head[..12]
     )?;
+    for moved in &synced.renumbered {
+        writeln!(
+            out,
+            "  {} {} {} is now {} {}, after the records of {place}",
+            paint("Renumbered", style::DRAFT),
+            moved.artefact,
+            moved.from,
+            moved.artefact,
+            moved.to,
+        )?;
+    }
     Ok(())
 }
 

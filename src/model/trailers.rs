@@ -175,6 +175,67 @@ pub fn values<'m>(message: &'m str, key: &str) -> Vec<&'m str> {
         .collect()
 }
 
+/// A version commit's message once `sync --renumber` gave its version (or
+/// the draft it promotes) a new number: the subject, the sentence `approve`
+/// writes about the promoted draft and the trailers say the new numbers, and
+/// `why` stands as its own paragraph before the trailers. Anything else (a
+/// note that mentions a number) is left as written.
+pub fn renumbered(message: &str, was: &VersionRecord, now: &VersionRecord, why: &str) -> String {
+    let number =
+        |v: &Option<super::VersionNumber>| v.as_ref().map_or(String::new(), |v| v.to_string());
+    let replacements = [
+        (
+            format!("{VERSION}: {}", was.version),
+            format!("{VERSION}: {}", now.version),
+        ),
+        (
+            format!("{PROMOTES}: {}", number(&was.promotes)),
+            format!("{PROMOTES}: {}", number(&now.promotes)),
+        ),
+    ];
+    let mut lines: Vec<String> = message.trim_end().lines().map(String::from).collect();
+    let trailers_start = lines
+        .iter()
+        .rposition(|line| line.is_empty())
+        .map_or(lines.len(), |b| b + 1);
+    for line in &mut lines[trailers_start..] {
+        if let Some((_, new)) = replacements.iter().find(|(old, _)| line == old) {
+            *line = new.clone();
+        }
+    }
+    if let Some(subject) = lines.first_mut() {
+        *subject = subject.replacen(
+            &format!("{} v{}", was.artefact, was.version),
+            &format!("{} v{}", now.artefact, now.version),
+            1,
+        );
+    }
+    let promoted = format!("Promotes draft {} of ", number(&was.promotes));
+    if let Some(line) = lines[..trailers_start]
+        .iter_mut()
+        .find(|line| line.starts_with(&promoted) && line.ends_with(" byte for byte."))
+    {
+        *line = line.replacen(
+            &promoted,
+            &format!("Promotes draft {} of ", number(&now.promotes)),
+            1,
+        );
+    }
+    insert_before_trailers(&mut lines, why);
+    lines.join("\n") + "\n"
+}
+
+/// Adds `paragraph` before a message's trailers (its last paragraph).
+pub fn insert_before_trailers(lines: &mut Vec<String>, paragraph: &str) {
+    match lines.iter().rposition(|line| line.is_empty()) {
+        Some(blank) => {
+            let trailers = blank + 1;
+            lines.splice(trailers..trailers, [paragraph.to_string(), String::new()]);
+        }
+        None => lines.extend([String::new(), paragraph.to_string()]),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,11 +252,11 @@ mod tests {
         assert!(values(&message, DECISION).is_empty());
     }
 
-    #[test]
-    fn a_version_commit_says_what_it_recorded() {
-        let baseline = VersionRecord {
+    /// A baseline of DES196 numbered `version`, promoting `promotes`.
+    fn baseline(version: &str, promotes: &str) -> VersionRecord {
+        VersionRecord {
             artefact: "DES196".into(),
-            version: "2.0".parse().unwrap(),
+            version: version.parse().unwrap(),
             status: crate::model::Status::Baselined,
             date: "2023-07-12".parse().unwrap(),
             recorded_by: "A <a@example.org>".into(),
@@ -204,13 +265,18 @@ mod tests {
             blob: "cd".repeat(20),
             file: "des196.csv".into(),
             size: 10,
-            promotes: Some("1.1".parse().unwrap()),
+            promotes: Some(promotes.parse().unwrap()),
             adopted: None,
             decisions: vec!["DAG-DEC57".into()],
             changes: vec!["CR027".into(), "CR018".into()],
             note: None,
             signed_by: None,
-        };
+        }
+    }
+
+    #[test]
+    fn a_version_commit_says_what_it_recorded() {
+        let baseline = baseline("2.0", "1.1");
         let message = CommitMessage::new("Baseline DES196 v2.0 (DAG-DEC57)")
             .version_trailers("approve", &baseline)
             .to_string();
@@ -234,5 +300,32 @@ mod tests {
         assert_eq!(values(&message, STATUS), ["draft"]);
         assert!(values(&message, PROMOTES).is_empty());
         assert!(values(&message, DECISION).is_empty());
+    }
+
+    #[test]
+    fn a_renumbered_version_commit_says_its_new_numbers_and_why() {
+        let was = VersionRecord {
+            changes: Vec::new(),
+            ..baseline("1.0", "0.2")
+        };
+        let message = CommitMessage::new("Baseline DES196 v1.0 (DAG-DEC57)")
+            .line("Promotes draft 0.2 of D-Flow byte for byte.")
+            .line("Baseline-Version: 1.0 was reviewed by QA")
+            .version_trailers("approve", &was)
+            .to_string();
+        let now = VersionRecord {
+            version: "2.0".parse().unwrap(),
+            promotes: Some("1.1".parse().unwrap()),
+            ..was.clone()
+        };
+        let message = renumbered(&message, &was, &now, "Renumbered.");
+        assert!(message.starts_with(
+            "Baseline DES196 v2.0 (DAG-DEC57)\n\nPromotes draft 1.1 of D-Flow byte for byte.\nBaseline-Version: 1.0 was reviewed by QA\n\nRenumbered.\n\nBaseline-Command: approve\n"
+        ), "{message}");
+        assert_eq!(values(&message, VERSION), ["2.0"]);
+        assert_eq!(values(&message, PROMOTES), ["1.1"]);
+        let mut bare = vec!["Subject only".to_string()];
+        insert_before_trailers(&mut bare, "Why.");
+        assert_eq!(bare.join("\n"), "Subject only\n\nWhy.");
     }
 }

@@ -106,14 +106,14 @@ fn shared_rows(old: &Sheet, new: &Sheet) -> f64 {
     if most == 0 {
         return 1.0;
     }
-    let mut counts: HashMap<Vec<String>, usize> = HashMap::new();
-    for row in &old.rows {
-        *counts.entry(texts(row)).or_default() += 1;
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for line in &old.lines {
+        *counts.entry(line).or_default() += 1;
     }
     let shared = new
-        .rows
+        .lines
         .iter()
-        .filter(|row| match counts.get_mut(&texts(row)) {
+        .filter(|line| match counts.get_mut(line.as_str()) {
             Some(n) if *n > 0 => {
                 *n -= 1;
                 true
@@ -303,14 +303,9 @@ fn keyed_rows(sheet: &Sheet, key: &str, side: &str) -> Result<Vec<(usize, String
 /// Rows aligned by content as lines are; in a changed stretch, rows with the
 /// same first cell pair, the others are added or removed.
 fn by_content(old: &Sheet, new: &Sheet) -> RowPairs {
-    let line = |row: &Vec<Cell>| texts(row).join("\u{1f}");
-    let (old_lines, new_lines): (Vec<String>, Vec<String>) = (
-        old.rows.iter().map(line).collect(),
-        new.rows.iter().map(line).collect(),
-    );
     let mut input = InternedInput::default();
-    input.update_before(old_lines.iter().map(String::as_str));
-    input.update_after(new_lines.iter().map(String::as_str));
+    input.update_before(old.lines.iter().map(String::as_str));
+    input.update_after(new.lines.iter().map(String::as_str));
     let diff = Diff::compute(Algorithm::Histogram, &input);
     let mut pairs = Vec::new();
     let (mut i, mut j) = (0, 0);

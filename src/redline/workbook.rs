@@ -4,6 +4,7 @@
 //! are then aligned by content as lines are, so a row inserted in the middle
 //! is one added row, and changes are labelled with their sheet.
 
+use std::fmt::Write;
 use std::io::{Read, Seek};
 
 use calamine::{Data, Ods, Range, Reader, Xlsx, XlsxError};
@@ -11,15 +12,28 @@ use calamine::{Data, Ods, Range, Reader, Xlsx, XlsxError};
 use crate::model::Format;
 
 /// A sheet as read: its name, where its cells start (0-based row and column),
-/// and its rows of cells as shown, trailing empty cells left out.
+/// its rows of cells as shown, trailing empty cells left out, and each row as
+/// a line of text (`| D0012 | Reading |`, empty for an empty row) — made once,
+/// for the text redline and for aligning rows by content.
 #[derive(Debug, Clone)]
 pub struct Sheet {
     pub name: String,
     pub origin: (u32, u32),
     pub rows: Vec<Vec<Cell>>,
+    pub lines: Vec<String>,
 }
 
 impl Sheet {
+    fn new(name: String, origin: (u32, u32), rows: Vec<Vec<Cell>>) -> Sheet {
+        let lines = rows.iter().map(|row| row_line(row)).collect();
+        Sheet {
+            name,
+            origin,
+            rows,
+            lines,
+        }
+    }
+
     /// A sheet from its non-empty cells and where each is (row, column), in
     /// any order: rows from the first used row to the last, each starting at
     /// the first used column.
@@ -42,11 +56,7 @@ impl Sheet {
             }
             row[c] = cell;
         }
-        Sheet {
-            name,
-            origin: (top, left),
-            rows,
-        }
+        Sheet::new(name, (top, left), rows)
     }
 }
 
@@ -65,14 +75,24 @@ impl Cell {
 
     /// The cell as one line of text: its value, and its formula beside it.
     pub fn text(&self) -> String {
-        let shown = match &self.value {
-            Data::Empty => String::new(),
-            Data::String(text) => one_line(text),
-            other => other.to_string(),
-        };
-        match &self.formula {
-            Some(formula) => format!("{shown} (={})", one_line(formula)),
-            None => shown,
+        let mut text = String::new();
+        self.write_text(&mut text);
+        text
+    }
+
+    fn write_text(&self, out: &mut String) {
+        match &self.value {
+            Data::Empty => {}
+            Data::String(text) => push_one_line(out, text),
+            other => {
+                // Writing to a String cannot fail.
+                let _ = write!(out, "{other}");
+            }
+        }
+        if let Some(formula) = &self.formula {
+            out.push_str(" (=");
+            push_one_line(out, formula);
+            out.push(')');
         }
     }
 
@@ -92,21 +112,46 @@ pub fn sheets(format: Format, workbook: impl Read + Seek) -> Option<Vec<Sheet>> 
     }
 }
 
-/// The workbook's sheets as the text a redline compares.
+/// The workbook's sheets as the text a redline compares: each sheet a
+/// heading, then its rows' lines.
 pub fn text(sheets: &[Sheet]) -> String {
-    let mut lines = Vec::new();
+    let mut text = String::new();
     for sheet in sheets {
-        lines.push(format!("# {}", one_line(&sheet.name)));
-        for row in &sheet.rows {
-            if !row.is_empty() {
-                let cells: Vec<String> = row.iter().map(|c| c.text().replace('|', "\\|")).collect();
-                lines.push(format!("| {} |", cells.join(" | ")));
-            }
+        text.push_str("# ");
+        push_one_line(&mut text, &sheet.name);
+        text.push('\n');
+        for line in sheet.lines.iter().filter(|line| !line.is_empty()) {
+            text.push_str(line);
+            text.push('\n');
         }
     }
-    let mut text = lines.join("\n");
-    text.push('\n');
+    if text.is_empty() {
+        text.push('\n');
+    }
     text
+}
+
+/// A row as a line of text, `| D0012 | Reading |`, with `|` in a cell
+/// escaped; empty for an empty row.
+fn row_line(row: &[Cell]) -> String {
+    if row.is_empty() {
+        return String::new();
+    }
+    let mut line = String::from("|");
+    let mut cell_text = String::new();
+    for cell in row {
+        cell_text.clear();
+        cell.write_text(&mut cell_text);
+        line.push(' ');
+        for (n, part) in cell_text.split('|').enumerate() {
+            if n > 0 {
+                line.push_str("\\|");
+            }
+            line.push_str(part);
+        }
+        line.push_str(" |");
+    }
+    line
 }
 
 /// An Excel workbook's sheets, each read in one pass over its cells (values
@@ -143,11 +188,8 @@ fn read_all<RS: Read + Seek, R: Reader<RS>>(mut book: R) -> Option<Vec<Sheet>> {
     for name in book.sheet_names() {
         let values = book.worksheet_range(&name).ok()?;
         let formulas = book.worksheet_formula(&name).unwrap_or_default();
-        sheets.push(Sheet {
-            origin: values.start().unwrap_or((0, 0)),
-            rows: rows(&values, &formulas),
-            name,
-        });
+        let origin = values.start().unwrap_or((0, 0));
+        sheets.push(Sheet::new(name, origin, rows(&values, &formulas)));
     }
     Some(sheets)
 }
@@ -180,9 +222,14 @@ fn rows(values: &Range<Data>, formulas: &Range<String>) -> Vec<Vec<Cell>> {
         .collect()
 }
 
-/// Text on one line: line breaks inside a cell or name become spaces.
-fn one_line(text: &str) -> String {
-    text.replace(['\n', '\r'], " ")
+/// Adds text on one line: line breaks inside a cell or name become spaces.
+fn push_one_line(out: &mut String, text: &str) {
+    for (n, part) in text.split(['\n', '\r']).enumerate() {
+        if n > 0 {
+            out.push(' ');
+        }
+        out.push_str(part);
+    }
 }
 
 #[cfg(test)]

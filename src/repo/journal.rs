@@ -25,9 +25,17 @@ pub struct Journal {
     pub new_commit: String,
     /// Tag names and the annotated tag objects they must point at.
     pub tags: Vec<(String, String)>,
+    /// Tags the change leaves naming no baseline (a renumbered baseline's old
+    /// name, now no one's), to remove.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dropped_tags: Vec<String>,
     /// Files of the new commit to bring into the working tree and index, with
     /// their blob ids.
     pub files: Vec<(String, String)>,
+    /// Files the new commit no longer has (a renumbered version's old record,
+    /// a file the remote removed), to take out of the working tree and index.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removed_files: Vec<String>,
     /// Where the command read a large file's bytes from, to copy them rather
     /// than unpack its blob. Not kept in the journal: a command completed later
     /// unpacks the blob, as the source may have changed since.
@@ -57,7 +65,11 @@ pub fn pending(repo: &Repo) -> Result<Option<Journal>> {
             let journal: Journal = serde_json::from_slice(&bytes)
                 .map_err(|err| unusable(format!("is unreadable: {err}")))?;
             // Its paths are written to: only the repository's own files may be.
-            if let Some((file, _)) = journal.files.iter().find(|(file, _)| !is_own_file(file)) {
+            let written = journal.files.iter().map(|(file, _)| file);
+            if let Some(file) = written
+                .chain(&journal.removed_files)
+                .find(|file| !is_own_file(file))
+            {
                 return Err(unusable(format!(
                     "names `{file}`, which is not a file baseline writes"
                 )));
@@ -143,6 +155,11 @@ pub enum Refresh {
 /// recorded — so whatever cannot be completed is reported with how to complete it,
 /// and the journal is cleared so that one such problem never blocks later writes.
 pub fn finish(repo: &Repo, journal: &Journal, refresh: Refresh) {
+    for name in &journal.dropped_tags {
+        if let Err(problem) = remove_tag(repo, name) {
+            repo.notices().push(problem);
+        }
+    }
     for (name, target) in &journal.tags {
         if let Err(problem) = create_tag(repo, name, target, &journal.description) {
             repo.notices().push(problem);
@@ -161,6 +178,20 @@ pub fn finish(repo: &Repo, journal: &Journal, refresh: Refresh) {
             "could not remove the transaction journal: {}",
             err.message
         ));
+    }
+}
+
+/// Removes a tag the change left naming no baseline, if it is still there.
+fn remove_tag(repo: &Repo, name: &str) -> Result<(), String> {
+    let refname = crate::model::paths::tag_ref(name);
+    match repo.git.find_reference(&refname) {
+        Ok(mut tag) => tag.delete().map_err(|err| {
+            format!(
+                "could not remove tag {name} ({}); remove it with `git tag -d {name}`",
+                err.message()
+            )
+        }),
+        Err(_) => Ok(()),
     }
 }
 
@@ -194,6 +225,9 @@ const LARGE_FILE_BYTES: usize = 4 << 20;
 
 fn refresh_working_tree(repo: &Repo, journal: &Journal, refresh: Refresh) -> Result<()> {
     let mut index = repo.git.index()?;
+    for path in &journal.removed_files {
+        remove_working_file(repo, &mut index, path, refresh)?;
+    }
     let odb = repo.git.odb()?;
     let mut large = Vec::new();
     for (path, blob_id) in &journal.files {
@@ -224,6 +258,28 @@ fn refresh_working_tree(repo: &Repo, journal: &Journal, refresh: Refresh) -> Res
     }
     index.write()?;
     refresh_large_files(repo, &large, &journal.sources, refresh)
+}
+
+/// Takes a file the new commit no longer has out of the index and the working
+/// tree; recovering later, a file that is not a record is left, as the user
+/// may have made it again.
+fn remove_working_file(
+    repo: &Repo,
+    index: &mut git2::Index,
+    path: &str,
+    refresh: Refresh,
+) -> Result<()> {
+    if index.get_path(Path::new(path), 0).is_some() {
+        index.remove_path(Path::new(path))?;
+    }
+    if refresh == Refresh::KeepUserEdits && !Record::is_record_place(path) {
+        return Ok(());
+    }
+    let file = repo.root.join(path);
+    match std::fs::remove_file(&file) {
+        Err(err) if err.kind() != std::io::ErrorKind::NotFound => Err(io_at(&file)(err)),
+        _ => Ok(()),
+    }
 }
 
 /// Brings large files into the working tree and gives their index entries the

@@ -6,6 +6,7 @@ pub mod journal;
 mod lock;
 pub mod register;
 pub mod remote;
+pub mod renumber;
 pub mod replay;
 pub mod resolve;
 pub mod signing;

@@ -9,7 +9,10 @@ use git2::Oid;
 
 use super::Repo;
 use super::journal::{self, Journal, Refresh};
+use super::renumber::{Explain, Prepared, Renumbering};
+use super::snapshot::Snapshot;
 use crate::error::{Error, Result};
+use crate::model::paths;
 
 /// The local commits replayed onto the remote's head.
 pub struct Replayed {
@@ -17,6 +20,8 @@ pub struct Replayed {
     /// Each local commit and the commit that replays it; a commit whose
     /// changes the remote already holds maps to none.
     pub commits: HashMap<Oid, Option<Oid>>,
+    /// The versions given new numbers on the way.
+    pub renumbering: Renumbering,
 }
 
 /// A local commit whose changes meet the remote's on the same files.
@@ -39,19 +44,33 @@ impl Repo {
     }
 
     /// Replays `commits` onto `onto`, keeping each one's author and message;
-    /// stops at the first that collides with what `onto` holds.
+    /// stops at the first that collides with what `onto` holds. Where
+    /// `renumber` is given (it words the note a rewritten commit gains), a
+    /// version numbered no higher than `onto` holds takes the next free
+    /// number instead of colliding.
     pub fn replay(
         &self,
         commits: &[Oid],
         onto: Oid,
+        renumber: Option<&Explain<'_>>,
     ) -> Result<std::result::Result<Replayed, Collision>> {
         let committer = self.signature()?;
         let mut head = self.git.find_commit(onto)?;
         let mut replayed = HashMap::new();
+        let mut renumbering = Renumbering::default();
         for &id in commits {
-            let commit = self.git.find_commit(id)?;
+            let original = self.git.find_commit(id)?;
+            let prepared = match renumber {
+                Some(explain) => self.renumber(&original, head.id(), explain, &mut renumbering)?,
+                None => Prepared {
+                    commit: id,
+                    content_files: Vec::new(),
+                },
+            };
+            let commit = self.git.find_commit(prepared.commit)?;
             let mainline = u32::from(commit.parent_count() > 1);
             let mut index = self.git.cherrypick_commit(&commit, &head, mainline, None)?;
+            keep_replayed_content(&mut index, &commit.tree()?, &prepared.content_files)?;
             if index.has_conflicts() {
                 let paths = index
                     .conflicts()?
@@ -76,30 +95,47 @@ impl Repo {
         Ok(Ok(Replayed {
             head: head.id(),
             commits: replayed,
+            renumbering,
         }))
     }
 
-    /// An annotated tag like `tag` (same name, message and tagger) on `commit`;
-    /// a signed one is signed again with the same key by the user's setup.
+    /// The baseline tag `tag` made again as `name` on `commit` (a replayed
+    /// commit): same tagger, with the message the record there asks for (a
+    /// renumbered baseline's, or one whose promoted draft was renumbered,
+    /// differs from the old). A signed tag is signed again, with the same key,
+    /// by the user's setup: the signature covers the commit it names.
     pub fn retag(&self, name: &str, tag: Oid, commit: Oid) -> Result<Oid> {
         let tag = self.git.find_tag(tag)?;
-        let target = self
-            .git
-            .find_object(commit, Some(git2::ObjectType::Commit))?;
         let tagger = match tag.tagger() {
             Some(tagger) => tagger.to_owned(),
             None => self.signature()?,
         };
-        let raw = tag.message_bytes().unwrap_or_default();
-        // A signed tag is signed again, on its new commit, with the same key:
-        // the signature covers the commit it names.
-        if let (message, Some(signature)) = crate::model::approvers::split_signed(raw) {
-            let message = String::from_utf8_lossy(message).into_owned();
+        let snapshot = Snapshot::at_commit(self, commit)?;
+        let (artefact, version) = paths::parse_tag(name).ok_or_else(|| {
+            Error::failed(
+                format!("{name} is not a baseline tag's name"),
+                "report this: sync renumbers only baseline tags",
+            )
+        })?;
+        let record = snapshot.version(artefact, &version)?.ok_or_else(|| {
+            Error::failed(
+                format!("the replayed commit {commit} holds no record of {artefact} {version}"),
+                "report this: a renumbered baseline's commit holds its record",
+            )
+        })?;
+        let title = snapshot.require_artefact(artefact)?.title;
+        let message = record.tag_message(&title);
+        let target = self
+            .git
+            .find_object(commit, Some(git2::ObjectType::Commit))?;
+        let (_, signature) =
+            crate::model::approvers::split_signed(tag.message_bytes().unwrap_or_default());
+        if let Some(signature) = signature {
             let key = (signature.format == crate::model::approvers::SignatureFormat::Ssh)
                 .then(|| crate::model::approvers::ssh_signature_key(&signature.armored))
                 .flatten();
             let Some(key) = key else {
-                return Err(crate::error::Error::refused(
+                return Err(Error::refused(
                     format!(
                         "tag {name} carries a signature baseline cannot sign again (not an SSH one)"
                     ),
@@ -108,24 +144,25 @@ impl Repo {
             };
             return self.signed_tag(name, commit, &message, &key);
         }
-        let message = tag.message().ok().flatten().unwrap_or_default();
         Ok(self
             .git
-            .tag_annotation_create(name, &target, &tagger, message)?)
+            .tag_annotation_create(name, &target, &tagger, &message)?)
     }
 
     /// Moves the branch from `old` to `new` with the baseline tags given
-    /// (name → tag object; an existing local tag of that name is replaced)
-    /// and brings the working files up to date, as one journalled step.
+    /// (name → tag object; an existing local tag of that name is replaced),
+    /// removes the `dropped` tags, and brings the working files up to date,
+    /// as one journalled step.
     pub fn move_to(
         &self,
         description: &str,
-        old: Option<Oid>,
-        new: Oid,
+        (old, new): (Option<Oid>, Oid),
         tags: &[(String, Oid)],
+        dropped: &[String],
     ) -> Result<()> {
         let branch = self.branch_ref()?;
         let files = self.changed_files(old, new)?;
+        let removed_files = self.removed_files(old, new)?;
         let record = Journal {
             description: description.to_string(),
             branch: branch.clone(),
@@ -135,7 +172,9 @@ impl Repo {
                 .iter()
                 .map(|(n, t)| (n.clone(), t.to_string()))
                 .collect(),
+            dropped_tags: dropped.to_vec(),
             files,
+            removed_files,
             sources: HashMap::new(),
         };
         journal::write(self, &record)?;
@@ -157,7 +196,8 @@ impl Repo {
         }
         // Only now are the replaced tags removed, for `finish` to make them
         // again: killed before, the old tags stay, and verify reports each as
-        // left by the rewrite, which `verify --repair` moves.
+        // left by the rewrite, which `verify --repair` moves. `finish` removes
+        // the dropped ones.
         for (name, _) in tags {
             if let Ok(mut existing) = self.git.find_reference(&crate::model::paths::tag_ref(name)) {
                 existing.delete()?;
@@ -266,6 +306,19 @@ impl Repo {
         Ok(head == commit || self.git.graph_descendant_of(head, commit)?)
     }
 
+    /// Whether `commit` added the baseline record a tag named `name` stands
+    /// for: only such a tag is moved or sent; verify reports any other.
+    pub fn records_baseline(&self, commit: Oid, name: &str) -> Result<bool> {
+        let Some((artefact, version)) = paths::parse_tag(name) else {
+            return Ok(false);
+        };
+        if !self.adds(commit, &paths::version(artefact, &version))? {
+            return Ok(false);
+        }
+        let record = Snapshot::at_commit(self, commit)?.version(artefact, &version);
+        Ok(matches!(record, Ok(Some(record)) if record.status == crate::model::Status::Baselined))
+    }
+
     /// Whether `commit` added `path` (its first parent lacks it).
     pub fn adds(&self, commit: Oid, path: &str) -> Result<bool> {
         let parent = self.git.find_commit(commit)?.parent_id(0).ok();
@@ -276,12 +329,64 @@ impl Repo {
         Ok(self.blob_at(commit, path)?.is_some() && before.is_none())
     }
 
-    /// The paths `new` changes against `old`.
+    /// The files `old` has and `new` does not.
+    fn removed_files(&self, old: Option<Oid>, new: Oid) -> Result<Vec<String>> {
+        let Some(old) = old else {
+            return Ok(Vec::new());
+        };
+        let old_tree = self.git.find_commit(old)?.tree()?;
+        let new_tree = self.git.find_commit(new)?.tree()?;
+        let diff = self
+            .git
+            .diff_tree_to_tree(Some(&old_tree), Some(&new_tree), None)?;
+        Ok(diff
+            .deltas()
+            .filter(|d| !d.new_file().exists())
+            .filter_map(|d| Some(d.old_file().path()?.to_str()?.to_string()))
+            .collect())
+    }
+
+    /// The paths `new` adds, changes or removes against `old`.
     pub fn changed_paths(&self, old: Option<Oid>, new: Oid) -> Result<Vec<String>> {
-        Ok(self
+        let mut paths: Vec<String> = self
             .changed_files(old, new)?
             .into_iter()
             .map(|(p, _)| p)
-            .collect())
+            .collect();
+        paths.extend(self.removed_files(old, new)?);
+        Ok(paths)
     }
+}
+
+/// Puts `tree`'s content (the replayed commit's) at `paths`, the working
+/// files of renumbered versions, conflicting or merged: the version now comes
+/// after the other clone's, so its working file holds exactly what it recorded.
+fn keep_replayed_content(
+    index: &mut git2::Index,
+    tree: &git2::Tree<'_>,
+    paths: &[String],
+) -> Result<()> {
+    for path in paths {
+        let Ok(entry) = tree.get_path(std::path::Path::new(path)) else {
+            continue;
+        };
+        if index.has_conflicts() {
+            index.conflict_remove(std::path::Path::new(path)).ok();
+        }
+        index.add(&git2::IndexEntry {
+            ctime: git2::IndexTime::new(0, 0),
+            mtime: git2::IndexTime::new(0, 0),
+            dev: 0,
+            ino: 0,
+            mode: entry.filemode() as u32,
+            uid: 0,
+            gid: 0,
+            file_size: 0,
+            id: entry.id(),
+            flags: 0,
+            flags_extended: 0,
+            path: path.as_bytes().to_vec(),
+        })?;
+    }
+    Ok(())
 }

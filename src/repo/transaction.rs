@@ -248,7 +248,9 @@ impl<'r> Transaction<'r> {
             old_commit: old.map(|o| o.to_string()),
             new_commit: commit.to_string(),
             tags,
+            dropped_tags: Vec::new(),
             files: self.files.clone(),
+            removed_files: Vec::new(),
             sources: self.sources.clone(),
         };
         journal::write(self.repo, &record)?;

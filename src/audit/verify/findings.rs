@@ -147,6 +147,12 @@ pub enum FindingKind {
         number: u32,
         artefacts: Vec<String>,
     },
+    /// A baseline citing `change`, which affected its artefact when the
+    /// baseline was made; a later amendment no longer lists it.
+    ChangeAmendedAfterBaseline {
+        change: String,
+        affects: Vec<String>,
+    },
     StrayTag {
         record: String,
     },
@@ -205,6 +211,8 @@ pub enum Dangling {
     ChangeAffects(String),
     /// A step of a change's history cites a decision that is not recorded.
     StepDecision(String),
+    /// A decision's correction says it was superseded by one not recorded.
+    SupersededBy(String),
 }
 
 impl FindingKind {
@@ -240,6 +248,7 @@ impl FindingKind {
             DateOutOfRange { .. } => "date-out-of-range",
             PolicyEditedBaseline { .. } => "policy-edited-baseline",
             DecisionCorrectedAfterBaseline { .. } => "decision-corrected-after-baseline",
+            ChangeAmendedAfterBaseline { .. } => "change-amended-after-baseline",
             StrayTag { .. } => "stray-tag",
             DanglingReference(_) => "dangling-reference",
             LifecycleBroken { .. } => "lifecycle-broken",
@@ -283,7 +292,8 @@ impl FindingKind {
             RuleBroken { .. }
             | BaselineNotDraft { .. }
             | PolicyEditedBaseline { .. }
-            | DecisionCorrectedAfterBaseline { .. } => "rule",
+            | DecisionCorrectedAfterBaseline { .. }
+            | ChangeAmendedAfterBaseline { .. } => "rule",
             TagMissing { .. }
             | TagNotAnnotated
             | TagMessageMismatch
@@ -401,6 +411,10 @@ impl FindingKind {
                 "approved by {decision} as it stood then; its correction {number}, made since, approves only {}",
                 artefacts.join(", ")
             ),
+            ChangeAmendedAfterBaseline { change, affects } => format!(
+                "made under {change}, which then affected it; an amendment made since says it affects only {}",
+                affects.join(", ")
+            ),
             ObjectReplaced { by } => format!(
                 "`git replace` makes git show {by} in place of this object: git and baseline read different records"
             ),
@@ -476,6 +490,9 @@ impl Dangling {
             }
             Dangling::StepDecision(id) => {
                 format!("a step cites decision {id}, which is not recorded")
+            }
+            Dangling::SupersededBy(id) => {
+                format!("is said to be superseded by decision {id}, which is not recorded")
             }
         }
     }

@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 
 use crate::error::Result;
+use crate::model::paths::Record;
 use crate::model::{Change, ChangeState, Decision, paths};
 use crate::repo::Snapshot;
 use crate::rules;
@@ -20,11 +21,24 @@ pub(super) fn check_references(
     let artefacts: HashSet<String> = snapshot.artefact_ids()?.into_iter().collect();
     let in_scope = |path: &str| !only_added || audit.added.contains_key(path);
     let mut unparsable = Vec::new();
+    // A decision is in a range's scope too when the range corrected it.
+    let corrected: HashSet<&str> = audit
+        .added
+        .keys()
+        .filter_map(|path| match Record::parse(path) {
+            Some(Record::Correction(decision, _)) => Some(decision),
+            _ => None,
+        })
+        .collect();
+    let decision_in_scope = |path: &str| {
+        in_scope(path)
+            || matches!(Record::parse(path), Some(Record::Decision(id)) if corrected.contains(id))
+    };
     let decisions = read_records(
         snapshot,
         paths::DECISIONS,
         paths::decision,
-        &in_scope,
+        &decision_in_scope,
         &mut unparsable,
         |id| snapshot.decision(id),
     )?;
@@ -81,7 +95,7 @@ fn read_records<T>(
 }
 
 /// What a decision names that does not exist: artefacts it approves, changes it
-/// decides.
+/// decides (as its corrections left them), the decision that superseded it.
 fn decision_references(
     snapshot: &Snapshot<'_>,
     artefacts: &HashSet<String>,
@@ -98,6 +112,12 @@ fn decision_references(
         if !snapshot.exists(&paths::change(change))? {
             dangling.push((path.clone(), Dangling::DecisionChange(change.clone())));
         }
+    }
+    // A newer decision that does not parse is reported where it is read.
+    if let Some(newer) = decision.superseded_by()
+        && matches!(snapshot.decision(newer), Ok(None))
+    {
+        dangling.push((path, Dangling::SupersededBy(newer.to_string())));
     }
     Ok(dangling)
 }

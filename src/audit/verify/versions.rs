@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use crate::error::Result;
 use crate::model::config::Policy;
-use crate::model::{Decision, Status, VersionRecord, paths};
+use crate::model::{Change, Decision, Status, VersionRecord, paths};
 use crate::repo::Snapshot;
 use crate::rules::adoption::{AdoptionRequest, check_adoption};
 use crate::rules::{self, BaselineRequest};
@@ -228,11 +228,7 @@ fn check_rules(
         ..
     } = *made;
     let decisions = decisions_when_made(audit, snapshot, made)?;
-    let changes: Vec<_> = record
-        .changes
-        .iter()
-        .map(|id| (id.clone(), snapshot.change(id).ok().flatten()))
-        .collect();
+    let changes = changes_when_made(audit, snapshot, made)?;
     if record.adopted.is_some() {
         let request = AdoptionRequest {
             artefact: &record.artefact,
@@ -288,32 +284,97 @@ fn decisions_when_made(
     snapshot: &Snapshot<'_>,
     made: &Made<'_>,
 ) -> Result<Vec<(String, Option<Decision>)>> {
-    let mut decisions = Vec::new();
-    let mut then_snapshot = None;
-    for id in &made.record.decisions {
-        let now = snapshot.decision(id).ok().flatten();
-        let corrected = now.as_ref().is_some_and(|d| !d.corrections.is_empty());
-        let (Some(now), Some(commit), true) = (now.clone(), made.commit, corrected) else {
-            decisions.push((id.clone(), now));
-            continue;
-        };
-        let then = match &then_snapshot {
-            Some(then) => then,
-            None => then_snapshot.insert(Snapshot::at_commit(audit.repo, commit)?),
-        };
-        let then = then.decision(id).ok().flatten();
-        let artefact = made.record.artefact.as_str();
-        if then.as_ref().is_some_and(|d| d.covers(artefact)) && !now.covers(artefact) {
-            let kind = FindingKind::DecisionCorrectedAfterBaseline {
-                decision: id.clone(),
-                number: now.corrections.last().map_or(0, |c| c.number),
-                artefacts: now.artefacts.clone(),
+    let artefact = made.record.artefact.as_str();
+    let cited = Cited {
+        ids: &made.record.decisions,
+        read: |snapshot: &Snapshot<'_>, id: &str| snapshot.decision(id).ok().flatten(),
+        corrected: |d: &Decision| !d.corrections.is_empty(),
+        dropped: |id: &str, then: &Decision, now: &Decision| {
+            (then.covers(artefact) && !now.covers(artefact)).then(|| {
+                FindingKind::DecisionCorrectedAfterBaseline {
+                    decision: id.to_string(),
+                    number: now.corrections.last().map_or(0, |c| c.number),
+                    artefacts: now.artefacts.clone(),
+                }
+            })
+        },
+    };
+    cited.when_made(audit, snapshot, made)
+}
+
+/// The changes a baseline cites, as they stood on the commit that made it: an
+/// amendment made since to what a change affects does not make the baseline
+/// break a rule it kept, and one that no longer lists its artefact is reported.
+fn changes_when_made(
+    audit: &mut Audit<'_>,
+    snapshot: &Snapshot<'_>,
+    made: &Made<'_>,
+) -> Result<Vec<(String, Option<Change>)>> {
+    let artefact = made.record.artefact.as_str();
+    let cited = Cited {
+        ids: &made.record.changes,
+        read: |snapshot: &Snapshot<'_>, id: &str| snapshot.change(id).ok().flatten(),
+        corrected: |c: &Change| !c.amendments.is_empty(),
+        dropped: |id: &str, then: &Change, now: &Change| {
+            (then.affects_artefact(artefact) && !now.affects_artefact(artefact)).then(|| {
+                FindingKind::ChangeAmendedAfterBaseline {
+                    change: id.to_string(),
+                    affects: now.affects().to_vec(),
+                }
+            })
+        },
+    };
+    cited.when_made(audit, snapshot, made)
+}
+
+/// Records of one kind a baseline cites, with how to read one, whether it
+/// was corrected since, and what to report where a correction dropped the
+/// baseline's artefact.
+struct Cited<'i, R, C, D> {
+    ids: &'i [String],
+    read: R,
+    corrected: C,
+    dropped: D,
+}
+
+impl<T: Clone, R, C, D> Cited<'_, R, C, D>
+where
+    R: Fn(&Snapshot<'_>, &str) -> Option<T>,
+    C: Fn(&T) -> bool,
+    D: Fn(&str, &T, &T) -> Option<FindingKind>,
+{
+    /// Each cited record as it stood on the commit that made the baseline,
+    /// where it was corrected since (as it stands now otherwise).
+    fn when_made(
+        &self,
+        audit: &mut Audit<'_>,
+        snapshot: &Snapshot<'_>,
+        made: &Made<'_>,
+    ) -> Result<Vec<(String, Option<T>)>> {
+        let mut cited = Vec::new();
+        let mut then_snapshot = None;
+        for id in self.ids {
+            let now = (self.read)(snapshot, id);
+            let corrected = now.as_ref().is_some_and(&self.corrected);
+            let (Some(now), Some(commit), true) = (now.clone(), made.commit, corrected) else {
+                cited.push((id.clone(), now));
+                continue;
             };
-            audit.find(kind, made.path, None);
+            let then = match &then_snapshot {
+                Some(then) => then,
+                None => then_snapshot.insert(Snapshot::at_commit(audit.repo, commit)?),
+            };
+            let then = (self.read)(then, id);
+            if let Some(kind) = then
+                .as_ref()
+                .and_then(|then| (self.dropped)(id, then, &now))
+            {
+                audit.find(kind, made.path, None);
+            }
+            cited.push((id.clone(), then));
         }
-        decisions.push((id.clone(), then));
+        Ok(cited)
     }
-    Ok(decisions)
 }
 
 #[cfg(test)]
