@@ -980,3 +980,26 @@ fn a_signature_git_cannot_make_leaves_nothing_behind() {
     assert_eq!(left, Vec::<String>::new());
     assert_eq!(codes(&design), Vec::<String>::new());
 }
+
+#[test]
+fn a_signer_in_a_role_the_policy_does_not_let_sign_is_found() {
+    let design = copy_of(&fixture().base);
+    design.ok(&[
+        "policy",
+        "set",
+        "signing_roles",
+        "dag-chair",
+        "--decision",
+        "DEC1",
+        "--date",
+        "2023-06-02",
+    ]);
+    // An unsigned baseline, its tag then signed by bob, a reviewer, with plain git.
+    design.approve("DOC", "DEC1", "2023-07-10");
+    let message = unsigned_message(&design, "DOC/v1.0");
+    remake_tag(&design, "DOC/v1.0", &message, Some("bob"));
+    assert_eq!(
+        codes(&design),
+        ["signer-role-unsuitable DOC/v1.0", "tag-resigned DOC/v1.0"]
+    );
+}
