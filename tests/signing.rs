@@ -297,6 +297,8 @@ fn a_signed_baseline_says_who_signed_when_and_with_what_meaning() {
     let packs = tempfile::tempdir().unwrap();
     let pack = packs.path().join("IR1");
     design.ok(&["publish", "IR1", pack.to_str().unwrap()]);
+    let note = std::fs::read_to_string(pack.join("release-note.md")).unwrap();
+    assert!(note.contains("| alice@example.org (dag-chair) |"), "{note}");
     let register = std::fs::read_to_string(pack.join("register.csv")).unwrap();
     assert!(
         register.contains("alice@example.org (dag-chair, key SHA256:"),
