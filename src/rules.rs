@@ -631,6 +631,7 @@ mod tests {
             decisions: vec![],
             changes: vec![],
             note: None,
+            signed_by: None,
         }
     }
 
@@ -764,6 +765,7 @@ mod tests {
         );
         let off = Policy {
             change_control: false,
+            ..Policy::default()
         };
         assert!(check_baseline(&request(&versions, &decisions, &[], &off, "2023-07-01")).is_ok());
     }

@@ -349,3 +349,30 @@ fn a_register_without_its_required_columns_is_refused() {
         "{stderr}"
     );
 }
+
+/// Adopted baselines are not signed: where the policy requires every baseline
+/// to be, the adoption is refused before anything is written (issue 20).
+#[test]
+fn a_register_is_not_adopted_while_signed_baselines_are_required() {
+    let design = design();
+    design.ok(&[
+        "policy",
+        "set",
+        "require_signed_baselines",
+        "true",
+        "--decision",
+        "DAG-DEC64",
+        "--date",
+        "2024-03-01",
+    ]);
+    design.write("in/register.csv", &format!("{HEADER}{GOOD_ROWS}"));
+    let said = design.refused(&adopt_args("in/register.csv", &[]));
+    assert!(
+        said.contains("a register's adopted baselines are not signed"),
+        "{said}"
+    );
+    assert!(
+        said.contains("hint: adopt the register before switching the policy on"),
+        "{said}"
+    );
+}

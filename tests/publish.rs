@@ -332,7 +332,8 @@ fn the_register_and_release_note_say_what_changed_and_where_they_came_from() {
             "SHA-256",
             "File",
             "Made at",
-            "From commit"
+            "From commit",
+            "Signed by"
         ]
     );
     let rows: Vec<csv::StringRecord> = csv.records().map(Result::unwrap).collect();

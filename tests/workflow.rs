@@ -655,7 +655,7 @@ fn the_register_exports_as_csv_markdown_and_html() {
     let head = design.git(&["rev-parse", "HEAD"]).trim().to_string();
     let tab = design.run(&["cat", "TAB@1.0"]).stdout;
     assert_eq!(&rows[1][8], baseline::model::sha256_hex(&tab));
-    assert_eq!(&header[11..], ["Made at", "From commit"]);
+    assert_eq!(&header[11..], ["Made at", "From commit", "Signed by"]);
     assert_eq!(&rows[1][12], head);
     assert!(
         rows[1][11].ends_with('Z') && rows[1][11].contains('T'),

@@ -271,6 +271,7 @@ pub fn draft_record(id: &str, round: u32, at: Timestamp) -> (VersionRecord, Vec<
         decisions: Vec::new(),
         changes: Vec::new(),
         note: Some(format!("Revision {round} after review")),
+        signed_by: None,
     };
     (record, bytes)
 }

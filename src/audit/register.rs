@@ -36,6 +36,8 @@ pub struct VersionSummary {
     pub sha256: String,
     pub decisions: Vec<String>,
     pub changes: Vec<String>,
+    /// For a signed baseline: the approver who signed its tag.
+    pub signed_by: Option<Box<crate::model::Signer>>,
 }
 
 impl From<VersionRecord> for VersionSummary {
@@ -47,6 +49,7 @@ impl From<VersionRecord> for VersionSummary {
             sha256: v.sha256,
             decisions: v.decisions,
             changes: v.changes,
+            signed_by: v.signed_by,
         }
     }
 }
@@ -110,7 +113,7 @@ impl Provenance {
 }
 
 /// The columns every export shares, as text.
-pub const COLUMNS: [&str; 11] = [
+pub const COLUMNS: [&str; 12] = [
     "Artefact",
     "Title",
     "Kind",
@@ -122,9 +125,10 @@ pub const COLUMNS: [&str; 11] = [
     "Baseline SHA-256",
     "Draft",
     "Open changes",
+    "Signed by",
 ];
 
-pub fn row(entry: &RegisterEntry) -> [String; 11] {
+pub fn row(entry: &RegisterEntry) -> [String; 12] {
     let baseline = entry.baseline.as_ref();
     [
         entry.id.clone(),
@@ -142,6 +146,10 @@ pub fn row(entry: &RegisterEntry) -> [String; 11] {
             .map(|d| d.version.to_string())
             .unwrap_or_default(),
         entry.open_changes.join(" "),
+        baseline
+            .and_then(|b| b.signed_by.as_ref())
+            .map(|s| s.described())
+            .unwrap_or_default(),
     ]
 }
 
@@ -165,13 +173,17 @@ pub fn write_csv(register: &[RegisterEntry], made: &Provenance, out: &mut dyn Wr
             "check where the output goes",
         )
     };
-    let header = COLUMNS.iter().chain(&["Made at", "From commit"]);
+    // Columns added since the first exports go after the provenance, so that
+    // a reader of the first columns by position still reads them.
+    let (first, added) = COLUMNS.split_at(11);
+    let header = first.iter().chain(&["Made at", "From commit"]).chain(added);
     writer.write_record(header).map_err(failed)?;
     let made = [made.at.to_string(), made.commit.clone()];
     for entry in register {
         let cells = row(entry).map(inert);
+        let (first, added) = cells.split_at(11);
         writer
-            .write_record(cells.iter().chain(&made))
+            .write_record(first.iter().chain(&made).chain(added))
             .map_err(failed)?;
     }
     writer.flush()?;

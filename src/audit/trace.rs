@@ -56,6 +56,9 @@ pub struct VersionTrace {
     pub next: Option<VersionLink>,
     /// The releases that contain this version, oldest first.
     pub releases: Vec<String>,
+    /// For a baseline: what approving it means, in words ("Baselined DES196
+    /// v2.0 under DAG-DEC57 and CR027 on …, sha256 …"), which a signed tag states.
+    pub meaning: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -65,6 +68,8 @@ pub struct TagCheck {
     pub target: Option<String>,
     /// True when the tag exists and points at the commit that recorded the version.
     pub matches: bool,
+    /// The tag's signature, as it reads (`verify` checks it); null when unsigned.
+    pub signature: Option<crate::repo::signing::TagSignatureInfo>,
 }
 
 #[derive(Debug, Serialize)]
@@ -228,6 +233,7 @@ fn trace_version(snapshot: &Snapshot<'_>, reference: &crate::model::Reference) -
         TagCheck {
             matches: target.is_some() && target == commit,
             target: target.map(|t| t.to_string()),
+            signature: repo.tag_signature(&name),
             name,
         }
     });
@@ -274,6 +280,7 @@ fn trace_version(snapshot: &Snapshot<'_>, reference: &crate::model::Reference) -
         decisions,
         meetings,
         changes,
+        meaning: (record.status == Status::Baselined).then(|| record.meaning()),
         version: record,
     })))
 }

@@ -37,6 +37,12 @@ pub struct Args {
     /// A note kept with the baseline.
     #[arg(short, long, value_name = "NOTE")]
     pub message: Option<String>,
+    /// Sign the tag with your git signing setup (gpg.format ssh and
+    /// user.signingkey): your key must be an approver's (`baseline approver
+    /// list`), valid on the baseline's date. Required when the policy
+    /// require_signed_baselines is on.
+    #[arg(long)]
+    pub sign: bool,
 }
 
 pub fn run(repo: &Repo, args: Args) -> Result<()> {
@@ -50,6 +56,7 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
             version: args.version.as_ref(),
             date: args.date,
             message: args.message.as_deref(),
+            sign: args.sign,
         },
     )?;
     let record = &approved.record;
@@ -64,5 +71,15 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
         short_sha(&record.sha256),
         approved.tag
     )?;
+    if let Some(signer) = &record.signed_by {
+        writeln!(
+            super::output::stdout(),
+            "Signed by {} as {} (key {}): {}",
+            super::output::shown(&signer.name),
+            super::output::shown(&signer.role),
+            signer.key,
+            record.meaning()
+        )?;
+    }
     Ok(())
 }

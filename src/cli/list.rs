@@ -110,6 +110,7 @@ fn human(programme: &str, entries: &[RegisterEntry], out: &mut dyn Write) -> Res
         "BASELINE",
         "DATE",
         "DECISIONS",
+        "SIGNED BY",
         "DRAFT",
         "OPEN CHANGES",
     ]);
@@ -124,6 +125,11 @@ fn human(programme: &str, entries: &[RegisterEntry], out: &mut dyn Write) -> Res
             ),
             cell(baseline.map_or("—".to_string(), |b| b.date.to_string())),
             cell(baseline.map_or("—".to_string(), |b| or_dash(&b.decisions))),
+            cell(
+                baseline
+                    .and_then(|b| b.signed_by.as_ref())
+                    .map_or("—".to_string(), |s| s.name.clone()),
+            ),
             entry.pending_draft.as_ref().map_or_else(
                 || ("—".to_string(), style::DIM),
                 |d| (d.version.to_string(), style::DRAFT),

@@ -59,6 +59,14 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
         if !v.changes.is_empty() {
             writeln!(out, "        changes:   {}", or_dash(&v.changes))?;
         }
+        if let Some(signer) = &v.signed_by {
+            writeln!(
+                out,
+                "        signed by: {} as {}",
+                shown(&signer.name),
+                shown(&signer.role)
+            )?;
+        }
         if let Some(note) = &v.note {
             writeln!(out, "        {}", shown(note))?;
         }

@@ -4,6 +4,7 @@
 mod action;
 mod add;
 mod approve;
+mod approver;
 mod cat;
 mod change;
 mod decision;
@@ -83,6 +84,8 @@ pub enum Command {
     Draft(draft::Args),
     Approve(approve::Args),
     #[command(subcommand)]
+    Approver(approver::Command),
+    #[command(subcommand)]
     Decision(decision::Command),
     #[command(subcommand)]
     Change(change::Command),
@@ -142,6 +145,7 @@ fn run_command(repo: &Repo, dir: &std::path::Path, command: Command) -> Result<(
         Command::Add(args) => add::run(repo, dir, args),
         Command::Draft(args) => draft::run(repo, dir, args),
         Command::Approve(args) => approve::run(repo, args),
+        Command::Approver(command) => approver::run(repo, command),
         Command::Decision(command) => decision::run(repo, command),
         Command::Change(command) => change::run(repo, command),
         Command::Import(command) => import::run(repo, dir, command),

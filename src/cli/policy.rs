@@ -27,9 +27,12 @@ pub enum Command {
 pub struct SetArgs {
     /// change_control, ids.artefact, ids.decision, ids.change, ids.meeting,
     /// ids.action, import.decision, import.action, import.change,
-    /// import.meeting or import.footer.
+    /// import.meeting, import.footer, require_signed_baselines or
+    /// signing_roles.
     pub key: String,
-    /// true or false for change_control; a regular expression for a pattern.
+    /// true or false for change_control and require_signed_baselines; roles
+    /// separated by commas for signing_roles (empty: any approver's role); a
+    /// regular expression for a pattern.
     pub value: String,
     /// The approved decision that changed the policy.
     #[arg(long, value_name = "DEC")]

@@ -151,5 +151,15 @@ pub fn print_version(out: &mut impl Write, v: &VersionRecord, indent: &str) -> R
     if let Some(note) = &v.note {
         writeln!(out, "{indent}note:        {}", shown(note))?;
     }
+    if let Some(signer) = &v.signed_by {
+        writeln!(
+            out,
+            "{indent}signed by:   {} as {}, key {}",
+            shown(&signer.name),
+            shown(&signer.role),
+            signer.key
+        )?;
+        writeln!(out, "{indent}meaning:     {}", v.meaning())?;
+    }
     Ok(())
 }

@@ -61,6 +61,28 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
                     (None, false) => paint("MISSING", style::BAD),
                 };
                 writeln!(out, "  tag:         {} ({state})", tag.name)?;
+                let recorded = v.signed_by.as_ref().map(|s| s.key.as_str());
+                match (&tag.signature, recorded) {
+                    (Some(sig), _) => {
+                        let key = sig.key.as_deref().unwrap_or("-");
+                        let agrees = if sig.key.as_deref() == recorded {
+                            paint("the key the record names", style::OK)
+                        } else {
+                            paint("NOT the key the record names", style::BAD)
+                        };
+                        writeln!(
+                            out,
+                            "  signature:   {} key {key} ({agrees}), signed {} by {}; `baseline verify` checks it",
+                            sig.format,
+                            sig.signed_at.as_deref().unwrap_or("-"),
+                            shown(sig.tagger.as_deref().unwrap_or("-"))
+                        )?;
+                    }
+                    (None, Some(_)) => {
+                        writeln!(out, "  signature:   {}", paint("MISSING", style::BAD))?
+                    }
+                    (None, None) => writeln!(out, "  signature:   none (not signed)")?,
+                }
             }
             if let Some(draft) = &t.promoted_draft {
                 let same = if draft.identical {

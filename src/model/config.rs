@@ -89,18 +89,42 @@ pub struct Policy {
     /// Once an artefact has a baseline, every later baseline must cite an approved
     /// change request that affects it.
     pub change_control: bool,
+    /// Every baseline's tag must be signed by an approver (see the
+    /// `approvers` file); `approve` refuses an unsigned baseline. Written only
+    /// once set, so that a repository that never signs keeps its file as it was.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub require_signed_baselines: bool,
+    /// The approvers' roles whose signature a baseline may carry, separated
+    /// by commas; empty: any role in the `approvers` file.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub signing_roles: String,
 }
 
 impl Default for Policy {
     fn default() -> Self {
         Self {
             change_control: true,
+            require_signed_baselines: false,
+            signing_roles: String::new(),
         }
     }
 }
 
+impl Policy {
+    /// Whether an approver with `role` may sign a baseline.
+    pub fn may_sign(&self, role: &str) -> bool {
+        let roles: Vec<&str> = self
+            .signing_roles
+            .split(',')
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .collect();
+        roles.is_empty() || roles.contains(&role)
+    }
+}
+
 /// The settings `baseline policy set` changes, as its KEY names them.
-pub const POLICY_KEYS: [&str; 12] = [
+pub const POLICY_KEYS: [&str; 14] = [
     "change_control",
     "ids.artefact",
     "ids.decision",
@@ -113,6 +137,8 @@ pub const POLICY_KEYS: [&str; 12] = [
     "import.change",
     "import.meeting",
     "import.footer",
+    "require_signed_baselines",
+    "signing_roles",
 ];
 
 impl Config {
@@ -120,6 +146,8 @@ impl Config {
     pub fn setting(&self, key: &str) -> Option<String> {
         Some(match key {
             "change_control" => self.policy.change_control.to_string(),
+            "require_signed_baselines" => self.policy.require_signed_baselines.to_string(),
+            "signing_roles" => self.policy.signing_roles.clone(),
             "ids.artefact" => self.ids.artefact.clone(),
             "ids.decision" => self.ids.decision.clone(),
             "ids.change" => self.ids.change.clone(),

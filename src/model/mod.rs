@@ -1,5 +1,6 @@
 //! Record types, ids, version numbers, dates and references.
 
+pub mod approvers;
 pub mod config;
 pub mod date;
 pub mod digest;

@@ -4,6 +4,8 @@
 use super::VersionNumber;
 
 pub const CONFIG: &str = "baseline.toml";
+/// Who may sign baselines (git's allowed-signers format), changed only by `approver add|remove`.
+pub const APPROVERS: &str = "approvers";
 pub const ARTEFACTS: &str = "artefacts";
 pub const DECISIONS: &str = "decisions";
 pub const CHANGES: &str = "changes";
@@ -85,6 +87,8 @@ pub fn parse_tag(name: &str) -> Option<(&str, VersionNumber)> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Record<'p> {
     Config,
+    /// The `approvers` file.
+    Approvers,
     Artefact(&'p str),
     Version(&'p str, VersionNumber),
     Decision(&'p str),
@@ -102,6 +106,9 @@ impl<'p> Record<'p> {
     pub fn parse(path: &'p str) -> Option<Self> {
         if path == CONFIG {
             return Some(Record::Config);
+        }
+        if path == APPROVERS {
+            return Some(Record::Approvers);
         }
         let parts: Vec<&str> = path.split('/').collect();
         let stem = record_id;
@@ -124,7 +131,7 @@ impl<'p> Record<'p> {
         let parts: Vec<&str> = path.split('/').collect();
         let toml = |name: &str| name.ends_with(".toml");
         match parts.as_slice() {
-            [CONFIG] => true,
+            [CONFIG] | [APPROVERS] => true,
             [ARTEFACTS, _, ARTEFACT_RECORD] => true,
             [ARTEFACTS, _, VERSIONS, name] => toml(name),
             [DECISIONS | CHANGES | MEETINGS | ACTIONS | RELEASES, name] => toml(name),

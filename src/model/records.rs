@@ -181,6 +181,29 @@ pub struct VersionRecord {
     pub changes: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// For a signed baseline (`approve --sign`): the approver whose key signed
+    /// its tag, as the `approvers` file named them when it was made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_by: Option<Box<Signer>>,
+}
+
+/// Who signed a baseline's tag, and in what role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Signer {
+    /// The approver's name in the `approvers` file.
+    pub name: String,
+    /// The approver's role there, e.g. `dag-chair`.
+    pub role: String,
+    /// The signing key's fingerprint, `SHA256:…` as `ssh-keygen -l` prints it.
+    pub key: String,
+}
+
+impl Signer {
+    /// "alice@example.org (dag-chair, key SHA256:…)", as registers list it.
+    pub fn described(&self) -> String {
+        format!("{} ({}, key {})", self.name, self.role, self.key)
+    }
 }
 
 /// Where an adopted baseline came from: the row of the programme's own register
@@ -234,7 +257,36 @@ impl VersionRecord {
             "Sha256: {}\nBlob: {}\nFile: {}\n",
             self.sha256, self.blob, self.file
         ));
+        if let Some(signer) = &self.signed_by {
+            text.push_str(&format!(
+                "\n{}; signed by {} as {} with key {}.\n",
+                self.meaning(),
+                signer.name,
+                signer.role,
+                signer.key
+            ));
+        }
         text
+    }
+
+    /// What a baseline's signature means, in words: "Baselined DES196 v2.0
+    /// under DAG-DEC57 and CR027, sha256 …".
+    pub fn meaning(&self) -> String {
+        let cited: Vec<&str> = self
+            .decisions
+            .iter()
+            .chain(&self.changes)
+            .map(String::as_str)
+            .collect();
+        let under = match cited.as_slice() {
+            [] => String::new(),
+            [one] => format!(" under {one}"),
+            [rest @ .., last] => format!(" under {} and {last}", rest.join(", ")),
+        };
+        format!(
+            "Baselined {} v{}{under} on {}, sha256 {}",
+            self.artefact, self.version, self.date, self.sha256
+        )
     }
 }
 

@@ -34,6 +34,9 @@ pub const RELEASE_RECORDED: &str = "Baseline-Release-Recorded";
 /// The policy setting a `policy set` commit changed, and the date it took effect.
 pub const POLICY: &str = "Baseline-Policy";
 pub const DATE: &str = "Baseline-Date";
+/// The approver an `approver add` or `approver remove` commit added or removed.
+pub const APPROVER_ADDED: &str = "Baseline-Approver-Added";
+pub const APPROVER_REMOVED: &str = "Baseline-Approver-Removed";
 
 /// A commit message: a subject that says what happened, a body, and trailers a
 /// machine can read (`Baseline-Artefact: DES196`).
@@ -124,6 +127,36 @@ pub fn policy_set(message: &str) -> Option<PolicySet> {
     }
     Some(PolicySet {
         key: values(message, POLICY).first()?.to_string(),
+        decision: values(message, DECISION).first()?.to_string(),
+        date: values(message, DATE).first()?.parse().ok()?,
+    })
+}
+
+/// A change of the `approvers` file, as its commit's trailers record it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApproverChange {
+    /// The approver added (true) or removed (false).
+    pub added: bool,
+    pub name: String,
+    pub decision: String,
+    pub date: super::Date,
+}
+
+/// The approvers change a commit message records, if it is one.
+pub fn approver_change(message: &str) -> Option<ApproverChange> {
+    if values(message, COMMAND).first() != Some(&"approver") {
+        return None;
+    }
+    let added = values(message, APPROVER_ADDED);
+    let removed = values(message, APPROVER_REMOVED);
+    let (added, name) = match (added.as_slice(), removed.as_slice()) {
+        ([name], []) => (true, name),
+        ([], [name]) => (false, name),
+        _ => return None,
+    };
+    Some(ApproverChange {
+        added,
+        name: name.to_string(),
         decision: values(message, DECISION).first()?.to_string(),
         date: values(message, DATE).first()?.parse().ok()?,
     })
@@ -237,6 +270,7 @@ mod tests {
             decisions: vec!["DAG-DEC57".into()],
             changes: vec!["CR027".into(), "CR018".into()],
             note: None,
+            signed_by: None,
         }
     }
 

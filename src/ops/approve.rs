@@ -1,9 +1,13 @@
 //! `baseline approve`: baselines a recorded draft under approving decisions.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::model::Signer;
+use crate::model::approvers::{Approver, PublicKey};
+use crate::model::config::Policy;
 use crate::model::trailers::CommitMessage;
 use crate::model::{Date, Status, VersionNumber, VersionRecord, date, paths};
 use crate::repo::Repo;
+use crate::repo::Snapshot;
 use crate::rules::{self, BaselineRequest};
 
 /// A baseline to make.
@@ -16,6 +20,8 @@ pub struct ApproveOptions<'a> {
     pub version: Option<&'a VersionNumber>,
     pub date: Option<Date>,
     pub message: Option<&'a str>,
+    /// Sign the tag with the user's git signing setup (an approver's key).
+    pub sign: bool,
 }
 
 /// A baseline made: its record, the draft it promoted, and its tag.
@@ -54,6 +60,7 @@ pub fn approve(repo: &Repo, options: &ApproveOptions<'_>) -> Result<Approved> {
         changes: &changes,
         policy: &config.policy,
     })?;
+    let signer = signer(repo, tx.snapshot(), &config.policy, options.sign, date)?;
     let draft = plan.promotes;
     let version = plan.version;
     // What is baselined is what the draft recorded: read it and check its hash.
@@ -74,10 +81,15 @@ pub fn approve(repo: &Repo, options: &ApproveOptions<'_>) -> Result<Approved> {
         decisions: options.decisions.to_vec(),
         changes: options.changes.to_vec(),
         note: options.message.map(str::to_string),
+        signed_by: signer.as_ref().map(|(signer, _)| Box::new(signer.clone())),
     };
     tx.create_record(&paths::version(&artefact.id, &version), &record)?;
     let tag = paths::tag(&artefact.id, &version);
-    tx.tag(&tag, record.tag_message(&artefact.title))?;
+    tx.tag_signed_by(
+        &tag,
+        record.tag_message(&artefact.title),
+        signer.map(|(_, key)| key),
+    )?;
     let mut message = CommitMessage::new(format!(
         "Baseline {} v{version} ({})",
         artefact.id,
@@ -96,4 +108,64 @@ pub fn approve(repo: &Repo, options: &ApproveOptions<'_>) -> Result<Approved> {
         promoted: draft.version,
         tag,
     })
+}
+
+/// Who signs the baseline, and with which key: the user's signing key must be
+/// an approver's, valid on the baseline's date, in a role that may sign. None
+/// for an unsigned baseline, which the policy may refuse.
+fn signer(
+    repo: &Repo,
+    snapshot: &Snapshot<'_>,
+    policy: &Policy,
+    sign: bool,
+    date: Date,
+) -> Result<Option<(Signer, PublicKey)>> {
+    if !sign {
+        if policy.require_signed_baselines {
+            return Err(Error::refused(
+                "the policy requires signed baselines (require_signed_baselines = true), and this one would not be signed",
+                format!("add --sign; {}", crate::repo::signing::SETUP_HINT),
+            ));
+        }
+        return Ok(None);
+    }
+    let key = repo.signing_key()?;
+    let approvers = snapshot.approvers()?;
+    let theirs: Vec<&Approver> = approvers.iter().filter(|a| a.key == key).collect();
+    let Some(first) = theirs.first() else {
+        return Err(Error::refused(
+            format!(
+                "your signing key {} is not an approver's: the approvers file does not list it",
+                key.fingerprint
+            ),
+            "an approver is listed with `baseline approver add NAME --key FILE.pub --role ROLE --decision DEC`; `baseline approver list` shows who may sign",
+        ));
+    };
+    let valid: Vec<&&Approver> = theirs.iter().filter(|a| a.valid_on(date)).collect();
+    let Some(approver) = valid.iter().find(|a| policy.may_sign(&a.role)) else {
+        let why = match valid.first() {
+            None => format!(
+                "{}'s key may sign {}, not on {date}",
+                first.name,
+                first.validity()
+            ),
+            Some(a) => format!(
+                "{} is an approver as {}, and the policy lets only {} sign baselines",
+                a.name, a.role, policy.signing_roles
+            ),
+        };
+        return Err(Error::refused(
+            format!(
+                "your signing key {} cannot sign this baseline: {why}",
+                key.fingerprint
+            ),
+            "`baseline approver list` shows who may sign and when; an approver's entry is changed with `baseline approver remove` and `approver add … --decision DEC`",
+        ));
+    };
+    let signer = Signer {
+        name: approver.name.clone(),
+        role: approver.role.clone(),
+        key: key.fingerprint.clone(),
+    };
+    Ok(Some((signer, key)))
 }

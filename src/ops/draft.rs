@@ -85,6 +85,7 @@ pub fn draft(repo: &Repo, dir: &Path, options: &DraftOptions<'_>) -> Result<Vers
         decisions: Vec::new(),
         changes: options.changes.to_vec(),
         note: options.message.map(str::to_string),
+        signed_by: None,
     };
     tx.create_record(&paths::version(&artefact.id, &version), &record)?;
     let mut message = CommitMessage::new(format!("Draft {} v{version}", artefact.id));

@@ -129,6 +129,14 @@ pub fn register(repo: &Repo, dir: &Path, options: &RegisterOptions<'_>) -> Resul
         return Ok(adopted);
     }
     let mut tx = repo.begin(format!("import register {}", adopted.register.file))?;
+    // Adopted baselines are not signed: where every baseline must be, adopt
+    // them before the policy is switched on.
+    if tx.config()?.policy.require_signed_baselines {
+        return Err(Error::refused(
+            "the policy requires signed baselines (require_signed_baselines = true), and a register's adopted baselines are not signed",
+            "adopt the register before switching the policy on (`baseline policy set require_signed_baselines false --decision DEC`, import, then set it true), or baseline each artefact with `baseline approve --sign`",
+        ));
+    }
     let decisions = adopting_decisions(tx.snapshot(), options.decisions, date)?;
     let good = check_rows(
         tx.snapshot(),
@@ -180,6 +188,7 @@ pub fn register(repo: &Repo, dir: &Path, options: &RegisterOptions<'_>) -> Resul
             decisions: options.decisions.to_vec(),
             changes: Vec::new(),
             note: None,
+            signed_by: None,
         };
         tx.create_record(&paths::artefact(&artefact.id), &artefact)?;
         tx.create_record(&paths::version(&record.artefact, &record.version), &record)?;

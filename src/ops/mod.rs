@@ -7,6 +7,7 @@
 pub mod action;
 pub mod add;
 pub mod approve;
+pub mod approver;
 pub mod change;
 pub mod decision;
 pub mod draft;

@@ -97,16 +97,22 @@ fn with_setting(config: &Config, key: &str, value: &str) -> Result<Config> {
     let mut table =
         toml::Table::try_from(config).map_err(|e| Error::failed(e.to_string(), "report this"))?;
     let new_value = match key {
-        "change_control" => toml::Value::Boolean(match value {
+        "change_control" | "require_signed_baselines" => toml::Value::Boolean(match value {
             "true" => true,
             "false" => false,
             _ => {
                 return Err(Error::usage(
-                    format!("change_control is true or false, not `{value}`"),
+                    format!("{key} is true or false, not `{value}`"),
                     "write true or false",
                 ));
             }
         }),
+        "signing_roles" => {
+            for role in value.split(',').map(str::trim).filter(|r| !r.is_empty()) {
+                crate::model::approvers::check_role(role)?;
+            }
+            toml::Value::String(value.to_string())
+        }
         _ if POLICY_KEYS.contains(&key) => toml::Value::String(value.to_string()),
         _ => return Err(unknown()),
     };
@@ -134,7 +140,10 @@ fn with_setting(config: &Config, key: &str, value: &str) -> Result<Config> {
     ] {
         changed.pattern(kind)?;
     }
-    if key != "change_control" {
+    if !matches!(
+        key,
+        "change_control" | "require_signed_baselines" | "signing_roles"
+    ) {
         regex::Regex::new(value).map_err(|e| {
             Error::usage(
                 format!("{key} = {value} is not a regular expression: {e}"),

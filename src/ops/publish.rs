@@ -240,6 +240,7 @@ fn artefact(
         decisions_since,
         changes_since,
         redline: None,
+        signed_by: this.signed_by.clone(),
     })
 }
 

@@ -427,6 +427,7 @@ fn what(path: &str) -> String {
         }
         Some(Record::Artefact(id)) => format!("artefact {id}"),
         Some(Record::Config) => paths::CONFIG.to_string(),
+        Some(Record::Approvers) => paths::APPROVERS.to_string(),
         None => format!("the file {path}"),
     }
 }

@@ -9,6 +9,7 @@ pub mod remote;
 pub mod renumber;
 pub mod replay;
 pub mod resolve;
+pub mod signing;
 pub mod snapshot;
 pub mod transaction;
 mod tree;

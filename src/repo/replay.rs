@@ -102,7 +102,8 @@ impl Repo {
     /// The baseline tag `tag` made again as `name` on `commit` (a replayed
     /// commit): same tagger, with the message the record there asks for (a
     /// renumbered baseline's, or one whose promoted draft was renumbered,
-    /// differs from the old).
+    /// differs from the old). A signed tag is signed again, with the same key,
+    /// by the user's setup: the signature covers the commit it names.
     pub fn retag(&self, name: &str, tag: Oid, commit: Oid) -> Result<Oid> {
         let tag = self.git.find_tag(tag)?;
         let tagger = match tag.tagger() {
@@ -127,6 +128,22 @@ impl Repo {
         let target = self
             .git
             .find_object(commit, Some(git2::ObjectType::Commit))?;
+        let (_, signature) =
+            crate::model::approvers::split_signed(tag.message_bytes().unwrap_or_default());
+        if let Some(signature) = signature {
+            let key = (signature.format == crate::model::approvers::SignatureFormat::Ssh)
+                .then(|| crate::model::approvers::ssh_signature_key(&signature.armored))
+                .flatten();
+            let Some(key) = key else {
+                return Err(Error::refused(
+                    format!(
+                        "tag {name} carries a signature baseline cannot sign again (not an SSH one)"
+                    ),
+                    "make the baseline again on the new commit, signed with an approver's SSH key",
+                ));
+            };
+            return self.signed_tag(name, commit, &message, &key);
+        }
         Ok(self
             .git
             .tag_annotation_create(name, &target, &tagger, &message)?)

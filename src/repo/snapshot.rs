@@ -148,6 +148,14 @@ impl<'r> Snapshot<'r> {
             .transpose()
     }
 
+    /// Who may sign baselines: the `approvers` file (none while it does not exist).
+    pub fn approvers(&self) -> Result<Vec<crate::model::approvers::Approver>> {
+        match self.read(crate::model::paths::APPROVERS)? {
+            None => Ok(Vec::new()),
+            Some(bytes) => crate::model::approvers::parse(&String::from_utf8_lossy(&bytes)),
+        }
+    }
+
     pub fn config(&self) -> Result<Config> {
         self.record(CONFIG_FILE)?.ok_or_else(|| {
             Error::refused(

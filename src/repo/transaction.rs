@@ -18,7 +18,8 @@ pub struct Transaction<'r> {
     edit: TreeEdit,
     files: Vec<(String, String)>,
     sources: std::collections::HashMap<String, std::path::PathBuf>,
-    tags: Vec<(String, String)>,
+    /// Tags to make: name, message, and the key that must sign it.
+    tags: Vec<(String, String, Option<crate::model::approvers::PublicKey>)>,
     _lock: Lock,
 }
 
@@ -188,13 +189,24 @@ impl<'r> Transaction<'r> {
 
     /// Asks for an annotated tag on the new commit; tags are never moved.
     pub fn tag(&mut self, name: &str, message: String) -> Result<()> {
+        self.tag_signed_by(name, message, None)
+    }
+
+    /// Asks for an annotated tag on the new commit, signed with `key` by the
+    /// user's git signing setup when one is given.
+    pub fn tag_signed_by(
+        &mut self,
+        name: &str,
+        message: String,
+        key: Option<crate::model::approvers::PublicKey>,
+    ) -> Result<()> {
         if let Ok(existing) = self.repo.git.refname_to_id(&paths::tag_ref(name)) {
             return Err(Error::refused(
                 format!("tag {name} already exists (at {existing}), and tags are never moved"),
                 "choose another version number with --version, or investigate who made the tag with `git show`",
             ));
         }
-        self.tags.push((name.to_string(), message));
+        self.tags.push((name.to_string(), message, key));
         Ok(())
     }
 
@@ -221,8 +233,11 @@ impl<'r> Transaction<'r> {
         let tags = self
             .tags
             .iter()
-            .map(|(name, text)| {
-                let tag = git.tag_annotation_create(name, &target, &signature, text)?;
+            .map(|(name, text, key)| {
+                let tag = match key {
+                    Some(key) => self.repo.signed_tag(name, commit, text, key)?,
+                    None => git.tag_annotation_create(name, &target, &signature, text)?,
+                };
                 Ok((name.clone(), tag.to_string()))
             })
             .collect::<Result<Vec<_>>>()?;

@@ -95,6 +95,7 @@ mod tests {
             decisions: vec![],
             changes: vec![],
             note: None,
+            signed_by: None,
         }];
         let later = check_adoption(&request(&earlier, None, &approved)).unwrap_err();
         assert!(later.message.contains("only an artefact's first version"));

@@ -55,6 +55,8 @@ pub struct PackArtefact {
     /// Where the pack holds its clean copy and its red-lined copy (paths in the pack).
     pub file: String,
     pub redline: Option<String>,
+    /// The approver who signed this version's baseline tag, as its record names them.
+    pub signed_by: Option<Box<crate::model::Signer>>,
 }
 
 /// A change the release implements, and the artefacts in it whose versions cite it.

@@ -78,21 +78,22 @@ pub fn note_markdown(pack: &PackContents) -> String {
         ));
     }
     line(format!("\n## What changed ({})\n", since(pack)));
-    line("| Artefact | Title | Change | Version | Decisions | Changes |".into());
-    line("|---|---|---|---|---|---|".into());
+    line("| Artefact | Title | Change | Version | Decisions | Changes | Signed by |".into());
+    line("|---|---|---|---|---|---|---|".into());
     for a in changed(pack) {
         line(format!(
-            "| {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} |",
             a.id,
             escape(&a.title),
             a.change.word(),
             version_change(a),
             a.decisions_since.join(", "),
-            a.changes_since.join(", ")
+            a.changes_since.join(", "),
+            escape(&signer(a))
         ));
     }
     for (id, version) in &pack.removed {
-        line(format!("| {id} | | removed | was v{version} | | |"));
+        line(format!("| {id} | | removed | was v{version} | | | |"));
     }
     line("\n## Changes implemented\n".into());
     if pack.changes.is_empty() {
@@ -173,7 +174,7 @@ pub fn note_html(pack: &PackContents) -> String {
 fn changed_table(pack: &PackContents) -> Markup {
     html! {
         table {
-            thead { tr { th { "Artefact" } th { "Title" } th { "Change" } th { "Version" } th { "Decisions" } th { "Changes" } th { "Red-lined copy" } } }
+            thead { tr { th { "Artefact" } th { "Title" } th { "Change" } th { "Version" } th { "Decisions" } th { "Changes" } th { "Signed by" } th { "Red-lined copy" } } }
             tbody {
                 @for a in changed(pack) {
                     tr {
@@ -183,10 +184,19 @@ fn changed_table(pack: &PackContents) -> Markup {
                         td { (version_change(a)) }
                         td { (a.decisions_since.join(", ")) }
                         td { (a.changes_since.join(", ")) }
+                        td { (signer(a)) }
                         td { @if let Some(r) = &a.redline { a href=(href(r)) { "red-lined" } } @else { "—" } }
                     }
                 }
             }
         }
     }
+}
+
+/// Who signed the version's baseline tag, as its record names them; "—" for
+/// an unsigned one.
+fn signer(a: &super::PackArtefact) -> String {
+    a.signed_by
+        .as_ref()
+        .map_or_else(|| "—".to_string(), |s| format!("{} ({})", s.name, s.role))
 }

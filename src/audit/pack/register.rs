@@ -10,7 +10,7 @@ use super::page::{href, page};
 use super::{PackArtefact, PackContents};
 use crate::error::{Error, Result};
 
-const COLUMNS: [&str; 13] = [
+const COLUMNS: [&str; 14] = [
     "Short Name",
     "Doc Number",
     "Title",
@@ -24,9 +24,10 @@ const COLUMNS: [&str; 13] = [
     "File",
     "Made at",
     "From commit",
+    "Signed by",
 ];
 
-fn row(pack: &PackContents, a: &PackArtefact) -> [String; 13] {
+fn row(pack: &PackContents, a: &PackArtefact) -> [String; 14] {
     let file = a.file.rsplit('/').next().unwrap_or(&a.file);
     [
         a.title.clone(),
@@ -42,6 +43,10 @@ fn row(pack: &PackContents, a: &PackArtefact) -> [String; 13] {
         file.to_string(),
         pack.made.at.to_string(),
         pack.made.commit.clone(),
+        a.signed_by
+            .as_ref()
+            .map(|s| s.described())
+            .unwrap_or_default(),
     ]
 }
 
@@ -122,7 +127,7 @@ pub fn register_html(pack: &PackContents) -> String {
             h1 { (title) }
             p.made { "Made " (pack.made.at) " by " (pack.made.by) " from commit " code { (pack.made.commit) } "." }
             table {
-                thead { tr { @for c in &COLUMNS[..11] { th scope="col" { (c) } } } }
+                thead { tr { @for c in COLUMNS[..11].iter().chain(&COLUMNS[13..]) { th scope="col" { (c) } } } }
                 tbody {
                     @for a in &pack.artefacts {
                         @let cells = row(pack, a);
@@ -132,6 +137,7 @@ pub fn register_html(pack: &PackContents) -> String {
                             @for c in &cells[2..9] { td { (c) } }
                             td { code { (cells[9]) } }
                             td { a href=(href(&a.file)) { (cells[10]) } }
+                            td { (cells[13]) }
                         }
                     }
                 }

@@ -53,6 +53,13 @@ pub struct Finding {
 /// | `leftover-modified` | leftover | a record file in the working tree differs from the commit (repairable) |
 /// | `tag-left-by-rewrite` | tag | a baseline's tag points at a commit no longer on the branch that recorded the same record, left behind by a rebase or amend (repairable while that commit is on no remote) |
 /// | `record-unmerged` | leftover | git left a record unmerged: two sides made it with different content (never settled by repair) |
+/// | `approvers-unrecorded` | history | the approvers file was edited by a commit that is not an `approver add`/`remove` citing an approved decision |
+/// | `baseline-unsigned` | tag | a baseline's tag is not signed, though the policy in force or its record requires it |
+/// | `signature-bad` | tag | a baseline tag's signature does not hold over the tag's content |
+/// | `signer-unknown` | tag | a baseline's tag is signed by a key no approver had when it was made |
+/// | `signer-outside-validity` | tag | the signing approver's key was not valid on the baseline's date |
+/// | `signer-role-unsuitable` | tag | the signing approver's role may not sign baselines under the policy |
+/// | `tag-resigned` | tag | a baseline's tag is signed by another key than its record names |
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FindingKind {
     RecordDeleted,
@@ -164,6 +171,33 @@ pub enum FindingKind {
         published: bool,
     },
     RecordUnmerged,
+    ApproversUnrecorded {
+        why: String,
+    },
+    /// `required_by`: "the policy" or "its record".
+    BaselineUnsigned {
+        required_by: String,
+    },
+    SignatureBad {
+        why: String,
+    },
+    SignerUnknown {
+        why: String,
+    },
+    SignerOutsideValidity {
+        name: String,
+        validity: String,
+        date: String,
+    },
+    SignerRoleUnsuitable {
+        name: String,
+        role: String,
+        roles: String,
+    },
+    TagResigned {
+        recorded: Option<String>,
+        signed_with: String,
+    },
 }
 
 /// A cross-reference that resolves to nothing.
@@ -223,6 +257,13 @@ impl FindingKind {
             LeftoverModified => "leftover-modified",
             TagLeftByRewrite { .. } => "tag-left-by-rewrite",
             RecordUnmerged => "record-unmerged",
+            ApproversUnrecorded { .. } => "approvers-unrecorded",
+            BaselineUnsigned { .. } => "baseline-unsigned",
+            SignatureBad { .. } => "signature-bad",
+            SignerUnknown { .. } => "signer-unknown",
+            SignerOutsideValidity { .. } => "signer-outside-validity",
+            SignerRoleUnsuitable { .. } => "signer-role-unsuitable",
+            TagResigned { .. } => "tag-resigned",
         }
     }
 
@@ -235,7 +276,8 @@ impl FindingKind {
             | RecordEditedInMerge
             | HistoryRewritten
             | ObjectReplaced { .. }
-            | PolicyUnrecorded { .. } => "history",
+            | PolicyUnrecorded { .. }
+            | ApproversUnrecorded { .. } => "history",
             VersionOrder { .. } => "order",
             ConfigUnreadable { .. }
             | VersionsUnreadable { .. }
@@ -259,7 +301,13 @@ impl FindingKind {
             | TagNotOnCommit { .. }
             | BaselineUnrecorded
             | TagLeftByRewrite { .. }
-            | StrayTag { .. } => "tag",
+            | StrayTag { .. }
+            | BaselineUnsigned { .. }
+            | SignatureBad { .. }
+            | SignerUnknown { .. }
+            | SignerOutsideValidity { .. }
+            | SignerRoleUnsuitable { .. }
+            | TagResigned { .. } => "tag",
             DanglingReference(_) => "reference",
             LifecycleBroken { .. } => "lifecycle",
             LeftoverJournal | LeftoverUncommitted | LeftoverModified | RecordUnmerged => "leftover",
@@ -393,6 +441,37 @@ impl FindingKind {
                 published: true,
             } => format!(
                 "the tag points at {points_at}, which is on a remote, while {recorded_by} on this branch records the same baseline: shared history was rewritten here; go back to the remote's (`git reset --keep origin/main`) and use `baseline sync`"
+            ),
+            ApproversUnrecorded { why } => format!(
+                "the approvers file was changed outside `baseline approver add|remove`: {why}"
+            ),
+            BaselineUnsigned { required_by } => format!(
+                "the baseline's tag is not signed, and {required_by} requires a signature by an approver"
+            ),
+            SignatureBad { why } => format!(
+                "the tag's signature does not hold: {why}; what it signed is not what the tag says now"
+            ),
+            SignerUnknown { why } => format!(
+                "the tag is signed by someone who was not an approver when the baseline was made: {why}"
+            ),
+            SignerOutsideValidity {
+                name,
+                validity,
+                date,
+            } => format!(
+                "the tag is signed by {name}, whose key may sign {validity}, not on the baseline's date {date}"
+            ),
+            SignerRoleUnsuitable { name, role, roles } => format!(
+                "the tag is signed by {name} as {role}, and the policy lets only {roles} sign baselines"
+            ),
+            TagResigned {
+                recorded,
+                signed_with,
+            } => format!(
+                "the tag is signed with key {signed_with}, but its record names {}: the tag was signed again",
+                recorded
+                    .as_deref()
+                    .map_or("no signer".to_string(), |key| format!("key {key}"))
             ),
             RecordUnmerged => "git left the record unmerged: two sides made it with different content. Agree which one stands; `git merge --abort` (or `git rebase --abort`) and `baseline sync` name both sides".into(),
         }

@@ -17,6 +17,7 @@ mod policy;
 mod references;
 mod releases;
 mod repair;
+mod signatures;
 mod tags;
 mod versions;
 mod walk;
@@ -78,6 +79,11 @@ struct Audit<'r> {
     checked_tags: BTreeMap<String, cache::CheckedTag>,
     /// A push is checked: its baselines' tags may arrive with it.
     tags_may_follow: bool,
+    /// Commits that edited the approvers file, oldest first.
+    approvers_edits: Vec<git2::Oid>,
+    /// Those that were not recorded approver changes.
+    unrecorded_approvers: HashSet<git2::Oid>,
+    approvers_seen: signatures::ApproversSeen,
 }
 
 impl Audit<'_> {
@@ -140,6 +146,9 @@ pub fn verify(repo: &Repo, scope: Scope<'_>, progress: &dyn Fn(usize, usize)) ->
         content_at: HashMap::new(),
         checked_tags: BTreeMap::new(),
         tags_may_follow: !whole,
+        approvers_edits: Vec::new(),
+        unrecorded_approvers: HashSet::new(),
+        approvers_seen: HashMap::new(),
     };
     walk::walk(&mut audit, walked, head, progress)?;
     check_records(&mut audit, &snapshot, walked)?;
@@ -173,6 +182,7 @@ fn check_records(
         versions::seed_order(audit, &Snapshot::at_commit(audit.repo, old)?)?;
     }
     policy::check_policy(audit, snapshot)?;
+    signatures::check_approvers(audit, snapshot)?;
     versions::check_order(audit);
     versions::check_versions(audit, snapshot, only_added)?;
     references::check_references(audit, snapshot, only_added)?;

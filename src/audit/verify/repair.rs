@@ -78,13 +78,40 @@ fn make_missing_tag(
     let target = repo
         .git()
         .find_object(git2::Oid::from_str(commit)?, Some(git2::ObjectType::Commit))?;
-    repo.git().tag(
-        &name,
-        &target,
-        &repo.identity_signature()?,
-        &record.tag_message(&title),
-        false,
-    )?;
+    match &record.signed_by {
+        // A signed baseline's tag is made again only by its signer's key.
+        Some(signer) => {
+            let key = repo.signing_key()?;
+            if key.fingerprint != signer.key {
+                return Err(crate::error::Error::refused(
+                    format!(
+                        "the tag {name} must be signed by {} (key {}), and your signing key is {}",
+                        signer.name, signer.key, key.fingerprint
+                    ),
+                    format!(
+                        "run `baseline verify --repair` where {}'s key signs, or fetch the tag from a trusted clone",
+                        signer.name
+                    ),
+                ));
+            }
+            let tag = repo.signed_tag(&name, target.id(), &record.tag_message(&title), &key)?;
+            repo.git().reference(
+                &paths::tag_ref(&name),
+                tag,
+                false,
+                "verify --repair: missing signed tag",
+            )?;
+        }
+        None => {
+            repo.git().tag(
+                &name,
+                &target,
+                &repo.identity_signature()?,
+                &record.tag_message(&title),
+                false,
+            )?;
+        }
+    }
     Ok(Some(format!("made the missing tag {name} on {commit}")))
 }
 

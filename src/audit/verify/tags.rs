@@ -20,11 +20,15 @@ pub(super) fn check_tag(
     commit: Option<git2::Oid>,
     tag_may_follow: bool,
     title: &str,
-) {
+    policy: &crate::model::config::Policy,
+) -> Result<()> {
     let found_before = audit.report.findings.len();
     let name = paths::tag(&record.artefact, &record.version);
     let object = tag_object(audit, &name);
     find_tag_problems(audit, &name, path, record, commit, tag_may_follow, title);
+    if let Some(object) = object {
+        super::signatures::check_signature(audit, &name, object, record, commit, policy)?;
+    }
     if let (Some(object), Some(commit)) = (object, commit)
         && audit.report.findings.len() == found_before
     {
@@ -35,6 +39,7 @@ pub(super) fn check_tag(
         };
         audit.checked_tags.insert(name, checked);
     }
+    Ok(())
 }
 
 /// The object a tag's ref names (the tag object of an annotated tag).
@@ -146,10 +151,13 @@ fn left_by_rewrite(
     Some(audit.repo.is_bare() || on_a_remote || tag_fetched)
 }
 
-/// An annotated tag's message; none for a lightweight tag.
+/// An annotated tag's message, without the signature git appends to a
+/// signed tag's (checked in `signatures`); none for a lightweight tag.
 fn annotation(reference: &git2::Reference<'_>) -> Option<String> {
     let tag = reference.peel(git2::ObjectType::Tag).ok()?;
-    tag.as_tag()?.message().ok().flatten().map(str::to_string)
+    let message = tag.as_tag()?.message_bytes()?;
+    let (signed, _) = crate::model::approvers::split_signed(message);
+    Some(String::from_utf8_lossy(signed).into_owned())
 }
 
 /// The baseline tags as they are now: name → the object each names.
@@ -220,8 +228,9 @@ fn check_again(
         .flatten()
         .map(|a| a.title)
         .unwrap_or_default();
-    check_tag(audit, path, &record, commit, false, &title);
-    Ok(())
+    let current = snapshot.config().map(|c| c.policy).unwrap_or_default();
+    let policy = super::versions::policy_when_recorded(audit, commit, &current)?;
+    check_tag(audit, path, &record, commit, false, &title, &policy)
 }
 
 /// Tags of baselines whose record is gone, or is not a baseline: a tag is what

@@ -56,6 +56,7 @@ impl Design {
             version: None,
             date: Some(date("2023-06-03")),
             message: None,
+            sign: false,
         };
         ops::approve::approve(&design.repo(), &approve).unwrap();
         design

@@ -100,8 +100,9 @@ pub(super) fn check_versions(
             check_content(audit, &path, record, added);
             if record.status == Status::Baselined {
                 audit.report.baselines += 1;
-                tags::check_tag(audit, &path, record, added, audit.tags_may_follow, &title);
                 let policy = policy_when_recorded(audit, added, &current)?;
+                let may_follow = audit.tags_may_follow;
+                tags::check_tag(audit, &path, record, added, may_follow, &title, &policy)?;
                 let made = Made {
                     path: &path,
                     record,
@@ -130,7 +131,7 @@ fn artefacts_added(audit: &Audit<'_>) -> Vec<String> {
 
 /// A baseline answers to the policy in force when it was recorded, not to one
 /// set since.
-fn policy_when_recorded(
+pub(super) fn policy_when_recorded(
     audit: &Audit<'_>,
     commit: Option<git2::Oid>,
     current: &Policy,

@@ -105,6 +105,11 @@ fn record_change(audit: &mut Audit<'_>, delta: &Delta, commit: git2::Oid) -> Res
         audit.find(kind, path, Some(commit));
         return Ok(());
     }
+    // The approvers file changes by `approver add|remove` (checked in `signatures`).
+    if path == paths::APPROVERS {
+        audit.approvers_edits.push(commit);
+        return Ok(());
+    }
     match (delta.change, delta.old, delta.new) {
         (Change::Added, _, Some(new)) => {
             audit.added.insert(path.to_string(), (commit, new));

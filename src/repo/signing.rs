@@ -1,0 +1,294 @@
+//! Signed baseline tags: made with the user's own git signing setup by the
+//! `git` program (`git tag -s`), and checked with `ssh-keygen -Y verify`.
+//!
+//! `git tag -s` would create the tag's ref at once, before the transaction
+//! moves the branch. So it runs in a scratch repository inside `.git/baseline/`
+//! that borrows this one's objects (git's alternates): the signed tag object
+//! is copied into this repository's object store, and the transaction's
+//! journal makes the ref with the branch, as it does for every tag.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use super::Repo;
+use crate::error::{Error, Result, io_at};
+use crate::model::approvers::{PublicKey, SignatureFormat, split_signed, ssh_signature_key};
+
+/// How to set signing up, said wherever signing is refused.
+pub const SETUP_HINT: &str = "set up git to sign with an SSH key: `git config gpg.format ssh` and `git config user.signingkey ~/.ssh/id_ed25519` (the private key, or its .pub with ssh-agent); an approver's key is listed with `baseline approver add NAME --key FILE.pub --role ROLE --decision DEC`";
+
+impl Repo {
+    /// The SSH public key git would sign with: `gpg.format` must be `ssh` and
+    /// `user.signingkey` name the key (a file, or `key::…` / `ssh-…` itself).
+    /// OpenPGP and X.509 keys are refused: the approvers file, in git's
+    /// allowed-signers format, can list only SSH keys.
+    pub fn signing_key(&self) -> Result<PublicKey> {
+        let config = self.git.config()?.snapshot()?;
+        let format = config
+            .get_string("gpg.format")
+            .unwrap_or_else(|_| "openpgp".into());
+        if format != "ssh" {
+            return Err(Error::refused(
+                format!(
+                    "git signs with {} keys here (gpg.format = {format}), and the approvers file can list only SSH keys",
+                    if format == "x509" { "X.509" } else { "OpenPGP" }
+                ),
+                SETUP_HINT,
+            ));
+        }
+        let Ok(configured) = config.get_string("user.signingkey") else {
+            return Err(Error::refused(
+                "git has no signing key set (user.signingkey)",
+                SETUP_HINT,
+            ));
+        };
+        let configured = configured.trim();
+        if let Some(literal) = configured.strip_prefix("key::") {
+            return PublicKey::parse(literal, "user.signingkey");
+        }
+        if configured.starts_with("ssh-")
+            || configured.starts_with("ecdsa-")
+            || configured.starts_with("sk-")
+        {
+            return PublicKey::parse(configured, "user.signingkey");
+        }
+        let path = self.key_path(configured);
+        let text = std::fs::read_to_string(&path).map_err(|err| {
+            Error::refused(
+                format!(
+                    "user.signingkey names {}, which cannot be read: {err}",
+                    path.display()
+                ),
+                SETUP_HINT,
+            )
+        })?;
+        if !text.trim_start().starts_with("-----BEGIN") {
+            return PublicKey::parse(&text, &path.display().to_string());
+        }
+        // A private key: its public half is beside it.
+        let public = PathBuf::from(format!("{}.pub", path.display()));
+        let text = std::fs::read_to_string(&public).map_err(|err| {
+            Error::refused(
+                format!(
+                    "user.signingkey names the private key {}, and its public key {} cannot be read: {err}",
+                    path.display(),
+                    public.display()
+                ),
+                "keep the .pub file ssh-keygen made beside the private key",
+            )
+        })?;
+        PublicKey::parse(&text, &public.display().to_string())
+    }
+
+    /// A key file's path as git reads `user.signingkey`: `~/` is the home folder.
+    fn key_path(&self, configured: &str) -> PathBuf {
+        let home = std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE"));
+        match (configured.strip_prefix("~/"), home) {
+            (Some(rest), Some(home)) => Path::new(&home).join(rest),
+            _ => self.root.join(configured),
+        }
+    }
+
+    /// A signed annotated tag `name` on `commit` with `message`, made by
+    /// `git tag -s` with the user's setup; returns the tag object, now in this
+    /// repository's object store. Refused unless it was signed by `key`.
+    pub(crate) fn signed_tag(
+        &self,
+        name: &str,
+        commit: git2::Oid,
+        message: &str,
+        key: &PublicKey,
+    ) -> Result<git2::Oid> {
+        let scratch = tempfile::Builder::new()
+            .prefix("sign-")
+            .tempdir_in(self.shared_state_dir()?)
+            .map_err(io_at(self.git.path()))?;
+        let dir = scratch.path();
+        let objects = self.git.commondir().join("objects");
+        for folder in ["objects/info", "refs/heads", "refs/tags"] {
+            std::fs::create_dir_all(dir.join(folder)).map_err(io_at(dir))?;
+        }
+        let write = |file: &str, text: &str| {
+            std::fs::write(dir.join(file), text).map_err(io_at(&dir.join(file)))
+        };
+        write("HEAD", "ref: refs/heads/main\n")?;
+        write(
+            "objects/info/alternates",
+            &format!("{}\n", objects.display()),
+        )?;
+        write("TAG_MESSAGE", message)?;
+        let identity = self.signature()?;
+        let config = self.git.config()?.snapshot()?;
+        let mut command = Command::new("git");
+        command.arg(format!("--git-dir={}", dir.display()));
+        // The setup as this repository's own configuration has it (a scratch
+        // repository reads only the user's and the system's).
+        for key in [
+            "gpg.format",
+            "gpg.program",
+            "gpg.ssh.program",
+            "gpg.openpgp.program",
+            "gpg.x509.program",
+        ] {
+            if let Ok(value) = config.get_string(key) {
+                command.arg("-c").arg(format!("{key}={value}"));
+            }
+        }
+        command
+            .arg("-c")
+            .arg(format!("user.signingkey=key::{}", key.line()));
+        if let Ok(value) = config.get_string("user.signingkey") {
+            let configured = value.trim();
+            let literal = configured.starts_with("key::")
+                || configured.starts_with("ssh-")
+                || configured.starts_with("ecdsa-")
+                || configured.starts_with("sk-");
+            if !literal {
+                // A key file: as an absolute path, since git runs elsewhere.
+                command.arg("-c").arg(format!(
+                    "user.signingkey={}",
+                    self.key_path(configured).display()
+                ));
+            }
+        }
+        let output = command
+            .args(["tag", "-s", "--cleanup=verbatim", "-F"])
+            .arg(dir.join("TAG_MESSAGE"))
+            .arg(name)
+            .arg(commit.to_string())
+            .current_dir(dir)
+            .env("GIT_COMMITTER_NAME", identity.name().unwrap_or("?"))
+            .env("GIT_COMMITTER_EMAIL", identity.email().unwrap_or("?"))
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_WORK_TREE")
+            .env_remove("GIT_INDEX_FILE")
+            .env_remove("GIT_OBJECT_DIRECTORY")
+            .env_remove("GIT_ALTERNATE_OBJECT_DIRECTORIES")
+            .env_remove("GIT_NAMESPACE")
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|err| {
+                Error::failed(
+                    format!("could not run git to sign the tag: {err}"),
+                    "install git and make sure the `git` program is on the PATH",
+                )
+            })?;
+        if !output.status.success() {
+            let said = super::remote::printable(String::from_utf8_lossy(&output.stderr).trim());
+            return Err(Error::refused(
+                format!("git could not sign the tag {name}:\n{said}"),
+                SETUP_HINT,
+            ));
+        }
+        let scratch_repo = git2::Repository::open_bare(dir)?;
+        let tag = scratch_repo.refname_to_id(&crate::model::paths::tag_ref(name))?;
+        let scratch_odb = scratch_repo.odb()?;
+        let object = scratch_odb.read(tag)?;
+        let copied = self
+            .git
+            .odb()?
+            .write(git2::ObjectType::Tag, object.data())?;
+        let (_, signature) = split_signed(object.data());
+        let signed_with = signature
+            .filter(|s| s.format == SignatureFormat::Ssh)
+            .and_then(|s| ssh_signature_key(&s.armored));
+        if signed_with.as_ref() != Some(key) {
+            return Err(Error::refused(
+                format!(
+                    "git signed the tag {name} with another key ({}) than the one it must carry ({})",
+                    signed_with.map_or("none".into(), |k| k.fingerprint),
+                    key.fingerprint
+                ),
+                "set user.signingkey to that key's file (`baseline approver list` shows whose key it is), then run the command again",
+            ));
+        }
+        Ok(copied)
+    }
+}
+
+/// What a baseline tag's signature says, read without checking it (`verify`
+/// checks it).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TagSignatureInfo {
+    pub format: SignatureFormat,
+    /// The SSH key's fingerprint; null for other formats.
+    pub key: Option<String>,
+    /// When the tag was signed (its tagger's time), RFC 3339.
+    pub signed_at: Option<String>,
+    /// Who git says made the tag.
+    pub tagger: Option<String>,
+}
+
+impl Repo {
+    /// The signature of the annotated tag `name`, if it is signed.
+    pub fn tag_signature(&self, name: &str) -> Option<TagSignatureInfo> {
+        let reference = self
+            .git
+            .find_reference(&crate::model::paths::tag_ref(name))
+            .ok()?;
+        let tag = reference
+            .peel(git2::ObjectType::Tag)
+            .ok()?
+            .into_tag()
+            .ok()?;
+        let (_, signature) = split_signed(tag.message_bytes()?);
+        let signature = signature?;
+        let tagger = tag.tagger();
+        Some(TagSignatureInfo {
+            format: signature.format,
+            key: (signature.format == SignatureFormat::Ssh)
+                .then(|| ssh_signature_key(&signature.armored))
+                .flatten()
+                .map(|k| k.fingerprint),
+            signed_at: tagger.as_ref().and_then(|t| {
+                jiff::Timestamp::from_second(t.when().seconds())
+                    .ok()
+                    .map(|ts| ts.to_string())
+            }),
+            tagger: tagger.map(|t| {
+                format!(
+                    "{} <{}>",
+                    String::from_utf8_lossy(t.name_bytes()),
+                    String::from_utf8_lossy(t.email_bytes())
+                )
+            }),
+        })
+    }
+}
+
+/// Whether `armored`, an SSH signature made by `key`, signs `payload` in git's
+/// namespace: checked by `ssh-keygen -Y verify`.
+pub fn ssh_signature_holds(payload: &[u8], armored: &str, key: &PublicKey) -> Result<bool> {
+    let dir = tempfile::tempdir().map_err(|err| {
+        Error::failed(
+            format!("could not make a temporary folder: {err}"),
+            "check the temporary folder (TMPDIR) is writable",
+        )
+    })?;
+    let path = |name: &str| dir.path().join(name);
+    let write =
+        |name: &str, bytes: &[u8]| std::fs::write(path(name), bytes).map_err(io_at(&path(name)));
+    write(
+        "allowed",
+        format!("signer namespaces=\"git\" {}\n", key.line()).as_bytes(),
+    )?;
+    write("payload", payload)?;
+    write("payload.sig", armored.as_bytes())?;
+    let payload = std::fs::File::open(path("payload")).map_err(io_at(&path("payload")))?;
+    let status = Command::new("ssh-keygen")
+        .args(["-Y", "verify", "-n", "git", "-I", "signer", "-f"])
+        .arg(path("allowed"))
+        .arg("-s")
+        .arg(path("payload.sig"))
+        .stdin(payload)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .map_err(|err| {
+            Error::failed(
+                format!("could not run ssh-keygen to check a signed baseline: {err}"),
+                "install OpenSSH's ssh-keygen (Debian/Ubuntu: openssh-client) and make sure it is on the PATH",
+            )
+        })?;
+    Ok(status.success())
+}
