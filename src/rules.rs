@@ -30,6 +30,35 @@ pub fn new_version_number(
     }
 }
 
+/// An approver appointed by a decision dated `decided` may sign from then
+/// on, not before; and one removed on `removed` is appointed again only by a
+/// decision taken since, not by the one that first appointed them.
+pub fn check_appointment(
+    name: &str,
+    from: Date,
+    decision: &str,
+    decided: Date,
+    removed: Option<Date>,
+) -> Result<()> {
+    if from < decided {
+        return Err(Error::refused(
+            format!("{name} would sign from {from}, before {decision} appointed them on {decided}"),
+            format!("give --from {decided} or later"),
+        ));
+    }
+    if let Some(removed) = removed
+        && decided < removed
+    {
+        return Err(Error::refused(
+            format!(
+                "{decision} was decided on {decided}, before {name} was removed on {removed}: it cannot appoint them again"
+            ),
+            format!("cite the decision that appointed {name} again, dated {removed} or later"),
+        ));
+    }
+    Ok(())
+}
+
 /// A version may not be dated before the one it follows.
 pub fn check_date_order(artefact: &str, versions: &[VersionRecord], date: Date) -> Result<()> {
     match versions.last() {

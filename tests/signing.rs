@@ -16,7 +16,7 @@ struct Fixture {
     _dir: tempfile::TempDir,
     keys: PathBuf,
     /// DOC with draft 0.1, DEC1 approved, approvers alice (dag-chair, from
-    /// 2023-01-01), bob (reviewer), carol (dag-chair, 2023-01-01 to
+    /// 2023-06-01, the date of DEC1 that appoints them), bob (reviewer), carol (dag-chair, 2023-06-01 to
     /// 2023-06-30); git set to sign with alice's key.
     base: PathBuf,
     /// `base` with DOC 1.0 baselined on 2023-07-03, signed by alice.
@@ -45,7 +45,7 @@ fn fixture() -> &'static Fixture {
         let dir = tempfile::tempdir().unwrap();
         let keys = dir.path().join("keys");
         std::fs::create_dir(&keys).unwrap();
-        for who in ["alice", "bob", "carol", "mallory"] {
+        for who in ["alice", "bob", "carol", "mallory", "dave"] {
             let status = std::process::Command::new("ssh-keygen")
                 .args(["-q", "-t", "ed25519", "-N", "", "-C", who, "-f"])
                 .arg(keys.join(who))
@@ -98,7 +98,7 @@ fn fixture() -> &'static Fixture {
                 "--role",
                 role,
                 "--from",
-                "2023-01-01",
+                "2023-06-01",
                 "--decision",
                 "DEC1",
                 "--date",
@@ -312,7 +312,7 @@ fn approvers_are_listed_changed_only_under_a_decision_and_read_by_ssh_keygen() {
     let design = copy_of(&fixture().base);
     let text = design.read("approvers");
     assert!(
-        text.contains("alice@example.org namespaces=\"git\",valid-after=\"20230101\" ssh-ed25519 "),
+        text.contains("alice@example.org namespaces=\"git\",valid-after=\"20230601\" ssh-ed25519 "),
         "{text}"
     );
     assert!(
@@ -326,7 +326,7 @@ fn approvers_are_listed_changed_only_under_a_decision_and_read_by_ssh_keygen() {
     assert_eq!(listed[2]["added"]["decision"], "DEC1");
     let human = design.ok(&["approver", "list"]);
     assert!(
-        human.contains("from 2023-01-01 until 2023-06-30 (not today)"),
+        human.contains("from 2023-06-01 until 2023-06-30 (not today)"),
         "{human}"
     );
     // ssh-keygen finds a signer by the file, as it is.
@@ -475,7 +475,7 @@ fn approve_refuses_to_sign_with_a_key_that_may_not_and_unsigned_under_the_policy
     let said = refused(sign("2023-07-10"));
     assert!(
         said.contains(
-            "carol@example.org's key may sign from 2023-01-01 until 2023-06-30, not on 2023-07-10"
+            "carol@example.org's key may sign from 2023-06-01 until 2023-06-30, and a baseline dated 2023-07-10 signed today"
         ),
         "{said}"
     );
@@ -610,7 +610,10 @@ fn a_key_signing_outside_its_validity_is_found() {
     );
     let (_, report) = verify_report(design.path(), &["--no-cache"]);
     let said = report.to_string();
-    assert!(said.contains("whose key may sign from 2023-01-01 until 2023-06-30, not on the baseline's date 2023-07-10"), "{said}");
+    assert!(
+        said.contains("whose key may sign from 2023-06-01 until 2023-06-30, and the baseline is dated 2023-07-10 (recorded "),
+        "{said}"
+    );
 }
 
 #[test]
@@ -1003,5 +1006,189 @@ fn a_signer_in_a_role_the_policy_does_not_let_sign_is_found() {
     assert_eq!(
         codes(&design),
         ["signer-role-unsuitable DOC/v1.0", "tag-resigned DOC/v1.0"]
+    );
+}
+
+/// `approver` with `args`, which must be refused; returns standard error.
+fn approver_refused(design: &Design, args: &[&str]) -> String {
+    design.refused(&[&["approver"][..], args].concat())
+}
+
+#[test]
+fn a_record_naming_another_approver_than_the_key_that_signed_is_found() {
+    let design = copy_of(&fixture().base);
+    design.git(&["config", "user.signingkey", &key("bob")]);
+    design.ok(&[
+        "approve",
+        "DOC",
+        "--decision",
+        "DEC1",
+        "--date",
+        "2023-07-03",
+        "--sign",
+    ]);
+    // bob's record and tag rewritten by hand to say alice signed, as dag-chair.
+    let record = "artefacts/DOC/versions/1.0.toml";
+    let forged = design
+        .read(record)
+        .replace("name = \"bob@example.org\"", "name = \"alice@example.org\"")
+        .replace("role = \"reviewer\"", "role = \"dag-chair\"");
+    design.write(record, &forged);
+    design.git(&["commit", "-q", "-a", "--amend", "--no-edit"]);
+    let message = unsigned_message(&design, "DOC/v1.0").replace(
+        "bob@example.org as reviewer",
+        "alice@example.org as dag-chair",
+    );
+    design.git(&["tag", "-f", "-a", "DOC/v1.0", "-m", "moved", "HEAD"]);
+    remake_tag(&design, "DOC/v1.0", &message, Some("bob"));
+    assert_eq!(codes(&design), ["signer-misnamed DOC/v1.0"]);
+}
+
+#[test]
+fn an_expired_key_cannot_sign_a_baseline_dated_back_into_its_validity() {
+    let design = copy_of(&fixture().base);
+    design.git(&["config", "user.signingkey", &key("carol")]);
+    let refused = design.refused(&[
+        "approve",
+        "DOC",
+        "--decision",
+        "DEC1",
+        "--date",
+        "2023-06-15",
+        "--sign",
+    ]);
+    assert!(
+        refused.contains("a baseline dated 2023-06-15 signed today"),
+        "{refused}"
+    );
+}
+
+#[test]
+fn an_approver_is_appointed_only_from_their_decision_and_again_only_by_a_later_one() {
+    let design = copy_of(&fixture().base);
+    let mallory = format!("{}.pub", key("mallory"));
+    let early = approver_refused(
+        &design,
+        &[
+            "add",
+            "mallory@example.org",
+            "--key",
+            &mallory,
+            "--role",
+            "dag-chair",
+            "--from",
+            "2020-01-01",
+            "--decision",
+            "DEC1",
+            "--date",
+            "2023-06-02",
+        ],
+    );
+    assert!(
+        early.contains("would sign from 2020-01-01, before DEC1 appointed them on 2023-06-01"),
+        "{early}"
+    );
+    design.ok(&[
+        "decision",
+        "add",
+        "DEC70",
+        "--date",
+        "2023-06-05",
+        "--outcome",
+        "approved",
+        "--text",
+        "Remove carol.",
+    ]);
+    let with_carol = design.read("approvers");
+    let carol_added = design.git(&["log", "-1", "--format=%B", "--grep=^Add approver carol"]);
+    design.ok(&[
+        "approver",
+        "remove",
+        "carol@example.org",
+        "--decision",
+        "DEC70",
+        "--date",
+        "2023-06-05",
+    ]);
+    let carol = format!("{}.pub", key("carol"));
+    let again = approver_refused(
+        &design,
+        &[
+            "add",
+            "carol@example.org",
+            "--key",
+            &carol,
+            "--role",
+            "dag-chair",
+            "--from",
+            "2023-06-06",
+            "--decision",
+            "DEC1",
+            "--date",
+            "2023-06-06",
+        ],
+    );
+    assert!(
+        again.contains(
+            "DEC1 was decided on 2023-06-01, before carol@example.org was removed on 2023-06-05"
+        ),
+        "{again}"
+    );
+    // The same put back by hand, under the message of her first appointment.
+    design.write("approvers", &with_carol);
+    design.git(&["commit", "-q", "-a", "-m", carol_added.trim()]);
+    let (_, report) = verify_report(design.path(), &["--no-cache"]);
+    assert_eq!(finding_codes(&report), ["approvers-unrecorded approvers"]);
+    assert!(
+        report.to_string().contains("it cannot appoint them again"),
+        "{report}"
+    );
+}
+
+#[test]
+fn a_line_added_by_hand_is_not_believed_after_a_recorded_change_keeps_it() {
+    let design = copy_of(&fixture().base);
+    let key_of = |who: &str| {
+        let text = std::fs::read_to_string(format!("{}.pub", key(who))).unwrap();
+        text.split_whitespace()
+            .take(2)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut text = design.read("approvers");
+    text.push_str(&format!(
+        "mallory@example.org namespaces=\"git\",valid-after=\"20230601\" {} role=dag-chair\n",
+        key_of("mallory")
+    ));
+    design.write("approvers", &text);
+    design.git(&["commit", "-q", "-am", "Tidy the approvers"]);
+    // A recorded change that leaves mallory's line in place.
+    let dave = format!("{}.pub", key("dave"));
+    design.ok(&[
+        "approver",
+        "add",
+        "dave@example.org",
+        "--key",
+        &dave,
+        "--role",
+        "reviewer",
+        "--decision",
+        "DEC1",
+        "--date",
+        "2023-06-02",
+    ]);
+    design.git(&["config", "user.signingkey", &key("mallory")]);
+    design.ok(&[
+        "approve",
+        "DOC",
+        "--decision",
+        "DEC1",
+        "--date",
+        "2023-07-03",
+        "--sign",
+    ]);
+    assert_eq!(
+        codes(&design),
+        ["approvers-unrecorded approvers", "signer-unknown DOC/v1.0"]
     );
 }

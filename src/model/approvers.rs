@@ -140,6 +140,13 @@ impl Approver {
         self.from <= date && self.until.is_none_or(|until| date <= until)
     }
 
+    /// Whether the key may sign a baseline dated `date` on the day `signed`:
+    /// both must fall in its validity, so that a baseline dated back to the
+    /// key's time does not let an expired key sign.
+    pub fn may_sign_on(&self, date: Date, signed: Date) -> bool {
+        self.valid_on(date) && self.valid_on(signed)
+    }
+
     /// The validity as people read it: "from 2023-01-01 until 2024-12-31".
     pub fn validity(&self) -> String {
         match self.until {

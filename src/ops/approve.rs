@@ -141,11 +141,15 @@ fn signer(
             "an approver is listed with `baseline approver add NAME --key FILE.pub --role ROLE --decision DEC`; `baseline approver list` shows who may sign",
         ));
     };
-    let valid: Vec<&&Approver> = theirs.iter().filter(|a| a.valid_on(date)).collect();
+    let today = date::today();
+    let valid: Vec<&&Approver> = theirs
+        .iter()
+        .filter(|a| a.may_sign_on(date, today))
+        .collect();
     let Some(approver) = valid.iter().find(|a| policy.may_sign(&a.role)) else {
         let why = match valid.first() {
             None => format!(
-                "{}'s key may sign {}, not on {date}",
+                "{}'s key may sign {}, and a baseline dated {date} signed today ({today}) needs both days in it",
                 first.name,
                 first.validity()
             ),

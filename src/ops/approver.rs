@@ -12,6 +12,7 @@ use crate::model::approvers::{self, APPROVERS, Approver, PublicKey};
 use crate::model::trailers::{self, CommitMessage};
 use crate::model::{Date, Outcome};
 use crate::repo::{Repo, Snapshot};
+use crate::rules;
 
 /// An approver to add.
 pub struct AddOptions<'a> {
@@ -71,7 +72,14 @@ pub fn add(repo: &Repo, options: &AddOptions<'_>) -> Result<ApproverChange> {
     }
     let mut tx = repo.begin(format!("approver add {}", options.name))?;
     let snapshot = tx.snapshot();
-    check_decision(snapshot, options.decision, options.date)?;
+    let decided = check_decision(snapshot, options.decision, options.date)?;
+    rules::check_appointment(
+        options.name,
+        from,
+        options.decision,
+        decided,
+        repo.approver_removed_on(options.name)?,
+    )?;
     let mut listed = snapshot.approvers()?;
     if let Some(same) = listed.iter().find(|a| a.name == options.name) {
         return Err(Error::refused(
@@ -208,8 +216,9 @@ pub fn list(snapshot: &Snapshot<'_>) -> Result<Vec<Listed>> {
         .collect())
 }
 
-/// The decision must be recorded, approved, and dated on or before `date`.
-fn check_decision(snapshot: &Snapshot<'_>, decision: &str, date: Date) -> Result<()> {
+/// The decision must be recorded, approved, and dated on or before `date`;
+/// returns its date.
+fn check_decision(snapshot: &Snapshot<'_>, decision: &str, date: Date) -> Result<Date> {
     let Some(cited) = snapshot.decision(decision)? else {
         return Err(Error::refused(
             format!("decision {decision} is not recorded"),
@@ -225,7 +234,7 @@ fn check_decision(snapshot: &Snapshot<'_>, decision: &str, date: Date) -> Result
             "cite the approved decision that appointed or removed the approver, or give its --date",
         ));
     }
-    Ok(())
+    Ok(cited.date)
 }
 
 /// An SSH public key file, at most 16 KB.

@@ -154,6 +154,8 @@ impl Repo {
         let output = command
             .args(["tag", "-s", "--cleanup=verbatim", "-F"])
             .arg(dir.join("TAG_MESSAGE"))
+            // A name starting with `-` is still a name.
+            .arg("--")
             .arg(name)
             .arg(commit.to_string())
             .current_dir(dir)
@@ -291,4 +293,30 @@ pub fn ssh_signature_holds(payload: &[u8], armored: &str, key: &PublicKey) -> Re
             )
         })?;
     Ok(status.success())
+}
+
+impl Repo {
+    /// When `name` was last removed from the approvers by a recorded `approver
+    /// remove` on the current branch, if ever.
+    pub fn approver_removed_on(&self, name: &str) -> Result<Option<crate::model::Date>> {
+        let Ok(head) = self.head_commit() else {
+            return Ok(None);
+        };
+        let mut walk = self.git.revwalk()?;
+        walk.push(head)?;
+        for id in walk {
+            let commit = self.git.find_commit(id?)?;
+            let change = commit
+                .message()
+                .ok()
+                .and_then(crate::model::trailers::approver_change);
+            if let Some(change) = change
+                && !change.added
+                && change.name == name
+            {
+                return Ok(Some(change.date));
+            }
+        }
+        Ok(None)
+    }
 }

@@ -189,6 +189,12 @@ pub enum FindingKind {
         validity: String,
         date: String,
     },
+    /// The record names a signer (name and role) that is not the approver
+    /// whose key signed.
+    SignerMisnamed {
+        recorded: String,
+        approver: String,
+    },
     SignerRoleUnsuitable {
         name: String,
         role: String,
@@ -262,6 +268,7 @@ impl FindingKind {
             SignatureBad { .. } => "signature-bad",
             SignerUnknown { .. } => "signer-unknown",
             SignerOutsideValidity { .. } => "signer-outside-validity",
+            SignerMisnamed { .. } => "signer-misnamed",
             SignerRoleUnsuitable { .. } => "signer-role-unsuitable",
             TagResigned { .. } => "tag-resigned",
         }
@@ -306,6 +313,7 @@ impl FindingKind {
             | SignatureBad { .. }
             | SignerUnknown { .. }
             | SignerOutsideValidity { .. }
+            | SignerMisnamed { .. }
             | SignerRoleUnsuitable { .. }
             | TagResigned { .. } => "tag",
             DanglingReference(_) => "reference",
@@ -459,7 +467,10 @@ impl FindingKind {
                 validity,
                 date,
             } => format!(
-                "the tag is signed by {name}, whose key may sign {validity}, not on the baseline's date {date}"
+                "the tag is signed by {name}, whose key may sign {validity}, and the baseline is dated {date}: both days must be in it"
+            ),
+            SignerMisnamed { recorded, approver } => format!(
+                "the record says it was signed by {recorded}, but the key that signed is {approver}'s"
             ),
             SignerRoleUnsuitable { name, role, roles } => format!(
                 "the tag is signed by {name} as {role}, and the policy lets only {roles} sign baselines"

@@ -84,6 +84,9 @@ struct Audit<'r> {
     /// Those that were not recorded approver changes.
     unrecorded_approvers: HashSet<git2::Oid>,
     approvers_seen: signatures::ApproversSeen,
+    /// The approvers as recorded changes left them, at each commit that
+    /// edited the file.
+    approvers_recorded: HashMap<git2::Oid, Vec<crate::model::approvers::Approver>>,
 }
 
 impl Audit<'_> {
@@ -149,6 +152,7 @@ pub fn verify(repo: &Repo, scope: Scope<'_>, progress: &dyn Fn(usize, usize)) ->
         approvers_edits: Vec::new(),
         unrecorded_approvers: HashSet::new(),
         approvers_seen: HashMap::new(),
+        approvers_recorded: HashMap::new(),
     };
     walk::walk(&mut audit, walked, head, progress)?;
     check_records(&mut audit, &snapshot, walked)?;

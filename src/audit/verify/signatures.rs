@@ -18,26 +18,59 @@ use std::collections::HashMap;
 use crate::error::Result;
 use crate::model::approvers::{Approver, SignatureFormat, split_signed, ssh_signature_key};
 use crate::model::config::Policy;
-use crate::model::{Outcome, VersionRecord, paths, trailers};
+use crate::model::trailers::ApproverChange;
+use crate::model::{Date, Outcome, VersionRecord, paths, trailers};
 use crate::repo::Snapshot;
 use crate::repo::signing::ssh_signature_holds;
+use crate::rules;
 
 use super::{Audit, FindingKind};
 
-/// Every edit of the approvers file the walk saw is a recorded one.
+/// Every edit of the approvers file the walk saw is a recorded one. The
+/// approvers as recorded are rebuilt from the recorded changes alone, oldest
+/// first, so that a line an unrecorded edit added never vouches for a
+/// signature, even once a later recorded change kept it in the file.
 pub(super) fn check_approvers(audit: &mut Audit<'_>, snapshot: &Snapshot<'_>) -> Result<()> {
     let edits = std::mem::take(&mut audit.approvers_edits);
+    let mut recorded: Vec<Approver> = Vec::new();
+    let mut removed_on: HashMap<String, Date> = HashMap::new();
     for &edit in &edits {
-        if let Some(why) = unrecorded_because(audit, snapshot, edit)? {
-            audit.unrecorded_approvers.insert(edit);
-            audit.find(
-                FindingKind::ApproversUnrecorded { why },
-                paths::APPROVERS,
-                Some(edit),
-            );
+        if !took_a_parents_file(audit, edit)? {
+            match recorded_change(audit, snapshot, edit, &removed_on)? {
+                Err(why) => {
+                    audit.unrecorded_approvers.insert(edit);
+                    let kind = FindingKind::ApproversUnrecorded { why };
+                    audit.find(kind, paths::APPROVERS, Some(edit));
+                }
+                Ok((change, after)) => {
+                    recorded.retain(|a| a.name != change.name);
+                    if change.added {
+                        recorded.extend(after.into_iter().filter(|a| a.name == change.name));
+                    } else {
+                        removed_on.insert(change.name, change.date);
+                    }
+                }
+            }
         }
+        audit.approvers_recorded.insert(edit, recorded.clone());
     }
     Ok(())
+}
+
+/// A merge whose approvers file is one of its parents' brings that side's
+/// recorded changes, and changes nothing itself.
+fn took_a_parents_file(audit: &Audit<'_>, commit: git2::Oid) -> Result<bool> {
+    let merge = audit.repo.git().find_commit(commit)?;
+    if merge.parent_count() < 2 {
+        return Ok(false);
+    }
+    let file = approvers_blob(audit, commit)?;
+    for parent in merge.parent_ids() {
+        if approvers_blob(audit, parent)? == file {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// The approvers as a commit's tree holds them: None where the file does not
@@ -51,38 +84,40 @@ fn approvers_blob(audit: &Audit<'_>, commit: git2::Oid) -> Result<Option<git2::O
     Snapshot::at_commit(audit.repo, commit)?.blob_id(paths::APPROVERS)
 }
 
-/// Why an edit of the approvers file is not a recorded change; none where it is.
-fn unrecorded_because(
+/// The recorded change an edit of the approvers file is, with the file it
+/// left; or why it is not one.
+fn recorded_change(
     audit: &Audit<'_>,
     snapshot: &Snapshot<'_>,
     edit: git2::Oid,
-) -> Result<Option<String>> {
+    removed_on: &HashMap<String, Date>,
+) -> Result<std::result::Result<(ApproverChange, Vec<Approver>), String>> {
     let commit = audit.repo.git().find_commit(edit)?;
     let Some(change) = commit.message().ok().and_then(trailers::approver_change) else {
-        return Ok(Some(
+        return Ok(Err(
             "the commit is not an `approver add` or `approver remove`".into(),
         ));
     };
-    match snapshot.decision(&change.decision).ok().flatten() {
+    let decided = match snapshot.decision(&change.decision).ok().flatten() {
         None => {
-            return Ok(Some(format!(
+            return Ok(Err(format!(
                 "it cites {}, which is not recorded",
                 change.decision
             )));
         }
         Some(d) if d.outcome != Outcome::Approved || d.date > change.date => {
-            return Ok(Some(format!(
+            return Ok(Err(format!(
                 "it cites {} ({} on {}), which could not change the approvers on {}",
                 change.decision, d.outcome, d.date, change.date
             )));
         }
-        Some(_) => {}
-    }
+        Some(d) => d.date,
+    };
     let Some(after) = approvers_in(audit, edit)? else {
-        return Ok(Some("the file it left does not parse".into()));
+        return Ok(Err("the file it left does not parse".into()));
     };
     if approvers_blob(audit, edit)?.is_none() {
-        return Ok(Some("it deleted the file".into()));
+        return Ok(Err("it deleted the file".into()));
     }
     let before = match commit.parent_ids().next() {
         Some(parent) => approvers_in(audit, parent)?.unwrap_or_default(),
@@ -100,44 +135,50 @@ fn unrecorded_because(
     } else {
         named(&before) == 1 && named(&after) == 0 && without(&before) == after
     };
-    Ok((!as_said).then(|| {
-        format!(
+    if !as_said {
+        return Ok(Err(format!(
             "it says it {} {}, but it changes the file otherwise",
             if change.added { "adds" } else { "removes" },
             change.name
+        )));
+    }
+    if change.added
+        && let Some(added) = after.iter().find(|a| a.name == change.name)
+        && let Err(broken) = rules::check_appointment(
+            &change.name,
+            added.from,
+            &change.decision,
+            decided,
+            removed_on.get(&change.name).copied(),
         )
-    }))
+    {
+        return Ok(Err(broken.message));
+    }
+    Ok(Ok((change, after)))
 }
 
-/// The approvers as last recorded at or before `commit`: the file of the
-/// nearest commit on its first-parent line that changed it as a recorded
-/// event (or none).
+/// The approvers as recorded at `commit`: the file it holds where every edit
+/// was a recorded one, else what the recorded changes before it made (on its
+/// first-parent line).
 fn approvers_at(audit: &mut Audit<'_>, commit: git2::Oid) -> Result<Vec<Approver>> {
-    let git = audit.repo.git();
-    let mut at = git.find_commit(commit)?;
     if !audit.unrecorded_approvers.is_empty() {
+        let git = audit.repo.git();
+        let mut at = git.find_commit(commit)?;
         loop {
-            let blob = approvers_blob(audit, at.id())?;
-            let parent = at.parent(0).ok();
-            let parent_blob = match &parent {
-                Some(p) => approvers_blob(audit, p.id())?,
-                None => None,
-            };
-            let edited = blob != parent_blob;
-            if edited && !audit.unrecorded_approvers.contains(&at.id()) {
-                break;
+            if let Some(recorded) = audit.approvers_recorded.get(&at.id()) {
+                return Ok(recorded.clone());
             }
-            match parent {
-                Some(parent) => at = parent,
-                None => return Ok(Vec::new()),
+            match at.parent(0) {
+                Ok(parent) => at = parent,
+                Err(_) => return Ok(Vec::new()),
             }
         }
     }
-    let blob = approvers_blob(audit, at.id())?;
+    let blob = approvers_blob(audit, commit)?;
     if let Some(known) = audit.approvers_seen.get(&blob) {
         return Ok(known.clone());
     }
-    let listed = approvers_in(audit, at.id())?.unwrap_or_default();
+    let listed = approvers_in(audit, commit)?.unwrap_or_default();
     audit.approvers_seen.insert(blob, listed.clone());
     Ok(listed)
 }
@@ -220,13 +261,29 @@ pub(super) fn check_signature(
         audit.find(FindingKind::SignerUnknown { why }, name, commit);
         return Ok(());
     };
-    let valid: Vec<&&Approver> = theirs.iter().filter(|a| a.valid_on(record.date)).collect();
+    let signed = record.recorded_at.to_zoned(jiff::tz::TimeZone::UTC).date();
+    let valid: Vec<&&Approver> = theirs
+        .iter()
+        .filter(|a| a.may_sign_on(record.date, signed))
+        .collect();
+    if let Some(signer) = &record.signed_by
+        && signer.key == key.fingerprint
+        && !theirs
+            .iter()
+            .any(|a| a.name == signer.name && a.role == signer.role)
+    {
+        let kind = FindingKind::SignerMisnamed {
+            recorded: format!("{} as {}", signer.name, signer.role),
+            approver: format!("{} as {}", first.name, first.role),
+        };
+        audit.find(kind, name, commit);
+    }
     match valid.first() {
         None => {
             let kind = FindingKind::SignerOutsideValidity {
                 name: first.name.clone(),
                 validity: first.validity(),
-                date: record.date.to_string(),
+                date: format!("{} (recorded {signed})", record.date),
             };
             audit.find(kind, name, commit);
         }
