@@ -1192,3 +1192,64 @@ fn a_line_added_by_hand_is_not_believed_after_a_recorded_change_keeps_it() {
         ["approvers-unrecorded approvers", "signer-unknown DOC/v1.0"]
     );
 }
+
+#[test]
+fn a_recorded_add_giving_an_approvers_key_to_another_name_is_not_believed() {
+    let template = copy_of(&fixture().base);
+    let dave = format!("{}.pub", key("dave"));
+    template.ok(&[
+        "approver",
+        "add",
+        "dave@example.org",
+        "--key",
+        &dave,
+        "--role",
+        "reviewer",
+        "--decision",
+        "DEC1",
+        "--date",
+        "2023-06-02",
+    ]);
+    let message = template
+        .git(&["log", "-1", "--format=%B"])
+        .replace("dave@example.org", "carol2@example.org");
+    let line = template
+        .read("approvers")
+        .lines()
+        .find(|l| l.starts_with("dave@"))
+        .unwrap()
+        .to_string();
+    let carol_key = template
+        .read("approvers")
+        .lines()
+        .find(|l| l.starts_with("carol@"))
+        .unwrap()
+        .split_whitespace()
+        .skip(2)
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let dave_key: String = line
+        .split_whitespace()
+        .skip(2)
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let forged = line
+        .replace("dave@example.org", "carol2@example.org")
+        .replace(&dave_key, &carol_key);
+    let design = copy_of(&fixture().base);
+    design.write(
+        "approvers",
+        &format!("{}{forged}\n", design.read("approvers")),
+    );
+    design.git(&["commit", "-q", "-am", message.trim()]);
+    let (_, report) = verify_report(design.path(), &["--no-cache"]);
+    assert_eq!(finding_codes(&report), ["approvers-unrecorded approvers"]);
+    assert!(
+        report
+            .to_string()
+            .contains("it gives carol@example.org's key to carol2@example.org"),
+        "{report}"
+    );
+}

@@ -231,12 +231,14 @@ pub fn check_role(role: &str) -> Result<()> {
 /// approver's, as baseline writes them.
 pub fn parse(text: &str) -> Result<Vec<Approver>> {
     let mut approvers = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
+    // Split on '\n' alone: a line ending in '\r' is not one baseline wrote.
+    for (n, line) in text.split('\n').enumerate() {
+        if line.trim().is_empty() || line.trim_start().starts_with('#') {
             continue;
         }
-        let approver = parse_line(line).ok_or_else(|| {
+        // Exactly as written back, so that no option ssh-keygen reads
+        // otherwise (twice, in another order, other spacing) slips through.
+        let approver = parse_line(line).filter(|a| a.line() == line).ok_or_else(|| {
             Error::refused(
                 format!(
                     "{APPROVERS} line {}: `{}` is not an approver's line as baseline writes them",
@@ -462,6 +464,16 @@ mod tests {
         assert!(!approver.valid_on("2025-01-01".parse().unwrap()));
         assert!(!approver.valid_on("2022-12-31".parse().unwrap()));
         assert!(parse("alice cert-authority ssh-ed25519 AAAA role=x").is_err());
+        // Lines ssh-keygen would read otherwise than baseline wrote them.
+        let twice = line.replace(
+            "namespaces=\"git\"",
+            "namespaces=\"file\",namespaces=\"git\"",
+        );
+        let crlf = format!("{line}\r");
+        let spaced = line.replacen(' ', "  ", 1);
+        for other in [twice, crlf, spaced] {
+            assert!(parse(&other).is_err(), "{other:?}");
+        }
     }
 
     #[test]

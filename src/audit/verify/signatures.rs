@@ -142,8 +142,20 @@ fn recorded_change(
             change.name
         )));
     }
+    let added = after.iter().find(|a| a.name == change.name);
     if change.added
-        && let Some(added) = after.iter().find(|a| a.name == change.name)
+        && let Some(added) = added
+        && let Some(other) = after
+            .iter()
+            .find(|a| a.key == added.key && a.name != added.name)
+    {
+        return Ok(Err(format!(
+            "it gives {}'s key to {}: a key signs for one approver",
+            other.name, added.name
+        )));
+    }
+    if change.added
+        && let Some(added) = added
         && let Err(broken) = rules::check_appointment(
             &change.name,
             added.from,
