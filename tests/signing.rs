@@ -1253,3 +1253,67 @@ fn a_recorded_add_giving_an_approvers_key_to_another_name_is_not_believed() {
         "{report}"
     );
 }
+
+#[test]
+fn a_signed_baseline_renumbered_by_sync_is_signed_again_under_its_new_name() {
+    let base = copy_of(&fixture().base);
+    base.ok(&[
+        "policy",
+        "set",
+        "change_control",
+        "false",
+        "--decision",
+        "DEC1",
+        "--date",
+        "2023-06-01",
+    ]);
+    let server = tempfile::tempdir().unwrap();
+    common::git_in(
+        server.path(),
+        &["init", "--quiet", "--bare", "--initial-branch=main"],
+    );
+    base.git(&["remote", "add", "origin", server.path().to_str().unwrap()]);
+    base.ok(&["sync"]);
+    let clone = |who: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let at = server.path().to_str().unwrap();
+        common::git_in(dir.path(), &["clone", "--quiet", at, "."]);
+        let design = Design { dir };
+        design.git(&["config", "gpg.format", "ssh"]);
+        design.git(&["config", "user.signingkey", &key(who)]);
+        design
+    };
+    let (a, b) = (clone("alice"), clone("bob"));
+    let approve = [
+        "approve",
+        "DOC",
+        "--decision",
+        "DEC1",
+        "--date",
+        "2023-07-03",
+        "--sign",
+    ];
+    b.ok(&approve);
+    b.ok(&["sync"]);
+    a.ok(&approve);
+    let said = a.ok(&["sync", "--renumber"]);
+    assert!(said.contains("Renumbered DOC 1.0 is now DOC 2.0"), "{said}");
+    let message = unsigned_message(&a, "DOC/v2.0");
+    assert!(
+        message.contains("Baselined DOC v2.0 under DEC1") && message.contains("alice@example.org"),
+        "{message}"
+    );
+    let fresh = clone("bob");
+    for repo in [&a, &fresh] {
+        assert_eq!(codes(repo), Vec::<String>::new());
+        for tag in ["DOC/v1.0", "DOC/v2.0"] {
+            repo.git(&[
+                "-c",
+                "gpg.ssh.allowedSignersFile=approvers",
+                "verify-tag",
+                tag,
+            ]);
+        }
+    }
+    drop(base);
+}
