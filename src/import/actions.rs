@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::header::day_month_year;
-use super::lines::{Line, join, open_brackets, row_starts};
+use super::lines::{Line, join, open_brackets, row_starts, split_at_ids};
 use super::{Patterns, ReportedAction, Warning};
 use crate::model::Due;
 
@@ -22,6 +22,7 @@ pub fn parse(
     patterns: &Patterns,
     warnings: &mut Vec<Warning>,
 ) -> Vec<ReportedAction> {
+    let lines = &split_at_ids(lines.to_vec(), &patterns.action)[..];
     let starts = row_starts(lines, &patterns.action);
     if starts.is_empty() {
         if let Some(first) = lines.first() {
@@ -89,23 +90,18 @@ fn row(
                 };
                 push(&mut body, line.number, text);
             }
-            let trailing = &lines[n].text[found.end()..];
-            if !trailing.trim().is_empty() {
-                warnings.push(Warning::at(
-                    lines[n].number,
-                    format!(
-                        "action {id}: \"{}\" after its due date is not placed",
-                        trailing.trim()
-                    ),
-                ));
-            }
-            let next_area = area_text(&lines[n + 1..]);
+            // Extraction may join the next row's area onto the due date's line.
+            let trailing = lines[n].text[found.end()..].trim();
+            let area_lines = std::iter::once(trailing)
+                .chain(lines[n + 1..].iter().map(|l| l.text.as_str()));
+            let next_area = Some(join(area_lines)).filter(|a| !a.is_empty());
             if next_area.as_deref().is_some_and(|a| open_brackets(a) < 0) {
+                let after = lines.get(n + 1).filter(|_| trailing.is_empty()).unwrap_or(&lines[n]);
+                let shown = if trailing.is_empty() { after.text.as_str() } else { trailing };
                 warnings.push(Warning::at(
-                    lines[n + 1].number,
+                    after.number,
                     format!(
-                        "\"{}\" after action {id}'s due date closes a bracket it does not open: read as the next area, it may be the end of {id}'s owner",
-                        lines[n + 1].text
+                        "\"{shown}\" after action {id}'s due date closes a bracket it does not open: read as the next area, it may be the end of {id}'s owner"
                     ),
                 ));
             }

@@ -1,7 +1,7 @@
 //! The decisions table: area, ref, decision — the area cell wrapped over short
 //! lines before the ref, the decision's text wrapped after it.
 
-use super::lines::{Line, join, row_starts, runs_on};
+use super::lines::{Line, join, row_starts, runs_on, split_at_ids};
 use super::{Patterns, ReportedDecision, Warning};
 use crate::model::Outcome;
 
@@ -13,6 +13,7 @@ pub fn parse(
     patterns: &Patterns,
     warnings: &mut Vec<Warning>,
 ) -> Vec<ReportedDecision> {
+    let lines = &split_at_ids(lines.to_vec(), &patterns.decision)[..];
     let starts = row_starts(lines, &patterns.decision);
     if starts.is_empty() {
         if let Some(first) = lines.first() {
@@ -71,6 +72,9 @@ fn text_lines(row: &[Line], last_row: bool, area_width: usize) -> usize {
     let mut text = row[0].after_first_word().to_string();
     let mut taken = 1;
     while taken < row.len() {
+        if row[taken].before_ref {
+            break;
+        }
         let next = &row[taken].text;
         let lines_after = row.len() - taken - 1;
         let too_wide_for_area = next.chars().count() > area_width;

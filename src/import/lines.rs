@@ -8,6 +8,9 @@ pub struct Line {
     pub number: usize,
     /// Trimmed, never empty.
     pub text: String,
+    /// Cut from the front of a line that went on with a table row's id: a cell
+    /// to the left of the ref column (an area), never the previous row's text.
+    pub before_ref: bool,
 }
 
 impl Line {
@@ -24,20 +27,111 @@ impl Line {
     }
 }
 
-/// The non-blank lines of `text` that are not page headers or footers. Handles
-/// LF, CRLF and CR line ends and the form feeds pdftotext puts at page breaks.
+/// A soft hyphen marks a line that ends in the first part of a word split by
+/// hyphenation ("imple-" / "mentation"): [`join`] joins the parts without it.
+pub const SOFT_HYPHEN: char = '\u{ad}';
+
+/// The non-blank lines of `text` without page furniture: footers ("© Elexon
+/// Limited 2023  Page 1 of 5"), even where extraction put one inside a line of
+/// text, copyright lines, and the report's title repeated at the top of a page.
+/// Handles LF, CRLF and CR line ends and the form feeds pdftotext puts at page
+/// breaks. A line ending in a word split by hyphenation is marked (see
+/// [`SOFT_HYPHEN`]).
 pub fn content_lines(text: &str, footer: &regex::Regex) -> Vec<Line> {
-    text.replace("\r\n", "\n")
+    let raw: Vec<String> = text
+        .replace("\r\n", "\n")
         .split(['\n', '\r'])
+        .map(|raw| without_furniture(raw, footer))
+        .collect();
+    let hyphenated = hyphenated_words(&raw);
+    let mut lines: Vec<Line> = raw
+        .iter()
         .enumerate()
-        .filter_map(|(n, raw)| {
-            let trimmed = raw.trim_matches(|c: char| c.is_whitespace() || c == '\u{c}');
-            (!trimmed.is_empty() && !footer.is_match(trimmed)).then(|| Line {
-                number: n + 1,
-                text: trimmed.to_string(),
-            })
+        .filter(|(_, text)| !text.is_empty())
+        .map(|(n, text)| Line {
+            number: n + 1,
+            text: text.clone(),
+            before_ref: false,
         })
+        .collect();
+    drop_repeated_title(&mut lines);
+    for n in 1..lines.len() {
+        if split_by_hyphenation(&lines[n - 1].text, &lines[n].text, &hyphenated) {
+            lines[n - 1].text.pop();
+            lines[n - 1].text.push(SOFT_HYPHEN);
+        }
+    }
+    lines
+}
+
+/// A line as the parser reads it: trimmed, with any page footer (and the
+/// copyright notice before it) taken out, and a copyright line dropped whole.
+fn without_furniture(raw: &str, footer: &regex::Regex) -> String {
+    let mut text = raw
+        .trim_matches(|c: char| c.is_whitespace() || c == '\u{c}')
+        .to_string();
+    while let Some(found) = footer.find(&text) {
+        let start = text[..found.start()].rfind('©').unwrap_or(found.start());
+        text = join([&text[..start], &text[found.end()..]]);
+    }
+    let copyright = text.starts_with('©') && text.split_whitespace().count() <= 6;
+    if copyright { String::new() } else { text }
+}
+
+/// The report's title ("… Headline Report") repeated at the top of later pages.
+fn drop_repeated_title(lines: &mut Vec<Line>) {
+    let Some(title) = lines
+        .iter()
+        .find(|l| l.text.ends_with("Headline Report"))
+        .map(|l| l.text.clone())
+    else {
+        return;
+    };
+    let mut seen = false;
+    lines.retain(|l| {
+        let repeat = seen && l.text == title;
+        seen |= l.text == title;
+        !repeat
+    });
+}
+
+/// The hyphenated words the report writes whole on one line ("e-billing"):
+/// where one of them is broken at its hyphen across lines, the hyphen is kept.
+fn hyphenated_words(lines: &[String]) -> std::collections::HashSet<String> {
+    lines
+        .iter()
+        .flat_map(|l| l.split_whitespace())
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
+        .filter(|w| w.contains('-'))
         .collect()
+}
+
+/// Whether `line` ends in the first part of a word that hyphenation split over
+/// to `next`: both parts are lower-case letters ("imple-" / "mentation"), and
+/// the report does not write them elsewhere as one hyphenated word. A capital
+/// or digit after the hyphen ("post-" / "M5", "DES-" / "196") is a real hyphen.
+fn split_by_hyphenation(
+    line: &str,
+    next: &str,
+    hyphenated: &std::collections::HashSet<String>,
+) -> bool {
+    let Some(head) = line.strip_suffix('-') else {
+        return false;
+    };
+    let first = head.rsplit(char::is_whitespace).next().unwrap_or("");
+    let first = first.trim_start_matches(|c: char| !c.is_alphanumeric());
+    let second: String = next
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .collect();
+    let lower = |w: &str| !w.is_empty() && w.chars().all(|c| c.is_lowercase());
+    let first_part = first.rsplit('-').next().unwrap_or(first);
+    lower(first_part)
+        && lower(&second)
+        && !hyphenated.contains(&format!("{}-{second}", first.to_lowercase()))
 }
 
 /// The parts of a headline report, each as the lines under its heading.
@@ -101,16 +195,28 @@ pub fn sections(lines: Vec<Line>) -> Sections {
 }
 
 /// Joins wrapped lines into one text: a line ending in a hyphenated word part
-/// ("post-" then "M5") joins without a space.
+/// ("post-" then "M5") joins without a space; one split by hyphenation (marked
+/// with a [`SOFT_HYPHEN`]) joins without the hyphen where it goes on in lower case.
 pub fn join<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
     let mut text = String::new();
     for part in parts.into_iter().map(str::trim).filter(|p| !p.is_empty()) {
-        let hyphenated =
-            text.ends_with('-') && text.chars().rev().nth(1).is_some_and(char::is_alphanumeric);
-        if !text.is_empty() && !hyphenated {
-            text.push(' ');
+        if text.ends_with(SOFT_HYPHEN) {
+            text.pop();
+            if !part.starts_with(char::is_lowercase) {
+                text.push('-');
+            }
+        } else {
+            let hyphenated = text.ends_with('-')
+                && text.chars().rev().nth(1).is_some_and(char::is_alphanumeric);
+            if !text.is_empty() && !hyphenated {
+                text.push(' ');
+            }
         }
         text.push_str(part);
+    }
+    if text.ends_with(SOFT_HYPHEN) {
+        text.pop();
+        text.push('-');
     }
     text
 }
@@ -132,11 +238,59 @@ pub fn runs_on(line: &str) -> bool {
 
 /// The lines that start a table row: their first word is an id — unless the line
 /// before runs on into them ("… the reversal of" / "DAG-DEC45 …" is text).
+/// Run [`split_at_ids`] first, so that an id inside a line starts one.
 pub fn row_starts(lines: &[Line], id: &regex::Regex) -> Vec<usize> {
     (0..lines.len())
         .filter(|&n| crate::import::Patterns::is_whole(id, lines[n].first_word()))
-        .filter(|&n| n == 0 || !runs_on(&lines[n - 1].text))
+        .filter(|&n| n == 0 || lines[n - 1].before_ref || !runs_on(&lines[n - 1].text))
         .collect()
+}
+
+/// A table's lines with each row's id starting a line of its own: extraction
+/// joins cells of one row onto one line ("Minutes and actions DAG-DEC55 Minutes
+/// and …", "ASAP DAG26-04 Programme to …"), so an id inside a line is a row
+/// boundary — unless it is a reference in running text: inside brackets, after
+/// words that run on into it ("the reversal of DAG-DEC45"), or followed by a
+/// lower-case word ("DAG-DEC45 and …"). What was before it keeps its line number.
+pub fn split_at_ids(lines: Vec<Line>, id: &regex::Regex) -> Vec<Line> {
+    let mut out = Vec::with_capacity(lines.len());
+    for line in lines {
+        let mut rest = line.text.as_str();
+        let mut cut = false;
+        while let Some(at) = row_id_inside(rest, id) {
+            out.push(Line {
+                number: line.number,
+                text: rest[..at].trim().to_string(),
+                before_ref: true,
+            });
+            rest = &rest[at..];
+            cut = true;
+        }
+        out.push(Line {
+            number: line.number,
+            text: rest.trim().to_string(),
+            before_ref: line.before_ref && !cut,
+        });
+    }
+    out
+}
+
+/// Where, after the start of `text`, a row's id begins, if one does.
+fn row_id_inside(text: &str, id: &regex::Regex) -> Option<usize> {
+    id.find_iter(text).find_map(|m| {
+        let before = text[..m.start()].trim_end();
+        let after = text[m.end()..].trim_start();
+        let starts_cell = after.is_empty() || after.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit());
+        let whole_word = text[m.end()..].chars().next().is_none_or(char::is_whitespace)
+            && before.len() < m.start();
+        (!before.is_empty()
+            && whole_word
+            && starts_cell
+            && !runs_on(before)
+            && open_brackets(before) <= 0
+            && !before.ends_with(['(', '"', '\'', '’']))
+        .then_some(m.start())
+    })
 }
 
 /// How deep `text` leaves its round brackets: positive while one is open.
