@@ -202,6 +202,12 @@ fn print_plan(out: &mut impl Write, plan: &Plan) -> Result<()> {
         if !d.changes.is_empty() {
             facts.push(format!("decides {}", d.changes.join(", ")));
         }
+        for relation in &d.relates_to {
+            facts.push(format!("{} {}", relation.relation, relation.change));
+        }
+        if let Some(votes) = &d.votes {
+            facts.push(format!("votes: {votes}"));
+        }
         writeln!(
             out,
             "  {} {}  {}",
@@ -257,7 +263,61 @@ fn print_plan(out: &mut impl Write, plan: &Plan) -> Result<()> {
         }
     }
     writeln!(out)?;
+    print_not_understood(out, plan)?;
+    print_suggestions(out, plan)?;
     print_warnings(out, plan)
+}
+
+fn print_not_understood(out: &mut impl Write, plan: &Plan) -> Result<()> {
+    if plan.not_understood.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{} ({}): kept word for word in the decision's text; check them against the minutes",
+        paint("Not understood", style::DRAFT),
+        plan.not_understood.len()
+    )?;
+    for item in &plan.not_understood {
+        writeln!(
+            out,
+            "  line {} {}: {}",
+            item.line,
+            item.decision,
+            shown(&item.sentence)
+        )?;
+    }
+    writeln!(out)?;
+    Ok(())
+}
+
+fn print_suggestions(out: &mut impl Write, plan: &Plan) -> Result<()> {
+    if plan.suggestions.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{} ({}): artefacts named by title only are not linked; once imported, link them with",
+        paint("Suggestions", style::DRAFT),
+        plan.suggestions.len()
+    )?;
+    for item in &plan.suggestions {
+        let named: Vec<String> = item
+            .artefacts
+            .iter()
+            .map(|(id, title)| format!("{} ({id})", shown(title)))
+            .collect();
+        writeln!(
+            out,
+            "  line {} {} names {}:\n    {}",
+            item.line,
+            item.decision,
+            named.join(", "),
+            shown(&item.command)
+        )?;
+    }
+    writeln!(out)?;
+    Ok(())
 }
 
 fn print_warnings(out: &mut impl Write, plan: &Plan) -> Result<()> {

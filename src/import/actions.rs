@@ -142,6 +142,8 @@ fn row(
         owner,
         due,
         note: None,
+        closed: false,
+        moved_to: None,
     };
     (action, next_area)
 }

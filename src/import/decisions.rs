@@ -1,7 +1,7 @@
 //! The decisions table: area, ref, decision — the area cell wrapped over short
 //! lines before the ref, the decision's text wrapped after it.
 
-use super::lines::{Line, join, row_starts, runs_on, split_at_ids};
+use super::lines::{Line, join, join_numbered, row_starts, runs_on, split_at_ids};
 use super::{Patterns, ReportedDecision, Warning};
 use crate::model::Outcome;
 
@@ -31,9 +31,9 @@ pub fn parse(
         let end = starts.get(k + 1).copied().unwrap_or(lines.len());
         let row = &lines[start..end];
         let taken = text_lines(row, end == lines.len(), area_width);
-        let text = join(
-            std::iter::once(row[0].after_first_word())
-                .chain(row[1..taken].iter().map(|l| l.text.as_str())),
+        let (text, text_lines) = join_numbered(
+            std::iter::once((row[0].number, row[0].after_first_word()))
+                .chain(row[1..taken].iter().map(|l| (l.number, l.text.as_str()))),
         );
         let id = row[0].first_word().to_string();
         if text.is_empty() {
@@ -55,11 +55,16 @@ pub fn parse(
             line: row[0].number,
             area: Some(join(area.iter().map(|l| l.text.as_str()))).filter(|a| !a.is_empty()),
             text,
+            text_lines,
             post_meeting: None,
             outcome: Outcome::Noted,
             authority: None,
             named_changes: Vec::new(),
             steps: Vec::new(),
+            relates_to: Vec::new(),
+            votes: None,
+            decided_on: None,
+            not_understood: Vec::new(),
         });
         area = &row[taken..];
     }
@@ -69,6 +74,10 @@ pub fn parse(
 /// How many lines of `row` (starting with its id line) hold the decision's text.
 /// `area_width`: no line of an area cell is wider.
 fn text_lines(row: &[Line], last_row: bool, area_width: usize) -> usize {
+    // The next row's area starts on its id's line: all before it is text.
+    if let Some(area) = row.iter().skip(1).position(|l| l.before_ref) {
+        return area + 1;
+    }
     let mut text = row[0].after_first_word().to_string();
     let mut taken = 1;
     while taken < row.len() {

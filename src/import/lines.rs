@@ -198,8 +198,21 @@ pub fn sections(lines: Vec<Line>) -> Sections {
 /// ("post-" then "M5") joins without a space; one split by hyphenation (marked
 /// with a [`SOFT_HYPHEN`]) joins without the hyphen where it goes on in lower case.
 pub fn join<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
+    join_numbered(parts.into_iter().map(|part| (0, part))).0
+}
+
+/// [`join`], also giving where each part's line starts in the text:
+/// (byte offset, line number), so a sentence can be traced to its line.
+pub fn join_numbered<'a>(
+    parts: impl IntoIterator<Item = (usize, &'a str)>,
+) -> (String, Vec<(usize, usize)>) {
     let mut text = String::new();
-    for part in parts.into_iter().map(str::trim).filter(|p| !p.is_empty()) {
+    let mut starts = Vec::new();
+    for (line, part) in parts {
+        let part = part.trim();
+        if part.is_empty() {
+            continue;
+        }
         if text.ends_with(SOFT_HYPHEN) {
             text.pop();
             if !part.starts_with(char::is_lowercase) {
@@ -212,13 +225,24 @@ pub fn join<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
                 text.push(' ');
             }
         }
+        starts.push((text.len(), line));
         text.push_str(part);
     }
     if text.ends_with(SOFT_HYPHEN) {
         text.pop();
         text.push('-');
     }
-    text
+    (text, starts)
+}
+
+/// The line of the report that holds byte `offset` of a text from [`join_numbered`].
+pub fn line_at(starts: &[(usize, usize)], offset: usize) -> Option<usize> {
+    starts
+        .iter()
+        .take_while(|(start, _)| *start <= offset)
+        .last()
+        .or(starts.first())
+        .map(|(_, line)| *line)
 }
 
 /// Words a line of running text cannot end on: the sentence goes on.
@@ -232,7 +256,7 @@ pub const CONTINUING_WORDS: &[&str] = &[
 pub fn runs_on(line: &str) -> bool {
     let last_word = line.rsplit(char::is_whitespace).next().unwrap_or("");
     open_brackets(line) > 0
-        || line.ends_with([',', '-', ';', ':', '&', '/'])
+        || line.ends_with([',', '-', ';', ':', '&', '/', SOFT_HYPHEN])
         || CONTINUING_WORDS.contains(&last_word.to_ascii_lowercase().as_str())
 }
 
