@@ -235,12 +235,13 @@ fn print_plan(out: &mut impl Write, plan: &Plan) -> Result<()> {
             due
         )?;
         writeln!(out, "            {}", shown(&a.text))?;
-        let steps = match item.status {
-            Status::New => &a.history[..],
-            _ => &item.new_steps[..],
-        };
-        for note in steps.iter().filter_map(|s| s.note.as_ref()) {
-            writeln!(out, "            note: {}", shown(note))?;
+        for step in &item.new_steps {
+            let due = step.due.map_or_else(String::new, |d| format!(", due {d}"));
+            let note = step
+                .note
+                .as_ref()
+                .map_or_else(String::new, |n| format!(": {}", shown(n)));
+            writeln!(out, "            → {} on {}{due}{note}", step.state, step.date)?;
         }
     }
     writeln!(out, "\n{}", paint("Changes", style::HEADING))?;

@@ -44,14 +44,14 @@ pub struct Found<'a> {
 
 /// An action note that closes it: "Action closed", "Actions complete".
 static CLOSED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:closed|complete|completed|done)").expect("valid")
+    Regex::new(r"(?i)\b(?:closed|complete|completed|done)\b").expect("valid")
 });
 static STILL_OPEN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:not|remains?|retained|kept)\s+(?:be\s+|yet\s+|as\s+)?(?:closed|complete|completed|open|ongoing)").expect("valid")
+    Regex::new(r"(?i)\b(?:not|remains?|retained|kept)\s+(?:be\s+|yet\s+|as\s+)?(?:closed|complete|completed|open|ongoing)\b").expect("valid")
 });
 /// An action note that re-dates it: "Due date moved to 04/10/2023".
 static MOVED_TO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:moved|extended|revised|changed|deferred|put back|re-?dated)\s+(?:to|until)\s+(\d{1,2}/\d{1,2}/\d{4}|ASAP|TBC)|new due date(?: of| is|:)?\s+(\d{1,2}/\d{1,2}/\d{4})").expect("valid")
+    Regex::new(r"(?i)\b(?:moved|extended|revised|changed|deferred|put back|re-?dated)\s+(?:to|until)\s+(\d{1,2}/\d{1,2}/\d{4}|ASAP|TBC)|\bnew due date(?: of| is|:)?\s+(\d{1,2}/\d{1,2}/\d{4})").expect("valid")
 });
 
 pub fn read(lines: &[Line], patterns: &Patterns, found: &mut Found<'_>) {

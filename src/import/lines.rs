@@ -107,7 +107,8 @@ fn hyphenated_words(lines: &[String]) -> std::collections::HashSet<String> {
 }
 
 /// Whether `line` ends in the first part of a word that hyphenation split over
-/// to `next`: both parts are lower-case letters ("imple-" / "mentation"), and
+/// to `next`: both parts are letters, lower case but for a capital that starts
+/// the word ("imple-" / "mentation", "Cata-" / "logue"), and
 /// the report does not write them elsewhere as one hyphenated word. A capital
 /// or digit after the hyphen ("post-" / "M5", "DES-" / "196") is a real hyphen.
 fn split_by_hyphenation(
@@ -128,8 +129,13 @@ fn split_by_hyphenation(
         .take_while(|c| c.is_alphabetic())
         .collect();
     let lower = |w: &str| !w.is_empty() && w.chars().all(|c| c.is_lowercase());
+    // "Cata-" is the start of a capitalised word; "DAG-" is an acronym.
+    let word_start = |w: &str| {
+        let mut chars = w.chars();
+        chars.next().is_some_and(char::is_alphabetic) && chars.all(char::is_lowercase)
+    };
     let first_part = first.rsplit('-').next().unwrap_or(first);
-    lower(first_part)
+    word_start(first_part)
         && lower(&second)
         && !hyphenated.contains(&format!("{}-{second}", first.to_lowercase()))
 }
