@@ -441,3 +441,89 @@ fn dag030_is_imported_field_by_field() {
     let ids: Vec<&str> = open.as_array().unwrap().iter().map(|a| a["id"].as_str().unwrap()).collect();
     assert_eq!(ids, ["DAG20.1-04", "DAG20.1-12", "DAG28-02", "DAG30-01"]);
 }
+
+/// Rewraps every line longer than `width` at word boundaries, as a narrower page
+/// would; a page's footer and title are blocks, never broken.
+fn rewrap(text: &str, width: usize) -> String {
+    let footer = regex::Regex::new(
+        r"© Elexon Limited 2023  Page [0-9]+ of [0-9]+|MHHS Design Advisory Group \(DAG\) Headline Report",
+    )
+    .unwrap();
+    let glued = footer.replace_all(text, |m: &regex::Captures| m[0].replace(' ', "\u{1}"));
+    rewrap_words(&glued, width).replace('\u{1}', " ")
+}
+
+fn rewrap_words(text: &str, width: usize) -> String {
+    let mut out = Vec::new();
+    for line in text.split('\n') {
+        if line.trim_end().chars().count() <= width {
+            out.push(line.to_string());
+            continue;
+        }
+        let mut current = String::new();
+        for word in line.split_whitespace() {
+            if !current.is_empty() && current.chars().count() + 1 + word.chars().count() > width {
+                out.push(std::mem::take(&mut current));
+            }
+            if !current.is_empty() {
+                current.push(' ');
+            }
+            current.push_str(word);
+        }
+        out.push(current);
+    }
+    out.join("\n")
+}
+
+/// What a report says, without who imports it or where its lines fall.
+fn records_of(plan: &Value) -> Value {
+    let mut all = json!({});
+    for kind in ["decisions", "actions", "changes"] {
+        all[kind] = Value::Array(
+            items(plan, kind)
+                .iter()
+                .map(|i| json!({"status": i["status"], "record": essence(&i["record"]), "new_steps": essence(&json!({"history": i["new_steps"]}))["history"]}))
+                .collect(),
+        );
+    }
+    all["meeting"] = essence(&plan["meeting"]["record"]);
+    all["meeting"].as_object_mut().unwrap().remove("report");
+    // Line numbers move as lines are broken otherwise; what is suggested does not.
+    all["suggestions"] = Value::Array(
+        items(plan, "suggestions")
+            .iter()
+            .map(|s| json!([s["decision"], s["command"]]))
+            .collect(),
+    );
+    all["not_understood"] = Value::Array(
+        items(plan, "not_understood")
+            .iter()
+            .map(|s| json!([s["decision"], s["sentence"]]))
+            .collect(),
+    );
+    all
+}
+
+#[test]
+fn each_report_reads_the_same_however_extraction_breaks_its_lines() {
+    let design = design();
+    for name in ["DAG026", "DAG028", "DAG029", "DAG030"] {
+        let report = fixture(name);
+        let original = records_of(&import(&design, name, &report, &["--dry-run"]));
+        let mut variations = vec![
+            ("Windows line endings".to_string(), report.replace('\n', "\r\n")),
+            ("no page footers".to_string(), report.replace("© Elexon Limited 2023  Page ", "Page ")),
+        ];
+        for width in (40..=120).step_by(10) {
+            variations.push((format!("lines rewrapped at {width} columns"), rewrap(&report, width)));
+        }
+        for (what, text) in &variations {
+            assert_ne!(text, &report, "{name}, {what}: the report is unchanged");
+            let plan = records_of(&import(&design, &format!("{name}-variation"), text, &["--dry-run"]));
+            for part in ["meeting", "decisions", "actions", "changes", "suggestions", "not_understood"] {
+                assert_eq!(plan[part], original[part], "{name}, {what}: {part}");
+            }
+        }
+        import(&design, name, &report, &[]);
+    }
+}

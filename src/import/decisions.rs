@@ -10,6 +10,7 @@ use crate::model::Outcome;
 /// before the next id are that row's area.
 pub fn parse(
     lines: &[Line],
+    known_areas: &KnownAreas,
     patterns: &Patterns,
     warnings: &mut Vec<Warning>,
 ) -> Vec<ReportedDecision> {
@@ -30,7 +31,12 @@ pub fn parse(
     for (k, &start) in starts.iter().enumerate() {
         let end = starts.get(k + 1).copied().unwrap_or(lines.len());
         let row = &lines[start..end];
-        let taken = text_lines(row, end == lines.len(), area_width);
+        let last_row = end == lines.len();
+        let taken = text_lines(row, last_row, area_width);
+        let taken = match known_areas.split(row) {
+            Some(split) if !last_row && !row[taken..].iter().any(|l| l.before_ref) => split,
+            _ => taken,
+        };
         let (text, text_lines) = join_numbered(
             std::iter::once((row[0].number, row[0].after_first_word()))
                 .chain(row[1..taken].iter().map(|l| (l.number, l.text.as_str()))),
@@ -69,6 +75,39 @@ pub fn parse(
         area = &row[taken..];
     }
     decisions
+}
+
+/// The areas of the discussion: the report repeats each decision's area there as
+/// a heading, so where a decision's text ends and the next area begins is
+/// settled by the longest run of the row's last lines that is one of them.
+pub struct KnownAreas(std::collections::HashSet<String>);
+
+impl KnownAreas {
+    /// Every run of up to four consecutive discussion lines, joined, that is
+    /// short enough to be an area heading.
+    pub fn from_discussion(lines: &[Line]) -> Self {
+        let mut runs = std::collections::HashSet::new();
+        for start in 0..lines.len() {
+            for end in start + 1..=(start + 4).min(lines.len()) {
+                let run = join(lines[start..end].iter().map(|l| l.text.as_str()));
+                if run.chars().count() <= 80 {
+                    runs.insert(run);
+                }
+            }
+        }
+        KnownAreas(runs)
+    }
+
+    /// How many of `row`'s lines are text, where its last lines are a known area
+    /// and the text keeps at least one word.
+    fn split(&self, row: &[Line]) -> Option<usize> {
+        (1..row.len())
+            .filter(|&k| {
+                let text_left = !row[0].after_first_word().is_empty() || k > 1;
+                text_left && self.0.contains(&join(row[k..].iter().map(|l| l.text.as_str())))
+            })
+            .min()
+    }
 }
 
 /// How many lines of `row` (starting with its id line) hold the decision's text.

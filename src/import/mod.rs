@@ -240,7 +240,12 @@ pub fn parse(bytes: &[u8], patterns: &Patterns) -> Result<Report> {
         }
     };
     let mut decisions = match &sections.decisions {
-        Some(lines) => decisions::parse(lines, patterns, &mut warnings),
+        Some(lines) => {
+            let areas = decisions::KnownAreas::from_discussion(
+                sections.discussion.as_deref().unwrap_or_default(),
+            );
+            decisions::parse(lines, &areas, patterns, &mut warnings)
+        }
         None => {
             warnings.push(Warning::general(
                 "the report has no \"Decisions\" section: no decisions imported",
