@@ -527,3 +527,152 @@ fn each_report_reads_the_same_however_extraction_breaks_its_lines() {
         import(&design, name, &report, &[]);
     }
 }
+
+#[test]
+fn importing_again_writes_nothing_and_a_conflicting_report_is_refused_whole() {
+    let design = after(&["DAG026", "DAG028", "DAG029", "DAG030"]);
+    let count = design.commit_count();
+    for name in ["DAG026", "DAG028", "DAG029", "DAG030"] {
+        let again = import(&design, name, &fixture(name), &[]);
+        assert_eq!(again["recorded"], false, "{name}");
+        let human = design.ok(&["import", "report", &format!("reports/{name}.txt")]);
+        assert!(
+            human.ends_with(&format!("Nothing new to record: {name} is already imported as the report has it.\n")),
+            "{name}: {human}"
+        );
+    }
+    assert_eq!(design.commit_count(), count);
+
+    // Two records contradicted, and a new decision besides: refused as a whole,
+    // each contradiction named, nothing written (`refused` checks the repository).
+    let changed = fixture("DAG029")
+        .replace("the SRO rejected CR028", "the SRO approved CR028")
+        .replace("Programme (Design) 11/10/2023", "Programme (PMO) 11/10/2023")
+        .replace(
+            "DAG-DEC76 The DAG approved the issuance of CR031 to Impact Assessment",
+            "DAG-DEC76 The DAG approved the issuance of CR031 to Impact Assessment \n\nCR034 DAG-DEC83 The DAG approved the issuance of CR034 to Impact Assessment",
+        );
+    design.write("reports/DAG029-changed.txt", &changed);
+    design.git(&["add", "reports"]);
+    design.git(&["commit", "-qm", "reports"]);
+    for extra in [&[][..], &["--dry-run"][..]] {
+        let mut args = vec!["import", "report", "reports/DAG029-changed.txt"];
+        args.extend(extra);
+        let stderr = design.refused(&args);
+        for conflict in [
+            "decision DAG-DEC72 text:\n    recorded:  Following a vote of DAG members, the SRO rejected CR028\n    in report: Following a vote of DAG members, the SRO approved CR028",
+            "decision DAG-DEC72 outcome:\n    recorded:  rejected\n    in report: approved",
+            "action DAG29-02 owner:\n    recorded:  Programme (Design)\n    in report: Programme (PMO)",
+        ] {
+            assert!(stderr.contains(conflict), "{conflict}\nnot in:\n{stderr}");
+        }
+        assert!(stderr.contains("hint: records are never edited"), "{stderr}");
+    }
+    assert!(design.run(&["decision", "show", "DAG-DEC83"]).status.code() == Some(1));
+}
+
+#[test]
+fn what_is_not_understood_and_what_is_suggested_are_shown_and_the_suggestion_applies() {
+    let design = after(&["DAG026", "DAG028"]);
+    let line = fixture("DAG029")
+        .lines()
+        .position(|l| l.starts_with("The SRO endorsed version 1.1"))
+        .unwrap()
+        + 1;
+    let not_understood = format!(
+        "Not understood (1): kept word for word in the decision's text; check them against the minutes\n  line {line} DAG-DEC74: The Programme will publish it with IR4\n"
+    );
+    let command = "baseline decision correct DAG-DEC75 --artefact DES210 --reason \"the DAG029 headline report names them by title\"";
+    design.write("reports/DAG029.txt", &fixture("DAG029"));
+    for extra in [&["--dry-run"][..], &[][..]] {
+        let mut args = vec!["import", "report", "reports/DAG029.txt"];
+        args.extend(extra);
+        let out = design.ok(&args);
+        assert!(out.contains(&not_understood), "{extra:?}: {out}");
+        assert!(out.contains("DAG-DEC75 names DIP Onboarding Guidance (DES210):"), "{out}");
+        assert!(out.contains(command), "{out}");
+    }
+    // The sentence is kept in the decision's text as the report gives it.
+    let dec74 = design.json(&["decision", "show", "DAG-DEC74"]);
+    assert!(dec74["text"].as_str().unwrap().ends_with("The Programme will publish it with IR4"));
+    // DAG-DEC75 names no artefact by id, so it may approve any; once the
+    // suggested correction is made, it approves DES210 only.
+    let args: Vec<&str> = vec![
+        "decision", "correct", "DAG-DEC75", "--artefact", "DES210", "--reason",
+        "the DAG029 headline report names them by title", "--date", "2023-10-04",
+    ];
+    design.ok(&args);
+    let dec75 = design.json(&["decision", "show", "DAG-DEC75"]);
+    assert_eq!(dec75["artefacts"], json!(["DES210"]));
+    design.ok(&["draft", "DES210", "--date", "2023-10-02"]);
+    design.ok(&["draft", "DES138", "--date", "2023-10-02"]);
+    let refused = design.refused(&["approve", "DES138", "--decision", "DAG-DEC75", "--date", "2023-10-04"]);
+    assert!(refused.contains("DAG-DEC75 approves DES210"), "{refused}");
+    design.approve("DES210", "DAG-DEC75", "2023-10-04");
+    design.ok(&["verify"]);
+}
+
+#[test]
+fn a_change_the_import_created_is_completed_with_change_amend() {
+    let design = after(&["DAG026"]);
+    let created = design.json(&["change", "show", "CR027"]);
+    assert_eq!(created["affects"], json!([]));
+    design.ok(&[
+        "change", "amend", "CR027",
+        "--title", "New DIP flow for e-billing of site specific DUoS charging",
+        "--affects", "DIP-ICC",
+        "--reason", "title and scope from the CR form",
+        "--date", "2023-07-13",
+    ]);
+    let amended = design.json(&["change", "show", "CR027"]);
+    assert_eq!(amended["title"], "CR027 (named in the DAG026 headline report; title to be confirmed)", "the title raised stays on record");
+    assert_eq!(amended["amendments"][0]["title"], "New DIP flow for e-billing of site specific DUoS charging");
+    assert_eq!(amended["amendments"][0]["affects"], json!(["DIP-ICC"]));
+    assert_eq!(amended["history"].as_array().unwrap().last().unwrap()["state"], "impact-assessment");
+    let list = design.ok(&["change", "list"]);
+    let row = list.lines().find(|l| l.starts_with("CR027")).unwrap();
+    assert!(row.contains("DIP-ICC") && row.contains("New DIP flow for e-billing"), "{list}");
+    // Importing the report again leaves the amended change as it is.
+    assert_eq!(import(&design, "DAG026", &fixture("DAG026"), &[])["recorded"], false);
+    design.ok(&["verify"]);
+}
+
+#[test]
+fn a_dry_run_in_json_lists_every_record_and_step_the_import_writes() {
+    let design = after(&["DAG026"]);
+    let dry = import(&design, "DAG028", &fixture("DAG028"), &["--dry-run"]);
+    assert_eq!(dry["dry_run"], true);
+    let before = design.commit_count();
+    import(&design, "DAG028", &fixture("DAG028"), &[]);
+    assert_eq!(design.commit_count(), before + 1);
+    // Every new or updated record is in the repository as the dry run gave it,
+    // and holds exactly the steps it listed after those recorded before.
+    for (kind, folder, command) in [("decisions", "decisions", "decision"), ("actions", "actions", "action"), ("changes", "changes", "change")] {
+        for entry in items(&dry, kind) {
+            let id = entry["record"]["id"].as_str().unwrap();
+            let shown = design.json(&[command, "show", id]);
+            if entry["status"] == "unchanged" {
+                continue;
+            }
+            assert!(design.file(&format!("{folder}/{id}.toml")).exists(), "{kind} {id}");
+            if kind == "decisions" {
+                let (shown, listed) = (essence(&shown), essence(&entry["record"]));
+                for (field, value) in listed.as_object().unwrap() {
+                    assert_eq!(&shown[field], value, "decision {id} {field}");
+                }
+                continue;
+            }
+            let history: Vec<Value> = shown["history"].as_array().unwrap().iter().map(essence).collect();
+            let steps: Vec<Value> = entry["new_steps"].as_array().unwrap().iter().map(essence).collect();
+            assert!(!steps.is_empty(), "{kind} {id}: no steps listed");
+            assert_eq!(history[history.len() - steps.len()..], steps[..], "{kind} {id}");
+        }
+    }
+    let written = design.git(&["show", "--stat", "--format=", "HEAD"]);
+    let files = written.lines().filter(|l| l.contains(".toml")).count();
+    let listed = 1 + ["decisions", "actions", "changes"]
+        .iter()
+        .map(|k| items(&dry, k).iter().filter(|e| e["status"] != "unchanged").count())
+        .sum::<usize>();
+    assert_eq!(files, listed, "{written}");
+}
