@@ -92,13 +92,20 @@ fn assert_fields(what: &str, actual: &Value, expected: &Value) {
         assert_eq!(a.get(field), Some(value), "{what}: {field}");
     }
     for field in a.keys() {
-        assert!(e.contains_key(field), "{what}: unexpected {field} = {}", a[field]);
+        assert!(
+            e.contains_key(field),
+            "{what}: unexpected {field} = {}",
+            a[field]
+        );
     }
 }
 
 /// The plan's records of `kind` are exactly `expected` (status, record), in order.
 fn assert_records(plan: &Value, kind: &str, expected: &[(&str, Value)]) {
-    let ids: Vec<&Value> = items(plan, kind).iter().map(|i| &i["record"]["id"]).collect();
+    let ids: Vec<&Value> = items(plan, kind)
+        .iter()
+        .map(|i| &i["record"]["id"])
+        .collect();
     let wanted: Vec<&Value> = expected.iter().map(|(_, r)| &r["id"]).collect();
     assert_eq!(ids, wanted, "{kind}");
     for (status, record) in expected {
@@ -157,7 +164,13 @@ fn new_change(id: &str, kind: &str, meeting: &str, steps: &[Value]) -> Value {
     })
 }
 
-fn action_step(state: &str, date: &str, meeting: &str, due: Option<&str>, note: Option<&str>) -> Value {
+fn action_step(
+    state: &str,
+    date: &str,
+    meeting: &str,
+    due: Option<&str>,
+    note: Option<&str>,
+) -> Value {
     let mut step = json!({"state": state, "date": date, "meeting": meeting});
     if let Some(due) = due {
         step["due"] = json!(due);
@@ -191,25 +204,75 @@ fn dag028_is_imported_field_by_field() {
         &plan,
         "decisions",
         &[
-            ("new", decision("DAG-DEC64", "Minutes and actions", ("approved", "2023-09-06", None),
-                "Minutes and Headline Reports of DAG meetings held 12 July 2023 and 9 August 2023 approved with no amendments", m, json!({}))),
+            (
+                "new",
+                decision(
+                    "DAG-DEC64",
+                    "Minutes and actions",
+                    ("approved", "2023-09-06", None),
+                    "Minutes and Headline Reports of DAG meetings held 12 July 2023 and 9 August 2023 approved with no amendments",
+                    m,
+                    json!({}),
+                ),
+            ),
             // Taken by correspondence before the meeting: its own date.
-            ("new", decision("DAG-DEC65", "CR024 Decision (ex-committee)", ("approved", "2023-07-21", Some("SRO")),
-                "Decided by correspondence on 21 July 2023: the SRO approved CR024 version 2.0 following its second Impact Assessment", m,
-                json!({"changes": ["CR024"]}))),
+            (
+                "new",
+                decision(
+                    "DAG-DEC65",
+                    "CR024 Decision (ex-committee)",
+                    ("approved", "2023-07-21", Some("SRO")),
+                    "Decided by correspondence on 21 July 2023: the SRO approved CR024 version 2.0 following its second Impact Assessment",
+                    m,
+                    json!({"changes": ["CR024"]}),
+                ),
+            ),
             // A baseline that incorporates an approved change: a relationship, no second approval.
-            ("new", decision("DAG-DEC66", "DES138 Interface Catalogue", ("approved", "2023-09-06", Some("SRO")),
-                "The SRO approved the baselining of DES138 Interface Catalogue v5.7, incorporating the changes from CR025", m,
-                json!({"artefacts": ["DES138"], "relates_to": [{"change": "CR025", "relation": "incorporates"}]}))),
-            ("new", decision("DAG-DEC67", "CR029 Impact Assessment", ("approved", "2023-09-06", Some("DAG")),
-                "The DAG agreed CR029 should be issued to Impact Assessment", m, json!({"changes": ["CR029"]}))),
+            (
+                "new",
+                decision(
+                    "DAG-DEC66",
+                    "DES138 Interface Catalogue",
+                    ("approved", "2023-09-06", Some("SRO")),
+                    "The SRO approved the baselining of DES138 Interface Catalogue v5.7, incorporating the changes from CR025",
+                    m,
+                    json!({"artefacts": ["DES138"], "relates_to": [{"change": "CR025", "relation": "incorporates"}]}),
+                ),
+            ),
+            (
+                "new",
+                decision(
+                    "DAG-DEC67",
+                    "CR029 Impact Assessment",
+                    ("approved", "2023-09-06", Some("DAG")),
+                    "The DAG agreed CR029 should be issued to Impact Assessment",
+                    m,
+                    json!({"changes": ["CR029"]}),
+                ),
+            ),
             // Its text runs over a page break, with the table's heading repeated.
-            ("new", decision("DAG-DEC68", "CR028 Decision", ("deferred", "2023-09-06", Some("DAG")),
-                "The DAG deferred its decision on CR028 until Ofgem has published the outcome of its consultation on market-wide data access", m,
-                json!({"changes": ["CR028"]}))),
-            ("new", decision("DAG-DEC69", "DIN005", ("noted", "2023-09-06", Some("DAG")),
-                "The DAG noted DIN005, issued by the Programme to correct the length of a field in the DES138 Interface Catalogue", m,
-                json!({"artefacts": ["DES138"], "relates_to": [{"change": "DIN005", "relation": "notes"}]}))),
+            (
+                "new",
+                decision(
+                    "DAG-DEC68",
+                    "CR028 Decision",
+                    ("deferred", "2023-09-06", Some("DAG")),
+                    "The DAG deferred its decision on CR028 until Ofgem has published the outcome of its consultation on market-wide data access",
+                    m,
+                    json!({"changes": ["CR028"]}),
+                ),
+            ),
+            (
+                "new",
+                decision(
+                    "DAG-DEC69",
+                    "DIN005",
+                    ("noted", "2023-09-06", Some("DAG")),
+                    "The DAG noted DIN005, issued by the Programme to correct the length of a field in the DES138 Interface Catalogue",
+                    m,
+                    json!({"artefacts": ["DES138"], "relates_to": [{"change": "DIN005", "relation": "notes"}]}),
+                ),
+            ),
         ],
     );
     let open = |date| action_step("open", date, m, None, None);
@@ -217,31 +280,81 @@ fn dag028_is_imported_field_by_field() {
         &plan,
         "actions",
         &[
-            ("new", json!({"id": "DAG28-01", "meeting": m, "area": "CR029 Impact Assessment",
+            (
+                "new",
+                json!({"id": "DAG28-01", "meeting": m, "area": "CR029 Impact Assessment",
                 "text": "Programme to issue CR029 for a ten working day Impact Assessment and collate responses for the October DAG",
-                "owner": "Programme (PMO)", "due": "2023-09-20", "changes": ["CR029"], "history": [open("2023-09-06")]})),
+                "owner": "Programme (PMO)", "due": "2023-09-20", "changes": ["CR029"], "history": [open("2023-09-06")]}),
+            ),
             // "Cata-" / "logue": a word split by hyphenation.
-            ("new", json!({"id": "DAG28-02", "meeting": m, "area": "DES138 Interface Catalogue",
+            (
+                "new",
+                json!({"id": "DAG28-02", "meeting": m, "area": "DES138 Interface Catalogue",
                 "text": "Programme to set out the timetable for the next version of the DES138 Interface Catalogue, including the column added for CR025",
-                "owner": "Programme (Design)", "due": "TBC", "changes": ["CR025"], "history": [open("2023-09-06")]})),
-            ("updated", item(&plan, "actions", "DAG26-01")["record"].clone()),
-            ("updated", item(&plan, "actions", "DAG20-03")["record"].clone()),
-            ("updated", item(&plan, "actions", "DAG17-02")["record"].clone()),
-            ("updated", item(&plan, "actions", "DAG26-02")["record"].clone()),
-            ("updated", item(&plan, "actions", "DAG26-03")["record"].clone()),
-            ("updated", item(&plan, "actions", "DAG26-04")["record"].clone()),
+                "owner": "Programme (Design)", "due": "TBC", "changes": ["CR025"], "history": [open("2023-09-06")]}),
+            ),
+            (
+                "updated",
+                item(&plan, "actions", "DAG26-01")["record"].clone(),
+            ),
+            (
+                "updated",
+                item(&plan, "actions", "DAG20-03")["record"].clone(),
+            ),
+            (
+                "updated",
+                item(&plan, "actions", "DAG17-02")["record"].clone(),
+            ),
+            (
+                "updated",
+                item(&plan, "actions", "DAG26-02")["record"].clone(),
+            ),
+            (
+                "updated",
+                item(&plan, "actions", "DAG26-03")["record"].clone(),
+            ),
+            (
+                "updated",
+                item(&plan, "actions", "DAG26-04")["record"].clone(),
+            ),
         ],
     );
     let d = "2023-09-06";
     let carried = "Actions carried over pending the review of the DAG Terms of Reference.";
     for (id, step) in [
-        ("DAG26-01", action_step("open", d, m, Some("2023-10-04"), Some("Due date moved to 04/10/2023 as the SIT approach is still being agreed."))),
+        (
+            "DAG26-01",
+            action_step(
+                "open",
+                d,
+                m,
+                Some("2023-10-04"),
+                Some("Due date moved to 04/10/2023 as the SIT approach is still being agreed."),
+            ),
+        ),
         ("DAG20-03", action_step("open", d, m, None, Some(carried))),
         ("DAG17-02", action_step("open", d, m, None, Some(carried))),
         // Closed actions drop out of the table: the discussion closes them.
-        ("DAG26-02", action_step("closed", d, m, None, Some("Actions closed."))),
-        ("DAG26-03", action_step("closed", d, m, None, Some("Actions closed."))),
-        ("DAG26-04", action_step("closed", d, m, None, Some("Action closed; CR024 version 2.0 was issued for a second Impact Assessment on 24 July 2023."))),
+        (
+            "DAG26-02",
+            action_step("closed", d, m, None, Some("Actions closed.")),
+        ),
+        (
+            "DAG26-03",
+            action_step("closed", d, m, None, Some("Actions closed.")),
+        ),
+        (
+            "DAG26-04",
+            action_step(
+                "closed",
+                d,
+                m,
+                None,
+                Some(
+                    "Action closed; CR024 version 2.0 was issued for a second Impact Assessment on 24 July 2023.",
+                ),
+            ),
+        ),
     ] {
         assert_new_steps(&plan, "actions", id, &[step]);
     }
@@ -250,9 +363,31 @@ fn dag028_is_imported_field_by_field() {
         "changes",
         &[
             ("updated", item(&plan, "changes", "CR024")["record"].clone()),
-            ("unchanged", item(&plan, "changes", "CR025")["record"].clone()),
-            ("new", new_change("CR029", "cr", m, &[raised(d, m), change_step("impact-assessment", d, "DAG-DEC67")])),
-            ("new", new_change("CR028", "cr", m, &[raised(d, m), change_step("deferred", d, "DAG-DEC68")])),
+            (
+                "unchanged",
+                item(&plan, "changes", "CR025")["record"].clone(),
+            ),
+            (
+                "new",
+                new_change(
+                    "CR029",
+                    "cr",
+                    m,
+                    &[
+                        raised(d, m),
+                        change_step("impact-assessment", d, "DAG-DEC67"),
+                    ],
+                ),
+            ),
+            (
+                "new",
+                new_change(
+                    "CR028",
+                    "cr",
+                    m,
+                    &[raised(d, m), change_step("deferred", d, "DAG-DEC68")],
+                ),
+            ),
             ("new", new_change("DIN005", "din", m, &[raised(d, m)])),
         ],
     );
@@ -266,8 +401,18 @@ fn dag028_is_imported_field_by_field() {
             change_step("approved", "2023-07-21", "DAG-DEC65"),
         ],
     );
-    assert_eq!(items(&plan, "not_understood").len(), 0, "{:#}", plan["not_understood"]);
-    assert_eq!(items(&plan, "suggestions").len(), 0, "{:#}", plan["suggestions"]);
+    assert_eq!(
+        items(&plan, "not_understood").len(),
+        0,
+        "{:#}",
+        plan["not_understood"]
+    );
+    assert_eq!(
+        items(&plan, "suggestions").len(),
+        0,
+        "{:#}",
+        plan["suggestions"]
+    );
     design.ok(&["verify"]);
 }
 
@@ -277,34 +422,97 @@ fn dag029_is_imported_field_by_field() {
     let plan = import(&design, "DAG029", &fixture("DAG029"), &[]);
     let m = "DAG029";
     let d = "2023-10-04";
-    assert_eq!(plan["meeting"]["record"]["venue"], "Elexon, 350 Euston Road, London and MS Teams");
+    assert_eq!(
+        plan["meeting"]["record"]["venue"],
+        "Elexon, 350 Euston Road, London and MS Teams"
+    );
     assert_eq!(plan["meeting"]["record"]["next_meeting"], "2023-11-01");
     assert_records(
         &plan,
         "decisions",
         &[
-            ("new", decision("DAG-DEC70", "Minutes and actions", ("approved", d, None),
-                "Minutes and Headline Report of DAG meeting held 6 September 2023 approved with no amendments", m, json!({}))),
+            (
+                "new",
+                decision(
+                    "DAG-DEC70",
+                    "Minutes and actions",
+                    ("approved", d, None),
+                    "Minutes and Headline Report of DAG meeting held 6 September 2023 approved with no amendments",
+                    m,
+                    json!({}),
+                ),
+            ),
             // The authority named in the middle of the sentence; "subject to".
-            ("new", decision("DAG-DEC71", "CR029 Decision", ("approved", d, Some("SRO")),
-                "Following the second Impact Assessment, CR029 was approved by the SRO, subject to the Programme confirming the Interim Release for its implementation", m,
-                json!({"changes": ["CR029"]}))),
+            (
+                "new",
+                decision(
+                    "DAG-DEC71",
+                    "CR029 Decision",
+                    ("approved", d, Some("SRO")),
+                    "Following the second Impact Assessment, CR029 was approved by the SRO, subject to the Programme confirming the Interim Release for its implementation",
+                    m,
+                    json!({"changes": ["CR029"]}),
+                ),
+            ),
             // The votes, from the Chair's summary in the discussion.
-            ("new", decision("DAG-DEC72", "CR028 Decision", ("rejected", d, Some("SRO")),
-                "Following a vote of DAG members, the SRO rejected CR028", m,
-                json!({"changes": ["CR028"], "votes": {"approve": 3, "reject": 7, "abstain": 2}}))),
+            (
+                "new",
+                decision(
+                    "DAG-DEC72",
+                    "CR028 Decision",
+                    ("rejected", d, Some("SRO")),
+                    "Following a vote of DAG members, the SRO rejected CR028",
+                    m,
+                    json!({"changes": ["CR028"], "votes": {"approve": 3, "reject": 7, "abstain": 2}}),
+                ),
+            ),
             // Withdrawn by its raiser; the DAG noted it.
-            ("new", decision("DAG-DEC73", "CR030", ("noted", d, Some("DAG")),
-                "The DAG noted that UKPN, as the raiser, had withdrawn CR030", m, json!({"changes": ["CR030"]}))),
+            (
+                "new",
+                decision(
+                    "DAG-DEC73",
+                    "CR030",
+                    ("noted", d, Some("DAG")),
+                    "The DAG noted that UKPN, as the raiser, had withdrawn CR030",
+                    m,
+                    json!({"changes": ["CR030"]}),
+                ),
+            ),
             // "DES-196" names DES196; "Interface Mapping" inside its title names nothing.
-            ("new", decision("DAG-DEC74", "DES196 D-Flow and Interface Mapping", ("approved", d, Some("SRO")),
-                "The SRO endorsed version 1.1 of the DES-196 D-Flow and Interface Mapping for baselining. The Programme will publish it with IR4", m,
-                json!({"artefacts": ["DES196"]}))),
+            (
+                "new",
+                decision(
+                    "DAG-DEC74",
+                    "DES196 D-Flow and Interface Mapping",
+                    ("approved", d, Some("SRO")),
+                    "The SRO endorsed version 1.1 of the DES-196 D-Flow and Interface Mapping for baselining. The Programme will publish it with IR4",
+                    m,
+                    json!({"artefacts": ["DES196"]}),
+                ),
+            ),
             // Named by title only: not linked, suggested.
-            ("new", decision("DAG-DEC75", "DIP Onboarding Guidance", ("approved", d, Some("SRO")),
-                "The SRO approved the baselining of the DIP Onboarding Guidance", m, json!({}))),
-            ("new", decision("DAG-DEC76", "CR031 Impact Assessment", ("approved", d, Some("DAG")),
-                "The DAG approved the issuance of CR031 to Impact Assessment", m, json!({"changes": ["CR031"]}))),
+            (
+                "new",
+                decision(
+                    "DAG-DEC75",
+                    "DIP Onboarding Guidance",
+                    ("approved", d, Some("SRO")),
+                    "The SRO approved the baselining of the DIP Onboarding Guidance",
+                    m,
+                    json!({}),
+                ),
+            ),
+            (
+                "new",
+                decision(
+                    "DAG-DEC76",
+                    "CR031 Impact Assessment",
+                    ("approved", d, Some("DAG")),
+                    "The DAG approved the issuance of CR031 to Impact Assessment",
+                    m,
+                    json!({"changes": ["CR031"]}),
+                ),
+            ),
         ],
     );
     assert_records(
@@ -312,26 +520,64 @@ fn dag029_is_imported_field_by_field() {
         "actions",
         &[
             // Its due date and the next row's area were joined on one line.
-            ("new", json!({"id": "DAG29-01", "meeting": m, "area": "CR029 Decision",
+            (
+                "new",
+                json!({"id": "DAG29-01", "meeting": m, "area": "CR029 Decision",
                 "text": "Programme to confirm the Interim Release in which CR029 will be implemented and update the change log",
                 "owner": "Programme (PMO)", "due": "2023-10-18", "changes": ["CR029"],
-                "history": [action_step("open", d, m, None, None)]})),
-            ("new", json!({"id": "DAG29-02", "meeting": m, "area": "DIP Onboarding Guidance",
+                "history": [action_step("open", d, m, None, None)]}),
+            ),
+            (
+                "new",
+                json!({"id": "DAG29-02", "meeting": m, "area": "DIP Onboarding Guidance",
                 "text": "Programme to publish the DIP Onboarding Guidance consultation responses alongside the baselined document",
                 "owner": "Programme (Design)", "due": "2023-10-11",
-                "history": [action_step("open", d, m, None, None)]})),
-            ("updated", item(&plan, "actions", "DAG28-02")["record"].clone()),
-            ("updated", item(&plan, "actions", "DAG26-01")["record"].clone()),
-            ("updated", item(&plan, "actions", "DAG28-01")["record"].clone()),
-            ("updated", item(&plan, "actions", "DAG17-02")["record"].clone()),
-            ("updated", item(&plan, "actions", "DAG20-03")["record"].clone()),
+                "history": [action_step("open", d, m, None, None)]}),
+            ),
+            (
+                "updated",
+                item(&plan, "actions", "DAG28-02")["record"].clone(),
+            ),
+            (
+                "updated",
+                item(&plan, "actions", "DAG26-01")["record"].clone(),
+            ),
+            (
+                "updated",
+                item(&plan, "actions", "DAG28-01")["record"].clone(),
+            ),
+            (
+                "updated",
+                item(&plan, "actions", "DAG17-02")["record"].clone(),
+            ),
+            (
+                "updated",
+                item(&plan, "actions", "DAG20-03")["record"].clone(),
+            ),
         ],
     );
     let tor = "Actions closed following the approval of the revised DAG Terms of Reference.";
     for (id, step) in [
-        ("DAG28-02", action_step("open", d, m, Some("2023-11-01"), None)),
-        ("DAG26-01", action_step("closed", d, m, None, Some("Action closed. The Programme confirmed D-Flows will not be available in SIT."))),
-        ("DAG28-01", action_step("closed", d, m, None, Some("Action closed."))),
+        (
+            "DAG28-02",
+            action_step("open", d, m, Some("2023-11-01"), None),
+        ),
+        (
+            "DAG26-01",
+            action_step(
+                "closed",
+                d,
+                m,
+                None,
+                Some(
+                    "Action closed. The Programme confirmed D-Flows will not be available in SIT.",
+                ),
+            ),
+        ),
+        (
+            "DAG28-01",
+            action_step("closed", d, m, None, Some("Action closed.")),
+        ),
         ("DAG17-02", action_step("closed", d, m, None, Some(tor))),
         ("DAG20-03", action_step("closed", d, m, None, Some(tor))),
     ] {
@@ -343,14 +589,52 @@ fn dag029_is_imported_field_by_field() {
         &[
             ("updated", item(&plan, "changes", "CR029")["record"].clone()),
             ("updated", item(&plan, "changes", "CR028")["record"].clone()),
-            ("new", new_change("CR030", "cr", m, &[raised(d, m), change_step("withdrawn", d, "DAG-DEC73")])),
-            ("new", new_change("CR031", "cr", m, &[raised(d, m), change_step("impact-assessment", d, "DAG-DEC76")])),
-            ("unchanged", item(&plan, "changes", "CR025")["record"].clone()),
+            (
+                "new",
+                new_change(
+                    "CR030",
+                    "cr",
+                    m,
+                    &[raised(d, m), change_step("withdrawn", d, "DAG-DEC73")],
+                ),
+            ),
+            (
+                "new",
+                new_change(
+                    "CR031",
+                    "cr",
+                    m,
+                    &[
+                        raised(d, m),
+                        change_step("impact-assessment", d, "DAG-DEC76"),
+                    ],
+                ),
+            ),
+            (
+                "unchanged",
+                item(&plan, "changes", "CR025")["record"].clone(),
+            ),
         ],
     );
-    assert_new_steps(&plan, "changes", "CR029", &[change_step("approved", d, "DAG-DEC71")]);
-    assert_new_steps(&plan, "changes", "CR028", &[change_step("rejected", d, "DAG-DEC72")]);
-    let line = |start: &str| fixture("DAG029").lines().position(|l| l.starts_with(start)).unwrap() + 1;
+    assert_new_steps(
+        &plan,
+        "changes",
+        "CR029",
+        &[change_step("approved", d, "DAG-DEC71")],
+    );
+    assert_new_steps(
+        &plan,
+        "changes",
+        "CR028",
+        &[change_step("rejected", d, "DAG-DEC72")],
+    );
+    let line = |start: &str| {
+        fixture("DAG029")
+            .lines()
+            .position(|l| l.starts_with(start))
+            .unwrap()
+            + 1
+    };
     assert_eq!(
         plan["not_understood"],
         json!([{"decision": "DAG-DEC74", "line": line("The SRO endorsed version 1.1"),
@@ -375,48 +659,134 @@ fn dag030_is_imported_field_by_field() {
         &plan,
         "decisions",
         &[
-            ("new", decision("DAG-DEC77", "Minutes and actions", ("approved", d, None),
-                "Minutes and Headline Report of DAG meeting held 4 October 2023 approved with no amendments", m, json!({}))),
+            (
+                "new",
+                decision(
+                    "DAG-DEC77",
+                    "Minutes and actions",
+                    ("approved", d, None),
+                    "Minutes and Headline Report of DAG meeting held 4 October 2023 approved with no amendments",
+                    m,
+                    json!({}),
+                ),
+            ),
             // Sent back for further impact assessment: a step.
-            ("new", decision("DAG-DEC78", "CR031 Impact Assessment", ("approved", d, Some("DAG")),
-                "The DAG agreed CR031 should be sent back for further impact assessment on the revised onboarding timeline", m,
-                json!({"changes": ["CR031"]}))),
+            (
+                "new",
+                decision(
+                    "DAG-DEC78",
+                    "CR031 Impact Assessment",
+                    ("approved", d, Some("DAG")),
+                    "The DAG agreed CR031 should be sent back for further impact assessment on the revised onboarding timeline",
+                    m,
+                    json!({"changes": ["CR031"]}),
+                ),
+            ),
             // More analysis asked for: a relationship; a footer inside its line is taken out.
-            ("new", decision("DAG-DEC79", "CR032", ("noted", d, Some("DAG")),
-                "The DAG requested further analysis of the costs of CR032 from the raiser before it is considered again", m,
-                json!({"relates_to": [{"change": "CR032", "relation": "asks-for-assessment"}]}))),
+            (
+                "new",
+                decision(
+                    "DAG-DEC79",
+                    "CR032",
+                    ("noted", d, Some("DAG")),
+                    "The DAG requested further analysis of the costs of CR032 from the raiser before it is considered again",
+                    m,
+                    json!({"relates_to": [{"change": "CR032", "relation": "asks-for-assessment"}]}),
+                ),
+            ),
             // By correspondence between meetings; "ex-" / "committee" keeps its hyphen.
-            ("new", decision("DAG-DEC80", "DIP PKI Policy (ex-committee)", ("approved", "2023-10-18", Some("SRO")),
-                "Ex-committee decision taken by correspondence on 18/10/2023: the SRO approved the baselining of version 1.1 of the DIP PKI Policy", m,
-                json!({}))),
-            ("new", decision("DAG-DEC81", "CR033 Decision", ("rejected", d, Some("SRO")),
-                "The SRO did not approve CR033, as the change is not required for go-live; CR033 is rejected", m,
-                json!({"changes": ["CR033"]}))),
+            (
+                "new",
+                decision(
+                    "DAG-DEC80",
+                    "DIP PKI Policy (ex-committee)",
+                    ("approved", "2023-10-18", Some("SRO")),
+                    "Ex-committee decision taken by correspondence on 18/10/2023: the SRO approved the baselining of version 1.1 of the DIP PKI Policy",
+                    m,
+                    json!({}),
+                ),
+            ),
+            (
+                "new",
+                decision(
+                    "DAG-DEC81",
+                    "CR033 Decision",
+                    ("rejected", d, Some("SRO")),
+                    "The SRO did not approve CR033, as the change is not required for go-live; CR033 is rejected",
+                    m,
+                    json!({"changes": ["CR033"]}),
+                ),
+            ),
             // A vote counted in the table's own text.
-            ("new", decision("DAG-DEC82", "DIP Message Size", ("approved", d, Some("SRO")),
-                "Following a DAG vote (eight to approve, three to reject, one abstention) the SRO approved the baselining of the DES215 DIP Message Size Limits incorporating CR029", m,
-                json!({"artefacts": ["DES215"], "relates_to": [{"change": "CR029", "relation": "incorporates"}],
-                    "votes": {"approve": 8, "reject": 3, "abstain": 1}}))),
+            (
+                "new",
+                decision(
+                    "DAG-DEC82",
+                    "DIP Message Size",
+                    ("approved", d, Some("SRO")),
+                    "Following a DAG vote (eight to approve, three to reject, one abstention) the SRO approved the baselining of the DES215 DIP Message Size Limits incorporating CR029",
+                    m,
+                    json!({"artefacts": ["DES215"], "relates_to": [{"change": "CR029", "relation": "incorporates"}],
+                    "votes": {"approve": 8, "reject": 3, "abstain": 1}}),
+                ),
+            ),
         ],
     );
     assert_records(
         &plan,
         "actions",
         &[
-            ("new", json!({"id": "DAG30-01", "meeting": m, "area": "CR031 Impact Assessment",
+            (
+                "new",
+                json!({"id": "DAG30-01", "meeting": m, "area": "CR031 Impact Assessment",
                 "text": "Programme to re-issue CR031 for a further Impact Assessment covering the revised onboarding timeline",
                 "owner": "Programme (PMO)", "due": "2023-11-15", "changes": ["CR031"],
-                "history": [action_step("open", d, m, None, None)]})),
-            ("updated", item(&plan, "actions", "DAG29-01")["record"].clone()),
-            ("updated", item(&plan, "actions", "DAG29-02")["record"].clone()),
-            ("updated", item(&plan, "actions", "DAG28-02")["record"].clone()),
+                "history": [action_step("open", d, m, None, None)]}),
+            ),
+            (
+                "updated",
+                item(&plan, "actions", "DAG29-01")["record"].clone(),
+            ),
+            (
+                "updated",
+                item(&plan, "actions", "DAG29-02")["record"].clone(),
+            ),
+            (
+                "updated",
+                item(&plan, "actions", "DAG28-02")["record"].clone(),
+            ),
         ],
     );
-    assert_eq!(item(&plan, "actions", "DAG29-01")["record"]["area"], "CR029 Decision", "as first recorded");
+    assert_eq!(
+        item(&plan, "actions", "DAG29-01")["record"]["area"],
+        "CR029 Decision",
+        "as first recorded"
+    );
     for (id, step) in [
-        ("DAG29-01", action_step("closed", d, m, None, Some("Action closed; CR029 will be implemented in IR4."))),
-        ("DAG29-02", action_step("closed", d, m, None, Some("Action closed."))),
-        ("DAG28-02", action_step("open", d, m, Some("2023-12-06"), Some("Due date moved to 06/12/2023 to align with the IR4 timetable."))),
+        (
+            "DAG29-01",
+            action_step(
+                "closed",
+                d,
+                m,
+                None,
+                Some("Action closed; CR029 will be implemented in IR4."),
+            ),
+        ),
+        (
+            "DAG29-02",
+            action_step("closed", d, m, None, Some("Action closed.")),
+        ),
+        (
+            "DAG28-02",
+            action_step(
+                "open",
+                d,
+                m,
+                Some("2023-12-06"),
+                Some("Due date moved to 06/12/2023 to align with the IR4 timetable."),
+            ),
+        ),
     ] {
         assert_new_steps(&plan, "actions", id, &[step]);
     }
@@ -426,19 +796,47 @@ fn dag030_is_imported_field_by_field() {
         &[
             ("updated", item(&plan, "changes", "CR031")["record"].clone()),
             ("new", new_change("CR032", "cr", m, &[raised(d, m)])),
-            ("new", new_change("CR033", "cr", m, &[raised(d, m), change_step("rejected", d, "DAG-DEC81")])),
-            ("unchanged", item(&plan, "changes", "CR029")["record"].clone()),
+            (
+                "new",
+                new_change(
+                    "CR033",
+                    "cr",
+                    m,
+                    &[raised(d, m), change_step("rejected", d, "DAG-DEC81")],
+                ),
+            ),
+            (
+                "unchanged",
+                item(&plan, "changes", "CR029")["record"].clone(),
+            ),
         ],
     );
-    assert_new_steps(&plan, "changes", "CR031", &[change_step("impact-assessment", d, "DAG-DEC78")]);
+    assert_new_steps(
+        &plan,
+        "changes",
+        "CR031",
+        &[change_step("impact-assessment", d, "DAG-DEC78")],
+    );
     assert_eq!(plan["not_understood"], json!([]));
     assert_eq!(plan["suggestions"][0]["decision"], "DAG-DEC80");
-    assert_eq!(plan["suggestions"][0]["artefacts"], json!([["DIP-PKI-POL", "DIP PKI Policy"]]));
+    assert_eq!(
+        plan["suggestions"][0]["artefacts"],
+        json!([["DIP-PKI-POL", "DIP PKI Policy"]])
+    );
     design.ok(&["verify"]);
     let action = design.json(&["action", "show", "DAG28-02"]);
-    assert_eq!(action["history"].as_array().unwrap().len(), 3, "opened, re-dated twice");
+    assert_eq!(
+        action["history"].as_array().unwrap().len(),
+        3,
+        "opened, re-dated twice"
+    );
     let open = design.json(&["action", "list", "--open"]);
-    let ids: Vec<&str> = open.as_array().unwrap().iter().map(|a| a["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = open
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids, ["DAG20.1-04", "DAG20.1-12", "DAG28-02", "DAG30-01"]);
 }
 
@@ -511,16 +909,37 @@ fn each_report_reads_the_same_however_extraction_breaks_its_lines() {
         let report = fixture(name);
         let original = records_of(&import(&design, name, &report, &["--dry-run"]));
         let mut variations = vec![
-            ("Windows line endings".to_string(), report.replace('\n', "\r\n")),
-            ("no page footers".to_string(), report.replace("© Elexon Limited 2023  Page ", "Page ")),
+            (
+                "Windows line endings".to_string(),
+                report.replace('\n', "\r\n"),
+            ),
+            (
+                "no page footers".to_string(),
+                report.replace("© Elexon Limited 2023  Page ", "Page "),
+            ),
         ];
         for width in (40..=120).step_by(10) {
-            variations.push((format!("lines rewrapped at {width} columns"), rewrap(&report, width)));
+            variations.push((
+                format!("lines rewrapped at {width} columns"),
+                rewrap(&report, width),
+            ));
         }
         for (what, text) in &variations {
             assert_ne!(text, &report, "{name}, {what}: the report is unchanged");
-            let plan = records_of(&import(&design, &format!("{name}-variation"), text, &["--dry-run"]));
-            for part in ["meeting", "decisions", "actions", "changes", "suggestions", "not_understood"] {
+            let plan = records_of(&import(
+                &design,
+                &format!("{name}-variation"),
+                text,
+                &["--dry-run"],
+            ));
+            for part in [
+                "meeting",
+                "decisions",
+                "actions",
+                "changes",
+                "suggestions",
+                "not_understood",
+            ] {
                 assert_eq!(plan[part], original[part], "{name}, {what}: {part}");
             }
         }
@@ -537,7 +956,9 @@ fn importing_again_writes_nothing_and_a_conflicting_report_is_refused_whole() {
         assert_eq!(again["recorded"], false, "{name}");
         let human = design.ok(&["import", "report", &format!("reports/{name}.txt")]);
         assert!(
-            human.ends_with(&format!("Nothing new to record: {name} is already imported as the report has it.\n")),
+            human.ends_with(&format!(
+                "Nothing new to record: {name} is already imported as the report has it.\n"
+            )),
             "{name}: {human}"
         );
     }
@@ -566,7 +987,10 @@ fn importing_again_writes_nothing_and_a_conflicting_report_is_refused_whole() {
         ] {
             assert!(stderr.contains(conflict), "{conflict}\nnot in:\n{stderr}");
         }
-        assert!(stderr.contains("hint: records are never edited"), "{stderr}");
+        assert!(
+            stderr.contains("hint: records are never edited"),
+            "{stderr}"
+        );
     }
     assert!(design.run(&["decision", "show", "DAG-DEC83"]).status.code() == Some(1));
 }
@@ -589,24 +1013,46 @@ fn what_is_not_understood_and_what_is_suggested_are_shown_and_the_suggestion_app
         args.extend(extra);
         let out = design.ok(&args);
         assert!(out.contains(&not_understood), "{extra:?}: {out}");
-        assert!(out.contains("DAG-DEC75 names DIP Onboarding Guidance (DES210):"), "{out}");
+        assert!(
+            out.contains("DAG-DEC75 names DIP Onboarding Guidance (DES210):"),
+            "{out}"
+        );
         assert!(out.contains(command), "{out}");
     }
     // The sentence is kept in the decision's text as the report gives it.
     let dec74 = design.json(&["decision", "show", "DAG-DEC74"]);
-    assert!(dec74["text"].as_str().unwrap().ends_with("The Programme will publish it with IR4"));
+    assert!(
+        dec74["text"]
+            .as_str()
+            .unwrap()
+            .ends_with("The Programme will publish it with IR4")
+    );
     // DAG-DEC75 names no artefact by id, so it may approve any; once the
     // suggested correction is made, it approves DES210 only.
     let args: Vec<&str> = vec![
-        "decision", "correct", "DAG-DEC75", "--artefact", "DES210", "--reason",
-        "the DAG029 headline report names them by title", "--date", "2023-10-04",
+        "decision",
+        "correct",
+        "DAG-DEC75",
+        "--artefact",
+        "DES210",
+        "--reason",
+        "the DAG029 headline report names them by title",
+        "--date",
+        "2023-10-04",
     ];
     design.ok(&args);
     let dec75 = design.json(&["decision", "show", "DAG-DEC75"]);
     assert_eq!(dec75["artefacts"], json!(["DES210"]));
     design.ok(&["draft", "DES210", "--date", "2023-10-02"]);
     design.ok(&["draft", "DES138", "--date", "2023-10-02"]);
-    let refused = design.refused(&["approve", "DES138", "--decision", "DAG-DEC75", "--date", "2023-10-04"]);
+    let refused = design.refused(&[
+        "approve",
+        "DES138",
+        "--decision",
+        "DAG-DEC75",
+        "--date",
+        "2023-10-04",
+    ]);
     assert!(refused.contains("DAG-DEC75 approves DES210"), "{refused}");
     design.approve("DES210", "DAG-DEC75", "2023-10-04");
     design.ok(&["verify"]);
@@ -618,22 +1064,43 @@ fn a_change_the_import_created_is_completed_with_change_amend() {
     let created = design.json(&["change", "show", "CR027"]);
     assert_eq!(created["affects"], json!([]));
     design.ok(&[
-        "change", "amend", "CR027",
-        "--title", "New DIP flow for e-billing of site specific DUoS charging",
-        "--affects", "DIP-ICC",
-        "--reason", "title and scope from the CR form",
-        "--date", "2023-07-13",
+        "change",
+        "amend",
+        "CR027",
+        "--title",
+        "New DIP flow for e-billing of site specific DUoS charging",
+        "--affects",
+        "DIP-ICC",
+        "--reason",
+        "title and scope from the CR form",
+        "--date",
+        "2023-07-13",
     ]);
     let amended = design.json(&["change", "show", "CR027"]);
-    assert_eq!(amended["title"], "CR027 (named in the DAG026 headline report; title to be confirmed)", "the title raised stays on record");
-    assert_eq!(amended["amendments"][0]["title"], "New DIP flow for e-billing of site specific DUoS charging");
+    assert_eq!(
+        amended["title"], "CR027 (named in the DAG026 headline report; title to be confirmed)",
+        "the title raised stays on record"
+    );
+    assert_eq!(
+        amended["amendments"][0]["title"],
+        "New DIP flow for e-billing of site specific DUoS charging"
+    );
     assert_eq!(amended["amendments"][0]["affects"], json!(["DIP-ICC"]));
-    assert_eq!(amended["history"].as_array().unwrap().last().unwrap()["state"], "impact-assessment");
+    assert_eq!(
+        amended["history"].as_array().unwrap().last().unwrap()["state"],
+        "impact-assessment"
+    );
     let list = design.ok(&["change", "list"]);
     let row = list.lines().find(|l| l.starts_with("CR027")).unwrap();
-    assert!(row.contains("DIP-ICC") && row.contains("New DIP flow for e-billing"), "{list}");
+    assert!(
+        row.contains("DIP-ICC") && row.contains("New DIP flow for e-billing"),
+        "{list}"
+    );
     // Importing the report again leaves the amended change as it is.
-    assert_eq!(import(&design, "DAG026", &fixture("DAG026"), &[])["recorded"], false);
+    assert_eq!(
+        import(&design, "DAG026", &fixture("DAG026"), &[])["recorded"],
+        false
+    );
     design.ok(&["verify"]);
 }
 
@@ -647,14 +1114,21 @@ fn a_dry_run_in_json_lists_every_record_and_step_the_import_writes() {
     assert_eq!(design.commit_count(), before + 1);
     // Every new or updated record is in the repository as the dry run gave it,
     // and holds exactly the steps it listed after those recorded before.
-    for (kind, folder, command) in [("decisions", "decisions", "decision"), ("actions", "actions", "action"), ("changes", "changes", "change")] {
+    for (kind, folder, command) in [
+        ("decisions", "decisions", "decision"),
+        ("actions", "actions", "action"),
+        ("changes", "changes", "change"),
+    ] {
         for entry in items(&dry, kind) {
             let id = entry["record"]["id"].as_str().unwrap();
             let shown = design.json(&[command, "show", id]);
             if entry["status"] == "unchanged" {
                 continue;
             }
-            assert!(design.file(&format!("{folder}/{id}.toml")).exists(), "{kind} {id}");
+            assert!(
+                design.file(&format!("{folder}/{id}.toml")).exists(),
+                "{kind} {id}"
+            );
             if kind == "decisions" {
                 let (shown, listed) = (essence(&shown), essence(&entry["record"]));
                 for (field, value) in listed.as_object().unwrap() {
@@ -662,17 +1136,36 @@ fn a_dry_run_in_json_lists_every_record_and_step_the_import_writes() {
                 }
                 continue;
             }
-            let history: Vec<Value> = shown["history"].as_array().unwrap().iter().map(essence).collect();
-            let steps: Vec<Value> = entry["new_steps"].as_array().unwrap().iter().map(essence).collect();
+            let history: Vec<Value> = shown["history"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(essence)
+                .collect();
+            let steps: Vec<Value> = entry["new_steps"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(essence)
+                .collect();
             assert!(!steps.is_empty(), "{kind} {id}: no steps listed");
-            assert_eq!(history[history.len() - steps.len()..], steps[..], "{kind} {id}");
+            assert_eq!(
+                history[history.len() - steps.len()..],
+                steps[..],
+                "{kind} {id}"
+            );
         }
     }
     let written = design.git(&["show", "--stat", "--format=", "HEAD"]);
     let files = written.lines().filter(|l| l.contains(".toml")).count();
     let listed = 1 + ["decisions", "actions", "changes"]
         .iter()
-        .map(|k| items(&dry, k).iter().filter(|e| e["status"] != "unchanged").count())
+        .map(|k| {
+            items(&dry, k)
+                .iter()
+                .filter(|e| e["status"] != "unchanged")
+                .count()
+        })
         .sum::<usize>();
     assert_eq!(files, listed, "{written}");
 }

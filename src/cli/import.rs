@@ -241,7 +241,11 @@ fn print_plan(out: &mut impl Write, plan: &Plan) -> Result<()> {
                 .note
                 .as_ref()
                 .map_or_else(String::new, |n| format!(": {}", shown(n)));
-            writeln!(out, "            → {} on {}{due}{note}", step.state, step.date)?;
+            writeln!(
+                out,
+                "            → {} on {}{due}{note}",
+                step.state, step.date
+            )?;
         }
     }
     writeln!(out, "\n{}", paint("Changes", style::HEADING))?;

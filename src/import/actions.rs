@@ -92,12 +92,19 @@ fn row(
             }
             // Extraction may join the next row's area onto the due date's line.
             let trailing = lines[n].text[found.end()..].trim();
-            let area_lines = std::iter::once(trailing)
-                .chain(lines[n + 1..].iter().map(|l| l.text.as_str()));
+            let area_lines =
+                std::iter::once(trailing).chain(lines[n + 1..].iter().map(|l| l.text.as_str()));
             let next_area = Some(join(area_lines)).filter(|a| !a.is_empty());
             if next_area.as_deref().is_some_and(|a| open_brackets(a) < 0) {
-                let after = lines.get(n + 1).filter(|_| trailing.is_empty()).unwrap_or(&lines[n]);
-                let shown = if trailing.is_empty() { after.text.as_str() } else { trailing };
+                let after = lines
+                    .get(n + 1)
+                    .filter(|_| trailing.is_empty())
+                    .unwrap_or(&lines[n]);
+                let shown = if trailing.is_empty() {
+                    after.text.as_str()
+                } else {
+                    trailing
+                };
                 warnings.push(Warning::at(
                     after.number,
                     format!(

@@ -104,7 +104,10 @@ impl KnownAreas {
         (1..row.len())
             .filter(|&k| {
                 let text_left = !row[0].after_first_word().is_empty() || k > 1;
-                text_left && self.0.contains(&join(row[k..].iter().map(|l| l.text.as_str())))
+                text_left
+                    && self
+                        .0
+                        .contains(&join(row[k..].iter().map(|l| l.text.as_str())))
             })
             .min()
     }

@@ -6,10 +6,10 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::header::long_date;
-use super::lines::{Line, join, join_numbered, line_at};
 use super::header::day_month_year;
+use super::header::long_date;
 use super::infer::words;
+use super::lines::{Line, join, join_numbered, line_at};
 use super::{
     ActionUpdate, MeetingInfo, Patterns, PostMeeting, ReportedAction, ReportedDecision, Warning,
 };
@@ -43,9 +43,8 @@ pub struct Found<'a> {
 }
 
 /// An action note that closes it: "Action closed", "Actions complete".
-static CLOSED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:closed|complete|completed|done)\b").expect("valid")
-});
+static CLOSED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(?:closed|complete|completed|done)\b").expect("valid"));
 static STILL_OPEN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:not|remains?|retained|kept)\s+(?:be\s+|yet\s+|as\s+)?(?:closed|complete|completed|open|ongoing)\b").expect("valid")
 });
@@ -162,7 +161,9 @@ fn action_note(lines: &[Line], patterns: &Patterns, found: &mut Found<'_>) {
     let closed = CLOSED.is_match(&note) && !STILL_OPEN.is_match(&note);
     let moved_to = MOVED_TO.captures(&note).and_then(|c| {
         let found = c.get(1).or_else(|| c.get(2))?.as_str();
-        day_month_year(found).map(Due::On).or_else(|| Due::parse(found))
+        day_month_year(found)
+            .map(Due::On)
+            .or_else(|| Due::parse(found))
     });
     for id in named {
         match found.actions.iter_mut().find(|a| a.id == id) {
@@ -197,7 +198,8 @@ fn votes_counted(lines: &[Line], patterns: &Patterns, found: &mut Found<'_>) {
             .find_iter(&text[at..])
             .find_map(|r| patterns.decision.find(&text[at + r.end()..]))
             .map(|m| m.as_str().to_string());
-        let Some(decision) = id.and_then(|id| found.decisions.iter_mut().find(|d| d.id == id)) else {
+        let Some(decision) = id.and_then(|id| found.decisions.iter_mut().find(|d| d.id == id))
+        else {
             found.warnings.push(Warning::at(
                 line,
                 "a count of votes that no decision of the decisions table follows: not recorded",

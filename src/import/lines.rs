@@ -70,7 +70,8 @@ fn without_furniture(raw: &str, footer: &regex::Regex) -> String {
     let mut text = raw
         .trim_matches(|c: char| c.is_whitespace() || c == '\u{c}')
         .to_string();
-    while let Some(found) = footer.find(&text) {
+    // A footer pattern that matches nothing at all would never be used up.
+    while let Some(found) = footer.find(&text).filter(|f| !f.is_empty()) {
         let start = text[..found.start()].rfind('©').unwrap_or(found.start());
         text = join([&text[..start], &text[found.end()..]]);
     }
@@ -101,7 +102,10 @@ fn hyphenated_words(lines: &[String]) -> std::collections::HashSet<String> {
     lines
         .iter()
         .flat_map(|l| l.split_whitespace())
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
         .filter(|w| w.contains('-'))
         .collect()
 }
@@ -225,8 +229,8 @@ pub fn join_numbered<'a>(
                 text.push('-');
             }
         } else {
-            let hyphenated = text.ends_with('-')
-                && text.chars().rev().nth(1).is_some_and(char::is_alphanumeric);
+            let hyphenated =
+                text.ends_with('-') && text.chars().rev().nth(1).is_some_and(char::is_alphanumeric);
             if !text.is_empty() && !hyphenated {
                 text.push(' ');
             }
@@ -310,8 +314,12 @@ fn row_id_inside(text: &str, id: &regex::Regex) -> Option<usize> {
     id.find_iter(text).find_map(|m| {
         let before = text[..m.start()].trim_end();
         let after = text[m.end()..].trim_start();
-        let starts_cell = after.is_empty() || after.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit());
-        let whole_word = text[m.end()..].chars().next().is_none_or(char::is_whitespace)
+        let starts_cell =
+            after.is_empty() || after.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit());
+        let whole_word = text[m.end()..]
+            .chars()
+            .next()
+            .is_none_or(char::is_whitespace)
             && before.len() < m.start();
         (!before.is_empty()
             && whole_word
@@ -342,6 +350,52 @@ mod tests {
         let lines = content_lines("a \r\n\r\n© X  Page 1 of 5 \r\n\u{c}b\rc\n", &footer);
         let texts: Vec<(usize, &str)> = lines.iter().map(|l| (l.number, l.text.as_str())).collect();
         assert_eq!(texts, [(1, "a"), (4, "b"), (5, "c")]);
+    }
+
+    fn texts(lines: &[Line]) -> Vec<&str> {
+        lines.iter().map(|l| l.text.as_str()).collect()
+    }
+
+    #[test]
+    fn a_footer_inside_a_line_is_taken_out_and_split_words_are_joined() {
+        let footer = regex::Regex::new("Page [0-9]+ of [0-9]+").unwrap();
+        let text = "costs of CR032 © Elexon Limited 2023  Page 2 of 3 from the\n© Elexon Limited 2023\nInterface Cata-\nlogue and e-\nbilling, post-\nM5\nsee e-billing";
+        let lines = content_lines(text, &footer);
+        assert_eq!(lines[0].text, "costs of CR032 from the");
+        assert_eq!(lines[1].number, 3, "the copyright line is dropped");
+        let joined = join(texts(&lines[1..5]));
+        assert_eq!(joined, "Interface Catalogue and e-billing, post-M5");
+    }
+
+    #[test]
+    fn an_id_inside_a_line_starts_a_row_unless_it_is_a_reference() {
+        let id = regex::Regex::new(r"\bDAG-DEC[0-9]+\b").unwrap();
+        let line = |text: &str| Line {
+            number: 7,
+            text: text.to_string(),
+            before_ref: false,
+        };
+        let split = split_at_ids(
+            vec![
+                line("Minutes and actions DAG-DEC64 Minutes approved"),
+                line("the reversal of DAG-DEC45 The"),
+                line("superseding DAG-DEC45 and DAG-DEC46"),
+                line("as agreed (DAG-DEC45 The"),
+            ],
+            &id,
+        );
+        assert_eq!(
+            texts(&split),
+            [
+                "Minutes and actions",
+                "DAG-DEC64 Minutes approved",
+                "the reversal of DAG-DEC45 The",
+                "superseding DAG-DEC45 and DAG-DEC46",
+                "as agreed (DAG-DEC45 The"
+            ]
+        );
+        assert!(split[0].before_ref && split.iter().all(|l| l.number == 7));
+        assert_eq!(row_starts(&split, &id), [1]);
     }
 
     #[test]

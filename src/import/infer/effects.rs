@@ -28,8 +28,10 @@ static CARRIED: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid")
 });
 static FURTHER_ASSESSMENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:further|more|additional)\s+(?:analysis|information|assessment|work|detail)\b")
-        .expect("valid")
+    Regex::new(
+        r"(?i)\b(?:further|more|additional)\s+(?:analysis|information|assessment|work|detail)\b",
+    )
+    .expect("valid")
 });
 
 static CLAUSES: LazyLock<Regex> =
@@ -45,7 +47,14 @@ fn effect_of(clause: &str, before: Option<&str>) -> Option<Effect> {
     }
     let state = if TO_IMPACT_ASSESSMENT.is_match(clause) {
         ChangeState::ImpactAssessment
-    } else if has(&["not approved", "not be approved", "did not approve", "rejected", "reject", "declined"]) {
+    } else if has(&[
+        "not approved",
+        "not be approved",
+        "did not approve",
+        "rejected",
+        "reject",
+        "declined",
+    ]) {
         ChangeState::Rejected
     } else if has(&["withdr"]) {
         ChangeState::Withdrawn
@@ -120,7 +129,10 @@ mod tests {
             of("The SRO approved CR025, subject to the agreed implementation approach"),
             [step("CR025", Approved)]
         );
-        assert_eq!(of("CR017 and CR018 were rejected"), [step("CR017", Rejected), step("CR018", Rejected)]);
+        assert_eq!(
+            of("CR017 and CR018 were rejected"),
+            [step("CR017", Rejected), step("CR018", Rejected)]
+        );
         assert_eq!(
             of("The DAG agreed CR024 should be issued for a further IA"),
             [step("CR024", ImpactAssessment)]
@@ -129,24 +141,43 @@ mod tests {
             of("The DAG agreed CR031 should be sent back for further impact assessment"),
             [step("CR031", ImpactAssessment)]
         );
-        assert_eq!(of("The SRO approved CR030 following impact assessment"), [step("CR030", Approved)]);
-        assert_eq!(of("The DAG noted that UKPN, as the raiser, had withdrawn CR030"), [step("CR030", Withdrawn)]);
-        assert_eq!(of("The DAG deferred its decision on CR028 until spring"), [step("CR028", Deferred)]);
-        assert_eq!(of("The SRO approved CR029 for implementation in IR4"), [step("CR029", Approved)]);
+        assert_eq!(
+            of("The SRO approved CR030 following impact assessment"),
+            [step("CR030", Approved)]
+        );
+        assert_eq!(
+            of("The DAG noted that UKPN, as the raiser, had withdrawn CR030"),
+            [step("CR030", Withdrawn)]
+        );
+        assert_eq!(
+            of("The DAG deferred its decision on CR028 until spring"),
+            [step("CR028", Deferred)]
+        );
+        assert_eq!(
+            of("The SRO approved CR029 for implementation in IR4"),
+            [step("CR029", Approved)]
+        );
     }
 
     #[test]
     fn a_change_only_mentioned_is_related_not_decided() {
         use Relationship::*;
         assert_eq!(
-            of("The SRO approved the baselining of DES138 v5.7, incorporating the changes from CR025"),
+            of(
+                "The SRO approved the baselining of DES138 v5.7, incorporating the changes from CR025"
+            ),
             [relation("CR025", Incorporates)]
         );
         assert_eq!(
-            of("the SRO approved the baselining of the DES215 DIP Message Size Limits incorporating CR029"),
+            of(
+                "the SRO approved the baselining of the DES215 DIP Message Size Limits incorporating CR029"
+            ),
             [relation("CR029", Incorporates)]
         );
-        assert_eq!(of("The DAG noted DIN005, issued by the Programme"), [relation("DIN005", Notes)]);
+        assert_eq!(
+            of("The DAG noted DIN005, issued by the Programme"),
+            [relation("DIN005", Notes)]
+        );
         assert_eq!(
             of("The DAG requested further analysis of the costs of CR032 from the raiser"),
             [relation("CR032", AsksForAssessment)]

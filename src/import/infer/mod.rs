@@ -27,15 +27,18 @@ fn sentences_of(decision: &ReportedDecision) -> (Vec<Sentence<'_>>, Vec<Sentence
             text,
         })
         .collect();
-    let update = decision.post_meeting.as_ref().map_or_else(Vec::new, |update| {
-        words::sentences(&update.text)
-            .into_iter()
-            .map(|(_, text)| Sentence {
-                line: update.line,
-                text,
-            })
-            .collect()
-    });
+    let update = decision
+        .post_meeting
+        .as_ref()
+        .map_or_else(Vec::new, |update| {
+            words::sentences(&update.text)
+                .into_iter()
+                .map(|(_, text)| Sentence {
+                    line: update.line,
+                    text,
+                })
+                .collect()
+        });
     (table, update)
 }
 
@@ -66,7 +69,8 @@ pub fn complete(decision: &mut ReportedDecision, patterns: &Patterns, warnings: 
             sentence: s.text.to_string(),
         })
         .collect();
-    let correspondence = words::by_correspondence(&decision.text) || words::by_correspondence(&area);
+    let correspondence =
+        words::by_correspondence(&decision.text) || words::by_correspondence(&area);
     decision.decided_on = correspondence
         .then(|| words::date_in(&decision.text).or_else(|| words::date_in(&area)))
         .flatten();
@@ -140,7 +144,9 @@ fn decide_changes(
         match effect {
             Effect::Step(state) => decision.steps.push((change, state)),
             Effect::Relation(how) => {
-                if how == Relationship::Mentions && patterns.changes_in(&decision.full_text()).contains(&change) {
+                if how == Relationship::Mentions
+                    && patterns.changes_in(&decision.full_text()).contains(&change)
+                {
                     warnings.push(Warning::at(
                         decision.line,
                         format!(

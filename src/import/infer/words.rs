@@ -24,7 +24,8 @@ pub fn sentences(text: &str) -> Vec<(usize, &str)> {
         let ends = match c {
             ';' => spaced,
             '.' | '!' | '?' => {
-                spaced && next_word.is_some_and(|n| n.is_uppercase() || n.is_ascii_digit() || n == '(')
+                spaced
+                    && next_word.is_some_and(|n| n.is_uppercase() || n.is_ascii_digit() || n == '(')
             }
             _ => false,
         };
@@ -48,7 +49,12 @@ fn push_sentence<'t>(found: &mut Vec<(usize, &'t str)>, text: &'t str, start: us
 
 /// The verbs that state a decision's outcome, each with the outcome.
 static OUTCOME_VERBS: LazyLock<Vec<(Regex, Outcome)>> = LazyLock::new(|| {
-    let verb = |words: &str, outcome| (Regex::new(&format!(r"(?i)\b(?:{words})\b")).expect("valid"), outcome);
+    let verb = |words: &str, outcome| {
+        (
+            Regex::new(&format!(r"(?i)\b(?:{words})\b")).expect("valid"),
+            outcome,
+        )
+    };
     vec![
         verb(
             "did not approve|not (?:be )?approved|rejected|rejects|declined|refused",
@@ -78,13 +84,17 @@ const NAME: &str = r"[A-Z][A-Za-z]*(?:\s+[A-Z][A-Za-z]*){0,2}";
 const DECIDING: &str = r"did not approve|approved|agreed|rejected|noted|deferred|determined|decided|endorsed|ratified|requested";
 
 static DELEGATED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)delegated authority (?:from|of) (?:the )?([^,;)]+(?:\([A-Za-z]+\))?)").expect("valid")
+    Regex::new(r"(?i)delegated authority (?:from|of) (?:the )?([^,;)]+(?:\([A-Za-z]+\))?)")
+        .expect("valid")
 });
 static BY_NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"\b(?:{DECIDING})\s+by\s+(?:the\s+)?({NAME})\b")).expect("valid")
 });
 static NAME_DECIDES: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"(?:^|[\s,:;(])(?:[Tt]he\s+)?({NAME})\s+(?:{DECIDING})\b")).expect("valid")
+    Regex::new(&format!(
+        r"(?:^|[\s,:;(])(?:[Tt]he\s+)?({NAME})\s+(?:{DECIDING})\b"
+    ))
+    .expect("valid")
 });
 
 /// Who took the decision, wherever the sentence names them: the one whose
@@ -125,9 +135,27 @@ fn role_of(text: &str) -> String {
 }
 
 const NUMBERS: &[&str] = &[
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
-    "nineteen", "twenty",
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
 ];
 
 static COUNT: LazyLock<Regex> = LazyLock::new(|| {
@@ -219,7 +247,8 @@ mod tests {
             Some("SRO")
         );
         assert_eq!(
-            of("The Chair, acting with delegated authority from the MHHS SRO, approved it").as_deref(),
+            of("The Chair, acting with delegated authority from the MHHS SRO, approved it")
+                .as_deref(),
             Some("SRO")
         );
         assert_eq!(
@@ -234,18 +263,39 @@ mod tests {
 
     #[test]
     fn outcomes_and_votes_are_read_from_the_words() {
-        assert_eq!(outcome("The DAG did not approve CR030"), Some(Outcome::Rejected));
-        assert_eq!(outcome("The DAG noted that UKPN withdrew CR030"), Some(Outcome::Noted));
-        assert_eq!(outcome("The DAG deferred its decision"), Some(Outcome::Deferred));
+        assert_eq!(
+            outcome("The DAG did not approve CR030"),
+            Some(Outcome::Rejected)
+        );
+        assert_eq!(
+            outcome("The DAG noted that UKPN withdrew CR030"),
+            Some(Outcome::Noted)
+        );
+        assert_eq!(
+            outcome("The DAG deferred its decision"),
+            Some(Outcome::Deferred)
+        );
         assert_eq!(outcome("The SRO endorsed DES196"), Some(Outcome::Approved));
         assert_eq!(outcome("The Programme will publish it"), None);
         assert_eq!(
-            votes("six DAG members voted to reject, four voted to approve, two abstained, and one was not in attendance"),
-            Some(Votes { approve: 4, reject: 6, abstain: 2, absent: 1 })
+            votes(
+                "six DAG members voted to reject, four voted to approve, two abstained, and one was not in attendance"
+            ),
+            Some(Votes {
+                approve: 4,
+                reject: 6,
+                abstain: 2,
+                absent: 1
+            })
         );
         assert_eq!(
             votes("(eight to approve, three to reject, one abstention)"),
-            Some(Votes { approve: 8, reject: 3, abstain: 1, absent: 0 })
+            Some(Votes {
+                approve: 8,
+                reject: 3,
+                abstain: 1,
+                absent: 0
+            })
         );
         assert_eq!(votes("One DAG member asked to approve it"), None);
     }

@@ -109,7 +109,13 @@ impl<'r> Said<'r> {
 }
 
 /// A step of an action, recorded from this report's meeting.
-fn step(state: ActionState, report: &Report, due: Option<Due>, note: Option<&str>, stamp: &Stamp) -> ActionStep {
+fn step(
+    state: ActionState,
+    report: &Report,
+    due: Option<Due>,
+    note: Option<&str>,
+    stamp: &Stamp,
+) -> ActionStep {
     ActionStep {
         state,
         date: report.meeting.date,
@@ -122,7 +128,13 @@ fn step(state: ActionState, report: &Report, due: Option<Due>, note: Option<&str
 }
 
 fn new_action(reported: &ReportedAction, report: &Report, stamp: &Stamp) -> Action {
-    let mut history = vec![step(ActionState::Open, report, None, reported.note.as_deref(), stamp)];
+    let mut history = vec![step(
+        ActionState::Open,
+        report,
+        None,
+        reported.note.as_deref(),
+        stamp,
+    )];
     // Raised and reported done in one report: closed at the same meeting.
     if reported.closed {
         history.push(step(ActionState::Closed, report, None, None, stamp));
@@ -185,7 +197,10 @@ fn existing_action(
             } else {
                 "it is closed here, but the report still lists it"
             };
-            warnings.push(Warning::at(said.line, format!("action {}: {why}", existing.id)));
+            warnings.push(Warning::at(
+                said.line,
+                format!("action {}: {why}", existing.id),
+            ));
         }
         return unchanged(existing);
     }

@@ -78,8 +78,14 @@ fn words(text: &str) -> String {
 /// digits ("DES-196", "DES 196" → DES196).
 fn id_candidates(text: &str) -> std::collections::HashSet<String> {
     let tokens: Vec<&str> = text
-        .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')' | '[' | ']' | '"' | '“' | '”'))
-        .map(|t| t.trim_end_matches(['.', ':', '\'', '’']).trim_end_matches("'s").trim_end_matches("’s"))
+        .split(|c: char| {
+            c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')' | '[' | ']' | '"' | '“' | '”')
+        })
+        .map(|t| {
+            t.trim_end_matches(['.', ':', '\'', '’'])
+                .trim_end_matches("'s")
+                .trim_end_matches("’s")
+        })
         .filter(|t| !t.is_empty())
         .collect();
     let letters = |t: &str| t.chars().all(|c| c.is_ascii_alphabetic());
@@ -87,10 +93,16 @@ fn id_candidates(text: &str) -> std::collections::HashSet<String> {
     let mut found = std::collections::HashSet::new();
     for (n, token) in tokens.iter().enumerate() {
         found.insert(token.to_string());
-        if let Some((head, tail)) = token.split_once('-').filter(|(h, t)| letters(h) && digits(t)) {
+        if let Some((head, tail)) = token
+            .split_once('-')
+            .filter(|(h, t)| letters(h) && digits(t))
+        {
             found.insert(format!("{head}{tail}"));
         }
-        if let Some(next) = tokens.get(n + 1).filter(|next| letters(token) && digits(next)) {
+        if let Some(next) = tokens
+            .get(n + 1)
+            .filter(|next| letters(token) && digits(next))
+        {
             found.insert(format!("{token}{next}"));
         }
     }
@@ -104,7 +116,11 @@ fn named_artefacts(
     reported: &ReportedDecision,
     artefacts: &[(String, String)],
 ) -> (Vec<String>, Vec<(String, String)>) {
-    let text = format!("{} {}", reported.area.as_deref().unwrap_or(""), reported.full_text());
+    let text = format!(
+        "{} {}",
+        reported.area.as_deref().unwrap_or(""),
+        reported.full_text()
+    );
     let ids = id_candidates(&text);
     let by_id: Vec<String> = artefacts
         .iter()
@@ -143,7 +159,12 @@ fn whole_words(text: &str, at: usize, len: usize) -> bool {
 }
 
 /// The command that links what a decision names by title, with what it names by id.
-fn suggestion(reported: &ReportedDecision, meeting: &str, by_id: &[String], by_title: Vec<(String, String)>) -> Suggestion {
+fn suggestion(
+    reported: &ReportedDecision,
+    meeting: &str,
+    by_id: &[String],
+    by_title: Vec<(String, String)>,
+) -> Suggestion {
     let mut command = format!("baseline decision correct {}", reported.id);
     for id in by_id.iter().chain(by_title.iter().map(|(id, _)| id)) {
         command.push_str(&format!(" --artefact {id}"));

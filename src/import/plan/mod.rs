@@ -19,8 +19,8 @@ mod decisions;
 
 use actions::plan_actions;
 use changes::plan_changes;
-use decisions::plan_decisions;
 pub use decisions::Suggestion;
+use decisions::plan_decisions;
 
 /// Whether a record is new, gains steps, or is already there as the report has it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
