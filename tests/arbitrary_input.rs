@@ -23,7 +23,16 @@ fn rearranged_report() -> impl Strategy<Value = Vec<u8>> {
         prop::collection::vec(any::<prop::sample::Index>(), 1..8),
         any::<prop::sample::Index>(),
         any::<prop::sample::Index>(),
-        prop::sample::select(vec!["DAG-DEC99", "DAG99-01", "Page 3 of 9", "CR099", "-", "(", ")", ":"]),
+        prop::sample::select(vec![
+            "DAG-DEC99",
+            "DAG99-01",
+            "Page 3 of 9",
+            "CR099",
+            "-",
+            "(",
+            ")",
+            ":",
+        ]),
     )
         .prop_map(|(report, joins, dropped, at, inserted)| {
             let mut lines: Vec<String> = REPORTS[report].lines().map(str::to_string).collect();
@@ -34,7 +43,10 @@ fn rearranged_report() -> impl Strategy<Value = Vec<u8>> {
             }
             lines.remove(dropped.index(lines.len()));
             let n = at.index(lines.len());
-            let middle = lines[n].char_indices().nth(lines[n].chars().count() / 2).map_or(0, |(i, _)| i);
+            let middle = lines[n]
+                .char_indices()
+                .nth(lines[n].chars().count() / 2)
+                .map_or(0, |(i, _)| i);
             lines[n].insert_str(middle, &format!(" {inserted} "));
             lines.join("\n").into_bytes()
         })

@@ -1169,3 +1169,63 @@ fn a_dry_run_in_json_lists_every_record_and_step_the_import_writes() {
         .sum::<usize>();
     assert_eq!(files, listed, "{written}");
 }
+
+#[test]
+fn a_decisions_own_date_and_undecidable_changes_are_read_from_the_report() {
+    let design = after(&["DAG026", "DAG028", "DAG029"]);
+    // The table says only "by correspondence": the discussion gives the date.
+    let undated = fixture("DAG030").replace(
+        "by correspondence on 18/10/2023: the SRO",
+        "by correspondence: the SRO",
+    );
+    let plan = import(&design, "undated", &undated, &["--dry-run"]);
+    assert_eq!(
+        item(&plan, "decisions", "DAG-DEC80")["record"]["date"],
+        "2023-10-18"
+    );
+    // Neither gives one: the meeting's date, and a warning.
+    let no_date = undated.replace("by correspondence on 18 October 2023", "by correspondence");
+    let plan = import(&design, "no-date", &no_date, &["--dry-run"]);
+    assert_eq!(
+        item(&plan, "decisions", "DAG-DEC80")["record"]["date"],
+        "2023-11-01"
+    );
+    let line = no_date
+        .lines()
+        .position(|l| l.starts_with("DAG-DEC80"))
+        .unwrap()
+        + 1;
+    assert!(
+        items(&plan, "warnings").contains(&json!({"line": line,
+            "message": "decision DAG-DEC80 was taken by correspondence on a date the report does not give: it takes the meeting's date"})),
+        "{:#}",
+        plan["warnings"]
+    );
+    // An area naming two changes, a text naming none: nothing moved, and said.
+    let two = fixture("DAG030")
+        .replace("CR033 Decision DAG-DEC81 The SRO did not approve CR033, as the change is not required for go-live; CR033 is rejected",
+            "CR033 & CR034 Decision DAG-DEC81 The SRO did not approve the change");
+    let plan = import(&design, "two", &two, &["--dry-run"]);
+    let dec81 = &item(&plan, "decisions", "DAG-DEC81")["record"];
+    assert_eq!(dec81["outcome"], "rejected");
+    assert_eq!(dec81.get("changes"), None);
+    assert_eq!(
+        dec81["relates_to"],
+        json!([{"change": "CR033", "relation": "mentions"}, {"change": "CR034", "relation": "mentions"}])
+    );
+    assert!(items(&plan, "warnings").iter().any(|w| w["message"]
+        == "decision DAG-DEC81: its text names no change and its area names CR033, CR034: which it decides cannot be told, so none is moved"));
+}
+
+#[test]
+fn a_post_meeting_update_that_gives_its_date_is_dated_so() {
+    let design = design();
+    let text = fixture("DAG026").replace(
+        "POST MEETING UPDATE: The DAG Chair determined",
+        "POST MEETING UPDATE: On 13 July 2023 the DAG Chair determined",
+    );
+    let plan = import(&design, "DAG026", &text, &["--dry-run"]);
+    let dec60 = &item(&plan, "decisions", "DAG-DEC60")["record"];
+    assert_eq!(dec60["date"], "2023-07-13");
+    assert_eq!(dec60["changes"], json!(["CR018", "CR017"]));
+}

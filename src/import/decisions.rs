@@ -98,13 +98,16 @@ impl KnownAreas {
         KnownAreas(runs)
     }
 
-    /// How many of `row`'s lines are text, where its last lines are a known area
-    /// and the text keeps at least one word.
+    /// How many of `row`'s lines are text, where its last lines are a known area,
+    /// the text keeps at least one word and does not visibly run on into them.
     fn split(&self, row: &[Line]) -> Option<usize> {
         (1..row.len())
             .filter(|&k| {
                 let text_left = !row[0].after_first_word().is_empty() || k > 1;
+                let text_ends = k > 1 || !runs_on(row[0].after_first_word());
                 text_left
+                    && text_ends
+                    && !(k > 1 && runs_on(&row[k - 1].text))
                     && self
                         .0
                         .contains(&join(row[k..].iter().map(|l| l.text.as_str())))

@@ -55,6 +55,7 @@ static MOVED_TO: LazyLock<Regex> = LazyLock::new(|| {
 
 pub fn read(lines: &[Line], patterns: &Patterns, found: &mut Found<'_>) {
     votes_counted(lines, patterns, found);
+    correspondence_dates(lines, patterns, found);
     let mut votes_seen = false;
     for (n, line) in lines.iter().enumerate() {
         if let Some(date) = NEXT_MEETING.captures(&line.text) {
@@ -216,6 +217,27 @@ fn votes_counted(lines: &[Line], patterns: &Patterns, found: &mut Found<'_>) {
             ));
         }
         decision.votes.get_or_insert(tally);
+    }
+}
+
+/// "CR024 was approved by correspondence on 21 July 2023 (DECISION
+/// DAG-DEC65)": the date of a decision taken by correspondence, where the
+/// discussion gives it in the sentence that references the decision.
+fn correspondence_dates(lines: &[Line], patterns: &Patterns, found: &mut Found<'_>) {
+    let (text, _) = join_numbered(lines.iter().map(|l| (l.number, l.text.as_str())));
+    for (_, sentence) in words::sentences(&text) {
+        let Some(date) = words::date_in(sentence).filter(|_| words::by_correspondence(sentence))
+        else {
+            continue;
+        };
+        let referenced = REFERENCE
+            .find(sentence)
+            .and_then(|r| patterns.decision.find(&sentence[r.end()..]));
+        if let Some(decision) =
+            referenced.and_then(|id| found.decisions.iter_mut().find(|d| d.id == id.as_str()))
+        {
+            decision.decided_on.get_or_insert(date);
+        }
     }
 }
 

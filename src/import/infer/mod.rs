@@ -69,11 +69,19 @@ pub fn complete(decision: &mut ReportedDecision, patterns: &Patterns, warnings: 
             sentence: s.text.to_string(),
         })
         .collect();
+    // Its own date: the one its text or area gives where it was taken by
+    // correspondence, else the one the discussion gives (read before this),
+    // else the one a post-meeting update gives.
     let correspondence =
         words::by_correspondence(&decision.text) || words::by_correspondence(&area);
-    decision.decided_on = correspondence
+    let own_date = correspondence
         .then(|| words::date_in(&decision.text).or_else(|| words::date_in(&area)))
         .flatten();
+    let update_date = decision
+        .post_meeting
+        .as_ref()
+        .and_then(|u| words::date_in(&u.text));
+    decision.decided_on = own_date.or(decision.decided_on).or(update_date);
     if correspondence && decision.decided_on.is_none() {
         warnings.push(Warning::at(
             decision.line,
@@ -125,16 +133,29 @@ fn decide_changes(
             found.push((change, effect));
         }
     }
+    // Its text names no change ("… Change Requests (CR) 027 to Impact
+    // Assessment"): the change of its area, where the area names just one, takes
+    // the text's effect; of several, none can be told, so each is only named.
+    let area_changes = patterns.changes_in(area);
     if found.is_empty() {
-        let effect = effects::effect_of_text(&decision.full_text())
-            .unwrap_or(Effect::Relation(Relationship::Mentions));
-        found = patterns
-            .changes_in(area)
-            .into_iter()
-            .map(|c| (c, effect))
-            .collect();
+        let effect = match area_changes.len() {
+            1 => effects::effect_of_text(&decision.full_text()),
+            _ => None,
+        };
+        if effect.is_none() && area_changes.len() > 1 {
+            warnings.push(Warning::at(
+                decision.line,
+                format!(
+                    "decision {}: its text names no change and its area names {}: which it decides cannot be told, so none is moved",
+                    decision.id,
+                    area_changes.join(", ")
+                ),
+            ));
+        }
+        let effect = effect.unwrap_or(Effect::Relation(Relationship::Mentions));
+        found = area_changes.iter().map(|c| (c.clone(), effect)).collect();
     }
-    let mut named = patterns.changes_in(area);
+    let mut named = area_changes;
     decision.steps.clear();
     decision.relates_to.clear();
     for (change, effect) in found {
