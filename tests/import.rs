@@ -464,12 +464,15 @@ fn a_report_that_contradicts_the_records_is_refused_with_the_difference() {
     let stderr = design.refused(&["import", "report", "reports/changed.txt"]);
     assert!(
         stderr.contains(
-            "decision DAG-DEC57 text:\n    recorded:  The SRO approved the baselining of the DES196 D-Flow and Interface Mapping\n    in report: The SRO approved the baselining of the DES196 D-Flow Mapping"
+            "decision DAG-DEC57 (line 120) text:\n    recorded:  The SRO approved the baselining of the DES196 D-Flow and Interface Mapping\n    in report: The SRO approved the baselining of the DES196 D-Flow Mapping"
         ),
         "{stderr}"
     );
     let stderr = design.refused(&["import", "report", "reports/changed.txt", "--dry-run"]);
-    assert!(stderr.contains("decision DAG-DEC57 text:"), "{stderr}");
+    assert!(
+        stderr.contains("decision DAG-DEC57 (line 120) text:"),
+        "{stderr}"
+    );
 }
 
 /// Rewraps every line longer than `width` at word boundaries, as a narrower page

@@ -976,16 +976,24 @@ fn importing_again_writes_nothing_and_a_conflicting_report_is_refused_whole() {
     design.write("reports/DAG029-changed.txt", &changed);
     design.git(&["add", "reports"]);
     design.git(&["commit", "-qm", "reports"]);
+    let line = |start: &str| changed.lines().position(|l| l.starts_with(start)).unwrap() + 1;
+    let (dec72, dag29_02) = (line("CR028 Decision DAG-DEC72"), line("Guidance") + 1);
     for extra in [&[][..], &["--dry-run"][..]] {
         let mut args = vec!["import", "report", "reports/DAG029-changed.txt"];
         args.extend(extra);
         let stderr = design.refused(&args);
         for conflict in [
-            "decision DAG-DEC72 text:\n    recorded:  Following a vote of DAG members, the SRO rejected CR028\n    in report: Following a vote of DAG members, the SRO approved CR028",
-            "decision DAG-DEC72 outcome:\n    recorded:  rejected\n    in report: approved",
-            "action DAG29-02 owner:\n    recorded:  Programme (Design)\n    in report: Programme (PMO)",
+            format!(
+                "decision DAG-DEC72 (line {dec72}) text:\n    recorded:  Following a vote of DAG members, the SRO rejected CR028\n    in report: Following a vote of DAG members, the SRO approved CR028"
+            ),
+            format!(
+                "decision DAG-DEC72 (line {dec72}) outcome:\n    recorded:  rejected\n    in report: approved"
+            ),
+            format!(
+                "action DAG29-02 (line {dag29_02}) owner:\n    recorded:  Programme (Design)\n    in report: Programme (PMO)"
+            ),
         ] {
-            assert!(stderr.contains(conflict), "{conflict}\nnot in:\n{stderr}");
+            assert!(stderr.contains(&conflict), "{conflict}\nnot in:\n{stderr}");
         }
         assert!(
             stderr.contains("hint: records are never edited"),

@@ -154,7 +154,7 @@ fn new_action(reported: &ReportedAction, report: &Report, stamp: &Stamp) -> Acti
 
 /// An action's text and owner never change from one report to the next.
 fn action_conflicts(existing: &Action, reported: &ReportedAction, conflicts: &mut Vec<String>) {
-    let what = format!("action {}", existing.id);
+    let what = format!("action {} (line {})", existing.id, reported.line);
     conflicts.extend(differences(
         &what,
         &[

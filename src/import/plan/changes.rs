@@ -85,7 +85,10 @@ pub(super) fn plan_changes(
                 ));
             }
             if let Err(conflict) = made {
-                conflicts.push(format!("  change {id}: {conflict}"));
+                conflicts.push(format!(
+                    "  change {id} (line {}): {conflict}",
+                    reported.line
+                ));
             }
         }
     }

@@ -220,7 +220,7 @@ pub(super) fn plan_decisions(
                 let recorded = snapshot
                     .recorded_decision(&record.id)?
                     .unwrap_or_else(|| existing.clone());
-                let what = format!("decision {}", record.id);
+                let what = format!("decision {} (line {})", record.id, reported.line);
                 conflicts.extend(differences(
                     &what,
                     &[
