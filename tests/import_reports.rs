@@ -401,6 +401,20 @@ fn dag028_is_imported_field_by_field() {
             change_step("approved", "2023-07-21", "DAG-DEC65"),
         ],
     );
+    // An auditor tracing CR025 finds the baseline decision that incorporates it.
+    let trace = design.json(&["trace", "CR025"]);
+    let related: Vec<&Value> = trace["related_decisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| &d["id"])
+        .collect();
+    assert_eq!(related, [&json!("DAG-DEC66")]);
+    assert_eq!(trace["decisions"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        trace["decisions"][0]["id"], "DAG-DEC59",
+        "decided by DAG-DEC59 alone"
+    );
     assert_eq!(
         items(&plan, "not_understood").len(),
         0,
