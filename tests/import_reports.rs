@@ -1251,3 +1251,39 @@ fn a_post_meeting_update_that_gives_its_date_is_dated_so() {
     assert_eq!(dec60["date"], "2023-07-13");
     assert_eq!(dec60["changes"], json!(["CR018", "CR017"]));
 }
+
+#[test]
+fn an_action_closed_in_its_due_cell_and_votes_counted_twice_otherwise() {
+    let design = after(&["DAG026", "DAG028", "DAG029"]);
+    let text = fixture("DAG030")
+        .replace("(PMO) \n18/10/2023", "(PMO) \nClosed")
+        .replace(
+            "DAG29-01: Action closed; CR029 will be implemented in IR4. \n",
+            "",
+        )
+        .replace(
+            "eight voted to approve, three",
+            "seven voted to approve, four",
+        );
+    let plan = import(&design, "DAG030", &text, &["--dry-run"]);
+    assert_new_steps(
+        &plan,
+        "actions",
+        "DAG29-01",
+        &[action_step("closed", "2023-11-01", "DAG030", None, None)],
+    );
+    let dec82 = &item(&plan, "decisions", "DAG-DEC82")["record"];
+    assert_eq!(
+        dec82["votes"],
+        json!({"approve": 8, "reject": 3, "abstain": 1}),
+        "the table's count"
+    );
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("DIP Message Size DAG-DEC82"))
+        .unwrap()
+        + 1;
+    assert!(items(&plan, "warnings").contains(&json!({"line": line,
+        "message": "decision DAG-DEC82: the discussion counts its votes otherwise (7 to approve, 4 to reject, 1 abstained); the decisions table's count is kept"})),
+        "{:#}", plan["warnings"]);
+}

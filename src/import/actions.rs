@@ -10,9 +10,16 @@ use super::lines::{Line, join, open_brackets, row_starts, split_at_ids};
 use super::{Patterns, ReportedAction, Warning};
 use crate::model::Due;
 
-/// A due cell: a day/month/year date, ASAP or TBC.
-static DUE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\b(\d{1,2}/\d{1,2}/\d{4}|ASAP|TBC)\b").expect("valid"));
+/// A due cell: a day/month/year date, ASAP or TBC — or, for an action a later
+/// report carries over done, Closed or Complete(d).
+static DUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:(?i:\d{1,2}/\d{1,2}/\d{4}|ASAP|TBC)|Closed|Completed?)\b").expect("valid")
+});
+
+/// Whether a due cell says the action is done.
+fn done(cell: &str) -> bool {
+    matches!(cell, "Closed" | "Complete" | "Completed")
+}
 
 /// Reads every action row. A row starts at a line whose first word is an action
 /// id; its due cell ends it; lines after the due and before the next id are the
@@ -70,6 +77,7 @@ fn row(
             body.push((number, text.trim().to_string()));
         }
     };
+    let mut closed = false;
     let (due, next_area) = match due_line {
         Some((n, found)) => {
             for (k, line) in lines[..=n].iter().enumerate() {
@@ -112,6 +120,7 @@ fn row(
                     ),
                 ));
             }
+            closed = done(found.as_str());
             (due_of(found.as_str()), next_area)
         }
         None => {
@@ -149,7 +158,7 @@ fn row(
         owner,
         due,
         note: None,
-        closed: false,
+        closed,
         moved_to: None,
     };
     (action, next_area)

@@ -170,7 +170,8 @@ fn action_note(lines: &[Line], patterns: &Patterns, found: &mut Found<'_>) {
         match found.actions.iter_mut().find(|a| a.id == id) {
             Some(action) => {
                 action.note = Some(note.clone());
-                action.closed = closed;
+                // Closed in its due cell or by the note.
+                action.closed |= closed;
                 action.moved_to = moved_to;
             }
             None => found.action_updates.push(ActionUpdate {
@@ -186,7 +187,8 @@ fn action_note(lines: &[Line], patterns: &Patterns, found: &mut Found<'_>) {
 
 /// A count of votes in the discussion belongs to the decision referenced next
 /// ("… seven voted to reject and two abstained. The Chair … rejected CR028
-/// (DECISION DAG-DEC72)"); the decisions table's own count wins. Read from the
+/// (DECISION DAG-DEC72)"); a count in the decisions table wins (see
+/// `infer`). Read from the
 /// discussion's sentences, wherever its lines break.
 fn votes_counted(lines: &[Line], patterns: &Patterns, found: &mut Found<'_>) {
     let (text, starts) = join_numbered(lines.iter().map(|l| (l.number, l.text.as_str())));
@@ -207,15 +209,6 @@ fn votes_counted(lines: &[Line], patterns: &Patterns, found: &mut Found<'_>) {
             ));
             continue;
         };
-        if decision.votes.is_some_and(|v| v != tally) {
-            found.warnings.push(Warning::at(
-                line,
-                format!(
-                    "the discussion counts the votes on {} otherwise than the decisions table: the table's count is kept",
-                    decision.id
-                ),
-            ));
-        }
         decision.votes.get_or_insert(tally);
     }
 }

@@ -58,7 +58,6 @@ pub fn complete(decision: &mut ReportedDecision, patterns: &Patterns, warnings: 
             .map(|by| format!("{by} (post-meeting determination)")),
         None => table.iter().find_map(|s| words::authority(s.text)),
     };
-    let votes = words::votes(&decision.full_text());
     let not_understood: Vec<NotUnderstood> = table
         .iter()
         .chain(&update)
@@ -69,13 +68,30 @@ pub fn complete(decision: &mut ReportedDecision, patterns: &Patterns, warnings: 
             sentence: s.text.to_string(),
         })
         .collect();
-    // Its own date: the one its text or area gives where it was taken by
-    // correspondence, else the one the discussion gives (read before this),
-    // else the one a post-meeting update gives.
-    let correspondence =
-        words::by_correspondence(&decision.text) || words::by_correspondence(&area);
+    decision.outcome = outcome.unwrap_or_else(|| {
+        warnings.push(Warning::at(
+            decision.line,
+            format!(
+                "decision {}: its text states no outcome (approved, rejected, deferred or noted); recorded as noted",
+                decision.id
+            ),
+        ));
+        Outcome::Noted
+    });
+    decision.authority = authority;
+    decision.not_understood = not_understood;
+    date_its_own(decision, &area, warnings);
+    count_votes(decision, warnings);
+    decide_changes(decision, &area, patterns, warnings);
+}
+
+/// A decision's own date: the one its text or area gives where it was taken
+/// by correspondence, else the one the discussion gives (read before this),
+/// else the one a post-meeting update gives; else none (the meeting's).
+fn date_its_own(decision: &mut ReportedDecision, area: &str, warnings: &mut Vec<Warning>) {
+    let correspondence = words::by_correspondence(&decision.text) || words::by_correspondence(area);
     let own_date = correspondence
-        .then(|| words::date_in(&decision.text).or_else(|| words::date_in(&area)))
+        .then(|| words::date_in(&decision.text).or_else(|| words::date_in(area)))
         .flatten();
     let update_date = decision
         .post_meeting
@@ -91,20 +107,24 @@ pub fn complete(decision: &mut ReportedDecision, patterns: &Patterns, warnings: 
             ),
         ));
     }
-    decision.outcome = outcome.unwrap_or_else(|| {
+}
+
+/// The votes the decision's own text counts win over a count the discussion
+/// gave (read before this); where both count and differ, that is said.
+fn count_votes(decision: &mut ReportedDecision, warnings: &mut Vec<Warning>) {
+    let own = words::votes(&decision.full_text());
+    if let (Some(own), Some(discussed)) = (own, decision.votes)
+        && own != discussed
+    {
         warnings.push(Warning::at(
             decision.line,
             format!(
-                "decision {}: its text states no outcome (approved, rejected, deferred or noted); recorded as noted",
+                "decision {}: the discussion counts its votes otherwise ({discussed}); the decisions table's count is kept",
                 decision.id
             ),
         ));
-        Outcome::Noted
-    });
-    decision.authority = authority;
-    decision.votes = decision.votes.or(votes);
-    decision.not_understood = not_understood;
-    decide_changes(decision, &area, patterns, warnings);
+    }
+    decision.votes = own.or(decision.votes);
 }
 
 /// Whether a sentence says something the importer records: an outcome, or what

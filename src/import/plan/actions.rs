@@ -185,7 +185,7 @@ fn existing_action(
     };
     let moved = said.due.filter(|due| Some(*due) != existing.current_due());
     let open = existing.state() == ActionState::Open;
-    if moved.is_none() && said.note.is_none() && open {
+    if moved.is_none() && said.note.is_none() && !said.closed && open {
         return unchanged(existing);
     }
     let last = existing.history.last().map(|step| step.date);
