@@ -20,12 +20,18 @@ pub enum Command {
     /// requests they name, with the lifecycle step each decision makes.
     ///
     /// FILE is the report's text, e.g. from `pdftotext report.pdf report.txt`.
-    /// Decisions name the registered artefacts they cover, by id or title, so that
-    /// `approve` can check them. Importing the same report again records nothing;
-    /// a report that contradicts records already here is refused, with the
-    /// difference shown. The ids the report uses are read with the patterns under
-    /// [import] in baseline.toml. What the parser cannot place is listed as a
-    /// warning with its line number.
+    /// It is read by its layout (the actions and decisions tables, the
+    /// discussion), whatever extraction did to its lines. A decision is linked
+    /// to the registered artefacts it names by id (DES196, DES-196), so that
+    /// `approve` can check them; one named only by title is suggested, with the
+    /// `decision correct` command that links it. A change a decision only names
+    /// (a baseline incorporating it, a note) is recorded on the decision as a
+    /// relationship, with no step. Sentences the importer cannot classify stay in
+    /// the decision's text and are listed, with their line, as "not understood".
+    /// Importing the same report again records nothing; a report that
+    /// contradicts records already here is refused as a whole, each difference
+    /// shown. The ids the report uses are read with the patterns under [import]
+    /// in baseline.toml. What the parser cannot place is a warning with its line.
     Report(ReportArgs),
     /// Adopt a programme's existing artefacts from its own register, at the
     /// versions the register gives, in one commit.
