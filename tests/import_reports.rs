@@ -932,6 +932,25 @@ fn each_report_reads_the_same_however_extraction_breaks_its_lines() {
                 report.replace("© Elexon Limited 2023  Page ", "Page "),
             ),
         ];
+        // An area wrapped over two lines, its last joined to the row's id.
+        for (from, to) in [
+            (
+                "DES138 Interface Catalogue DAG-DEC66",
+                "DES138 Interface \n\nCatalogue DAG-DEC66",
+            ),
+            (
+                "DIP Message Size DAG-DEC82",
+                "DIP Message \n\nSize DAG-DEC82",
+            ),
+            ("CR028 Decision DAG-DEC72", "CR028 \n\nDecision DAG-DEC72"),
+        ] {
+            if report.contains(from) {
+                variations.push((
+                    format!("area wrapped onto {}", &from[from.len() - 9..]),
+                    report.replace(from, to),
+                ));
+            }
+        }
         for width in (40..=120).step_by(10) {
             variations.push((
                 format!("lines rewrapped at {width} columns"),

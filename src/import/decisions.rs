@@ -34,7 +34,9 @@ pub fn parse(
         let last_row = end == lines.len();
         let taken = text_lines(row, last_row, area_width);
         let taken = match known_areas.split(row) {
-            Some(split) if !last_row && !row[taken..].iter().any(|l| l.before_ref) => split,
+            // An area whose last line extraction joined to the next id may
+            // begin on the lines before: the discussion's heading says where.
+            Some(split) if !last_row => split,
             _ => taken,
         };
         let (text, text_lines) = join_numbered(

@@ -79,7 +79,11 @@ fn words(text: &str) -> String {
 fn id_candidates(text: &str) -> std::collections::HashSet<String> {
     let tokens: Vec<&str> = text
         .split(|c: char| {
-            c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')' | '[' | ']' | '"' | '“' | '”')
+            c.is_whitespace()
+                || matches!(
+                    c,
+                    ',' | ';' | '/' | '&' | '(' | ')' | '[' | ']' | '"' | '“' | '”'
+                )
         })
         .map(|t| {
             t.trim_end_matches(['.', ':', '\'', '’'])
