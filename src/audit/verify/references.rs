@@ -81,7 +81,7 @@ fn read_records<T>(
 }
 
 /// What a decision names that does not exist: artefacts it approves, changes it
-/// decides.
+/// decides or relates to.
 fn decision_references(
     snapshot: &Snapshot<'_>,
     artefacts: &HashSet<String>,
@@ -94,7 +94,8 @@ fn decision_references(
         .filter(|a| !artefacts.contains(*a))
         .map(|a| (path.clone(), Dangling::DecisionArtefact(a.clone())))
         .collect();
-    for change in &decision.changes {
+    let related = decision.relates_to.iter().map(|r| &r.change);
+    for change in decision.changes.iter().chain(related) {
         if !snapshot.exists(&paths::change(change))? {
             dangling.push((path.clone(), Dangling::DecisionChange(change.clone())));
         }
