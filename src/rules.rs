@@ -675,6 +675,8 @@ mod tests {
             authority: None,
             artefacts: artefacts.iter().map(|a| a.to_string()).collect(),
             changes: vec![],
+            relates_to: Vec::new(),
+            votes: None,
             recorded_by: "T".into(),
             recorded_at: Timestamp::UNIX_EPOCH,
             corrections: vec![],

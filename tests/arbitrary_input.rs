@@ -8,6 +8,49 @@ use baseline::redline::{ReadAs, compare};
 use proptest::prelude::*;
 
 const REPORT: &str = include_str!("../examples/dag026/DAG026-headline-report.txt");
+const REPORTS: [&str; 4] = [
+    REPORT,
+    include_str!("fixtures/import/DAG028-headline-report.txt"),
+    include_str!("fixtures/import/DAG029-headline-report.txt"),
+    include_str!("fixtures/import/DAG030-headline-report.txt"),
+];
+
+/// A report whose lines extraction broke otherwise: some joined, one dropped,
+/// and an id or a footer dropped into the middle of one.
+fn rearranged_report() -> impl Strategy<Value = Vec<u8>> {
+    (
+        0..REPORTS.len(),
+        prop::collection::vec(any::<prop::sample::Index>(), 1..8),
+        any::<prop::sample::Index>(),
+        any::<prop::sample::Index>(),
+        prop::sample::select(vec![
+            "DAG-DEC99",
+            "DAG99-01",
+            "Page 3 of 9",
+            "CR099",
+            "-",
+            "(",
+            ")",
+            ":",
+        ]),
+    )
+        .prop_map(|(report, joins, dropped, at, inserted)| {
+            let mut lines: Vec<String> = REPORTS[report].lines().map(str::to_string).collect();
+            for join in joins {
+                let n = join.index(lines.len() - 1);
+                let next = lines.remove(n + 1);
+                lines[n] = format!("{} {next}", lines[n]);
+            }
+            lines.remove(dropped.index(lines.len()));
+            let n = at.index(lines.len());
+            let middle = lines[n]
+                .char_indices()
+                .nth(lines[n].chars().count() / 2)
+                .map_or(0, |(i, _)| i);
+            lines[n].insert_str(middle, &format!(" {inserted} "));
+            lines.join("\n").into_bytes()
+        })
+}
 
 /// Text that is a real report with bytes flipped, cut or spliced.
 fn mangled_report() -> impl Strategy<Value = Vec<u8>> {
@@ -91,6 +134,12 @@ proptest! {
 
     #[test]
     fn mangled_reports_never_panic(bytes in mangled_report()) {
+        let patterns = baseline::import::Patterns::new(&ImportPatterns::default()).unwrap();
+        let _ = baseline::import::parse(&bytes, &patterns);
+    }
+
+    #[test]
+    fn rearranged_reports_never_panic(bytes in rearranged_report()) {
         let patterns = baseline::import::Patterns::new(&ImportPatterns::default()).unwrap();
         let _ = baseline::import::parse(&bytes, &patterns);
     }

@@ -144,7 +144,8 @@ fn the_reference_report_is_imported_field_by_field() {
             Some("SRO"),
             "2023-07-12",
             "The SRO approved the baselining of the Interface Code of Connections, the DIP PKI Certificate Profiles, and DIP PKI Policy",
-            json!(["DIP-ICC", "DIP-PKI-CP", "DIP-PKI-POL"]),
+            // Named by title, not id: suggested (below), never linked.
+            json!([]),
             json!([]),
         ),
         (
@@ -351,9 +352,25 @@ fn the_reference_report_is_imported_field_by_field() {
     assert!(
         warnings.contains(&(
             json!(130),
-            "change CR024 was not recorded: created, with no title or affected artefacts yet"
+            "change CR024 was not recorded: created, with no title or affected artefacts yet; complete it with `baseline change amend CR024 --title TITLE --affects ARTEFACT --reason REASON`"
                 .to_string()
         ))
+    );
+    // The Chair's summary of the vote on CR018 (the vote table's marks are lost).
+    assert_eq!(
+        find(&plan, "decisions", "DAG-DEC60")["votes"],
+        json!({"approve": 4, "reject": 6, "abstain": 2, "absent": 1})
+    );
+    assert_eq!(
+        plan["not_understood"],
+        json!([{"decision": "DAG-DEC60", "line": 330,
+            "sentence": "Further rationale for the decision will be provided within the meeting minutes."}])
+    );
+    assert_eq!(
+        plan["suggestions"],
+        json!([{"decision": "DAG-DEC56", "line": 110,
+            "artefacts": [["DIP-ICC", "Interface Code of Connections"], ["DIP-PKI-CP", "DIP PKI Certificate Profiles"], ["DIP-PKI-POL", "DIP PKI Policy"]],
+            "command": "baseline decision correct DAG-DEC56 --artefact DIP-ICC --artefact DIP-PKI-CP --artefact DIP-PKI-POL --reason \"the DAG026 headline report names them by title\""}])
     );
 
     // The records are in the repository as the plan showed them.
@@ -447,12 +464,15 @@ fn a_report_that_contradicts_the_records_is_refused_with_the_difference() {
     let stderr = design.refused(&["import", "report", "reports/changed.txt"]);
     assert!(
         stderr.contains(
-            "decision DAG-DEC57 text:\n    recorded:  The SRO approved the baselining of the DES196 D-Flow and Interface Mapping\n    in report: The SRO approved the baselining of the DES196 D-Flow Mapping"
+            "decision DAG-DEC57 (line 120) text:\n    recorded:  The SRO approved the baselining of the DES196 D-Flow and Interface Mapping\n    in report: The SRO approved the baselining of the DES196 D-Flow Mapping"
         ),
         "{stderr}"
     );
     let stderr = design.refused(&["import", "report", "reports/changed.txt", "--dry-run"]);
-    assert!(stderr.contains("decision DAG-DEC57 text:"), "{stderr}");
+    assert!(
+        stderr.contains("decision DAG-DEC57 (line 120) text:"),
+        "{stderr}"
+    );
 }
 
 /// Rewraps every line longer than `width` at word boundaries, as a narrower page

@@ -159,19 +159,22 @@ fn every_tampering_is_caught_and_named() {
             ],
         ),
         (
+            // DAG-DEC57, not DAG-DEC56: the example corrects DAG-DEC56 (to link
+            // its artefacts), and verify judges a baseline by a corrected
+            // decision as it stood when the baseline was made.
             "edit a decision's outcome",
             |repo| {
                 edit(
                     repo,
-                    "decisions/DAG-DEC56.toml",
+                    "decisions/DAG-DEC57.toml",
                     "outcome = \"approved\"",
                     "outcome = \"deferred\"",
                 );
                 git_in(repo, &["commit", "-qam", "Correct the outcome"]);
             },
             vec![
-                "history decisions/DAG-DEC56.toml",
-                "rule artefacts/DIP-ICC/versions/1.0.toml",
+                "history decisions/DAG-DEC57.toml",
+                "rule artefacts/DES196/versions/1.0.toml",
             ],
         ),
         (

@@ -303,6 +303,8 @@ pub fn decision_for_baseline(n: usize, id: &str) -> Decision {
         authority: Some("DAG".into()),
         artefacts: vec![id.to_string()],
         changes: Vec::new(),
+        relates_to: Vec::new(),
+        votes: None,
         recorded_by: who(),
         // Stamped when the decision is written into history.
         recorded_at: Timestamp::UNIX_EPOCH,

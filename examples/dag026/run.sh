@@ -118,8 +118,9 @@ step "DAG026, 12 July 2023: what importing the headline report would record"
 "$B" import report "$HERE/DAG026-headline-report.txt" --dry-run
 
 step "Import it: one commit holds the meeting, DAG-DEC55 to DAG-DEC60, eight actions and the change steps"
-# The decisions name the artefacts they baseline (DAG-DEC56 the three DIP
-# documents, DAG-DEC57 DES196), found by title and id among those registered.
+# A decision is linked to the registered artefacts it names by id (DAG-DEC57
+# names DES196). DAG-DEC56 names the three DIP documents by title only: the
+# import suggests the correction that links them, and applies nothing itself.
 # DAG-DEC58 moves CR027 to impact assessment and DAG-DEC59 approves CR025.
 # DAG-DEC60 was settled after the meeting ("POST MEETING UPDATE"): the report
 # does not date the Chair's determination, so the decision takes the report's
@@ -129,6 +130,10 @@ step "Import it: one commit holds the meeting, DAG-DEC55 to DAG-DEC60, eight act
 
 step "Importing the same report again records nothing"
 "$B" import report "$HERE/DAG026-headline-report.txt"
+
+step "Apply the suggested link: DAG-DEC56 approves the three DIP documents"
+"$B" decision correct DAG-DEC56 --artefact DIP-ICC --artefact DIP-PKI-CP --artefact DIP-PKI-POL \
+    --reason "the DAG026 headline report names them by title" --date 2023-07-14
 
 step "The meeting, as imported"
 "$B" meeting show DAG026
@@ -233,6 +238,10 @@ step "DAG027, 9 August 2023 (an illustrative report in the same layout): import 
 # not a report of the DAG. DAG-DEC62 baselines DES138 and the Interface Code of
 # Connections with CR025's changes; DAG-DEC63 approves Interim Release IR3.
 "$B" import report "$HERE/DAG027-headline-report-illustrative.txt"
+# DAG-DEC62 names DES138 by id and the Interface Code of Connections by title:
+# the suggested correction links both.
+"$B" decision correct DAG-DEC62 --artefact DES138 --artefact DIP-ICC \
+    --reason "the DAG027 headline report names them by title" --date 2023-08-11
 
 step "Baseline the CR025 versions (DAG-DEC62); DIP-ICC is under change control, so it cites CR025"
 "$B" approve DIP-ICC --decision DAG-DEC62 --change CR025 --date 2023-08-09 \

@@ -151,6 +151,9 @@ pub struct ChangeTrace {
     pub versions: Vec<VersionLink>,
     /// Changes recorded as excluding this one.
     pub excluded_by: Vec<String>,
+    /// Decisions that name it without deciding it (`relates_to`): a baseline
+    /// that incorporates its work, a note, more assessment asked for.
+    pub related_decisions: Vec<Decision>,
 }
 
 #[derive(Debug, Serialize)]
@@ -356,10 +359,16 @@ fn trace_change(snapshot: &Snapshot<'_>, change: Change) -> Result<ChangeTrace> 
         .filter(|other| other.excludes.contains(&change.id))
         .map(|other| other.id)
         .collect();
+    let related_decisions = snapshot
+        .decisions()?
+        .into_iter()
+        .filter(|d| d.relates_to.iter().any(|r| r.change == change.id))
+        .collect();
     Ok(ChangeTrace {
         versions: versions_citing(snapshot, &change.id)?,
         decisions,
         excluded_by,
+        related_decisions,
         change,
     })
 }

@@ -271,6 +271,17 @@ pub fn print_decision(out: &mut impl Write, d: &Decision, indent: &str) -> Resul
     if !d.changes.is_empty() {
         writeln!(out, "{indent}  changes:   {}", output::or_dash(&d.changes))?;
     }
+    if !d.relates_to.is_empty() {
+        let related: Vec<String> = d
+            .relates_to
+            .iter()
+            .map(|r| format!("{} ({})", r.change, r.relation))
+            .collect();
+        writeln!(out, "{indent}  relates:   {}", shown(&related.join(", ")))?;
+    }
+    if let Some(votes) = &d.votes {
+        writeln!(out, "{indent}  votes:     {votes}")?;
+    }
     writeln!(out, "{indent}  text:      {}", shown(&d.text))?;
     writeln!(
         out,

@@ -20,12 +20,18 @@ pub enum Command {
     /// requests they name, with the lifecycle step each decision makes.
     ///
     /// FILE is the report's text, e.g. from `pdftotext report.pdf report.txt`.
-    /// Decisions name the registered artefacts they cover, by id or title, so that
-    /// `approve` can check them. Importing the same report again records nothing;
-    /// a report that contradicts records already here is refused, with the
-    /// difference shown. The ids the report uses are read with the patterns under
-    /// [import] in baseline.toml. What the parser cannot place is listed as a
-    /// warning with its line number.
+    /// It is read by its layout (the actions and decisions tables, the
+    /// discussion), whatever extraction did to its lines. A decision is linked
+    /// to the registered artefacts it names by id (DES196, DES-196), so that
+    /// `approve` can check them; one named only by title is suggested, with the
+    /// `decision correct` command that links it. A change a decision only names
+    /// (a baseline incorporating it, a note) is recorded on the decision as a
+    /// relationship, with no step. Sentences the importer cannot classify stay in
+    /// the decision's text and are listed, with their line, as "not understood".
+    /// Importing the same report again records nothing; a report that
+    /// contradicts records already here is refused as a whole, each difference
+    /// shown. The ids the report uses are read with the patterns under [import]
+    /// in baseline.toml. What the parser cannot place is a warning with its line.
     Report(ReportArgs),
     /// Adopt a programme's existing artefacts from its own register, at the
     /// versions the register gives, in one commit.
@@ -202,6 +208,12 @@ fn print_plan(out: &mut impl Write, plan: &Plan) -> Result<()> {
         if !d.changes.is_empty() {
             facts.push(format!("decides {}", d.changes.join(", ")));
         }
+        for relation in &d.relates_to {
+            facts.push(format!("{} {}", relation.relation, relation.change));
+        }
+        if let Some(votes) = &d.votes {
+            facts.push(format!("votes: {votes}"));
+        }
         writeln!(
             out,
             "  {} {}  {}",
@@ -229,12 +241,17 @@ fn print_plan(out: &mut impl Write, plan: &Plan) -> Result<()> {
             due
         )?;
         writeln!(out, "            {}", shown(&a.text))?;
-        let steps = match item.status {
-            Status::New => &a.history[..],
-            _ => &item.new_steps[..],
-        };
-        for note in steps.iter().filter_map(|s| s.note.as_ref()) {
-            writeln!(out, "            note: {}", shown(note))?;
+        for step in &item.new_steps {
+            let due = step.due.map_or_else(String::new, |d| format!(", due {d}"));
+            let note = step
+                .note
+                .as_ref()
+                .map_or_else(String::new, |n| format!(": {}", shown(n)));
+            writeln!(
+                out,
+                "            → {} on {}{due}{note}",
+                step.state, step.date
+            )?;
         }
     }
     writeln!(out, "\n{}", paint("Changes", style::HEADING))?;
@@ -257,7 +274,61 @@ fn print_plan(out: &mut impl Write, plan: &Plan) -> Result<()> {
         }
     }
     writeln!(out)?;
+    print_not_understood(out, plan)?;
+    print_suggestions(out, plan)?;
     print_warnings(out, plan)
+}
+
+fn print_not_understood(out: &mut impl Write, plan: &Plan) -> Result<()> {
+    if plan.not_understood.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{} ({}): kept word for word in the decision's text; check them against the minutes",
+        paint("Not understood", style::DRAFT),
+        plan.not_understood.len()
+    )?;
+    for item in &plan.not_understood {
+        writeln!(
+            out,
+            "  line {} {}: {}",
+            item.line,
+            item.decision,
+            shown(&item.sentence)
+        )?;
+    }
+    writeln!(out)?;
+    Ok(())
+}
+
+fn print_suggestions(out: &mut impl Write, plan: &Plan) -> Result<()> {
+    if plan.suggestions.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{} ({}): artefacts named by title only are not linked; once imported, link them with",
+        paint("Suggestions", style::DRAFT),
+        plan.suggestions.len()
+    )?;
+    for item in &plan.suggestions {
+        let named: Vec<String> = item
+            .artefacts
+            .iter()
+            .map(|(id, title)| format!("{} ({id})", shown(title)))
+            .collect();
+        writeln!(
+            out,
+            "  line {} {} names {}:\n    {}",
+            item.line,
+            item.decision,
+            named.join(", "),
+            shown(&item.command)
+        )?;
+    }
+    writeln!(out)?;
+    Ok(())
 }
 
 fn print_warnings(out: &mut impl Write, plan: &Plan) -> Result<()> {

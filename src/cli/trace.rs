@@ -221,6 +221,16 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
             for d in &t.decisions {
                 print_decision(&mut out, d, "  ")?;
             }
+            if !t.related_decisions.is_empty() {
+                writeln!(
+                    out,
+                    "\n{}",
+                    paint("Decisions that name it without deciding it", style::HEADING)
+                )?;
+                for d in &t.related_decisions {
+                    print_decision(&mut out, d, "  ")?;
+                }
+            }
             writeln!(
                 out,
                 "\n{}",

@@ -6,13 +6,20 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::header::day_month_year;
-use super::lines::{Line, join, open_brackets, row_starts};
+use super::lines::{Line, join, open_brackets, row_starts, split_at_ids};
 use super::{Patterns, ReportedAction, Warning};
 use crate::model::Due;
 
-/// A due cell: a day/month/year date, ASAP or TBC.
-static DUE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\b(\d{1,2}/\d{1,2}/\d{4}|ASAP|TBC)\b").expect("valid"));
+/// A due cell: a day/month/year date, ASAP or TBC — or, for an action a later
+/// report carries over done, Closed or Complete(d).
+static DUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:(?i:\d{1,2}/\d{1,2}/\d{4}|ASAP|TBC)|Closed|Completed?)\b").expect("valid")
+});
+
+/// Whether a due cell says the action is done.
+fn done(cell: &str) -> bool {
+    matches!(cell, "Closed" | "Complete" | "Completed")
+}
 
 /// Reads every action row. A row starts at a line whose first word is an action
 /// id; its due cell ends it; lines after the due and before the next id are the
@@ -22,6 +29,7 @@ pub fn parse(
     patterns: &Patterns,
     warnings: &mut Vec<Warning>,
 ) -> Vec<ReportedAction> {
+    let lines = &split_at_ids(lines.to_vec(), &patterns.action)[..];
     let starts = row_starts(lines, &patterns.action);
     if starts.is_empty() {
         if let Some(first) = lines.first() {
@@ -69,6 +77,7 @@ fn row(
             body.push((number, text.trim().to_string()));
         }
     };
+    let mut closed = false;
     let (due, next_area) = match due_line {
         Some((n, found)) => {
             for (k, line) in lines[..=n].iter().enumerate() {
@@ -89,26 +98,29 @@ fn row(
                 };
                 push(&mut body, line.number, text);
             }
-            let trailing = &lines[n].text[found.end()..];
-            if !trailing.trim().is_empty() {
-                warnings.push(Warning::at(
-                    lines[n].number,
-                    format!(
-                        "action {id}: \"{}\" after its due date is not placed",
-                        trailing.trim()
-                    ),
-                ));
-            }
-            let next_area = area_text(&lines[n + 1..]);
+            // Extraction may join the next row's area onto the due date's line.
+            let trailing = lines[n].text[found.end()..].trim();
+            let area_lines =
+                std::iter::once(trailing).chain(lines[n + 1..].iter().map(|l| l.text.as_str()));
+            let next_area = Some(join(area_lines)).filter(|a| !a.is_empty());
             if next_area.as_deref().is_some_and(|a| open_brackets(a) < 0) {
+                let after = lines
+                    .get(n + 1)
+                    .filter(|_| trailing.is_empty())
+                    .unwrap_or(&lines[n]);
+                let shown = if trailing.is_empty() {
+                    after.text.as_str()
+                } else {
+                    trailing
+                };
                 warnings.push(Warning::at(
-                    lines[n + 1].number,
+                    after.number,
                     format!(
-                        "\"{}\" after action {id}'s due date closes a bracket it does not open: read as the next area, it may be the end of {id}'s owner",
-                        lines[n + 1].text
+                        "\"{shown}\" after action {id}'s due date closes a bracket it does not open: read as the next area, it may be the end of {id}'s owner"
                     ),
                 ));
             }
+            closed = done(found.as_str());
             (due_of(found.as_str()), next_area)
         }
         None => {
@@ -146,6 +158,8 @@ fn row(
         owner,
         due,
         note: None,
+        closed,
+        moved_to: None,
     };
     (action, next_area)
 }

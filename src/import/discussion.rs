@@ -6,9 +6,14 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::header::day_month_year;
 use super::header::long_date;
-use super::lines::{Line, join};
-use super::{MeetingInfo, Patterns, PostMeeting, ReportedAction, ReportedDecision, Warning};
+use super::infer::words;
+use super::lines::{Line, join, join_numbered, line_at};
+use super::{
+    ActionUpdate, MeetingInfo, Patterns, PostMeeting, ReportedAction, ReportedDecision, Warning,
+};
+use crate::model::Due;
 
 static REFERENCE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\((DECISIONS?|ACTIONS?)\b\s*").expect("valid"));
@@ -33,10 +38,24 @@ pub struct Found<'a> {
     pub meeting: &'a mut MeetingInfo,
     pub decisions: &'a mut [ReportedDecision],
     pub actions: &'a mut [ReportedAction],
+    pub action_updates: &'a mut Vec<ActionUpdate>,
     pub warnings: &'a mut Vec<Warning>,
 }
 
+/// An action note that closes it: "Action closed", "Actions complete".
+static CLOSED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(?:closed|complete|completed|done)\b").expect("valid"));
+static STILL_OPEN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:not|remains?|retained|kept)\s+(?:be\s+|yet\s+|as\s+)?(?:closed|complete|completed|open|ongoing)\b").expect("valid")
+});
+/// An action note that re-dates it: "Due date moved to 04/10/2023".
+static MOVED_TO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:moved|extended|revised|changed|deferred|put back|re-?dated)\s+(?:to|until)\s+(\d{1,2}/\d{1,2}/\d{4}|ASAP|TBC)|\bnew due date(?: of| is|:)?\s+(\d{1,2}/\d{1,2}/\d{4})").expect("valid")
+});
+
 pub fn read(lines: &[Line], patterns: &Patterns, found: &mut Found<'_>) {
+    votes_counted(lines, patterns, found);
+    correspondence_dates(lines, patterns, found);
     let mut votes_seen = false;
     for (n, line) in lines.iter().enumerate() {
         if let Some(date) = NEXT_MEETING.captures(&line.text) {
@@ -46,7 +65,7 @@ pub fn read(lines: &[Line], patterns: &Patterns, found: &mut Found<'_>) {
             votes_seen = true;
             found.warnings.push(Warning::at(
                 line.number,
-                "a vote table: its marks do not survive text extraction, so votes are not recorded (take them from the minutes)",
+                "a vote table: its marks do not survive text extraction, so the votes are taken from the Chair's summary where the report gives one",
             ));
         }
         if POST_MEETING.is_match(&line.text) {
@@ -139,13 +158,78 @@ fn action_note(lines: &[Line], patterns: &Patterns, found: &mut Found<'_>) {
     if named.is_empty() || !only_ids || note.trim().is_empty() {
         return;
     }
+    let note = note.trim().to_string();
+    let closed = CLOSED.is_match(&note) && !STILL_OPEN.is_match(&note);
+    let moved_to = MOVED_TO.captures(&note).and_then(|c| {
+        let found = c.get(1).or_else(|| c.get(2))?.as_str();
+        day_month_year(found)
+            .map(Due::On)
+            .or_else(|| Due::parse(found))
+    });
     for id in named {
         match found.actions.iter_mut().find(|a| a.id == id) {
-            Some(action) => action.note = Some(note.trim().to_string()),
-            None => found.warnings.push(Warning::at(
-                line.number,
-                format!("a note on action {id}, which the actions table does not list"),
-            )),
+            Some(action) => {
+                action.note = Some(note.clone());
+                // Closed in its due cell or by the note.
+                action.closed |= closed;
+                action.moved_to = moved_to;
+            }
+            None => found.action_updates.push(ActionUpdate {
+                id: id.to_string(),
+                line: line.number,
+                note: note.clone(),
+                closed,
+                moved_to,
+            }),
+        }
+    }
+}
+
+/// A count of votes in the discussion belongs to the decision referenced next
+/// ("… seven voted to reject and two abstained. The Chair … rejected CR028
+/// (DECISION DAG-DEC72)"); a count in the decisions table wins (see
+/// `infer`). Read from the
+/// discussion's sentences, wherever its lines break.
+fn votes_counted(lines: &[Line], patterns: &Patterns, found: &mut Found<'_>) {
+    let (text, starts) = join_numbered(lines.iter().map(|l| (l.number, l.text.as_str())));
+    for (at, sentence) in words::sentences(&text) {
+        let Some(tally) = words::votes(sentence) else {
+            continue;
+        };
+        let line = line_at(&starts, at).unwrap_or(0);
+        let id = REFERENCE
+            .find_iter(&text[at..])
+            .find_map(|r| patterns.decision.find(&text[at + r.end()..]))
+            .map(|m| m.as_str().to_string());
+        let Some(decision) = id.and_then(|id| found.decisions.iter_mut().find(|d| d.id == id))
+        else {
+            found.warnings.push(Warning::at(
+                line,
+                "a count of votes that no decision of the decisions table follows: not recorded",
+            ));
+            continue;
+        };
+        decision.votes.get_or_insert(tally);
+    }
+}
+
+/// "CR024 was approved by correspondence on 21 July 2023 (DECISION
+/// DAG-DEC65)": the date of a decision taken by correspondence, where the
+/// discussion gives it in the sentence that references the decision.
+fn correspondence_dates(lines: &[Line], patterns: &Patterns, found: &mut Found<'_>) {
+    let (text, _) = join_numbered(lines.iter().map(|l| (l.number, l.text.as_str())));
+    for (_, sentence) in words::sentences(&text) {
+        let Some(date) = words::date_in(sentence).filter(|_| words::by_correspondence(sentence))
+        else {
+            continue;
+        };
+        let referenced = REFERENCE
+            .find(sentence)
+            .and_then(|r| patterns.decision.find(&sentence[r.end()..]));
+        if let Some(decision) =
+            referenced.and_then(|id| found.decisions.iter_mut().find(|d| d.id == id.as_str()))
+        {
+            decision.decided_on.get_or_insert(date);
         }
     }
 }

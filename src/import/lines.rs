@@ -8,6 +8,9 @@ pub struct Line {
     pub number: usize,
     /// Trimmed, never empty.
     pub text: String,
+    /// Cut from the front of a line that went on with a table row's id: a cell
+    /// to the left of the ref column (an area), never the previous row's text.
+    pub before_ref: bool,
 }
 
 impl Line {
@@ -24,20 +27,121 @@ impl Line {
     }
 }
 
-/// The non-blank lines of `text` that are not page headers or footers. Handles
-/// LF, CRLF and CR line ends and the form feeds pdftotext puts at page breaks.
+/// A soft hyphen marks a line that ends in the first part of a word split by
+/// hyphenation ("imple-" / "mentation"): [`join`] joins the parts without it.
+pub const SOFT_HYPHEN: char = '\u{ad}';
+
+/// The non-blank lines of `text` without page furniture: footers ("© Elexon
+/// Limited 2023  Page 1 of 5"), even where extraction put one inside a line of
+/// text, copyright lines, and the report's title repeated at the top of a page.
+/// Handles LF, CRLF and CR line ends and the form feeds pdftotext puts at page
+/// breaks. A line ending in a word split by hyphenation is marked (see
+/// [`SOFT_HYPHEN`]).
 pub fn content_lines(text: &str, footer: &regex::Regex) -> Vec<Line> {
-    text.replace("\r\n", "\n")
+    let raw: Vec<String> = text
+        .replace("\r\n", "\n")
         .split(['\n', '\r'])
+        .map(|raw| without_furniture(raw, footer))
+        .collect();
+    let hyphenated = hyphenated_words(&raw);
+    let mut lines: Vec<Line> = raw
+        .iter()
         .enumerate()
-        .filter_map(|(n, raw)| {
-            let trimmed = raw.trim_matches(|c: char| c.is_whitespace() || c == '\u{c}');
-            (!trimmed.is_empty() && !footer.is_match(trimmed)).then(|| Line {
-                number: n + 1,
-                text: trimmed.to_string(),
-            })
+        .filter(|(_, text)| !text.is_empty())
+        .map(|(n, text)| Line {
+            number: n + 1,
+            text: text.clone(),
+            before_ref: false,
         })
+        .collect();
+    drop_repeated_title(&mut lines);
+    for n in 1..lines.len() {
+        if split_by_hyphenation(&lines[n - 1].text, &lines[n].text, &hyphenated) {
+            lines[n - 1].text.pop();
+            lines[n - 1].text.push(SOFT_HYPHEN);
+        }
+    }
+    lines
+}
+
+/// A line as the parser reads it: trimmed, with any page footer (and the
+/// copyright notice before it) taken out, and a copyright line dropped whole.
+fn without_furniture(raw: &str, footer: &regex::Regex) -> String {
+    let mut text = raw
+        .trim_matches(|c: char| c.is_whitespace() || c == '\u{c}')
+        .to_string();
+    // A footer pattern that matches nothing at all would never be used up.
+    while let Some(found) = footer.find(&text).filter(|f| !f.is_empty()) {
+        let start = text[..found.start()].rfind('©').unwrap_or(found.start());
+        text = join([&text[..start], &text[found.end()..]]);
+    }
+    let copyright = text.starts_with('©') && text.split_whitespace().count() <= 6;
+    if copyright { String::new() } else { text }
+}
+
+/// The report's title ("… Headline Report") repeated at the top of later pages.
+fn drop_repeated_title(lines: &mut Vec<Line>) {
+    let Some(title) = lines
+        .iter()
+        .find(|l| l.text.ends_with("Headline Report"))
+        .map(|l| l.text.clone())
+    else {
+        return;
+    };
+    let mut seen = false;
+    lines.retain(|l| {
+        let repeat = seen && l.text == title;
+        seen |= l.text == title;
+        !repeat
+    });
+}
+
+/// The hyphenated words the report writes whole on one line ("e-billing"):
+/// where one of them is broken at its hyphen across lines, the hyphen is kept.
+fn hyphenated_words(lines: &[String]) -> std::collections::HashSet<String> {
+    lines
+        .iter()
+        .flat_map(|l| l.split_whitespace())
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
+        .filter(|w| w.contains('-'))
         .collect()
+}
+
+/// Whether `line` ends in the first part of a word that hyphenation split over
+/// to `next`: both parts are letters, lower case but for a capital that starts
+/// the word ("imple-" / "mentation", "Cata-" / "logue"), and
+/// the report does not write them elsewhere as one hyphenated word. A capital
+/// or digit after the hyphen ("post-" / "M5", "DES-" / "196") is a real hyphen.
+fn split_by_hyphenation(
+    line: &str,
+    next: &str,
+    hyphenated: &std::collections::HashSet<String>,
+) -> bool {
+    let Some(head) = line.strip_suffix('-') else {
+        return false;
+    };
+    let first = head.rsplit(char::is_whitespace).next().unwrap_or("");
+    let first = first.trim_start_matches(|c: char| !c.is_alphanumeric());
+    let second: String = next
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .collect();
+    let lower = |w: &str| !w.is_empty() && w.chars().all(|c| c.is_lowercase());
+    // "Cata-" is the start of a capitalised word; "DAG-" is an acronym.
+    let word_start = |w: &str| {
+        let mut chars = w.chars();
+        chars.next().is_some_and(char::is_alphabetic) && chars.all(char::is_lowercase)
+    };
+    let first_part = first.rsplit('-').next().unwrap_or(first);
+    word_start(first_part)
+        && lower(&second)
+        && !hyphenated.contains(&format!("{}-{second}", first.to_lowercase()))
 }
 
 /// The parts of a headline report, each as the lines under its heading.
@@ -101,18 +205,54 @@ pub fn sections(lines: Vec<Line>) -> Sections {
 }
 
 /// Joins wrapped lines into one text: a line ending in a hyphenated word part
-/// ("post-" then "M5") joins without a space.
+/// ("post-" then "M5") joins without a space; one split by hyphenation (marked
+/// with a [`SOFT_HYPHEN`]) joins without the hyphen where it goes on in lower case.
 pub fn join<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
+    join_numbered(parts.into_iter().map(|part| (0, part))).0
+}
+
+/// [`join`], also giving where each part's line starts in the text:
+/// (byte offset, line number), so a sentence can be traced to its line.
+pub fn join_numbered<'a>(
+    parts: impl IntoIterator<Item = (usize, &'a str)>,
+) -> (String, Vec<(usize, usize)>) {
     let mut text = String::new();
-    for part in parts.into_iter().map(str::trim).filter(|p| !p.is_empty()) {
-        let hyphenated =
-            text.ends_with('-') && text.chars().rev().nth(1).is_some_and(char::is_alphanumeric);
-        if !text.is_empty() && !hyphenated {
-            text.push(' ');
+    let mut starts = Vec::new();
+    for (line, part) in parts {
+        let part = part.trim();
+        if part.is_empty() {
+            continue;
         }
+        if text.ends_with(SOFT_HYPHEN) {
+            text.pop();
+            if !part.starts_with(char::is_lowercase) {
+                text.push('-');
+            }
+        } else {
+            let hyphenated =
+                text.ends_with('-') && text.chars().rev().nth(1).is_some_and(char::is_alphanumeric);
+            if !text.is_empty() && !hyphenated {
+                text.push(' ');
+            }
+        }
+        starts.push((text.len(), line));
         text.push_str(part);
     }
-    text
+    if text.ends_with(SOFT_HYPHEN) {
+        text.pop();
+        text.push('-');
+    }
+    (text, starts)
+}
+
+/// The line of the report that holds byte `offset` of a text from [`join_numbered`].
+pub fn line_at(starts: &[(usize, usize)], offset: usize) -> Option<usize> {
+    starts
+        .iter()
+        .take_while(|(start, _)| *start <= offset)
+        .last()
+        .or(starts.first())
+        .map(|(_, line)| *line)
 }
 
 /// Words a line of running text cannot end on: the sentence goes on.
@@ -126,17 +266,69 @@ pub const CONTINUING_WORDS: &[&str] = &[
 pub fn runs_on(line: &str) -> bool {
     let last_word = line.rsplit(char::is_whitespace).next().unwrap_or("");
     open_brackets(line) > 0
-        || line.ends_with([',', '-', ';', ':', '&', '/'])
+        || line.ends_with([',', '-', ';', ':', '&', '/', SOFT_HYPHEN])
         || CONTINUING_WORDS.contains(&last_word.to_ascii_lowercase().as_str())
 }
 
 /// The lines that start a table row: their first word is an id — unless the line
 /// before runs on into them ("… the reversal of" / "DAG-DEC45 …" is text).
+/// Run [`split_at_ids`] first, so that an id inside a line starts one.
 pub fn row_starts(lines: &[Line], id: &regex::Regex) -> Vec<usize> {
     (0..lines.len())
         .filter(|&n| crate::import::Patterns::is_whole(id, lines[n].first_word()))
-        .filter(|&n| n == 0 || !runs_on(&lines[n - 1].text))
+        .filter(|&n| n == 0 || lines[n - 1].before_ref || !runs_on(&lines[n - 1].text))
         .collect()
+}
+
+/// A table's lines with each row's id starting a line of its own: extraction
+/// joins cells of one row onto one line ("Minutes and actions DAG-DEC55 Minutes
+/// and …", "ASAP DAG26-04 Programme to …"), so an id inside a line is a row
+/// boundary — unless it is a reference in running text: inside brackets, after
+/// words that run on into it ("the reversal of DAG-DEC45"), or followed by a
+/// lower-case word ("DAG-DEC45 and …"). What was before it keeps its line number.
+pub fn split_at_ids(lines: Vec<Line>, id: &regex::Regex) -> Vec<Line> {
+    let mut out = Vec::with_capacity(lines.len());
+    for line in lines {
+        let mut rest = line.text.as_str();
+        let mut cut = false;
+        while let Some(at) = row_id_inside(rest, id) {
+            out.push(Line {
+                number: line.number,
+                text: rest[..at].trim().to_string(),
+                before_ref: true,
+            });
+            rest = &rest[at..];
+            cut = true;
+        }
+        out.push(Line {
+            number: line.number,
+            text: rest.trim().to_string(),
+            before_ref: line.before_ref && !cut,
+        });
+    }
+    out
+}
+
+/// Where, after the start of `text`, a row's id begins, if one does.
+fn row_id_inside(text: &str, id: &regex::Regex) -> Option<usize> {
+    id.find_iter(text).find_map(|m| {
+        let before = text[..m.start()].trim_end();
+        let after = text[m.end()..].trim_start();
+        let starts_cell =
+            after.is_empty() || after.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit());
+        let whole_word = text[m.end()..]
+            .chars()
+            .next()
+            .is_none_or(char::is_whitespace)
+            && before.len() < m.start();
+        (!before.is_empty()
+            && whole_word
+            && starts_cell
+            && !runs_on(before)
+            && open_brackets(before) <= 0
+            && !before.ends_with(['(', '"', '\'', '’']))
+        .then_some(m.start())
+    })
 }
 
 /// How deep `text` leaves its round brackets: positive while one is open.
@@ -158,6 +350,52 @@ mod tests {
         let lines = content_lines("a \r\n\r\n© X  Page 1 of 5 \r\n\u{c}b\rc\n", &footer);
         let texts: Vec<(usize, &str)> = lines.iter().map(|l| (l.number, l.text.as_str())).collect();
         assert_eq!(texts, [(1, "a"), (4, "b"), (5, "c")]);
+    }
+
+    fn texts(lines: &[Line]) -> Vec<&str> {
+        lines.iter().map(|l| l.text.as_str()).collect()
+    }
+
+    #[test]
+    fn a_footer_inside_a_line_is_taken_out_and_split_words_are_joined() {
+        let footer = regex::Regex::new("Page [0-9]+ of [0-9]+").unwrap();
+        let text = "costs of CR032 © Elexon Limited 2023  Page 2 of 3 from the\n© Elexon Limited 2023\nInterface Cata-\nlogue and e-\nbilling, post-\nM5\nsee e-billing";
+        let lines = content_lines(text, &footer);
+        assert_eq!(lines[0].text, "costs of CR032 from the");
+        assert_eq!(lines[1].number, 3, "the copyright line is dropped");
+        let joined = join(texts(&lines[1..5]));
+        assert_eq!(joined, "Interface Catalogue and e-billing, post-M5");
+    }
+
+    #[test]
+    fn an_id_inside_a_line_starts_a_row_unless_it_is_a_reference() {
+        let id = regex::Regex::new(r"\bDAG-DEC[0-9]+\b").unwrap();
+        let line = |text: &str| Line {
+            number: 7,
+            text: text.to_string(),
+            before_ref: false,
+        };
+        let split = split_at_ids(
+            vec![
+                line("Minutes and actions DAG-DEC64 Minutes approved"),
+                line("the reversal of DAG-DEC45 The"),
+                line("superseding DAG-DEC45 and DAG-DEC46"),
+                line("as agreed (DAG-DEC45 The"),
+            ],
+            &id,
+        );
+        assert_eq!(
+            texts(&split),
+            [
+                "Minutes and actions",
+                "DAG-DEC64 Minutes approved",
+                "the reversal of DAG-DEC45 The",
+                "superseding DAG-DEC45 and DAG-DEC46",
+                "as agreed (DAG-DEC45 The"
+            ]
+        );
+        assert!(split[0].before_ref && split.iter().all(|l| l.number == 7));
+        assert_eq!(row_starts(&split, &id), [1]);
     }
 
     #[test]

@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::model::config::ImportPatterns;
-use crate::model::{ChangeState, Date, Due, Outcome};
+use crate::model::{ChangeState, Date, Due, Outcome, Relationship, Votes};
 
 pub use plan::{Plan, apply, plan};
 
@@ -74,6 +74,9 @@ pub struct ReportedDecision {
     pub area: Option<String>,
     /// The text in the decisions table, joined across lines and pages.
     pub text: String,
+    /// Where each line of the report starts in `text`: (byte offset, line).
+    #[serde(skip)]
+    pub text_lines: Vec<(usize, usize)>,
     /// A post-meeting update that settles it, where the report has one.
     pub post_meeting: Option<PostMeeting>,
     pub outcome: Outcome,
@@ -82,6 +85,22 @@ pub struct ReportedDecision {
     pub named_changes: Vec<String>,
     /// The lifecycle steps it makes, as (change, state).
     pub steps: Vec<(String, ChangeState)>,
+    /// The changes it names without deciding them.
+    pub relates_to: Vec<(String, Relationship)>,
+    pub votes: Option<Votes>,
+    /// Its own date, where it was taken by correspondence on a date the report gives.
+    pub decided_on: Option<Date>,
+    /// Its sentences that say nothing the importer can read: kept in its text,
+    /// and listed.
+    pub not_understood: Vec<NotUnderstood>,
+}
+
+/// A sentence of a decision that the importer could not classify.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NotUnderstood {
+    pub decision: String,
+    pub line: usize,
+    pub sentence: String,
 }
 
 impl ReportedDecision {
@@ -118,7 +137,22 @@ pub struct ReportedAction {
     pub due: Option<Due>,
     /// What the discussion says of it ("Actions retained as ongoing …").
     pub note: Option<String>,
+    /// The discussion reports it closed.
+    pub closed: bool,
+    /// A new due date the discussion gives it.
+    pub moved_to: Option<Due>,
     pub named_changes: Vec<String>,
+}
+
+/// What the discussion says of an action the actions table does not list
+/// (closed actions drop out of the table): a note, closed, or a new due date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ActionUpdate {
+    pub id: String,
+    pub line: usize,
+    pub note: String,
+    pub closed: bool,
+    pub moved_to: Option<Due>,
 }
 
 /// Everything a report says that `baseline` records.
@@ -127,6 +161,8 @@ pub struct Report {
     pub meeting: MeetingInfo,
     pub decisions: Vec<ReportedDecision>,
     pub actions: Vec<ReportedAction>,
+    /// Notes on actions the table does not list.
+    pub action_updates: Vec<ActionUpdate>,
     pub warnings: Vec<Warning>,
 }
 
@@ -192,6 +228,7 @@ pub fn parse(bytes: &[u8], patterns: &Patterns) -> Result<Report> {
         ));
     }
     let mut warnings = Vec::new();
+    let mut action_updates = Vec::new();
     let mut meeting = header::parse(&sections.header, patterns)?;
     let mut actions = match &sections.actions {
         Some(lines) => actions::parse(lines, patterns, &mut warnings),
@@ -203,7 +240,12 @@ pub fn parse(bytes: &[u8], patterns: &Patterns) -> Result<Report> {
         }
     };
     let mut decisions = match &sections.decisions {
-        Some(lines) => decisions::parse(lines, patterns, &mut warnings),
+        Some(lines) => {
+            let areas = decisions::KnownAreas::from_discussion(
+                sections.discussion.as_deref().unwrap_or_default(),
+            );
+            decisions::parse(lines, &areas, patterns, &mut warnings)
+        }
         None => {
             warnings.push(Warning::general(
                 "the report has no \"Decisions\" section: no decisions imported",
@@ -219,6 +261,7 @@ pub fn parse(bytes: &[u8], patterns: &Patterns) -> Result<Report> {
                 meeting: &mut meeting,
                 decisions: &mut decisions,
                 actions: &mut actions,
+                action_updates: &mut action_updates,
                 warnings: &mut warnings,
             },
         ),
@@ -233,6 +276,7 @@ pub fn parse(bytes: &[u8], patterns: &Patterns) -> Result<Report> {
         meeting,
         decisions,
         actions,
+        action_updates,
         warnings,
     })
 }

@@ -341,6 +341,13 @@ pub struct Decision {
     /// The change requests it decides.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub changes: Vec<String>,
+    /// Change requests it names without deciding them: a baseline that
+    /// incorporates a change's work, a change noted, or more assessment asked for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub relates_to: Vec<Relation>,
+    /// How the members voted, where the report says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub votes: Option<Votes>,
     pub recorded_by: String,
     #[schemars(with = "String", extend("format" = "date-time"))]
     pub recorded_at: Timestamp,
@@ -390,6 +397,76 @@ impl Decision {
             .iter()
             .rev()
             .find_map(|c| c.superseded_by.as_deref())
+    }
+}
+
+/// A change a decision names without deciding it, and how it relates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Relation {
+    pub change: String,
+    pub relation: Relationship,
+}
+
+/// How a decision relates to a change it does not decide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Relationship {
+    /// It approves a baseline that incorporates the change's work.
+    Incorporates,
+    /// It notes the change (a design issue notice, say).
+    Notes,
+    /// It asks for more analysis of the change, short of a formal impact assessment.
+    AsksForAssessment,
+    /// It names the change, and its words say no more.
+    Mentions,
+}
+
+impl Relationship {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Relationship::Incorporates => "incorporates",
+            Relationship::Notes => "notes",
+            Relationship::AsksForAssessment => "asks-for-assessment",
+            Relationship::Mentions => "mentions",
+        }
+    }
+}
+
+impl fmt::Display for Relationship {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The members' votes on a decision, as the report counts them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Votes {
+    pub approve: u32,
+    pub reject: u32,
+    #[serde(default)]
+    pub abstain: u32,
+    /// Members not in attendance.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub absent: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+impl fmt::Display for Votes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} to approve, {} to reject, {} abstained",
+            self.approve, self.reject, self.abstain
+        )?;
+        if self.absent > 0 {
+            write!(f, ", {} not in attendance", self.absent)?;
+        }
+        Ok(())
     }
 }
 

@@ -66,6 +66,8 @@ pub fn add(repo: &Repo, new: &NewDecision<'_>) -> Result<Decision> {
         authority: new.authority.map(str::to_string),
         artefacts: new.artefacts.to_vec(),
         changes: new.changes.to_vec(),
+        relates_to: Vec::new(),
+        votes: None,
         recorded_by: repo.identity()?,
         recorded_at: date::now(),
         corrections: Vec::new(),

@@ -95,7 +95,8 @@ fn read_records<T>(
 }
 
 /// What a decision names that does not exist: artefacts it approves, changes it
-/// decides (as its corrections left them), the decision that superseded it.
+/// decides or relates to (as its corrections left them), the decision that
+/// superseded it.
 fn decision_references(
     snapshot: &Snapshot<'_>,
     artefacts: &HashSet<String>,
@@ -108,7 +109,8 @@ fn decision_references(
         .filter(|a| !artefacts.contains(*a))
         .map(|a| (path.clone(), Dangling::DecisionArtefact(a.clone())))
         .collect();
-    for change in &decision.changes {
+    let related = decision.relates_to.iter().map(|r| &r.change);
+    for change in decision.changes.iter().chain(related) {
         if !snapshot.exists(&paths::change(change))? {
             dangling.push((path.clone(), Dangling::DecisionChange(change.clone())));
         }

@@ -2,7 +2,8 @@
 
 use super::{Grown, Stamp, Status, differences, first_listing, or_none};
 use crate::error::Result;
-use crate::import::{Report, ReportedAction, Warning};
+use crate::import::{ActionUpdate, Report, ReportedAction, Warning};
+use crate::model::Due;
 use crate::model::{Action, ActionState, ActionStep, Config, IdKind, Meeting, paths};
 use crate::repo::Snapshot;
 
@@ -27,11 +28,14 @@ pub(super) fn plan_actions(
             continue;
         }
         let item = match snapshot.record::<Action>(&paths::action(&reported.id))? {
-            None => Grown {
-                status: Status::New,
-                new_steps: Vec::new(),
-                record: new_action(reported, report, stamp),
-            },
+            None => {
+                let record = new_action(reported, report, stamp);
+                Grown {
+                    status: Status::New,
+                    new_steps: record.history.clone(),
+                    record,
+                }
+            }
             Some(existing) if imported.contains(&existing.id) => {
                 action_conflicts(&existing, reported, conflicts);
                 Grown {
@@ -41,39 +45,116 @@ pub(super) fn plan_actions(
                 }
             }
             Some(existing) => {
-                existing_action(existing, reported, report, stamp, conflicts, warnings)
+                action_conflicts(&existing, reported, conflicts);
+                existing_action(existing, &Said::of(reported), report, stamp, warnings)
             }
         };
         items.push(item);
     }
+    for update in &report.action_updates {
+        if items.iter().any(|a| a.record.id == update.id) {
+            continue;
+        }
+        match snapshot.record::<Action>(&paths::action(&update.id))? {
+            None => warnings.push(Warning::at(
+                update.line,
+                format!(
+                    "a note on action {}, which the actions table does not list and is not recorded: not imported",
+                    update.id
+                ),
+            )),
+            Some(existing) if imported.contains(&existing.id) => items.push(Grown {
+                status: Status::Unchanged,
+                new_steps: Vec::new(),
+                record: existing,
+            }),
+            Some(existing) => items.push(existing_action(
+                existing,
+                &Said::of_update(update),
+                report,
+                stamp,
+                warnings,
+            )),
+        }
+    }
     Ok(items)
 }
 
+/// What a report says of an action it lists or notes.
+struct Said<'r> {
+    line: usize,
+    due: Option<Due>,
+    note: Option<&'r str>,
+    closed: bool,
+}
+
+impl<'r> Said<'r> {
+    fn of(reported: &'r ReportedAction) -> Self {
+        Said {
+            line: reported.line,
+            due: reported.moved_to.or(reported.due),
+            note: reported.note.as_deref(),
+            closed: reported.closed,
+        }
+    }
+
+    fn of_update(update: &'r ActionUpdate) -> Self {
+        Said {
+            line: update.line,
+            due: update.moved_to,
+            note: Some(&update.note),
+            closed: update.closed,
+        }
+    }
+}
+
+/// A step of an action, recorded from this report's meeting.
+fn step(
+    state: ActionState,
+    report: &Report,
+    due: Option<Due>,
+    note: Option<&str>,
+    stamp: &Stamp,
+) -> ActionStep {
+    ActionStep {
+        state,
+        date: report.meeting.date,
+        meeting: Some(report.meeting.id.clone()),
+        due,
+        note: note.map(str::to_string),
+        recorded_by: stamp.who.clone(),
+        recorded_at: stamp.at,
+    }
+}
+
 fn new_action(reported: &ReportedAction, report: &Report, stamp: &Stamp) -> Action {
+    let mut history = vec![step(
+        ActionState::Open,
+        report,
+        None,
+        reported.note.as_deref(),
+        stamp,
+    )];
+    // Raised and reported done in one report: closed at the same meeting.
+    if reported.closed {
+        history.push(step(ActionState::Closed, report, None, None, stamp));
+    }
     Action {
         id: reported.id.clone(),
         meeting: report.meeting.id.clone(),
         area: reported.area.clone(),
         text: reported.text.clone(),
         owner: reported.owner.clone(),
-        due: reported.due,
+        due: reported.moved_to.or(reported.due),
         changes: reported.named_changes.clone(),
         recorded_by: stamp.who.clone(),
-        history: vec![ActionStep {
-            state: ActionState::Open,
-            date: report.meeting.date,
-            meeting: Some(report.meeting.id.clone()),
-            due: None,
-            note: reported.note.clone(),
-            recorded_by: stamp.who.clone(),
-            recorded_at: stamp.at,
-        }],
+        history,
     }
 }
 
 /// An action's text and owner never change from one report to the next.
 fn action_conflicts(existing: &Action, reported: &ReportedAction, conflicts: &mut Vec<String>) {
-    let what = format!("action {}", existing.id);
+    let what = format!("action {} (line {})", existing.id, reported.line);
     conflicts.extend(differences(
         &what,
         &[
@@ -87,55 +168,48 @@ fn action_conflicts(existing: &Action, reported: &ReportedAction, conflicts: &mu
     ));
 }
 
-/// An action a later report lists again: perhaps a new due date or note (a new
-/// step); closed here, or last moved on after this report's meeting, a warning.
+/// An action a later report lists or notes again: a new due date, a note or its
+/// closing is a new step, dated by this report's meeting; a report older than
+/// the action's last step, or one that lists a closed action as open, is a warning.
 fn existing_action(
     mut existing: Action,
-    reported: &ReportedAction,
+    said: &Said<'_>,
     report: &Report,
     stamp: &Stamp,
-    conflicts: &mut Vec<String>,
     warnings: &mut Vec<Warning>,
 ) -> Grown<Action, ActionStep> {
-    action_conflicts(&existing, reported, conflicts);
-    let meeting = &report.meeting.id;
-    let moved = reported
-        .due
-        .filter(|due| Some(*due) != existing.current_due());
-    if moved.is_none() && reported.note.is_none() && existing.state() == ActionState::Open {
-        return Grown {
-            status: Status::Unchanged,
-            new_steps: Vec::new(),
-            record: existing,
-        };
+    let unchanged = |record| Grown {
+        status: Status::Unchanged,
+        new_steps: Vec::new(),
+        record,
+    };
+    let moved = said.due.filter(|due| Some(*due) != existing.current_due());
+    let open = existing.state() == ActionState::Open;
+    if moved.is_none() && said.note.is_none() && !said.closed && open {
+        return unchanged(existing);
     }
     let last = existing.history.last().map(|step| step.date);
     let stale = last.is_some_and(|last| report.meeting.date < last);
-    if existing.state() == ActionState::Closed || stale {
-        let why = if stale {
-            "its last step is later than this report's meeting, so the report's due date and notes are not applied"
-        } else {
-            "it is closed here, but the report still lists it"
-        };
-        warnings.push(Warning::at(
-            reported.line,
-            format!("action {}: {why}", existing.id),
-        ));
-        return Grown {
-            status: Status::Unchanged,
-            new_steps: Vec::new(),
-            record: existing,
-        };
+    if stale || !open {
+        if stale || !said.closed {
+            let why = if stale {
+                "its last step is later than this report's meeting, so the report's due date and notes are not applied"
+            } else {
+                "it is closed here, but the report still lists it"
+            };
+            warnings.push(Warning::at(
+                said.line,
+                format!("action {}: {why}", existing.id),
+            ));
+        }
+        return unchanged(existing);
     }
-    let step = ActionStep {
-        state: ActionState::Open,
-        date: report.meeting.date,
-        meeting: Some(meeting.clone()),
-        due: moved,
-        note: reported.note.clone(),
-        recorded_by: stamp.who.clone(),
-        recorded_at: stamp.at,
+    let state = if said.closed {
+        ActionState::Closed
+    } else {
+        ActionState::Open
     };
+    let step = step(state, report, moved, said.note, stamp);
     existing.history.push(step.clone());
     Grown {
         status: Status::Updated,

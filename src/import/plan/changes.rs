@@ -50,7 +50,7 @@ pub(super) fn plan_changes(
             if !working.contains_key(id) {
                 warnings.push(Warning::at(
                     line,
-                    format!("change {id} was not recorded: created, with no title or affected artefacts yet"),
+                    format!("change {id} was not recorded: created, with no title or affected artefacts yet; complete it with `baseline change amend {id} --title TITLE --affects ARTEFACT --reason REASON`"),
                 ));
                 working.insert(
                     id.clone(),
@@ -85,7 +85,10 @@ pub(super) fn plan_changes(
                 ));
             }
             if let Err(conflict) = made {
-                conflicts.push(format!("  change {id}: {conflict}"));
+                conflicts.push(format!(
+                    "  change {id} (line {}): {conflict}",
+                    reported.line
+                ));
             }
         }
     }

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::{Report, Warning};
+use super::{NotUnderstood, Report, Warning};
 use crate::error::{Error, Result};
 use crate::model::meeting::Report as ReportSource;
 use crate::model::trailers::{self, CommitMessage};
@@ -19,6 +19,7 @@ mod decisions;
 
 use actions::plan_actions;
 use changes::plan_changes;
+pub use decisions::Suggestion;
 use decisions::plan_decisions;
 
 /// Whether a record is new, gains steps, or is already there as the report has it.
@@ -52,6 +53,11 @@ pub struct Plan {
     pub decisions: Vec<Item<Decision>>,
     pub actions: Vec<Grown<Action, ActionStep>>,
     pub changes: Vec<Grown<Change, ChangeStep>>,
+    /// Sentences of decisions the importer could not classify: kept verbatim
+    /// in the decisions' text, and listed here to be checked.
+    pub not_understood: Vec<NotUnderstood>,
+    /// Artefacts decisions name only by title: not linked, and the command that would.
+    pub suggestions: Vec<Suggestion>,
     pub warnings: Vec<Warning>,
 }
 
@@ -81,6 +87,7 @@ pub fn plan(
 ) -> Result<Plan> {
     let mut warnings = report.warnings.clone();
     let mut conflicts = Vec::new();
+    let mut suggestions = Vec::new();
     let meeting_id = &report.meeting.id;
     config.pattern(IdKind::Meeting)?.check(meeting_id)?;
     let decisions = plan_decisions(
@@ -90,6 +97,7 @@ pub fn plan(
         stamp,
         &mut conflicts,
         &mut warnings,
+        &mut suggestions,
     )?;
     let changes = plan_changes(
         snapshot,
@@ -134,6 +142,12 @@ pub fn plan(
         decisions,
         actions,
         changes,
+        not_understood: report
+            .decisions
+            .iter()
+            .flat_map(|d| d.not_understood.iter().cloned())
+            .collect(),
+        suggestions,
         warnings,
     })
 }
