@@ -1306,3 +1306,20 @@ fn an_action_closed_in_its_due_cell_and_votes_counted_twice_otherwise() {
         "message": "decision DAG-DEC82: the discussion counts its votes otherwise (7 to approve, 4 to reject, 1 abstained); the decisions table's count is kept"})),
         "{:#}", plan["warnings"]);
 }
+
+/// Each report imported on its own, into a repository that has none of the
+/// reports before it: every change it is first to name is raised by its
+/// earliest step (a decision by correspondence may come before the meeting),
+/// and verify finds nothing.
+#[test]
+fn each_report_imported_alone_leaves_a_repository_verify_accepts() {
+    for name in ["DAG028", "DAG029", "DAG030"] {
+        let design = after(&[name]);
+        let (code, report) = common::verify_report(design.path(), &["--no-cache"]);
+        assert_eq!(
+            (code, common::finding_codes(&report)),
+            (0, vec![]),
+            "{name}"
+        );
+    }
+}

@@ -27,6 +27,13 @@ static CARRIED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:baselin\w*|incorporat\w*|implement\w*|reflect\w*|in line with|arising from|changes (?:from|of|in|made by))\b")
         .expect("valid")
 });
+/// Words after a change that say when or how it will be carried out, so that
+/// the sentence reports on it rather than deciding it: "the Programme's
+/// confirmation that CR041 will be implemented in IR6".
+static SCHEDULED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\W*(?:will|would|is to|are to|is due to|shall)\s+be\s+(?:implemented|delivered|included|deployed|released)\b")
+        .expect("valid")
+});
 static FURTHER_ASSESSMENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?i)\b(?:further|more|additional)\s+(?:analysis|information|assessment|work|detail)\b",
@@ -82,7 +89,12 @@ pub fn effects(text: &str, patterns: &Patterns) -> Vec<(String, Effect)> {
     let mut found: Vec<(String, Effect)> = Vec::new();
     for (n, clause) in clauses.iter().enumerate() {
         for change in patterns.change.find_iter(clause) {
-            let effect = effect_of(clause, Some(&clause[..change.start()]))
+            let effect = if SCHEDULED.is_match(&clause[change.end()..]) {
+                Some(Effect::Relation(Relationship::Mentions))
+            } else {
+                effect_of(clause, Some(&clause[..change.start()]))
+            };
+            let effect = effect
                 .or_else(|| own[..n].iter().rev().find_map(|e| *e))
                 .or_else(|| own[n + 1..].iter().find_map(|e| *e))
                 .unwrap_or(Effect::Relation(Relationship::Mentions));
@@ -183,5 +195,11 @@ mod tests {
             [relation("CR032", AsksForAssessment)]
         );
         assert_eq!(of("Discussion of CR040"), [relation("CR040", Mentions)]);
+        assert_eq!(
+            of(
+                "The DAG ratified the Programme's confirmation that CR041 will be implemented in IR6"
+            ),
+            [relation("CR041", Mentions)]
+        );
     }
 }

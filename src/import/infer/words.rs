@@ -60,7 +60,11 @@ static OUTCOME_VERBS: LazyLock<Vec<(Regex, Outcome)>> = LazyLock::new(|| {
             "did not approve|not (?:be )?approved|rejected|rejects|declined|refused",
             Outcome::Rejected,
         ),
-        verb("deferred|defers|postponed", Outcome::Deferred),
+        // Before "agreed": "agreed to defer" defers, at the same word.
+        verb(
+            "deferred|defers|postponed|(?:agreed|decided) to (?:defer|postpone)",
+            Outcome::Deferred,
+        ),
         verb(
             "approved|approves|agreed|agrees|endorsed|endorses|ratified|accepted",
             Outcome::Approved,
@@ -87,12 +91,16 @@ static DELEGATED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)delegated authority (?:from|of) (?:the )?([^,;)]+(?:\([A-Za-z]+\))?)")
         .expect("valid")
 });
+// The deciding verb in any case ("The DAG APPROVED"); the name capitalised.
 static BY_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"\b(?:{DECIDING})\s+by\s+(?:the\s+)?({NAME})\b")).expect("valid")
+    Regex::new(&format!(
+        r"\b(?i:{DECIDING})\s+(?i:by)\s+(?:[Tt]he\s+)?({NAME})\b"
+    ))
+    .expect("valid")
 });
 static NAME_DECIDES: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?:^|[\s,:;(])(?:[Tt]he\s+)?({NAME})\s+(?:{DECIDING})\b"
+        r"(?:^|[\s,:;(])(?:[Tt]he\s+)?({NAME})\s+(?i:{DECIDING})\b"
     ))
     .expect("valid")
 });
@@ -259,6 +267,11 @@ mod tests {
             of("Minutes of DAG meeting held 14 June 2023 approved with no amendments"),
             None
         );
+        assert_eq!(
+            of("The DAG APPROVED CR041, subject to review").as_deref(),
+            Some("DAG")
+        );
+        assert_eq!(of("CR044 was REJECTED by the SRO").as_deref(), Some("SRO"));
     }
 
     #[test]
@@ -276,6 +289,10 @@ mod tests {
             Some(Outcome::Deferred)
         );
         assert_eq!(outcome("The SRO endorsed DES196"), Some(Outcome::Approved));
+        assert_eq!(
+            outcome("The DAG agreed to defer CR046 to the July DAG"),
+            Some(Outcome::Deferred)
+        );
         assert_eq!(outcome("The Programme will publish it"), None);
         assert_eq!(
             votes(

@@ -92,6 +92,17 @@ pub(super) fn plan_changes(
             }
         }
     }
+    // A change first named in this report was raised by the time of its
+    // earliest step: a decision taken by correspondence may come before the
+    // meeting whose report names it.
+    for id in &created {
+        if let Some(change) = working.get_mut(id)
+            && let Some(earliest) = change.history.iter().skip(1).map(|s| s.date).min()
+            && earliest < change.history[0].date
+        {
+            change.history[0].date = earliest;
+        }
+    }
     Ok(touched
         .iter()
         .chain(working.keys().filter(|id| !touched.contains(id)))
