@@ -951,6 +951,10 @@ fn each_report_reads_the_same_however_extraction_breaks_its_lines() {
                 ));
             }
         }
+        variations.push((
+            "decision ids broken at their hyphen".to_string(),
+            report.replace("DAG-DEC", "DAG-\n\nDEC"),
+        ));
         for width in (40..=120).step_by(10) {
             variations.push((
                 format!("lines rewrapped at {width} columns"),

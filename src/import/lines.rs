@@ -55,6 +55,7 @@ pub fn content_lines(text: &str, footer: &regex::Regex) -> Vec<Line> {
         })
         .collect();
     drop_repeated_title(&mut lines);
+    join_split_ids(&mut lines);
     for n in 1..lines.len() {
         if split_by_hyphenation(&lines[n - 1].text, &lines[n].text, &hyphenated) {
             lines[n - 1].text.pop();
@@ -77,6 +78,35 @@ fn without_furniture(raw: &str, footer: &regex::Regex) -> String {
     }
     let copyright = text.starts_with('©') && text.split_whitespace().count() <= 6;
     if copyright { String::new() } else { text }
+}
+
+/// An id broken at its hyphen across lines ("… DAG-" / "DEC163 The DAG …"),
+/// put back together on the first line, where it begins: upper-case letters
+/// and a hyphen end one line, upper-case letters and digits begin the next.
+fn join_split_ids(lines: &mut Vec<Line>) {
+    for n in 1..lines.len() {
+        let prefix = lines[n - 1].text.rsplit(' ').next().unwrap_or("");
+        let letters = prefix.strip_suffix('-').unwrap_or("");
+        if letters.len() < 2 || !letters.chars().all(|c| c.is_ascii_uppercase()) {
+            continue;
+        }
+        let next = &lines[n].text;
+        let end = next
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(next.len());
+        let rest = &next[..end];
+        let kind = rest.trim_end_matches(|c: char| c.is_ascii_digit());
+        if kind.is_empty()
+            || kind.len() == rest.len()
+            || !kind.chars().all(|c| c.is_ascii_uppercase())
+        {
+            continue;
+        }
+        let rest = rest.to_string();
+        lines[n - 1].text.push_str(&rest);
+        lines[n].text = lines[n].text[end..].trim_start().to_string();
+    }
+    lines.retain(|line| !line.text.is_empty());
 }
 
 /// The report's title ("… Headline Report") repeated at the top of later pages.
