@@ -100,7 +100,7 @@ static BY_NAME: LazyLock<Regex> = LazyLock::new(|| {
 });
 static NAME_DECIDES: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?:^|[\s,:;(])(?:[Tt]he\s+)?({NAME})\s+(?i:{DECIDING})\b"
+        r"(?:^|[\s,:;(])(?:[Tt]he\s+)?({NAME})\s+(?:(?:had|has|have)\s+)?(?i:{DECIDING})\b"
     ))
     .expect("valid")
 });
@@ -272,6 +272,11 @@ mod tests {
             Some("DAG")
         );
         assert_eq!(of("CR044 was REJECTED by the SRO").as_deref(), Some("SRO"));
+        assert_eq!(
+            of("The Chair confirmed the DAG had approved by email the baselining of DES220")
+                .as_deref(),
+            Some("DAG")
+        );
     }
 
     #[test]
