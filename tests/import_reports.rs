@@ -1005,7 +1005,7 @@ fn importing_again_writes_nothing_and_a_conflicting_report_is_refused_whole() {
     // each contradiction named, nothing written (`refused` checks the repository).
     let changed = fixture("DAG029")
         .replace("the SRO rejected CR028", "the SRO approved CR028")
-        .replace("Programme (Design) 11/10/2023", "Programme (PMO) 11/10/2023")
+        .replace("Programme (Design) 11/10/2023", "Programme (PMO) 12/10/2023")
         .replace(
             "DAG-DEC76 The DAG approved the issuance of CR031 to Impact Assessment",
             "DAG-DEC76 The DAG approved the issuance of CR031 to Impact Assessment \n\nCR034 DAG-DEC83 The DAG approved the issuance of CR034 to Impact Assessment",
@@ -1028,6 +1028,9 @@ fn importing_again_writes_nothing_and_a_conflicting_report_is_refused_whole() {
             ),
             format!(
                 "action DAG29-02 (line {dag29_02}) owner:\n    recorded:  Programme (Design)\n    in report: Programme (PMO)"
+            ),
+            format!(
+                "action DAG29-02 (line {dag29_02}) due:\n    recorded:  2023-10-11\n    in report: 2023-10-12"
             ),
         ] {
             assert!(stderr.contains(&conflict), "{conflict}\nnot in:\n{stderr}");

@@ -186,6 +186,21 @@ impl Action {
             .map_or(ActionState::Open, |step| step.state)
     }
 
+    /// When it was due as meeting `meeting`'s report left it: the first due
+    /// date and those the steps up to that meeting's last one set; none where
+    /// that report neither raised it nor made a step of it.
+    pub fn due_as_left_by(&self, meeting: &str) -> Option<Option<Due>> {
+        let last = self
+            .history
+            .iter()
+            .rposition(|step| step.meeting.as_deref() == Some(meeting));
+        if last.is_none() && self.meeting != meeting {
+            return None;
+        }
+        let steps = &self.history[..last.map_or(0, |n| n + 1)];
+        Some(steps.iter().rev().find_map(|step| step.due).or(self.due))
+    }
+
     /// When it is due now: the last due date a step set, or the first one.
     pub fn current_due(&self) -> Option<Due> {
         self.history

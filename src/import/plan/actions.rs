@@ -38,6 +38,7 @@ pub(super) fn plan_actions(
             }
             Some(existing) if imported.contains(&existing.id) => {
                 action_conflicts(&existing, reported, conflicts);
+                due_conflict(&existing, reported, &report.meeting.id, conflicts);
                 Grown {
                     status: Status::Unchanged,
                     new_steps: Vec::new(),
@@ -165,6 +166,25 @@ fn action_conflicts(existing: &Action, reported: &ReportedAction, conflicts: &mu
                 &or_none(&reported.owner),
             ),
         ],
+    ));
+}
+
+/// The same meeting's report imported again must give the due date it gave.
+fn due_conflict(
+    existing: &Action,
+    reported: &ReportedAction,
+    meeting: &str,
+    conflicts: &mut Vec<String>,
+) {
+    let Some(recorded) = existing.due_as_left_by(meeting) else {
+        return;
+    };
+    let shown = |due: Option<Due>| due.map_or_else(|| "(none)".to_string(), |d| d.to_string());
+    let what = format!("action {} (line {})", existing.id, reported.line);
+    let said = reported.moved_to.or(reported.due);
+    conflicts.extend(differences(
+        &what,
+        &[("due", &shown(recorded), &shown(said))],
     ));
 }
 
