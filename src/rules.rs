@@ -30,6 +30,33 @@ pub fn new_version_number(
     }
 }
 
+/// A decision cited for a recorded change of `what` ("the approvers", "the
+/// policy") taking effect on `date`: recorded, approved, and dated on or
+/// before it.
+pub fn deciding_change<'d>(
+    id: &str,
+    decision: Option<&'d Decision>,
+    date: Date,
+    what: &str,
+) -> Result<&'d Decision> {
+    let decision = decision.ok_or_else(|| {
+        Error::refused(
+            format!("decision {id} is not recorded"),
+            format!("record it first with `baseline decision add {id} …`"),
+        )
+    })?;
+    if decision.outcome != Outcome::Approved || decision.date > date {
+        return Err(Error::refused(
+            format!(
+                "decision {id} ({} on {}) cannot change {what} on {date}: it must be approved and dated on or before it",
+                decision.outcome, decision.date
+            ),
+            format!("cite the approved decision that changed {what}, or give its --date"),
+        ));
+    }
+    Ok(decision)
+}
+
 /// An approver appointed by a decision dated `decided` may sign from then
 /// on, not before; and one removed on `removed` is appointed again only by a
 /// decision taken since, not by the one that first appointed them.

@@ -138,6 +138,31 @@ fn fixture() -> &'static Fixture {
     })
 }
 
+/// A bare repository that `base` syncs with, as its origin.
+fn shared(base: &Design) -> tempfile::TempDir {
+    let server = tempfile::tempdir().unwrap();
+    common::git_in(
+        server.path(),
+        &["init", "--quiet", "--bare", "--initial-branch=main"],
+    );
+    base.git(&["remote", "add", "origin", server.path().to_str().unwrap()]);
+    base.ok(&["sync"]);
+    server
+}
+
+/// A clone of `server` set to sign with `who`'s key.
+fn signer_clone(server: &Path, who: &str) -> Design {
+    let dir = tempfile::tempdir().unwrap();
+    common::git_in(
+        dir.path(),
+        &["clone", "--quiet", server.to_str().unwrap(), "."],
+    );
+    let design = Design { dir };
+    design.git(&["config", "gpg.format", "ssh"]);
+    design.git(&["config", "user.signingkey", &key(who)]);
+    design
+}
+
 /// A private copy of a fixture repository.
 fn copy_of(from: &Path) -> Design {
     let dir = tempfile::tempdir().unwrap();
@@ -853,22 +878,8 @@ fn openpgp_signatures_cannot_name_an_approver() {
 #[test]
 fn sync_signs_a_replayed_baselines_tag_again_with_the_same_key() {
     let base = copy_of(&fixture().base);
-    let server = tempfile::tempdir().unwrap();
-    common::git_in(
-        server.path(),
-        &["init", "--quiet", "--bare", "--initial-branch=main"],
-    );
-    base.git(&["remote", "add", "origin", server.path().to_str().unwrap()]);
-    base.ok(&["sync"]);
-    let clone = |who: &str| {
-        let dir = tempfile::tempdir().unwrap();
-        let at = server.path().to_str().unwrap();
-        common::git_in(dir.path(), &["clone", "--quiet", at, "."]);
-        let design = Design { dir };
-        design.git(&["config", "gpg.format", "ssh"]);
-        design.git(&["config", "user.signingkey", &key(who)]);
-        design
-    };
+    let server = shared(&base);
+    let clone = |who: &str| signer_clone(server.path(), who);
     let (a, b) = (clone("alice"), clone("bob"));
     a.ok(&[
         "approve",
@@ -1267,22 +1278,8 @@ fn a_signed_baseline_renumbered_by_sync_is_signed_again_under_its_new_name() {
         "--date",
         "2023-06-01",
     ]);
-    let server = tempfile::tempdir().unwrap();
-    common::git_in(
-        server.path(),
-        &["init", "--quiet", "--bare", "--initial-branch=main"],
-    );
-    base.git(&["remote", "add", "origin", server.path().to_str().unwrap()]);
-    base.ok(&["sync"]);
-    let clone = |who: &str| {
-        let dir = tempfile::tempdir().unwrap();
-        let at = server.path().to_str().unwrap();
-        common::git_in(dir.path(), &["clone", "--quiet", at, "."]);
-        let design = Design { dir };
-        design.git(&["config", "gpg.format", "ssh"]);
-        design.git(&["config", "user.signingkey", &key(who)]);
-        design
-    };
+    let server = shared(&base);
+    let clone = |who: &str| signer_clone(server.path(), who);
     let (a, b) = (clone("alice"), clone("bob"));
     let approve = [
         "approve",

@@ -8,9 +8,9 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::model::Date;
 use crate::model::approvers::{self, APPROVERS, Approver, PublicKey};
 use crate::model::trailers::{self, CommitMessage};
-use crate::model::{Date, Outcome};
 use crate::repo::{Repo, Snapshot};
 use crate::rules;
 
@@ -219,22 +219,8 @@ pub fn list(snapshot: &Snapshot<'_>) -> Result<Vec<Listed>> {
 /// The decision must be recorded, approved, and dated on or before `date`;
 /// returns its date.
 fn check_decision(snapshot: &Snapshot<'_>, decision: &str, date: Date) -> Result<Date> {
-    let Some(cited) = snapshot.decision(decision)? else {
-        return Err(Error::refused(
-            format!("decision {decision} is not recorded"),
-            format!("record it first with `baseline decision add {decision} …`"),
-        ));
-    };
-    if cited.outcome != Outcome::Approved || cited.date > date {
-        return Err(Error::refused(
-            format!(
-                "decision {decision} ({} on {}) cannot change the approvers on {date}: it must be approved and dated on or before it",
-                cited.outcome, cited.date
-            ),
-            "cite the approved decision that appointed or removed the approver, or give its --date",
-        ));
-    }
-    Ok(cited.date)
+    let cited = snapshot.decision(decision)?;
+    Ok(rules::deciding_change(decision, cited.as_ref(), date, "the approvers")?.date)
 }
 
 /// An SSH public key file, at most 16 KB.

@@ -8,8 +8,9 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::model::config::{CONFIG_FILE, Config, POLICY_KEYS};
 use crate::model::trailers::{self, CommitMessage};
-use crate::model::{Date, IdKind, Outcome};
+use crate::model::{Date, IdKind};
 use crate::repo::{Repo, Snapshot};
+use crate::rules;
 
 /// A setting and its value, and the recorded change that set it last.
 #[derive(Debug, Serialize)]
@@ -41,21 +42,8 @@ pub fn set(
 ) -> Result<PolicyChange> {
     let mut tx = repo.begin(format!("policy set {key}"))?;
     let snapshot = tx.snapshot();
-    let Some(cited) = snapshot.decision(decision)? else {
-        return Err(Error::refused(
-            format!("decision {decision} is not recorded"),
-            format!("record it first with `baseline decision add {decision} …`"),
-        ));
-    };
-    if cited.outcome != Outcome::Approved || cited.date > date {
-        return Err(Error::refused(
-            format!(
-                "decision {decision} ({} on {}) cannot change the policy on {date}: it must be approved and dated on or before it",
-                cited.outcome, cited.date
-            ),
-            "cite the approved decision that changed the policy, or give its --date",
-        ));
-    }
+    let cited = snapshot.decision(decision)?;
+    rules::deciding_change(decision, cited.as_ref(), date, "the policy")?;
     let config = snapshot.config()?;
     let changed = with_setting(&config, key, value)?;
     if value_of(&config, key)? == value_of(&changed, key)? {
