@@ -369,7 +369,7 @@ fn the_reference_report_is_imported_field_by_field() {
     assert_eq!(
         plan["suggestions"],
         json!([{"decision": "DAG-DEC56", "line": 110,
-            "artefacts": [["DIP-ICC", "Interface Code of Connections"], ["DIP-PKI-CP", "DIP PKI Certificate Profiles"], ["DIP-PKI-POL", "DIP PKI Policy"]],
+            "artefacts": [{"id": "DIP-ICC", "title": "Interface Code of Connections"}, {"id": "DIP-PKI-CP", "title": "DIP PKI Certificate Profiles"}, {"id": "DIP-PKI-POL", "title": "DIP PKI Policy"}],
             "command": "baseline decision correct DAG-DEC56 --artefact DIP-ICC --artefact DIP-PKI-CP --artefact DIP-PKI-POL --reason \"the DAG026 headline report names them by title\""}])
     );
 

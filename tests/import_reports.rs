@@ -657,7 +657,7 @@ fn dag029_is_imported_field_by_field() {
     assert_eq!(
         plan["suggestions"],
         json!([{"decision": "DAG-DEC75", "line": line("DAG-DEC75"),
-            "artefacts": [["DES210", "DIP Onboarding Guidance"]],
+            "artefacts": [{"id": "DES210", "title": "DIP Onboarding Guidance"}],
             "command": "baseline decision correct DAG-DEC75 --artefact DES210 --reason \"the DAG029 headline report names them by title\""}])
     );
     design.ok(&["verify"]);
@@ -835,7 +835,7 @@ fn dag030_is_imported_field_by_field() {
     assert_eq!(plan["suggestions"][0]["decision"], "DAG-DEC80");
     assert_eq!(
         plan["suggestions"][0]["artefacts"],
-        json!([["DIP-PKI-POL", "DIP PKI Policy"]])
+        json!([{"id": "DIP-PKI-POL", "title": "DIP PKI Policy"}])
     );
     design.ok(&["verify"]);
     let action = design.json(&["action", "show", "DAG28-02"]);

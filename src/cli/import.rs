@@ -316,7 +316,7 @@ fn print_suggestions(out: &mut impl Write, plan: &Plan) -> Result<()> {
         let named: Vec<String> = item
             .artefacts
             .iter()
-            .map(|(id, title)| format!("{} ({id})", shown(title)))
+            .map(|a| format!("{} ({})", shown(&a.title), a.id))
             .collect();
         writeln!(
             out,

@@ -143,8 +143,9 @@ fn hyphenated_words(lines: &[String]) -> std::collections::HashSet<String> {
 /// Whether `line` ends in the first part of a word that hyphenation split over
 /// to `next`: both parts are letters, lower case but for a capital that starts
 /// the word ("imple-" / "mentation", "Cata-" / "logue"), and
-/// the report does not write them elsewhere as one hyphenated word. A capital
-/// or digit after the hyphen ("post-" / "M5", "DES-" / "196") is a real hyphen.
+/// the report does not write them elsewhere as one hyphenated word, nor is the
+/// first a prefix always hyphenated ("non-"). A capital or digit after the
+/// hyphen ("post-" / "M5", "DES-" / "196") is a real hyphen.
 fn split_by_hyphenation(
     line: &str,
     next: &str,
@@ -171,8 +172,14 @@ fn split_by_hyphenation(
     let first_part = first.rsplit('-').next().unwrap_or(first);
     word_start(first_part)
         && lower(&second)
+        && !COMPOUND_PREFIXES.contains(&first_part.to_lowercase().as_str())
         && !hyphenated.contains(&format!("{}-{second}", first.to_lowercase()))
 }
+
+/// Prefixes always written with a hyphen ("non-approval", "self-assessment",
+/// "cross-code") and never a syllable hyphenation splits off: a line ending in
+/// one keeps its hyphen.
+const COMPOUND_PREFIXES: &[&str] = &["non", "self", "cross"];
 
 /// The parts of a headline report, each as the lines under its heading.
 #[derive(Debug, Default)]
@@ -389,12 +396,15 @@ mod tests {
     #[test]
     fn a_footer_inside_a_line_is_taken_out_and_split_words_are_joined() {
         let footer = regex::Regex::new("Page [0-9]+ of [0-9]+").unwrap();
-        let text = "costs of CR032 © Elexon Limited 2023  Page 2 of 3 from the\n© Elexon Limited 2023\nInterface Cata-\nlogue and e-\nbilling, post-\nM5\nsee e-billing";
+        let text = "costs of CR032 © Elexon Limited 2023  Page 2 of 3 from the\n© Elexon Limited 2023\nInterface Cata-\nlogue and e-\nbilling, post-\nM5 non-\napproval\nsee e-billing";
         let lines = content_lines(text, &footer);
         assert_eq!(lines[0].text, "costs of CR032 from the");
         assert_eq!(lines[1].number, 3, "the copyright line is dropped");
-        let joined = join(texts(&lines[1..5]));
-        assert_eq!(joined, "Interface Catalogue and e-billing, post-M5");
+        let joined = join(texts(&lines[1..6]));
+        assert_eq!(
+            joined,
+            "Interface Catalogue and e-billing, post-M5 non-approval"
+        );
     }
 
     #[test]

@@ -8,14 +8,21 @@ use crate::import::{Report, ReportedDecision, Warning};
 use crate::model::{Config, Decision, IdKind, Relation};
 use crate::repo::Snapshot;
 
+/// A registered artefact, as a suggestion names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Titled {
+    pub id: String,
+    pub title: String,
+}
+
 /// Registered artefacts a decision names by title but not by id: never linked
 /// by the import, only suggested, with the command that links them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Suggestion {
     pub decision: String,
     pub line: usize,
-    /// The artefacts named by title, as (id, title).
-    pub artefacts: Vec<(String, String)>,
+    /// The artefacts named by title only.
+    pub artefacts: Vec<Titled>,
     pub command: String,
 }
 
@@ -179,7 +186,10 @@ fn suggestion(
     Suggestion {
         decision: reported.id.clone(),
         line: reported.line,
-        artefacts: by_title,
+        artefacts: by_title
+            .into_iter()
+            .map(|(id, title)| Titled { id, title })
+            .collect(),
         command,
     }
 }
