@@ -1330,3 +1330,98 @@ fn each_report_imported_alone_leaves_a_repository_verify_accepts() {
         );
     }
 }
+
+/// Two reports a reviewer wrote to break the importer (other phrasings:
+/// capitals, "agreed to defer", a date without its year, an id broken at its
+/// hyphen, a CR "will be implemented", an action row on one line), imported
+/// in order: the records the reviewer said they must give.
+#[test]
+fn reports_written_to_break_the_importer_give_the_records_they_should() {
+    let design = design();
+    for (id, title) in [
+        ("DES220", "Load Shaping Service Specification"),
+        ("DES231", "Data Retention Policy"),
+        ("OC", "Operational Choreography Design Artefact"),
+    ] {
+        let file = format!("in/{}.md", id.to_lowercase());
+        design.write(&file, &format!("# {title}\n"));
+        design.ok(&["add", id, "--title", title, &file]);
+    }
+    for name in ["DAG045", "DAG046"] {
+        let plan = import(&design, name, &fixture(name), &[]);
+        assert_eq!(plan["recorded"], true, "{name}");
+    }
+    let decision = |id: &str| design.json(&["decision", "show", id]);
+    let relations = |id: &str| {
+        decision(id)["relates_to"]
+            .as_array()
+            .map(|all| {
+                all.iter()
+                    .map(|r| {
+                        format!(
+                            "{} {}",
+                            r["change"].as_str().unwrap(),
+                            r["relation"].as_str().unwrap()
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    let dec151 = decision("DAG-DEC151");
+    assert_eq!(
+        (&dec151["date"], &dec151["authority"], &dec151["artefacts"]),
+        (&json!("2025-03-03"), &json!("DAG"), &json!(["DES220"])),
+        "by email on 3 March, the year from the meeting"
+    );
+    assert_eq!(
+        decision("DAG-DEC152")["authority"],
+        "DAG",
+        "The DAG APPROVED"
+    );
+    assert_eq!(
+        decision("DAG-DEC156")["outcome"],
+        "deferred",
+        "agreed to defer"
+    );
+    assert_eq!(
+        relations("DAG-DEC158"),
+        ["CR041 incorporates", "CR043 incorporates"]
+    );
+    let dec161 = decision("DAG-DEC161");
+    assert_eq!(
+        (&dec161["outcome"], &dec161["authority"]),
+        (&json!("rejected"), &json!("SRO"))
+    );
+    assert_eq!(
+        relations("DAG-DEC165"),
+        ["CR041 mentions"],
+        "will be implemented in IR6"
+    );
+    let steps = |id: &str| {
+        design.json(&["change", "show", id])["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                format!(
+                    "{} {}",
+                    s["state"].as_str().unwrap(),
+                    s["decision"].as_str().unwrap_or("-")
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        steps("CR047"),
+        ["raised -", "impact-assessment DAG-DEC163"],
+        "DAG-/DEC163"
+    );
+    assert!(!steps("CR041").iter().any(|s| s.ends_with("DAG-DEC165")));
+    assert_eq!(
+        design.json(&["action", "show", "DAG43-05"])["owner"],
+        "Chair"
+    );
+    let (code, report) = common::verify_report(design.path(), &["--no-cache"]);
+    assert_eq!((code, common::finding_codes(&report)), (0, vec![]));
+}

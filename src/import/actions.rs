@@ -181,10 +181,30 @@ fn split_owner(body: &[(usize, String)]) -> (Option<String>, Vec<String>) {
         return (Some(owner), parts);
     }
     if parts.len() < 2 {
-        return (None, parts);
+        let owner = subject_repeated_at_end(&mut parts);
+        return (owner, parts);
     }
     let owner = parts.pop();
     (owner, parts)
+}
+
+/// Text and owner joined on one line, where the action names its owner as
+/// its subject ("Chair to write to Ofgem … Chair"): the owner is that subject,
+/// taken off the end.
+fn subject_repeated_at_end(parts: &mut [String]) -> Option<String> {
+    let text = parts.first()?;
+    let (subject, _) = text.split_once(" to ")?;
+    let short = subject.split_whitespace().count() <= 3;
+    if !short || !subject.starts_with(char::is_uppercase) {
+        return None;
+    }
+    let rest = text.strip_suffix(subject)?.strip_suffix(' ')?;
+    if rest.len() <= subject.len() {
+        return None;
+    }
+    let (owner, rest) = (subject.to_string(), rest.to_string());
+    parts[0] = rest;
+    Some(owner)
 }
 
 /// The owner where it ends with a bracketed name, taken off the end of `parts`.
@@ -259,6 +279,21 @@ mod tests {
         let body: Vec<(usize, String)> = lines.iter().map(|l| (1, l.to_string())).collect();
         let (owner, text) = split_owner(&body);
         (owner, join(text.iter().map(String::as_str)))
+    }
+
+    #[test]
+    fn an_owner_joined_to_the_text_on_one_line_is_its_subject_repeated() {
+        assert_eq!(
+            owner_of(&["Chair to write to Ofgem regarding the consultation Chair"]),
+            (
+                Some("Chair".into()),
+                "Chair to write to Ofgem regarding the consultation".into()
+            )
+        );
+        assert_eq!(
+            owner_of(&["Provide views on the role of DAG"]),
+            (None, "Provide views on the role of DAG".into())
+        );
     }
 
     #[test]

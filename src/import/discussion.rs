@@ -219,7 +219,9 @@ fn votes_counted(lines: &[Line], patterns: &Patterns, found: &mut Found<'_>) {
 fn correspondence_dates(lines: &[Line], patterns: &Patterns, found: &mut Found<'_>) {
     let (text, _) = join_numbered(lines.iter().map(|l| (l.number, l.text.as_str())));
     for (_, sentence) in words::sentences(&text) {
-        let Some(date) = words::date_in(sentence).filter(|_| words::by_correspondence(sentence))
+        let latest = found.meeting.issued.unwrap_or(found.meeting.date);
+        let Some(date) =
+            words::date_before(sentence, latest).filter(|_| words::by_correspondence(sentence))
         else {
             continue;
         };

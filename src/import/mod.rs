@@ -270,7 +270,8 @@ pub fn parse(bytes: &[u8], patterns: &Patterns) -> Result<Report> {
         )),
     }
     for decision in &mut decisions {
-        infer::complete(decision, patterns, &mut warnings);
+        let latest = meeting.issued.unwrap_or(meeting.date);
+        infer::complete(decision, patterns, latest, &mut warnings);
     }
     Ok(Report {
         meeting,

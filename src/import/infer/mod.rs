@@ -8,7 +8,7 @@ pub mod words;
 
 use super::lines::line_at;
 use super::{NotUnderstood, Patterns, ReportedDecision, Warning};
-use crate::model::{Outcome, Relationship};
+use crate::model::{Date, Outcome, Relationship};
 pub use effects::Effect;
 
 /// One sentence of a decision, with the line of the report it starts on.
@@ -44,7 +44,14 @@ fn sentences_of(decision: &ReportedDecision) -> (Vec<Sentence<'_>>, Vec<Sentence
 
 /// Fills in a decision's outcome, authority, date, votes, steps and
 /// relationships from its text, and lists the sentences that say none of those.
-pub fn complete(decision: &mut ReportedDecision, patterns: &Patterns, warnings: &mut Vec<Warning>) {
+/// `latest`: the last date it may carry (the report's issue date, else its
+/// meeting's), which places a date written without its year.
+pub fn complete(
+    decision: &mut ReportedDecision,
+    patterns: &Patterns,
+    latest: Date,
+    warnings: &mut Vec<Warning>,
+) {
     let area = decision.area.clone().unwrap_or_default();
     let (table, update) = sentences_of(decision);
     let outcome = table
@@ -80,7 +87,7 @@ pub fn complete(decision: &mut ReportedDecision, patterns: &Patterns, warnings: 
     });
     decision.authority = authority;
     decision.not_understood = not_understood;
-    date_its_own(decision, &area, warnings);
+    date_its_own(decision, &area, latest, warnings);
     count_votes(decision, warnings);
     decide_changes(decision, &area, patterns, warnings);
 }
@@ -88,10 +95,17 @@ pub fn complete(decision: &mut ReportedDecision, patterns: &Patterns, warnings: 
 /// A decision's own date: the one its text or area gives where it was taken
 /// by correspondence, else the one the discussion gives (read before this),
 /// else the one a post-meeting update gives; else none (the meeting's).
-fn date_its_own(decision: &mut ReportedDecision, area: &str, warnings: &mut Vec<Warning>) {
+fn date_its_own(
+    decision: &mut ReportedDecision,
+    area: &str,
+    latest: Date,
+    warnings: &mut Vec<Warning>,
+) {
     let correspondence = words::by_correspondence(&decision.text) || words::by_correspondence(area);
     let own_date = correspondence
-        .then(|| words::date_in(&decision.text).or_else(|| words::date_in(area)))
+        .then(|| {
+            words::date_before(&decision.text, latest).or_else(|| words::date_before(area, latest))
+        })
         .flatten();
     let update_date = decision
         .post_meeting

@@ -213,6 +213,12 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid")
 });
 
+/// A day and month written without a year ("on 3 March").
+static DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(\d{1,2})(?:st|nd|rd|th)? (January|February|March|April|May|June|July|August|September|October|November|December)\b")
+        .expect("valid")
+});
+
 /// Whether a text says the decision was taken outside the meeting.
 pub fn by_correspondence(text: &str) -> bool {
     CORRESPONDENCE.is_match(text)
@@ -222,6 +228,20 @@ pub fn by_correspondence(text: &str) -> bool {
 pub fn date_in(text: &str) -> Option<Date> {
     DATE.find_iter(text)
         .find_map(|m| day_month_year(m.as_str()).or_else(|| long_date(m.as_str())))
+}
+
+/// The date of a decision taken by correspondence, which a report issued on
+/// `latest` reports: the first date written in `text`, or a day and month
+/// written without a year ("by email on 3 March"), in the last year that puts
+/// it on or before `latest`.
+pub fn date_before(text: &str, latest: Date) -> Option<Date> {
+    date_in(text).or_else(|| {
+        let found = DAY_MONTH.captures(text)?;
+        let on = |year: i16| long_date(&format!("{} {} {year}", &found[1], &found[2]));
+        on(latest.year())
+            .filter(|date| *date <= latest)
+            .or_else(|| on(latest.year() - 1))
+    })
 }
 
 #[cfg(test)]
@@ -277,6 +297,25 @@ mod tests {
                 .as_deref(),
             Some("DAG")
         );
+    }
+
+    #[test]
+    fn a_date_without_its_year_takes_the_meetings_or_the_year_before() {
+        let meeting: Date = "2025-04-09".parse().unwrap();
+        let on = |text: &str| date_before(text, meeting).map(|d| d.to_string());
+        assert_eq!(
+            on("approved by email on 3 March").as_deref(),
+            Some("2025-03-03")
+        );
+        assert_eq!(
+            on("approved by email on 3 December").as_deref(),
+            Some("2024-12-03")
+        );
+        assert_eq!(
+            on("approved on 3 March 2023").as_deref(),
+            Some("2023-03-03")
+        );
+        assert_eq!(on("approved by email"), None);
     }
 
     #[test]
