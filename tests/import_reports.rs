@@ -1337,16 +1337,7 @@ fn each_report_imported_alone_leaves_a_repository_verify_accepts() {
 /// in order: the records the reviewer said they must give.
 #[test]
 fn reports_written_to_break_the_importer_give_the_records_they_should() {
-    let design = design();
-    for (id, title) in [
-        ("DES220", "Load Shaping Service Specification"),
-        ("DES231", "Data Retention Policy"),
-        ("OC", "Operational Choreography Design Artefact"),
-    ] {
-        let file = format!("in/{}.md", id.to_lowercase());
-        design.write(&file, &format!("# {title}\n"));
-        design.ok(&["add", id, "--title", title, &file]);
-    }
+    let design = reviewer_design();
     for name in ["DAG045", "DAG046"] {
         let plan = import(&design, name, &fixture(name), &[]);
         assert_eq!(plan["recorded"], true, "{name}");
@@ -1424,4 +1415,43 @@ fn reports_written_to_break_the_importer_give_the_records_they_should() {
     );
     let (code, report) = common::verify_report(design.path(), &["--no-cache"]);
     assert_eq!((code, common::finding_codes(&report)), (0, vec![]));
+}
+
+/// The artefacts the reviewer's reports speak of too, registered.
+fn reviewer_design() -> Design {
+    let design = design();
+    for (id, title) in [
+        ("DES220", "Load Shaping Service Specification"),
+        ("DES231", "Data Retention Policy"),
+        ("OC", "Operational Choreography Design Artefact"),
+    ] {
+        let file = format!("in/{}.md", id.to_lowercase());
+        design.write(&file, &format!("# {title}\n"));
+        design.ok(&["add", id, "--title", title, &file]);
+    }
+    design
+}
+
+/// The last decision's text runs on over lines that look like an area: no
+/// row follows it, so they are its text.
+#[test]
+fn the_last_decisions_text_keeps_its_last_lines() {
+    let design = reviewer_design();
+    import(&design, "DAG045", &fixture("DAG045"), &[]);
+    let last_row = "CR041 Implementation DAG-DEC165 The DAG ratified the Programme’s confirmation that CR041 will be implemented in IR6 \n";
+    let report = fixture("DAG046");
+    assert!(report.contains(last_row));
+    let plan = import(
+        &design,
+        "DAG046-short",
+        &report.replace(last_row, ""),
+        &["--dry-run"],
+    );
+    let text = item(&plan, "decisions", "DAG-DEC164")["record"]["text"].clone();
+    assert!(
+        text.as_str()
+            .unwrap()
+            .ends_with("baselining of DES231 Data Retention Policy v1.0"),
+        "{text}"
+    );
 }

@@ -50,14 +50,6 @@ pub fn parse(
                 format!("decision {id} has no text"),
             ));
         }
-        if end == lines.len() && taken < row.len() {
-            for line in &row[taken..] {
-                warnings.push(Warning::at(
-                    line.number,
-                    format!("\"{}\" after the last decision is not placed", line.text),
-                ));
-            }
-        }
         decisions.push(ReportedDecision {
             id,
             line: row[0].number,
@@ -121,6 +113,10 @@ impl KnownAreas {
 /// How many lines of `row` (starting with its id line) hold the decision's text.
 /// `area_width`: no line of an area cell is wider.
 fn text_lines(row: &[Line], last_row: bool, area_width: usize) -> usize {
+    // No row follows the last, so no area: all of it is its text.
+    if last_row {
+        return row.len();
+    }
     // The next row's area starts on its id's line: all before it is text.
     if let Some(area) = row.iter().skip(1).position(|l| l.before_ref) {
         return area + 1;
@@ -134,10 +130,7 @@ fn text_lines(row: &[Line], last_row: bool, area_width: usize) -> usize {
         let next = &row[taken].text;
         let lines_after = row.len() - taken - 1;
         let too_wide_for_area = next.chars().count() > area_width;
-        if !text.is_empty()
-            && !too_wide_for_area
-            && !continues(&text, next, lines_after > 0 || last_row)
-        {
+        if !text.is_empty() && !too_wide_for_area && !continues(&text, next, lines_after > 0) {
             break;
         }
         text = join([text.as_str(), next]);
