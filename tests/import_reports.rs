@@ -1455,3 +1455,25 @@ fn the_last_decisions_text_keeps_its_last_lines() {
         "{text}"
     );
 }
+
+/// A later report that shortens a carried-over action's text is not a
+/// contradiction: the import goes ahead, says so, and the action keeps the
+/// words it was raised with.
+#[test]
+fn a_carried_over_action_worded_otherwise_keeps_its_words_and_is_said() {
+    let design = after(&["DAG026", "DAG028"]);
+    let raised = design.json(&["action", "show", "DAG28-02"])["text"].clone();
+    let shortened = fixture("DAG029").replace(
+        "Programme to set out the timetable for the next version of the DES138 Interface Catalogue, including the \n\ncolumn added for CR025",
+        "Programme to set out the timetable for the next DES138 version",
+    );
+    assert_ne!(shortened, fixture("DAG029"));
+    let plan = import(&design, "DAG029", &shortened, &[]);
+    assert_eq!(plan["recorded"], true);
+    let said = plan["warnings"].to_string();
+    assert!(
+        said.contains("action DAG28-02 is listed with another text (\\\"Programme to set out the timetable for the next DES138 version\\\"); it keeps the text it was raised with"),
+        "{said}"
+    );
+    assert_eq!(design.json(&["action", "show", "DAG28-02"])["text"], raised);
+}

@@ -46,7 +46,7 @@ pub(super) fn plan_actions(
                 }
             }
             Some(existing) => {
-                action_conflicts(&existing, reported, conflicts);
+                reworded(&existing, reported, warnings);
                 existing_action(existing, &Said::of(reported), report, stamp, warnings)
             }
         };
@@ -167,6 +167,29 @@ fn action_conflicts(existing: &Action, reported: &ReportedAction, conflicts: &mu
             ),
         ],
     ));
+}
+
+/// A later report that words a carried-over action otherwise (a shortened
+/// text, an owner named differently) does not contradict the record, which
+/// keeps the words it was raised with: said, not refused.
+fn reworded(existing: &Action, reported: &ReportedAction, warnings: &mut Vec<Warning>) {
+    let mut said = |field: &str, recorded: &str, now: &str| {
+        if recorded != now {
+            warnings.push(Warning::at(
+                reported.line,
+                format!(
+                    "action {} is listed with another {field} (\"{now}\"); it keeps the {field} it was raised with (\"{recorded}\")",
+                    existing.id
+                ),
+            ));
+        }
+    };
+    said("text", &existing.text, &reported.text);
+    said(
+        "owner",
+        &or_none(&existing.owner),
+        &or_none(&reported.owner),
+    );
 }
 
 /// The same meeting's report imported again must give the due date it gave.
