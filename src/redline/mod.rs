@@ -72,11 +72,24 @@ pub struct Comparison {
 /// structure. Where either side cannot be read so, by size and hash alone.
 pub fn compare(old: &[u8], new: &[u8], read_as: ReadAs<'_>) -> Comparison {
     let format = read_as.format;
-    let (old, new) = match (read_side(format, old), read_side(format, new)) {
+    let at_once = old.len() + new.len() >= AT_ONCE_FROM;
+    let (old, new) = match both(
+        at_once,
+        || read_side(format, old),
+        || read_side(format, new),
+    ) {
         (Ok(old), Ok(new)) => (old, new),
         (old, new) => return by_hash(&not_read(format, [("FROM", old), ("TO", new)])),
     };
-    let mut comparison = compare_texts(&old.text, &new.text, read_as);
+    let keys = sheets::KeyColumns::parse(read_as.key);
+    let (mut comparison, sheets) = both(
+        at_once,
+        || compare_texts(&old.text, &new.text, read_as),
+        || match (&old.sheets, &new.sheets) {
+            (Some(old), Some(new)) => Some(sheets::compare(old, new, &keys)),
+            _ => None,
+        },
+    );
     match format {
         Format::Docx => comparison.notes.push(
             "compared as the documents' text (paragraphs, headings, list items, table rows, footnotes, headers and footers), not their layout".into(),
@@ -95,14 +108,38 @@ pub fn compare(old: &[u8], new: &[u8], read_as: ReadAs<'_>) -> Comparison {
         }
     }
     comparison.structure = structure::compare(format, &old.text, &new.text);
-    if let (Some(old_sheets), Some(new_sheets)) = (&old.sheets, &new.sheets) {
-        let keys = sheets::KeyColumns::parse(read_as.key);
-        let sheets = sheets::compare(old_sheets, new_sheets, &keys);
+    if let Some(sheets) = sheets {
         count_rows(&mut comparison.summary, &sheets);
         comparison.sheets = Some(sheets);
     }
     comparison.texts = (old.text.into_owned(), new.text.into_owned());
     comparison
+}
+
+/// From this size of the two sides together, they are read at once, and a
+/// workbook is compared as text and as cells at once (docs/performance.md:
+/// a quarter of a large workbook's redline); below it a thread costs more
+/// than it saves.
+const AT_ONCE_FROM: usize = 1 << 20;
+
+/// `first` and `second`, with `at_once` the first on a thread of its own.
+fn both<A: Send, B>(
+    at_once: bool,
+    first: impl FnOnce() -> A + Send,
+    second: impl FnOnce() -> B,
+) -> (A, B) {
+    if !at_once {
+        let first = first();
+        return (first, second());
+    }
+    std::thread::scope(|scope| {
+        let first = scope.spawn(first);
+        let second = second();
+        let first = first
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (first, second)
+    })
 }
 
 /// A version read as the text a redline compares, and how it was read where

@@ -4,6 +4,7 @@
 //! are then aligned by content as lines are, so a row inserted in the middle
 //! is one added row, and changes are labelled with their sheet.
 
+use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::io::{Read, Seek};
 
@@ -25,7 +26,15 @@ pub struct Sheet {
 
 impl Sheet {
     fn new(name: String, origin: (u32, u32), rows: Vec<Vec<Cell>>) -> Sheet {
-        let lines = rows.iter().map(|row| row_line(row)).collect();
+        let mut line = String::new();
+        let lines = rows
+            .iter()
+            .map(|row| {
+                write_row_line(&mut line, row);
+                // A copy holds only the line's bytes; the buffer is reused.
+                line.clone()
+            })
+            .collect();
         Sheet {
             name,
             origin,
@@ -33,30 +42,66 @@ impl Sheet {
             lines,
         }
     }
+}
 
-    /// A sheet from its non-empty cells and where each is (row, column), in
-    /// any order: rows from the first used row to the last, each starting at
+/// A sheet's non-empty cells placed in rows as they are read, in any order.
+/// Excel writes a sheet row by row, so each row is gathered in one buffer
+/// and kept at its exact size: a large sheet is held once, not in a list of
+/// cells and again in rows.
+#[derive(Default)]
+struct Grid {
+    /// Row number → its cells from column 0 (empty cells before the first).
+    rows: BTreeMap<u32, Vec<Cell>>,
+    /// The row being gathered, and its cells so far.
+    current: Option<u32>,
+    gathering: Vec<Cell>,
+}
+
+impl Grid {
+    fn place(&mut self, (row, column): (u32, u32), cell: Cell) {
+        if self.current != Some(row) {
+            self.put_away();
+            self.gathering = self.rows.remove(&row).unwrap_or_default();
+            self.current = Some(row);
+        }
+        let column = column as usize;
+        if self.gathering.len() <= column {
+            self.gathering.resize(column + 1, Cell::EMPTY);
+        }
+        self.gathering[column] = cell;
+    }
+
+    fn put_away(&mut self) {
+        if let Some(row) = self.current.take() {
+            let cells = self.gathering.drain(..).collect();
+            self.rows.insert(row, cells);
+        }
+    }
+
+    /// The sheet: rows from the first used row to the last, each starting at
     /// the first used column.
-    fn from_cells(name: String, cells: Vec<((u32, u32), Cell)>) -> Sheet {
-        let top = cells.iter().map(|((row, _), _)| *row).min().unwrap_or(0);
-        let left = cells
-            .iter()
-            .map(|((_, column), _)| *column)
+    fn into_sheet(mut self, name: String) -> Sheet {
+        self.put_away();
+        let (Some(top), Some(bottom)) = (
+            self.rows.first_key_value().map(|(row, _)| *row),
+            self.rows.last_key_value().map(|(row, _)| *row),
+        ) else {
+            return Sheet::new(name, (0, 0), Vec::new());
+        };
+        let left = self
+            .rows
+            .values()
+            .filter_map(|cells| cells.iter().position(|cell| !cell.is_empty()))
             .min()
             .unwrap_or(0);
-        let mut rows: Vec<Vec<Cell>> = Vec::new();
-        for ((row, column), cell) in cells {
-            let (r, c) = ((row - top) as usize, (column - left) as usize);
-            if rows.len() <= r {
-                rows.resize_with(r + 1, Vec::new);
-            }
-            let row = &mut rows[r];
-            if row.len() <= c {
-                row.resize(c + 1, Cell::EMPTY);
-            }
-            row[c] = cell;
-        }
-        Sheet::new(name, (top, left), rows)
+        let rows = (top..=bottom)
+            .map(|row| {
+                let mut cells = self.rows.remove(&row).unwrap_or_default();
+                cells.drain(..left.min(cells.len()));
+                cells
+            })
+            .collect();
+        Sheet::new(name, (top, left as u32), rows)
     }
 }
 
@@ -115,7 +160,12 @@ pub fn sheets(format: Format, workbook: impl Read + Seek) -> Option<Vec<Sheet>> 
 /// The workbook's sheets as the text a redline compares: each sheet a
 /// heading, then its rows' lines.
 pub fn text(sheets: &[Sheet]) -> String {
-    let mut text = String::new();
+    let length = sheets
+        .iter()
+        .flat_map(|sheet| &sheet.lines)
+        .map(|line| line.len() + 1)
+        .sum::<usize>();
+    let mut text = String::with_capacity(length + 64 * sheets.len());
     for sheet in sheets {
         text.push_str("# ");
         push_one_line(&mut text, &sheet.name);
@@ -133,11 +183,12 @@ pub fn text(sheets: &[Sheet]) -> String {
 
 /// A row as a line of text, `| D0012 | Reading |`, with `|` in a cell
 /// escaped; empty for an empty row.
-fn row_line(row: &[Cell]) -> String {
+fn write_row_line(line: &mut String, row: &[Cell]) {
+    line.clear();
     if row.is_empty() {
-        return String::new();
+        return;
     }
-    let mut line = String::from("|");
+    line.push('|');
     let mut cell_text = String::new();
     for cell in row {
         cell_text.clear();
@@ -151,7 +202,6 @@ fn row_line(row: &[Cell]) -> String {
         }
         line.push_str(" |");
     }
-    line
 }
 
 /// An Excel workbook's sheets, each read in one pass over its cells (values
@@ -163,22 +213,22 @@ fn read_xlsx<RS: Read + Seek>(mut book: Xlsx<RS>) -> Option<Vec<Sheet>> {
             Ok(reader) => reader,
             // A chart sheet holds no cells.
             Err(XlsxError::NotAWorksheet(_)) => {
-                sheets.push(Sheet::from_cells(name, Vec::new()));
+                sheets.push(Grid::default().into_sheet(name));
                 continue;
             }
             Err(_) => return None,
         };
-        let mut cells = Vec::new();
+        let mut grid = Grid::default();
         while let Some(read) = reader.next_cell_with_formula().ok()? {
             let cell = Cell {
                 value: Data::from(read.value),
                 formula: read.formula.filter(|f| !f.is_empty()),
             };
             if !cell.is_empty() {
-                cells.push((read.pos, cell));
+                grid.place(read.pos, cell);
             }
         }
-        sheets.push(Sheet::from_cells(name, cells));
+        sheets.push(grid.into_sheet(name));
     }
     Some(sheets)
 }
@@ -270,5 +320,45 @@ mod tests {
                 vec!["", "", "4 (=C4*2)"],
             ]
         );
+    }
+
+    /// Cells in any order give the sheet they give in Excel's order (row by
+    /// row, left to right): the same origin, rows and lines.
+    mod any_order {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn sheet(cells: &[((u32, u32), i64)]) -> Sheet {
+            let mut grid = Grid::default();
+            for (at, value) in cells {
+                let cell = Cell {
+                    value: Data::Int(*value),
+                    formula: None,
+                };
+                grid.place(*at, cell);
+            }
+            grid.into_sheet("S".into())
+        }
+
+        proptest! {
+            #[test]
+            fn cells_placed_in_any_order_give_the_same_sheet(
+                cells in proptest::collection::btree_map((0u32..12, 0u32..6), 1i64..99, 0..30),
+                order in any::<u64>(),
+            ) {
+                let in_order: Vec<_> = cells.into_iter().collect();
+                let mut shuffled = in_order.clone();
+                let by = |cell: &((u32, u32), i64)| (cell.0.0 as u64 * 31 + cell.0.1 as u64) ^ order;
+                shuffled.sort_by_key(by);
+                let (a, b) = (sheet(&in_order), sheet(&shuffled));
+                prop_assert_eq!((a.origin, &a.rows, &a.lines), (b.origin, &b.rows, &b.lines));
+                if let Some(((top, _), _)) = in_order.first() {
+                    let left = in_order.iter().map(|((_, column), _)| *column).min().unwrap();
+                    prop_assert_eq!(a.origin, (*top, left));
+                    let bottom = in_order.last().unwrap().0.0;
+                    prop_assert_eq!(a.rows.len() as u32, bottom - top + 1);
+                }
+            }
+        }
     }
 }
