@@ -131,7 +131,7 @@ fn signer(
     }
     let key = repo.signing_key()?;
     let approvers = snapshot.approvers()?;
-    let theirs: Vec<&Approver> = approvers.iter().filter(|a| a.key == key).collect();
+    let theirs: Vec<&Approver> = approvers.iter().filter(|a| a.key.same_key(&key)).collect();
     let Some(first) = theirs.first() else {
         return Err(Error::refused(
             format!(
