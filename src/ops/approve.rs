@@ -138,7 +138,7 @@ fn signer(
                 "your signing key {} is not an approver's: the approvers file does not list it",
                 key.fingerprint
             ),
-            "an approver is listed with `baseline approver add NAME --key FILE.pub --role ROLE --decision DEC`; `baseline approver list` shows who may sign",
+            "an approver is listed with `baseline approver add NAME --key FILE --role ROLE --decision DEC`; `baseline approver list` shows who may sign",
         ));
     };
     let today = date::today();

@@ -31,9 +31,15 @@ impl Repo {
         match format.as_str() {
             "ssh" => self.ssh_signing_key(&config),
             "openpgp" => self.openpgp_signing_key(&config),
+            // X.509 (gpgsm) certificates cannot be listed as approvers yet.
+            "x509" => Err(Error::refused(
+                "git signs with X.509 certificates here (gpg.format = x509), and approvers sign with SSH or OpenPGP keys only",
+                SETUP_HINT,
+            )),
             _ => Err(Error::refused(
                 format!(
-                    "git signs with {format} here (gpg.format = {format}), and approvers sign with SSH or OpenPGP keys only"
+                    "gpg.format = {} is not a signing format git knows",
+                    format.escape_debug()
                 ),
                 SETUP_HINT,
             )),
