@@ -744,6 +744,23 @@ fn verify_without_gpg_says_so_and_fails() {
     assert_eq!(out.status.code(), Some(1), "{said}");
     assert!(said.contains("could not run gpg to"), "{said}");
     assert!(said.contains("hint: install GnuPG"), "{said}");
+    // Nor can a baseline be signed, and nothing is written.
+    let design = copy_of(&fixture.base);
+    let before = design.snapshot();
+    let out = design
+        .cmd()
+        .env("PATH", bin.path())
+        .args(APPROVE_SIGNED)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("could not run gpg to find your signing key"),
+        "{said}"
+    );
+    assert!(said.contains("or sign with an SSH key"), "{said}");
+    assert_eq!(before, design.snapshot());
 }
 
 #[test]

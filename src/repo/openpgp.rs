@@ -30,11 +30,20 @@ pub(crate) fn user_gpg_program(config: &git2::Config) -> String {
 }
 
 fn run(command: &mut Command, what: &str) -> Result<Output> {
+    run_or(command, what, INSTALL_HINT)
+}
+
+/// Runs gpg; where it cannot run, says so with `hint`.
+fn run_or(command: &mut Command, what: &str, hint: &str) -> Result<Output> {
     command
         .stdin(Stdio::null())
         .output()
-        .map_err(|err| Error::failed(format!("could not run gpg to {what}: {err}"), INSTALL_HINT))
+        .map_err(|err| Error::failed(format!("could not run gpg to {what}: {err}"), hint))
 }
+
+/// Where the user's own gpg cannot run: git signs with OpenPGP (its default)
+/// unless told otherwise.
+const USER_GPG_HINT: &str = "install GnuPG (Debian/Ubuntu: gnupg), or set gpg.program to it; or sign with an SSH key: `git config gpg.format ssh` and `git config user.signingkey ~/.ssh/id_ed25519`";
 
 impl Repo {
     /// The OpenPGP key git would sign with: `user.signingkey` (a fingerprint,
@@ -57,7 +66,7 @@ impl Repo {
     pub(crate) fn openpgp_secret_key(&self, spec: &str) -> Result<PublicKey> {
         let config = self.git.config()?.snapshot()?;
         let program = user_gpg_program(&config);
-        let listed = run(
+        let listed = run_or(
             Command::new(&program).args([
                 "--batch",
                 "--with-colons",
@@ -67,6 +76,7 @@ impl Repo {
                 spec,
             ]),
             "find your signing key",
+            USER_GPG_HINT,
         )?;
         let listing = String::from_utf8_lossy(&listed.stdout);
         let Some(fingerprint) = primary_fingerprint(&listing) else {
@@ -78,9 +88,10 @@ impl Repo {
                 super::signing::SETUP_HINT,
             ));
         };
-        let exported = run(
+        let exported = run_or(
             Command::new(&program).args(["--batch", "--export", "--", &fingerprint]),
             "export your public key",
+            USER_GPG_HINT,
         )?;
         let key = openpgp::key_from_binary(exported.stdout).map_err(|_| {
             Error::failed(
