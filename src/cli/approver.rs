@@ -32,7 +32,8 @@ pub enum Command {
 pub struct AddArgs {
     /// The approver's name, one word (an email address is usual).
     pub name: String,
-    /// Their SSH public key file (e.g. id_ed25519.pub).
+    /// Their public key file: SSH (e.g. id_ed25519.pub) or OpenPGP (`gpg
+    /// --export --armor KEYID > key.asc`, armored or binary, one key).
     #[arg(long, value_name = "FILE")]
     pub key: PathBuf,
     /// What their signature means, one word: e.g. dag-chair, design-authority.
@@ -114,11 +115,13 @@ pub fn run(repo: &Repo, command: Command) -> Result<()> {
             if listed.is_empty() {
                 writeln!(
                     out,
-                    "No approvers: add one with `baseline approver add NAME --key FILE.pub --role ROLE --decision DEC`"
+                    "No approvers: add one with `baseline approver add NAME --key FILE --role ROLE --decision DEC`"
                 )?;
                 return Ok(());
             }
-            let mut table = Table::new(vec!["APPROVER", "ROLE", "KEY", "MAY SIGN", "ADDED"]);
+            let mut table = Table::new(vec![
+                "APPROVER", "ROLE", "FORMAT", "KEY", "MAY SIGN", "ADDED",
+            ]);
             for l in &listed {
                 let a = &l.approver;
                 let validity = if l.valid_today {
@@ -132,6 +135,7 @@ pub fn run(repo: &Repo, command: Command) -> Result<()> {
                 table.row(vec![
                     (a.name.clone(), style::HEADING),
                     cell(&a.role),
+                    cell(a.key.format.to_string()),
                     cell(&a.key.fingerprint),
                     cell(validity),
                     cell(added),

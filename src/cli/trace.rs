@@ -65,7 +65,13 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
                 match (&tag.signature, recorded) {
                     (Some(sig), _) => {
                         let key = sig.key.as_deref().unwrap_or("-");
-                        let agrees = if sig.key.as_deref() == recorded {
+                        // An OpenPGP signature may name the key by its id,
+                        // the end of its fingerprint.
+                        let agrees = if sig.key.as_deref() == recorded
+                            || sig.key.as_deref().zip(recorded).is_some_and(|(k, r)| {
+                                sig.format == crate::model::approvers::SignatureFormat::Openpgp
+                                    && r.ends_with(k)
+                            }) {
                             paint("the key the record names", style::OK)
                         } else {
                             paint("NOT the key the record names", style::BAD)

@@ -14,10 +14,19 @@
 //!
 //! `--until D` is the last day the key may sign: `valid-before` is the day
 //! after. Dates are whole days, as every record's are.
+//!
+//! An approver who signs with OpenPGP (gpg) has a line of the same shape
+//! behind `#openpgp `, which ssh-keygen skips as a comment: the key is the
+//! binary export (`gpg --export`) in base64, and there is no `namespaces`
+//! option (an OpenPGP signature has none).
+//!
+//! ```text
+//! #openpgp bob@example.org valid-after="20230101" openpgp mDMEZ… role=dag-chair
+//! ```
 
 use serde::Serialize;
 
-use super::Date;
+use super::{Date, openpgp};
 use crate::error::{Error, Result};
 
 /// The file's path in the repository.
@@ -27,6 +36,7 @@ pub const APPROVERS: &str = super::paths::APPROVERS;
 pub const HEADER: &str = "\
 # Who may sign baselines, in git's allowed-signers format (ssh-keygen -Y verify -f approvers).
 # Each line: name, namespaces=\"git\",valid-after=\"FROM\"[,valid-before=\"DAY AFTER UNTIL\"], key, role=ROLE.
+# An OpenPGP key's line (ssh-keygen skips it): #openpgp name valid-after=\"FROM\"[,…] openpgp BASE64-OF-GPG-EXPORT role=ROLE.
 # Change it only with `baseline approver add|remove … --decision DEC`: verify reports any other edit.
 ";
 
@@ -55,18 +65,69 @@ pub struct Approver {
     pub key: PublicKey,
 }
 
-/// An SSH public key: its type and its base64 blob, as a `.pub` file holds them.
+/// The prefix of an OpenPGP approver's line, and its key's type.
+const OPENPGP_LINE: &str = "#openpgp ";
+const OPENPGP_TYPE: &str = "openpgp";
+
+/// An approver's public key: an SSH key (its type and its base64 blob, as a
+/// `.pub` file holds them) or an OpenPGP key (type `openpgp`, its binary
+/// export in base64).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PublicKey {
+    /// What signatures it makes: `ssh` or `openpgp`.
+    pub format: SignatureFormat,
     #[serde(rename = "type")]
     pub kind: String,
     #[serde(skip)]
     pub base64: String,
-    /// `SHA256:…`, as `ssh-keygen -l` prints it.
+    /// `SHA256:…` for an SSH key, as `ssh-keygen -l` prints it; the primary
+    /// key's 40 hex digits for an OpenPGP key, as gpg prints it.
     pub fingerprint: String,
 }
 
 impl PublicKey {
+    /// Reads a key file: an OpenPGP public key (armored or binary, one key)
+    /// or an SSH `.pub` line; `what` names where it came from in a refusal.
+    pub fn read(bytes: &[u8], what: &str) -> Result<Self> {
+        if !openpgp::looks_like_openpgp(bytes) {
+            return Self::parse(&String::from_utf8_lossy(bytes), what);
+        }
+        match openpgp::read_key(bytes) {
+            Ok(key) => Ok(Self::from_openpgp(&key)),
+            Err(openpgp::KeyProblem::Private) => Err(Error::refused(
+                format!("{what} is an OpenPGP secret key"),
+                "give the public key: `gpg --export --armor KEYID > key.asc`",
+            )),
+            Err(openpgp::KeyProblem::Malformed(why)) => Err(Error::refused(
+                format!("{what} is not an OpenPGP public key: {why}"),
+                "give one key as `gpg --export --armor KEYID > key.asc` writes it",
+            )),
+        }
+    }
+
+    /// The approver's key an OpenPGP export is.
+    pub fn from_openpgp(key: &openpgp::OpenPgpKey) -> Self {
+        PublicKey {
+            format: SignatureFormat::Openpgp,
+            kind: OPENPGP_TYPE.to_string(),
+            base64: key.base64(),
+            fingerprint: key.fingerprint.clone(),
+        }
+    }
+
+    /// An OpenPGP key's export, as gpg imports it; none for an SSH key.
+    pub fn openpgp_export(&self) -> Option<Vec<u8>> {
+        (self.format == SignatureFormat::Openpgp)
+            .then(|| decode_base64(&self.base64))
+            .flatten()
+    }
+
+    /// Whether `other` is the same key: the same fingerprint (SSH and
+    /// OpenPGP fingerprints never look alike), whatever else the export holds.
+    pub fn same_key(&self, other: &PublicKey) -> bool {
+        self.fingerprint == other.fingerprint
+    }
+
     /// Reads `type base64 [comment]` (a `.pub` file's line); `what` names
     /// where it came from in a refusal.
     pub fn parse(text: &str, what: &str) -> Result<Self> {
@@ -84,6 +145,13 @@ impl PublicKey {
     }
 
     fn from_parts(kind: &str, base64: &str, what: &str) -> Result<Self> {
+        if kind == OPENPGP_TYPE {
+            let bytes = decode_base64(base64)
+                .ok_or_else(|| bad_key(what, "its key is not valid base64"))?;
+            let key = openpgp::key_from_binary(bytes)
+                .map_err(|_| bad_key(what, "its key is not one OpenPGP public key"))?;
+            return Ok(Self::from_openpgp(&key));
+        }
         if !KEY_TYPES.contains(&kind) {
             return Err(bad_key(
                 what,
@@ -115,6 +183,7 @@ impl PublicKey {
             fingerprint.pop();
         }
         PublicKey {
+            format: SignatureFormat::Ssh,
             kind: kind.to_string(),
             base64: encode_base64(blob),
             fingerprint: format!("SHA256:{fingerprint}"),
@@ -155,15 +224,20 @@ impl Approver {
         }
     }
 
-    /// The allowed-signers line.
+    /// The allowed-signers line; for an OpenPGP key, the same behind `#openpgp `.
     pub fn line(&self) -> String {
-        let mut options = format!("namespaces=\"git\",valid-after=\"{}\"", compact(self.from));
+        let openpgp = self.key.format == SignatureFormat::Openpgp;
+        let mut options = format!("valid-after=\"{}\"", compact(self.from));
+        if !openpgp {
+            options.insert_str(0, "namespaces=\"git\",");
+        }
         if let Some(until) = self.until {
             let before = until.tomorrow().unwrap_or(until);
             options.push_str(&format!(",valid-before=\"{}\"", compact(before)));
         }
         format!(
-            "{} {options} {} role={}",
+            "{}{} {options} {} role={}",
+            if openpgp { OPENPGP_LINE } else { "" },
             self.name,
             self.key.line(),
             self.role
@@ -233,7 +307,8 @@ pub fn parse(text: &str) -> Result<Vec<Approver>> {
     let mut approvers = Vec::new();
     // Split on '\n' alone: a line ending in '\r' is not one baseline wrote.
     for (n, line) in text.split('\n').enumerate() {
-        if line.trim().is_empty() || line.trim_start().starts_with('#') {
+        let openpgp = line.starts_with(OPENPGP_LINE);
+        if !openpgp && (line.trim().is_empty() || line.trim_start().starts_with('#')) {
             continue;
         }
         // Exactly as written back, so that no option ssh-keygen reads
@@ -254,6 +329,10 @@ pub fn parse(text: &str) -> Result<Vec<Approver>> {
 }
 
 fn parse_line(line: &str) -> Option<Approver> {
+    let (line, openpgp) = match line.strip_prefix(OPENPGP_LINE) {
+        Some(rest) => (rest, true),
+        None => (line, false),
+    };
     let fields: Vec<&str> = line.split_whitespace().collect();
     let [name, options, kind, base64, role] = fields.as_slice() else {
         return None;
@@ -272,12 +351,18 @@ fn parse_line(line: &str) -> Option<Approver> {
             _ => return None,
         }
     }
+    // An OpenPGP line has no namespaces (and its key is OpenPGP); an SSH
+    // line is limited to git's.
+    let key = PublicKey::from_parts(kind, base64, "").ok()?;
+    if openpgp != (key.format == SignatureFormat::Openpgp) || openpgp == git {
+        return None;
+    }
     Some(Approver {
         name: name.to_string(),
         role: role.to_string(),
-        from: from.filter(|_| git)?,
+        from: from?,
         until,
-        key: PublicKey::from_parts(kind, base64, "").ok()?,
+        key,
     })
 }
 
@@ -376,7 +461,7 @@ fn ssh_string(bytes: &[u8], at: usize) -> Option<(&[u8], usize)> {
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-fn encode_base64(bytes: &[u8]) -> String {
+pub(crate) fn encode_base64(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
         let b = [
@@ -396,7 +481,7 @@ fn encode_base64(bytes: &[u8]) -> String {
     out
 }
 
-fn decode_base64(text: &str) -> Option<Vec<u8>> {
+pub(crate) fn decode_base64(text: &str) -> Option<Vec<u8>> {
     let text = text.trim_end_matches('=');
     let mut out = Vec::with_capacity(text.len() * 3 / 4);
     let (mut acc, mut bits) = (0u32, 0);

@@ -6,6 +6,7 @@ pub mod date;
 pub mod digest;
 pub mod id;
 pub mod meeting;
+pub mod openpgp;
 pub mod pack;
 pub mod paths;
 pub mod records;

@@ -195,7 +195,9 @@ pub struct Signer {
     pub name: String,
     /// The approver's role there, e.g. `dag-chair`.
     pub role: String,
-    /// The signing key's fingerprint, `SHA256:…` as `ssh-keygen -l` prints it.
+    /// The signing key's fingerprint: for an SSH key `SHA256:…`, as
+    /// `ssh-keygen -l` prints it; for an OpenPGP key the primary key's 40 hex
+    /// digits, as gpg prints them.
     pub key: String,
 }
 

@@ -131,14 +131,14 @@ fn signer(
     }
     let key = repo.signing_key()?;
     let approvers = snapshot.approvers()?;
-    let theirs: Vec<&Approver> = approvers.iter().filter(|a| a.key == key).collect();
+    let theirs: Vec<&Approver> = approvers.iter().filter(|a| a.key.same_key(&key)).collect();
     let Some(first) = theirs.first() else {
         return Err(Error::refused(
             format!(
                 "your signing key {} is not an approver's: the approvers file does not list it",
                 key.fingerprint
             ),
-            "an approver is listed with `baseline approver add NAME --key FILE.pub --role ROLE --decision DEC`; `baseline approver list` shows who may sign",
+            "an approver is listed with `baseline approver add NAME --key FILE --role ROLE --decision DEC`; `baseline approver list` shows who may sign",
         ));
     };
     let today = date::today();

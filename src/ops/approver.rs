@@ -93,7 +93,7 @@ pub fn add(repo: &Repo, options: &AddOptions<'_>) -> Result<ApproverChange> {
             ),
         ));
     }
-    if let Some(other) = listed.iter().find(|a| a.key == key) {
+    if let Some(other) = listed.iter().find(|a| a.key.same_key(&key)) {
         return Err(Error::refused(
             format!(
                 "the key {} is already {}'s: a key signs for one approver",
@@ -223,16 +223,17 @@ fn check_decision(snapshot: &Snapshot<'_>, decision: &str, date: Date) -> Result
     Ok(rules::deciding_change(decision, cited.as_ref(), date, "the approvers")?.date)
 }
 
-/// An SSH public key file, at most 16 KB.
+/// A public key file, at most 64 KB: an SSH `.pub` file or an OpenPGP key
+/// export (armored or binary, one key).
 fn read_key(path: &Path) -> Result<PublicKey> {
     let what = path.display().to_string();
     let meta = std::fs::metadata(path).map_err(crate::error::io_at(path))?;
-    if !meta.is_file() || meta.len() > 16 * 1024 {
+    if !meta.is_file() || meta.len() > 64 * 1024 {
         return Err(Error::refused(
-            format!("{what} is not a public key file"),
-            "give the .pub file ssh-keygen made (e.g. ~/.ssh/id_ed25519.pub)",
+            format!("{what} is not a public key file (at most 64 KB)"),
+            "give the .pub file ssh-keygen made (e.g. ~/.ssh/id_ed25519.pub), or `gpg --export --armor KEYID > key.asc`",
         ));
     }
     let bytes = std::fs::read(path).map_err(crate::error::io_at(path))?;
-    PublicKey::parse(&String::from_utf8_lossy(&bytes), &what)
+    PublicKey::read(&bytes, &what)
 }

@@ -4,6 +4,7 @@ pub mod commit_index;
 pub mod files;
 pub mod journal;
 mod lock;
+pub mod openpgp;
 pub mod register;
 pub mod remote;
 pub mod renumber;

@@ -131,15 +131,32 @@ impl Repo {
         let (_, signature) =
             crate::model::approvers::split_signed(tag.message_bytes().unwrap_or_default());
         if let Some(signature) = signature {
-            let key = (signature.format == crate::model::approvers::SignatureFormat::Ssh)
-                .then(|| crate::model::approvers::ssh_signature_key(&signature.armored))
-                .flatten();
+            use crate::model::approvers::SignatureFormat;
+            let key = match signature.format {
+                SignatureFormat::Ssh => {
+                    crate::model::approvers::ssh_signature_key(&signature.armored)
+                }
+                // The key the record names (or the signature's issuer): the
+                // user's gpg must hold its secret half.
+                SignatureFormat::Openpgp => {
+                    let named = record
+                        .signed_by
+                        .as_ref()
+                        .map(|s| s.key.clone())
+                        .or_else(|| crate::model::openpgp::signature_issuer(&signature.armored));
+                    match named {
+                        Some(fingerprint) => Some(self.openpgp_secret_key(&fingerprint)?),
+                        None => None,
+                    }
+                }
+                SignatureFormat::X509 => None,
+            };
             let Some(key) = key else {
                 return Err(Error::refused(
                     format!(
-                        "tag {name} carries a signature baseline cannot sign again (not an SSH one)"
+                        "tag {name} carries a signature baseline cannot sign again (not an SSH or OpenPGP one it can read)"
                     ),
-                    "make the baseline again on the new commit, signed with an approver's SSH key",
+                    "make the baseline again on the new commit, signed with an approver's SSH or OpenPGP key",
                 ));
             };
             return self.signed_tag(name, commit, &message, &key);

@@ -1,5 +1,6 @@
 //! Signed baseline tags: made with the user's own git signing setup by the
-//! `git` program (`git tag -s`), and checked with `ssh-keygen -Y verify`.
+//! `git` program (`git tag -s`), and checked with `ssh-keygen -Y verify` (SSH)
+//! or gpg in a throwaway home (OpenPGP, see [`super::openpgp`]).
 //!
 //! `git tag -s` would create the tag's ref at once, before the transaction
 //! moves the branch. So it runs in a scratch repository inside `.git/baseline/`
@@ -13,29 +14,41 @@ use std::process::{Command, Stdio};
 use super::Repo;
 use crate::error::{Error, Result, io_at};
 use crate::model::approvers::{PublicKey, SignatureFormat, split_signed, ssh_signature_key};
+use crate::model::openpgp;
 
 /// How to set signing up, said wherever signing is refused.
-pub const SETUP_HINT: &str = "set up git to sign with an SSH key: `git config gpg.format ssh` and `git config user.signingkey ~/.ssh/id_ed25519` (the private key, or its .pub with ssh-agent); an approver's key is listed with `baseline approver add NAME --key FILE.pub --role ROLE --decision DEC`";
+pub const SETUP_HINT: &str = "set up git to sign with an SSH key (`git config gpg.format ssh` and `git config user.signingkey ~/.ssh/id_ed25519`, the private key or its .pub with ssh-agent) or an OpenPGP key (`git config gpg.format openpgp` and `git config user.signingkey FINGERPRINT`); an approver's key is listed with `baseline approver add NAME --key FILE --role ROLE --decision DEC`";
 
 impl Repo {
-    /// The SSH public key git would sign with: `gpg.format` must be `ssh` and
-    /// `user.signingkey` name the key (a file, or `key::…` / `ssh-…` itself).
-    /// OpenPGP and X.509 keys are refused: the approvers file, in git's
-    /// allowed-signers format, can list only SSH keys.
+    /// The public key git would sign with, as `gpg.format` says (OpenPGP when
+    /// unset, as for git): an SSH key that `user.signingkey` names, or the
+    /// OpenPGP key gpg finds for it. X.509 certificates are refused.
     pub fn signing_key(&self) -> Result<PublicKey> {
         let config = self.git.config()?.snapshot()?;
         let format = config
             .get_string("gpg.format")
             .unwrap_or_else(|_| "openpgp".into());
-        if format != "ssh" {
-            return Err(Error::refused(
+        match format.as_str() {
+            "ssh" => self.ssh_signing_key(&config),
+            "openpgp" => self.openpgp_signing_key(&config),
+            // X.509 (gpgsm) certificates cannot be listed as approvers yet.
+            "x509" => Err(Error::refused(
+                "git signs with X.509 certificates here (gpg.format = x509), and approvers sign with SSH or OpenPGP keys only",
+                SETUP_HINT,
+            )),
+            _ => Err(Error::refused(
                 format!(
-                    "git signs with {} keys here (gpg.format = {format}), and the approvers file can list only SSH keys",
-                    if format == "x509" { "X.509" } else { "OpenPGP" }
+                    "gpg.format = {} is not a signing format git knows",
+                    format.escape_debug()
                 ),
                 SETUP_HINT,
-            ));
+            )),
         }
+    }
+
+    /// The SSH public key `user.signingkey` names: a file, or `key::…` /
+    /// `ssh-…` itself.
+    fn ssh_signing_key(&self, config: &git2::Config) -> Result<PublicKey> {
         let Ok(configured) = config.get_string("user.signingkey") else {
             return Err(Error::refused(
                 "git has no signing key set (user.signingkey)",
@@ -134,22 +147,8 @@ impl Repo {
                 command.arg("-c").arg(format!("{key}={value}"));
             }
         }
-        command
-            .arg("-c")
-            .arg(format!("user.signingkey=key::{}", key.line()));
-        if let Ok(value) = config.get_string("user.signingkey") {
-            let configured = value.trim();
-            let literal = configured.starts_with("key::")
-                || configured.starts_with("ssh-")
-                || configured.starts_with("ecdsa-")
-                || configured.starts_with("sk-");
-            if !literal {
-                // A key file: as an absolute path, since git runs elsewhere.
-                command.arg("-c").arg(format!(
-                    "user.signingkey={}",
-                    self.key_path(configured).display()
-                ));
-            }
+        for setting in self.signing_key_settings(&config, key) {
+            command.arg("-c").arg(setting);
         }
         let output = command
             .args(["tag", "-s", "--cleanup=verbatim", "-F"])
@@ -190,21 +189,67 @@ impl Repo {
             .git
             .odb()?
             .write(git2::ObjectType::Tag, object.data())?;
-        let (_, signature) = split_signed(object.data());
-        let signed_with = signature
-            .filter(|s| s.format == SignatureFormat::Ssh)
-            .and_then(|s| ssh_signature_key(&s.armored));
-        if signed_with.as_ref() != Some(key) {
+        let signed_with = self.tag_signed_with(object.data(), key)?;
+        if signed_with.as_deref() != Some(key.fingerprint.as_str()) {
             return Err(Error::refused(
                 format!(
                     "git signed the tag {name} with another key ({}) than the one it must carry ({})",
-                    signed_with.map_or("none".into(), |k| k.fingerprint),
+                    signed_with.as_deref().unwrap_or("none"),
                     key.fingerprint
                 ),
-                "set user.signingkey to that key's file (`baseline approver list` shows whose key it is), then run the command again",
+                "set user.signingkey to that key (`baseline approver list` shows whose key it is), then run the command again",
             ));
         }
         Ok(copied)
+    }
+
+    /// The `user.signingkey` settings that make git sign with `key`: for SSH
+    /// the key itself, and the configured key file as an absolute path
+    /// (git runs elsewhere); for OpenPGP the key's fingerprint, which gpg
+    /// finds in the user's keyring (a signing subkey of it signs, if it has one).
+    fn signing_key_settings(&self, config: &git2::Config, key: &PublicKey) -> Vec<String> {
+        if key.format == SignatureFormat::Openpgp {
+            return vec![format!("user.signingkey={}", key.fingerprint)];
+        }
+        let mut settings = vec![format!("user.signingkey=key::{}", key.line())];
+        if let Ok(value) = config.get_string("user.signingkey") {
+            let configured = value.trim();
+            let literal = configured.starts_with("key::")
+                || configured.starts_with("ssh-")
+                || configured.starts_with("ecdsa-")
+                || configured.starts_with("sk-");
+            if !literal {
+                settings.push(format!(
+                    "user.signingkey={}",
+                    self.key_path(configured).display()
+                ));
+            }
+        }
+        settings
+    }
+
+    /// The fingerprint of the key that signed a tag object just made: read
+    /// from an SSH signature; for OpenPGP, the primary key gpg names when it
+    /// checks the signature against `key` alone.
+    fn tag_signed_with(&self, raw: &[u8], key: &PublicKey) -> Result<Option<String>> {
+        let (payload, signature) = split_signed(raw);
+        let Some(signature) = signature else {
+            return Ok(None);
+        };
+        match signature.format {
+            SignatureFormat::Ssh => {
+                Ok(ssh_signature_key(&signature.armored).map(|k| k.fingerprint))
+            }
+            SignatureFormat::Openpgp => {
+                let mut checker = super::openpgp::GpgChecker::new(self)?;
+                checker.import(&[key])?;
+                Ok(match checker.check(payload, &signature.armored)? {
+                    crate::model::openpgp::Verdict::Good { primary } => Some(primary),
+                    _ => None,
+                })
+            }
+            SignatureFormat::X509 => Ok(None),
+        }
     }
 }
 
@@ -213,7 +258,9 @@ impl Repo {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct TagSignatureInfo {
     pub format: SignatureFormat,
-    /// The SSH key's fingerprint; null for other formats.
+    /// The SSH key's fingerprint; for OpenPGP, the issuer the signature
+    /// names (the signing key's fingerprint, or its key id), unchecked; null
+    /// for X.509.
     pub key: Option<String>,
     /// When the tag was signed (its tagger's time), RFC 3339.
     pub signed_at: Option<String>,
@@ -238,10 +285,13 @@ impl Repo {
         let tagger = tag.tagger();
         Some(TagSignatureInfo {
             format: signature.format,
-            key: (signature.format == SignatureFormat::Ssh)
-                .then(|| ssh_signature_key(&signature.armored))
-                .flatten()
-                .map(|k| k.fingerprint),
+            key: match signature.format {
+                SignatureFormat::Ssh => {
+                    ssh_signature_key(&signature.armored).map(|k| k.fingerprint)
+                }
+                SignatureFormat::Openpgp => openpgp::signature_issuer(&signature.armored),
+                SignatureFormat::X509 => None,
+            },
             signed_at: tagger.as_ref().and_then(|t| {
                 jiff::Timestamp::from_second(t.when().seconds())
                     .ok()

@@ -87,6 +87,9 @@ struct Audit<'r> {
     /// The approvers as recorded changes left them, at each commit that
     /// edited the file.
     approvers_recorded: HashMap<git2::Oid, Vec<crate::model::approvers::Approver>>,
+    /// The throwaway gpg home OpenPGP signatures are checked in, made at the
+    /// first one and removed when the audit ends.
+    gpg: Option<crate::repo::openpgp::GpgChecker>,
 }
 
 impl Audit<'_> {
@@ -153,6 +156,7 @@ pub fn verify(repo: &Repo, scope: Scope<'_>, progress: &dyn Fn(usize, usize)) ->
         unrecorded_approvers: HashSet::new(),
         approvers_seen: HashMap::new(),
         approvers_recorded: HashMap::new(),
+        gpg: None,
     };
     walk::walk(&mut audit, walked, head, progress)?;
     check_records(&mut audit, &snapshot, walked)?;

@@ -18,9 +18,11 @@ use std::collections::HashMap;
 use crate::error::Result;
 use crate::model::approvers::{Approver, SignatureFormat, split_signed, ssh_signature_key};
 use crate::model::config::Policy;
+use crate::model::openpgp::{self, Verdict};
 use crate::model::trailers::ApproverChange;
 use crate::model::{Date, Outcome, VersionRecord, paths, trailers};
 use crate::repo::Snapshot;
+use crate::repo::openpgp::GpgChecker;
 use crate::repo::signing::ssh_signature_holds;
 use crate::rules;
 
@@ -147,7 +149,7 @@ fn recorded_change(
         && let Some(added) = added
         && let Some(other) = after
             .iter()
-            .find(|a| a.key == added.key && a.name != added.name)
+            .find(|a| a.key.same_key(&added.key) && a.name != added.name)
     {
         return Ok(Err(format!(
             "it gives {}'s key to {}: a key signs for one approver",
@@ -231,45 +233,41 @@ pub(super) fn check_signature(
         }
         return Ok(());
     };
-    if signature.format != SignatureFormat::Ssh {
-        let kind = FindingKind::SignerUnknown {
-            why: format!(
-                "it carries an {} signature, and the approvers file lists SSH keys only",
-                if signature.format == SignatureFormat::X509 {
-                    "X.509"
-                } else {
-                    "OpenPGP"
-                }
-            ),
-        };
-        audit.find(kind, name, commit);
-        return Ok(());
-    }
-    let Some(key) = ssh_signature_key(&signature.armored) else {
-        let why = "it is not a readable SSH signature".to_string();
-        audit.find(FindingKind::SignatureBad { why }, name, commit);
-        return Ok(());
-    };
-    if !ssh_signature_holds(payload, &signature.armored, &key)? {
-        let why = format!("key {} did not sign the tag as it stands", key.fingerprint);
-        audit.find(FindingKind::SignatureBad { why }, name, commit);
-        return Ok(());
-    }
-    let recorded = record.signed_by.as_ref().map(|s| s.key.clone());
-    if recorded.as_deref() != Some(key.fingerprint.as_str()) {
-        let kind = FindingKind::TagResigned {
-            recorded,
-            signed_with: key.fingerprint.clone(),
-        };
-        audit.find(kind, name, commit);
-    }
     let listed = match commit {
         Some(commit) => approvers_at(audit, commit)?,
         None => audit.repo.snapshot()?.approvers().unwrap_or_default(),
     };
-    let theirs: Vec<&Approver> = listed.iter().filter(|a| a.key == key).collect();
+    let signed_with = match signature.format {
+        SignatureFormat::Ssh => ssh_signer(audit, name, commit, payload, &signature.armored)?,
+        SignatureFormat::Openpgp => {
+            let armored = &signature.armored;
+            openpgp_signer(audit, (name, record, commit), &listed, payload, armored)?
+        }
+        SignatureFormat::X509 => {
+            let why =
+                "it carries an X.509 signature, and approvers sign with SSH or OpenPGP keys only"
+                    .to_string();
+            audit.find(FindingKind::SignerUnknown { why }, name, commit);
+            None
+        }
+    };
+    let Some(fingerprint) = signed_with else {
+        return Ok(());
+    };
+    let recorded = record.signed_by.as_ref().map(|s| s.key.clone());
+    if recorded.as_deref() != Some(fingerprint.as_str()) {
+        let kind = FindingKind::TagResigned {
+            recorded,
+            signed_with: fingerprint.clone(),
+        };
+        audit.find(kind, name, commit);
+    }
+    let theirs: Vec<&Approver> = listed
+        .iter()
+        .filter(|a| a.key.fingerprint == fingerprint)
+        .collect();
     let Some(first) = theirs.first() else {
-        let why = format!("no approver had key {} when it was made", key.fingerprint);
+        let why = format!("no approver had key {fingerprint} when it was made");
         audit.find(FindingKind::SignerUnknown { why }, name, commit);
         return Ok(());
     };
@@ -279,7 +277,7 @@ pub(super) fn check_signature(
         .filter(|a| a.may_sign_on(record.date, signed))
         .collect();
     if let Some(signer) = &record.signed_by
-        && signer.key == key.fingerprint
+        && signer.key == fingerprint
         && !theirs
             .iter()
             .any(|a| a.name == signer.name && a.role == signer.role)
@@ -310,6 +308,79 @@ pub(super) fn check_signature(
         Some(_) => {}
     }
     Ok(())
+}
+
+/// The SSH key that made `armored`, where its signature holds over
+/// `payload`; otherwise the finding is made, and none.
+fn ssh_signer(
+    audit: &mut Audit<'_>,
+    name: &str,
+    commit: Option<git2::Oid>,
+    payload: &[u8],
+    armored: &str,
+) -> Result<Option<String>> {
+    let Some(key) = ssh_signature_key(armored) else {
+        let why = "it is not a readable SSH signature".to_string();
+        audit.find(FindingKind::SignatureBad { why }, name, commit);
+        return Ok(None);
+    };
+    if !ssh_signature_holds(payload, armored, &key)? {
+        let why = format!("key {} did not sign the tag as it stands", key.fingerprint);
+        audit.find(FindingKind::SignatureBad { why }, name, commit);
+        return Ok(None);
+    }
+    Ok(Some(key.fingerprint))
+}
+
+/// The primary key fingerprint of the OpenPGP key that made `armored`, where
+/// its signature holds over `payload`, checked by gpg against the approvers'
+/// OpenPGP keys alone (those listed when the baseline was made, and any met
+/// before in this audit: a key not listed then is found unknown below);
+/// otherwise the finding is made, and none.
+fn openpgp_signer(
+    audit: &mut Audit<'_>,
+    (name, record, commit): (&str, &VersionRecord, Option<git2::Oid>),
+    listed: &[Approver],
+    payload: &[u8],
+    armored: &str,
+) -> Result<Option<String>> {
+    if let Err(why) = openpgp::check_detached_signature(armored) {
+        audit.find(FindingKind::SignatureBad { why }, name, commit);
+        return Ok(None);
+    }
+    if audit.gpg.is_none() {
+        audit.gpg = Some(GpgChecker::new(audit.repo)?);
+    }
+    let Some(gpg) = audit.gpg.as_mut() else {
+        return Ok(None);
+    };
+    gpg.import(&listed.iter().map(|a| &a.key).collect::<Vec<_>>())?;
+    match gpg.check(payload, armored)? {
+        Verdict::Good { primary } => Ok(Some(primary)),
+        Verdict::Bad { key } => {
+            let why = format!("key {key} did not sign the tag as it stands");
+            audit.find(FindingKind::SignatureBad { why }, name, commit);
+            Ok(None)
+        }
+        Verdict::UnknownKey { key } => {
+            // Whether it holds cannot be known without the key; whose it is, can.
+            let why = format!("no approver had key {key} when it was made");
+            audit.find(FindingKind::SignerUnknown { why }, name, commit);
+            let recorded = record.signed_by.as_ref().map(|s| s.key.clone());
+            if !recorded.as_deref().is_some_and(|r| r.ends_with(&key)) {
+                let kind = FindingKind::TagResigned {
+                    recorded,
+                    signed_with: key,
+                };
+                audit.find(kind, name, commit);
+            }
+            Ok(None)
+        }
+        Verdict::Unchecked(why) => {
+            audit.find(FindingKind::SignatureBad { why }, name, commit);
+            Ok(None)
+        }
+    }
 }
 
 /// Parsed approvers files by blob, so that each is read once.
