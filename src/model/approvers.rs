@@ -24,6 +24,8 @@
 //! #openpgp bob@example.org valid-after="20230101" openpgp mDMEZ… role=dag-chair
 //! ```
 
+use base64::Engine;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use serde::Serialize;
 
 use super::{Date, openpgp};
@@ -178,10 +180,7 @@ impl PublicKey {
     pub fn from_blob(kind: &str, blob: &[u8]) -> Self {
         use sha2::Digest;
         let digest = sha2::Sha256::digest(blob);
-        let mut fingerprint = encode_base64(&digest);
-        while fingerprint.ends_with('=') {
-            fingerprint.pop();
-        }
+        let fingerprint = base64::engine::general_purpose::STANDARD_NO_PAD.encode(digest);
         PublicKey {
             format: SignatureFormat::Ssh,
             kind: kind.to_string(),
@@ -459,43 +458,18 @@ fn ssh_string(bytes: &[u8], at: usize) -> Option<(&[u8], usize)> {
     Some((bytes.get(start..start.checked_add(len)?)?, start + len))
 }
 
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+/// Base64 as ssh-keygen and gpg write it; read with or without its padding.
+const BASE64: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
 
 pub(crate) fn encode_base64(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+    BASE64.encode(bytes)
 }
 
 pub(crate) fn decode_base64(text: &str) -> Option<Vec<u8>> {
-    let text = text.trim_end_matches('=');
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    let (mut acc, mut bits) = (0u32, 0);
-    for c in text.bytes() {
-        let v = ALPHABET.iter().position(|&a| a == c)? as u32;
-        acc = (acc << 6) | v;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
+    BASE64.decode(text).ok()
 }
 
 #[cfg(test)]
