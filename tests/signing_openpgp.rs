@@ -816,3 +816,48 @@ fn an_openpgp_signed_tag_is_signed_again_by_sync_and_repaired_only_by_its_signer
     );
     assert_eq!(codes(&fresh), Vec::<String>::new());
 }
+
+/// Most people's OpenPGP keys sign with a subkey: the approvers file lists
+/// the primary key, the record names it, and verify and trace both find the
+/// subkey's signature to be that key's.
+#[test]
+fn a_baseline_signed_with_a_signing_subkey_is_the_primary_keys() {
+    let Some(fixture) = fixture() else { return };
+    let gpg = Gpg::new(fixture);
+    let uid = "erin <erin@example.org>";
+    let no_passphrase = ["--passphrase", "", "--pinentry-mode", "loopback"];
+    let mut make = no_passphrase.to_vec();
+    make.extend(["--quick-gen-key", uid, "ed25519", "cert", "never"]);
+    gpg_in(&gpg.path(), &make);
+    let primary = fingerprint_in(&gpg.path(), "erin");
+    let mut add = no_passphrase.to_vec();
+    add.extend(["--quick-add-key", &primary, "ed25519", "sign", "never"]);
+    gpg_in(&gpg.path(), &add);
+    let export = gpg_in(&gpg.path(), &["--export", "--armor", "erin@example.org"]);
+    let design = copy_of(&fixture.base);
+    design.write("erin.asc", &String::from_utf8(export.stdout).unwrap());
+    let key = design.file("erin.asc");
+    let mut appoint = vec!["approver", "add", "erin@example.org", "--key"];
+    appoint.extend([key.to_str().unwrap(), "--role", "dag-chair"]);
+    appoint.extend(["--from", "2023-06-01", "--decision", "DEC1"]);
+    appoint.extend(["--date", "2023-06-01"]);
+    gpg.ok(&design, &appoint);
+    std::fs::remove_file(key).unwrap();
+    design.git(&["config", "user.signingkey", &primary]);
+    gpg.ok(&design, &APPROVE_SIGNED);
+
+    let raw = design.git(&["cat-file", "tag", "DOC/v1.0"]);
+    let signature = &raw[raw.find("-----BEGIN PGP SIGNATURE-----").unwrap()..];
+    let record = design.read("artefacts/DOC/versions/1.0.toml");
+    assert!(record.contains(&format!("key = \"{primary}\"")), "{record}");
+    assert_eq!(codes(&design), Vec::<String>::new());
+    let traced = design.ok(&["trace", "DOC@1.0"]);
+    assert!(
+        traced.contains("(the key the record names)"),
+        "{traced}\n{signature}"
+    );
+    let json = design.json(&["trace", "DOC@1.0"]);
+    assert_eq!(json["tag"]["key_agrees"], true);
+    // The signature names the subkey, not the primary key.
+    assert_ne!(json["tag"]["signature"]["key"], primary.as_str(), "{json}");
+}

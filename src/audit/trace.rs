@@ -70,6 +70,11 @@ pub struct TagCheck {
     pub matches: bool,
     /// The tag's signature, as it reads (`verify` checks it); null when unsigned.
     pub signature: Option<crate::repo::signing::TagSignatureInfo>,
+    /// Whether the signature names the key the version record names (for
+    /// OpenPGP, that key or one of its subkeys, as the approvers file listed
+    /// it when the version was recorded); null when the tag is unsigned or
+    /// the record names no signer.
+    pub key_agrees: Option<bool>,
 }
 
 #[derive(Debug, Serialize)]
@@ -206,6 +211,24 @@ pub fn trace(snapshot: &Snapshot<'_>, what: &str) -> Result<Trace> {
     ))
 }
 
+/// Whether a signature naming `issuer` was made with the key `signer` names,
+/// as the approvers file stood at the commit that recorded the version.
+fn names_signer(
+    repo: &crate::repo::Repo,
+    recorded_at: Option<git2::Oid>,
+    issuer: &str,
+    signer: &crate::model::records::Signer,
+) -> bool {
+    let listed = recorded_at
+        .and_then(|commit| Snapshot::at_commit(repo, commit).ok())
+        .and_then(|snapshot| snapshot.approvers().ok())
+        .unwrap_or_default();
+    match listed.iter().find(|a| a.key.fingerprint == signer.key) {
+        Some(approver) => approver.key.is_named_by(issuer),
+        None => issuer == signer.key,
+    }
+}
+
 fn trace_version(snapshot: &Snapshot<'_>, reference: &crate::model::Reference) -> Result<Trace> {
     let resolved = crate::repo::resolve::resolve(snapshot, reference)?;
     let crate::repo::resolve::Target::Recorded(record) = resolved.target else {
@@ -233,10 +256,21 @@ fn trace_version(snapshot: &Snapshot<'_>, reference: &crate::model::Reference) -
             .ok()
             .and_then(|r| r.peel_to_commit().ok())
             .map(|c| c.id());
+        let signature = repo.tag_signature(&name);
+        let key_agrees = signature.as_ref().and_then(|signature| {
+            let signer = record.signed_by.as_deref()?;
+            Some(names_signer(
+                repo,
+                commit,
+                signature.key.as_deref()?,
+                signer,
+            ))
+        });
         TagCheck {
             matches: target.is_some() && target == commit,
             target: target.map(|t| t.to_string()),
-            signature: repo.tag_signature(&name),
+            signature,
+            key_agrees,
             name,
         }
     });

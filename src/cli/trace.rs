@@ -65,20 +65,18 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
                 match (&tag.signature, recorded) {
                     (Some(sig), _) => {
                         let key = sig.key.as_deref().unwrap_or("-");
-                        // An OpenPGP signature may name the key by its id,
-                        // the end of its fingerprint.
-                        let agrees = if sig.key.as_deref() == recorded
-                            || sig.key.as_deref().zip(recorded).is_some_and(|(k, r)| {
-                                sig.format == crate::model::approvers::SignatureFormat::Openpgp
-                                    && r.ends_with(k)
-                            }) {
-                            paint("the key the record names", style::OK)
-                        } else {
-                            paint("NOT the key the record names", style::BAD)
+                        let agrees = match tag.key_agrees {
+                            Some(true) => {
+                                format!(" ({})", paint("the key the record names", style::OK))
+                            }
+                            Some(false) => {
+                                format!(" ({})", paint("NOT the key the record names", style::BAD))
+                            }
+                            None => String::new(),
                         };
                         writeln!(
                             out,
-                            "  signature:   {} key {key} ({agrees}), signed {} by {}; `baseline verify` checks it",
+                            "  signature:   {} key {key}{agrees}, signed {} by {}; `baseline verify` checks it",
                             sig.format,
                             sig.signed_at.as_deref().unwrap_or("-"),
                             shown(sig.tagger.as_deref().unwrap_or("-"))

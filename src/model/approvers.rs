@@ -130,6 +130,18 @@ impl PublicKey {
         self.fingerprint == other.fingerprint
     }
 
+    /// Whether a signature naming `issuer` was made with this key: for SSH
+    /// its fingerprint; for OpenPGP the primary key's fingerprint or key id,
+    /// or one of its subkeys'.
+    pub fn is_named_by(&self, issuer: &str) -> bool {
+        match self.openpgp_export() {
+            Some(export) => {
+                openpgp::key_from_binary(export).is_ok_and(|key| key.is_named_by(issuer))
+            }
+            None => self.fingerprint == issuer,
+        }
+    }
+
     /// Reads `type base64 [comment]` (a `.pub` file's line); `what` names
     /// where it came from in a refusal.
     pub fn parse(text: &str, what: &str) -> Result<Self> {

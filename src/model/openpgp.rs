@@ -13,6 +13,8 @@ pub struct OpenPgpKey {
     pub bytes: Vec<u8>,
     /// The primary key's v4 fingerprint, 40 upper-case hex digits as gpg prints it.
     pub fingerprint: String,
+    /// Its subkeys' fingerprints: a signature may be made by a signing subkey.
+    pub subkeys: Vec<String>,
 }
 
 /// Why some bytes are not one OpenPGP public key.
@@ -25,6 +27,7 @@ pub enum KeyProblem {
 }
 
 const PUBLIC_KEY: u8 = 6;
+const PUBLIC_SUBKEY: u8 = 14;
 const SECRET_KEY: u8 = 5;
 const SECRET_SUBKEY: u8 = 7;
 const SIGNATURE: u8 = 2;
@@ -83,13 +86,32 @@ pub fn key_from_binary(bytes: Vec<u8>) -> Result<OpenPgpKey, KeyProblem> {
             body.first().copied().unwrap_or(0)
         ))
     })?;
-    Ok(OpenPgpKey { bytes, fingerprint })
+    let subkeys = packets
+        .iter()
+        .filter(|(tag, _)| *tag == PUBLIC_SUBKEY)
+        .filter_map(|(_, body)| v4_fingerprint(body))
+        .collect();
+    Ok(OpenPgpKey {
+        bytes,
+        fingerprint,
+        subkeys,
+    })
 }
 
 impl OpenPgpKey {
     /// The export in base64, on one line, as the approvers file holds it.
     pub fn base64(&self) -> String {
         encode_base64(&self.bytes)
+    }
+
+    /// Whether a signature naming `issuer` (a fingerprint, or a key id: its
+    /// last 16 hex digits) names this key or one of its subkeys.
+    pub fn is_named_by(&self, issuer: &str) -> bool {
+        let issuer = issuer.to_ascii_uppercase();
+        let names = |fingerprint: &String| {
+            fingerprint == &issuer || (issuer.len() == 16 && fingerprint.ends_with(&issuer))
+        };
+        names(&self.fingerprint) || self.subkeys.iter().any(names)
     }
 }
 
