@@ -122,6 +122,10 @@ pub fn compare(old: &[u8], new: &[u8], read_as: ReadAs<'_>) -> Comparison {
 /// than it saves.
 const AT_ONCE_FROM: usize = 1 << 20;
 
+/// The stack of the thread `both` starts: a Linux main thread's, on which
+/// every comparison runs otherwise (a spawned thread's default is 2 MB).
+const THREAD_STACK_BYTES: usize = 8 << 20;
+
 /// `first` and `second`, with `at_once` the first on a thread of its own.
 fn both<A: Send, B>(
     at_once: bool,
@@ -133,7 +137,10 @@ fn both<A: Send, B>(
         return (first, second());
     }
     std::thread::scope(|scope| {
-        let first = scope.spawn(first);
+        let first = std::thread::Builder::new()
+            .stack_size(THREAD_STACK_BYTES)
+            .spawn_scoped(scope, first)
+            .expect("the system to start a thread");
         let second = second();
         let first = first
             .join()
@@ -315,4 +322,62 @@ fn table_redline(
         sheets: None,
         texts: Default::default(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_xlsxwriter::Workbook;
+
+    /// A workbook of `rows` rows of distinct cells, with `edit` applied to
+    /// each row's cells before they are written.
+    fn workbook(rows: u32, edit: impl Fn(u32, &mut Vec<String>)) -> Vec<u8> {
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet().set_name("Interfaces").unwrap();
+        for row in 0..rows {
+            let mut cells: Vec<String> = (0..4)
+                .map(|column| {
+                    format!(
+                        "IF-{row:06}-{:08x}",
+                        u64::from(row * 4 + column).wrapping_mul(2_654_435_761) >> 8
+                    )
+                })
+                .collect();
+            edit(row, &mut cells);
+            for (column, text) in cells.iter().enumerate() {
+                sheet.write(row, column as u16, text.as_str()).unwrap();
+            }
+        }
+        book.save_to_buffer().unwrap()
+    }
+
+    /// A pair large enough to be read and compared on two threads finds
+    /// exactly the one cell that was edited.
+    #[test]
+    fn a_large_workbook_pair_is_compared_on_two_threads_exactly() {
+        let rows = 15_000;
+        let old = workbook(rows, |_, _| {});
+        let new = workbook(rows, |row, cells| {
+            if row == 12_000 {
+                cells[2] = "edited".into();
+            }
+        });
+        assert!(old.len() + new.len() >= AT_ONCE_FROM, "{} bytes", old.len());
+        let read_as = ReadAs {
+            format: Format::Xlsx,
+            key: None,
+        };
+        let comparison = compare(&old, &new, read_as);
+        let sheets = comparison.sheets.expect("compared cell by cell");
+        let rows: Vec<_> = sheets.iter().flat_map(|s| &s.rows).collect();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].new_row, rows[0].old_row);
+        let cells: Vec<_> = rows[0].cells.iter().map(|c| &c.new[..]).collect();
+        assert_eq!(cells, ["edited"]);
+        assert_eq!(comparison.summary.cells_changed, 1);
+        match comparison.body {
+            model::Body::Text { hunks } => assert_eq!(hunks.len(), 1),
+            _ => panic!("a workbook is compared as text too"),
+        }
+    }
 }
