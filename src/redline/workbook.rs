@@ -204,6 +204,10 @@ fn write_row_line(line: &mut String, row: &[Cell]) {
     }
 }
 
+/// The rows and columns of an Excel sheet (Excel 2007 and later).
+const EXCEL_ROWS: u32 = 1 << 20;
+const EXCEL_COLUMNS: u32 = 1 << 14;
+
 /// An Excel workbook's sheets, each read in one pass over its cells (values
 /// and formulas together, where `worksheet_formula` would read it again).
 fn read_xlsx<RS: Read + Seek>(mut book: Xlsx<RS>) -> Option<Vec<Sheet>> {
@@ -220,6 +224,12 @@ fn read_xlsx<RS: Read + Seek>(mut book: Xlsx<RS>) -> Option<Vec<Sheet>> {
         };
         let mut grid = Grid::default();
         while let Some(read) = reader.next_cell_with_formula().ok()? {
+            let (row, column) = read.pos;
+            // Past Excel's grid the file is not Excel's, and would have
+            // every row or column up to it held.
+            if row >= EXCEL_ROWS || column >= EXCEL_COLUMNS {
+                return None;
+            }
             let cell = Cell {
                 value: Data::from(read.value),
                 formula: read.formula.filter(|f| !f.is_empty()),
@@ -320,6 +330,39 @@ mod tests {
                 vec!["", "", "4 (=C4*2)"],
             ]
         );
+    }
+
+    /// A cell placed past Excel's last row or column (as a hand-made file
+    /// may) makes the workbook unreadable, rather than every row up to it held.
+    #[test]
+    fn a_cell_past_excels_grid_is_not_read() {
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write(0, 0, "Interface ID").unwrap();
+        sheet.write(1, 1, "IF-001").unwrap();
+        let made = book.save_to_buffer().unwrap();
+        let moved = |to_row: &str, to_cell: &str| {
+            let mut package = zip::ZipArchive::new(std::io::Cursor::new(&made)).unwrap();
+            let parts: Vec<(String, String)> = (0..package.len())
+                .map(|n| {
+                    let mut part = package.by_index(n).unwrap();
+                    let mut text = String::new();
+                    part.read_to_string(&mut text).unwrap();
+                    let text = text
+                        .replace(r#"<row r="2""#, &format!(r#"<row r="{to_row}""#))
+                        .replace(r#"r="B2""#, &format!(r#"r="{to_cell}""#));
+                    (part.name().unwrap().to_string(), text)
+                })
+                .collect();
+            let parts: Vec<(&str, String)> =
+                parts.iter().map(|(n, t)| (n.as_str(), t.clone())).collect();
+            crate::redline::testing::package(&parts)
+        };
+        let read = |bytes: Vec<u8>| sheets(Format::Xlsx, std::io::Cursor::new(bytes));
+        let last_row = read(moved("1048576", "B1048576")).expect("the last row is Excel's");
+        assert_eq!(last_row[0].rows.len(), 1_048_576);
+        assert!(read(moved("4000000000", "B4000000000")).is_none());
+        assert!(read(moved("2", "ZZZZ2")).is_none());
     }
 
     /// Cells in any order give the sheet they give in Excel's order (row by
