@@ -788,3 +788,58 @@ fn verify_without_gpgsm_says_so_and_fails() {
     );
     assert_eq!(before, design.snapshot());
 }
+
+#[test]
+fn an_x509_signed_tag_is_signed_again_by_sync_and_repaired_only_by_its_signer() {
+    let Some(fixture) = fixture() else { return };
+    let gpg = Gpgsm::new(fixture);
+    let base = copy_of(&fixture.base);
+    let server = tempfile::tempdir().unwrap();
+    common::git_in(
+        server.path(),
+        &["init", "--quiet", "--bare", "--initial-branch=main"],
+    );
+    base.git(&["remote", "add", "origin", server.path().to_str().unwrap()]);
+    base.ok(&["sync"]);
+    let clone = || {
+        let dir = tempfile::tempdir().unwrap();
+        let url = server.path().to_str().unwrap();
+        common::git_in(dir.path(), &["clone", "--quiet", url, "."]);
+        let design = Design { dir };
+        design.git(&["config", "gpg.format", "x509"]);
+        design.git(&["config", "user.signingkey", &fingerprint("alice")]);
+        design
+    };
+    let (a, b) = (clone(), clone());
+    gpg.ok(&a, &APPROVE_SIGNED);
+    let signed_at = a.git(&["rev-parse", "DOC/v1.0^{commit}"]);
+    b.decision("DEC2", "2023-07-01", "approved", &[]);
+    b.ok(&["sync"]);
+    // a's baseline is replayed onto b's decision, its tag signed again with alice's certificate.
+    gpg.ok(&a, &["sync"]);
+    assert_ne!(a.git(&["rev-parse", "DOC/v1.0^{commit}"]), signed_at);
+    let raw = a.git(&["cat-file", "tag", "DOC/v1.0"]);
+    assert!(raw.contains("-----BEGIN SIGNED MESSAGE-----"), "{raw}");
+    let fresh = clone();
+    for repo in [&a, &fresh] {
+        assert_eq!(codes(repo), Vec::<String>::new());
+        gpg.git(repo, &["verify-tag", "DOC/v1.0"]);
+    }
+    // A lost signed tag is made again only with the certificate its record names.
+    fresh.git(&["tag", "-d", "DOC/v1.0"]);
+    fresh.git(&["config", "user.signingkey", &fingerprint("bob")]);
+    let out = gpg.run(&fresh, &["verify", "--repair"]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("must be signed by alice@example.org"),
+        "{said}"
+    );
+    fresh.git(&["config", "user.signingkey", &fingerprint("alice")]);
+    gpg.ok(&fresh, &["verify", "--repair"]);
+    assert!(
+        fresh
+            .git(&["cat-file", "tag", "DOC/v1.0"])
+            .contains("-----BEGIN SIGNED MESSAGE-----")
+    );
+    assert_eq!(codes(&fresh), Vec::<String>::new());
+}
