@@ -843,3 +843,92 @@ fn an_x509_signed_tag_is_signed_again_by_sync_and_repaired_only_by_its_signer() 
     );
     assert_eq!(codes(&fresh), Vec::<String>::new());
 }
+
+/// Most people's certificates are issued by their organisation's CA: the
+/// approvers file lists the certificate alone, and verify checks the
+/// signature with it, without the CA (the approvers file, not the chain, says
+/// who may sign).
+#[test]
+fn a_baseline_signed_with_a_ca_issued_certificate_verifies_without_the_ca() {
+    let Some(fixture) = fixture() else { return };
+    let gpgsm = Gpgsm::new(fixture);
+    let home = gpgsm.path();
+    let dir = tempfile::tempdir().unwrap();
+    let make = |name: &str, parameters: &str| -> PathBuf {
+        let file = dir.path().join(format!("{name}.params"));
+        std::fs::write(&file, format!("%no-protection\nKey-Type: RSA\nKey-Length: 2048\nSerial: random\nNot-After: 2099-01-01\n{parameters}%commit\n")).unwrap();
+        let der = dir.path().join(format!("{name}.der"));
+        let _ = Command::new("gpgsm")
+            .args([
+                "--batch",
+                "--pinentry-mode",
+                "loopback",
+                "--gen-key",
+                "--output",
+            ])
+            .arg(&der)
+            .arg(&file)
+            .env("GNUPGHOME", &home)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        gpgsm_in(&home, &["--import", der.to_str().unwrap()]);
+        der
+    };
+    make("ca", "Key-Usage: cert\nName-DN: CN=Test CA\n");
+    let listed = gpgsm_in(
+        &home,
+        &[
+            "--with-colons",
+            "--with-keygrip",
+            "--list-keys",
+            "CN=Test CA",
+        ],
+    );
+    let listed = String::from_utf8(listed.stdout).unwrap();
+    let field = |record: &str| {
+        let line = listed.lines().find(|l| l.starts_with(record)).unwrap();
+        line.split(':').nth(9).unwrap().to_string()
+    };
+    let (ca, grip) = (field("fpr:"), field("grp:"));
+    let trustlist = home.join("trustlist.txt");
+    let trusted = std::fs::read_to_string(&trustlist).unwrap();
+    std::fs::write(&trustlist, format!("{trusted}{ca} S\n")).unwrap();
+    // The agent reads the trust list when it starts.
+    stop_agent(&home);
+    make(
+        "erin",
+        &format!(
+            "Key-Usage: sign\nName-DN: CN=erin\nName-Email: erin@example.org\nIssuer-DN: CN=Test CA\nSigning-Key: {grip}\n"
+        ),
+    );
+    let erin = fingerprint_in(&home, "erin");
+    let pem = gpgsm_in(&home, &["--export", "--armor", &erin]);
+    let pem_file = dir.path().join("erin.pem");
+    std::fs::write(&pem_file, &pem.stdout).unwrap();
+    let design = copy_of(&fixture.base);
+    gpgsm.ok(
+        &design,
+        &[
+            "approver",
+            "add",
+            "erin@example.org",
+            "--key",
+            pem_file.to_str().unwrap(),
+            "--role",
+            "dag-chair",
+            "--from",
+            "2023-06-01",
+            "--decision",
+            "DEC1",
+            "--date",
+            "2023-06-01",
+        ],
+    );
+    design.git(&["config", "user.signingkey", &erin]);
+    gpgsm.ok(&design, &APPROVE_SIGNED);
+    let record = design.read("artefacts/DOC/versions/1.0.toml");
+    assert!(record.contains(&format!("key = \"{erin}\"")), "{record}");
+    gpgsm.git(&design, &["verify-tag", "DOC/v1.0"]);
+    assert_eq!(codes(&design), Vec::<String>::new());
+}
