@@ -504,10 +504,10 @@ fn approve_refuses_to_sign_with_a_key_that_may_not_and_unsigned_under_the_policy
         ),
         "{said}"
     );
-    design.git(&["config", "gpg.format", "x509"]);
+    design.git(&["config", "gpg.format", "smime"]);
     let said = refused(sign("2023-06-10"));
     assert!(
-        said.contains("approvers sign with SSH or OpenPGP keys only"),
+        said.contains("gpg.format = smime is not a signing format git knows"),
         "{said}"
     );
     assert!(

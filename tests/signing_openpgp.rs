@@ -653,9 +653,12 @@ fn openpgp_keys_that_may_not_sign_or_be_listed_are_refused() {
         said.contains("gpg has no secret key for `nobody@example.org` to sign with"),
         "{said}"
     );
-    design.git(&["config", "gpg.format", "x509"]);
+    design.git(&["config", "gpg.format", "smime"]);
     let said = gpg.refused(&design, &APPROVE_SIGNED);
-    assert!(said.contains("(gpg.format = x509)"), "{said}");
+    assert!(
+        said.contains("gpg.format = smime is not a signing format git knows"),
+        "{said}"
+    );
     assert!(said.contains("hint: set up git to sign with"), "{said}");
     // Key files that are not one OpenPGP public key.
     let secret = gpg_in(

@@ -32,8 +32,10 @@ pub enum Command {
 pub struct AddArgs {
     /// The approver's name, one word (an email address is usual).
     pub name: String,
-    /// Their public key file: SSH (e.g. id_ed25519.pub) or OpenPGP (`gpg
-    /// --export --armor KEYID > key.asc`, armored or binary, one key).
+    /// Their public key file: SSH (e.g. id_ed25519.pub), OpenPGP (`gpg
+    /// --export --armor KEYID > key.asc`, armored or binary, one key) or an
+    /// X.509 certificate (`gpgsm --export --armor FPR > cert.pem`, PEM or
+    /// DER, one certificate).
     #[arg(long, value_name = "FILE")]
     pub key: PathBuf,
     /// What their signature means, one word: e.g. dag-chair, design-authority.

@@ -64,7 +64,12 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
                 let recorded = v.signed_by.as_ref().map(|s| s.key.as_str());
                 match (&tag.signature, recorded) {
                     (Some(sig), _) => {
-                        let key = sig.key.as_deref().unwrap_or("-");
+                        // An X.509 signature names its certificate by issuer
+                        // and serial number, which only gpgsm reads.
+                        let key = match sig.key.as_deref() {
+                            Some(key) => format!("key {key}"),
+                            None => "certificate (unread: its record names it)".to_string(),
+                        };
                         let agrees = match tag.key_agrees {
                             Some(true) => {
                                 format!(" ({})", paint("the key the record names", style::OK))
@@ -76,7 +81,7 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
                         };
                         writeln!(
                             out,
-                            "  signature:   {} key {key}{agrees}, signed {} by {}; `baseline verify` checks it",
+                            "  signature:   {} {key}{agrees}, signed {} by {}; `baseline verify` checks it",
                             sig.format,
                             sig.signed_at.as_deref().unwrap_or("-"),
                             shown(sig.tagger.as_deref().unwrap_or("-"))

@@ -23,12 +23,20 @@
 //! ```text
 //! #openpgp bob@example.org valid-after="20230101" openpgp mDMEZ… role=dag-chair
 //! ```
+//!
+//! An approver who signs with an X.509 certificate (gpgsm) has one behind
+//! `#x509 `: the key is the certificate's DER in base64, its fingerprint the
+//! SHA-1 of that DER, as gpgsm prints it.
+//!
+//! ```text
+//! #x509 carol@example.org valid-after="20230101" x509 MIIC… role=dag-chair
+//! ```
 
 use base64::Engine;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use serde::Serialize;
 
-use super::{Date, openpgp};
+use super::{Date, openpgp, x509};
 use crate::error::{Error, Result};
 
 /// The file's path in the repository.
@@ -39,6 +47,7 @@ pub const HEADER: &str = "\
 # Who may sign baselines, in git's allowed-signers format (ssh-keygen -Y verify -f approvers).
 # Each line: name, namespaces=\"git\",valid-after=\"FROM\"[,valid-before=\"DAY AFTER UNTIL\"], key, role=ROLE.
 # An OpenPGP key's line (ssh-keygen skips it): #openpgp name valid-after=\"FROM\"[,…] openpgp BASE64-OF-GPG-EXPORT role=ROLE.
+# An X.509 certificate's line (ssh-keygen skips it): #x509 name valid-after=\"FROM\"[,…] x509 BASE64-OF-DER role=ROLE.
 # Change it only with `baseline approver add|remove … --decision DEC`: verify reports any other edit.
 ";
 
@@ -70,27 +79,46 @@ pub struct Approver {
 /// The prefix of an OpenPGP approver's line, and its key's type.
 const OPENPGP_LINE: &str = "#openpgp ";
 const OPENPGP_TYPE: &str = "openpgp";
+/// The prefix of an X.509 approver's line, and its key's type.
+const X509_LINE: &str = "#x509 ";
+const X509_TYPE: &str = "x509";
 
 /// An approver's public key: an SSH key (its type and its base64 blob, as a
-/// `.pub` file holds them) or an OpenPGP key (type `openpgp`, its binary
-/// export in base64).
+/// `.pub` file holds them), an OpenPGP key (type `openpgp`, its binary
+/// export in base64) or an X.509 certificate (type `x509`, its DER in base64).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PublicKey {
-    /// What signatures it makes: `ssh` or `openpgp`.
+    /// What signatures it makes: `ssh`, `openpgp` or `x509`.
     pub format: SignatureFormat,
     #[serde(rename = "type")]
     pub kind: String,
     #[serde(skip)]
     pub base64: String,
     /// `SHA256:…` for an SSH key, as `ssh-keygen -l` prints it; the primary
-    /// key's 40 hex digits for an OpenPGP key, as gpg prints it.
+    /// key's 40 hex digits for an OpenPGP key, as gpg prints it; SHA-1 of an
+    /// X.509 certificate's DER, 40 hex digits, as gpgsm prints it.
     pub fingerprint: String,
 }
 
 impl PublicKey {
-    /// Reads a key file: an OpenPGP public key (armored or binary, one key)
-    /// or an SSH `.pub` line; `what` names where it came from in a refusal.
+    /// Reads a key file: an X.509 certificate (PEM or DER), an OpenPGP
+    /// public key (armored or binary, one key) or an SSH `.pub` line; `what`
+    /// names where it came from in a refusal. (Whether a certificate's DER is
+    /// one certificate, gpgsm says: `Repo::check_x509_certificate`.)
     pub fn read(bytes: &[u8], what: &str) -> Result<Self> {
+        if x509::looks_like_x509(bytes) {
+            return match x509::read_certificate(bytes) {
+                Ok(der) => Ok(Self::from_x509(&der)),
+                Err(x509::CertProblem::Private) => Err(Error::refused(
+                    format!("{what} holds a private key"),
+                    "give the certificate alone: `gpgsm --export --armor FINGERPRINT > cert.pem`",
+                )),
+                Err(x509::CertProblem::Malformed(why)) => Err(Error::refused(
+                    format!("{what} is not one X.509 certificate: {why}"),
+                    "give one certificate, PEM or DER, as `gpgsm --export --armor FINGERPRINT > cert.pem` writes it",
+                )),
+            };
+        }
         if !openpgp::looks_like_openpgp(bytes) {
             return Self::parse(&String::from_utf8_lossy(bytes), what);
         }
@@ -117,6 +145,23 @@ impl PublicKey {
         }
     }
 
+    /// The approver's key an X.509 certificate (its DER bytes) is.
+    pub fn from_x509(der: &[u8]) -> Self {
+        PublicKey {
+            format: SignatureFormat::X509,
+            kind: X509_TYPE.to_string(),
+            base64: encode_base64(der),
+            fingerprint: x509::fingerprint(der),
+        }
+    }
+
+    /// An X.509 certificate's DER, as gpgsm imports it; none for other keys.
+    pub fn x509_certificate(&self) -> Option<Vec<u8>> {
+        (self.format == SignatureFormat::X509)
+            .then(|| decode_base64(&self.base64))
+            .flatten()
+    }
+
     /// An OpenPGP key's export, as gpg imports it; none for an SSH key.
     pub fn openpgp_export(&self) -> Option<Vec<u8>> {
         (self.format == SignatureFormat::Openpgp)
@@ -131,8 +176,8 @@ impl PublicKey {
     }
 
     /// Whether a signature naming `issuer` was made with this key: for SSH
-    /// its fingerprint; for OpenPGP the primary key's fingerprint or key id,
-    /// or one of its subkeys'.
+    /// (or X.509) its fingerprint; for OpenPGP the primary key's fingerprint
+    /// or key id, or one of its subkeys'.
     pub fn is_named_by(&self, issuer: &str) -> bool {
         match self.openpgp_export() {
             Some(export) => {
@@ -159,6 +204,12 @@ impl PublicKey {
     }
 
     fn from_parts(kind: &str, base64: &str, what: &str) -> Result<Self> {
+        if kind == X509_TYPE {
+            return match decode_base64(base64) {
+                Some(der) if der.first() == Some(&0x30) => Ok(Self::from_x509(&der)),
+                _ => Err(bad_key(what, "its certificate is not base64 of DER")),
+            };
+        }
         if kind == OPENPGP_TYPE {
             let bytes = decode_base64(base64)
                 .ok_or_else(|| bad_key(what, "its key is not valid base64"))?;
@@ -235,11 +286,13 @@ impl Approver {
         }
     }
 
-    /// The allowed-signers line; for an OpenPGP key, the same behind `#openpgp `.
+    /// The allowed-signers line; for an OpenPGP key, the same behind
+    /// `#openpgp `, for an X.509 certificate behind `#x509 `, neither with
+    /// `namespaces`.
     pub fn line(&self) -> String {
-        let openpgp = self.key.format == SignatureFormat::Openpgp;
+        let prefix = line_prefix(self.key.format);
         let mut options = format!("valid-after=\"{}\"", compact(self.from));
-        if !openpgp {
+        if self.key.format == SignatureFormat::Ssh {
             options.insert_str(0, "namespaces=\"git\",");
         }
         if let Some(until) = self.until {
@@ -247,12 +300,20 @@ impl Approver {
             options.push_str(&format!(",valid-before=\"{}\"", compact(before)));
         }
         format!(
-            "{}{} {options} {} role={}",
-            if openpgp { OPENPGP_LINE } else { "" },
+            "{prefix}{} {options} {} role={}",
             self.name,
             self.key.line(),
             self.role
         )
+    }
+}
+
+/// What an approver's line begins with, for a key of `format`.
+fn line_prefix(format: SignatureFormat) -> &'static str {
+    match format {
+        SignatureFormat::Ssh => "",
+        SignatureFormat::Openpgp => OPENPGP_LINE,
+        SignatureFormat::X509 => X509_LINE,
     }
 }
 
@@ -318,8 +379,8 @@ pub fn parse(text: &str) -> Result<Vec<Approver>> {
     let mut approvers = Vec::new();
     // Split on '\n' alone: a line ending in '\r' is not one baseline wrote.
     for (n, line) in text.split('\n').enumerate() {
-        let openpgp = line.starts_with(OPENPGP_LINE);
-        if !openpgp && (line.trim().is_empty() || line.trim_start().starts_with('#')) {
+        let ours = line.starts_with(OPENPGP_LINE) || line.starts_with(X509_LINE);
+        if !ours && (line.trim().is_empty() || line.trim_start().starts_with('#')) {
             continue;
         }
         // Exactly as written back, so that no option ssh-keygen reads
@@ -340,9 +401,12 @@ pub fn parse(text: &str) -> Result<Vec<Approver>> {
 }
 
 fn parse_line(line: &str) -> Option<Approver> {
-    let (line, openpgp) = match line.strip_prefix(OPENPGP_LINE) {
-        Some(rest) => (rest, true),
-        None => (line, false),
+    let (line, format) = if let Some(rest) = line.strip_prefix(OPENPGP_LINE) {
+        (rest, SignatureFormat::Openpgp)
+    } else if let Some(rest) = line.strip_prefix(X509_LINE) {
+        (rest, SignatureFormat::X509)
+    } else {
+        (line, SignatureFormat::Ssh)
     };
     let fields: Vec<&str> = line.split_whitespace().collect();
     let [name, options, kind, base64, role] = fields.as_slice() else {
@@ -362,10 +426,10 @@ fn parse_line(line: &str) -> Option<Approver> {
             _ => return None,
         }
     }
-    // An OpenPGP line has no namespaces (and its key is OpenPGP); an SSH
-    // line is limited to git's.
+    // An OpenPGP or X.509 line has no namespaces (and its key is of its
+    // prefix's format); an SSH line is limited to git's.
     let key = PublicKey::from_parts(kind, base64, "").ok()?;
-    if openpgp != (key.format == SignatureFormat::Openpgp) || openpgp == git {
+    if format != key.format || (format == SignatureFormat::Ssh) != git {
         return None;
     }
     Some(Approver {
@@ -545,6 +609,36 @@ mod tests {
         for other in [twice, crlf, spaced] {
             assert!(parse(&other).is_err(), "{other:?}");
         }
+    }
+
+    #[test]
+    fn an_x509_line_reads_back_behind_its_comment_mark() {
+        let der = [0x30, 0x03, 0x02, 0x01, 0x01];
+        let approver = Approver {
+            name: "carol@example.org".into(),
+            role: "dag-chair".into(),
+            from: "2023-01-01".parse().unwrap(),
+            until: None,
+            key: PublicKey::from_x509(&der),
+        };
+        let line = approver.line();
+        assert_eq!(
+            line,
+            "#x509 carol@example.org valid-after=\"20230101\" x509 MAMCAQE= role=dag-chair"
+        );
+        assert_eq!(approver.key.fingerprint, x509::fingerprint(&der));
+        assert_eq!(approver.key.x509_certificate().unwrap(), der);
+        let listed = std::slice::from_ref(&approver);
+        assert_eq!(parse(&render(listed)).unwrap(), listed);
+        // An X.509 key behind no mark, or with namespaces, or an SSH key behind it.
+        let bare = line.trim_start_matches("#x509 ").to_string();
+        let spaced = line.replace("valid-after", "namespaces=\"git\",valid-after");
+        let ssh = format!("#x509 alice valid-after=\"20230101\" {KEY}");
+        for other in [bare, spaced, ssh] {
+            assert!(parse(&other).is_err(), "{other:?}");
+        }
+        let read = PublicKey::read(&der, "cert.der").unwrap();
+        assert_eq!(read.format, SignatureFormat::X509);
     }
 
     #[test]

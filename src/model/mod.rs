@@ -14,6 +14,7 @@ pub mod reference;
 pub mod release;
 pub mod trailers;
 pub mod version;
+pub mod x509;
 
 pub use config::Config;
 pub use date::{Date, Timestamp};

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::model::Date;
-use crate::model::approvers::{self, APPROVERS, Approver, PublicKey};
+use crate::model::approvers::{self, APPROVERS, Approver, PublicKey, SignatureFormat};
 use crate::model::trailers::{self, CommitMessage};
 use crate::repo::{Repo, Snapshot};
 use crate::rules;
@@ -60,7 +60,7 @@ pub struct Added {
 pub fn add(repo: &Repo, options: &AddOptions<'_>) -> Result<ApproverChange> {
     approvers::check_name(options.name)?;
     approvers::check_role(options.role)?;
-    let key = read_key(options.key_file)?;
+    let key = read_key(repo, options.key_file)?;
     let from = options.from.unwrap_or(options.date);
     if let Some(until) = options.until
         && until < from
@@ -223,17 +223,22 @@ fn check_decision(snapshot: &Snapshot<'_>, decision: &str, date: Date) -> Result
     Ok(rules::deciding_change(decision, cited.as_ref(), date, "the approvers")?.date)
 }
 
-/// A public key file, at most 64 KB: an SSH `.pub` file or an OpenPGP key
-/// export (armored or binary, one key).
-fn read_key(path: &Path) -> Result<PublicKey> {
+/// A public key file, at most 64 KB: an SSH `.pub` file, an OpenPGP key
+/// export (armored or binary, one key) or an X.509 certificate (PEM or DER,
+/// one certificate, as gpgsm reads it).
+fn read_key(repo: &Repo, path: &Path) -> Result<PublicKey> {
     let what = path.display().to_string();
     let meta = std::fs::metadata(path).map_err(crate::error::io_at(path))?;
     if !meta.is_file() || meta.len() > 64 * 1024 {
         return Err(Error::refused(
             format!("{what} is not a public key file (at most 64 KB)"),
-            "give the .pub file ssh-keygen made (e.g. ~/.ssh/id_ed25519.pub), or `gpg --export --armor KEYID > key.asc`",
+            "give the .pub file ssh-keygen made (e.g. ~/.ssh/id_ed25519.pub), `gpg --export --armor KEYID > key.asc`, or `gpgsm --export --armor FINGERPRINT > cert.pem`",
         ));
     }
     let bytes = std::fs::read(path).map_err(crate::error::io_at(path))?;
-    PublicKey::read(&bytes, &what)
+    let key = PublicKey::read(&bytes, &what)?;
+    if key.format == SignatureFormat::X509 {
+        repo.check_x509_certificate(&key, &what)?;
+    }
+    Ok(key)
 }

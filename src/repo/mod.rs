@@ -14,6 +14,7 @@ pub mod signing;
 pub mod snapshot;
 pub mod transaction;
 mod tree;
+pub mod x509;
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};

@@ -221,7 +221,7 @@ impl Drop for GpgChecker {
     }
 }
 
-fn kill_gpg_processes(home: &Path) {
+pub(super) fn kill_gpg_processes(home: &Path) {
     let _ = Command::new("gpgconf")
         .arg("--homedir")
         .arg(home)

@@ -149,14 +149,19 @@ impl Repo {
                         None => None,
                     }
                 }
-                SignatureFormat::X509 => None,
+                // The certificate the record names; the user's gpgsm must
+                // hold its secret key.
+                SignatureFormat::X509 => match record.signed_by.as_ref() {
+                    Some(signer) => Some(self.x509_secret_key(&signer.key)?),
+                    None => None,
+                },
             };
             let Some(key) = key else {
                 return Err(Error::refused(
                     format!(
-                        "tag {name} carries a signature baseline cannot sign again (not an SSH or OpenPGP one it can read)"
+                        "tag {name} carries a signature baseline cannot sign again (neither the signature nor the record names a key it can read)"
                     ),
-                    "make the baseline again on the new commit, signed with an approver's SSH or OpenPGP key",
+                    "make the baseline again on the new commit, signed with an approver's SSH key, OpenPGP key or X.509 certificate",
                 ));
             };
             return self.signed_tag(name, commit, &message, &key);

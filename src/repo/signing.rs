@@ -1,6 +1,7 @@
 //! Signed baseline tags: made with the user's own git signing setup by the
 //! `git` program (`git tag -s`), and checked with `ssh-keygen -Y verify` (SSH)
-//! or gpg in a throwaway home (OpenPGP, see [`super::openpgp`]).
+//! or gpg in a throwaway home (OpenPGP, see [`super::openpgp`]), or gpgsm in
+//! one (X.509, see [`super::x509`]).
 //!
 //! `git tag -s` would create the tag's ref at once, before the transaction
 //! moves the branch. So it runs in a scratch repository inside `.git/baseline/`
@@ -17,12 +18,12 @@ use crate::model::approvers::{PublicKey, SignatureFormat, split_signed, ssh_sign
 use crate::model::openpgp;
 
 /// How to set signing up, said wherever signing is refused.
-pub const SETUP_HINT: &str = "set up git to sign with an SSH key (`git config gpg.format ssh` and `git config user.signingkey ~/.ssh/id_ed25519`, the private key or its .pub with ssh-agent) or an OpenPGP key (`git config gpg.format openpgp` and `git config user.signingkey FINGERPRINT`); an approver's key is listed with `baseline approver add NAME --key FILE --role ROLE --decision DEC`";
+pub const SETUP_HINT: &str = "set up git to sign with an SSH key (`git config gpg.format ssh` and `git config user.signingkey ~/.ssh/id_ed25519`, the private key or its .pub with ssh-agent), an OpenPGP key (`git config gpg.format openpgp` and `git config user.signingkey FINGERPRINT`) or an X.509 certificate (`git config gpg.format x509` and `git config user.signingkey FINGERPRINT`); an approver's key is listed with `baseline approver add NAME --key FILE --role ROLE --decision DEC`";
 
 impl Repo {
     /// The public key git would sign with, as `gpg.format` says (OpenPGP when
-    /// unset, as for git): an SSH key that `user.signingkey` names, or the
-    /// OpenPGP key gpg finds for it. X.509 certificates are refused.
+    /// unset, as for git): an SSH key that `user.signingkey` names, the
+    /// OpenPGP key gpg finds for it, or the X.509 certificate gpgsm finds.
     pub fn signing_key(&self) -> Result<PublicKey> {
         let config = self.git.config()?.snapshot()?;
         let format = config
@@ -31,11 +32,7 @@ impl Repo {
         match format.as_str() {
             "ssh" => self.ssh_signing_key(&config),
             "openpgp" => self.openpgp_signing_key(&config),
-            // X.509 (gpgsm) certificates cannot be listed as approvers yet.
-            "x509" => Err(Error::refused(
-                "git signs with X.509 certificates here (gpg.format = x509), and approvers sign with SSH or OpenPGP keys only",
-                SETUP_HINT,
-            )),
+            "x509" => self.x509_signing_key(&config),
             _ => Err(Error::refused(
                 format!(
                     "gpg.format = {} is not a signing format git knows",
@@ -206,9 +203,10 @@ impl Repo {
     /// The `user.signingkey` settings that make git sign with `key`: for SSH
     /// the key itself, and the configured key file as an absolute path
     /// (git runs elsewhere); for OpenPGP the key's fingerprint, which gpg
-    /// finds in the user's keyring (a signing subkey of it signs, if it has one).
+    /// finds in the user's keyring (a signing subkey of it signs, if it has
+    /// one); for X.509 the certificate's fingerprint, which gpgsm finds.
     fn signing_key_settings(&self, config: &git2::Config, key: &PublicKey) -> Vec<String> {
-        if key.format == SignatureFormat::Openpgp {
+        if key.format != SignatureFormat::Ssh {
             return vec![format!("user.signingkey={}", key.fingerprint)];
         }
         let mut settings = vec![format!("user.signingkey=key::{}", key.line())];
@@ -230,7 +228,8 @@ impl Repo {
 
     /// The fingerprint of the key that signed a tag object just made: read
     /// from an SSH signature; for OpenPGP, the primary key gpg names when it
-    /// checks the signature against `key` alone.
+    /// checks the signature against `key` alone; for X.509, the certificate
+    /// gpgsm names when it checks the signature against `key` alone.
     fn tag_signed_with(&self, raw: &[u8], key: &PublicKey) -> Result<Option<String>> {
         let (payload, signature) = split_signed(raw);
         let Some(signature) = signature else {
@@ -248,7 +247,14 @@ impl Repo {
                     _ => None,
                 })
             }
-            SignatureFormat::X509 => Ok(None),
+            SignatureFormat::X509 => {
+                let mut checker = super::x509::GpgsmChecker::new(self)?;
+                checker.import(&[key])?;
+                Ok(match checker.check(payload, &signature.armored)? {
+                    crate::model::x509::Verdict::Good { fingerprint } => Some(fingerprint),
+                    _ => None,
+                })
+            }
         }
     }
 }
@@ -260,7 +266,8 @@ pub struct TagSignatureInfo {
     pub format: SignatureFormat,
     /// The SSH key's fingerprint; for OpenPGP, the issuer the signature
     /// names (the signing key's fingerprint, or its key id), unchecked; null
-    /// for X.509.
+    /// for X.509 (a CMS signature names its certificate by issuer and serial
+    /// number, which only gpgsm reads: `verify` checks it).
     pub key: Option<String>,
     /// When the tag was signed (its tagger's time), RFC 3339.
     pub signed_at: Option<String>,

@@ -202,7 +202,9 @@ pub enum FindingKind {
     },
     TagResigned {
         recorded: Option<String>,
-        signed_with: String,
+        /// The key that signed it; none: an X.509 certificate none of the
+        /// approvers had (a CMS signature names it by issuer and serial).
+        signed_with: Option<String>,
     },
 }
 
@@ -479,7 +481,10 @@ impl FindingKind {
                 recorded,
                 signed_with,
             } => format!(
-                "the tag is signed with key {signed_with}, but its record names {}: the tag was signed again",
+                "the tag is signed with {}, but its record names {}: the tag was signed again",
+                signed_with
+                    .as_deref()
+                    .map_or("a certificate no approver had".to_string(), |key| format!("key {key}")),
                 recorded
                     .as_deref()
                     .map_or("no signer".to_string(), |key| format!("key {key}"))

@@ -90,6 +90,8 @@ struct Audit<'r> {
     /// The throwaway gpg home OpenPGP signatures are checked in, made at the
     /// first one and removed when the audit ends.
     gpg: Option<crate::repo::openpgp::GpgChecker>,
+    /// The throwaway gpgsm home X.509 signatures are checked in, likewise.
+    gpgsm: Option<crate::repo::x509::GpgsmChecker>,
 }
 
 impl Audit<'_> {
@@ -157,6 +159,7 @@ pub fn verify(repo: &Repo, scope: Scope<'_>, progress: &dyn Fn(usize, usize)) ->
         approvers_seen: HashMap::new(),
         approvers_recorded: HashMap::new(),
         gpg: None,
+        gpgsm: None,
     };
     walk::walk(&mut audit, walked, head, progress)?;
     check_records(&mut audit, &snapshot, walked)?;
