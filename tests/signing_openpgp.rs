@@ -304,26 +304,39 @@ impl Gpg {
 
     /// Makes the tag again by hand with `message`, signed with gpg by `signer`.
     fn remake_tag(&self, design: &Design, tag: &str, message: &str, signer: &str) {
+        self.remake_tag_dated(design, tag, message, signer, None);
+    }
+
+    /// As `remake_tag`, with the tagger's time set to `date` where given.
+    fn remake_tag_dated(
+        &self,
+        design: &Design,
+        tag: &str,
+        message: &str,
+        signer: &str,
+        date: Option<&str>,
+    ) {
         let commit = design.git(&["rev-parse", &format!("{tag}^{{commit}}")]);
         design.write("msg.txt", message);
         let msg = design.file("msg.txt");
         design.git(&["tag", "-d", tag]);
         let signing = format!("user.signingkey={}", fingerprint(signer));
-        self.git(
-            design,
-            &[
-                "-c",
-                "gpg.format=openpgp",
-                "-c",
-                &signing,
-                "tag",
-                "-s",
-                "--cleanup=verbatim",
-                "-F",
-                msg.to_str().unwrap(),
-                tag,
-                commit.trim(),
-            ],
+        let mut git = Command::new("git");
+        git.args(["-c", "gpg.format=openpgp", "-c", &signing, "tag", "-s"])
+            .args(["--cleanup=verbatim", "-F", msg.to_str().unwrap(), tag])
+            .arg(commit.trim())
+            .current_dir(design.path())
+            .env("GNUPGHOME", self.path())
+            .env("GIT_COMMITTER_NAME", "Test Designer")
+            .env("GIT_COMMITTER_EMAIL", "designer@example.org");
+        if let Some(date) = date {
+            git.env("GIT_COMMITTER_DATE", date);
+        }
+        let out = git.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
         );
         std::fs::remove_file(msg).unwrap();
     }
@@ -625,6 +638,60 @@ fn openpgp_signers_out_of_validity_role_or_name_are_found() {
     design.git(&["tag", "-f", "-a", "DOC/v1.0", "-m", "moved", "HEAD"]);
     gpg.remake_tag(&design, "DOC/v1.0", &message, "bob");
     assert_eq!(codes(&design), ["signer-misnamed DOC/v1.0"]);
+    // carol, whose key may sign only until 2023-06-30, signs today and dates
+    // the record, the commit and the tag back into her time: her signature
+    // states the day it was made.
+    let design = copy_of(&fixture.base);
+    design.approve("DOC", "DEC1", "2023-06-20");
+    let backdated = "2023-06-20T10:00:00Z";
+    let record = "artefacts/DOC/versions/1.0.toml";
+    let forged: String = design
+        .read(record)
+        .lines()
+        .map(|line| match line.starts_with("recorded_at = ") {
+            true => format!("recorded_at = \"{backdated}\"\n"),
+            false => format!("{line}\n"),
+        })
+        .collect();
+    let carol = fingerprint("carol");
+    let signer = format!(
+        "\n[signed_by]\nname = \"carol@example.org\"\nrole = \"dag-chair\"\nkey = \"{carol}\"\n"
+    );
+    design.write(record, &(forged + &signer));
+    let amend = ["commit", "-q", "-a", "--amend", "--no-edit"];
+    let out = Command::new("git")
+        .args(amend)
+        .current_dir(design.path())
+        .env("GIT_COMMITTER_DATE", backdated)
+        .env("GIT_AUTHOR_DATE", backdated)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let sha = design.json(&["show", "DOC@1.0"])["version"]["sha256"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let message = format!(
+        "{}\nBaselined DOC v1.0 under DEC1 on 2023-06-20, sha256 {sha}; signed by carol@example.org as dag-chair with key {carol}.\n",
+        unsigned_message(&design, "DOC/v1.0")
+    );
+    design.git(&["tag", "-f", "-a", "DOC/v1.0", "-m", "moved", "HEAD"]);
+    gpg.remake_tag_dated(&design, "DOC/v1.0", &message, "carol", Some(backdated));
+    let tagged = design.git(&["cat-file", "tag", "DOC/v1.0"]);
+    assert!(tagged.contains(" 1687255200 +0000"), "{tagged}");
+    let (_, report) = verify_report(design.path(), &["--no-cache"]);
+    assert_eq!(finding_codes(&report), ["signer-outside-validity DOC/v1.0"]);
+    let said = report["findings"][0]["message"]
+        .as_str()
+        .unwrap_or_default();
+    let today = jiff::Zoned::now()
+        .with_time_zone(jiff::tz::TimeZone::UTC)
+        .date();
+    assert!(said.contains(&format!("signed {today}")), "{report}");
 }
 
 #[test]

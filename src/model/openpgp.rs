@@ -3,6 +3,7 @@
 //! key's fingerprint, the shape of a detached signature, and gpg's status
 //! lines. The cryptography is gpg's: nothing here checks a signature.
 
+use super::Date;
 use super::approvers::{decode_base64, encode_base64};
 
 /// A public key as `gpg --export` writes it: one primary key, its user ids,
@@ -297,8 +298,12 @@ fn subpackets(mut bytes: &[u8]) -> impl Iterator<Item = (u8, &[u8])> {
 /// What gpg's `--status-fd` lines say of one detached signature.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
-    /// A good signature by a key whose primary key has this fingerprint.
-    Good { primary: String },
+    /// A good signature by a key whose primary key has this fingerprint,
+    /// made on the day it states (as the signer's clock had it).
+    Good {
+        primary: String,
+        signed_on: Option<Date>,
+    },
     /// The signature does not hold over the data (BADSIG).
     Bad { key: String },
     /// No key gpg was given made it (ERRSIG with NO_PUBKEY).
@@ -351,6 +356,7 @@ pub fn read_status(status: &str) -> Verdict {
         // VALIDSIG fpr date time expire version reserved pkalgo hashalgo class primary
         (1, [v]) if v.get(9) == Some(&"00") && v.get(10).is_some() => Verdict::Good {
             primary: arg(v, 10),
+            signed_on: v.get(2).and_then(|day| day.parse().ok()),
         },
         (1, [_]) => Verdict::Unchecked(
             "gpg did not name the primary key, or the signature is not over binary data".into(),
@@ -445,7 +451,8 @@ mod tests {
         assert_eq!(
             read_status(good),
             Verdict::Good {
-                primary: "PRIMARY".into()
+                primary: "PRIMARY".into(),
+                signed_on: Some(jiff::civil::date(2023, 1, 1)),
             }
         );
         let bad = "[GNUPG:] NEWSIG\n[GNUPG:] BADSIG 1234 Alice\n";

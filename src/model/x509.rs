@@ -5,6 +5,7 @@
 //! is gpgsm's (see `repo::x509`), which also says whether the bytes are one
 //! certificate.
 
+use super::Date;
 use super::approvers::decode_base64;
 
 /// The PEM label of a certificate.
@@ -138,7 +139,11 @@ pub fn check_signature_block(armored: &str) -> Result<(), String> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
     /// A good signature by the certificate with this fingerprint.
-    Good { fingerprint: String },
+    Good {
+        fingerprint: String,
+        /// The day the signature says it was made (the signer's clock).
+        signed_on: Option<Date>,
+    },
     /// The signature does not hold over the data (BADSIG).
     Bad { fingerprint: String },
     /// None of the certificates gpgsm was given made it.
@@ -201,6 +206,7 @@ pub fn read_status(status: &str) -> Verdict {
         // VALIDSIG fpr date time expire …; GOODSIG fpr subject.
         ([g], [v]) if g.get(1).is_some() && g.get(1) == v.get(1) => Verdict::Good {
             fingerprint: arg(v, 1),
+            signed_on: v.get(2).and_then(|day| day.parse().ok()),
         },
         _ => Verdict::Unchecked("gpgsm did not report one good signature".into()),
     }
@@ -284,7 +290,8 @@ mod tests {
         assert_eq!(
             read_status(&good),
             Verdict::Good {
-                fingerprint: fpr.into()
+                fingerprint: fpr.into(),
+                signed_on: Some(jiff::civil::date(2026, 12, 4)),
             }
         );
         let bad = format!("[GNUPG:] NEWSIG\n[GNUPG:] BADSIG {fpr} /CN=alice\n");
@@ -312,7 +319,8 @@ mod tests {
         assert_eq!(
             read_status(&expired),
             Verdict::Good {
-                fingerprint: fpr.into()
+                fingerprint: fpr.into(),
+                signed_on: Some(jiff::civil::date(2026, 12, 4)),
             }
         );
         let other = good.replacen(fpr, &"0".repeat(40), 1);

@@ -243,7 +243,7 @@ impl Repo {
                 let mut checker = super::openpgp::GpgChecker::new(self)?;
                 checker.import(&[key])?;
                 Ok(match checker.check(payload, &signature.armored)? {
-                    crate::model::openpgp::Verdict::Good { primary } => Some(primary),
+                    crate::model::openpgp::Verdict::Good { primary, .. } => Some(primary),
                     _ => None,
                 })
             }
@@ -251,7 +251,7 @@ impl Repo {
                 let mut checker = super::x509::GpgsmChecker::new(self)?;
                 checker.import(&[key])?;
                 Ok(match checker.check(payload, &signature.armored)? {
-                    crate::model::x509::Verdict::Good { fingerprint } => Some(fingerprint),
+                    crate::model::x509::Verdict::Good { fingerprint, .. } => Some(fingerprint),
                     _ => None,
                 })
             }

@@ -469,7 +469,7 @@ impl FindingKind {
                 validity,
                 date,
             } => format!(
-                "the tag is signed by {name}, whose key may sign {validity}, and the baseline is dated {date}: both days must be in it"
+                "the tag is signed by {name}, whose key may sign {validity}, and the baseline is dated {date}: every one of these days must be in it"
             ),
             SignerMisnamed { recorded, approver } => format!(
                 "the record says it was signed by {recorded}, but the key that signed is {approver}'s"

@@ -250,7 +250,7 @@ pub(super) fn check_signature(
             x509_signer(audit, (name, record, commit), &listed, payload, armored)?
         }
     };
-    let Some(fingerprint) = signed_with else {
+    let Some((fingerprint, signature_day)) = signed_with else {
         return Ok(());
     };
     let recorded = record.signed_by.as_ref().map(|s| s.key.clone());
@@ -271,9 +271,19 @@ pub(super) fn check_signature(
         return Ok(());
     };
     let signed = record.recorded_at.to_zoned(jiff::tz::TimeZone::UTC).date();
+    // The record's days are the writer's to choose; the signature's own day
+    // (OpenPGP, X.509) and the tag's must fall in the validity too, so that a
+    // key past its time cannot sign by dating the record back into it.
+    let mut signing_days: Vec<Date> = [signature_day, tagger_day(payload)]
+        .into_iter()
+        .flatten()
+        .filter(|day| *day != signed)
+        .collect();
+    signing_days.dedup();
     let valid: Vec<&&Approver> = theirs
         .iter()
         .filter(|a| a.may_sign_on(record.date, signed))
+        .filter(|a| signing_days.iter().all(|day| a.valid_on(*day)))
         .collect();
     if let Some(signer) = &record.signed_by
         && signer.key == fingerprint
@@ -292,7 +302,14 @@ pub(super) fn check_signature(
             let kind = FindingKind::SignerOutsideValidity {
                 name: first.name.clone(),
                 validity: first.validity(),
-                date: format!("{} (recorded {signed})", record.date),
+                date: format!(
+                    "{} (recorded {signed}{})",
+                    record.date,
+                    signing_days
+                        .iter()
+                        .map(|day| format!(", signed {day}"))
+                        .collect::<String>()
+                ),
             };
             audit.find(kind, name, commit);
         }
@@ -309,6 +326,24 @@ pub(super) fn check_signature(
     Ok(())
 }
 
+/// The fingerprint of the key or certificate that made a signature, and the
+/// day the signature itself states, where it states one.
+type SignedWith = (String, Option<Date>);
+
+/// The day of the tag's `tagger` line (UTC), from the tag object's header.
+fn tagger_day(payload: &[u8]) -> Option<Date> {
+    let header = payload
+        .split(|b| *b == b'\n')
+        .take_while(|line| !line.is_empty());
+    let tagger = header
+        .map(|line| line.strip_prefix(b"tagger "))
+        .find_map(|l| l)?;
+    let text = std::str::from_utf8(tagger).ok()?;
+    let seconds: i64 = text.rsplit(' ').nth(1)?.parse().ok()?;
+    let time = jiff::Timestamp::from_second(seconds).ok()?;
+    Some(time.to_zoned(jiff::tz::TimeZone::UTC).date())
+}
+
 /// The SSH key that made `armored`, where its signature holds over
 /// `payload`; otherwise the finding is made, and none.
 fn ssh_signer(
@@ -317,7 +352,7 @@ fn ssh_signer(
     commit: Option<git2::Oid>,
     payload: &[u8],
     armored: &str,
-) -> Result<Option<String>> {
+) -> Result<Option<SignedWith>> {
     let Some(key) = ssh_signature_key(armored) else {
         let why = "it is not a readable SSH signature".to_string();
         audit.find(FindingKind::SignatureBad { why }, name, commit);
@@ -328,7 +363,9 @@ fn ssh_signer(
         audit.find(FindingKind::SignatureBad { why }, name, commit);
         return Ok(None);
     }
-    Ok(Some(key.fingerprint))
+    // An SSH signature states no time: the tag's is the signing time, as
+    // `git verify-tag` takes it.
+    Ok(Some((key.fingerprint, None)))
 }
 
 /// The primary key fingerprint of the OpenPGP key that made `armored`, where
@@ -342,7 +379,7 @@ fn openpgp_signer(
     listed: &[Approver],
     payload: &[u8],
     armored: &str,
-) -> Result<Option<String>> {
+) -> Result<Option<SignedWith>> {
     if let Err(why) = openpgp::check_detached_signature(armored) {
         audit.find(FindingKind::SignatureBad { why }, name, commit);
         return Ok(None);
@@ -355,7 +392,7 @@ fn openpgp_signer(
     };
     gpg.import(&listed.iter().map(|a| &a.key).collect::<Vec<_>>())?;
     match gpg.check(payload, armored)? {
-        Verdict::Good { primary } => Ok(Some(primary)),
+        Verdict::Good { primary, signed_on } => Ok(Some((primary, signed_on))),
         Verdict::Bad { key } => {
             let why = format!("key {key} did not sign the tag as it stands");
             audit.find(FindingKind::SignatureBad { why }, name, commit);
@@ -393,7 +430,7 @@ fn x509_signer(
     listed: &[Approver],
     payload: &[u8],
     armored: &str,
-) -> Result<Option<String>> {
+) -> Result<Option<SignedWith>> {
     if let Err(why) = x509::check_signature_block(armored) {
         audit.find(FindingKind::SignatureBad { why }, name, commit);
         return Ok(None);
@@ -406,7 +443,10 @@ fn x509_signer(
     };
     gpgsm.import(&listed.iter().map(|a| &a.key).collect::<Vec<_>>())?;
     match gpgsm.check(payload, armored)? {
-        x509::Verdict::Good { fingerprint } => Ok(Some(fingerprint)),
+        x509::Verdict::Good {
+            fingerprint,
+            signed_on,
+        } => Ok(Some((fingerprint, signed_on))),
         x509::Verdict::Bad { fingerprint } => {
             let why = format!("certificate {fingerprint} did not sign the tag as it stands");
             audit.find(FindingKind::SignatureBad { why }, name, commit);
