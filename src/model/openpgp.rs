@@ -216,6 +216,13 @@ fn dearmor(text: &str, kind: &str) -> Option<Vec<u8>> {
 /// `git tag -s` makes), so that gpg checks it against the tag's payload and
 /// not against some message of its own. Says what it is otherwise.
 pub fn check_detached_signature(armored: &str) -> Result<(), String> {
+    const END: &str = "-----END PGP SIGNATURE-----";
+    if armored
+        .split_once(END)
+        .is_some_and(|(_, after)| !after.trim().is_empty())
+    {
+        return Err(format!("text follows its `{END}` line"));
+    }
     let bytes =
         dearmor(armored, "PGP SIGNATURE").ok_or("it is not a readable `PGP SIGNATURE` block")?;
     let packets = packets(&bytes)?;
@@ -482,5 +489,10 @@ mod tests {
         assert_eq!(check_detached_signature(&sig(&[4, 0, 22, 10])), Ok(()));
         assert!(check_detached_signature(&sig(&[4, 1, 22, 10])).is_err());
         assert!(check_detached_signature("-----BEGIN PGP MESSAGE-----\n").is_err());
+        let followed = format!("{}Signed by the DAG chair.\n", sig(&[4, 0, 22, 10]));
+        assert_eq!(
+            check_detached_signature(&followed),
+            Err("text follows its `-----END PGP SIGNATURE-----` line".into())
+        );
     }
 }
