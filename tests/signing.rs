@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::OnceLock;
 
+use common::signing::{copy_of, replace_tag_object, unsigned_message};
 use common::{Design, copy_dir, finding_codes, verify_report};
 
 /// The keys and the two repositories every test starts from, made once.
@@ -163,14 +164,6 @@ fn signer_clone(server: &Path, who: &str) -> Design {
     design
 }
 
-/// A private copy of a fixture repository.
-fn copy_of(from: &Path) -> Design {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::remove_dir(dir.path()).unwrap();
-    copy_dir(from, dir.path());
-    Design { dir }
-}
-
 fn key(who: &str) -> String {
     fixture().keys.join(who).to_str().unwrap().to_string()
 }
@@ -180,16 +173,6 @@ fn codes(design: &Design) -> Vec<String> {
     let mut codes = finding_codes(&report);
     codes.sort();
     codes
-}
-
-/// The tag's message as it was signed: without git's signature block.
-fn unsigned_message(design: &Design, tag: &str) -> String {
-    let raw = design.git(&["cat-file", "tag", tag]);
-    let message = raw.split_once("\n\n").unwrap().1;
-    match message.find("-----BEGIN SSH SIGNATURE-----") {
-        Some(at) => message[..at].to_string(),
-        None => message.to_string(),
-    }
 }
 
 /// Makes the tag again by hand, with `message`, signed by `signer` (or not).
@@ -214,28 +197,6 @@ fn remake_tag(design: &Design, tag: &str, message: &str, signer: Option<&str>) {
     ]);
     design.git(&args);
     std::fs::remove_file(msg).unwrap();
-}
-
-/// Writes `raw` as a tag object and points `tag` at it, as `git mktag` would.
-fn replace_tag_object(design: &Design, tag: &str, raw: &str) {
-    use std::io::Write;
-    let mut child = std::process::Command::new("git")
-        .args(["hash-object", "-t", "tag", "-w", "--stdin"])
-        .current_dir(design.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(raw.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success());
-    let id = String::from_utf8(out.stdout).unwrap();
-    design.git(&["update-ref", &format!("refs/tags/{tag}"), id.trim()]);
 }
 
 #[test]

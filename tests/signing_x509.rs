@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 
+use common::signing::{copy_of, private_dir, replace_tag_object, stop_agent, unsigned_message};
 use common::{Design, copy_dir, finding_codes};
 
 /// The certificates and the two repositories every test starts from, made once.
@@ -209,15 +210,6 @@ fn make_fixture() -> Option<Fixture> {
     })
 }
 
-/// A folder only its owner may read, as gpgsm wants its home.
-fn private_dir(path: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    if !path.exists() {
-        std::fs::create_dir(path).unwrap();
-    }
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700)).unwrap();
-}
-
 /// gpgsm in `home`, which must succeed.
 fn gpgsm_in(home: &Path, args: &[&str]) -> Output {
     let out = Command::new("gpgsm")
@@ -247,15 +239,6 @@ fn fingerprint_in(home: &Path, who: &str) -> String {
     let text = String::from_utf8(listed.stdout).unwrap();
     let line = text.lines().find(|l| l.starts_with("fpr:")).unwrap();
     line.split(':').nth(9).unwrap().to_string()
-}
-
-fn stop_agent(home: &Path) {
-    let status = Command::new("gpgconf")
-        .args(["--kill", "all"])
-        .env("GNUPGHOME", home)
-        .status()
-        .unwrap();
-    assert!(status.success());
 }
 
 /// A test's own copy of the gpgsm home, whose agent is stopped when it drops.
@@ -381,13 +364,6 @@ fn key_file(file: &str) -> String {
         .to_string()
 }
 
-fn copy_of(from: &Path) -> Design {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::remove_dir(dir.path()).unwrap();
-    copy_dir(from, dir.path());
-    Design { dir }
-}
-
 /// verify's report, run with an empty gpg home of the user's: it must need
 /// none of theirs.
 fn verify(design: &Design) -> serde_json::Value {
@@ -406,38 +382,6 @@ fn codes(design: &Design) -> Vec<String> {
     let mut codes = finding_codes(&verify(design));
     codes.sort();
     codes
-}
-
-/// The tag's message as it was signed: without gpgsm's signature block.
-fn unsigned_message(design: &Design, tag: &str) -> String {
-    let raw = design.git(&["cat-file", "tag", tag]);
-    let message = raw.split_once("\n\n").unwrap().1;
-    match message.find("-----BEGIN SIGNED MESSAGE-----") {
-        Some(at) => message[..at].to_string(),
-        None => message.to_string(),
-    }
-}
-
-/// Writes `raw` as a tag object and points `tag` at it.
-fn replace_tag_object(design: &Design, tag: &str, raw: &str) {
-    use std::io::Write;
-    let mut child = Command::new("git")
-        .args(["hash-object", "-t", "tag", "-w", "--stdin"])
-        .current_dir(design.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(raw.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success());
-    let id = String::from_utf8(out.stdout).unwrap();
-    design.git(&["update-ref", &format!("refs/tags/{tag}"), id.trim()]);
 }
 
 const APPROVE_SIGNED: [&str; 7] = [

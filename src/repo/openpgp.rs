@@ -51,13 +51,7 @@ impl Repo {
     /// it to gpg; looked up among the user's secret keys, and its public key
     /// exported from their keyring.
     pub(crate) fn openpgp_signing_key(&self, config: &git2::Config) -> Result<PublicKey> {
-        let spec = match config.get_string("user.signingkey") {
-            Ok(value) => value.trim().to_string(),
-            Err(_) => {
-                let me = self.signature()?;
-                format!("{} <{}>", me.name().unwrap_or(""), me.email().unwrap_or(""))
-            }
-        };
+        let spec = self.signing_key_spec(config)?;
         self.openpgp_secret_key(&spec)
     }
 

@@ -276,6 +276,20 @@ pub struct TagSignatureInfo {
 }
 
 impl Repo {
+    /// What git asks gpg or gpgsm to sign with: `user.signingkey`, or, unset,
+    /// the committer's identity as git passes it ("Name <email>").
+    pub(crate) fn signing_key_spec(&self, config: &git2::Config) -> Result<String> {
+        if let Ok(value) = config.get_string("user.signingkey") {
+            return Ok(value.trim().to_string());
+        }
+        let me = self.signature()?;
+        Ok(format!(
+            "{} <{}>",
+            me.name().unwrap_or(""),
+            me.email().unwrap_or("")
+        ))
+    }
+
     /// The signature of the annotated tag `name`, if it is signed.
     pub fn tag_signature(&self, name: &str) -> Option<TagSignatureInfo> {
         let reference = self

@@ -46,13 +46,7 @@ impl Repo {
     /// identity as git passes it to gpgsm; looked up among the user's
     /// certificates with a secret key, and exported from their keybox.
     pub(crate) fn x509_signing_key(&self, config: &git2::Config) -> Result<PublicKey> {
-        let spec = match config.get_string("user.signingkey") {
-            Ok(value) => value.trim().to_string(),
-            Err(_) => {
-                let me = self.signature()?;
-                format!("{} <{}>", me.name().unwrap_or(""), me.email().unwrap_or(""))
-            }
-        };
+        let spec = self.signing_key_spec(config)?;
         self.x509_secret_key(&spec)
     }
 
