@@ -132,18 +132,16 @@ fn common_len<'a>(
 }
 
 /// One named entry of a raw tree, found without parsing the rest.
-fn find_entry<'a>(data: &'a [u8], name: &[u8], is_tree: bool) -> Option<Entry<'a>> {
+fn find_entry<'a>(data: &'a [u8], name: &'a [u8], is_tree: bool) -> Option<Entry<'a>> {
     let mut rest = data;
     while let Some(space) = memchr::memchr(b' ', rest) {
         let nul = space + memchr::memchr(0, &rest[space..])?;
         let id = rest.get(nul + 1..nul + 21)?;
-        let kind = Kind::of(&rest[..space]);
-        if &rest[space + 1..nul] == name && (kind == Kind::Folder) == is_tree {
-            return Some(Entry {
-                kind,
-                name: &rest[space + 1..nul],
-                id,
-            });
+        if &rest[space + 1..nul] == name {
+            let kind = Kind::of(&rest[..space]);
+            if (kind == Kind::Folder) == is_tree {
+                return Some(Entry { kind, name, id });
+            }
         }
         rest = &rest[nul + 21..];
     }
@@ -184,6 +182,10 @@ pub struct Differ<'o> {
     /// The bytes the cache holds: a folder of 10,000 artefacts is a tree of
     /// 300 KB, and every commit makes a new one.
     cached_bytes: usize,
+    /// The root tree the last diffs were into, and by path each folder of it
+    /// they went into: a file looked up in that tree next is found from the
+    /// deepest of them, not by reading the `artefacts` folder from its start.
+    descended: (Option<git2::Oid>, HashMap<String, git2::Oid>),
 }
 
 /// How much the tree cache may hold before it starts again: the trees of the
@@ -196,6 +198,7 @@ impl<'o> Differ<'o> {
             odb,
             cache: HashMap::new(),
             cached_bytes: 0,
+            descended: (None, HashMap::new()),
         }
     }
 
@@ -215,7 +218,7 @@ impl<'o> Differ<'o> {
 
     /// The blob at `path` in the tree `root`, if a file is there.
     pub fn blob_at(&mut self, root: git2::Oid, path: &str) -> Result<Option<git2::Oid>> {
-        let mut tree = root;
+        let (mut tree, path) = self.nearest_folder(root, path);
         let mut parts = path.split('/').peekable();
         while let Some(part) = parts.next() {
             let data = self.tree(tree)?;
@@ -231,8 +234,27 @@ impl<'o> Differ<'o> {
         Ok(None)
     }
 
+    /// The deepest folder of `root` the last diffs into it went into on the
+    /// way to `path`, and the rest of the path from there.
+    fn nearest_folder<'p>(&self, root: git2::Oid, path: &'p str) -> (git2::Oid, &'p str) {
+        let (diffed_root, folders) = &self.descended;
+        if *diffed_root == Some(root) {
+            let mut end = path.len();
+            while let Some(slash) = path[..end].rfind('/') {
+                if let Some(folder) = folders.get(&path[..slash]) {
+                    return (*folder, &path[slash + 1..]);
+                }
+                end = slash;
+            }
+        }
+        (root, path)
+    }
+
     /// The record files that differ between two root trees.
     pub fn diff(&mut self, old: Option<git2::Oid>, new: git2::Oid) -> Result<Vec<Delta>> {
+        if self.descended.0 != Some(new) {
+            self.descended = (Some(new), HashMap::new());
+        }
         let mut out = Vec::new();
         self.walk(old, Some(new), "", &mut out)?;
         Ok(out)
@@ -245,6 +267,9 @@ impl<'o> Differ<'o> {
         prefix: &str,
         out: &mut Vec<Delta>,
     ) -> Result<()> {
+        if let Some(new) = new {
+            self.descended.1.insert(prefix.to_string(), new);
+        }
         let old_data = old.map(|id| self.tree(id)).transpose()?;
         let new_data = new.map(|id| self.tree(id)).transpose()?;
         let old_bytes = old_data.as_deref().map_or(&[][..], |d| d.data());

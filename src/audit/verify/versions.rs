@@ -403,6 +403,22 @@ mod tests {
         );
     }
 
+    /// A draft records the working content of its own commit: a record that
+    /// names other content (here 0.1's, copied) than its commit holds at the
+    /// artefact's file is found, though that content hashes right.
+    #[test]
+    fn a_draft_naming_other_content_than_its_commit_held_is_found() {
+        let design = Design::with_draft();
+        design.write("artefacts/DOC/doc.md", "# Scope\n\nThe second text.\n");
+        design.git(&["add", "artefacts/DOC/doc.md"]);
+        let text = copy_of_draft(&design, "0.2", &|text| text);
+        design.commit_by_hand("artefacts/DOC/versions/0.2.toml", &text);
+        assert_eq!(
+            design.findings(),
+            ["commit-content-mismatch artefacts/DOC/versions/0.2.toml"]
+        );
+    }
+
     #[test]
     fn a_version_recorded_after_a_higher_one_is_found() {
         let design = Design::with_draft();
