@@ -184,6 +184,16 @@ impl Repo {
         Ok(dir)
     }
 
+    /// A new, empty folder under the shared state folder, removed when
+    /// dropped: where gpg, gpgsm or a signing git work apart from the
+    /// user's own setup.
+    pub(crate) fn scratch_dir(&self, prefix: &str) -> Result<tempfile::TempDir> {
+        tempfile::Builder::new()
+            .prefix(prefix)
+            .tempdir_in(self.shared_state_dir()?)
+            .map_err(crate::error::io_at(self.git.path()))
+    }
+
     /// The records as of HEAD; refuses if HEAD holds no design.
     pub fn snapshot(&self) -> Result<Snapshot<'_>> {
         let snapshot = Snapshot::at_head(self)?;

@@ -133,10 +133,7 @@ pub struct GpgChecker {
 impl GpgChecker {
     /// A new, empty home inside the repository's `.git/baseline/`.
     pub fn new(repo: &Repo) -> Result<Self> {
-        let home = tempfile::Builder::new()
-            .prefix("gpg-")
-            .tempdir_in(repo.shared_state_dir()?)
-            .map_err(io_at(repo.git().path()))?;
+        let home = repo.scratch_dir("gpg-")?;
         Ok(GpgChecker {
             home,
             imported: HashSet::new(),

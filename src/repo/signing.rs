@@ -109,10 +109,7 @@ impl Repo {
         message: &str,
         key: &PublicKey,
     ) -> Result<git2::Oid> {
-        let scratch = tempfile::Builder::new()
-            .prefix("sign-")
-            .tempdir_in(self.shared_state_dir()?)
-            .map_err(io_at(self.git.path()))?;
+        let scratch = self.scratch_dir("sign-")?;
         let dir = scratch.path();
         let objects = self.git.commondir().join("objects");
         for folder in ["objects/info", "refs/heads", "refs/tags"] {

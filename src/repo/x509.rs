@@ -121,10 +121,7 @@ pub struct GpgsmChecker {
 impl GpgsmChecker {
     /// A new, empty home inside the repository's `.git/baseline/`.
     pub fn new(repo: &Repo) -> Result<Self> {
-        let home = tempfile::Builder::new()
-            .prefix("gpgsm-")
-            .tempdir_in(repo.shared_state_dir()?)
-            .map_err(io_at(repo.git().path()))?;
+        let home = repo.scratch_dir("gpgsm-")?;
         Ok(GpgsmChecker {
             home,
             imported: HashSet::new(),
