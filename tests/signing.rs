@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::OnceLock;
 
-use common::signing::{copy_of, replace_tag_object, unsigned_message};
+use common::signing::{copy_of, replace_tag_object, signing_base, unsigned_message};
 use common::{Design, copy_dir, finding_codes, verify_report};
 
 /// The keys and the two repositories every test starts from, made once.
@@ -55,7 +55,16 @@ fn fixture() -> &'static Fixture {
             assert!(status.success());
         }
         let base = dir.path().join("base");
-        std::fs::create_dir(&base).unwrap();
+        signing_base(
+            &base,
+            None,
+            &keys,
+            &[
+                ("alice", "alice.pub", "dag-chair", None),
+                ("bob", "bob.pub", "reviewer", None),
+                ("carol", "carol.pub", "dag-chair", Some("2023-06-30")),
+            ],
+        );
         let ok = |repo: &Path, args: &[&str]| {
             let out = common::baseline_in(repo).args(args).output().unwrap();
             assert!(
@@ -64,52 +73,6 @@ fn fixture() -> &'static Fixture {
                 String::from_utf8_lossy(&out.stderr)
             );
         };
-        ok(&base, &["init", "--programme", "Test Programme"]);
-        std::fs::write(base.join("doc.md"), "# 1 Scope\n\nThe first text.\n").unwrap();
-        ok(&base, &["add", "DOC", "--title", "A document", "doc.md"]);
-        std::fs::remove_file(base.join("doc.md")).unwrap();
-        ok(&base, &["draft", "DOC", "--date", "2023-06-01"]);
-        ok(
-            &base,
-            &[
-                "decision",
-                "add",
-                "DEC1",
-                "--date",
-                "2023-06-01",
-                "--outcome",
-                "approved",
-                "--text",
-                "Decided.",
-            ],
-        );
-        for (who, role, until) in [
-            ("alice", "dag-chair", None),
-            ("bob", "reviewer", None),
-            ("carol", "dag-chair", Some("2023-06-30")),
-        ] {
-            let key = keys.join(format!("{who}.pub"));
-            let name = format!("{who}@example.org");
-            let mut args = vec![
-                "approver",
-                "add",
-                &name,
-                "--key",
-                key.to_str().unwrap(),
-                "--role",
-                role,
-                "--from",
-                "2023-06-01",
-                "--decision",
-                "DEC1",
-                "--date",
-                "2023-06-01",
-            ];
-            if let Some(until) = until {
-                args.extend(["--until", until]);
-            }
-            ok(&base, &args);
-        }
         common::git_in(&base, &["config", "gpg.format", "ssh"]);
         let alice = keys.join("alice");
         common::git_in(

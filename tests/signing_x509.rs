@@ -12,7 +12,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 
-use common::signing::{copy_of, private_dir, replace_tag_object, stop_agent, unsigned_message};
+use common::signing::{
+    GnupgHome, copy_of, gnupg_in, listed_fingerprint, private_dir, replace_tag_object,
+    signing_base, stop_agent, unsigned_message,
+};
 use common::{Design, copy_dir, finding_codes};
 
 /// The certificates and the two repositories every test starts from, made once.
@@ -123,7 +126,17 @@ fn make_fixture() -> Option<Fixture> {
         .unwrap();
     assert!(status.success());
     let base = dir.path().join("base");
-    std::fs::create_dir(&base).unwrap();
+    signing_base(
+        &base,
+        Some(&gnupg),
+        &keys,
+        &[
+            ("alice", "alice.pem", "dag-chair", None),
+            ("bob", "bob.der", "reviewer", None),
+            ("carol", "carol.pem", "dag-chair", Some("2023-06-30")),
+            ("dave", "dave.pub", "reviewer", None),
+        ],
+    );
     let ok = |repo: &Path, args: &[&str]| {
         let out = common::baseline_in(repo)
             .env("GNUPGHOME", &gnupg)
@@ -136,53 +149,6 @@ fn make_fixture() -> Option<Fixture> {
             String::from_utf8_lossy(&out.stderr)
         );
     };
-    ok(&base, &["init", "--programme", "Test Programme"]);
-    std::fs::write(base.join("doc.md"), "# 1 Scope\n\nThe first text.\n").unwrap();
-    ok(&base, &["add", "DOC", "--title", "A document", "doc.md"]);
-    std::fs::remove_file(base.join("doc.md")).unwrap();
-    ok(&base, &["draft", "DOC", "--date", "2023-06-01"]);
-    ok(
-        &base,
-        &[
-            "decision",
-            "add",
-            "DEC1",
-            "--date",
-            "2023-06-01",
-            "--outcome",
-            "approved",
-            "--text",
-            "Decided.",
-        ],
-    );
-    for (who, file, role, until) in [
-        ("alice", "alice.pem", "dag-chair", None),
-        ("bob", "bob.der", "reviewer", None),
-        ("carol", "carol.pem", "dag-chair", Some("2023-06-30")),
-        ("dave", "dave.pub", "reviewer", None),
-    ] {
-        let key = keys.join(file);
-        let name = format!("{who}@example.org");
-        let mut args = vec![
-            "approver",
-            "add",
-            &name,
-            "--key",
-            key.to_str().unwrap(),
-            "--role",
-            role,
-            "--from",
-            "2023-06-01",
-            "--decision",
-            "DEC1",
-            "--date",
-            "2023-06-01",
-        ];
-        if let Some(until) = until {
-            args.extend(["--until", until]);
-        }
-        ok(&base, &args);
-    }
     common::git_in(&base, &["config", "gpg.format", "x509"]);
     common::git_in(&base, &["config", "user.signingkey", &fingerprints[0].1]);
     let signed = dir.path().join("signed");
@@ -212,103 +178,21 @@ fn make_fixture() -> Option<Fixture> {
 
 /// gpgsm in `home`, which must succeed.
 fn gpgsm_in(home: &Path, args: &[&str]) -> Output {
-    let out = Command::new("gpgsm")
-        .args(["--batch", "--disable-dirmngr"])
-        .args(args)
-        .env("GNUPGHOME", home)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "gpgsm {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
+    gnupg_in("gpgsm", &["--batch", "--disable-dirmngr"], home, args)
 }
 
 fn fingerprint_in(home: &Path, who: &str) -> String {
-    let listed = gpgsm_in(
-        home,
-        &[
-            "--with-colons",
-            "--list-keys",
-            &format!("{who}@example.org"),
-        ],
-    );
-    let text = String::from_utf8(listed.stdout).unwrap();
-    let line = text.lines().find(|l| l.starts_with("fpr:")).unwrap();
-    line.split(':').nth(9).unwrap().to_string()
+    let who = format!("{who}@example.org");
+    listed_fingerprint(&gpgsm_in(home, &["--with-colons", "--list-keys", &who]))
 }
 
-/// A test's own copy of the gpgsm home, whose agent is stopped when it drops.
-struct Gpgsm {
-    home: tempfile::TempDir,
-}
-
-impl Gpgsm {
-    fn new(fixture: &Fixture) -> Gpgsm {
-        let home = tempfile::tempdir().unwrap();
-        let copy = home.path().join("g");
-        copy_dir(&fixture.gnupg, &copy);
-        private_dir(&copy);
-        Gpgsm { home }
-    }
-
-    fn path(&self) -> PathBuf {
-        self.home.path().join("g")
-    }
-
-    /// baseline in `design` with this gpgsm home.
-    fn run(&self, design: &Design, args: &[&str]) -> Output {
-        design
-            .cmd()
-            .env("GNUPGHOME", self.path())
-            .args(args)
-            .output()
-            .unwrap()
-    }
-
-    fn ok(&self, design: &Design, args: &[&str]) -> String {
-        let out = self.run(design, args);
-        assert!(
-            out.status.success(),
-            "baseline {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    /// A refusal (exit 1, with a hint, nothing changed); its standard error.
-    fn refused(&self, design: &Design, args: &[&str]) -> String {
-        let before = design.snapshot();
-        let out = self.run(design, args);
-        let said = String::from_utf8(out.stderr).unwrap();
-        assert_eq!(out.status.code(), Some(1), "{args:?}: {said}");
-        assert!(said.contains("\nhint: "), "{said}");
-        assert_eq!(before, design.snapshot(), "{args:?} changed the repository");
-        said
-    }
-
-    /// git in `design` with this gpgsm home.
-    fn git(&self, design: &Design, args: &[&str]) -> String {
-        let out = Command::new("git")
-            .args(args)
-            .current_dir(design.path())
-            .env("GNUPGHOME", self.path())
-            .env("GIT_COMMITTER_NAME", "Test Designer")
-            .env("GIT_COMMITTER_EMAIL", "designer@example.org")
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
+/// Tags made again by hand in a test, signed with gpgsm.
+trait RemakeTag {
     /// Makes the tag again by hand with `message`, signed with gpgsm by `signer`.
+    fn remake_tag(&self, design: &Design, tag: &str, message: &str, signer: &str);
+}
+
+impl RemakeTag for GnupgHome {
     fn remake_tag(&self, design: &Design, tag: &str, message: &str, signer: &str) {
         let commit = design.git(&["rev-parse", &format!("{tag}^{{commit}}")]);
         design.write("msg.txt", message);
@@ -332,15 +216,6 @@ impl Gpgsm {
             ],
         );
         std::fs::remove_file(msg).unwrap();
-    }
-}
-
-impl Drop for Gpgsm {
-    fn drop(&mut self) {
-        let _ = Command::new("gpgconf")
-            .args(["--kill", "all"])
-            .env("GNUPGHOME", self.path())
-            .status();
     }
 }
 
@@ -398,7 +273,7 @@ const APPROVE_SIGNED: [&str; 7] = [
 fn an_x509_signed_baseline_is_listed_shown_and_verified_offline() {
     let Some(fixture) = fixture() else { return };
     let design = copy_of(&fixture.signed);
-    let gpgsm = Gpgsm::new(fixture);
+    let gpgsm = GnupgHome::copy_of(&fixture.gnupg);
     let alice = fingerprint("alice");
     // The approvers file: one self-contained line per X.509 approver, behind
     // a comment mark that ssh-keygen skips; the DER in base64.
@@ -496,7 +371,7 @@ fn an_x509_signed_baseline_is_listed_shown_and_verified_offline() {
 fn an_x509_tag_signed_again_or_edited_is_found() {
     let Some(fixture) = fixture() else { return };
     let design = copy_of(&fixture.signed);
-    let gpgsm = Gpgsm::new(fixture);
+    let gpgsm = GnupgHome::copy_of(&fixture.gnupg);
     let message = unsigned_message(&design, "DOC/v1.0");
     let raw = design.git(&["cat-file", "tag", "DOC/v1.0"]);
     // Signed again by a certificate no approver has.
@@ -547,7 +422,7 @@ fn an_x509_tag_signed_again_or_edited_is_found() {
 #[test]
 fn x509_signers_out_of_validity_role_or_name_are_found() {
     let Some(fixture) = fixture() else { return };
-    let gpgsm = Gpgsm::new(fixture);
+    let gpgsm = GnupgHome::copy_of(&fixture.gnupg);
     // carol's certificate may sign only until before the baseline's date.
     let design = copy_of(&fixture.base);
     design.approve("DOC", "DEC1", "2023-07-10");
@@ -599,7 +474,7 @@ fn x509_signers_out_of_validity_role_or_name_are_found() {
 #[test]
 fn x509_certificates_that_may_not_sign_or_be_listed_are_refused() {
     let Some(fixture) = fixture() else { return };
-    let gpgsm = Gpgsm::new(fixture);
+    let gpgsm = GnupgHome::copy_of(&fixture.gnupg);
     let design = copy_of(&fixture.base);
     design.git(&["config", "user.signingkey", &fingerprint("mallory")]);
     let said = gpgsm.refused(&design, &APPROVE_SIGNED);
@@ -736,7 +611,7 @@ fn verify_without_gpgsm_says_so_and_fails() {
 #[test]
 fn an_x509_signed_tag_is_signed_again_by_sync_and_repaired_only_by_its_signer() {
     let Some(fixture) = fixture() else { return };
-    let gpg = Gpgsm::new(fixture);
+    let gpg = GnupgHome::copy_of(&fixture.gnupg);
     let base = copy_of(&fixture.base);
     let server = tempfile::tempdir().unwrap();
     common::git_in(
@@ -795,7 +670,7 @@ fn an_x509_signed_tag_is_signed_again_by_sync_and_repaired_only_by_its_signer() 
 #[test]
 fn a_baseline_signed_with_a_ca_issued_certificate_verifies_without_the_ca() {
     let Some(fixture) = fixture() else { return };
-    let gpgsm = Gpgsm::new(fixture);
+    let gpgsm = GnupgHome::copy_of(&fixture.gnupg);
     let home = gpgsm.path();
     let dir = tempfile::tempdir().unwrap();
     let make = |name: &str, parameters: &str| -> PathBuf {
