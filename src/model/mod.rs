@@ -4,6 +4,7 @@ pub mod approvers;
 pub mod config;
 pub mod date;
 pub mod digest;
+pub mod gnupg_status;
 pub mod id;
 pub mod meeting;
 pub mod openpgp;

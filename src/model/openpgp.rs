@@ -5,6 +5,7 @@
 
 use super::Date;
 use super::approvers::{decode_base64, encode_base64};
+use super::gnupg_status::{StatusLines, word};
 
 /// A public key as `gpg --export` writes it: one primary key, its user ids,
 /// subkeys and the signatures binding them.
@@ -324,45 +325,31 @@ pub enum Verdict {
 /// fingerprint and one of GOODSIG, EXPSIG, EXPKEYSIG or REVKEYSIG, for a
 /// single signature over binary data.
 pub fn read_status(status: &str) -> Verdict {
-    let lines: Vec<Vec<&str>> = status
-        .lines()
-        .filter_map(|l| l.strip_prefix("[GNUPG:] "))
-        .map(|l| l.split_whitespace().collect())
-        .collect();
-    let with = |keyword: &str| -> Vec<&Vec<&str>> {
-        lines
-            .iter()
-            .filter(|l| l.first() == Some(&keyword))
-            .collect()
-    };
-    let arg = |line: &[&str], i: usize| line.get(i).copied().unwrap_or("?").to_string();
-    if with("NEWSIG").len() > 1 {
+    let status = StatusLines::read(status);
+    if status.several_signatures() {
         return Verdict::Unchecked("it holds more than one signature".into());
     }
-    if let Some(bad) = with("BADSIG").first() {
-        return Verdict::Bad { key: arg(bad, 1) };
+    if let Some(bad) = status.with("BADSIG").first() {
+        return Verdict::Bad { key: word(bad, 1) };
     }
-    if let Some(err) = with("ERRSIG").first() {
+    if let Some(err) = status.with("ERRSIG").first() {
         // ERRSIG keyid pkalgo hashalgo class time rc [fpr]; rc 9: no public key.
         if err.get(6) == Some(&"9") {
             return Verdict::UnknownKey {
-                key: err.get(7).map_or_else(|| arg(err, 1), |f| f.to_string()),
+                key: err.get(7).map_or_else(|| word(err, 1), |f| f.to_string()),
             };
         }
         return Verdict::Unchecked(format!(
             "gpg could not check it (error code {})",
-            arg(err, 6)
+            word(err, 6)
         ));
     }
-    let good = ["GOODSIG", "EXPSIG", "EXPKEYSIG", "REVKEYSIG"]
-        .iter()
-        .map(|k| with(k).len())
-        .sum::<usize>();
-    let valid = with("VALIDSIG");
+    let good = status.good().len();
+    let valid = status.with("VALIDSIG");
     match (good, valid.as_slice()) {
         // VALIDSIG fpr date time expire version reserved pkalgo hashalgo class primary
         (1, [v]) if v.get(9) == Some(&"00") && v.get(10).is_some() => Verdict::Good {
-            primary: arg(v, 10),
+            primary: word(v, 10),
             signed_on: v.get(2).and_then(|day| day.parse().ok()),
         },
         (1, [_]) => Verdict::Unchecked(

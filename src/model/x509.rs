@@ -7,6 +7,7 @@
 
 use super::Date;
 use super::approvers::decode_base64;
+use super::gnupg_status::{StatusLines, word};
 
 /// The PEM label of a certificate.
 const CERTIFICATE: &str = "CERTIFICATE";
@@ -158,54 +159,37 @@ pub enum Verdict {
 /// the certificate's own dates, says when it may sign), both naming the same
 /// certificate.
 pub fn read_status(status: &str) -> Verdict {
-    let lines: Vec<Vec<&str>> = status
-        .lines()
-        .filter_map(|l| l.strip_prefix("[GNUPG:] "))
-        .map(|l| l.split_whitespace().collect())
-        .collect();
-    let with = |keyword: &str| -> Vec<&Vec<&str>> {
-        lines
-            .iter()
-            .filter(|l| l.first() == Some(&keyword))
-            .collect()
-    };
-    let arg = |line: &[&str], i: usize| line.get(i).copied().unwrap_or("?").to_string();
-    if with("NEWSIG").len() > 1 {
+    let status = StatusLines::read(status);
+    if status.several_signatures() {
         return Verdict::Unchecked("it holds more than one signature".into());
     }
-    if let Some(bad) = with("BADSIG").first() {
+    if let Some(bad) = status.with("BADSIG").first() {
         return Verdict::Bad {
-            fingerprint: arg(bad, 1),
+            fingerprint: word(bad, 1),
         };
     }
-    if with("ERROR")
-        .iter()
-        .any(|l| l.get(1) == Some(&"verify.findkey"))
-    {
+    if (status.with("ERROR").iter()).any(|l| l.get(1) == Some(&"verify.findkey")) {
         return Verdict::UnknownCertificate;
     }
-    if let Some(err) = with("ERRSIG").first() {
+    if let Some(err) = status.with("ERRSIG").first() {
         return Verdict::Unchecked(format!(
             "gpgsm could not check it (error code {})",
-            arg(err, 6)
+            word(err, 6)
         ));
     }
-    if let Some(err) = with("ERROR").first() {
+    if let Some(err) = status.with("ERROR").first() {
         return Verdict::Unchecked(format!(
             "gpgsm could not check it ({} {})",
-            arg(err, 1),
-            arg(err, 2)
+            word(err, 1),
+            word(err, 2)
         ));
     }
-    let good: Vec<&Vec<&str>> = ["GOODSIG", "EXPSIG", "EXPKEYSIG", "REVKEYSIG"]
-        .iter()
-        .flat_map(|k| with(k))
-        .collect();
-    let valid = with("VALIDSIG");
+    let good = status.good();
+    let valid = status.with("VALIDSIG");
     match (good.as_slice(), valid.as_slice()) {
         // VALIDSIG fpr date time expire …; GOODSIG fpr subject.
         ([g], [v]) if g.get(1).is_some() && g.get(1) == v.get(1) => Verdict::Good {
-            fingerprint: arg(v, 1),
+            fingerprint: word(v, 1),
             signed_on: v.get(2).and_then(|day| day.parse().ok()),
         },
         _ => Verdict::Unchecked("gpgsm did not report one good signature".into()),
