@@ -12,6 +12,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use super::Repo;
+use super::signing::run_or;
 use crate::error::{Error, Result, io_at};
 use crate::model::approvers::PublicKey;
 use crate::model::openpgp::{self, Verdict};
@@ -31,14 +32,6 @@ pub(crate) fn user_gpg_program(config: &git2::Config) -> String {
 
 fn run(command: &mut Command, what: &str) -> Result<Output> {
     run_or(command, what, INSTALL_HINT)
-}
-
-/// Runs gpg; where it cannot run, says so with `hint`.
-fn run_or(command: &mut Command, what: &str, hint: &str) -> Result<Output> {
-    command
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|err| Error::failed(format!("could not run gpg to {what}: {err}"), hint))
 }
 
 /// Where the user's own gpg cannot run: git signs with OpenPGP (its default)

@@ -10,7 +10,7 @@
 //! journal makes the ref with the branch, as it does for every tag.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Command, Output, Stdio};
 
 use super::Repo;
 use crate::error::{Error, Result, io_at};
@@ -387,4 +387,14 @@ impl Repo {
         }
         Ok(None)
     }
+}
+
+/// Runs a signing tool (gpg, gpgsm, as configured) to do `what`; where it
+/// cannot run, says so, naming it, with `hint`.
+pub(super) fn run_or(command: &mut Command, what: &str, hint: &str) -> Result<Output> {
+    let program = command.get_program().to_string_lossy().into_owned();
+    command
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|err| Error::failed(format!("could not run {program} to {what}: {err}"), hint))
 }

@@ -12,9 +12,10 @@
 use std::collections::HashSet;
 use std::io::Write;
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use super::Repo;
+use super::signing::run_or;
 use crate::error::{Error, Result, io_at};
 use crate::model::approvers::PublicKey;
 use crate::model::x509::{self, Verdict};
@@ -30,14 +31,6 @@ fn user_gpgsm_program(config: &git2::Config) -> String {
     config
         .get_string("gpg.x509.program")
         .unwrap_or_else(|_| "gpgsm".to_string())
-}
-
-/// Runs gpgsm; where it cannot run, says so with `hint`.
-fn run_or(command: &mut Command, what: &str, hint: &str) -> Result<Output> {
-    command
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|err| Error::failed(format!("could not run gpgsm to {what}: {err}"), hint))
 }
 
 impl Repo {
