@@ -77,37 +77,10 @@ fn make_fixture() -> Option<Fixture> {
     let mut fingerprints = Vec::new();
     let mut trustlist = String::new();
     for who in PEOPLE {
-        let parameters = dir.path().join(format!("{who}.params"));
-        std::fs::write(
-            &parameters,
-            format!(
-                "%no-protection\nKey-Type: RSA\nKey-Length: 2048\nKey-Usage: sign\nSerial: random\nName-DN: CN={who}\nName-Email: {who}@example.org\nNot-After: 2099-01-01\n%commit\n"
-            ),
-        )
-        .unwrap();
         let der = keys.join(format!("{who}.der"));
-        // gpgsm exits 2 for the warning that `%no-protection` (which it
-        // needs to make the key without a passphrase) is not a control it
-        // knows: the certificate is made all the same.
-        let made = Command::new("gpgsm")
-            .args([
-                "--batch",
-                "--pinentry-mode",
-                "loopback",
-                "--gen-key",
-                "--output",
-            ])
-            .arg(&der)
-            .arg(&parameters)
-            .env("GNUPGHOME", &gnupg)
-            .stdin(Stdio::null())
-            .output()
-            .unwrap();
-        assert!(
-            std::fs::metadata(&der).is_ok_and(|m| m.len() > 0),
-            "gpgsm --gen-key: {}",
-            String::from_utf8_lossy(&made.stderr)
-        );
+        let parameters =
+            format!("Key-Usage: sign\nName-DN: CN={who}\nName-Email: {who}@example.org\n");
+        make_certificate(&gnupg, &parameters, &der);
         gpgsm_in(&gnupg, &["--import", der.to_str().unwrap()]);
         let fpr = fingerprint_in(&gnupg, who);
         trustlist.push_str(&format!("{fpr} S relax\n"));
@@ -174,6 +147,38 @@ fn make_fixture() -> Option<Fixture> {
         base,
         signed,
     })
+}
+
+/// Makes a key and its self-signed certificate (RSA, until 2099) in gpgsm's
+/// `home` from the key `parameters` that name and use it, written to `der`.
+fn make_certificate(home: &Path, parameters: &str, der: &Path) {
+    let file = der.with_extension("params");
+    let parameters = format!(
+        "%no-protection\nKey-Type: RSA\nKey-Length: 2048\nSerial: random\nNot-After: 2099-01-01\n{parameters}%commit\n"
+    );
+    std::fs::write(&file, parameters).unwrap();
+    // gpgsm exits 2 for the warning that `%no-protection` (which it needs to
+    // make the key without a passphrase) is not a control it knows: the
+    // certificate is made all the same.
+    let made = Command::new("gpgsm")
+        .args([
+            "--batch",
+            "--pinentry-mode",
+            "loopback",
+            "--gen-key",
+            "--output",
+        ])
+        .arg(der)
+        .arg(&file)
+        .env("GNUPGHOME", home)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        std::fs::metadata(der).is_ok_and(|m| m.len() > 0),
+        "gpgsm --gen-key: {}",
+        String::from_utf8_lossy(&made.stderr)
+    );
 }
 
 /// gpgsm in `home`, which must succeed.
@@ -674,23 +679,8 @@ fn a_baseline_signed_with_a_ca_issued_certificate_verifies_without_the_ca() {
     let home = gpgsm.path();
     let dir = tempfile::tempdir().unwrap();
     let make = |name: &str, parameters: &str| -> PathBuf {
-        let file = dir.path().join(format!("{name}.params"));
-        std::fs::write(&file, format!("%no-protection\nKey-Type: RSA\nKey-Length: 2048\nSerial: random\nNot-After: 2099-01-01\n{parameters}%commit\n")).unwrap();
         let der = dir.path().join(format!("{name}.der"));
-        let _ = Command::new("gpgsm")
-            .args([
-                "--batch",
-                "--pinentry-mode",
-                "loopback",
-                "--gen-key",
-                "--output",
-            ])
-            .arg(&der)
-            .arg(&file)
-            .env("GNUPGHOME", &home)
-            .stdin(Stdio::null())
-            .output()
-            .unwrap();
+        make_certificate(&home, parameters, &der);
         gpgsm_in(&home, &["--import", der.to_str().unwrap()]);
         der
     };
