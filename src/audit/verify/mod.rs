@@ -71,8 +71,9 @@ struct Audit<'r> {
     before_history: HashSet<String>,
     /// Versions in the order history added them, per artefact.
     order: BTreeMap<String, Vec<(VersionNumber, git2::Oid)>>,
-    /// Each artefact's content file name, from its record.
-    content_files: HashMap<String, String>,
+    /// Each artefact's content file name, from its record at the audited
+    /// commit, read when the walk first meets one of its versions.
+    content_files: HashMap<String, Option<String>>,
     /// Version record path → the content blob its commit held.
     content_at: HashMap<String, Option<git2::Oid>>,
     /// Baseline tags found right, for the cache.
@@ -150,7 +151,7 @@ pub fn verify(repo: &Repo, scope: Scope<'_>, progress: &dyn Fn(usize, usize)) ->
         before_history: HashSet::new(),
         config_edits: Vec::new(),
         order: BTreeMap::new(),
-        content_files: content_files(&snapshot)?,
+        content_files: HashMap::new(),
         content_at: HashMap::new(),
         checked_tags: BTreeMap::new(),
         tags_may_follow: !whole,
@@ -161,7 +162,7 @@ pub fn verify(repo: &Repo, scope: Scope<'_>, progress: &dyn Fn(usize, usize)) ->
         gpg: None,
         gpgsm: None,
     };
-    walk::walk(&mut audit, walked, head, progress)?;
+    walk::walk(&mut audit, &snapshot, walked, head, progress)?;
     check_records(&mut audit, &snapshot, walked)?;
     // Tags and the working tree belong to the repository, not to a range of
     // commits: a pre-receive hook has neither.
@@ -254,16 +255,6 @@ fn check_replacements(audit: &mut Audit<'_>) -> Result<()> {
         audit.find(FindingKind::ObjectReplaced { by }, object, None);
     }
     Ok(())
-}
-
-/// Each artefact's content file name, so the walk can note what content each
-/// draft's commit held.
-fn content_files(snapshot: &Snapshot<'_>) -> Result<HashMap<String, String>> {
-    Ok(snapshot
-        .artefact_ids()?
-        .into_iter()
-        .filter_map(|id| Some((id.clone(), snapshot.artefact(&id).ok()??.file)))
-        .collect())
 }
 
 /// `OLD..NEW`; an empty OLD (`..NEW`) means everything up to NEW.

@@ -7,12 +7,15 @@ use std::collections::{BTreeMap, HashSet};
 use crate::audit::history::{Change, Delta, Differ};
 use crate::error::Result;
 use crate::model::paths;
+use crate::repo::Snapshot;
 
 use super::{Audit, FindingKind, Range, version_of};
 
-/// Walks the commits of `range` (or all of history up to `head`), oldest first.
+/// Walks the commits of `range` (or all of history up to `head`), oldest
+/// first; `at_head` is the tree of `head`.
 pub(super) fn walk(
     audit: &mut Audit<'_>,
+    at_head: &Snapshot<'_>,
     range: Option<Range>,
     head: git2::Oid,
     progress: &dyn Fn(usize, usize),
@@ -39,7 +42,7 @@ pub(super) fn walk(
                 audit.before_history.insert(delta.path);
                 continue;
             }
-            note_draft_content(audit, &mut differ, commit.tree_id(), &delta)?;
+            note_draft_content(audit, at_head, &mut differ, commit.tree_id(), &delta)?;
             record_change(audit, &delta, *id)?;
         }
     }
@@ -80,16 +83,23 @@ fn oldest_first(
 }
 
 /// Where a version record is added, notes the content its commit held at the
-/// artefact's file: a draft records the working content of its own commit.
+/// artefact's file (named by its record at `at_head`): a draft records the
+/// working content of its own commit.
 fn note_draft_content(
     audit: &mut Audit<'_>,
+    at_head: &Snapshot<'_>,
     differ: &mut Differ<'_>,
     tree: git2::Oid,
     delta: &Delta,
 ) -> Result<()> {
-    if let (Change::Added, Some((artefact, _))) = (delta.change, version_of(&delta.path))
-        && let Some(file) = audit.content_files.get(&artefact)
-    {
+    let (Change::Added, Some((artefact, _))) = (delta.change, version_of(&delta.path)) else {
+        return Ok(());
+    };
+    let file = audit
+        .content_files
+        .entry(artefact.clone())
+        .or_insert_with(|| at_head.artefact(&artefact).ok().flatten().map(|a| a.file));
+    if let Some(file) = file {
         let blob = differ.blob_at(tree, &paths::content(&artefact, file))?;
         audit.content_at.insert(delta.path.clone(), blob);
     }
