@@ -379,7 +379,9 @@ where
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::Design;
+    use super::super::testing::{Design, codes};
+    use super::super::{Scope, verify};
+    use crate::model::Outcome;
 
     /// Draft 0.1's record, rewritten as `version` with `edit` applied.
     fn copy_of_draft(design: &Design, version: &str, edit: &dyn Fn(String) -> String) -> String {
@@ -417,6 +419,28 @@ mod tests {
             design.findings(),
             ["commit-content-mismatch artefacts/DOC/versions/0.2.toml"]
         );
+    }
+
+    /// The content a draft's commit held is looked up the same way where only
+    /// a range is checked, or only what came since a cached verify.
+    #[test]
+    fn a_draft_naming_other_content_is_found_in_a_range_and_since_a_cached_verify() {
+        let design = Design::with_draft();
+        let repo = design.repo();
+        let run = |range: Option<&str>, use_cache: bool| {
+            codes(&verify(&repo, Scope { range, use_cache }, &|_, _| {}).unwrap())
+        };
+        assert_eq!(run(None, true), Vec::<String>::new(), "cached at the draft");
+        let before = design.git(&["rev-parse", "HEAD"]);
+        design.write("artefacts/DOC/doc.md", "# Scope\n\nThe second text.\n");
+        design.git(&["add", "artefacts/DOC/doc.md"]);
+        let text = copy_of_draft(&design, "0.2", &|text| text);
+        design.commit_by_hand("artefacts/DOC/versions/0.2.toml", &text);
+        design.decision("DEC2", "2023-06-05", Outcome::Noted, &[]);
+        let found = ["commit-content-mismatch artefacts/DOC/versions/0.2.toml"];
+        let range = format!("{}..HEAD", before.trim());
+        assert_eq!(run(Some(&range), false), found);
+        assert_eq!(run(None, true), found);
     }
 
     #[test]
