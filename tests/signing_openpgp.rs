@@ -659,6 +659,16 @@ fn verify_without_gpg_says_so_and_fails() {
     );
     assert!(said.contains("or sign with an SSH key"), "{said}");
     assert_eq!(before, design.snapshot());
+    // The program named is the one git would run, where one is configured.
+    design.git(&["config", "gpg.program", "/nonexistent/gpg2"]);
+    let out = design.cmd().args(APPROVE_SIGNED).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("could not run /nonexistent/gpg2 to find your signing key"),
+        "{said}"
+    );
+    assert_eq!(before, design.snapshot());
 }
 
 #[test]

@@ -611,6 +611,16 @@ fn verify_without_gpgsm_says_so_and_fails() {
         "{said}"
     );
     assert_eq!(before, design.snapshot());
+    // The program named is the one git would run, where one is configured.
+    design.git(&["config", "gpg.x509.program", "/nonexistent/gpgsm2"]);
+    let out = design.cmd().args(APPROVE_SIGNED).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("could not run /nonexistent/gpgsm2 to find your signing certificate"),
+        "{said}"
+    );
+    assert_eq!(before, design.snapshot());
 }
 
 #[test]
