@@ -1,6 +1,5 @@
 #![forbid(unsafe_code)]
 
-use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -9,21 +8,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) if err.kind == baseline::ErrorKind::OutputClosed => ExitCode::SUCCESS,
         Err(err) => {
-            let mut stderr = anstream::stderr();
-            let _ = writeln!(
-                stderr,
-                "{}error:{} {}",
-                baseline::cli::style::ERROR.render(),
-                baseline::cli::style::ERROR.render_reset(),
-                err.message
-            );
-            let _ = writeln!(
-                stderr,
-                "{}hint:{} {}",
-                baseline::cli::style::HINT.render(),
-                baseline::cli::style::HINT.render_reset(),
-                err.hint
-            );
+            baseline::cli::print_error(&err);
             ExitCode::from(err.exit_code() as u8)
         }
     }

@@ -114,6 +114,26 @@ pub enum Command {
     Hook(hook::Command),
 }
 
+/// Prints a refusal or failure on standard error: what was wrong, then the
+/// hint. What it quotes (a file's name, a field a manifest gave) is shown with
+/// its control characters as code points, as record text is.
+pub fn print_error(err: &crate::error::Error) {
+    use std::io::Write;
+    let mut stderr = anstream::stderr();
+    for (label, text, style) in [
+        ("error:", &err.message, style::ERROR),
+        ("hint:", &err.hint, style::HINT),
+    ] {
+        let text = output::shown_lines(text);
+        let _ = writeln!(
+            stderr,
+            "{}{label}{} {text}",
+            style.render(),
+            style.render_reset()
+        );
+    }
+}
+
 /// Runs one parsed command line, then shows what the repository had to say
 /// beside the command's outcome (whether or not it succeeded).
 pub fn run(cli: Cli) -> Result<()> {

@@ -65,6 +65,19 @@ pub fn shown(text: &str) -> std::borrow::Cow<'_, str> {
         .into()
 }
 
+/// Several lines of such text (an error naming what it read: a file's name,
+/// a manifest's field) shown as [`shown`] shows one, its line breaks kept.
+pub fn shown_lines(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('\n') {
+        return shown(text);
+    }
+    text.split('\n')
+        .map(shown)
+        .collect::<Vec<_>>()
+        .join("\n")
+        .into()
+}
+
 pub fn status_style(status: Status) -> anstyle::Style {
     match status {
         Status::Baselined => style::BASELINED,
@@ -186,11 +199,12 @@ pub fn or_dash(items: &[String]) -> String {
     }
 }
 
-/// Shows notices on standard error, each as `note: …`, apart from the output.
+/// Shows notices on standard error, each as `note: …`, apart from the output
+/// (what they quote shown as [`shown_lines`] shows it).
 pub fn print_notices(notices: &[String]) {
     let mut stderr = anstream::stderr();
     for notice in notices {
-        let _ = writeln!(stderr, "note: {notice}");
+        let _ = writeln!(stderr, "note: {}", shown_lines(notice));
     }
 }
 
@@ -210,7 +224,15 @@ pub fn progress_bar(template: &str) -> Option<indicatif::ProgressBar> {
 
 #[cfg(test)]
 mod tests {
-    use super::{clip, pad, width};
+    use super::{clip, pad, shown_lines, width};
+
+    #[test]
+    fn lines_keep_their_breaks_and_show_other_control_characters() {
+        assert_eq!(
+            shown_lines("first\tline\nsecond\u{1b}[2J\r\u{202e}"),
+            "first\tline\nsecond<U+1B>[2J<U+D><U+202E>"
+        );
+    }
 
     #[test]
     fn widths_count_terminal_columns() {
