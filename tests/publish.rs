@@ -719,6 +719,81 @@ fn a_hostile_manifest_is_refused_or_reported_never_followed() {
     }
 }
 
+/// `verify --pack` refused, its standard error as a terminal would get it:
+/// escape sequences are not stripped for it.
+fn refused_on_a_terminal(dir: &Path, pack: &Path) -> String {
+    let out = baseline_in(dir)
+        .env_remove("NO_COLOR")
+        .env("CLICOLOR_FORCE", "1")
+        .args(["verify", "--pack", pack.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stderr:?}");
+    stderr
+}
+
+/// What a pack's sender chose — its folder's name, a field of its manifest —
+/// is quoted in a refusal with its control characters shown as code points:
+/// raw, an escape sequence would clear the screen or retitle the window.
+#[test]
+fn a_packs_names_and_fields_reach_the_terminal_shown_not_raw() {
+    let design = two_releases();
+    let received = tempfile::tempdir().unwrap();
+    let pack = received.path().join("IR2\u{1b}]0;pwned\u{7}");
+    std::fs::rename(publish(&design, "IR2"), &pack).unwrap();
+    std::fs::write(pack.join("extra.txt"), "added").unwrap();
+    let stderr = refused_on_a_terminal(received.path(), &pack);
+    assert!(
+        stderr.contains("IR2<U+1B>]0;pwned<U+7> has 1 problem(s)"),
+        "{stderr:?}"
+    );
+    edit_manifest(&pack, |manifest| {
+        manifest["\u{1b}[2Jall good"] = 1.into();
+    });
+    let stderr = refused_on_a_terminal(received.path(), &pack);
+    assert!(
+        stderr.contains("unknown field `<U+1B>[2Jall good`"),
+        "{stderr:?}"
+    );
+    assert!(
+        !stderr.contains("\u{1b}[2J") && !stderr.contains('\u{7}'),
+        "{stderr:?}"
+    );
+}
+
+/// A file whose name is not UTF-8 cannot be named by a manifest: it is
+/// reported, not taken for the listed file its name reads like when its
+/// unreadable bytes are replaced.
+#[cfg(unix)]
+#[test]
+fn a_file_named_in_bytes_that_are_not_utf8_is_reported_not_confused() {
+    use std::os::unix::ffi::OsStrExt;
+    let design = two_releases();
+    let pack = publish(&design, "IR2");
+    let name = std::ffi::OsStr::from_bytes(b"NOTE \xff.txt");
+    std::fs::write(pack.join(name), "MALICIOUS").unwrap();
+    let read_as = "NOTE \u{fffd}.txt";
+    edit_manifest(&pack, |manifest| {
+        let files = manifest["files"].as_array_mut().unwrap();
+        let sha256 = baseline::model::sha256_hex(b"MALICIOUS");
+        files.push(serde_json::json!({"path": read_as, "size": 9, "sha256": sha256}));
+    });
+    let received = tempfile::tempdir().unwrap();
+    for dir in [received.path(), design.path()] {
+        let (code, _, mut findings) = check_pack(dir, &pack);
+        findings.sort();
+        assert_eq!(code, 1);
+        assert_eq!(
+            findings,
+            [
+                format!("pack-file-missing {read_as}"),
+                format!("pack-file-unlisted {read_as}"),
+            ]
+        );
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn a_folder_of_the_pack_replaced_by_a_link_is_not_followed() {

@@ -184,7 +184,7 @@ fn print_pack_report(report: &PackReport) -> Result<()> {
     if report.against_repository {
         writeln!(
             out,
-            "Checked too against release {} and its versions as recorded in this repository.",
+            "Checked too against this repository: the baselined copies are the versions release {} records here, byte for byte; the release note, register and red-lined copies are checked against the manifest only, and `baseline verify` proves the records themselves.",
             shown(&report.release)
         )?;
     } else {
@@ -195,11 +195,12 @@ fn print_pack_report(report: &PackReport) -> Result<()> {
         )?;
     }
     if report.findings.is_empty() {
-        writeln!(
-            out,
-            "{}",
-            paint("No findings: the pack is as it was published.", style::OK)
-        )?;
+        let verdict = if report.against_repository {
+            "No findings: every file is as the manifest lists it, and the baselined copies are the recorded versions."
+        } else {
+            "No findings: every file is as the manifest lists it."
+        };
+        writeln!(out, "{}", paint(verdict, style::OK))?;
     }
     for f in &report.findings {
         writeln!(

@@ -126,7 +126,15 @@ fn read_manifest(dir: &Path) -> Result<(Manifest, String)> {
 /// once; no other file is there. Only files the walk found (which follows no
 /// link) are read.
 fn check_files(dir: &Path, manifest: &Manifest, report: &mut PackReport) -> Result<()> {
-    let present: BTreeSet<String> = files_in(dir)?.into_iter().collect();
+    let (present, unnamed) = files_in(dir)?;
+    let present: BTreeSet<String> = present.into_iter().collect();
+    for path in &unnamed {
+        let message = format!(
+            "{path} is in the pack under a name that is not UTF-8 (shown with {} where it cannot be read), which no manifest entry can name",
+            char::REPLACEMENT_CHARACTER
+        );
+        report.find("pack-file-unlisted", Some(path), message);
+    }
     let mut listed = BTreeSet::new();
     let mut folded = BTreeSet::new();
     for file in &manifest.files {
@@ -199,28 +207,34 @@ fn check_file(dir: &Path, file: &PackedFile, report: &mut PackReport) -> Result<
 }
 
 /// Every file under `dir` (links and special files included, not followed),
-/// as `/`-separated paths relative to it.
-fn files_in(dir: &Path) -> Result<Vec<String>> {
-    let mut found = Vec::new();
-    let mut pending = vec![(dir.to_path_buf(), String::new())];
-    while let Some((folder, prefix)) = pending.pop() {
+/// as `/`-separated paths relative to it: those whose path is UTF-8, which a
+/// manifest can name, and apart (made readable) those whose path is not.
+fn files_in(dir: &Path) -> Result<(Vec<String>, Vec<String>)> {
+    let (mut named, mut unnamed) = (Vec::new(), Vec::new());
+    let mut pending = vec![(dir.to_path_buf(), String::new(), true)];
+    while let Some((folder, prefix, utf8)) = pending.pop() {
         for entry in std::fs::read_dir(&folder).map_err(io_at(&folder))? {
             let entry = entry.map_err(io_at(&folder))?;
-            let name = entry.file_name().to_string_lossy().into_owned();
+            let file_name = entry.file_name();
+            let utf8 = utf8 && file_name.to_str().is_some();
+            let name = file_name.to_string_lossy();
             let relative = if prefix.is_empty() {
-                name
+                name.into_owned()
             } else {
                 format!("{prefix}/{name}")
             };
             if entry.file_type().map_err(io_at(&entry.path()))?.is_dir() {
-                pending.push((entry.path(), relative));
+                pending.push((entry.path(), relative, utf8));
+            } else if utf8 {
+                named.push(relative);
             } else {
-                found.push(relative);
+                unnamed.push(relative);
             }
         }
     }
-    found.sort();
-    Ok(found)
+    named.sort();
+    unnamed.sort();
+    Ok((named, unnamed))
 }
 
 /// The release is recorded here, the pack's commit is in this history, and
