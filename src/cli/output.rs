@@ -208,18 +208,37 @@ pub fn print_notices(notices: &[String]) {
     }
 }
 
-/// A progress bar on standard error when it is a terminal, drawn from
-/// `template` (indicatif's, e.g. "verifying {bar:30} {pos}/{len} commits").
-pub fn progress_bar(template: &str) -> Option<indicatif::ProgressBar> {
-    if !std::io::stderr().is_terminal() {
-        return None;
+/// A progress bar on standard error when it is a terminal (none otherwise),
+/// told how many of how many steps are done.
+pub struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    /// Drawn from `template` (indicatif's, e.g. "verifying {bar:30}
+    /// {pos}/{len} commits").
+    pub fn new(template: &str) -> Self {
+        if !std::io::stderr().is_terminal() {
+            return Progress(None);
+        }
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(template)
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        Progress(Some(bar))
     }
-    let bar = indicatif::ProgressBar::new(0);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template(template)
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
-    Some(bar)
+
+    pub fn set(&self, done: usize, total: usize) {
+        if let Some(bar) = &self.0 {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        }
+    }
+
+    pub fn finish(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 #[cfg(test)]

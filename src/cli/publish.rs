@@ -29,18 +29,11 @@ pub struct Args {
 }
 
 pub fn run(repo: &Repo, dir: &std::path::Path, args: Args) -> Result<()> {
-    let bar = super::output::progress_bar("publishing {bar:30} {pos}/{len} artefacts");
-    let progress = |done: usize, total: usize| {
-        if let Some(bar) = &bar {
-            bar.set_length(total as u64);
-            bar.set_position(done as u64);
-        }
-    };
+    let bar = super::output::Progress::new("publishing {bar:30} {pos}/{len} artefacts");
+    let progress = |done: usize, total: usize| bar.set(done, total);
     let published =
         crate::ops::publish::publish(repo, &args.release, &dir.join(&args.folder), &progress)?;
-    if let Some(bar) = &bar {
-        bar.finish_and_clear();
-    }
+    bar.finish();
     let manifest = &published.manifest;
     if args.format.format == Format::Json {
         #[derive(serde::Serialize)]

@@ -48,13 +48,8 @@ pub struct Args {
 }
 
 pub fn run(repo: &Repo, args: Args) -> Result<()> {
-    let bar = super::output::progress_bar("verifying {bar:30} {pos}/{len} commits");
-    let progress = |done: usize, total: usize| {
-        if let Some(bar) = &bar {
-            bar.set_length(total as u64);
-            bar.set_position(done as u64);
-        }
-    };
+    let bar = super::output::Progress::new("verifying {bar:30} {pos}/{len} commits");
+    let progress = |done: usize, total: usize| bar.set(done, total);
     let scope = verify::Scope {
         range: args.range.as_deref(),
         use_cache: !args.no_cache,
@@ -67,9 +62,7 @@ pub fn run(repo: &Repo, args: Args) -> Result<()> {
         report = verify::verify(repo, scope, &progress)?;
         report.repaired = repaired;
     }
-    if let Some(bar) = &bar {
-        bar.finish_and_clear();
-    }
+    bar.finish();
     if args.format.format == Format::Json {
         print_json(&report)?;
     } else {
@@ -149,8 +142,10 @@ fn print_report(report: &Report) -> Result<()> {
 
 /// `verify --pack`: against the records too when `repo` holds a design.
 pub fn run_pack(repo: Option<&Repo>, dir: &std::path::Path, format: Format) -> Result<()> {
-    let snapshot = repo.map(Repo::snapshot).transpose()?;
-    let report = crate::audit::pack::check::check(dir, snapshot.as_ref())?;
+    let bar = super::output::Progress::new("verifying {bar:30} {pos}/{len} commits");
+    let progress = |done: usize, total: usize| bar.set(done, total);
+    let report = crate::audit::pack::check::check(dir, repo, &progress)?;
+    bar.finish();
     if format == Format::Json {
         print_json(&report)?;
     } else {
@@ -184,7 +179,7 @@ fn print_pack_report(report: &PackReport) -> Result<()> {
     if report.against_repository {
         writeln!(
             out,
-            "Checked too against this repository: the baselined copies are the versions release {} records here, byte for byte; the release note, register and red-lined copies are checked against the manifest only, and `baseline verify` proves the records themselves.",
+            "Checked too against this repository, its records verified first: the programme, the release's date and the commit are the recorded ones, and the baselined copies are the versions release {} records, byte for byte; the release note, register and red-lined copies are checked against the manifest only.",
             shown(&report.release)
         )?;
     } else {
