@@ -719,6 +719,70 @@ fn a_hostile_manifest_is_refused_or_reported_never_followed() {
     }
 }
 
+/// Inside the repository the records the pack is compared with are verified
+/// first: a release record edited by plain git to vouch for an altered copy
+/// does not make the pack check clean.
+#[test]
+fn a_pack_is_not_checked_clean_against_records_edited_by_plain_git() {
+    let design = two_releases();
+    let pack = publish(&design, "IR2");
+    let doc = "Baselined Design Artefacts/DOC A document v2.0.md";
+    let recorded = baseline::model::sha256_hex(&std::fs::read(pack.join(doc)).unwrap());
+    let tampered = b"# 1 Scope\n\nTampered.\n";
+    std::fs::write(pack.join(doc), tampered).unwrap();
+    let sha256 = baseline::model::sha256_hex(tampered);
+    edit_manifest(&pack, |manifest| {
+        let files = manifest["files"].as_array_mut().unwrap();
+        let file = files.iter_mut().find(|f| f["path"] == doc).unwrap();
+        file["sha256"] = sha256.clone().into();
+        file["size"] = tampered.len().into();
+    });
+    let (_, _, findings) = check_pack(design.path(), &pack);
+    assert_eq!(findings, [format!("pack-version-differs {doc}")]);
+    // The release record made to vouch for the tampered copy.
+    let record = design.read("releases/IR2.toml");
+    assert!(record.contains(&recorded), "{record}");
+    design.write("releases/IR2.toml", &record.replace(&recorded, &sha256));
+    design.git(&[
+        "commit",
+        "-qam",
+        "By hand: IR2 vouches for the tampered copy",
+    ]);
+    let (code, _, findings) = check_pack(design.path(), &pack);
+    assert_eq!(code, 1);
+    assert_eq!(findings, ["pack-records-unverified -"]);
+}
+
+/// The manifest's programme, release date and commit are the recorded ones.
+#[test]
+fn a_manifest_misstating_its_release_is_found_in_the_repository() {
+    let design = two_releases();
+    let pack = publish(&design, "IR2");
+    let first = design.git(&["rev-list", "--max-parents=0", "HEAD"]);
+    edit_manifest(&pack, |manifest| {
+        manifest["programme"] = "OTHER".into();
+        manifest["release_date"] = "1999-01-01".into();
+        manifest["commit"] = first.trim().into();
+    });
+    let received = tempfile::tempdir().unwrap();
+    assert_eq!(check_pack(received.path(), &pack).2, Vec::<String>::new());
+    let (code, report, findings) = check_pack(design.path(), &pack);
+    assert_eq!(code, 1);
+    assert_eq!(findings, ["pack-release-differs -"; 3]);
+    let messages: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        messages[0].contains("names programme OTHER"),
+        "{messages:?}"
+    );
+    assert!(messages[1].contains("1999-01-01"), "{messages:?}");
+    assert!(messages[2].contains("was not yet recorded"), "{messages:?}");
+}
+
 /// `verify --pack` refused, its standard error as a terminal would get it:
 /// escape sequences are not stripped for it.
 fn refused_on_a_terminal(dir: &Path, pack: &Path) -> String {

@@ -8,10 +8,11 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::audit::verify::{Scope, verify};
 use crate::error::{Error, Result, io_at};
 use crate::model::pack::{BASELINED, FORMAT, MANIFEST, Manifest, PackedFile, baselined_path};
 use crate::model::sha256_hex;
-use crate::repo::Snapshot;
+use crate::repo::{Repo, Snapshot};
 
 /// Far above any real manifest (a thousand files take about 300 kB).
 const MANIFEST_LIMIT: u64 = 16 << 20;
@@ -51,8 +52,14 @@ impl PackReport {
     }
 }
 
-/// Checks the pack in `dir`; with `records`, also against the repository.
-pub fn check(dir: &Path, records: Option<&Snapshot<'_>>) -> Result<PackReport> {
+/// Checks the pack in `dir`; with `repo`, also against its records, once a
+/// verify of the repository (from its cache where it can) has found them as
+/// they were committed; `progress` hears that verify's (done, total) commits.
+pub fn check(
+    dir: &Path,
+    repo: Option<&Repo>,
+    progress: &dyn Fn(usize, usize),
+) -> Result<PackReport> {
     let (manifest, manifest_sha256) = read_manifest(dir)?;
     let mut report = PackReport {
         pack: dir.display().to_string(),
@@ -61,14 +68,36 @@ pub fn check(dir: &Path, records: Option<&Snapshot<'_>>) -> Result<PackReport> {
         commit: manifest.commit.clone(),
         manifest_sha256,
         files: 0,
-        against_repository: records.is_some(),
+        against_repository: repo.is_some(),
         findings: Vec::new(),
     };
     check_files(dir, &manifest, &mut report)?;
-    if let Some(snapshot) = records {
-        check_against_records(snapshot, &manifest, &mut report)?;
+    if let Some(repo) = repo {
+        check_records_verify(repo, &mut report, progress)?;
+        check_against_records(&repo.snapshot()?, &manifest, &mut report)?;
     }
     Ok(report)
+}
+
+/// The records a pack is compared with are themselves checked: a release or
+/// version record edited by plain git would vouch for altered files.
+fn check_records_verify(
+    repo: &Repo,
+    report: &mut PackReport,
+    progress: &dyn Fn(usize, usize),
+) -> Result<()> {
+    let scope = Scope {
+        range: None,
+        use_cache: true,
+    };
+    let found = verify(repo, scope, progress)?.findings.len();
+    if found > 0 {
+        let message = format!(
+            "this repository's records do not verify (`baseline verify` finds {found} problem(s)): the pack was compared with records that may have been altered"
+        );
+        report.find("pack-records-unverified", None, message);
+    }
+    Ok(())
 }
 
 /// The manifest is read only if it is a plain file of a sane size, and names
@@ -258,6 +287,7 @@ fn check_against_records(
         report.find("pack-release-unknown", None, message);
         return Ok(());
     };
+    check_release_details(snapshot, manifest, &release.date, report)?;
     let mut expected = BTreeSet::new();
     for included in &release.artefacts {
         let (artefact, version) = (&included.artefact, &included.version);
@@ -298,6 +328,44 @@ fn check_against_records(
                 ),
             );
         }
+    }
+    Ok(())
+}
+
+/// What the manifest says of the release — its programme, its date, the
+/// commit it was published from — is what the repository records.
+fn check_release_details(
+    snapshot: &Snapshot<'_>,
+    manifest: &Manifest,
+    date: &crate::model::Date,
+    report: &mut PackReport,
+) -> Result<()> {
+    let programme = snapshot.config()?.programme;
+    if manifest.programme != programme {
+        let message = format!(
+            "the manifest names programme {}, and this repository holds the design of {programme}",
+            manifest.programme
+        );
+        report.find("pack-release-differs", None, message);
+    }
+    if manifest.release_date != *date {
+        let message = format!(
+            "the manifest dates release {} {}, and this repository records {date}",
+            manifest.release, manifest.release_date
+        );
+        report.find("pack-release-differs", None, message);
+    }
+    let published_from = git2::Oid::from_str(&manifest.commit)
+        .ok()
+        .and_then(|id| Snapshot::at_commit(snapshot.repo(), id).ok());
+    if let Some(then) = published_from
+        && !then.releases()?.iter().any(|r| r.id == manifest.release)
+    {
+        let message = format!(
+            "the pack was made from commit {}, where release {} was not yet recorded",
+            manifest.commit, manifest.release
+        );
+        report.find("pack-release-differs", None, message);
     }
     Ok(())
 }
