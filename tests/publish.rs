@@ -437,6 +437,23 @@ fn one_changed_byte_is_named_with_or_without_the_repository() {
         findings,
         ["pack-version-differs Baselined Design Artefacts/DOC A document v2.0.md"]
     );
+
+    // A file of another size is altered, whatever it holds, without reading it.
+    bytes.push(b'\n');
+    std::fs::write(&doc, &bytes).unwrap();
+    let (code, report, findings) = check_pack(received.path(), &copy);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings,
+        ["pack-file-altered Baselined Design Artefacts/DOC A document v2.0.md"]
+    );
+    let listed = manifest["files"].as_array().unwrap().len();
+    assert_eq!(report["files"], listed - 1, "the altered file is not read");
+    let message = report["findings"][0]["message"].as_str().unwrap();
+    assert!(
+        message.ends_with(&format!("the file has {} bytes", bytes.len())),
+        "{message}"
+    );
 }
 
 #[test]
@@ -703,6 +720,17 @@ fn a_hostile_manifest_is_refused_or_reported_never_followed() {
         "{stderr}"
     );
     assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+
+    // A manifest that is not JSON is refused, saying once where it stopped.
+    std::fs::write(pack.join("manifest.json"), "{\n  \"format\": ").unwrap();
+    let out = baseline_in(received.path())
+        .args(["verify", "--pack", pack.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("is not a pack manifest"), "{stderr}");
+    assert_eq!(stderr.matches("line 2").count(), 1, "{stderr}");
 
     // A manifest that is a link (to an endless file) is not read.
     #[cfg(unix)]

@@ -124,13 +124,9 @@ fn read_manifest(dir: &Path) -> Result<(Manifest, String)> {
             "the manifest was altered or is not baseline's; ask the publisher for the pack again",
         )
     };
-    let manifest: Manifest = serde_json::from_slice(&bytes).map_err(|err| {
-        altered(format!(
-            "{err} (line {}, column {})",
-            err.line(),
-            err.column()
-        ))
-    })?;
+    // The JSON reader's message ends with where it stopped (line, column).
+    let manifest: Manifest =
+        serde_json::from_slice(&bytes).map_err(|err| altered(err.to_string()))?;
     if manifest.format != FORMAT {
         return Err(Error::refused(
             format!(
@@ -172,7 +168,7 @@ fn check_files(dir: &Path, manifest: &Manifest, report: &mut PackReport) -> Resu
                 "pack-path-unsafe",
                 Some(&file.path),
                 format!(
-                    "the manifest lists `{}`, a path outside the pack",
+                    "the manifest lists `{}`, which is not a path inside the pack (relative, with no empty, `.` or `..` part)",
                     file.path.escape_debug()
                 ),
             );
@@ -220,6 +216,17 @@ fn check_file(dir: &Path, file: &PackedFile, report: &mut PackReport) -> Result<
             file.path
         );
         report.find("pack-file-special", Some(&file.path), message);
+        return Ok(());
+    }
+    // A file of another size is altered whatever it holds: it is not read.
+    if metadata.len() != file.size {
+        let message = format!(
+            "{} was altered: the manifest says {} bytes; the file has {} bytes",
+            file.path,
+            file.size,
+            metadata.len()
+        );
+        report.find("pack-file-altered", Some(&file.path), message);
         return Ok(());
     }
     let opened = std::fs::File::open(&path).map_err(io_at(&path))?;
