@@ -779,6 +779,11 @@ fn a_pack_is_not_checked_clean_against_records_edited_by_plain_git() {
     let (code, _, findings) = check_pack(design.path(), &pack);
     assert_eq!(code, 1);
     assert_eq!(findings, ["pack-records-unverified -"]);
+    let stderr = design.refused(&["verify", "--pack", pack.to_str().unwrap()]);
+    assert!(
+        stderr.contains("hint: run `baseline verify` in the repository"),
+        "{stderr}"
+    );
 }
 
 /// The manifest's programme, release date and commit are the recorded ones.

@@ -154,13 +154,23 @@ pub fn run_pack(repo: Option<&Repo>, dir: &std::path::Path, format: Format) -> R
     if report.findings.is_empty() {
         return Ok(());
     }
+    // Where the repository's own records fail, the fault may not be the pack's.
+    let hint = if report
+        .findings
+        .iter()
+        .any(|f| f.code == "pack-records-unverified")
+    {
+        "run `baseline verify` in the repository to see which records were altered, and check the pack against a trusted clone"
+    } else {
+        "do not rely on the files named; ask the publisher for the pack again, or publish it again with `baseline publish`"
+    };
     Err(Error::refused(
         format!(
             "the pack in {} has {} problem(s)",
             report.pack,
             report.findings.len()
         ),
-        "do not rely on the files named; ask the publisher for the pack again, or publish it again with `baseline publish`",
+        hint,
     ))
 }
 
