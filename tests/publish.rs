@@ -183,6 +183,17 @@ fn publish(design: &Design, release: &str) -> PathBuf {
     pack
 }
 
+/// `verify --pack` run by `command`, which must refuse: its standard error.
+fn pack_refused(mut command: assert_cmd::Command, pack: &Path) -> String {
+    let out = command
+        .args(["verify", "--pack", pack.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stderr:?}");
+    stderr
+}
+
 /// `verify --pack DIR --format json` run in `dir`: exit code, report, and
 /// findings as "code file" lines.
 fn check_pack(dir: &Path, pack: &Path) -> (i32, serde_json::Value, Vec<String>) {
@@ -709,12 +720,7 @@ fn a_hostile_manifest_is_refused_or_reported_never_followed() {
     edit_manifest(&pack, |manifest| {
         manifest["commit"] = "aaaaaaaaaaa\u{e9}\u{1b}[2J".into()
     });
-    let out = baseline_in(received.path())
-        .args(["verify", "--pack", pack.to_str().unwrap()])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let stderr = pack_refused(baseline_in(received.path()), &pack);
     assert!(
         stderr.contains("is not a commit id") && stderr.contains("\nhint: "),
         "{stderr}"
@@ -723,12 +729,7 @@ fn a_hostile_manifest_is_refused_or_reported_never_followed() {
 
     // A manifest that is not JSON is refused, saying once where it stopped.
     std::fs::write(pack.join("manifest.json"), "{\n  \"format\": ").unwrap();
-    let out = baseline_in(received.path())
-        .args(["verify", "--pack", pack.to_str().unwrap()])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let stderr = pack_refused(baseline_in(received.path()), &pack);
     assert!(stderr.contains("is not a pack manifest"), "{stderr}");
     assert_eq!(stderr.matches("line 2").count(), 1, "{stderr}");
 
@@ -737,12 +738,7 @@ fn a_hostile_manifest_is_refused_or_reported_never_followed() {
     {
         std::fs::remove_file(pack.join("manifest.json")).unwrap();
         std::os::unix::fs::symlink("/dev/zero", pack.join("manifest.json")).unwrap();
-        let out = baseline_in(received.path())
-            .args(["verify", "--pack", pack.to_str().unwrap()])
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8(out.stderr).unwrap();
-        assert_eq!(out.status.code(), Some(1));
+        let stderr = pack_refused(baseline_in(received.path()), &pack);
         assert!(stderr.contains("it is not a plain file"), "{stderr}");
     }
 }
@@ -819,15 +815,9 @@ fn a_manifest_misstating_its_release_is_found_in_the_repository() {
 /// `verify --pack` refused, its standard error as a terminal would get it:
 /// escape sequences are not stripped for it.
 fn refused_on_a_terminal(dir: &Path, pack: &Path) -> String {
-    let out = baseline_in(dir)
-        .env_remove("NO_COLOR")
-        .env("CLICOLOR_FORCE", "1")
-        .args(["verify", "--pack", pack.to_str().unwrap()])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(out.status.code(), Some(1), "{stderr:?}");
-    stderr
+    let mut terminal = baseline_in(dir);
+    terminal.env_remove("NO_COLOR").env("CLICOLOR_FORCE", "1");
+    pack_refused(terminal, pack)
 }
 
 /// What a pack's sender chose — its folder's name, a field of its manifest —

@@ -164,26 +164,13 @@ fn fingerprint_in(home: &Path, who: &str) -> String {
 }
 
 /// Tags made again by hand in a test, signed with gpg.
-trait RemakeTag {
+impl GnupgHome {
     /// Makes the tag again by hand with `message`, signed with gpg by `signer`.
-    fn remake_tag(&self, design: &Design, tag: &str, message: &str, signer: &str);
-
-    /// As `remake_tag`, with the tagger's time set to `date` where given.
-    fn remake_tag_dated(
-        &self,
-        design: &Design,
-        tag: &str,
-        message: &str,
-        signer: &str,
-        date: Option<&str>,
-    );
-}
-
-impl RemakeTag for GnupgHome {
     fn remake_tag(&self, design: &Design, tag: &str, message: &str, signer: &str) {
         self.remake_tag_dated(design, tag, message, signer, None);
     }
 
+    /// As `remake_tag`, with the tagger's time set to `date` where given.
     fn remake_tag_dated(
         &self,
         design: &Design,

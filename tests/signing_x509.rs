@@ -13,8 +13,8 @@ use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 
 use common::signing::{
-    GnupgHome, copy_of, gnupg_in, listed_fingerprint, private_dir, replace_tag_object,
-    signing_base, stop_agent, unsigned_message,
+    GnupgHome, approver_add, copy_of, gnupg_in, listed_fingerprint, private_dir,
+    replace_tag_object, signing_base, stop_agent, unsigned_message,
 };
 use common::{Design, copy_dir, finding_codes};
 
@@ -191,13 +191,8 @@ fn fingerprint_in(home: &Path, who: &str) -> String {
     listed_fingerprint(&gpgsm_in(home, &["--with-colons", "--list-keys", &who]))
 }
 
-/// Tags made again by hand in a test, signed with gpgsm.
-trait RemakeTag {
+impl GnupgHome {
     /// Makes the tag again by hand with `message`, signed with gpgsm by `signer`.
-    fn remake_tag(&self, design: &Design, tag: &str, message: &str, signer: &str);
-}
-
-impl RemakeTag for GnupgHome {
     fn remake_tag(&self, design: &Design, tag: &str, message: &str, signer: &str) {
         let commit = design.git(&["rev-parse", &format!("{tag}^{{commit}}")]);
         design.write("msg.txt", message);
@@ -728,21 +723,7 @@ fn a_baseline_signed_with_a_ca_issued_certificate_verifies_without_the_ca() {
     let design = copy_of(&fixture.base);
     gpgsm.ok(
         &design,
-        &[
-            "approver",
-            "add",
-            "erin@example.org",
-            "--key",
-            pem_file.to_str().unwrap(),
-            "--role",
-            "dag-chair",
-            "--from",
-            "2023-06-01",
-            "--decision",
-            "DEC1",
-            "--date",
-            "2023-06-01",
-        ],
+        &approver_add("erin@example.org", pem_file.to_str().unwrap(), "dag-chair"),
     );
     design.git(&["config", "user.signingkey", &erin]);
     gpgsm.ok(&design, &APPROVE_SIGNED);

@@ -115,26 +115,32 @@ pub fn signing_base(base: &Path, gnupg: Option<&Path>, keys: &Path, approvers: &
     for (who, file, role, until) in approvers {
         let key = keys.join(file);
         let name = format!("{who}@example.org");
-        let mut args = vec![
-            "approver",
-            "add",
-            &name,
-            "--key",
-            key.to_str().unwrap(),
-            "--role",
-            role,
-            "--from",
-            "2023-06-01",
-            "--decision",
-            "DEC1",
-            "--date",
-            "2023-06-01",
-        ];
+        let mut args = approver_add(&name, key.to_str().unwrap(), role);
         if let Some(until) = until {
             args.extend(["--until", until]);
         }
         ok(&args);
     }
+}
+
+/// `approver add NAME --key KEY --role ROLE`, valid from 2023-06-01 under
+/// the fixtures' decision DEC1.
+pub fn approver_add<'a>(name: &'a str, key: &'a str, role: &'a str) -> Vec<&'a str> {
+    vec![
+        "approver",
+        "add",
+        name,
+        "--key",
+        key,
+        "--role",
+        role,
+        "--from",
+        "2023-06-01",
+        "--decision",
+        "DEC1",
+        "--date",
+        "2023-06-01",
+    ]
 }
 
 /// A test's own copy of a fixture's gpg or gpgsm home, whose agent is
